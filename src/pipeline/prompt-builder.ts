@@ -1,0 +1,62 @@
+import type { ChatMessage } from '../contracts/language-model.ts';
+import type { Passage } from '../contracts/knowledge-base.ts';
+
+export const PROMPT_VERSION = 'kefu-prompt-v1';
+
+export interface PromptInput {
+  userMessage: string;
+  passages: readonly Passage[];
+  /** Earlier turns, oldest first, already masked. */
+  history: readonly ChatMessage[];
+  lang: 'zh' | 'en';
+  /** Budget for history, in approximate tokens. */
+  historyTokenBudget?: number;
+  /** Characters kept per passage: small models have small contexts. */
+  passageChars?: number;
+}
+
+const POLICY = {
+  zh: '你是Kefu商城的客服助手。只根据下面的资料回答,并用[编号]注明出处;资料里没有的信息不要编造,请说明并提供转人工。不承诺资料以外的价格、优惠、退款或赔偿。',
+  en: 'You are the Kefu shop support assistant. Answer only from the passages below and cite them as [n]. If the passages do not contain the answer, say so and offer a human agent. Never promise prices, discounts, refunds or compensation beyond the passages.',
+} as const;
+
+/**
+ * Rough token estimate that works for mixed Chinese/English without a tokenizer: CJK characters
+ * are about one token each, other text about four characters per token.
+ */
+export function estimateTokens(text: string): number {
+  let cjk = 0;
+  for (const ch of text) if (/\p{Script=Han}/u.test(ch)) cjk++;
+  return cjk + Math.ceil((text.length - cjk) / 4);
+}
+
+/** Keeps the newest turns that fit the budget, never splitting a turn. */
+export function trimHistory(history: readonly ChatMessage[], budget: number): ChatMessage[] {
+  const kept: ChatMessage[] = [];
+  let used = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i]!;
+    const cost = estimateTokens(m.content) + 4;
+    if (used + cost > budget) break;
+    kept.unshift(m);
+    used += cost;
+  }
+  return kept;
+}
+
+export function formatPassages(passages: readonly Passage[], maxChars: number): string {
+  return passages
+    .map((p, i) => `[${i + 1}] ${p.title}: ${p.text.length > maxChars ? `${p.text.slice(0, maxChars)}…` : p.text}`)
+    .join('\n');
+}
+
+export function buildPrompt(input: PromptInput): ChatMessage[] {
+  const passages = formatPassages(input.passages, input.passageChars ?? 300);
+  const header = input.lang === 'zh' ? '资料:' : 'Passages:';
+  const system = `${POLICY[input.lang]}\n${header}\n${passages || (input.lang === 'zh' ? '(无)' : '(none)')}`;
+  return [
+    { role: 'system', content: system },
+    ...trimHistory(input.history, input.historyTokenBudget ?? 512),
+    { role: 'user', content: input.userMessage },
+  ];
+}
