@@ -1,0 +1,24 @@
+import { Command, CommanderError } from 'commander';
+import { isKefuError } from '../errors.ts';
+import { chatCommand } from './chat-command.ts';
+import { kbCommands } from './kb-commands.ts';
+import { serveCommand } from './serve-command.ts';
+
+const program = new Command()
+  .name('kefu')
+  .description('Kefu (客服): self-hosted intelligent customer service on Llama-family models')
+  .version('0.1.0')
+  .exitOverride();
+
+program.addCommand(serveCommand());
+program.addCommand(chatCommand());
+program.addCommand(kbCommands());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const message = isKefuError(err) ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`kefu: ${message}\n`);
+  process.exit(1);
+}

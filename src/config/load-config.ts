@@ -1,0 +1,119 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { KefuError } from '../errors.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEMO_KB_PATH = path.join(PROJECT_ROOT, 'kb', 'demo-shop');
+const MODELS_DIR = path.join(PROJECT_ROOT, 'models');
+
+const csv = (v: string | undefined): string[] =>
+  (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  KEFU_DATA_DIR: z.string().min(1).default('./data'),
+  KEFU_KB: z.string().optional(),
+  KEFU_LLM: z.enum(['embedded', 'openai', 'none']).optional(),
+  KEFU_MODEL_PATH: z.string().optional(),
+  KEFU_LORA_PATH: z.string().optional(),
+  KEFU_LLM_BASE_URL: z.string().optional(),
+  KEFU_LLM_MODEL: z.string().optional(),
+  KEFU_LLM_API_KEY: z.string().optional(),
+  KEFU_LLM_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  KEFU_ADMIN_KEY: z.string().min(16, 'KEFU_ADMIN_KEY must be at least 16 characters').optional(),
+  KEFU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KEFU_SESSION_TTL_MINUTES: z.coerce.number().positive().default(24 * 60),
+  KEFU_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  KEFU_MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(2000),
+  KEFU_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  KEFU_HISTORY_TOKENS: z.coerce.number().int().positive().default(512),
+  KEFU_MAX_TOKENS: z.coerce.number().int().positive().default(256),
+});
+
+export interface KefuConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  kbPaths: string[];
+  llm: 'embedded' | 'openai' | 'none';
+  /** Why `llm` is what it is, said once at start (e.g. the embedded fallback). */
+  llmNote: string | null;
+  modelPath: string | null;
+  loraPath: string | null;
+  llmBaseURLs: string[];
+  llmModel: string | null;
+  llmApiKey: string | null;
+  llmThreads: number | null;
+  adminKey: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionTtlMs: number;
+  rateLimitPerMinute: number;
+  maxMessageChars: number;
+  maxBodyBytes: number;
+  historyTokens: number;
+  maxTokens: number;
+}
+
+/** The shipped model: the first GGUF under models/, if the checkout has one. */
+export function findShippedModel(): string | null {
+  if (!existsSync(MODELS_DIR)) return null;
+  const gguf = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.gguf') && !f.includes('lora')).sort();
+  return gguf.length > 0 ? path.join(MODELS_DIR, gguf[0]!) : null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new KefuError('invalid_config', `Invalid setting ${String(issue.path[0])}: ${issue.message}`, { status: 500 });
+  }
+  const e = parsed.data;
+  const baseURLs = csv(e.KEFU_LLM_BASE_URL);
+  for (const u of baseURLs) {
+    if (!URL.canParse(u)) throw new KefuError('invalid_config', `KEFU_LLM_BASE_URL has an invalid URL: ${u}`);
+  }
+
+  let llm = e.KEFU_LLM ?? 'embedded';
+  let llmNote: string | null = null;
+  let modelPath = e.KEFU_MODEL_PATH ?? null;
+  if (llm === 'embedded') {
+    modelPath ??= findShippedModel();
+    if (modelPath === null || !existsSync(modelPath)) {
+      if (e.KEFU_LLM === 'embedded' && e.KEFU_MODEL_PATH !== undefined) {
+        throw new KefuError('invalid_config', `KEFU_MODEL_PATH does not exist: ${e.KEFU_MODEL_PATH}`);
+      }
+      llmNote = 'No GGUF model found under models/ and KEFU_MODEL_PATH is unset: answering retrieval-only (KEFU_LLM=none).';
+      llm = 'none';
+      modelPath = null;
+    }
+  }
+  if (llm === 'openai' && baseURLs.length === 0) {
+    throw new KefuError('invalid_config', 'KEFU_LLM=openai needs KEFU_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)');
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.KEFU_DATA_DIR),
+    kbPaths: e.KEFU_KB === undefined ? [DEMO_KB_PATH] : csv(e.KEFU_KB).map((p) => path.resolve(p)),
+    llm,
+    llmNote,
+    modelPath,
+    loraPath: e.KEFU_LORA_PATH ?? null,
+    llmBaseURLs: baseURLs,
+    llmModel: e.KEFU_LLM_MODEL ?? null,
+    llmApiKey: e.KEFU_LLM_API_KEY ?? null,
+    llmThreads: e.KEFU_LLM_THREADS ?? null,
+    adminKey: e.KEFU_ADMIN_KEY ?? null,
+    logLevel: e.KEFU_LOG_LEVEL,
+    sessionTtlMs: e.KEFU_SESSION_TTL_MINUTES * 60_000,
+    rateLimitPerMinute: e.KEFU_RATE_LIMIT_PER_MINUTE,
+    maxMessageChars: e.KEFU_MAX_MESSAGE_CHARS,
+    maxBodyBytes: e.KEFU_MAX_BODY_BYTES,
+    historyTokens: e.KEFU_HISTORY_TOKENS,
+    maxTokens: e.KEFU_MAX_TOKENS,
+  };
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
+import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
+import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
+import { understand } from '../dialogue/basic-nlu.ts';
+import { isKefuError } from '../errors.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import { maskBasicPii } from '../safety/basic-pii-masker.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import { lexicalSupport, unsupportedFigures } from './grounding-check.ts';
+import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
+import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
+import { SentenceHoldback } from './sentence-holdback.ts';
+
+export interface ChatRequest {
+  message: string;
+  sessionId?: string;
+  userId?: string;
+  channel: string;
+  /** The client names the session (OpenAI `user`): create it under that id if it is new. */
+  createSession?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ChatPipelineOptions {
+  historyTokens: number;
+  maxTokens: number;
+  /** Passages below this score are not trusted to answer a factual question. */
+  minPassageScore: number;
+  topK: number;
+  /** Minimum share of a generated sentence's words found in the passages or the question. */
+  minSentenceSupport: number;
+}
+
+export interface ChatPipelineDeps {
+  sessions: SessionManager;
+  kb: KnowledgeBase;
+  /** null: retrieval-only replies (KEFU_LLM=none). */
+  model: LanguageModel | null;
+  metrics: Metrics;
+  logger: Logger;
+  options: ChatPipelineOptions;
+}
+
+export interface ChatPipeline {
+  stream(req: ChatRequest): AsyncGenerator<ReplyPart>;
+  run(req: ChatRequest): Promise<ChatReply>;
+}
+
+interface Generation {
+  text: string;
+  usage: Usage;
+  finishReason: FinishReason;
+  fallback: string | null;
+}
+
+const toSource = (p: Passage): SourceRef => ({
+  id: p.id,
+  title: p.title,
+  score: Math.round(p.score * 1000) / 1000,
+  ...(p.url === undefined ? {} : { url: p.url }),
+});
+
+const ANGER_HANDOFF = 0.85;
+
+export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
+  const { sessions, kb, model, metrics, logger, options } = deps;
+  const modelId = model?.id ?? 'none';
+
+  /**
+   * Streams the model's reply sentence by sentence, releasing only sentences whose figures and
+   * words are supported by what the model was given. On the first unsupported sentence the
+   * generation stops and the retrieval answer takes over.
+   */
+  async function* generate(
+    messages: ChatMessage[],
+    allowed: string,
+    fallbackText: string,
+    signal: AbortSignal | undefined,
+    out: Generation,
+  ): AsyncGenerator<string> {
+    const holdback = new SentenceHoldback();
+    const check = (sentence: string): string | null => {
+      if (unsupportedFigures(sentence, allowed).length > 0) return 'unsupported_figure';
+      const units = sentence.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
+      if (units >= 6 && lexicalSupport(sentence, allowed) < options.minSentenceSupport) return 'low_support';
+      return null;
+    };
+    const fallBack = function* (reason: string): Generator<string> {
+      metrics.fallbacks.inc({ reason });
+      out.fallback = reason;
+      const text = out.text.length === 0 ? fallbackText : `\n${fallbackText}`;
+      out.text += text;
+      yield text;
+    };
+    try {
+      for await (const part of model!.doStream({ messages, maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+        if (part.type === 'text-delta') {
+          for (const sentence of holdback.push(part.text)) {
+            const bad = check(sentence);
+            if (bad !== null) return yield* fallBack(bad);
+            out.text += sentence;
+            yield sentence;
+          }
+        } else if (part.type === 'finish') {
+          out.usage = part.usage;
+          out.finishReason = part.finishReason;
+        } else {
+          logger.warn({ err: part.error }, 'generation failed, using the retrieval answer');
+          return yield* fallBack('model_error');
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) {
+        out.finishReason = 'abort';
+        return;
+      }
+      logger.warn({ err }, 'generation threw, using the retrieval answer');
+      return yield* fallBack('model_error');
+    }
+    const rest = holdback.flush().replace(/<\|end\|>$/, '');
+    if (rest.trim().length > 0) {
+      if (check(rest) !== null) return yield* fallBack('unsupported_tail');
+      out.text += rest;
+      yield rest;
+    }
+    if (out.text.trim().length === 0 && out.finishReason !== 'abort') yield* fallBack('empty');
+  }
+
+  async function* stream(req: ChatRequest): AsyncGenerator<ReplyPart> {
+    const started = performance.now();
+    const conversation = await sessions.open({
+      ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
+      ...(req.userId === undefined ? {} : { userId: req.userId }),
+      channel: req.channel,
+      ...(req.createSession === true ? { createIfMissing: true } : {}),
+    });
+    const sessionId = conversation.id;
+    const masked = maskBasicPii(req.message);
+    const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
+    const nlu = understand(masked, previousEmotion);
+    const history = await sessions.history(sessionId, 20);
+    await sessions.record({ sessionId, role: 'user', content: masked, meta: { intent: nlu.intent, emotion: nlu.emotion } });
+
+    let firstTextAt: number | null = null;
+    const gen: Generation = { text: '', usage: {}, finishReason: 'stop', fallback: null };
+    let sources: SourceRef[] = [];
+    const handoff = nlu.intent === 'human_agent' || (nlu.emotion.label === 'angry' && nlu.emotion.intensity >= ANGER_HANDOFF);
+
+    const template = templateReply(nlu.intent, nlu.lang);
+    let parts: AsyncIterable<string>;
+    if (template !== null) {
+      parts = (async function* () { yield template; })();
+    } else {
+      const passages = await kb.search(masked, options.topK);
+      const confident = passages.filter((p) => p.score >= options.minPassageScore);
+      metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
+      sources = confident.map(toSource);
+      yield { type: 'sources', sources };
+      if (confident.length === 0) {
+        const text = noAnswerReply(nlu.lang);
+        parts = (async function* () { yield text; })();
+      } else if (model === null) {
+        const text = retrievalAnswer(confident, nlu.lang);
+        parts = (async function* () { yield text; })();
+      } else {
+        const messages = buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens });
+        const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
+        parts = generate(messages, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
+      }
+    }
+
+    for await (const text of parts) {
+      if (req.signal?.aborted) break;
+      if (firstTextAt === null) {
+        firstTextAt = performance.now();
+        metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
+      }
+      if (template !== null || model === null || sources.length === 0) gen.text += text;
+      yield { type: 'text-delta', text };
+    }
+    if (req.signal?.aborted) gen.finishReason = 'abort';
+    if (handoff) yield { type: 'handoff', reason: nlu.intent === 'human_agent' ? 'user_request' : 'anger' };
+
+    const messageId = randomUUID();
+    const reply: ChatReply = {
+      session_id: sessionId,
+      message_id: messageId,
+      reply: gen.text,
+      intent: nlu.intent,
+      emotion: nlu.emotion,
+      handoff,
+      sources,
+      cached: false,
+      model: gen.fallback === null ? (sources.length > 0 && template === null ? modelId : 'template') : 'retrieval',
+      usage: gen.usage,
+      finish_reason: gen.finishReason,
+    };
+    if (reply.model === 'none') reply.model = 'retrieval';
+    await sessions.record({
+      sessionId,
+      id: messageId,
+      role: 'assistant',
+      content: maskBasicPii(gen.text),
+      meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason },
+    });
+    await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, ...(handoff ? { handoffRequestedAt: Date.now() } : {}) });
+
+    if (gen.usage.outputTokens !== undefined) metrics.generatedTokens.inc({ model: modelId }, gen.usage.outputTokens);
+    metrics.requests.inc({ channel: req.channel, outcome: gen.finishReason === 'abort' ? 'aborted' : 'ok' });
+    metrics.latency.observe({ channel: req.channel }, (performance.now() - started) / 1000);
+    yield { type: 'done', reply };
+  }
+
+  async function run(req: ChatRequest): Promise<ChatReply> {
+    for await (const part of stream(req)) {
+      if (part.type === 'done') return part.reply;
+      if (part.type === 'error') throw new Error(part.message);
+    }
+    throw new Error('pipeline ended without a reply');
+  }
+
+  return {
+    stream: async function* (req) {
+      try {
+        yield* stream(req);
+      } catch (err) {
+        metrics.requests.inc({ channel: req.channel, outcome: 'error' });
+        if (isKefuError(err)) throw err;
+        logger.error({ err }, 'pipeline failed');
+        throw err;
+      }
+    },
+    run,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Passage } from '../contracts/knowledge-base.ts';
+import type { Intent } from '../contracts/reply-part.ts';
+
+/**
+ * Replies that need no model: the retrieval-only answer (KEFU_LLM=none, and the fallback when a
+ * generated reply is not grounded), and fixed templates for small talk and handoff.
+ */
+const T = {
+  zh: {
+    greeting: '您好,我是Kefu商城的智能客服,可以帮您查询物流、退换货、退款、发票、优惠券等问题。请问有什么可以帮您?',
+    goodbye: '不客气,感谢您的咨询!如有其他问题随时找我。',
+    chitchat: '我是Kefu商城的智能客服,主要解答购物相关的问题,比如配送、退换货、退款和发票。请问有什么可以帮您?',
+    human: '好的,正在为您转接人工客服,请稍候。人工客服工作时间为每天 9:00-21:00。',
+    noAnswer: '抱歉,我在知识库里没有找到这个问题的答案。您可以换个说法再问一次,或回复"人工"为您转接人工客服。',
+    prefix: (title: string) => `关于「${title}」:`,
+    seeAlso: '另请参考',
+  },
+  en: {
+    greeting: "Hello! I'm the Kefu Shop assistant. I can help with shipping, returns, refunds, invoices, coupons and more. How can I help?",
+    goodbye: "You're welcome, thanks for contacting us! Come back any time.",
+    chitchat: "I'm the Kefu Shop assistant and I answer shopping questions: delivery, returns, refunds, invoices. How can I help?",
+    human: 'Sure, I am connecting you to a human agent, please wait a moment. Agents are available 9:00-21:00 every day.',
+    noAnswer: "Sorry, I couldn't find the answer in our knowledge base. Try rephrasing, or reply \"agent\" to talk to a human.",
+    prefix: (title: string) => `About "${title}": `,
+    seeAlso: 'See also',
+  },
+} as const;
+
+export function templateReply(intent: Intent, lang: 'zh' | 'en'): string | null {
+  const t = T[lang];
+  if (intent === 'greeting') return t.greeting;
+  if (intent === 'goodbye') return t.goodbye;
+  if (intent === 'chitchat') return t.chitchat;
+  if (intent === 'human_agent') return t.human;
+  return null;
+}
+
+export function noAnswerReply(lang: 'zh' | 'en'): string {
+  return T[lang].noAnswer;
+}
+
+/** The best passage, cited, plus a pointer to a close second from another document. */
+export function retrievalAnswer(passages: readonly Passage[], lang: 'zh' | 'en'): string {
+  const [top, second] = passages;
+  if (top === undefined) return noAnswerReply(lang);
+  const t = T[lang];
+  let text = `${t.prefix(top.title)}${top.text} [1]`;
+  if (second !== undefined && second.docId !== top.docId && second.score >= top.score * 0.8) {
+    text += lang === 'zh' ? `\n${t.seeAlso}:「${second.title}」[2]` : `\n${t.seeAlso}: "${second.title}" [2]`;
+  }
+  return text;
+}

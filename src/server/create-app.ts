@@ -1,0 +1,86 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { rateLimiter } from 'hono-rate-limiter';
+import type { ConversationStore } from '../contracts/conversation-store.ts';
+import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
+import { KefuError } from '../errors.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
+import { adminAuth } from './admin-auth.ts';
+import type { AppEnv } from './app-env.ts';
+import { createErrorHandler } from './error-handler.ts';
+import { chatRoutes } from './routes/chat-routes.ts';
+import { kbRoutes } from './routes/kb-routes.ts';
+import { openaiRoutes } from './routes/openai-routes.ts';
+import { opsRoutes, type ReadinessCheck } from './routes/ops-routes.ts';
+import { sessionRoutes } from './routes/session-routes.ts';
+import { webRoutes } from './routes/web-routes.ts';
+
+export interface AppDeps {
+  pipeline: ChatPipeline;
+  kb: KnowledgeBase;
+  store: ConversationStore;
+  metrics: Metrics;
+  logger: Logger;
+  adminKeyHash: string;
+  readiness: ReadinessCheck[];
+  limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
+}
+
+const clientKey = (c: Context<AppEnv>): string => {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { logger, metrics, limits } = deps;
+  const app = new Hono<AppEnv>();
+  const admin = adminAuth(deps.adminKeyHash);
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath || 'unmatched';
+    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    logger.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: () => {
+        throw new KefuError('payload_too_large', `Request body exceeds ${limits.maxBodyBytes} bytes`, { status: 413 });
+      },
+    }),
+  );
+  const limiter = rateLimiter<AppEnv>({
+    windowMs: 60_000,
+    limit: limits.ratePerMinute,
+    standardHeaders: 'draft-6',
+    keyGenerator: clientKey,
+    handler: () => {
+      throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
+    },
+  });
+  app.use('/v1/chat', limiter);
+  app.use('/v1/chat/*', limiter);
+  app.use('/v1/kb/search', limiter);
+
+  app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
+  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics }));
+  app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger }));
+  app.route('/', kbRoutes({ kb: deps.kb, admin }));
+  app.route('/', sessionRoutes({ store: deps.store, admin }));
+  app.route('/', webRoutes());
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError(createErrorHandler(logger, metrics));
+  return app;
+}

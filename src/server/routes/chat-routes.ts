@@ -1,0 +1,93 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { ReplyPart } from '../../contracts/reply-part.ts';
+import { badRequest } from '../../errors.ts';
+import type { Logger } from '../../logging/create-logger.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts';
+import type { AppEnv } from '../app-env.ts';
+import { toErrorResponse } from '../error-handler.ts';
+import { readJsonBody } from '../read-json-body.ts';
+
+export const CHANNELS = ['web', 'app', 'api', 'wecom', 'cli'] as const;
+
+const ChatBody = z.object({
+  message: z.string({ error: 'message must be a string' }),
+  session_id: z.string().min(1).max(128).optional(),
+  user_id: z.string().min(1).max(128).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  stream: z.boolean().optional(),
+});
+
+export function checkMessage(message: string, maxChars: number): string {
+  const trimmed = message.trim();
+  if (trimmed.length === 0) throw badRequest('empty_message', 'message must not be empty');
+  if (trimmed.length > maxChars) {
+    throw badRequest('message_too_long', `message is ${trimmed.length} characters; the limit is ${maxChars}`);
+  }
+  return trimmed;
+}
+
+/** Links the client connection to generation: a closed connection aborts the model call. */
+export function abortOnDisconnect(raw: Request): AbortController {
+  const controller = new AbortController();
+  if (raw.signal.aborted) controller.abort();
+  else raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller;
+}
+
+const sseEvent = (part: ReplyPart): { event: string; data: string } => {
+  switch (part.type) {
+    case 'text-delta': return { event: 'delta', data: JSON.stringify({ text: part.text }) };
+    case 'sources': return { event: 'sources', data: JSON.stringify({ sources: part.sources }) };
+    case 'handoff': return { event: 'handoff', data: JSON.stringify({ reason: part.reason }) };
+    case 'done': return { event: 'done', data: JSON.stringify(part.reply) };
+    case 'error': return { event: 'error', data: JSON.stringify({ code: part.code, message: part.message }) };
+  }
+};
+
+export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics }) {
+  const app = new Hono<AppEnv>();
+
+  app.post('/v1/chat', async (c) => {
+    const body = await readJsonBody(c, ChatBody);
+    const message = checkMessage(body.message, deps.maxMessageChars);
+    const controller = abortOnDisconnect(c.req.raw);
+    const req: ChatRequest = {
+      message,
+      channel: body.channel ?? 'web',
+      signal: controller.signal,
+      ...(body.session_id === undefined ? {} : { sessionId: body.session_id }),
+      ...(body.user_id === undefined ? {} : { userId: body.user_id }),
+    };
+    const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
+    if (!wantsStream) return c.json(await deps.pipeline.run(req));
+
+    // Open the pipeline before committing to 200 so that an unknown session is still a 4xx.
+    const parts = deps.pipeline.stream(req);
+    const first = await parts.next();
+    c.header('Cache-Control', 'no-cache');
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => controller.abort());
+      deps.metrics.activeStreams.inc();
+      try {
+        if (!first.done) await stream.writeSSE(sseEvent(first.value));
+        for await (const part of parts) {
+          if (stream.aborted) break;
+          await stream.writeSSE(sseEvent(part));
+        }
+      } catch (err) {
+        const { body: errBody } = toErrorResponse(err, deps.logger);
+        deps.metrics.errors.inc({ code: errBody.error.code });
+        if (!stream.aborted) await stream.writeSSE(sseEvent({ type: 'error', ...errBody.error }));
+      } finally {
+        deps.metrics.activeStreams.dec();
+        controller.abort();
+      }
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,34 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { KefuConfig } from '../config/load-config.ts';
+import { createKefu, type Kefu } from '../create-kefu.ts';
+import type { Logger } from '../logging/create-logger.ts';
+
+export interface RunningServer {
+  url: string;
+  kefu: Kefu;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: KefuConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const kefu = await createKefu(config, options);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: kefu.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  kefu.logger.info({ url, llm: kefu.model?.id ?? 'none' }, 'kefu listening');
+  return {
+    url,
+    kefu,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Long-lived SSE connections would hold close() forever.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await kefu.close();
+    },
+  };
+}
