@@ -2,7 +2,31 @@
  * Durable conversations and messages. SQLite is the embedded default; PostgreSQL implements the
  * same contract for multi-node mode, and one contract test suite runs against every adapter.
  * Stored text is already masked by the caller: adapters never see raw PII.
+ *
+ * Times are epoch milliseconds (integers). Adapters reject with a `KefuError` whose `code` is one
+ * of `ConversationStoreErrorCode`, never with a driver error, so callers behave the same on every
+ * database. Reads of unknown ids return `null` or `[]`, never an error.
  */
+export type ConversationStoreErrorCode =
+  /** 404: a write names a conversation that does not exist. */
+  | 'conversation_not_found'
+  /** 409: `createConversation` with an id already taken. */
+  | 'conversation_exists'
+  /** 409: `appendMessage` with a message id already taken. */
+  | 'message_exists'
+  /** 400: a limit, timestamp, role or value the store cannot accept. */
+  | 'invalid_argument'
+  /** 503: the store was closed. */
+  | 'store_closed'
+  /** 500: the database schema is newer than this code knows (downgrade). */
+  | 'schema_too_new';
+
+/** Keyset cursor for `listConversations`: pass the last conversation of the previous page. */
+export interface ConversationCursor {
+  updatedAt: number;
+  id: string;
+}
+
 export interface Conversation {
   id: string;
   userId: string | null;
@@ -29,11 +53,22 @@ export interface ConversationStore {
   getConversation(id: string): Promise<Conversation | null>;
   /** Replaces the state and bumps updatedAt. */
   saveState(id: string, state: Record<string, unknown>, now: number): Promise<void>;
+  /**
+   * Appends in one transaction and bumps the conversation's updatedAt to `m.createdAt` (never
+   * backwards), so any message keeps its session alive.
+   */
   appendMessage(m: StoredMessage): Promise<void>;
   /** Oldest first; `limit` keeps the newest N. */
   listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]>;
   /** Conversations not updated since `before` (for TTL expiry). */
   deleteIdleConversations(before: number): Promise<number>;
+  /** Deletes one conversation and its messages; false when it did not exist. */
+  deleteConversation(id: string): Promise<boolean>;
+  /**
+   * Most recently updated first, ordered by (updatedAt, id) descending; `before` continues after
+   * the given cursor (exclusive), so pages never skip or repeat rows that share an updatedAt.
+   */
+  listConversations(opts: { limit: number; before?: ConversationCursor }): Promise<Conversation[]>;
   /** A small key-value table for settings such as the generated admin key hash. */
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { Conversation, ConversationStore, StoredMessage } from '../contracts/conversation-store.ts';
+import type { ChatMessage } from '../contracts/language-model.ts';
+import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
+import { assertSessionId } from './session-id.ts';
+
+export { startSweeper, type SweeperOptions } from './start-sweeper.ts';
+
+export interface OpenSessionParams {
+  /** Continue this session; without it a new one is created with a random UUID. */
+  sessionId?: string;
+  userId?: string | null;
+  channel: string;
+  /**
+   * For channels where the client names the session (the OpenAI `user` field): create the
+   * session under `sessionId` when it does not exist, and start it afresh when it expired.
+   */
+  createIfMissing?: boolean;
+}
+
+export interface RecordMessageParams {
+  sessionId: string;
+  /** Defaults to a random UUID; pass one to return the id to the client before recording. */
+  id?: string;
+  role: StoredMessage['role'];
+  content: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface SessionManager {
+  readonly ttlMs: number;
+  /**
+   * The conversation for a request. Unknown id: 404 `session_not_found`; not updated for longer
+   * than `ttlMs`: 404 `session_expired`; malformed id: 400 `invalid_session_id`. A session that
+   * belongs to another user is reported as not found.
+   */
+  open(params: OpenSessionParams): Promise<Conversation>;
+  /**
+   * The newest user/assistant turns, oldest first, for the prompt (agent replies count as
+   * assistant; system notes are left out). `limit` defaults to, and is capped by, `historyLimit`.
+   */
+  history(sessionId: string, limit?: number): Promise<ChatMessage[]>;
+  /** Appends a message (which also keeps the session alive) and returns it as stored. */
+  record(params: RecordMessageParams): Promise<StoredMessage>;
+  /** Replaces the session state and keeps the session alive. */
+  saveState(sessionId: string, state: Record<string, unknown>): Promise<void>;
+  /** Deletes every session idle for longer than `ttlMs`, with its messages; returns how many. */
+  sweep(): Promise<number>;
+}
+
+export interface SessionManagerOptions {
+  store: ConversationStore;
+  ttlMs: number;
+  historyLimit: number;
+  /** Clock in epoch milliseconds; tests inject one. */
+  now?: () => number;
+}
+
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const { store, ttlMs, historyLimit } = options;
+  const now = options.now ?? Date.now;
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new KefuError('invalid_config', `session ttlMs must be a positive integer, got ${ttlMs}`);
+  }
+  if (!Number.isSafeInteger(historyLimit) || historyLimit < 0) {
+    throw new KefuError('invalid_config', `historyLimit must be a non-negative integer, got ${historyLimit}`);
+  }
+
+  const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
+
+  async function create(id: string, params: OpenSessionParams): Promise<Conversation> {
+    return store.createConversation({ id, userId: params.userId ?? null, channel: params.channel, now: now() });
+  }
+
+  async function openNamed(id: string, params: OpenSessionParams): Promise<Conversation> {
+    const existing = await store.getConversation(id);
+    const claimedUser = params.userId ?? null;
+    if (existing !== null && existing.userId !== null && claimedUser !== null && existing.userId !== claimedUser) {
+      throw notFound('session_not_found', `session ${id} does not exist`);
+    }
+    if (existing === null) {
+      if (params.createIfMissing !== true) throw notFound('session_not_found', `session ${id} does not exist`);
+      try {
+        return await create(id, params);
+      } catch (e) {
+        // Another request created it in between: use theirs.
+        if (isKefuError(e) && e.code === 'conversation_exists') return openNamed(id, { ...params, createIfMissing: false });
+        throw e;
+      }
+    }
+    const at = now();
+    if (!isExpired(existing, at)) return existing;
+    if (params.createIfMissing !== true) throw notFound('session_expired', `session ${id} has expired`);
+    // Delete by idleness, not by id: a concurrent request may already have started it afresh.
+    await store.deleteIdleConversations(at - ttlMs);
+    return openNamed(id, params);
+  }
+
+  async function history(sessionId: string, limit: number = historyLimit): Promise<ChatMessage[]> {
+    assertSessionId(sessionId);
+    if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest('invalid_limit', 'limit must be a non-negative integer');
+    const wanted = Math.min(limit, historyLimit);
+    if (wanted === 0) return [];
+    // System notes are not turns: fetch more until `wanted` turns are found or the start is reached.
+    for (let fetch = wanted; ; fetch *= 2) {
+      const stored = await store.listMessages(sessionId, fetch);
+      const turns = stored.flatMap(toChatMessage);
+      if (turns.length >= wanted || stored.length < fetch) return turns.slice(-wanted);
+    }
+  }
+
+  return {
+    ttlMs,
+    async open(params) {
+      if (params.sessionId === undefined) return create(randomUUID(), params);
+      return openNamed(assertSessionId(params.sessionId), params);
+    },
+    history,
+    async record(params) {
+      const message: StoredMessage = {
+        id: params.id ?? randomUUID(),
+        conversationId: assertSessionId(params.sessionId),
+        role: params.role,
+        content: params.content,
+        createdAt: now(),
+        meta: params.meta ?? {},
+      };
+      await sessionWrite(params.sessionId, store.appendMessage(message));
+      return message;
+    },
+    async saveState(sessionId, state) {
+      assertSessionId(sessionId);
+      await sessionWrite(sessionId, store.saveState(sessionId, state, now()));
+    },
+    async sweep() {
+      return store.deleteIdleConversations(now() - ttlMs);
+    },
+  };
+}
+
+function toChatMessage(m: StoredMessage): ChatMessage[] {
+  switch (m.role) {
+    case 'user':
+      return [{ role: 'user', content: m.content }];
+    case 'assistant':
+    case 'agent':
+      return [{ role: 'assistant', content: m.content }];
+    case 'system':
+      return [];
+  }
+}
+
+/** A write to a session that is gone (swept, deleted) is the caller's 404, in session terms. */
+async function sessionWrite(sessionId: string, write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (e) {
+    if (isKefuError(e) && e.code === 'conversation_not_found') {
+      throw new KefuError('session_not_found', `session ${sessionId} does not exist`, { status: 404, cause: e });
+    }
+    throw e;
+  }
+}

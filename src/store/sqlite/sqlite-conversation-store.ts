@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  Conversation,
+  ConversationCursor,
+  ConversationStore,
+  StoredMessage,
+} from '../../contracts/conversation-store.ts';
+import { parseJsonObject } from '../parse-json-object.ts';
+import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } from '../store-arguments.ts';
+import { storeError } from '../store-error.ts';
+import { sqliteMigrations, type Migration } from './migrations.ts';
+import { runMigrations } from './run-migrations.ts';
+import { prepareStatements, type ConversationRow, type MessageRow, type SqliteStatements } from './sqlite-statements.ts';
+
+/** The part of a logger the store uses; pino and console both fit. */
+export interface StoreLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+export interface SqliteConversationStoreOptions {
+  /** Database file; parent folders are created. `:memory:` works for throwaway use. */
+  path: string;
+  /** How long a write waits for another connection's lock before failing (ms). Default 5000. */
+  busyTimeoutMs?: number;
+  /** Receives warnings such as a corrupted JSON column that was read as `{}`. */
+  logger?: StoreLogger;
+  /** The schema steps; tests pass a prefix to build a database at an older version. */
+  migrations?: readonly Migration[];
+}
+
+export function createSqliteConversationStore(options: SqliteConversationStoreOptions): ConversationStore {
+  return new SqliteConversationStore(options);
+}
+
+class SqliteConversationStore implements ConversationStore {
+  readonly #db: Database.Database;
+  readonly #logger: StoreLogger | undefined;
+  readonly #migrations: readonly Migration[];
+  #statements: SqliteStatements | null = null;
+
+  constructor(options: SqliteConversationStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#logger = options.logger;
+    this.#migrations = options.migrations ?? sqliteMigrations;
+  }
+
+  async migrate(): Promise<void> {
+    runMigrations(this.#open(), this.#migrations);
+    this.#statements = null;
+  }
+
+  async createConversation(c: { id: string; userId: string | null; channel: string; now: number }): Promise<Conversation> {
+    checkId('conversation id', c.id);
+    checkTimestamp('now', c.now);
+    const result = this.#sql().insertConversation.run(c.id, c.userId, c.channel, c.now, c.now);
+    if (result.changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
+    return { id: c.id, userId: c.userId, channel: c.channel, createdAt: c.now, updatedAt: c.now, state: {} };
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    const row = this.#sql().getConversation.get(id);
+    return row === undefined ? null : this.#toConversation(row);
+  }
+
+  async saveState(id: string, state: Record<string, unknown>, now: number): Promise<void> {
+    checkTimestamp('now', now);
+    const text = toJsonObjectText('state', state);
+    if (this.#sql().saveState.run(text, now, id).changes === 0) {
+      throw storeError('conversation_not_found', `conversation ${id} does not exist`);
+    }
+  }
+
+  async appendMessage(m: StoredMessage): Promise<void> {
+    checkId('message id', m.id);
+    checkTimestamp('createdAt', m.createdAt);
+    if (!isMessageRole(m.role)) throw storeError('invalid_argument', `unknown message role ${String(m.role)}`);
+    const meta = toJsonObjectText('meta', m.meta);
+    const sql = this.#sql();
+    this.#db
+      .transaction(() => {
+        if (sql.touchConversation.run(m.createdAt, m.createdAt, m.conversationId).changes === 0) {
+          throw storeError('conversation_not_found', `conversation ${m.conversationId} does not exist`);
+        }
+        if (sql.insertMessage.run(m.id, m.conversationId, m.role, m.content, m.createdAt, meta).changes === 0) {
+          throw storeError('message_exists', `message ${m.id} already exists`);
+        }
+      })
+      .immediate();
+  }
+
+  async listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]> {
+    const sql = this.#sql();
+    const rows =
+      limit === undefined
+        ? sql.listMessages.all(conversationId)
+        : sql.listNewestMessages.all(conversationId, checkLimit('limit', limit));
+    const messages: StoredMessage[] = [];
+    for (const row of rows) {
+      const message = this.#toMessage(row);
+      if (message !== null) messages.push(message);
+    }
+    return messages;
+  }
+
+  async deleteIdleConversations(before: number): Promise<number> {
+    checkTimestamp('before', before);
+    return this.#sql().deleteIdle.run(before).changes;
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    return this.#sql().deleteConversation.run(id).changes > 0;
+  }
+
+  async listConversations(opts: { limit: number; before?: ConversationCursor }): Promise<Conversation[]> {
+    const limit = checkLimit('limit', opts.limit);
+    const { before } = opts;
+    const rows =
+      before === undefined
+        ? this.#sql().listConversations.all(limit)
+        : this.#sql().listConversationsBefore.all(
+            checkTimestamp('before.updatedAt', before.updatedAt),
+            before.updatedAt,
+            before.id,
+            limit,
+          );
+    return rows.map((row) => this.#toConversation(row));
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return this.#sql().getSetting.get(key)?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    checkId('setting key', key);
+    this.#sql().setSetting.run(key, value);
+  }
+
+  async ping(): Promise<void> {
+    this.#sql().ping.get();
+  }
+
+  async close(): Promise<void> {
+    this.#statements = null;
+    if (this.#db.open) this.#db.close();
+  }
+
+  #open(): Database.Database {
+    if (!this.#db.open) throw storeError('store_closed', 'the conversation store is closed');
+    return this.#db;
+  }
+
+  /** Statements compile on first use, after `migrate()` has created the tables. */
+  #sql(): SqliteStatements {
+    const db = this.#open();
+    return (this.#statements ??= prepareStatements(db));
+  }
+
+  #toConversation(row: ConversationRow): Conversation {
+    return {
+      id: row.id,
+      userId: row.user_id,
+      channel: row.channel,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      state: parseJsonObject(row.state, (reason) =>
+        this.#logger?.warn({ conversationId: row.id, column: 'state', reason }, 'corrupted JSON read as {}'),
+      ),
+    };
+  }
+
+  #toMessage(row: MessageRow): StoredMessage | null {
+    if (!isMessageRole(row.role)) {
+      this.#logger?.warn({ messageId: row.id, role: row.role }, 'message with an unknown role skipped');
+      return null;
+    }
+    return {
+      id: row.id,
+      conversationId: row.conversation_id,
+      role: row.role,
+      content: row.content,
+      createdAt: row.created_at,
+      meta: parseJsonObject(row.meta, (reason) =>
+        this.#logger?.warn({ messageId: row.id, column: 'meta', reason }, 'corrupted JSON read as {}'),
+      ),
+    };
+  }
+}
