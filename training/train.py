@@ -1,0 +1,214 @@
+"""Trains Kefu's tiny Llama on training/work/corpus.train.txt within a wall-clock budget.
+
+Loss only on the final assistant reply (prompt, passages and history are masked). Cosine LR schedule
+over the time budget, AdamW, length-bucketed batches with a token budget, checkpoints to
+training/work/ckpt.pt every few minutes, loss log in training/work/loss.csv.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+import sentencepiece as spm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model import Config, Llama  # noqa: E402
+
+WORK = os.path.join(HERE, 'work')
+SEP = '<|doc|>'
+
+
+def encode_example(sp, text: str, max_seq: int):
+    """Returns (ids, loss_mask) with BOS first; mask covers the final reply and its <|end|>."""
+    ids = [1] + sp.encode(text)
+    asst, end, nl = sp.piece_to_id('<|assistant|>'), sp.piece_to_id('<|end|>'), sp.piece_to_id('<0x0A>')
+    last = max(i for i, t in enumerate(ids) if t == asst)
+    start = last + 2 if last + 1 < len(ids) and ids[last + 1] == nl else last + 1
+    if len(ids) > max_seq:
+        return None
+    mask = [0] * len(ids)
+    for i in range(start, len(ids)):
+        mask[i] = 1
+        if ids[i] == end:
+            break
+    return ids, mask
+
+
+def load(sp, path: str, max_seq: int):
+    raw = open(path, encoding='utf-8').read().split('\n' + SEP + '\n')
+    out, dropped = [], 0
+    for t in raw:
+        t = t.strip('\n')
+        if not t:
+            continue
+        r = encode_example(sp, t, max_seq)
+        if r is None:
+            dropped += 1
+        else:
+            out.append(r)
+    return out, dropped
+
+
+def make_batches(examples, budget: int, rng: random.Random):
+    """Length-bucketed batches whose padded size stays under `budget` tokens."""
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]) + rng.random())
+    batches, cur, cur_max = [], [], 0
+    for i in order:
+        L = len(examples[i][0])
+        if cur and max(cur_max, L) * (len(cur) + 1) > budget:
+            batches.append(cur)
+            cur, cur_max = [], 0
+        cur.append(i)
+        cur_max = max(cur_max, L)
+    if cur:
+        batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(examples, idxs):
+    T = max(len(examples[i][0]) for i in idxs)
+    x = torch.zeros(len(idxs), T, dtype=torch.long)
+    m = torch.zeros(len(idxs), T)
+    for r, i in enumerate(idxs):
+        ids, mask = examples[i]
+        x[r, :len(ids)] = torch.tensor(ids)
+        m[r, :len(mask)] = torch.tensor(mask, dtype=torch.float)
+    return x, m
+
+
+def masked_loss(model, x, m):
+    logits = model(x[:, :-1])
+    tgt, mm = x[:, 1:], m[:, 1:]
+    ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), reduction='none')
+    return (ce * mm.reshape(-1)).sum() / mm.sum().clamp(min=1), mm.sum()
+
+
+@torch.no_grad()
+def eval_loss(model, sp, eval_rows, max_seq: int, bs: int = 8) -> float:
+    model.eval()
+    exs = [r for r in (encode_example(sp, s['prompt'] + s['reply'] + '<|end|>', max_seq) for s in eval_rows) if r is not None]
+    exs.sort(key=lambda e: len(e[0]))
+    tot, n = 0.0, 0.0
+    for i in range(0, len(exs), bs):
+        x, m = collate(exs, list(range(i, min(i + bs, len(exs)))))
+        loss, cnt = masked_loss(model, x, m)
+        tot += float(loss) * float(cnt)
+        n += float(cnt)
+    model.train()
+    return tot / max(n, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--minutes', type=float, default=45)
+    ap.add_argument('--dim', type=int, default=256)
+    ap.add_argument('--layers', type=int, default=6)
+    ap.add_argument('--heads', type=int, default=8)
+    ap.add_argument('--ffn', type=int, default=704)
+    ap.add_argument('--seq', type=int, default=512)
+    ap.add_argument('--batch-tokens', type=int, default=3072)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--min-lr', type=float, default=1e-4)
+    ap.add_argument('--warmup', type=int, default=30)
+    ap.add_argument('--attn', default='bmm')
+    ap.add_argument('--ckpt-every', type=float, default=3.0, help='minutes')
+    ap.add_argument('--eval-every', type=float, default=5.0, help='minutes')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(WORK, 'tokenizer.model'))
+    t0 = time.time()
+    train, dropped = load(sp, os.path.join(WORK, 'corpus.train.txt'), args.seq)
+    lens = sorted(len(e[0]) for e in train)
+    sup = sum(sum(e[1]) for e in train)
+    print(f'{len(train)} train examples ({dropped} longer than {args.seq} dropped); length median {lens[len(lens)//2]}, '
+          f'p95 {lens[int(len(lens)*.95)]}, max {lens[-1]}; supervised tokens {sup} of {sum(lens)}; tokenised in {time.time()-t0:.0f}s', flush=True)
+    eval_rows = [json.loads(l) for l in open(os.path.join(WORK, 'corpus.eval.jsonl'), encoding='utf-8')]
+    eval_sub = random.Random(1).sample(eval_rows, min(48, len(eval_rows)))
+
+    cfg = Config(vocab_size=sp.get_piece_size(), dim=args.dim, n_layers=args.layers, n_heads=args.heads, ffn_dim=args.ffn,
+                 max_seq=args.seq, attn_impl=args.attn)
+    model = Llama(cfg)
+    print(f'model: {model.num_params()/1e6:.2f}M params, {cfg.to_dict()}', flush=True)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
+
+    budget_s = args.minutes * 60
+    log = open(os.path.join(WORK, 'loss.csv'), 'w')
+    log.write('step,elapsed_s,tokens,loss,lr,eval_loss\n')
+
+    def save(step, tokens, elapsed, final=False):
+        tmp = os.path.join(WORK, 'ckpt.pt.tmp')
+        torch.save({'model': model.state_dict(), 'config': cfg.to_dict(), 'step': step, 'tokens': tokens,
+                    'elapsed_s': elapsed, 'final': final, 'args': vars(args)}, tmp)
+        os.replace(tmp, os.path.join(WORK, 'ckpt.pt'))
+
+    start = time.time()
+    last_ckpt = last_eval = start
+    step, tokens, epoch = 0, 0, 0
+    ema = None
+    done = False
+    while not done:
+        batches = make_batches(train, args.batch_tokens, rng)
+        epoch += 1
+        for b in batches:
+            elapsed = time.time() - start
+            frac = min(elapsed / budget_s, 1.0)
+            if frac >= 1.0:
+                done = True
+                break
+            lr = args.lr * min(1.0, (step + 1) / args.warmup)
+            lr = args.min_lr + (lr - args.min_lr) * 0.5 * (1 + math.cos(math.pi * frac)) if step >= args.warmup else lr
+            for g in opt.param_groups:
+                g['lr'] = lr
+            x, m = collate(train, b)
+            loss, _ = masked_loss(model, x, m)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            tokens += x.numel()
+            lv = float(loss)
+            ema = lv if ema is None else 0.95 * ema + 0.05 * lv
+            now = time.time()
+            ev = ''
+            if now - last_eval > args.eval_every * 60:
+                ev = f'{eval_loss(model, sp, eval_sub, args.seq):.4f}'
+                last_eval = time.time()
+            log.write(f'{step},{now-start:.1f},{tokens},{lv:.4f},{lr:.6f},{ev}\n')
+            log.flush()
+            if step % 20 == 0 or ev:
+                print(f'step {step} ep {epoch} {now-start:.0f}s tokens {tokens} loss {lv:.3f} (ema {ema:.3f}) lr {lr:.2e} '
+                      f'{tokens/(now-start):.0f} tok/s' + (f' eval_loss {ev}' if ev else ''), flush=True)
+            if now - last_ckpt > args.ckpt_every * 60:
+                save(step, tokens, now - start)
+                last_ckpt = time.time()
+    elapsed = time.time() - start
+    ev = eval_loss(model, sp, eval_rows, args.seq)
+    log.write(f'{step},{elapsed:.1f},{tokens},{ema:.4f},{args.min_lr:.6f},{ev:.4f}\n')
+    log.close()
+    save(step, tokens, elapsed, final=True)
+    json.dump({'steps': step, 'tokens': tokens, 'elapsed_s': elapsed, 'tokens_per_s': tokens / elapsed, 'final_train_loss_ema': ema,
+               'final_eval_loss': ev, 'eval_ppl': math.exp(ev), 'params': model.num_params(), 'epochs': epoch, 'config': cfg.to_dict()},
+              open(os.path.join(WORK, 'train_summary.json'), 'w'), indent=1)
+    print(f'done: {step} steps, {tokens} tokens in {elapsed/60:.1f} min; eval loss {ev:.4f} (ppl {math.exp(ev):.2f})', flush=True)
+
+
+if __name__ == '__main__':
+    main()
