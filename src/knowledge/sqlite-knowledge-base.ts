@@ -1,0 +1,248 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { KbDocument, KbImportProgress, KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
+import { Bm25Index } from './bm25-index.ts';
+import { contentHash, indexDocument, type IndexedChunk } from './index-document.ts';
+import { analyze, TOKENIZER_VERSION } from './segmenter.ts';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
+import { prepareStatements, rowToDocument, type KbStatements } from './sqlite-statements.ts';
+import { validateDocuments } from './validate-documents.ts';
+
+export interface SqliteKnowledgeBaseOptions {
+  /** SQLite file (its folder is created), or ':memory:'. */
+  path: string;
+}
+
+export interface UpsertResult {
+  /** Documents written (new or changed). */
+  documents: number;
+  /** Chunks written for those documents. */
+  chunks: number;
+  /** Documents skipped because their content hash was unchanged. */
+  unchanged: number;
+}
+
+interface PreparedDocument {
+  doc: KbDocument;
+  hash: string;
+  chunks: IndexedChunk[];
+}
+
+/** What a committed write changed, replayed onto the in-memory index after COMMIT. */
+interface IndexChanges {
+  removed: { chunkId: number; terms: string[] }[];
+  added: { chunkId: number; len: number; terms: Map<string, number> }[];
+}
+
+const INDEX_VERSION = `${SCHEMA_VERSION}.${TOKENIZER_VERSION}`;
+const DEFAULT_K = 5;
+
+/**
+ * BM25 knowledge base persisted in SQLite: documents, chunks, postings (term, chunk, tf), document
+ * frequencies and corpus stats. Every write is one transaction; the postings are mirrored in memory
+ * (loaded at open, patched after each commit, reloaded when another connection changed the file),
+ * so a search touches SQLite only to read the k passages it returns.
+ */
+export class SqliteKnowledgeBase implements KnowledgeBase {
+  readonly #db: Database.Database;
+  readonly #sql: KbStatements;
+  readonly #index = new Bm25Index();
+  #dataVersion = -1;
+
+  constructor(options: SqliteKnowledgeBaseOptions) {
+    if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new Database(options.path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.exec(SCHEMA_SQL);
+    this.#sql = prepareStatements(this.#db);
+    if (this.#sql.getMeta.get('index_version') !== INDEX_VERSION) this.#reindexAll();
+    this.#loadIndex();
+  }
+
+  async upsert(docs: KbDocument[], onProgress?: (p: KbImportProgress) => void): Promise<UpsertResult> {
+    const valid = validateDocuments(docs);
+    const prepared: PreparedDocument[] = [];
+    let unchanged = 0;
+    valid.forEach((doc, i) => {
+      const hash = contentHash(doc);
+      if (this.#sql.docHash.get(doc.id) === hash) unchanged++;
+      else prepared.push({ doc, hash, chunks: indexDocument(doc) });
+      onProgress?.({ done: i + 1, total: valid.length });
+    });
+    // IMMEDIATE: take the write lock up front (another process may import into the same file), and
+    // catch up with its commits under that lock so the in-memory index is patched from a known state.
+    const changes = this.#db
+      .transaction(() => {
+        this.#syncIndex();
+        return this.#write(prepared);
+      })
+      .immediate();
+    this.#apply(changes);
+    return { documents: prepared.length, chunks: changes.added.length, unchanged };
+  }
+
+  async remove(docId: string): Promise<boolean> {
+    const changes: IndexChanges = { removed: [], added: [] };
+    const existed = this.#db.transaction(() => {
+      this.#syncIndex();
+      const dfDelta = new Map<string, number>();
+      const found = this.#removeRows(docId, changes, dfDelta);
+      if (found) {
+        this.#sql.deleteDoc.run(docId);
+        this.#sql.addStat.run(-1, 'documents');
+        this.#flushDf(dfDelta);
+      }
+      return found;
+    }).immediate();
+    this.#apply(changes);
+    return existed;
+  }
+
+  async search(query: string, k: number = DEFAULT_K): Promise<Passage[]> {
+    const limit = Number.isFinite(k) ? Math.floor(k) : DEFAULT_K;
+    this.#syncIndex();
+    const { terms, auxiliary } = analyze(query);
+    if (terms.length === 0 || limit <= 0) return [];
+    const passages: Passage[] = [];
+    for (const { chunkId, score, coverage } of this.#index.search(terms, limit, auxiliary)) {
+      const row = this.#sql.passage.get(chunkId);
+      if (row === undefined) continue;
+      const p: Passage = {
+        id: `${row.doc_id}#${row.idx}`,
+        docId: row.doc_id,
+        title: row.title,
+        text: row.text,
+        score,
+        confidence: coverage,
+      };
+      if (row.url !== null) p.url = row.url;
+      if (row.category !== null) p.category = row.category;
+      passages.push(p);
+    }
+    return passages;
+  }
+
+  async stats(): Promise<{ documents: number; chunks: number }> {
+    return { documents: this.#sql.stat.get('documents') ?? 0, chunks: this.#sql.stat.get('chunks') ?? 0 };
+  }
+
+  /** Document frequency of an index term as stored in SQLite (for diagnostics and tests). */
+  documentFrequency(term: string): number {
+    return this.#sql.df.get(term) ?? 0;
+  }
+
+  /** Corpus statistics as stored in SQLite: passage count and average passage length in terms. */
+  corpusStats(): { chunks: number; avgdl: number } {
+    const chunks = this.#sql.stat.get('chunks') ?? 0;
+    const totalLen = this.#sql.stat.get('total_len') ?? 0;
+    return { chunks, avgdl: chunks === 0 ? 0 : totalLen / chunks };
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Inside a transaction: replace the prepared documents' rows; returns the index changes. */
+  #write(prepared: readonly PreparedDocument[]): IndexChanges {
+    const changes: IndexChanges = { removed: [], added: [] };
+    const dfDelta = new Map<string, number>();
+    const now = Date.now();
+    let newDocs = 0;
+    for (const { doc, hash, chunks } of prepared) {
+      if (!this.#removeRows(doc.id, changes, dfDelta)) newDocs++;
+      this.#sql.upsertDoc.run(
+        doc.id, doc.title, doc.text, doc.lang ?? null, doc.category ?? null, doc.source ?? null, doc.url ?? null, hash, now,
+      );
+      let lenSum = 0;
+      for (const chunk of chunks) {
+        const chunkId = Number(this.#sql.insertChunk.run(doc.id, chunk.idx, chunk.text, chunk.len).lastInsertRowid);
+        for (const [term, tf] of chunk.terms) {
+          this.#sql.insertPosting.run(term, chunkId, tf);
+          dfDelta.set(term, (dfDelta.get(term) ?? 0) + 1);
+        }
+        lenSum += chunk.len;
+        changes.added.push({ chunkId, len: chunk.len, terms: chunk.terms });
+      }
+      this.#sql.addStat.run(chunks.length, 'chunks');
+      this.#sql.addStat.run(lenSum, 'total_len');
+    }
+    this.#sql.addStat.run(newDocs, 'documents');
+    this.#flushDf(dfDelta);
+    return changes;
+  }
+
+  /** Inside a transaction: delete a document's chunks and postings (not the document row). */
+  #removeRows(docId: string, changes: IndexChanges, dfDelta: Map<string, number>): boolean {
+    if (this.#sql.docHash.get(docId) === undefined) return false;
+    let lenSum = 0;
+    const chunks = this.#sql.docChunks.all(docId);
+    for (const { id, len } of chunks) {
+      const terms = this.#sql.chunkTerms.all(id);
+      for (const term of terms) dfDelta.set(term, (dfDelta.get(term) ?? 0) - 1);
+      this.#sql.deleteChunkPostings.run(id);
+      changes.removed.push({ chunkId: id, terms });
+      lenSum += len;
+    }
+    this.#sql.deleteDocChunks.run(docId);
+    this.#sql.addStat.run(-chunks.length, 'chunks');
+    this.#sql.addStat.run(-lenSum, 'total_len');
+    return true;
+  }
+
+  #flushDf(dfDelta: ReadonlyMap<string, number>): void {
+    let dropped = false;
+    for (const [term, delta] of dfDelta) {
+      if (delta === 0) continue;
+      this.#sql.addDf.run(term, delta);
+      if (delta < 0) dropped = true;
+    }
+    if (dropped) this.#sql.dropZeroDf.run();
+  }
+
+  #apply(changes: IndexChanges): void {
+    for (const { chunkId, terms } of changes.removed) this.#index.removeChunk(chunkId, terms);
+    for (const { chunkId, len, terms } of changes.added) this.#index.addChunkTerms(chunkId, len, terms);
+  }
+
+  #currentDataVersion(): number {
+    const v = this.#db.pragma('data_version', { simple: true });
+    return typeof v === 'number' ? v : -1;
+  }
+
+  /** Another connection (e.g. `kefu kb import` while the server runs) committed: reload. */
+  #syncIndex(): void {
+    if (this.#currentDataVersion() !== this.#dataVersion) this.#loadIndex();
+  }
+
+  #loadIndex(): void {
+    this.#index.clear();
+    for (const [id, len] of this.#sql.allChunks.iterate()) this.#index.addChunk(id, len);
+    for (const [term, list] of this.#sql.allPostings.iterate()) {
+      for (const pair of list.split(',')) {
+        const colon = pair.indexOf(':');
+        this.#index.addPosting(term, Number(pair.slice(0, colon)), Number(pair.slice(colon + 1)));
+      }
+    }
+    this.#dataVersion = this.#currentDataVersion();
+  }
+
+  /** The tokenizer or schema changed since this file was written: rebuild all chunks and postings. */
+  #reindexAll(): void {
+    const docs = this.#sql.allDocuments.all().map(rowToDocument);
+    const prepared = docs.map((doc) => ({ doc, hash: contentHash(doc), chunks: indexDocument(doc) }));
+    this.#db
+      .transaction(() => {
+        this.#db.exec('DELETE FROM postings; DELETE FROM chunks; DELETE FROM terms; DELETE FROM documents; UPDATE stats SET value = 0;');
+        this.#write(prepared);
+        this.#sql.setMeta.run('index_version', INDEX_VERSION);
+      })
+      .immediate();
+  }
+}
+
+export function createSqliteKnowledgeBase(options: SqliteKnowledgeBaseOptions): SqliteKnowledgeBase {
+  return new SqliteKnowledgeBase(options);
+}

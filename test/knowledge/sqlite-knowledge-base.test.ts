@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
+import { isKefuError } from '../../src/errors.ts';
+import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
+import { useTempDir } from './temp-dir.ts';
+
+const tempDir = useTempDir();
+
+const DOCS: KbDocument[] = [
+  { id: 'ship', title: 'Shipping times', text: 'Orders paid before 16:00 ship the same day. Delivery takes 2-4 days.', lang: 'en', category: 'shipping', url: 'https://shop.example/ship' },
+  { id: 'refund', title: 'Refund times', text: 'Alipay refunds arrive within 1-3 working days; bank cards take 3-7 working days.', lang: 'en', category: 'refunds' },
+  { id: 'invoice', title: '电子发票', text: '确认收货后48小时内自动开具电子发票，可在订单详情下载。', lang: 'zh', category: 'invoices' },
+];
+
+describe('SqliteKnowledgeBase', () => {
+  it('ranks by BM25 and returns passages with doc fields and a confidence', async () => {
+    const kb = createSqliteKnowledgeBase({ path: ':memory:' });
+    try {
+      expect(await kb.upsert(DOCS)).toEqual({ documents: 3, chunks: 3, unchanged: 0 });
+      const [top, ...rest] = await kb.search('how many days until my refund arrives', 5);
+      expect(top).toMatchObject({ id: 'refund#0', docId: 'refund', title: 'Refund times', category: 'refunds' });
+      expect(top?.score).toBeGreaterThan(rest[0]?.score ?? 0);
+      expect((await kb.search('shipping', 1))[0]).toMatchObject({ docId: 'ship', url: 'https://shop.example/ship' });
+      expect((await kb.search('发票怎么下载', 1))[0]?.docId).toBe('invoice');
+      const exact = (await kb.search('refund times', 1))[0];
+      expect(exact?.confidence).toBe(1);
+      expect(await kb.search('the of and', 5)).toEqual([]);
+      expect(await kb.search('football weather', 5)).toEqual([]);
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('weighs a title match above the same match in a body', async () => {
+    const kb = createSqliteKnowledgeBase({ path: ':memory:' });
+    try {
+      await kb.upsert([
+        { id: 'body', title: 'General questions', text: 'You can ask about warranty here, and about other things too.' },
+        { id: 'title', title: 'Warranty', text: 'You can ask about repairs here, and about other things too.' },
+      ]);
+      expect((await kb.search('warranty', 2)).map((p) => p.docId)).toEqual(['title', 'body']);
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('persists across close and reopen', async () => {
+    const path = join(tempDir(), 'nested', 'kb.sqlite');
+    const kb = createSqliteKnowledgeBase({ path });
+    await kb.upsert(DOCS);
+    const before = await kb.search('refund bank card', 3);
+    kb.close();
+
+    const reopened = createSqliteKnowledgeBase({ path });
+    try {
+      expect(await reopened.stats()).toEqual({ documents: 3, chunks: 3 });
+      expect(await reopened.search('refund bank card', 3)).toEqual(before);
+      expect(await reopened.upsert(DOCS)).toEqual({ documents: 0, chunks: 0, unchanged: 3 });
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('updates incrementally: a changed document replaces its chunks and document frequencies', async () => {
+    const kb = createSqliteKnowledgeBase({ path: join(tempDir(), 'kb.sqlite') });
+    try {
+      await kb.upsert(DOCS);
+      expect(kb.documentFrequency('alipay')).toBe(1);
+      expect(kb.documentFrequency('day')).toBe(2);
+      const avgBefore = kb.corpusStats().avgdl;
+
+      const changed: KbDocument = { id: 'refund', title: 'Refund times', text: 'WeChat Pay refunds arrive within one hour.', lang: 'en' };
+      expect(await kb.upsert([changed, DOCS[0] as KbDocument])).toEqual({ documents: 1, chunks: 1, unchanged: 1 });
+
+      expect(kb.documentFrequency('alipay')).toBe(0);
+      expect(kb.documentFrequency('wechat')).toBe(1);
+      expect(kb.documentFrequency('day')).toBe(1);
+      expect(kb.documentFrequency('refund')).toBe(1);
+      expect(kb.corpusStats().avgdl).not.toBe(avgBefore);
+      expect(await kb.search('alipay', 5)).toEqual([]);
+      expect((await kb.search('wechat refund', 1))[0]?.text).toBe(changed.text);
+      expect(await kb.stats()).toEqual({ documents: 3, chunks: 3 });
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('splits long documents into several passages and removes them all on delete', async () => {
+    const kb = createSqliteKnowledgeBase({ path: ':memory:' });
+    try {
+      const long = Array.from({ length: 20 }, (_, i) => `第${i + 1}条：大家电由京东物流配送，送货上门前会电话预约时间。`).join('');
+      expect(await kb.upsert([{ id: 'long', title: '大家电配送', text: long }, ...DOCS])).toMatchObject({ documents: 4 });
+      const { chunks } = await kb.stats();
+      expect(chunks).toBeGreaterThan(4);
+      const passages = await kb.search('京东物流 预约', 10);
+      expect(new Set(passages.map((p) => p.docId))).toEqual(new Set(['long']));
+      expect(passages.map((p) => p.id)).toContain('long#1');
+
+      expect(await kb.remove('long')).toBe(true);
+      expect(await kb.remove('long')).toBe(false);
+      expect(await kb.stats()).toEqual({ documents: 3, chunks: 3 });
+      expect(await kb.search('京东物流', 10)).toEqual([]);
+      expect(kb.documentFrequency('京东')).toBe(0);
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('rejects invalid documents without writing any of the batch', async () => {
+    const kb = createSqliteKnowledgeBase({ path: ':memory:' });
+    try {
+      const bad = [DOCS[0] as KbDocument, { id: '', title: 'x', text: 'y' }];
+      const err = await kb.upsert(bad).catch((e: unknown) => e);
+      expect(isKefuError(err) && err.code === 'kb_invalid_document').toBe(true);
+      expect(await kb.stats()).toEqual({ documents: 0, chunks: 0 });
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('sees writes made by another connection to the same file', async () => {
+    const path = join(tempDir(), 'kb.sqlite');
+    const server = createSqliteKnowledgeBase({ path });
+    const cli = createSqliteKnowledgeBase({ path });
+    try {
+      await server.upsert(DOCS);
+      expect((await cli.search('shipping', 1))[0]?.docId).toBe('ship');
+      await cli.upsert([{ id: 'hours', title: 'Customer service hours', text: 'Agents work 9:00-21:00.' }]);
+      expect((await server.search('customer service hours', 1))[0]?.docId).toBe('hours');
+      expect(await server.stats()).toEqual({ documents: 4, chunks: 4 });
+    } finally {
+      cli.close();
+      server.close();
+    }
+  });
+
+  it('re-indexes stored documents when the file was built by another tokenizer version', async () => {
+    const path = join(tempDir(), 'kb.sqlite');
+    const kb = createSqliteKnowledgeBase({ path });
+    await kb.upsert(DOCS);
+    kb.close();
+    const raw = new Database(path);
+    raw.exec("UPDATE meta SET value = 'old' WHERE key = 'index_version'; DELETE FROM postings; DELETE FROM terms;");
+    raw.close();
+
+    const reopened = createSqliteKnowledgeBase({ path });
+    try {
+      expect(await reopened.stats()).toEqual({ documents: 3, chunks: 3 });
+      expect((await reopened.search('refund', 1))[0]?.docId).toBe('refund');
+      expect(reopened.documentFrequency('day')).toBe(2);
+    } finally {
+      reopened.close();
+    }
+  });
+});
