@@ -18,6 +18,12 @@ export interface Passage {
   title: string;
   text: string;
   score: number;
+  /**
+   * Optional, 0..1: idf-weighted share of the query's terms that occur in this passage. Comparable
+   * across queries, unlike the raw BM25 score; use it to decide whether the top passage is strong
+   * enough to ground an answer.
+   */
+  confidence?: number;
   url?: string;
   category?: string;
 }
