@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { KefuConfig } from './config/load-config.ts';
 import type { LanguageModel } from './contracts/language-model.ts';
+import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
@@ -12,9 +13,6 @@ import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
 import { createSessionManager, startSweeper } from './sessions/session-manager.ts';
 import { createSqliteConversationStore } from './store/sqlite/sqlite-conversation-store.ts';
-
-/** BM25 score under which a passage is not trusted to answer (tuned on the demo KB). */
-export const MIN_PASSAGE_SCORE = 4;
 
 /**
  * The composition root: the one place where configuration picks adapters and wires them.
@@ -60,7 +58,7 @@ export async function createKefu(config: KefuConfig, options: { logger?: Logger;
     options: {
       historyTokens: config.historyTokens,
       maxTokens: config.maxTokens,
-      minPassageScore: MIN_PASSAGE_SCORE,
+      minPassageConfidence: CONFIDENT_PASSAGE,
       topK: 3,
       minSentenceSupport: 0.5,
     },

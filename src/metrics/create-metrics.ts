@@ -7,6 +7,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names three gauges `*_total`, which promtool rejects (a `_total` suffix means a
+  // counter); `nodejs_active_resources{type}`, which it also exports, carries the same numbers.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   return {
     registry,
     requests: new Counter({
@@ -35,7 +40,7 @@ export function createMetrics() {
       registers: [registry],
     }),
     kbRetrievals: new Counter({
-      name: 'kefu_kb_retrievals_total',
+      name: 'kefu_knowledge_retrievals_total',
       help: 'Knowledge base retrievals, by whether a confident passage was found.',
       labelNames: ['result'] as const,
       registers: [registry],

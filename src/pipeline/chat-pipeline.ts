@@ -3,6 +3,7 @@ import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
 import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
 import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
 import { understand } from '../dialogue/basic-nlu.ts';
+import { isConfidentPassage } from '../knowledge/confidence.ts';
 import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
@@ -26,8 +27,8 @@ export interface ChatRequest {
 export interface ChatPipelineOptions {
   historyTokens: number;
   maxTokens: number;
-  /** Passages below this score are not trusted to answer a factual question. */
-  minPassageScore: number;
+  /** Passages below this confidence (share of the question matched, 0..1) do not answer. */
+  minPassageConfidence: number;
   topK: number;
   /** Minimum share of a generated sentence's words found in the passages or the question. */
   minSentenceSupport: number;
@@ -154,7 +155,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       parts = (async function* () { yield template; })();
     } else {
       const passages = await kb.search(masked, options.topK);
-      const confident = passages.filter((p) => p.score >= options.minPassageScore);
+      const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
       metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
       sources = confident.map(toSource);
       yield { type: 'sources', sources };

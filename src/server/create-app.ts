@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
     },
   });
-  app.use('/v1/chat', limiter);
+  // Hono's `/v1/chat/*` also matches `/v1/chat` itself: one registration covers both.
   app.use('/v1/chat/*', limiter);
   app.use('/v1/kb/search', limiter);
 

@@ -69,13 +69,13 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
   });
 
   it('protects KB writes with the admin key and validates documents', async () => {
-    const doc = { id: 'test-doc-1', title: 'Gift wrapping', text: 'Gift wrapping costs 8 yuan per item and is available for all orders.' };
+    const doc = { id: 'test-doc-1', title: 'Pet carrier rental', text: 'Our Shanghai showroom lends pet carriers for free for up to 3 days.' };
     await expectError(await postJson(`${server.url}/v1/kb/documents`, doc), 401, 'unauthorized');
     const auth = { authorization: `Bearer ${ADMIN_KEY}` };
     await expectError(await postJson(`${server.url}/v1/kb/documents`, { id: 'x' }, auth), 400, 'invalid_request');
     const ok = await postJson(`${server.url}/v1/kb/documents`, doc, auth);
     expect(ok.status).toBe(201);
-    const search = (await (await fetch(`${server.url}/v1/kb/search?q=gift%20wrapping&k=3`)).json()) as { results: { docId: string }[] };
+    const search = (await (await fetch(`${server.url}/v1/kb/search?q=pet%20carrier%20rental&k=3`)).json()) as { results: { docId: string }[] };
     expect(search.results[0]!.docId).toBe('test-doc-1');
   });
 

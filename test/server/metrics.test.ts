@@ -21,7 +21,7 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^llama_requests_total\{channel="web",outcome="ok"\} 1$/m);
     expect(text).toMatch(/^llama_latency_seconds_count\{channel="web"\} 1$/m);
     expect(text).toMatch(/^llama_time_to_first_token_seconds_count 1$/m);
-    expect(text).toMatch(/^kefu_kb_retrievals_total\{result="hit"\} 1$/m);
+    expect(text).toMatch(/^kefu_knowledge_retrievals_total\{result="hit"\} 1$/m);
     expect(text).toMatch(/^kefu_errors_total\{code="empty_message"\} 1$/m);
     expect(text).toContain('process_resident_memory_bytes');
   });
