@@ -7,7 +7,7 @@ import { isConfidentPassage } from '../knowledge/confidence.ts';
 import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { maskBasicPii } from '../safety/basic-pii-masker.ts';
+import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { lexicalSupport, unsupportedFigures } from './grounding-check.ts';
 import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
@@ -140,7 +140,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const sessionId = conversation.id;
     const masked = maskBasicPii(req.message);
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
-    const nlu = understand(masked, previousEmotion);
+    const query = withoutPlaceholders(masked);
+    const nlu = understand(query, previousEmotion);
     const history = await sessions.history(sessionId, 20);
     await sessions.record({ sessionId, role: 'user', content: masked, meta: { intent: nlu.intent, emotion: nlu.emotion } });
 
@@ -154,7 +155,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     if (template !== null) {
       parts = (async function* () { yield template; })();
     } else {
-      const passages = await kb.search(masked, options.topK);
+      const passages = await kb.search(query, options.topK);
       const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
       metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
       sources = confident.map(toSource);

@@ -89,3 +89,13 @@ export function maskBasicPii(text: string): string {
   }
   return out + text.slice(at);
 }
+
+const PLACEHOLDER_RE = new RegExp(Object.values(PLACEHOLDER).map((p) => p.replace(/[[\]]/g, '\\$&')).join('|'), 'g');
+
+/**
+ * The masked text without its placeholders: what language detection and retrieval should see,
+ * since `[手机号]` in an English question is neither Chinese nor a search term.
+ */
+export function withoutPlaceholders(masked: string): string {
+  return masked.replace(PLACEHOLDER_RE, ' ').replace(/\s{2,}/g, ' ').trim();
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidResidentId, maskBasicPii } from '../../src/safety/basic-pii-masker.ts';
+import { isValidResidentId, maskBasicPii, withoutPlaceholders } from '../../src/safety/basic-pii-masker.ts';
 
 describe('basic PII masker', () => {
   it('masks mobile numbers in common spellings', () => {
@@ -20,5 +20,13 @@ describe('basic PII masker', () => {
   });
   it('leaves order numbers and prices alone', () => {
     expect(maskBasicPii('订单 KF20261124001 金额 1299 元')).toBe('订单 KF20261124001 金额 1299 元');
+  });
+});
+
+describe('withoutPlaceholders', () => {
+  it('drops placeholders so an English question stays English for NLU and search', () => {
+    const masked = maskBasicPii('How long does shipping take? My phone is 13812345678');
+    expect(masked).toContain('[手机号]');
+    expect(withoutPlaceholders(masked)).toBe('How long does shipping take? My phone is');
   });
 });
