@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { createParser } from 'eventsource-parser';
 import { loadConfig } from '../config/load-config.ts';
@@ -80,19 +80,17 @@ export function chatCommand(): Command {
           await say(opts.message);
           return;
         }
-        const rl = createInterface({ input: process.stdin, output: process.stdout });
-        process.stdout.write('Kefu 客服 — type a question, Ctrl+D to quit.\n');
-        for (;;) {
-          let line: string;
-          try {
-            line = await rl.question('> ');
-          } catch {
-            break;
+        // The async iterator buffers lines, so piped input (`kefu chat < questions.txt`) loses none
+        // while a reply is still streaming; `rl.question` would drop them.
+        const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+        process.stdout.write('Kefu 客服 — type a question, Ctrl+D to quit.\n> ');
+        for await (const line of rl) {
+          if (line.trim().length > 0) {
+            await say(line).catch((err: unknown) => process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`));
           }
-          if (line.trim().length === 0) continue;
-          await say(line).catch((err: unknown) => process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`));
+          process.stdout.write('> ');
         }
-        rl.close();
+        process.stdout.write('\n');
       } finally {
         await close();
       }

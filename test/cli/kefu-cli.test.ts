@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/start-test-server.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/kefu.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `kefu` binary in a child process. */
+function kefu(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: { ...process.env, KEFU_LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+describe('kefu CLI', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-cli-'));
+    env = { KEFU_DATA_DIR: path.join(dir, 'data'), KEFU_LLM: 'none' };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports a file with progress and finds it again', async () => {
+    const file = path.join(dir, 'pets.md');
+    writeFileSync(file, '# Pet carrier rental\n\nOur Shanghai showroom lends pet carriers for free for up to 3 days.\n');
+    const imported = await kefu(['kb', 'import', file], env);
+    expect(imported.stderr).not.toMatch(/kefu:/);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/imported 1 documents/);
+
+    const found = await kefu(['kb', 'search', 'pet carrier rental', '--json'], env);
+    expect(found.code).toBe(0);
+    const results = JSON.parse(found.stdout) as { title: string }[];
+    expect(results[0]!.title).toBe('Pet carrier rental');
+  });
+
+  it('rejects bad input with a message and a non-zero exit, keeping the store intact', async () => {
+    const missing = await kefu(['kb', 'import', path.join(dir, 'nope.jsonl')], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/^kefu: .*nope\.jsonl/m);
+
+    const broken = path.join(dir, 'broken.jsonl');
+    writeFileSync(broken, '{"id":"a","title":"A","text":"fine"}\n{not json\n');
+    const bad = await kefu(['kb', 'import', broken], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/kefu: .*broken\.jsonl/);
+
+    const badK = await kefu(['kb', 'search', 'pet', '-k', '0'], env);
+    expect(badK.code).not.toBe(0);
+    expect(badK.stderr).toMatch(/-k must be an integer/);
+
+    const still = await kefu(['kb', 'search', 'pet carrier rental', '--json'], env);
+    expect((JSON.parse(still.stdout) as { title: string }[])[0]!.title).toBe('Pet carrier rental');
+  });
+
+  it('answers one message in-process with sources', async () => {
+    const run = await kefu(['chat', '-m', 'How long does shipping take?'], { KEFU_DATA_DIR: path.join(dir, 'chat'), KEFU_LLM: 'none' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/day/);
+    expect(run.stdout).toMatch(/— \[1\] /);
+  });
+
+  describe('against a running server (--url)', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer();
+    });
+    afterAll(() => server.destroy());
+
+    it('keeps one session across interactive turns', async () => {
+      const run = await kefu(['chat', '--url', server.url], env, '你们的退货政策是什么?\n谢谢\n');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/7天/);
+      expect(run.stdout).toMatch(/不客气/);
+    });
+
+    it('fails clearly on a bad URL', async () => {
+      const run = await kefu(['chat', '--url', 'not a url', '-m', 'hi'], env);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/--url is not a valid URL/);
+    });
+  });
+});
