@@ -19,7 +19,7 @@ import type {
   LanguageModel,
   LanguageModelStreamPart,
 } from '../contracts/language-model.ts';
-import { formatKefuPrompt, KEFU_TEMPLATE } from './chat-template.ts';
+import { resolvePromptEncoder, type PromptEncoder } from './prompt-encoder.ts';
 import { LLMProviderError } from './llm-provider-error.ts';
 import { createPool, type Pool } from './sequence-pool.ts';
 import { createTokenTextStream } from './token-text-stream.ts';
@@ -39,9 +39,12 @@ export interface EmbeddedProviderOptions {
   sequences?: number;
   /** LoRA adapter (GGUF) applied on top of the model. */
   loraPath?: string;
-  /** Chat format; default the Kefu template (`formatKefuPrompt`). */
+  /**
+   * Chat format. Default: Kefu's template for a GGUF that carries it (or none), otherwise the chat
+   * wrapper node-llama-cpp resolves from the GGUF metadata (see `resolvePromptEncoder`).
+   */
   formatPrompt?: (messages: readonly ChatMessage[]) => string;
-  /** Text that ends an answer besides the model's EOS/EOG tokens (default `<|end|>`). */
+  /** Text that ends an answer besides the model's EOS/EOG tokens (default `<|end|>` for Kefu's format). */
   stopStrings?: readonly string[];
   /** GPU backend for llama.cpp (default `auto`: a GPU when there is one, else CPU). */
   gpu?: 'auto' | false;
@@ -52,6 +55,7 @@ interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
   pool: Pool<LlamaContextSequence>;
+  encoder: PromptEncoder;
   /** Tokens that end an answer even if the GGUF does not mark them end-of-generation. */
   stopTokens: ReadonlySet<Token>;
   grammars: Map<string, Promise<LlamaGrammar>>;
@@ -65,8 +69,6 @@ const MAX_CACHED_GRAMMARS = 32;
  * first-come-first-served line when all are busy. The model loads on `ready()` or the first request.
  */
 export function createEmbeddedProvider(options: EmbeddedProviderOptions): LanguageModel {
-  const formatPrompt = options.formatPrompt ?? formatKefuPrompt;
-  const stopStrings = options.stopStrings ?? [KEFU_TEMPLATE.end];
   const sequences = options.sequences ?? 4;
   let loading: Promise<Loaded> | undefined;
   let closed = false;
@@ -84,12 +86,8 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
         ...(options.loraPath === undefined ? {} : { lora: options.loraPath }),
       });
       const seqs = Array.from({ length: sequences }, () => context.getSequence());
-      const stopTokens = new Set<Token>();
-      for (const s of stopStrings) {
-        const t = model.tokenize(s, true);
-        if (t.length === 1 && t[0] !== undefined) stopTokens.add(t[0]);
-      }
-      return { llama, model, context, pool: createPool(seqs), stopTokens, grammars: new Map() };
+      const encoder = resolvePromptEncoder(model, options.formatPrompt, options.stopStrings);
+      return { llama, model, context, pool: createPool(seqs), encoder, stopTokens: new Set(encoder.stopTokens), grammars: new Map() };
     } catch (e) {
       await llama.dispose().catch(() => undefined);
       throw e;
@@ -133,8 +131,7 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
       return yield { type: 'error', error: e };
     }
     const { model } = m;
-    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
-    const prompt = [...bos, ...model.tokenize(formatPrompt(params.messages), true)];
+    const prompt = m.encoder.encode(params.messages);
     const room = m.context.contextSize - prompt.length;
     if (room <= 0)
       return yield {
@@ -175,7 +172,7 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
     const maxTokens = Math.min(params.maxTokens ?? Infinity, room);
     const text = createTokenTextStream<Token>({
       detokenize: (tokens) => model.detokenize(tokens),
-      stops: [...stopStrings, ...(params.stop ?? [])],
+      stops: [...m.encoder.stopStrings, ...(params.stop ?? [])],
     });
     let generated = 0;
     let finishReason: FinishReason = 'stop';
