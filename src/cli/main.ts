@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isKefuError } from '../errors.ts';
 import { chatCommand } from './chat-command.ts';
+import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
 import { serveCommand } from './serve-command.ts';
 
@@ -13,6 +14,7 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(chatCommand());
 program.addCommand(kbCommands());
+program.addCommand(finetuneCommand());
 
 try {
   await program.parseAsync(process.argv);

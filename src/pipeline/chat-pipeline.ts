@@ -151,6 +151,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const handoff = nlu.intent === 'human_agent' || (nlu.emotion.label === 'angry' && nlu.emotion.intensity >= ANGER_HANDOFF);
 
     const template = templateReply(nlu.intent, nlu.lang);
+    let unanswered = false;
     let parts: AsyncIterable<string>;
     if (template !== null) {
       parts = (async function* () { yield template; })();
@@ -161,6 +162,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       sources = confident.map(toSource);
       yield { type: 'sources', sources };
       if (confident.length === 0) {
+        unanswered = true;
         const text = noAnswerReply(nlu.lang);
         parts = (async function* () { yield text; })();
       } else if (model === null) {
@@ -205,7 +207,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       id: messageId,
       role: 'assistant',
       content: maskBasicPii(gen.text),
-      meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason },
+      meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered },
     });
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, ...(handoff ? { handoffRequestedAt: Date.now() } : {}) });
 

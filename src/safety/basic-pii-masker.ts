@@ -90,12 +90,19 @@ export function maskBasicPii(text: string): string {
   return out + text.slice(at);
 }
 
-const PLACEHOLDER_RE = new RegExp(Object.values(PLACEHOLDER).map((p) => p.replace(/[[\]]/g, '\\$&')).join('|'), 'g');
+const PLACEHOLDER_SOURCE = Object.values(PLACEHOLDER).map((p) => p.replace(/[[\]]/g, '\\$&')).join('|');
+const PLACEHOLDER_RE = new RegExp(PLACEHOLDER_SOURCE, 'g');
+const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE);
 
 /**
- * The masked text without its placeholders: what language detection and retrieval should see,
- * since `[手机号]` in an English question is neither Chinese nor a search term.
+ * What language detection and retrieval should see of a masked message: clauses that carry a
+ * placeholder ("我的手机号是[手机号]", "my phone is [手机号]") are dropped when anything else is
+ * left, since they say who is asking, not what; otherwise just the placeholders go. `[手机号]` in
+ * an English question is neither Chinese nor a search term.
  */
 export function withoutPlaceholders(masked: string): string {
-  return masked.replace(PLACEHOLDER_RE, ' ').replace(/\s{2,}/g, ' ').trim();
+  const clauses = masked.split(/(?<=[,，。.!?！？;；\n])/);
+  const kept = clauses.filter((c) => !HAS_PLACEHOLDER.test(c));
+  const text = kept.some((c) => /[\p{L}\p{N}]/u.test(c)) ? kept.join('') : masked;
+  return text.replace(PLACEHOLDER_RE, ' ').replace(/\s{2,}/g, ' ').trim();
 }

@@ -53,13 +53,16 @@ describe('demo shop knowledge base (kb/demo-shop)', () => {
     ['wall mount TV installation', 'install-tv-en'],
     ['customer service hours', 'contact-hours-en'],
     ['How do I get a VAT invoice?', 'invoice-vat-en'],
+    // Phrasings the KB words differently ("开具发票") or with a lone verb ("发").
+    ['怎么开发票?', 'invoice-vat-zh'],
+    ['发什么快递?', 'carriers-zh'],
   ])('%s → %s at rank 1, confidently', async (query, docId) => {
     const [top] = await kb.search(query, 3);
     expect(top?.docId).toBe(docId);
     expect(top !== undefined && isConfidentPassage(top)).toBe(true);
   });
 
-  it.each(['今天天气怎么样', '给我讲个笑话', 'what is the capital of France', 'iPhone 15 多少钱', '我想买一台洗衣机'])(
+  it.each(['今天天气怎么样', '给我讲个笑话', 'what is the capital of France', 'iPhone 15 多少钱', '我想买一台洗衣机', '你们卖汽车轮胎吗?', '谁赢了足球比赛'])(
     'off-topic "%s" gets no confident passage',
     async (query) => {
       const passages = await kb.search(query, 3);

@@ -27,6 +27,12 @@ describe('withoutPlaceholders', () => {
   it('drops placeholders so an English question stays English for NLU and search', () => {
     const masked = maskBasicPii('How long does shipping take? My phone is 13812345678');
     expect(masked).toContain('[手机号]');
-    expect(withoutPlaceholders(masked)).toBe('How long does shipping take? My phone is');
+    expect(withoutPlaceholders(masked)).toBe('How long does shipping take?');
+  });
+
+  it('keeps the question, drops the clause that only says who is asking', () => {
+    expect(withoutPlaceholders(maskBasicPii('我的手机号是13812345678,怎么开发票?'))).toBe('怎么开发票?');
+    expect(withoutPlaceholders(maskBasicPii('13812345678'))).toBe('');
+    expect(withoutPlaceholders(maskBasicPii('请打13812345678联系我'))).toBe('请打 联系我');
   });
 });
