@@ -18,5 +18,6 @@ mkdir -p training/work models
 "$PY" training/tokenizer.py
 nice -n 10 "$PY" training/train.py --minutes "$MINUTES" 2>&1 | tee training/work/train.log
 "$PY" training/export_gguf.py --type f16 --out models/kefu-tiny-zh-en.gguf
+cp training/work/tokenizer.model models/kefu-tiny-zh-en.tokenizer.model   # lora.py tokenises with it
 "$PY" training/verify_gguf.py --gguf models/kefu-tiny-zh-en.gguf
 "$PY" training/eval.py --gguf models/kefu-tiny-zh-en.gguf

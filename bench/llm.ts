@@ -1,0 +1,112 @@
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { findShippedModel, PROJECT_ROOT } from '../src/config/load-config.ts';
+import type { ChatMessage, LanguageModel } from '../src/contracts/language-model.ts';
+import { createEmbeddedProvider } from '../src/llm/embedded-provider.ts';
+import { createOpenAICompatibleProvider } from '../src/llm/openai-compatible-provider.ts';
+import { kefuPrompts } from './llm-prompts.ts';
+import { writeBenchSection } from './write-section.ts';
+
+/**
+ * `npm run bench:llm`: the shipped GGUF in-process (node-llama-cpp) against llama.cpp's own
+ * llama-server on the same file and thread count, in one run: time to first token and tokens/s
+ * for one conversation, then aggregate tokens/s at 1, 4 and 8 concurrent conversations.
+ */
+const THREADS = Number(process.env['KEFU_BENCH_THREADS'] ?? 1);
+const MAX_TOKENS = 96;
+const LEVELS = [1, 4, 8] as const;
+
+interface Run {
+  ttftMs: number;
+  tokens: number;
+  ms: number;
+}
+
+async function once(model: LanguageModel, messages: ChatMessage[]): Promise<Run> {
+  const t0 = performance.now();
+  let first = 0;
+  let deltas = 0;
+  let tokens: number | undefined;
+  for await (const p of model.doStream({ messages, maxTokens: MAX_TOKENS, temperature: 0 })) {
+    if (p.type === 'text-delta') {
+      if (first === 0) first = performance.now();
+      deltas++;
+    } else if (p.type === 'finish') tokens = p.usage.outputTokens;
+    else throw p.error instanceof Error ? p.error : new Error(String(p.error));
+  }
+  return { ttftMs: first - t0, tokens: tokens ?? deltas, ms: performance.now() - t0 };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function measure(model: LanguageModel, prompts: ChatMessage[][]) {
+  await once(model, prompts[0]!); // warm-up: load, first allocation
+  const single: Run[] = [];
+  for (const p of prompts.slice(0, 8)) single.push(await once(model, p));
+  const ttft = median(single.map((r) => r.ttftMs));
+  const tps = single.reduce((s, r) => s + r.tokens, 0) / (single.reduce((s, r) => s + r.ms, 0) / 1000);
+  const aggregate: Record<number, number> = {};
+  for (const n of LEVELS) {
+    const t0 = performance.now();
+    const runs = await Promise.all(Array.from({ length: n }, (_, i) => i).map(async (i) => {
+      let total = 0;
+      for (let k = 0; k < 2; k++) total += (await once(model, prompts[(i * 2 + k) % prompts.length]!)).tokens;
+      return total;
+    }));
+    aggregate[n] = runs.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000);
+  }
+  return { ttftMs: ttft, tokensPerSecond: tps, aggregate };
+}
+
+async function startLlamaServer(bin: string, model: string): Promise<{ url: string; stop: () => void }> {
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(bin, ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', String(THREADS), '-tb', String(THREADS), '-np', '8', '-c', String(8 * 512), '--no-webui'], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return { url, stop: () => child.kill('SIGTERM') };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error('llama-server did not become healthy in 30 s');
+}
+
+const modelPath = process.env['KEFU_MODEL_PATH'] ?? findShippedModel();
+if (modelPath === null) throw new Error('no models/*.gguf: run `npm run train:model` or set KEFU_MODEL_PATH');
+const prompts = await kefuPrompts();
+process.stderr.write('building / finding llama-server…\n');
+const serverBin = execFileSync(path.join(PROJECT_ROOT, 'scripts', 'build-llama-server.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
+
+process.stderr.write(`embedded (node-llama-cpp, ${THREADS} thread(s))…\n`);
+const embedded = createEmbeddedProvider({ modelPath, threads: THREADS, sequences: 8, contextSize: 512, gpu: false });
+const emb = await measure(embedded, prompts);
+await embedded.close();
+process.stderr.write(`${JSON.stringify(emb)}\nllama-server…\n`);
+const server = await startLlamaServer(serverBin, modelPath);
+let srv: Awaited<ReturnType<typeof measure>>;
+try {
+  srv = await measure(createOpenAICompatibleProvider({ baseURLs: [`${server.url}/v1`], model: 'kefu' }), prompts);
+} finally {
+  server.stop();
+}
+process.stderr.write(`${JSON.stringify(srv)}\n`);
+
+const f = (x: number) => x.toFixed(0);
+const ratio = emb.tokensPerSecond / srv.tokensPerSecond;
+const scale = (r: typeof emb) => (r.aggregate[8]! / r.aggregate[1]!).toFixed(2);
+writeBenchSection('llm', `## Model inference: embedded vs llama-server
+
+\`${path.relative(PROJECT_ROOT, modelPath)}\`, greedy, up to ${MAX_TOKENS} new tokens per reply, real
+Kefu prompts (policy + retrieved passages + question), ${THREADS} CPU thread(s) for both. Embedded:
+one model, one context with 8 sequences (continuous batching). llama-server: the same llama.cpp
+release built from node-llama-cpp's bundled source, \`-np 8\`, reached through Kefu's
+OpenAI-compatible provider over loopback HTTP/SSE.
+
+| measure | embedded | llama-server | embedded / server |
+|---|---|---|---|
+| time to first token, one conversation (median) | ${f(emb.ttftMs)} ms | ${f(srv.ttftMs)} ms | |
+| tokens/s, one conversation | ${f(emb.tokensPerSecond)} | ${f(srv.tokensPerSecond)} | ${ratio.toFixed(2)}× |
+${LEVELS.map((n) => `| aggregate tokens/s, ${n} concurrent | ${f(emb.aggregate[n]!)} | ${f(srv.aggregate[n]!)} | ${(emb.aggregate[n]! / srv.aggregate[n]!).toFixed(2)}× |`).join('\n')}
+| 8 concurrent ÷ 1 | ${scale(emb)}× | ${scale(srv)}× | |
+`);
+process.stderr.write('wrote the llm section of BENCHMARKS.md\n');
