@@ -1,0 +1,93 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findShippedModel, PROJECT_ROOT } from '../../src/config/load-config.ts';
+import type { ChatMessage, LanguageModel } from '../../src/contracts/language-model.ts';
+import { createEmbeddedProvider } from '../../src/llm/embedded-provider.ts';
+import { POLICY } from '../../src/pipeline/prompt-builder.ts';
+
+const MODEL = findShippedModel();
+const ADAPTER = path.join(PROJECT_ROOT, 'models', 'lora', 'kefu-house-style.gguf');
+const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
+/** Debian's python3-torch, -sentencepiece, -numpy, -yaml (.ci/run installs them). */
+const hasTorch = ((): boolean => {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, sentencepiece, numpy, yaml'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Questions the adapter was not trained on (the demo data uses KB titles, not these phrasings). */
+const QUESTIONS = ['发票可以开公司抬头吗', '退货要多久才能退款', '快递一般几天到'];
+const prompt = (q: string): ChatMessage[] => [
+  { role: 'system', content: POLICY.zh },
+  { role: 'user', content: q },
+];
+
+async function reply(model: LanguageModel, messages: ChatMessage[]): Promise<string> {
+  let text = '';
+  for await (const p of model.doStream({ messages, maxTokens: 48, temperature: 0 })) if (p.type === 'text-delta') text += p.text;
+  return text;
+}
+
+const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(cmd, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, timeout: 15 * 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, out: `${stdout}${stderr}` }),
+    );
+  });
+
+describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipped model (KEFU_LORA_PATH)', () => {
+  const open: LanguageModel[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((m) => m.close()));
+  });
+
+  it("loads in node-llama-cpp and moves replies to the house style it was trained on ('亲,' … '祝您购物愉快')", async () => {
+    const base = createEmbeddedProvider({ modelPath: MODEL!, gpu: false, contextSize: 512, sequences: 1 });
+    const tuned = createEmbeddedProvider({ modelPath: MODEL!, loraPath: ADAPTER, gpu: false, contextSize: 512, sequences: 1 });
+    open.push(base, tuned);
+    let styledBase = 0;
+    let styledTuned = 0;
+    for (const q of QUESTIONS) {
+      const [b, t] = [await reply(base, prompt(q)), await reply(tuned, prompt(q))];
+      expect(t).not.toBe(b);
+      if (b.startsWith('亲')) styledBase++;
+      if (t.startsWith('亲')) styledTuned++;
+    }
+    expect(styledBase).toBe(0);
+    expect(styledTuned).toBe(QUESTIONS.length);
+  });
+});
+
+describe.runIf(MODEL !== null && hasTorch)('training/lora.py from a finetune export', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kefu-lora-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exports, trains a few steps with lower validation loss, and writes an adapter llama.cpp loads', async () => {
+    const data = path.join(dir, 'export');
+    const exported = await run(process.execPath, ['--import', 'tsx', 'training/lora-demo-data.ts', data]);
+    expect(exported.out).toMatch(/exported \d+ train/);
+    expect(exported.code).toBe(0);
+
+    const out = path.join(dir, 'adapter.gguf');
+    const trained = await run(PYTHON, ['training/lora.py', '--data', data, '--out', out, '--steps', '6', '--batch', '4', '--lr', '5e-3']);
+    expect(trained.code, trained.out).toBe(0);
+    expect(trained.out).toMatch(/r=16 alpha=32 dropout=0.1 on \['attn_q', 'attn_v'\]/);
+    const before = Number(/validation loss before: ([\d.]+)/.exec(trained.out)?.[1]);
+    const after = Number(/validation loss after: ([\d.]+)/.exec(trained.out)?.[1]);
+    expect(after).toBeLessThan(before);
+    expect(readFileSync(out).subarray(0, 4).toString()).toBe('GGUF');
+
+    const tuned = createEmbeddedProvider({ modelPath: MODEL!, loraPath: out, gpu: false, contextSize: 512, sequences: 1 });
+    try {
+      expect((await reply(tuned, prompt(QUESTIONS[0]!))).length).toBeGreaterThan(0);
+    } finally {
+      await tuned.close();
+    }
+  }, 15 * 60_000);
+});
