@@ -127,6 +127,9 @@ def main() -> None:
     model_scores = score(rows, replies, [None] * len(rows))
     base = [baseline_reply(r) for r in rows]
     base_scores = score(rows, [b[0] for b in base], [b[1] for b in base])
+    # What the server shows: a reply with a figure not in the prompt is replaced by the retrieval answer.
+    guarded = [(rep, None) if grounded_numbers(rep, r) else b for rep, r, b in zip(replies, rows, base)]
+    guarded_scores = score(rows, [g[0] for g in guarded], [g[1] for g in guarded])
     summary = json.load(open(os.path.join(WORK, 'train_summary.json'))) if os.path.exists(os.path.join(WORK, 'train_summary.json')) else {}
     result = {
         'gguf': os.path.relpath(args.gguf, ROOT),
@@ -135,6 +138,7 @@ def main() -> None:
         'types': dict(collections.Counter(r['type'] for r in rows)),
         'model': model_scores,
         'retrieval_only_baseline': base_scores,
+        'model_with_grounding_fallback': guarded_scores,
         'held_out_loss': summary.get('final_eval_loss'),
         'held_out_perplexity': summary.get('eval_ppl'),
         'node_llama_cpp_tokens_per_second_1_thread': ll['tokensPerSecond'],
@@ -144,7 +148,7 @@ def main() -> None:
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     json.dump(result, open(args.out, 'w'), ensure_ascii=False, indent=1)
     plot_loss(os.path.join(os.path.dirname(args.out), 'loss.png'))
-    print(json.dumps({k: result[k] for k in ('model', 'retrieval_only_baseline', 'held_out_loss', 'held_out_perplexity',
+    print(json.dumps({k: result[k] for k in ('model', 'retrieval_only_baseline', 'model_with_grounding_fallback', 'held_out_loss', 'held_out_perplexity',
                                              'node_llama_cpp_tokens_per_second_1_thread')}, indent=1))
 
 
