@@ -58,10 +58,15 @@ export interface KefuConfig {
 }
 
 /** The shipped model: the first GGUF under models/, if the checkout has one. */
+/** The model `npm run train:model` writes and the repository ships. */
+export const SHIPPED_MODEL_FILE = 'kefu-tiny-zh-en.gguf';
+
 export function findShippedModel(): string | null {
   if (!existsSync(MODELS_DIR)) return null;
   const gguf = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.gguf') && !f.includes('lora')).sort();
-  return gguf.length > 0 ? path.join(MODELS_DIR, gguf[0]!) : null;
+  // The shipped F16 model first; quantised variants and other files only when it is absent.
+  const pick = gguf.includes(SHIPPED_MODEL_FILE) ? SHIPPED_MODEL_FILE : gguf[0];
+  return pick === undefined ? null : path.join(MODELS_DIR, pick);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {

@@ -33,6 +33,8 @@ type StopCause = 'abort' | 'closed' | 'timeout' | 'first-token-timeout';
 type AttemptOutcome = { kind: 'settled' } | { kind: 'retry'; error: LLMProviderError; retryAfterMs: number };
 const SETTLED: AttemptOutcome = { kind: 'settled' };
 
+const CONTEXT_OVERFLOW = /context (?:length|size|window)|exceed_context|max_new_tokens. must be <=|too many tokens/i;
+
 const isRetryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 
 function retryAfterMs(res: Response): number {
@@ -145,9 +147,12 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
             error: error('llm_unavailable', `HTTP ${res.status} ${detail}`, { retryable: true, upstreamStatus: res.status }),
             retryAfterMs: retryAfterMs(res),
           };
+        // vLLM ("maximum context length is"), llama-server (exceed_context_size_error) and TGI
+        // ("tokens + `max_new_tokens` must be <=") reject a prompt too long in their own words.
+        const overflow = res.status === 400 && CONTEXT_OVERFLOW.test(detail);
         yield {
           type: 'error',
-          error: error('llm_bad_request', `HTTP ${res.status} ${detail}`, { upstreamStatus: res.status }),
+          error: error(overflow ? 'llm_context_overflow' : 'llm_bad_request', `HTTP ${res.status} ${detail}`, { upstreamStatus: res.status }),
         };
         return SETTLED;
       }

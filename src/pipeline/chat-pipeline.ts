@@ -75,7 +75,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
    * generation stops and the retrieval answer takes over.
    */
   async function* generate(
-    messages: ChatMessage[],
+    prompts: readonly ChatMessage[][],
     allowed: string,
     fallbackText: string,
     signal: AbortSignal | undefined,
@@ -96,7 +96,24 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       yield text;
     };
     try {
-      for await (const part of model!.doStream({ messages, maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+      // A small model's context may not hold the full prompt: the next, more compact prompt is
+      // tried when the model rejects one before any text.
+      const stream = async function* () {
+        for (let i = 0; i < prompts.length; i++) {
+          let sentText = false;
+          for await (const part of model!.doStream({ messages: prompts[i]!, maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+            const overflow = part.type === 'error' && (part.error as { code?: unknown } | null)?.code === 'llm_context_overflow';
+            if (overflow && !sentText && i + 1 < prompts.length) {
+              logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
+              break;
+            }
+            if (part.type === 'text-delta') sentText = true;
+            yield part;
+            if (part.type !== 'text-delta') return;
+          }
+        }
+      };
+      for await (const part of stream()) {
         if (part.type === 'text-delta') {
           for (const sentence of holdback.push(part.text)) {
             const bad = check(sentence);
@@ -169,9 +186,13 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         const text = retrievalAnswer(confident, nlu.lang);
         parts = (async function* () { yield text; })();
       } else {
-        const messages = buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens });
+        const prompts = [
+          buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
+          buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
+          buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
+        ];
         const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
-        parts = generate(messages, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
+        parts = generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
       }
     }
 

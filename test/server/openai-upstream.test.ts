@@ -87,3 +87,26 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
     await expect.poll(async () => (await (await fetch(`${server.url}/metrics`)).text()).match(/llama_requests_total\{channel="web",outcome="aborted"\} 1/) !== null, { timeout: 5000 }).toBe(true);
   });
 });
+
+describe('a prompt too long for the upstream context', () => {
+  it('is retried with a compact prompt before any text, then streams', async () => {
+    const fake = await startFakeOpenAIServer({
+      replies: [
+        { status: 400, body: { error: { message: "This model's maximum context length is 512 tokens. However, you requested 900 tokens.", type: 'BadRequestError' } } },
+        { sse: vllmSse(GROUNDED) },
+      ],
+    });
+    const server = await startTestServer({ KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: fake.url, KEFU_LLM_MODEL: 'fake-model' });
+    try {
+      const body = (await (await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take?' })).json()) as ChatReply;
+      expect(body.model).toBe('openai:fake-model');
+      const calls = fake.requests.filter((r) => r.path === '/chat/completions');
+      expect(calls).toHaveLength(2);
+      const size = (i: number) => JSON.stringify(calls[i]!.body).length;
+      expect(size(1)).toBeLessThan(size(0));
+    } finally {
+      await server.destroy();
+      await fake.close();
+    }
+  });
+});
