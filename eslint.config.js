@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'training/', 'web/vendor/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'training/work/', 'web/vendor/', 'coverage/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
