@@ -276,10 +276,33 @@ def order_no(rng: random.Random) -> str:
     return rng.choice(['KF', '', '', 'SF']) + ''.join(rng.choice('0123456789') for _ in range(rng.randint(8, 12)))
 
 
+def perturb_numbers(e: dict, rng: random.Random) -> dict:
+    """A copy of the entry with every digit run replaced, consistently, by another of the same length.
+
+    A model that has memorised the demo KB then gets the figures wrong, so the only way to a low
+    loss is to copy them from the passage in the prompt: it learns to read, not to remember.
+    """
+    mapping: dict[str, str] = {}
+
+    def repl(m: re.Match) -> str:
+        d = m.group(0)
+        if d not in mapping:
+            for _ in range(20):
+                first = rng.choice('123456789') if len(d) > 1 else rng.choice('0123456789')
+                new = first + ''.join(rng.choice('0123456789') for _ in range(len(d) - 1))
+                if new != d:
+                    break
+            mapping[d] = new
+        return mapping[d]
+
+    return e | {'title': re.sub(r'\d+', repl, e['title']), 'text': re.sub(r'\d+', repl, e['text'])}
+
+
 class Gen:
-    def __init__(self, entries: list[dict], rng: random.Random):
+    def __init__(self, entries: list[dict], rng: random.Random, perturb: float = 0.0):
         self.entries = entries
         self.rng = rng
+        self.perturb = perturb
         self.by_lang = {l: [e for e in entries if e['lang'] == l] for l in ('zh', 'en')}
         self.contact = {l: [e for e in self.by_lang[l] if e['category'] == 'contact'] for l in ('zh', 'en')}
 
@@ -300,6 +323,8 @@ class Gen:
 
     def grounded(self, e: dict, history=None):
         lang = e['lang']
+        if self.perturb and numbers(e['text']) and self.rng.random() < self.perturb:
+            e = perturb_numbers(e, self.rng)
         ps, pos = self.passages(e, lang, self.n_passages())
         q = zh_question(e, self.rng) if lang == 'zh' else en_question(e, self.rng)
         return dict(type='grounded', lang=lang, user=q, passages=ps, history=history or [], reply=grounded_reply(e, pos, lang, self.rng),
@@ -401,6 +426,7 @@ def main() -> None:
     ap.add_argument('--holdout', type=float, default=0.05)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--no-check', action='store_true')
+    ap.add_argument('--perturb', type=float, default=0.5, help='share of grounded examples whose figures are randomised')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     kb = load_kb(args.kb)
@@ -415,7 +441,7 @@ def main() -> None:
     print(f'KB: {len(kb)} entries ({len(bases)} base ids); held out {len(eval_kb)} entries: {sorted(held)}')
 
     rng = random.Random(args.seed)
-    g = Gen(train_kb, rng)
+    g = Gen(train_kb, rng, perturb=args.perturb)
     train = [g.sample(train_kb) for _ in range(args.n_train)]
     # a plain copy of every training entry too, so facts are seen verbatim
     with open(os.path.join(WORK, 'corpus.train.txt'), 'w', encoding='utf-8') as f:

@@ -124,6 +124,7 @@ def main() -> None:
     ap.add_argument('--eval-every', type=float, default=5.0, help='minutes')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--init', default=None, help='continue from this checkpoint: its weights, a fresh LR schedule, the loss log appended')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -142,6 +143,12 @@ def main() -> None:
     cfg = Config(vocab_size=sp.get_piece_size(), dim=args.dim, n_layers=args.layers, n_heads=args.heads, ffn_dim=args.ffn,
                  max_seq=args.seq, attn_impl=args.attn)
     model = Llama(cfg)
+    base_step, base_tokens, base_s = 0, 0, 0.0
+    if args.init:
+        ck = torch.load(args.init, map_location='cpu')
+        model.load_state_dict(ck['model'])
+        base_step, base_tokens, base_s = ck['step'], ck['tokens'], ck['elapsed_s']
+        print(f'continuing from {args.init}: step {base_step}, {base_s/60:.1f} min', flush=True)
     print(f'model: {model.num_params()/1e6:.2f}M params, {cfg.to_dict()}', flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -149,8 +156,12 @@ def main() -> None:
                             lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
 
     budget_s = args.minutes * 60
-    log = open(os.path.join(WORK, 'loss.csv'), 'w')
-    log.write('step,elapsed_s,tokens,loss,lr,eval_loss\n')
+    log_path = os.path.join(WORK, 'loss.csv')
+    if args.init and os.path.exists(log_path):
+        log = open(log_path, 'a')
+    else:
+        log = open(log_path, 'w')
+        log.write('step,elapsed_s,tokens,loss,lr,eval_loss\n')
 
     def save(step, tokens, elapsed, final=False):
         tmp = os.path.join(WORK, 'ckpt.pt.tmp')
@@ -160,7 +171,7 @@ def main() -> None:
 
     start = time.time()
     last_ckpt = last_eval = start
-    step, tokens, epoch = 0, 0, 0
+    step, tokens, epoch = base_step, base_tokens, 0
     ema = None
     done = False
     while not done:
@@ -172,8 +183,9 @@ def main() -> None:
             if frac >= 1.0:
                 done = True
                 break
-            lr = args.lr * min(1.0, (step + 1) / args.warmup)
-            lr = args.min_lr + (lr - args.min_lr) * 0.5 * (1 + math.cos(math.pi * frac)) if step >= args.warmup else lr
+            local = step - base_step
+            lr = args.lr * min(1.0, (local + 1) / args.warmup)
+            lr = args.min_lr + (lr - args.min_lr) * 0.5 * (1 + math.cos(math.pi * frac)) if local >= args.warmup else lr
             for g in opt.param_groups:
                 g['lr'] = lr
             x, m = collate(train, b)
@@ -191,20 +203,20 @@ def main() -> None:
             if now - last_eval > args.eval_every * 60:
                 ev = f'{eval_loss(model, sp, eval_sub, args.seq):.4f}'
                 last_eval = time.time()
-            log.write(f'{step},{now-start:.1f},{tokens},{lv:.4f},{lr:.6f},{ev}\n')
+            log.write(f'{step},{now-start+base_s:.1f},{tokens},{lv:.4f},{lr:.6f},{ev}\n')
             log.flush()
             if step % 20 == 0 or ev:
                 print(f'step {step} ep {epoch} {now-start:.0f}s tokens {tokens} loss {lv:.3f} (ema {ema:.3f}) lr {lr:.2e} '
-                      f'{tokens/(now-start):.0f} tok/s' + (f' eval_loss {ev}' if ev else ''), flush=True)
+                      f'{(tokens-base_tokens)/(now-start):.0f} tok/s' + (f' eval_loss {ev}' if ev else ''), flush=True)
             if now - last_ckpt > args.ckpt_every * 60:
-                save(step, tokens, now - start)
+                save(step, tokens, now - start + base_s)
                 last_ckpt = time.time()
-    elapsed = time.time() - start
+    elapsed = time.time() - start + base_s
     ev = eval_loss(model, sp, eval_rows, args.seq)
     log.write(f'{step},{elapsed:.1f},{tokens},{ema:.4f},{args.min_lr:.6f},{ev:.4f}\n')
     log.close()
     save(step, tokens, elapsed, final=True)
-    json.dump({'steps': step, 'tokens': tokens, 'elapsed_s': elapsed, 'tokens_per_s': tokens / elapsed, 'final_train_loss_ema': ema,
+    json.dump({'steps': step, 'tokens': tokens, 'elapsed_s': elapsed, 'tokens_per_s': tokens / elapsed, 'continued_from_step': base_step, 'final_train_loss_ema': ema,
                'final_eval_loss': ev, 'eval_ppl': math.exp(ev), 'params': model.num_params(), 'epochs': epoch, 'config': cfg.to_dict()},
               open(os.path.join(WORK, 'train_summary.json'), 'w'), indent=1)
     print(f'done: {step} steps, {tokens} tokens in {elapsed/60:.1f} min; eval loss {ev:.4f} (ppl {math.exp(ev):.2f})', flush=True)
