@@ -9,7 +9,7 @@ import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { lexicalSupport, unsupportedFigures } from './grounding-check.ts';
+import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
 import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { SentenceHoldback } from './sentence-holdback.ts';
@@ -84,6 +84,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const holdback = new SentenceHoldback();
     const check = (sentence: string): string | null => {
       if (unsupportedFigures(sentence, allowed).length > 0) return 'unsupported_figure';
+      if (isDecline(sentence)) return 'declined_despite_passages';
       const units = sentence.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
       if (units >= 6 && lexicalSupport(sentence, allowed) < options.minSentenceSupport) return 'low_support';
       return null;

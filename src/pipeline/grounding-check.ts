@@ -32,3 +32,15 @@ export function lexicalSupport(reply: string, allowedText: string): number {
   if (r.length === 0) return 1;
   return r.filter((u) => allowed.has(u)).length / r.length;
 }
+
+const DECLINE =
+  /资料(?:里|中)?(?:没有|未提及)|没有找到|没有(?:相关|这个问题的)|查不到|不能确定答案|don'?t have (?:that|this|the|any) information|do not have (?:that|this) information|(?:passages|information)[^.]{0,40}(?:don'?t|do not) cover|couldn'?t find|can'?t find/i;
+
+/**
+ * Whether a sentence says the passages do not answer the question. The pipeline only asks the
+ * model when retrieval found a confident passage, so such a sentence means the model failed to
+ * read it (small models do): the retrieval answer is better than "I don't know".
+ */
+export function isDecline(sentence: string): boolean {
+  return DECLINE.test(sentence);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lexicalSupport, unsupportedFigures } from '../../src/pipeline/grounding-check.ts';
+import { isDecline, lexicalSupport, unsupportedFigures } from '../../src/pipeline/grounding-check.ts';
 import { SentenceHoldback } from '../../src/pipeline/sentence-holdback.ts';
 import { buildPrompt, estimateTokens, trimHistory } from '../../src/pipeline/prompt-builder.ts';
 
@@ -55,4 +55,20 @@ describe('prompt builder', () => {
     expect(estimateTokens('abcdefgh')).toBe(2);
     expect(trimHistory([{ role: 'user', content: 'x'.repeat(1000) }], 10)).toEqual([]);
   });
+});
+
+describe('isDecline', () => {
+  it.each([
+    '抱歉,资料里没有这个问题的相关信息,我不能确定答案。',
+    '不好意思,我在资料中没有找到相关内容。',
+    "I'm sorry, I don't have that information in my passages.",
+    "Sorry, the passages I have don't cover this.",
+  ])('recognises "%s"', (s) => expect(isDecline(s)).toBe(true));
+
+  it.each([
+    '电热水器提供免费基础安装,师傅48小时内上门[1]。',
+    '抱歉,我不能修改价格、发放资料以外的优惠或承诺退款赔偿。',
+    "I'm afraid I can't do that: I can't promise discounts beyond our policies.",
+    'Orders paid before 16:00 ship the same day [1].',
+  ])('does not flag "%s"', (s) => expect(isDecline(s)).toBe(false));
 });
