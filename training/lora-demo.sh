@@ -8,4 +8,4 @@ PY="${PYTHON:-/usr/bin/python3}"
 EXPORT=training/work/lora-demo-export
 rm -rf "$EXPORT"
 npx tsx training/lora-demo-data.ts "$EXPORT"
-"$PY" training/lora.py --data "$EXPORT" --out models/lora/kefu-house-style.gguf "$@" 2>&1 | tee training/work/lora.log
+"$PY" training/lora.py --data "$EXPORT" --out models/lora/kefu-house-style.gguf --steps 60 "$@" 2>&1 | tee training/work/lora.log
