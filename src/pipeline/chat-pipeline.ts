@@ -64,6 +64,8 @@ const toSource = (p: Passage): SourceRef => ({
 });
 
 const ANGER_HANDOFF = 0.85;
+/** Han characters or 3+-letter words a text needs before its lexical support is judged. */
+const MIN_CHECKED_UNITS = 6;
 
 export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   const { sessions, kb, model, metrics, logger, options } = deps;
@@ -82,13 +84,16 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     out: Generation,
   ): AsyncGenerator<string> {
     const holdback = new SentenceHoldback();
-    const check = (sentence: string): string | null => {
-      if (unsupportedFigures(sentence, allowed).length > 0) return 'unsupported_figure';
-      if (isDecline(sentence)) return 'declined_despite_passages';
-      const units = sentence.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
-      if (units >= 6 && lexicalSupport(sentence, allowed) < options.minSentenceSupport) return 'low_support';
+    const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
+    const check = (text: string): string | null => {
+      if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';
+      if (isDecline(text)) return 'declined_despite_passages';
+      if (units(text) >= MIN_CHECKED_UNITS && lexicalSupport(text, allowed) < options.minSentenceSupport) return 'low_support';
       return null;
     };
+    // Sentences are released in chunks long enough to judge: a lone "不客气!" says nothing about
+    // support, so it waits for the sentence after it and both are checked together.
+    let chunk = '';
     const fallBack = function* (reason: string): Generator<string> {
       metrics.fallbacks.inc({ reason });
       out.fallback = reason;
@@ -117,10 +122,13 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       for await (const part of stream()) {
         if (part.type === 'text-delta') {
           for (const sentence of holdback.push(part.text)) {
-            const bad = check(sentence);
+            chunk += sentence;
+            if (units(chunk) < MIN_CHECKED_UNITS) continue;
+            const bad = check(chunk);
             if (bad !== null) return yield* fallBack(bad);
-            out.text += sentence;
-            yield sentence;
+            out.text += chunk;
+            yield chunk;
+            chunk = '';
           }
         } else if (part.type === 'finish') {
           out.usage = part.usage;
@@ -138,7 +146,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       logger.warn({ err }, 'generation threw, using the retrieval answer');
       return yield* fallBack('model_error');
     }
-    const rest = holdback.flush().replace(/<\|end\|>$/, '');
+    const rest = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
     if (rest.trim().length > 0) {
       if (check(rest) !== null) return yield* fallBack('unsupported_tail');
       out.text += rest;

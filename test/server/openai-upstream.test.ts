@@ -59,6 +59,16 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
     expect(body.reply).toContain('16:00');
   });
 
+  it('holds a short first sentence until it can be judged with the next, so a bad start is never shown', async () => {
+    await start({ replies: [{ sse: vllmSse(["You're welcome! ", 'Our warehouse robots sing opera every morning in Paris.']) }] });
+    const events = await readSse(await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take?', stream: true }));
+    const shown = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+    expect(shown).not.toContain('welcome');
+    const done = events.at(-1)!.data as ChatReply;
+    expect(done.model).toBe('retrieval');
+    expect(done.reply).toBe(shown);
+  });
+
   it('falls back to the retrieval answer when the model server is down', async () => {
     await start({ replies: [{ status: 503, body: { error: { message: 'overloaded' } } }] });
     const body = (await (await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take?' })).json()) as ChatReply;
