@@ -45,6 +45,8 @@ async function measure(model: LanguageModel, prompts: ChatMessage[][]) {
   for (const p of prompts.slice(0, 8)) single.push(await once(model, p));
   const ttft = median(single.map((r) => r.ttftMs));
   const tps = single.reduce((s, r) => s + r.tokens, 0) / (single.reduce((s, r) => s + r.ms, 0) / 1000);
+  // Decode speed: tokens after the first over the time after the first (prefill excluded).
+  const decode = single.reduce((s, r) => s + Math.max(0, r.tokens - 1), 0) / (single.reduce((s, r) => s + (r.ms - r.ttftMs), 0) / 1000);
   const aggregate: Record<number, number> = {};
   for (const n of LEVELS) {
     const t0 = performance.now();
@@ -55,7 +57,7 @@ async function measure(model: LanguageModel, prompts: ChatMessage[][]) {
     }));
     aggregate[n] = runs.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000);
   }
-  return { ttftMs: ttft, tokensPerSecond: tps, aggregate };
+  return { ttftMs: ttft, tokensPerSecond: tps, decodeTokensPerSecond: decode, meanTokens: single.reduce((s, r) => s + r.tokens, 0) / single.length, aggregate };
 }
 
 async function startLlamaServer(bin: string, model: string): Promise<{ url: string; stop: () => void }> {
@@ -92,7 +94,7 @@ try {
 process.stderr.write(`${JSON.stringify(srv)}\n`);
 
 const f = (x: number) => x.toFixed(0);
-const ratio = emb.tokensPerSecond / srv.tokensPerSecond;
+const ratio = emb.decodeTokensPerSecond / srv.decodeTokensPerSecond;
 const scale = (r: typeof emb) => (r.aggregate[8]! / r.aggregate[1]!).toFixed(2);
 writeBenchSection('llm', `## Model inference: embedded vs llama-server
 
@@ -104,8 +106,9 @@ OpenAI-compatible provider over loopback HTTP/SSE.
 
 | measure | embedded | llama-server | embedded / server |
 |---|---|---|---|
-| time to first token, one conversation (median) | ${f(emb.ttftMs)} ms | ${f(srv.ttftMs)} ms | |
-| tokens/s, one conversation | ${f(emb.tokensPerSecond)} | ${f(srv.tokensPerSecond)} | ${ratio.toFixed(2)}× |
+| time to first token (prefill of a ~250-token prompt), median | ${f(emb.ttftMs)} ms | ${f(srv.ttftMs)} ms | |
+| decode tokens/s, one conversation | ${f(emb.decodeTokensPerSecond)} | ${f(srv.decodeTokensPerSecond)} | ${ratio.toFixed(2)}× |
+| tokens/s including prefill, one conversation (replies average ${f(emb.meanTokens)} tokens) | ${f(emb.tokensPerSecond)} | ${f(srv.tokensPerSecond)} | ${(emb.tokensPerSecond / srv.tokensPerSecond).toFixed(2)}× |
 ${LEVELS.map((n) => `| aggregate tokens/s, ${n} concurrent | ${f(emb.aggregate[n]!)} | ${f(srv.aggregate[n]!)} | ${(emb.aggregate[n]! / srv.aggregate[n]!).toFixed(2)}× |`).join('\n')}
 | 8 concurrent ÷ 1 | ${scale(emb)}× | ${scale(srv)}× | |
 `);
