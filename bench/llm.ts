@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
+import { getLlama } from 'node-llama-cpp';
 import { findShippedModel, PROJECT_ROOT } from '../src/config/load-config.ts';
 import type { ChatMessage, LanguageModel } from '../src/contracts/language-model.ts';
 import { createEmbeddedProvider } from '../src/llm/embedded-provider.ts';
@@ -79,7 +80,10 @@ const prompts = await kefuPrompts();
 process.stderr.write('building / finding llama-server…\n');
 const serverBin = execFileSync(path.join(PROJECT_ROOT, 'scripts', 'build-llama-server.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
 
-process.stderr.write(`embedded (node-llama-cpp, ${THREADS} thread(s))…\n`);
+const probe = await getLlama({ gpu: false });
+const binary = probe.buildType === 'prebuilt' ? "node-llama-cpp's prebuilt CPU binary" : 'a llama.cpp build compiled on this machine (`npx node-llama-cpp source download`)';
+await probe.dispose();
+process.stderr.write(`embedded (node-llama-cpp, ${binary}, ${THREADS} thread(s))…\n`);
 const embedded = createEmbeddedProvider({ modelPath, threads: THREADS, sequences: 8, contextSize: 512, gpu: false });
 const emb = await measure(embedded, prompts);
 await embedded.close();
@@ -100,7 +104,7 @@ writeBenchSection('llm', `## Model inference: embedded vs llama-server
 
 \`${path.relative(PROJECT_ROOT, modelPath)}\`, greedy, up to ${MAX_TOKENS} new tokens per reply, real
 Kefu prompts (policy + retrieved passages + question), ${THREADS} CPU thread(s) for both. Embedded:
-one model, one context with 8 sequences (continuous batching). llama-server: the same llama.cpp
+${binary}, one model, one context with 8 sequences (continuous batching). llama-server: the same llama.cpp
 release built from node-llama-cpp's bundled source, \`-np 8\`, reached through Kefu's
 OpenAI-compatible provider over loopback HTTP/SSE.
 
