@@ -80,7 +80,10 @@ def main() -> None:
         piece = sp.id_to_piece(i)
         tokens.append(piece.encode('utf-8'))
         scores.append(sp.get_score(i))
-        if piece in SPECIALS:
+        if piece == '<|end|>':
+            # It ends every turn (EOS/EOT): llama.cpp expects end-of-generation tokens to be control tokens.
+            t = gguf.TokenType.CONTROL
+        elif piece in SPECIALS:
             t = gguf.TokenType.USER_DEFINED
         elif sp.is_unknown(i):
             t = gguf.TokenType.UNKNOWN
