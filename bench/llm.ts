@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { getLlama } from 'node-llama-cpp';
 import { findShippedModel, PROJECT_ROOT } from '../src/config/load-config.ts';
 import type { ChatMessage, LanguageModel } from '../src/contracts/language-model.ts';
 import { createEmbeddedProvider } from '../src/llm/embedded-provider.ts';
 import { createOpenAICompatibleProvider } from '../src/llm/openai-compatible-provider.ts';
+import { startLlamaServer } from '../scripts/llama-server.ts';
 import { kefuPrompts } from './llm-prompts.ts';
 import { writeBenchSection } from './write-section.ts';
 
@@ -61,24 +61,9 @@ async function measure(model: LanguageModel, prompts: ChatMessage[][]) {
   return { ttftMs: ttft, tokensPerSecond: tps, decodeTokensPerSecond: decode, meanTokens: single.reduce((s, r) => s + r.tokens, 0) / single.length, aggregate };
 }
 
-async function startLlamaServer(bin: string, model: string): Promise<{ url: string; stop: () => void }> {
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(bin, ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-t', String(THREADS), '-tb', String(THREADS), '-np', '8', '-c', String(8 * 512), '--no-webui'], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return { url, stop: () => child.kill('SIGTERM') };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error('llama-server did not become healthy in 30 s');
-}
-
 const modelPath = process.env['KEFU_MODEL_PATH'] ?? findShippedModel();
 if (modelPath === null) throw new Error('no models/*.gguf: run `npm run train:model` or set KEFU_MODEL_PATH');
 const prompts = await kefuPrompts();
-process.stderr.write('building / finding llama-server…\n');
-const serverBin = execFileSync(path.join(PROJECT_ROOT, 'scripts', 'build-llama-server.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
 
 const probe = await getLlama({ gpu: false });
 const binary = probe.buildType === 'prebuilt' ? "node-llama-cpp's prebuilt CPU binary" : 'a llama.cpp build compiled on this machine (`npx node-llama-cpp source download`)';
@@ -88,10 +73,10 @@ const embedded = createEmbeddedProvider({ modelPath, threads: THREADS, sequences
 const emb = await measure(embedded, prompts);
 await embedded.close();
 process.stderr.write(`${JSON.stringify(emb)}\nllama-server…\n`);
-const server = await startLlamaServer(serverBin, modelPath);
+const server = await startLlamaServer({ model: modelPath, threads: THREADS, parallel: 8, contextPerSlot: 512 });
 let srv: Awaited<ReturnType<typeof measure>>;
 try {
-  srv = await measure(createOpenAICompatibleProvider({ baseURLs: [`${server.url}/v1`], model: 'kefu' }), prompts);
+  srv = await measure(createOpenAICompatibleProvider({ baseURLs: [server.baseURL], model: 'kefu' }), prompts);
 } finally {
   server.stop();
 }

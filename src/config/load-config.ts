@@ -57,10 +57,10 @@ export interface KefuConfig {
   maxTokens: number;
 }
 
-/** The shipped model: the first GGUF under models/, if the checkout has one. */
 /** The model `npm run train:model` writes and the repository ships. */
 export const SHIPPED_MODEL_FILE = 'kefu-tiny-zh-en.gguf';
 
+/** The shipped model, else the first other GGUF under models/ (LoRA adapters excluded), else null. */
 export function findShippedModel(): string | null {
   if (!existsSync(MODELS_DIR)) return null;
   const gguf = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.gguf') && !f.includes('lora')).sort();

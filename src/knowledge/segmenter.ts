@@ -32,10 +32,11 @@ function addHanRun(run: string, out: string[], auxiliary: Set<string>): void {
   // Search mode also emits a compound's parts ("开发票" → 开发, 发票): the compound then adds
   // recall, but the knowledge base may phrase it differently ("开具发票"), so an unseen compound
   // must not count against coverage any more than an unseen bigram does.
+  // A lone character (发, 卖) is too ambiguous to say the question is not covered either.
   for (const word of words) {
-    // A lone character (发, 卖) is too ambiguous to say the question is not covered.
-    if (Array.from(word).length === 1) auxiliary.add(word);
-    else if (Array.from(word).length >= 3 && [...words].some((w) => w !== word && word.includes(w))) auxiliary.add(word);
+    const length = Array.from(word).length;
+    const compound = length >= 3 && [...words].some((w) => w !== word && word.includes(w));
+    if (length === 1 || compound) auxiliary.add(word);
   }
   // Character bigrams make retrieval robust to segmentation differences between query and text.
   let piece = '';

@@ -77,7 +77,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
    * generation stops and the retrieval answer takes over.
    */
   async function* generate(
-    prompts: readonly ChatMessage[][],
+    /** Prompts from fullest to most compact, built only when the one before did not fit. */
+    prompts: readonly (() => ChatMessage[])[],
     allowed: string,
     fallbackText: string,
     signal: AbortSignal | undefined,
@@ -107,8 +108,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       const stream = async function* () {
         for (let i = 0; i < prompts.length; i++) {
           let sentText = false;
-          for await (const part of model!.doStream({ messages: prompts[i]!, maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
-            const overflow = part.type === 'error' && (part.error as { code?: unknown } | null)?.code === 'llm_context_overflow';
+          for await (const part of model!.doStream({ messages: prompts[i]!(), maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+            const overflow = part.type === 'error' && isKefuError(part.error) && part.error.code === 'llm_context_overflow';
             if (overflow && !sentText && i + 1 < prompts.length) {
               logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
               break;
@@ -196,9 +197,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         parts = (async function* () { yield text; })();
       } else {
         const prompts = [
-          buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
-          buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
-          buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
+          () => buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
+          () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
+          () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
         ];
         const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
         parts = generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);

@@ -1,12 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findShippedModel, PROJECT_ROOT } from '../../src/config/load-config.ts';
+import { findShippedModel } from '../../src/config/load-config.ts';
 import type { ChatMessage, LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
 import { createEmbeddedProvider } from '../../src/llm/embedded-provider.ts';
 import { createOpenAICompatibleProvider } from '../../src/llm/openai-compatible-provider.ts';
 import { buildPrompt } from '../../src/pipeline/prompt-builder.ts';
+import { startLlamaServer, type RunningLlamaServer } from '../../scripts/llama-server.ts';
 import { postJson, startTestServer } from '../support/start-test-server.ts';
 import { deadURL } from './fake-openai-server.ts';
 
@@ -31,7 +30,7 @@ async function collect(model: LanguageModel, params: Parameters<LanguageModel['d
 const textOf = (parts: LanguageModelStreamPart[]): string => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
 
 describe.runIf(MODEL !== null)('OpenAI-compatible provider against llama.cpp llama-server', () => {
-  let server: ChildProcess;
+  let server: RunningLlamaServer;
   let baseURL: string;
   const open: LanguageModel[] = [];
   const provider = (urls: string[] = [baseURL]): LanguageModel => {
@@ -41,20 +40,12 @@ describe.runIf(MODEL !== null)('OpenAI-compatible provider against llama.cpp lla
   };
 
   beforeAll(async () => {
-    const bin = process.env['KEFU_LLAMA_SERVER'] ??
-      execFileSync(path.join(PROJECT_ROOT, 'scripts', 'build-llama-server.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    server = spawn(bin, ['-m', MODEL!, '--host', '127.0.0.1', '--port', String(port), '-t', '1', '-np', '4', '-c', '2048', '--no-webui'], { stdio: 'ignore' });
-    baseURL = `http://127.0.0.1:${port}/v1`;
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('llama-server did not become healthy');
+    server = await startLlamaServer({ model: MODEL!, threads: 1, parallel: 4, contextPerSlot: 512 });
+    baseURL = server.baseURL;
   }, 30 * 60_000);
   afterAll(async () => {
     await Promise.all(open.map((m) => m.close()));
-    server?.kill('SIGTERM');
+    server?.stop();
   });
 
   it('ready() finds the served model; a reply streams in pieces and finishes with usage', async () => {
