@@ -6,7 +6,20 @@
  * enqueueing a key that already exists returns the existing job and creates nothing. A handler
  * that throws is retried with exponential backoff until `maxAttempts`, then the job is `dead`.
  * A handler that throws a `KefuError` with `retryable: false` goes to `dead` at once.
+ *
+ * Refinements every adapter keeps (test/queue/job-queue.contract.ts checks those that need no crash):
+ * - Idempotency keys are unique per job `type`; a repeated enqueue returns the first job
+ *   unchanged, whatever payload or options it was given this time.
+ * - A claimed job is leased to one worker; a worker that dies leaves it `running` until the lease
+ *   runs out, then it is claimed again. A crash counts as an attempt, so a job that kills its
+ *   worker every time still ends `dead` after `maxAttempts`.
+ * - `attempts` counts claims; `lastError` keeps the latest failure, also after a later success.
+ * - Adapters may forget finished (`done`/`dead`) jobs after a retention period; a key can be
+ *   enqueued again once its job is forgotten, so handlers keep their own effects idempotent.
+ * - Failures are `KefuError`s with a `JobQueueErrorCode`.
  */
+export type JobQueueErrorCode = 'invalid_argument' | 'queue_closed' | 'schema_too_new';
+
 export type JobState = 'queued' | 'running' | 'done' | 'dead';
 
 export interface Job<P = unknown> {
@@ -24,8 +37,11 @@ export interface Job<P = unknown> {
 }
 
 export interface EnqueueOptions {
+  /** Unique per job type; see the semantics above. */
   idempotencyKey: string;
+  /** Claims before the job is `dead`; an integer ≥ 1. Default 10. */
   maxAttempts?: number;
+  /** Earliest start, from now; an integer ≥ 0. Default 0. */
   delayMs?: number;
 }
 
