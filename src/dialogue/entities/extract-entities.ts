@@ -1,0 +1,30 @@
+import type { Entity, EntityType } from '../../contracts/nlu.ts';
+import { DEMO_PRODUCTS } from './demo-products.ts';
+import { findAmounts } from './find-amounts.ts';
+import { findOrderNumbers } from './find-order-numbers.ts';
+import { findPiiPlaceholders } from './find-pii-placeholders.ts';
+import { findProducts, type CatalogueProduct } from './find-products.ts';
+import { findTimeExpressions, type TimeOptions } from './normalize-time.ts';
+import { pickNonOverlapping } from './pick-non-overlapping.ts';
+
+export interface ExtractOptions extends TimeOptions {
+  /** Catalogue products are found from; `DEMO_PRODUCTS` when absent, none with `[]`. */
+  products?: readonly CatalogueProduct[];
+}
+
+// Where two readings overlap, the more specific kind wins: a placeholder or an order number is
+// never also a date or an amount.
+const RANK: Record<EntityType, number> = { phone: 0, id_card: 0, order_id: 1, tracking_no: 1, date: 2, amount: 3, product: 4 };
+
+/** All entities in already PII-masked text, sorted by start and non-overlapping. */
+export function extractEntities(text: string, options: ExtractOptions): Entity[] {
+  const candidates = [
+    ...findPiiPlaceholders(text),
+    ...findOrderNumbers(text),
+    ...findTimeExpressions(text, { now: options.now, timeZone: options.timeZone }),
+    ...findAmounts(text),
+    ...findProducts(text, options.products ?? DEMO_PRODUCTS),
+  ];
+  return pickNonOverlapping(candidates, (a, b) =>
+    RANK[a.type] - RANK[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start);
+}

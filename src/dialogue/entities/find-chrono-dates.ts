@@ -1,0 +1,62 @@
+import * as chrono from 'chrono-node';
+import { compareCivil, isValidCivil, latestPastMonthDay, wallClock, type CivilDate } from './civil-date.ts';
+import type { DateHit } from './date-hit.ts';
+
+/*
+ * What chrono-node 2.10.3 reads well, and we take from it: absolute dates ("2026年11月11日",
+ * "十一月十一号", "Nov 11", "November 11th", "11 November", "2026-11-11", ranges between them) and
+ * English relative days ("today", "the day before yesterday", "three days ago", "a week ago").
+ *
+ * Its relative dates follow the host's zone even with a `{ instant, timezone }` reference (at
+ * 2026-11-24T20:00Z, already the 25th in Shanghai, it says 今天 is the 24th on a UTC host), so it
+ * gets a reference Date whose host-local fields are the user's wall clock, and we read calendar
+ * fields back, never instants.
+ *
+ * Everything else it returns is dropped: times of day ("3点", "at 3pm", a bare "夜"), "now",
+ * months alone ("March" is also a verb), bare weekdays (put in the future), M/D ("1/2 price"),
+ * and anything the rules beside this file read by this project's conventions.
+ */
+const ABSOLUTE_ZH = /[年月]|\d{4}-\d{1,2}-\d{1,2}/u;
+const SLASH_MONTH_DAY = /^\d{1,2}\/\d{1,2}$/u;
+// chrono puts "last night" at midnight starting today, also inside longer phrases ("last night at 9").
+const LAST_NIGHT = /\blast\s+night\b/iu;
+
+function accept(result: chrono.ParsedResult, zh: boolean): boolean {
+  const s = result.start;
+  if (/^(?:right\s+)?now$/iu.test(result.text) || SLASH_MONTH_DAY.test(result.text) || LAST_NIGHT.test(result.text)) return false;
+  // Chinese relative expressions are the rules' ("三月前" is "before March", not 3 months ago).
+  if (zh && (!ABSOLUTE_ZH.test(result.text) || /[前后内]$/u.test(result.text))) return false;
+  if (!s.isCertain('month')) return false;
+  return s.isCertain('day') || /\bago\b/iu.test(result.text);
+}
+
+function calendarDate(c: chrono.ParsedComponents, today: CivilDate): CivilDate | null {
+  const month = c.get('month') ?? 0;
+  const day = c.get('day') ?? 0;
+  if (!c.isCertain('year')) return latestPastMonthDay(month, day, today);
+  const d = { year: c.get('year') ?? 0, month, day };
+  return isValidCivil(d) && d.year >= 1970 && d.year <= 2100 ? d : null;
+}
+
+export function findChronoDates(text: string, now: Date, timeZone: string, today: CivilDate): DateHit[] {
+  const w = wallClock(now, timeZone);
+  const reference = new Date(w.year, w.month - 1, w.day, w.hour, w.minute);
+  const hits: DateHit[] = [];
+  for (const [parser, zh] of [[chrono.zh.hans, true], [chrono.en, false]] as const) {
+    for (const r of parser.parse(text, reference)) {
+      if (!accept(r, zh)) continue;
+      const value = calendarDate(r.start, today);
+      if (value === null) continue;
+      const start = r.index;
+      const hit: DateHit = { start, end: start + r.text.length, value, source: 'chrono' };
+      if (r.end?.isCertain('day')) {
+        // A range without years ("11月11日到13日") shifts with its start.
+        const shift = r.start.isCertain('year') ? 0 : value.year - (r.start.get('year') ?? value.year);
+        const endValue = { year: (r.end.get('year') ?? value.year) + shift, month: r.end.get('month') ?? 0, day: r.end.get('day') ?? 0 };
+        if (isValidCivil(endValue) && compareCivil(endValue, value) >= 0) hit.endValue = endValue;
+      }
+      hits.push(hit);
+    }
+  }
+  return hits;
+}
