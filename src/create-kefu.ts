@@ -13,15 +13,39 @@ import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
 import { createSessionManager, startSweeper } from './sessions/session-manager.ts';
 import { createSqliteConversationStore } from './store/sqlite/sqlite-conversation-store.ts';
+import type { Nlu } from './contracts/nlu.ts';
+import type { OrderConnector } from './contracts/order-connector.ts';
+import { createDialogueManager } from './dialogue/dialogue-manager.ts';
+import { createEmbeddedNlu } from './dialogue/embedded-nlu.ts';
+import { extractEntities } from './dialogue/entities/extract-entities.ts';
+import { createLlmNlu } from './dialogue/llm-nlu.ts';
+import { parseBusinessHours } from './handoff/business-hours.ts';
+import { createHandoffQueue } from './handoff/handoff-queue.ts';
+import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
+import { createDemoOrderSystem } from './orders/demo-order-system.ts';
+import { createOutcomeTracker } from './outcomes/outcome-tracker.ts';
+import { createSqliteJobQueue } from './queue/sqlite-job-queue.ts';
+import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
+import { createTicketService } from './tickets/ticket-service.ts';
+import type { TicketKind } from './tickets/ticket.ts';
 
 /**
  * The composition root: the one place where configuration picks adapters and wires them.
  * Everything else receives its dependencies.
  */
-export async function createKefu(config: KefuConfig, options: { logger?: Logger; importKb?: boolean } = {}) {
+export interface CreateKefuOptions {
+  logger?: Logger;
+  importKb?: boolean;
+  /** Epoch ms clock for everything time-dependent (dialogue dates, business hours, demo orders); tests pin it. */
+  now?: () => number;
+}
+
+export async function createKefu(config: KefuConfig, options: CreateKefuOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createMetrics();
+  const now = options.now ?? Date.now;
+  const businessHours = parseBusinessHours(config.businessHours, config.timeZone);
 
   const store = createSqliteConversationStore({ path: path.join(config.dataDir, 'kefu.db') });
   await store.migrate();
@@ -45,9 +69,48 @@ export async function createKefu(config: KefuConfig, options: { logger?: Logger;
   const modelReady = model?.ready() ?? Promise.resolve();
   modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));
 
-  const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20 });
+  const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now });
   const stopSweeper = startSweeper(sessions, 60_000, { onError: (err) => logger.error({ err }, 'session sweep failed') });
   const admin = await ensureAdminKey(store, config.adminKey);
+
+  const demoOrders = config.ordersUrl === null ? createDemoOrderSystem({ path: path.join(config.dataDir, 'demo-orders.db'), now }) : null;
+  const orders: OrderConnector = demoOrders ?? createHttpOrderConnector({ baseUrl: config.ordersUrl! });
+
+  const queue = createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger });
+  const tickets = createTicketService({
+    queue,
+    store: createSqliteTicketStore({ path: path.join(config.dataDir, 'queue.db') }),
+    ...(config.ticketsWebhookUrl === null ? {} : { webhookUrl: config.ticketsWebhookUrl }),
+    logger,
+    now,
+  });
+  const stopTicketWorker = tickets.startWorker();
+
+  const handoffs = createHandoffQueue({ path: path.join(config.dataDir, 'kefu.db'), now });
+  const outcomes = createOutcomeTracker({
+    path: path.join(config.dataDir, 'kefu.db'),
+    now,
+    onClosed: (c) => {
+      metrics.conversations.inc({ outcome: c.outcome, intent: c.intent });
+      metrics.conversationDuration.observe({ outcome: c.outcome }, c.durationMs / 1000);
+    },
+    onRating: (score) => metrics.csat.observe(score),
+  });
+  const closeIdle = () => {
+    try {
+      outcomes.closeIdle(config.conversationIdleMs);
+    } catch (err) {
+      logger.error({ err }, 'closing idle conversations failed');
+    }
+  };
+  const outcomeTimer = setInterval(closeIdle, Math.min(60_000, config.conversationIdleMs));
+  outcomeTimer.unref();
+
+  const embeddedNlu = createEmbeddedNlu({ extractEntities });
+  const nlu: Nlu = config.nlu === 'llm' && model !== null
+    ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
+    : embeddedNlu;
+  const dialogue = createDialogueManager({ angerHandoff: 0.85 });
 
   const pipeline = createChatPipeline({
     sessions,
@@ -55,6 +118,19 @@ export async function createKefu(config: KefuConfig, options: { logger?: Logger;
     model,
     metrics,
     logger,
+    nlu,
+    dialogue,
+    orders,
+    handoffs,
+    outcomes,
+    tickets: {
+      async request(t) {
+        await tickets.requestTicket({ kind: t.kind as TicketKind, sessionId: t.sessionId, userId: t.userId, summary: t.summary, idempotencyKey: t.idempotencyKey });
+      },
+    },
+    businessHours,
+    timeZone: config.timeZone,
+    now,
     options: {
       historyTokens: config.historyTokens,
       maxTokens: config.maxTokens,
@@ -71,6 +147,10 @@ export async function createKefu(config: KefuConfig, options: { logger?: Logger;
     metrics,
     logger,
     adminKeyHash: admin.hash,
+    handoffs,
+    sessions,
+    outcomes,
+    tickets,
     readiness: [
       { name: 'store', check: () => store.ping() },
       { name: 'model', check: () => modelReady },
@@ -86,9 +166,22 @@ export async function createKefu(config: KefuConfig, options: { logger?: Logger;
     model,
     metrics,
     logger,
+    orders,
+    tickets,
+    handoffs,
+    outcomes,
+    queue,
     generatedAdminKey: admin.generated,
+    /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
+    closeIdleConversations: closeIdle,
     async close() {
       stopSweeper();
+      clearInterval(outcomeTimer);
+      await stopTicketWorker();
+      await queue.close();
+      handoffs.shutdown();
+      outcomes.shutdown();
+      await demoOrders?.close();
       await model?.close();
       await kb.close();
       await store.close();

@@ -31,6 +31,12 @@ const EnvSchema = z.object({
   KEFU_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   KEFU_HISTORY_TOKENS: z.coerce.number().int().positive().default(512),
   KEFU_MAX_TOKENS: z.coerce.number().int().positive().default(256),
+  KEFU_ORDERS_URL: z.string().optional(),
+  KEFU_NLU: z.enum(['embedded', 'llm']).default('embedded'),
+  KEFU_TIMEZONE: z.string().default('Asia/Shanghai'),
+  KEFU_BUSINESS_HOURS: z.string().default('09:00-22:00'),
+  KEFU_TICKETS_WEBHOOK_URL: z.string().optional(),
+  KEFU_CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
 });
 
 export interface KefuConfig {
@@ -55,6 +61,14 @@ export interface KefuConfig {
   maxBodyBytes: number;
   historyTokens: number;
   maxTokens: number;
+  /** null: the built-in demo order system. */
+  ordersUrl: string | null;
+  nlu: 'embedded' | 'llm';
+  timeZone: string;
+  businessHours: string;
+  ticketsWebhookUrl: string | null;
+  /** A conversation quiet this long is closed and its outcome counted. */
+  conversationIdleMs: number;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -95,6 +109,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
       modelPath = null;
     }
   }
+  for (const [name, value] of [['KEFU_ORDERS_URL', e.KEFU_ORDERS_URL], ['KEFU_TICKETS_WEBHOOK_URL', e.KEFU_TICKETS_WEBHOOK_URL]] as const) {
+    if (value !== undefined && !URL.canParse(value)) throw new KefuError('invalid_config', `${name} is not a valid URL: ${value}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: e.KEFU_TIMEZONE });
+  } catch {
+    throw new KefuError('invalid_config', `KEFU_TIMEZONE is not an IANA time zone: ${e.KEFU_TIMEZONE} (e.g. Asia/Shanghai)`);
+  }
   if (llm === 'openai' && baseURLs.length === 0) {
     throw new KefuError('invalid_config', 'KEFU_LLM=openai needs KEFU_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)');
   }
@@ -120,5 +142,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     maxBodyBytes: e.KEFU_MAX_BODY_BYTES,
     historyTokens: e.KEFU_HISTORY_TOKENS,
     maxTokens: e.KEFU_MAX_TOKENS,
+    ordersUrl: e.KEFU_ORDERS_URL ?? null,
+    nlu: e.KEFU_NLU,
+    timeZone: e.KEFU_TIMEZONE,
+    businessHours: e.KEFU_BUSINESS_HOURS,
+    ticketsWebhookUrl: e.KEFU_TICKETS_WEBHOOK_URL ?? null,
+    conversationIdleMs: e.KEFU_CONVERSATION_IDLE_MINUTES * 60_000,
   };
 }

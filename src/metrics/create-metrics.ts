@@ -68,6 +68,43 @@ export function createMetrics() {
       help: 'Replies being streamed right now.',
       registers: [registry],
     }),
+    intents: new Counter({
+      name: 'kefu_intents_total',
+      help: 'Customer messages by recognised intent and NLU implementation.',
+      labelNames: ['intent', 'source'] as const,
+      registers: [registry],
+    }),
+    flowEvents: new Counter({
+      name: 'kefu_flow_events_total',
+      help: 'Dialogue flow events (started, completed, cancelled, ended) by flow.',
+      labelNames: ['flow', 'event'] as const,
+      registers: [registry],
+    }),
+    handoffs: new Counter({
+      name: 'kefu_handoffs_total',
+      help: 'Handoffs to human agents by trigger, and whether they were queued or offered as a ticket (outside business hours).',
+      labelNames: ['reason', 'result'] as const,
+      registers: [registry],
+    }),
+    conversations: new Counter({
+      name: 'kefu_conversations_total',
+      help: 'Closed conversations by outcome (resolved, transferred, abandoned) and main intent; transfer rate = transferred / all.',
+      labelNames: ['outcome', 'intent'] as const,
+      registers: [registry],
+    }),
+    conversationDuration: new Histogram({
+      name: 'kefu_conversation_duration_seconds',
+      help: 'Duration of closed conversations, first to last message.',
+      labelNames: ['outcome'] as const,
+      buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600],
+      registers: [registry],
+    }),
+    csat: new Histogram({
+      name: 'kefu_csat_rating',
+      help: 'Customer satisfaction ratings (1-5).',
+      buckets: [1, 2, 3, 4, 5],
+      registers: [registry],
+    }),
   };
 }
 

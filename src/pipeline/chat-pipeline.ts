@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
 import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
 import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
-import { understand } from '../dialogue/basic-nlu.ts';
+import type { Nlu } from '../contracts/nlu.ts';
+import type { OrderConnector } from '../contracts/order-connector.ts';
+import { isAbort } from '../dialogue/confirmation.ts';
+import { readDialogueState } from '../dialogue/dialogue-state.ts';
+import type { Decision, DialogueManager, DialogueState, HandoffReason } from '../dialogue/dialogue-manager.ts';
+import type { FlowContext, TicketRequest } from '../dialogue/flow-types.ts';
+import type { BusinessHours } from '../handoff/business-hours.ts';
+import type { HandoffQueue } from '../handoff/handoff-queue.ts';
+import type { OutcomeTracker } from '../outcomes/outcome-tracker.ts';
 import { isConfidentPassage } from '../knowledge/confidence.ts';
 import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
@@ -13,6 +21,7 @@ import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check
 import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { SentenceHoldback } from './sentence-holdback.ts';
+import { complaintNotice, handoffCancelled, handoffLead, queuedNotice, waitingNotice } from './handoff-responder.ts';
 
 export interface ChatRequest {
   message: string;
@@ -42,6 +51,18 @@ export interface ChatPipelineDeps {
   metrics: Metrics;
   logger: Logger;
   options: ChatPipelineOptions;
+  nlu: Nlu;
+  dialogue: DialogueManager;
+  orders: OrderConnector;
+  handoffs: HandoffQueue;
+  outcomes: OutcomeTracker;
+  /** Files a ticket through the job queue; resolves once it is queued, not once it is handled. */
+  tickets: { request(t: TicketRequest & { sessionId: string; userId: string | null }): Promise<void> };
+  businessHours: BusinessHours;
+  /** The shop's zone: time expressions and business hours are read in it. */
+  timeZone: string;
+  /** Epoch ms; tests pin it. */
+  now?: () => number;
 }
 
 export interface ChatPipeline {
@@ -63,13 +84,16 @@ const toSource = (p: Passage): SourceRef => ({
   ...(p.url === undefined ? {} : { url: p.url }),
 });
 
-const ANGER_HANDOFF = 0.85;
+/** Questions about facts the shop must get right: a miss on one goes to a person. */
+const FACTUAL = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'refund', 'return', 'exchange']);
 /** Han characters or 3+-letter words a text needs before its lexical support is judged. */
 const MIN_CHECKED_UNITS = 6;
 
 export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   const { sessions, kb, model, metrics, logger, options } = deps;
   const modelId = model?.id ?? 'none';
+  const { dialogue } = deps;
+  const clock = deps.now ?? Date.now;
 
   /**
    * Streams the model's reply sentence by sentence, releasing only sentences whose figures and
@@ -168,79 +192,198 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const masked = maskBasicPii(req.message);
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
     const query = withoutPlaceholders(masked);
-    const nlu = understand(query, previousEmotion);
+    const now = new Date(clock());
     const history = await sessions.history(sessionId, 20);
-    await sessions.record({ sessionId, role: 'user', content: masked, meta: { intent: nlu.intent, emotion: nlu.emotion } });
+    const nlu = await deps.nlu.understand({
+      text: masked,
+      now,
+      timeZone: deps.timeZone,
+      history: history.map((h) => ({ role: h.role === 'user' ? 'user' : 'assistant', content: h.content })),
+      ...(previousEmotion === undefined ? {} : { previousEmotion }),
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
+    await sessions.record({ sessionId, role: 'user', content: masked, meta: { intent: nlu.intent, emotion: nlu.emotion, entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })) } });
 
     let firstTextAt: number | null = null;
     const gen: Generation = { text: '', usage: {}, finishReason: 'stop', fallback: null };
     let sources: SourceRef[] = [];
-    const handoff = nlu.intent === 'human_agent' || (nlu.emotion.label === 'angry' && nlu.emotion.intensity >= ANGER_HANDOFF);
-
-    const template = templateReply(nlu.intent, nlu.lang);
+    let dialogueState = readDialogueState(conversation.state);
+    let handoff = false;
+    let handoffReason: string | null = null;
+    let flow: { name: string; step: string } | undefined;
+    let answered = true;
+    let resolved = false;
+    let transferred = false;
     let unanswered = false;
+    let model_: string | null = null;
     let parts: AsyncIterable<string>;
-    if (template !== null) {
-      parts = (async function* () { yield template; })();
+    const fixed = (text: string) => (async function* () { yield text; })();
+
+    const ctx: FlowContext = {
+      lang: nlu.lang,
+      text: masked,
+      nlu,
+      sessionId,
+      userId: conversation.userId ?? req.userId ?? null,
+      now,
+      timeZone: deps.timeZone,
+      orders: deps.orders,
+      requestTicket: (t) => deps.tickets.request({ ...t, sessionId, userId: conversation.userId ?? req.userId ?? null }),
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    };
+
+    /** In hours a person is queued; outside them a ticket is offered instead. */
+    const handOff = async (reason: HandoffReason, state: DialogueState, prefix = ''): Promise<string> => {
+      if (deps.businessHours.isOpen(now)) {
+        const queued = deps.handoffs.request({ sessionId, reason, summary: `[${nlu.intent}] ${masked}` });
+        metrics.handoffs.inc({ reason, result: 'queued' });
+        handoff = true;
+        handoffReason = reason;
+        transferred = true;
+        dialogueState = { ...state, flow: null };
+        flow = { name: 'handoff', step: 'queued' };
+        return prefix + queuedNotice(reason, nlu.lang, queued.position, queued.waitMinutes);
+      }
+      metrics.handoffs.inc({ reason, result: 'ticket_offered' });
+      const offer = await dialogue.offerTicket(ctx, state, { hours: deps.businessHours.text, summary: `[${reason}] ${masked}`, ticketKind: reason === 'sensitive_topic' ? 'complaint' : 'handoff_after_hours' }, prefix + handoffLead(reason, nlu.lang));
+      if (offer.kind !== 'reply') throw new Error('ticket offer did not reply');
+      dialogueState = offer.state;
+      flow = offer.flow;
+      answered = false;
+      return offer.text;
+    };
+
+    const open = deps.handoffs.openFor(sessionId);
+    let decision: Decision | null = null;
+    if (open !== null && !(open.status === 'queued' && isAbort(masked))) {
+      // A person owns the conversation: the bot only gives status notices, and none once assigned.
+      handoff = true;
+      transferred = true;
+      flow = { name: 'handoff', step: open.status };
+      const pos = deps.handoffs.position(open);
+      parts = fixed(open.status === 'queued' ? waitingNotice(nlu.lang, pos.position, pos.waitMinutes) : '');
+    } else if (open !== null) {
+      deps.handoffs.close(open.id, 'cancelled');
+      flow = { name: 'handoff', step: 'cancelled' };
+      parts = fixed(handoffCancelled(nlu.lang));
     } else {
-      const passages = await kb.search(query, options.topK);
-      const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
-      metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
-      sources = confident.map(toSource);
-      yield { type: 'sources', sources };
-      if (confident.length === 0) {
-        unanswered = true;
-        const text = noAnswerReply(nlu.lang);
-        parts = (async function* () { yield text; })();
-      } else if (model === null) {
-        const text = retrievalAnswer(confident, nlu.lang);
-        parts = (async function* () { yield text; })();
+      decision = await dialogue.handle(ctx, dialogueState);
+      if (decision.kind === 'handoff') {
+        parts = fixed(await handOff(decision.reason, decision.state));
+      } else if (decision.kind === 'reply') {
+        dialogueState = decision.state;
+        flow = decision.flow;
+        if (decision.event !== undefined && decision.flow !== undefined) metrics.flowEvents.inc({ flow: decision.flow.name, event: decision.event });
+        resolved = decision.event === 'completed' || decision.event === 'ended';
+        answered = decision.state.flow === null;
+        parts = fixed(decision.text);
       } else {
-        const prompts = [
-          () => buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
-          () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
-          () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
-        ];
-        const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
-        parts = generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
+        dialogueState = decision.state;
+        flow = decision.flow;
+        parts = answerFromKnowledge();
       }
     }
 
+    // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
+    async function* answerFromKnowledge(): AsyncGenerator<string> {
+      const template = templateReply(nlu.intent, nlu.lang);
+      if (template !== null) {
+        model_ = 'template';
+        resolved = nlu.intent === 'goodbye';
+        yield template;
+      } else {
+        const passages = await kb.search(query, options.topK);
+        const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
+        metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
+        sources = confident.map(toSource);
+        yield* emitSources(sources);
+        const inFlow = decision?.kind === 'answer' && decision.resume !== undefined;
+        if (confident.length === 0) {
+          unanswered = true;
+          const after = dialogue.afterAnswer(dialogueState, { confident: false, factual: FACTUAL.has(nlu.intent) && !inFlow });
+          dialogueState = after.state;
+          if (after.handoff !== null) {
+            yield await handOff(after.handoff, after.state);
+            return;
+          }
+          answered = false;
+          yield noAnswerReply(nlu.lang);
+        } else {
+          dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
+          resolved = true;
+          if (model === null) {
+            yield retrievalAnswer(confident, nlu.lang);
+          } else {
+            const prompts = [
+              () => buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
+              () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
+              () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
+            ];
+            const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
+            model_ = modelId;
+            yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
+          }
+        }
+      }
+      if (nlu.intent === 'complaint') {
+        await ctx.requestTicket({ kind: 'complaint', summary: masked, idempotencyKey: `${sessionId}:complaint` });
+        yield `\n${complaintNotice(nlu.lang)}`;
+      }
+      if (decision?.kind === 'answer' && decision.resume !== undefined) {
+        yield decision.resume;
+        answered = false;
+      }
+    }
+    const emitted: ReplyPart[] = [];
+    async function* emitSources(list: SourceRef[]): AsyncGenerator<string> {
+      emitted.push({ type: 'sources', sources: list });
+      yield* [];
+    }
+
+    // Every part the customer sees is the reply, whichever path produced it.
+    let replyText = '';
     for await (const text of parts) {
+      while (emitted.length > 0) yield emitted.shift()!;
       if (req.signal?.aborted) break;
+      if (text.length === 0) continue;
       if (firstTextAt === null) {
         firstTextAt = performance.now();
         metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
       }
-      if (template !== null || model === null || sources.length === 0) gen.text += text;
+      replyText += text;
       yield { type: 'text-delta', text };
     }
+    while (emitted.length > 0) yield emitted.shift()!;
     if (req.signal?.aborted) gen.finishReason = 'abort';
-    if (handoff) yield { type: 'handoff', reason: nlu.intent === 'human_agent' ? 'user_request' : 'anger' };
+    if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
     const messageId = randomUUID();
     const reply: ChatReply = {
       session_id: sessionId,
       message_id: messageId,
-      reply: gen.text,
+      reply: replyText,
       intent: nlu.intent,
       emotion: nlu.emotion,
       handoff,
       sources,
       cached: false,
-      model: gen.fallback === null ? (sources.length > 0 && template === null ? modelId : 'template') : 'retrieval',
+      ...(flow === undefined ? {} : { flow }),
+      model: gen.fallback !== null ? 'retrieval' : model_ === modelId && model !== null ? modelId : model_ ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };
-    if (reply.model === 'none') reply.model = 'retrieval';
-    await sessions.record({
-      sessionId,
-      id: messageId,
-      role: 'assistant',
-      content: maskBasicPii(gen.text),
-      meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered },
-    });
-    await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, ...(handoff ? { handoffRequestedAt: Date.now() } : {}) });
+    if (replyText.length > 0) {
+      await sessions.record({
+        sessionId,
+        id: messageId,
+        role: 'assistant',
+        content: maskBasicPii(replyText),
+        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, ...(flow === undefined ? {} : { flow }) },
+      });
+    }
+    await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
+    deps.outcomes.recordTurn({ sessionId, channel: req.channel, intent: nlu.intent, answered, resolved, transferred });
 
     if (gen.usage.outputTokens !== undefined) metrics.generatedTokens.inc({ model: modelId }, gen.usage.outputTokens);
     metrics.requests.inc({ channel: req.channel, outcome: gen.finishReason === 'abort' ? 'aborted' : 'ok' });

@@ -13,6 +13,12 @@ import { adminAuth } from './admin-auth.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
+import { handoffRoutes } from './routes/handoff-routes.ts';
+import { ticketRoutes } from './routes/ticket-routes.ts';
+import type { HandoffQueue } from '../handoff/handoff-queue.ts';
+import type { OutcomeTracker } from '../outcomes/outcome-tracker.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import type { TicketService } from '../tickets/ticket-service.ts';
 import { kbRoutes } from './routes/kb-routes.ts';
 import { openaiRoutes } from './routes/openai-routes.ts';
 import { opsRoutes, type ReadinessCheck } from './routes/ops-routes.ts';
@@ -26,6 +32,10 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   adminKeyHash: string;
+  handoffs: HandoffQueue;
+  sessions: SessionManager;
+  outcomes: OutcomeTracker;
+  tickets: TicketService;
   readiness: ReadinessCheck[];
   limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
 }
@@ -78,6 +88,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, admin }));
+  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, admin }));
+  app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));

@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { KefuConfig } from '../config/load-config.ts';
-import { createKefu, type Kefu } from '../create-kefu.ts';
+import { createKefu, type CreateKefuOptions, type Kefu } from '../create-kefu.ts';
 import type { Logger } from '../logging/create-logger.ts';
 
 export interface RunningServer {
@@ -10,7 +10,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: kefu.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -12,7 +12,7 @@ export const ticketMigrations: readonly Migration[] = [
       CREATE TABLE tickets (
         seq             INTEGER PRIMARY KEY AUTOINCREMENT,
         id              TEXT    NOT NULL UNIQUE,
-        kind            TEXT    NOT NULL CHECK (kind IN ('handoff_after_hours', 'complaint', 'failed_action', 'callback')),
+        kind            TEXT    NOT NULL CHECK (kind IN ('handoff_after_hours', 'complaint', 'failed_action', 'callback', 'invoice')),
         session_id      TEXT    NOT NULL,
         user_id         TEXT,
         summary         TEXT    NOT NULL,

@@ -1,5 +1,5 @@
 /** Why a ticket was opened. */
-export const TICKET_KINDS = ['handoff_after_hours', 'complaint', 'failed_action', 'callback'] as const;
+export const TICKET_KINDS = ['handoff_after_hours', 'complaint', 'failed_action', 'callback', 'invoice'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
 export const TICKET_STATUSES = ['open', 'closed'] as const;

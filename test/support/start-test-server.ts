@@ -14,7 +14,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real Kefu server on a random loopback port with its own data dir. */
-export async function startTestServer(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<TestServer> {
+/** 2026-11-24 10:00 in Shanghai, a Tuesday: the clock docs/demo-order-system.md lists order ids for. */
+export const DEMO_NOW = Date.parse('2026-11-24T10:00:00+08:00');
+
+export async function startTestServer(env: Record<string, string | undefined> = {}, dataDir?: string, options: { now?: () => number } = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'kefu-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -25,7 +28,7 @@ export async function startTestServer(env: Record<string, string | undefined> = 
     KEFU_LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   return {
     ...server,
     dataDir: dir,

@@ -46,4 +46,40 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX conversations_recency ON conversations (updated_at, id);
     `,
   },
+  {
+    version: 3,
+    name: 'human handoff queue and conversation outcomes',
+    sql: `
+      CREATE TABLE handoffs (
+        id         TEXT    NOT NULL PRIMARY KEY,
+        session_id TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        status     TEXT    NOT NULL CHECK (status IN ('queued', 'assigned', 'resolved', 'returned', 'cancelled')),
+        priority   INTEGER NOT NULL DEFAULT 0,
+        summary    TEXT    NOT NULL DEFAULT '',
+        agent      TEXT,
+        created_at INTEGER NOT NULL,
+        claimed_at INTEGER,
+        closed_at  INTEGER
+      );
+      CREATE INDEX handoffs_queue ON handoffs (status, priority DESC, created_at);
+      CREATE UNIQUE INDEX handoffs_one_open_per_session ON handoffs (session_id) WHERE status IN ('queued', 'assigned');
+      CREATE TABLE conversation_outcomes (
+        session_id     TEXT    NOT NULL PRIMARY KEY,
+        channel        TEXT    NOT NULL,
+        intent         TEXT,
+        started_at     INTEGER NOT NULL,
+        last_at        INTEGER NOT NULL,
+        turns          INTEGER NOT NULL DEFAULT 0,
+        transferred    INTEGER NOT NULL DEFAULT 0,
+        resolved       INTEGER NOT NULL DEFAULT 0,
+        last_failed    INTEGER NOT NULL DEFAULT 0,
+        outcome        TEXT    CHECK (outcome IN ('resolved', 'transferred', 'abandoned')),
+        ended_at       INTEGER,
+        rating         INTEGER CHECK (rating BETWEEN 1 AND 5),
+        rating_comment TEXT
+      );
+      CREATE INDEX conversation_outcomes_open ON conversation_outcomes (ended_at, last_at);
+    `,
+  },
 ];

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Emotion } from '../contracts/reply-part.ts';
+import { isAbort, parseConfirmation } from './confirmation.ts';
+import { FLOWS } from './flow-catalog.ts';
+import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
+import { isSensitive, wantsAction } from './wants-action.ts';
+
+/**
+ * The dialogue manager decides, per turn, whether a flow speaks (asks for a slot, reads back a
+ * summary, performs a confirmed write), whether the knowledge/LLM path answers (possibly in the
+ * middle of a flow, which then resumes), or whether a person should take over.
+ *
+ * Invariant: a write runs only on a turn that starts at the `confirm` step, i.e. after the
+ * summary was shown, and only on an explicit yes in that turn with no correction in it.
+ */
+export interface DialogueState {
+  flow: FlowState | null;
+  /** Unanswered turns in a row (no confident passage, or a flow question not understood twice). */
+  failedTurns: number;
+}
+
+export const emptyDialogueState = (): DialogueState => ({ flow: null, failedTurns: 0 });
+
+export type HandoffReason = 'user_request' | 'anger' | 'sensitive_topic' | 'failed_turns' | 'low_confidence';
+
+export type FlowEvent = 'started' | 'completed' | 'cancelled' | 'ended';
+
+export type Decision =
+  | { kind: 'reply'; text: string; state: DialogueState; flow?: { name: FlowName; step: string }; event?: FlowEvent }
+  /** The knowledge/LLM path answers; `resume` is said after the answer to pick the flow up again. */
+  | { kind: 'answer'; state: DialogueState; resume?: string; flow?: { name: FlowName; step: string } }
+  | { kind: 'handoff'; reason: HandoffReason; state: DialogueState };
+
+export interface DialogueManagerOptions {
+  /** Anger intensity at or above which a person takes over. */
+  angerHandoff: number;
+  flows?: Record<FlowName, FlowSpec>;
+}
+
+/** Asking for something outright; "不想要了" (a reason) is not, "帮我取消订单" is. */
+const SWITCH = /帮我|给我|我要|我想|麻烦|请帮|help me|\bi want\b|\bi'?d like\b|\bplease\b/i;
+
+const QUESTION = /[?？]\s*$|吗[\s?？。]*$|呢[\s?？。]*$|^(how|what|when|where|why|which|can|could|do|does|is|are|will|would)\b|多少|多久|怎么|如何|哪里|为什么|能不能|可不可以/i;
+
+/** Knowledge intents that can interrupt a flow and be answered before it resumes. */
+const DIGRESSIONS = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'chitchat', 'greeting', 'other', 'return', 'refund', 'exchange']);
+
+function empathy(emotion: Emotion, lang: 'zh' | 'en'): string {
+  if (emotion.label === 'neutral' || emotion.label === 'satisfied' || emotion.intensity < 0.4) return '';
+  const zh = { anxious: '理解您着急的心情,我马上帮您处理。', dissatisfied: '非常抱歉让您久等了,我来帮您看一下。', angry: '非常抱歉给您带来了不好的体验,我来帮您处理。' } as const;
+  const en = { anxious: "I understand it's urgent, let me sort it out right away. ", dissatisfied: "I'm sorry for the wait, let me look into it. ", angry: "I'm really sorry about this experience, let me help. " } as const;
+  return (lang === 'zh' ? zh : en)[emotion.label];
+}
+
+const t = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'zh' ? zh : en);
+
+export function createDialogueManager(options: DialogueManagerOptions) {
+  const flows = options.flows ?? FLOWS;
+
+  function flowFor(ctx: FlowContext): FlowSpec | null {
+    for (const spec of Object.values(flows)) {
+      if (spec.intents.includes(ctx.nlu.intent) && wantsAction(ctx.nlu, ctx.text)) return spec;
+    }
+    return null;
+  }
+
+  function immediateHandoff(ctx: FlowContext): HandoffReason | null {
+    if (ctx.nlu.intent === 'human_agent') return 'user_request';
+    if (ctx.nlu.emotion.label === 'angry' && ctx.nlu.emotion.intensity >= options.angerHandoff) return 'anger';
+    if (isSensitive(ctx.text.replace(/[A-Z]{2}\d{8,}/gi, ''))) return 'sensitive_topic';
+    return null;
+  }
+
+  /** Moves to the first step still missing, or finishes (answer, or summary for confirmation). */
+  async function advance(spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState, prefix: string, started: boolean): Promise<Decision> {
+    for (const step of spec.steps) {
+      if (step.done(flow.slots)) continue;
+      flow.step = step.id;
+      flow.reasks = 0;
+      const text = await step.ask(flow.slots, ctx);
+      return { kind: 'reply', text: prefix + text, state: { ...state, flow }, flow: { name: spec.name, step: step.id }, ...(started ? { event: 'started' as const } : {}) };
+    }
+    if (spec.finish.kind === 'answer') {
+      const text = await spec.finish.answer(flow.slots, ctx);
+      return { kind: 'reply', text: prefix + text, state: { ...state, flow: null, failedTurns: 0 }, flow: { name: spec.name, step: 'answered' }, event: 'completed' };
+    }
+    flow.step = 'confirm';
+    flow.reasks = 0;
+    return { kind: 'reply', text: prefix + spec.finish.summary(flow.slots, ctx), state: { ...state, flow }, flow: { name: spec.name, step: 'confirm' }, ...(started ? { event: 'started' as const } : {}) };
+  }
+
+  async function start(spec: FlowSpec, ctx: FlowContext, state: DialogueState, slots: Slots = {}, prefix = ''): Promise<Decision> {
+    const flow: FlowState = { name: spec.name, step: '', slots: { ...spec.start(ctx), ...slots }, reasks: 0, id: randomUUID(), startedAt: ctx.now.getTime() };
+    // The first message may already answer the first steps ("KF2026... 怎么还没发货").
+    for (const step of spec.steps) {
+      if (step.done(flow.slots)) continue;
+      if (step.freeText === true) break;
+      const filled = await step.fill(ctx, flow.slots);
+      if (filled?.kind === 'filled') {
+        Object.assign(flow.slots, filled.slots);
+        continue;
+      }
+      if (filled?.kind === 'reply') {
+        if (filled.slots) Object.assign(flow.slots, filled.slots);
+        if (filled.end === true) return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
+        flow.step = step.id;
+        return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow }, flow: { name: spec.name, step: step.id }, event: 'started' };
+      }
+      break;
+    }
+    return advance(spec, flow, ctx, state, prefix, true);
+  }
+
+  async function applyCorrections(spec: FlowSpec, flow: FlowState, ctx: FlowContext): Promise<boolean> {
+    let corrected = false;
+    for (const step of spec.steps) {
+      if (step.correct === undefined || !step.done(flow.slots)) continue;
+      const update = await step.correct(ctx, flow.slots);
+      if (update === null) continue;
+      for (const dep of step.dependents ?? []) delete flow.slots[dep];
+      Object.assign(flow.slots, update);
+      for (const [k, v] of Object.entries(flow.slots)) if (v === undefined) delete flow.slots[k];
+      corrected = true;
+    }
+    return corrected;
+  }
+
+  async function digression(spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState, resume: string): Promise<Decision | null> {
+    const back = t(ctx, `\n\n我们继续刚才的事:${resume}`, `\n\nBack to where we were: ${resume}`);
+    // "等等,我那个订单到哪了?" mid-return: a read-only flow that answers at once runs inline.
+    const other = flowFor(ctx);
+    if (other !== null && other.name !== spec.name && other.finish.kind === 'answer') {
+      const inline = await start(other, ctx, { ...state, flow: null });
+      if (inline.kind === 'reply' && inline.event === 'completed') {
+        return { kind: 'reply', text: inline.text + back, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+      }
+    }
+    const asks = QUESTION.test(ctx.text) || (DIGRESSIONS.has(ctx.nlu.intent) && ctx.nlu.intent !== 'other' && ctx.nlu.confidence >= 0.6 && !spec.intents.includes(ctx.nlu.intent));
+    if (!asks) return null;
+    return { kind: 'answer', state: { ...state, flow }, resume: back, flow: { name: spec.name, step: flow.step } };
+  }
+
+  async function reask(spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState, question: string): Promise<Decision> {
+    flow.reasks += 1;
+    // Two misunderstood answers in a row are a failed turn for the handoff rule.
+    const failedTurns = flow.reasks >= 2 ? state.failedTurns + 1 : state.failedTurns;
+    if (failedTurns >= 2) return { kind: 'handoff', reason: 'failed_turns', state: { flow: null, failedTurns: 0 } };
+    const text = t(ctx, `抱歉,我没太明白。${question}`, `Sorry, I didn't quite get that. ${question}`);
+    return { kind: 'reply', text, state: { ...state, flow, failedTurns }, flow: { name: spec.name, step: flow.step } };
+  }
+
+  async function continueFlow(spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState): Promise<Decision> {
+    const atConfirm = flow.step === 'confirm';
+    // A plain "no" at the confirmation is an answer, not an abort; both end the flow unwritten.
+    if (isAbort(ctx.text) && !(atConfirm && parseConfirmation(ctx.text) === 'no')) {
+      return { kind: 'reply', text: t(ctx, '好的,已取消,没有提交任何操作。还有什么可以帮您?', "OK, I've stopped there and nothing was submitted. Anything else I can help with?"), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
+    }
+    const corrected = await applyCorrections(spec, flow, ctx);
+    if (corrected) {
+      return advance(spec, flow, ctx, state, t(ctx, '好的,已更新。', 'OK, updated. '), false);
+    }
+
+    if (atConfirm && spec.finish.kind === 'confirm') {
+      const answer = parseConfirmation(ctx.text);
+      if (answer === 'yes') {
+        const text = await spec.finish.execute(flow.slots, ctx, flow.id);
+        return { kind: 'reply', text, state: { ...state, flow: null, failedTurns: 0 }, flow: { name: spec.name, step: 'done' }, event: 'completed' };
+      }
+      if (answer === 'no') {
+        return { kind: 'reply', text: t(ctx, '好的,没有提交。如需修改可以直接告诉我要改什么,或者重新发起。', "OK, nothing was submitted. Tell me what to change, or start again any time."), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
+      }
+      const again = t(ctx, '请回复"确认"提交,或"取消"放弃。', 'Please reply "yes" to submit or "cancel" to stop.');
+      return (await digression(spec, flow, ctx, state, again)) ?? reask(spec, flow, ctx, state, spec.finish.summary(flow.slots, ctx));
+    }
+
+    const step = spec.steps.find((s) => s.id === flow.step);
+    if (step === undefined) return advance(spec, flow, ctx, state, '', false);
+    const other = flowFor(ctx);
+    // Another task asked for outright ("帮我取消订单吧"): switch to it, the old one is dropped.
+    if (other !== null && other.name !== spec.name && other.finish.kind === 'confirm' && ctx.nlu.confidence >= 0.6 && SWITCH.test(ctx.text)) {
+      return start(other, ctx, state, {}, t(ctx, '好的,先处理这个。', "Sure, let's do that instead. "));
+    }
+    const filled = await step.fill(ctx, flow.slots);
+    if (filled?.kind === 'filled') {
+      Object.assign(flow.slots, filled.slots);
+      for (const [k, v] of Object.entries(flow.slots)) if (v === undefined) delete flow.slots[k];
+      return advance(spec, flow, ctx, state, filled.note ?? '', false);
+    }
+    if (filled?.kind === 'reply') {
+      if (filled.slots) Object.assign(flow.slots, filled.slots);
+      if (filled.end === true) return { kind: 'reply', text: filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
+      return { kind: 'reply', text: filled.text, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    }
+    // Not an answer to this step but another task by its name alone ("改地址"): switch too.
+    if (other !== null && other.name !== spec.name && other.finish.kind === 'confirm' && ctx.nlu.confidence >= 0.8) {
+      return start(other, ctx, state, {}, t(ctx, '好的,先处理这个。', "Sure, let's do that instead. "));
+    }
+    const question = await step.ask(flow.slots, ctx);
+    return (await digression(spec, flow, ctx, state, question)) ?? reask(spec, flow, ctx, state, question);
+  }
+
+  return {
+    async handle(ctx: FlowContext, state: DialogueState): Promise<Decision> {
+      const handoff = immediateHandoff(ctx);
+      if (handoff !== null) return { kind: 'handoff', reason: handoff, state: { ...state, flow: null } };
+      const flow = state.flow;
+      if (flow !== null) {
+        const spec = flows[flow.name];
+        return continueFlow(spec, { ...flow, slots: { ...flow.slots } }, ctx, state);
+      }
+      const spec = flowFor(ctx);
+      if (spec !== null) return start(spec, ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
+      return { kind: 'answer', state };
+    },
+
+    /** After the knowledge/LLM path answered: count unanswered turns, decide on a handoff. */
+    afterAnswer(state: DialogueState, result: { confident: boolean; factual: boolean }): { state: DialogueState; handoff: HandoffReason | null } {
+      if (result.confident) return { state: { ...state, failedTurns: 0 }, handoff: null };
+      const failedTurns = state.failedTurns + 1;
+      if (failedTurns >= 2) return { state: { ...state, flow: null, failedTurns: 0 }, handoff: 'failed_turns' };
+      if (result.factual) return { state: { ...state, failedTurns }, handoff: 'low_confidence' };
+      return { state: { ...state, failedTurns }, handoff: null };
+    },
+
+    /** Outside business hours: offer a ticket instead of a person. */
+    offerTicket(ctx: FlowContext, state: DialogueState, slots: { hours: string; summary: string; ticketKind: string }, prefix = ''): Promise<Decision> {
+      return start(flows.ticket_offer, ctx, state, slots, prefix);
+    },
+
+    empathy: (emotion: Emotion, lang: 'zh' | 'en') => empathy(emotion, lang),
+  };
+}
+
+export type DialogueManager = ReturnType<typeof createDialogueManager>;

@@ -1,0 +1,25 @@
+import type { FlowSpec } from '../flow-types.ts';
+
+/**
+ * Outside business hours a handoff becomes an offer: "shall I open a ticket so an agent calls
+ * back?". A yes files it through the queue, once per session and reason.
+ */
+export const ticketOfferFlow: FlowSpec = {
+  name: 'ticket_offer',
+  intents: [],
+  start: () => ({}),
+  steps: [],
+  finish: {
+    kind: 'confirm',
+    summary(slots, ctx) {
+      const hours = String(slots['hours']);
+      return ctx.lang === 'zh'
+        ? `人工客服的服务时间是 ${hours},现在暂时不在线。要为您登记一张工单吗?上班后客服会第一时间联系您。(回复"好的"登记,"不用"跳过)`
+        : `Our agents work ${hours} and are offline right now. Shall I open a ticket so an agent gets back to you first thing? (reply "yes" or "no")`;
+    },
+    async execute(slots, ctx, key) {
+      await ctx.requestTicket({ kind: String(slots['ticketKind'] ?? 'handoff_after_hours'), summary: String(slots['summary'] ?? 'customer asked for an agent outside business hours'), idempotencyKey: key });
+      return ctx.lang === 'zh' ? '工单已登记,客服上班后会联系您。您也可以继续问我其他问题。' : "Your ticket is filed and an agent will contact you when we open. Meanwhile, feel free to ask me anything else.";
+    },
+  },
+};

@@ -1,0 +1,28 @@
+import type { NluResult } from '../contracts/nlu.ts';
+
+/**
+ * Whether a message asks Kefu to act on the customer's own order ("我要退货", "where is my
+ * parcel") rather than asking about policy ("退货运费谁出?", "how long does shipping take"):
+ * the first starts a flow, the second is a knowledge question.
+ */
+const POLICY = /一般|通常|政策|规则|规定|多久|几天|多少天|怎么(查|看|申请|操作|开|弄)|如何|流程|运费|邮费|谁出|什么条件|能退吗|支持.*吗|\bhow long\b|usually|policy|\bhow (do|can|to)\b|what is|what's the|process|\bfees?\b|who pays|conditions/i;
+const STRONG = /我要|我想|想要|帮我|给我|申请|麻烦|请帮|能不能帮|可以帮|\bi want\b|\bi'?d like\b|\bi need\b|help me|please\b/i;
+const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订单号|到哪|到了吗|还没|怎么还|什么时候(发货|到|能到)|发货了[吗没]|\bmy (order|package|parcel|stuff|item|delivery)\b|where('s| is) my|\bi (bought|ordered)\b|hasn'?t (arrived|shipped|come)|not (arrived|received|shipped)|has it shipped|did it ship/i;
+
+const ORDER_QUESTION = new Set(['order_status', 'logistics']);
+
+export function wantsAction(nlu: NluResult, text: string): boolean {
+  const named = nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no');
+  const strong = STRONG.test(text);
+  const personal = PERSONAL.test(text) || strong;
+  if (POLICY.test(text) && !strong && !named) return false;
+  if (ORDER_QUESTION.has(nlu.intent)) return named || personal || nlu.entities.some((e) => e.type === 'date');
+  return true;
+}
+
+const SENSITIVE = /律师|起诉|法院|诉讼|仲裁|消协|(?<!\d)(?:12315|315)(?!\d)|工商局|市场监管|曝光|媒体|报警|警察|起火|着火|冒烟|爆炸|触电|漏电|烫伤|烧伤|受伤|过敏|中毒|lawyer|attorney|\bsue\b|lawsuit|court|legal action|regulator|trading standards|\bpress\b|journalist|police|\bfire\b|caught fire|\bsmok(e|ing)\b|explod|electric shock|shocked me|injur|\bburn(ed|t|s)?\b|allergic|poison/i;
+
+/** Legal threats and safety incidents go to a person, whatever the intent. */
+export function isSensitive(text: string): boolean {
+  return SENSITIVE.test(text);
+}

@@ -1,0 +1,108 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { ConversationStore } from '../../contracts/conversation-store.ts';
+import { KefuError, notFound } from '../../errors.ts';
+import type { Handoff, HandoffQueue } from '../../handoff/handoff-queue.ts';
+import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
+import { maskBasicPii } from '../../safety/basic-pii-masker.ts';
+import type { SessionManager } from '../../sessions/session-manager.ts';
+import type { AppEnv } from '../app-env.ts';
+import { readJsonBody } from '../read-json-body.ts';
+
+/**
+ * The agent API: list the queue, claim a conversation, reply in it, resolve it or hand it back to
+ * the bot. While an agent owns a session the bot stays silent; the customer reads agent replies
+ * with `GET /v1/chat/sessions/:id/messages` (the session id is the customer's capability).
+ */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const view = (h: Handoff, queue: HandoffQueue) => ({
+  id: h.id,
+  session_id: h.sessionId,
+  reason: h.reason,
+  status: h.status,
+  priority: h.priority,
+  summary: h.summary,
+  agent: h.agent,
+  created_at: iso(h.createdAt),
+  claimed_at: iso(h.claimedAt),
+  closed_at: iso(h.closedAt),
+  ...(h.status === 'queued' ? { position: queue.position(h).position } : {}),
+});
+
+const Agent = z.object({ agent: z.string().trim().min(1).max(64) });
+const AgentMessage = z.object({ text: z.string().trim().min(1).max(4000), agent: z.string().trim().min(1).max(64).optional() });
+const Rating = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() });
+const STATUSES = ['queued', 'assigned', 'resolved', 'returned', 'cancelled'] as const;
+
+export function handoffRoutes(deps: { handoffs: HandoffQueue; sessions: SessionManager; store: ConversationStore; outcomes: OutcomeTracker; admin: MiddlewareHandler }) {
+  const { handoffs, admin } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.get('/v1/handoffs', admin, (c) => {
+    const status = c.req.query('status') ?? 'queued';
+    if (!(STATUSES as readonly string[]).includes(status)) throw new KefuError('invalid_status', `status must be one of ${STATUSES.join(', ')}`, { status: 400 });
+    const limit = Number(c.req.query('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new KefuError('invalid_limit', 'limit must be an integer from 1 to 500', { status: 400 });
+    return c.json({ handoffs: handoffs.list(status as (typeof STATUSES)[number], limit).map((h) => view(h, handoffs)) });
+  });
+
+  app.get('/v1/handoffs/:id', admin, (c) => c.json(view(handoffs.get(c.req.param('id')), handoffs)));
+
+  app.post('/v1/handoffs/:id/claim', admin, async (c) => {
+    const { agent } = await readJsonBody(c, Agent);
+    const h = handoffs.claim(c.req.param('id'), agent);
+    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${agent} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent } });
+    return c.json(view(h, handoffs));
+  });
+
+  const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
+    const h = handoffs.close(c.req.param('id') ?? '', status);
+    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
+    return c.json(view(h, handoffs));
+  };
+  app.post('/v1/handoffs/:id/resolve', admin, close('resolved'));
+  app.post('/v1/handoffs/:id/release', admin, close('returned'));
+
+  app.post('/v1/sessions/:id/agent-messages', admin, async (c) => {
+    const sessionId = c.req.param('id');
+    const body = await readJsonBody(c, AgentMessage);
+    const open = handoffs.openFor(sessionId);
+    if (open === null || open.status !== 'assigned') {
+      throw new KefuError('handoff_not_claimed', `Session ${sessionId} has no handoff claimed by an agent; claim it first`, { status: 409 });
+    }
+    if (body.agent !== undefined && open.agent !== body.agent) {
+      throw new KefuError('handoff_conflict', `Session ${sessionId} is handled by agent ${open.agent}`, { status: 409 });
+    }
+    // Agents type PII too (a callback number...): the transcript stores it masked like any text.
+    const m = await deps.sessions.record({ sessionId, role: 'agent', content: maskBasicPii(body.text), meta: { agent: open.agent, handoff: open.id } });
+    return c.json({ message_id: m.id, session_id: sessionId, created_at: iso(m.createdAt) }, 201);
+  });
+
+  // Customer side: agent replies and notices since a message, for the widget to poll.
+  app.get('/v1/chat/sessions/:id/messages', async (c) => {
+    const sessionId = c.req.param('id');
+    const conversation = await deps.store.getConversation(sessionId);
+    if (conversation === null) throw notFound('session_not_found', `No session ${sessionId}`);
+    const after = c.req.query('after');
+    const all = await deps.store.listMessages(sessionId);
+    const from = after === undefined ? 0 : all.findIndex((m) => m.id === after) + 1;
+    if (after !== undefined && from === 0) throw notFound('message_not_found', `No message ${after} in session ${sessionId}`);
+    const open = handoffs.openFor(sessionId);
+    return c.json({
+      session_id: sessionId,
+      handoff: open === null ? null : { status: open.status, ...(open.status === 'queued' ? handoffs.position(open) : {}) },
+      messages: all.slice(from).map((m) => ({ id: m.id, role: m.role, content: m.content, created_at: iso(m.createdAt) })),
+    });
+  });
+
+  app.post('/v1/sessions/:id/rating', async (c) => {
+    const body = await readJsonBody(c, Rating);
+    deps.outcomes.rate(c.req.param('id'), body.score, body.comment ?? null);
+    return c.json({ session_id: c.req.param('id'), score: body.score }, 201);
+  });
+
+  app.get('/v1/stats/outcomes', admin, (c) => c.json(deps.outcomes.stats()));
+
+  return app;
+}
