@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isKefuError } from '../errors.ts';
 import { chatCommand } from './chat-command.ts';
+import { evalCommand } from './eval-command.ts';
+import { ordersCommand } from './orders-command.ts';
 import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
 import { serveCommand } from './serve-command.ts';
@@ -15,6 +17,8 @@ program.addCommand(serveCommand());
 program.addCommand(chatCommand());
 program.addCommand(kbCommands());
 program.addCommand(finetuneCommand());
+program.addCommand(evalCommand());
+program.addCommand(ordersCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -17,8 +17,10 @@ export const ticketOfferFlow: FlowSpec = {
         ? `人工客服的服务时间是 ${hours},现在暂时不在线。要为您登记一张工单吗?上班后客服会第一时间联系您。(回复"好的"登记,"不用"跳过)`
         : `Our agents work ${hours} and are offline right now. Shall I open a ticket so an agent gets back to you first thing? (reply "yes" or "no")`;
     },
-    async execute(slots, ctx, key) {
-      await ctx.requestTicket({ kind: String(slots['ticketKind'] ?? 'handoff_after_hours'), summary: String(slots['summary'] ?? 'customer asked for an agent outside business hours'), idempotencyKey: key });
+    async execute(slots, ctx) {
+      // One callback ticket per session and kind: asking twice in one evening files it once.
+      const kind = String(slots['ticketKind'] ?? 'handoff_after_hours');
+      await ctx.requestTicket({ kind, summary: String(slots['summary'] ?? 'customer asked for an agent outside business hours'), idempotencyKey: `${ctx.sessionId}:${kind}` });
       return ctx.lang === 'zh' ? '工单已登记,客服上班后会联系您。您也可以继续问我其他问题。' : "Your ticket is filed and an agent will contact you when we open. Meanwhile, feel free to ask me anything else.";
     },
   },

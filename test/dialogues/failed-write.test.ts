@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
+import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+
+/**
+ * The merchant's order system answers reads but fails writes (503): the confirmed write is retried
+ * by the connector, then becomes a `failed_action` ticket so a person completes it, and the
+ * customer is told so instead of seeing an error.
+ */
+let orders: RunningDemoOrderServer;
+let proxy: Server;
+let server: TestServer;
+let dir: string;
+let writes = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kefu-failing-orders-'));
+  orders = await startDemoOrderServer({ path: path.join(dir, 'orders.db'), now: () => DEMO_NOW });
+  proxy = createServer((req, res) => {
+    if (req.method !== 'GET') {
+      writes++;
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"maintenance","message":"down for maintenance"}}');
+      return;
+    }
+    void fetch(`${orders.url}${req.url}`).then(async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  server = await startTestServer({ KEFU_ORDERS_URL: `http://127.0.0.1:${port}` }, undefined, { now: () => DEMO_NOW });
+});
+afterAll(async () => {
+  await server?.destroy();
+  await new Promise((r) => proxy?.close(r));
+  await orders?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('a confirmed write the order system cannot take becomes a ticket', async () => {
+  const first = (await (await postJson(`${server.url}/v1/chat`, { message: '帮我取消订单 KF20261124004', user_id: 'demo-user' })).json()) as { session_id: string; flow: { step: string } };
+  expect(first.flow.step).toBe('confirm');
+  const done = (await (await postJson(`${server.url}/v1/chat`, { message: '确认', session_id: first.session_id, user_id: 'demo-user' })).json()) as { reply: string; flow: { step: string } };
+  expect(done.flow.step).toBe('done');
+  expect(done.reply).toContain('登记工单');
+  expect(writes).toBe(3); // the first try and two retries, all with one idempotency key
+  const until = Date.now() + 5000;
+  for (;;) {
+    const { tickets } = (await (await fetch(`${server.url}/v1/tickets`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as { tickets: { kind: string; session_id: string }[] };
+    if (tickets.some((t) => t.kind === 'failed_action' && t.session_id === first.session_id)) break;
+    if (Date.now() > until) throw new Error('no failed_action ticket');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
