@@ -111,6 +111,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
   const dialogue = createDialogueManager({ angerHandoff: 0.85 });
+  if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
   const pipeline = createChatPipeline({
     sessions,
@@ -155,6 +156,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       { name: 'store', check: () => store.ping() },
       { name: 'model', check: () => modelReady },
     ],
+    userIdSecret: config.userIdSecret,
     limits: { maxBodyBytes: config.maxBodyBytes, maxMessageChars: config.maxMessageChars, ratePerMinute: config.rateLimitPerMinute },
   });
 

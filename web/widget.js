@@ -6,6 +6,9 @@
   var base = new URL(script && script.src ? script.src : location.href).origin;
   var title = (script && script.dataset.title) || 'Kefu';
   var lang = (script && script.dataset.lang) || 'zh';
+  // The shop's logged-in customer, so order flows can list their orders (see docs/dialogue.md).
+  var userId = (script && script.dataset.userId) || '';
+  var userSig = (script && script.dataset.userSig) || '';
   var KEY = 'kefu.session';
   var css = '#kefu-btn{position:fixed;right:20px;bottom:20px;background:#0b6e4f;color:#fff;border:0;border-radius:24px;padding:12px 18px;font-size:15px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.2);z-index:99999}' +
     '#kefu-panel{position:fixed;right:20px;bottom:76px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 100px);background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.18);display:none;flex-direction:column;overflow:hidden;z-index:99999;font:14px/1.5 system-ui,"PingFang SC",sans-serif}' +
@@ -60,6 +63,8 @@
     var body = { message: text, stream: true, channel: 'web' };
     var sid = localStorage.getItem(KEY);
     if (sid) body.session_id = sid;
+    if (userId) body.user_id = userId;
+    if (userSig) body.user_sig = userSig;
     fetch(base + '/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) })
       .then(function (res) {
         if (!res.ok) {

@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   KEFU_BUSINESS_HOURS: z.string().default('09:00-22:00'),
   KEFU_TICKETS_WEBHOOK_URL: z.string().optional(),
   KEFU_CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
 
 export interface KefuConfig {
@@ -69,6 +70,8 @@ export interface KefuConfig {
   ticketsWebhookUrl: string | null;
   /** A conversation quiet this long is closed and its outcome counted. */
   conversationIdleMs: number;
+  /** null: user ids sent by clients are trusted (demo); set it in production. */
+  userIdSecret: string | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -148,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     businessHours: e.KEFU_BUSINESS_HOURS,
     ticketsWebhookUrl: e.KEFU_TICKETS_WEBHOOK_URL ?? null,
     conversationIdleMs: e.KEFU_CONVERSATION_IDLE_MINUTES * 60_000,
+    userIdSecret: e.KEFU_USER_ID_SECRET ?? null,
   };
 }

@@ -38,6 +38,8 @@ export interface AppDeps {
   tickets: TicketService;
   readiness: ReadinessCheck[];
   limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
+  /** KEFU_USER_ID_SECRET: when set, user ids on /v1/chat must be signed by the shop. */
+  userIdSecret: string | null;
 }
 
 const clientKey = (c: Context<AppEnv>): string => {
@@ -84,7 +86,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/kb/search', limiter);
 
   app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
-  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics }));
+  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, admin }));

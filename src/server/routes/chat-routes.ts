@@ -1,8 +1,9 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ReplyPart } from '../../contracts/reply-part.ts';
-import { badRequest } from '../../errors.ts';
+import { KefuError, badRequest } from '../../errors.ts';
 import type { Logger } from '../../logging/create-logger.ts';
 import type { Metrics } from '../../metrics/create-metrics.ts';
 import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts';
@@ -16,6 +17,8 @@ const ChatBody = z.object({
   message: z.string({ error: 'message must be a string' }),
   session_id: z.string().min(1).max(128).optional(),
   user_id: z.string().min(1).max(128).optional(),
+  /** hex HMAC-SHA256 of user_id with KEFU_USER_ID_SECRET, made by the shop's backend. */
+  user_sig: z.string().max(128).optional(),
   channel: z.enum(CHANNELS).optional(),
   stream: z.boolean().optional(),
 });
@@ -47,12 +50,27 @@ const sseEvent = (part: ReplyPart): { event: string; data: string } => {
   }
 };
 
-export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics }) {
+/**
+ * Order flows show a customer's orders by user id, so on a public endpoint the id must be vouched
+ * for: with a secret configured, the shop's backend signs it and unsigned ids are refused.
+ */
+export function checkUserSignature(userId: string | undefined, sig: string | undefined, secret: string | null): void {
+  if (secret === null || userId === undefined) return;
+  if (sig === undefined) throw new KefuError('user_signature_required', 'user_id must come with user_sig (HMAC-SHA256 of user_id with the shared secret, hex)', { status: 401 });
+  const expected = createHmac('sha256', secret).update(userId).digest();
+  const given = Buffer.from(sig, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new KefuError('invalid_user_signature', 'user_sig does not match user_id', { status: 401 });
+  }
+}
+
+export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null }) {
   const app = new Hono<AppEnv>();
 
   app.post('/v1/chat', async (c) => {
     const body = await readJsonBody(c, ChatBody);
     const message = checkMessage(body.message, deps.maxMessageChars);
+    checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
     const controller = abortOnDisconnect(c.req.raw);
     const req: ChatRequest = {
       message,
