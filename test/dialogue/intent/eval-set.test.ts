@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateNlu, loadLabelledSet } from '../../../scripts/eval-nlu.ts';
+import { PROJECT_ROOT } from '../../../src/config/load-config.ts';
+import { createEmbeddedNlu } from '../../../src/dialogue/embedded-nlu.ts';
+
+// The regression guard: the held-out set (eval/nlu/README.md) must stay at 95% or better.
+describe('embedded NLU on the labelled sets', () => {
+  it('reaches at least 95% intent accuracy on the held-out test set', async () => {
+    const rows = loadLabelledSet(path.join(PROJECT_ROOT, 'eval', 'nlu', 'test.jsonl'));
+    expect(rows.length).toBeGreaterThanOrEqual(450);
+    const report = await evaluateNlu(createEmbeddedNlu(), rows);
+    expect(report.intentAccuracy, report.intentMisses.map((m) => `${m.gold}→${m.predicted} ${m.text}`).join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(report.byLang.zh.intentAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.byLang.en.intentAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.emotionAccuracy).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps the sets honest: enough lines, every intent covered, no line in both', () => {
+    const test = loadLabelledSet(path.join(PROJECT_ROOT, 'eval', 'nlu', 'test.jsonl'));
+    const dev = loadLabelledSet(path.join(PROJECT_ROOT, 'eval', 'nlu', 'dev.jsonl'));
+    expect(dev.length).toBeGreaterThanOrEqual(300);
+    const counts = new Map<string, number>();
+    for (const r of test) counts.set(r.intent, (counts.get(r.intent) ?? 0) + 1);
+    expect(counts.size).toBe(17);
+    for (const [intent, n] of counts) expect(n, intent).toBeGreaterThanOrEqual(15);
+    const zh = test.filter((r) => r.lang === 'zh').length / test.length;
+    expect(zh).toBeGreaterThan(0.5);
+    expect(zh).toBeLessThan(0.7);
+    const testTexts = new Set(test.map((r) => r.text));
+    expect(dev.filter((r) => testTexts.has(r.text))).toEqual([]);
+  });
+});
