@@ -1,3 +1,5 @@
+import { cpus } from 'node:os';
+import { benchDialogueTurns } from './dialogue-turns.ts';
 import { benchKbSearch } from './kb-search.ts';
 import { benchPipelineOverhead } from './pipeline-overhead.ts';
 import { writeBenchSection } from './write-section.ts';
@@ -8,7 +10,9 @@ process.stderr.write('KB search at 10k passages…\n');
 const kb = await benchKbSearch();
 process.stderr.write(`${JSON.stringify(kb)}\npipeline overhead (no model)…\n`);
 const pipeline = await benchPipelineOverhead();
-process.stderr.write(`${JSON.stringify(pipeline)}\n`);
+process.stderr.write(`${JSON.stringify(pipeline)}\ndialogue turns (shipped scripts)…\n`);
+const dialogue = await benchDialogueTurns();
+process.stderr.write(`${JSON.stringify(dialogue)}\n`);
 
 const pipelineMd = `## Pipeline overhead (excluding the model)
 
@@ -31,6 +35,18 @@ BM25 over ${kb.passages.toLocaleString('en')} passages (SQLite-persisted index),
 | search p50 | ${kb.p50Ms} ms |
 | search p99 | ${kb.p99Ms} ms |
 `;
+const dialogueMd = `## Dialogue turns
+
+The shipped dialogue scripts (test/dialogues, ${dialogue.rounds - 1} measured rounds after a warm-up) over HTTP with
+\`KEFU_LLM=none\` and the built-in demo order system: what NLU, flow state, order lookups and
+writes add to a turn. ${cpus()[0]?.model ?? 'unknown CPU'}, ${new Date().toISOString().slice(0, 10)}.
+
+| turns | n | p50 | p99 |
+|---|---|---|---|
+| handled by a flow (order status, returns, address, cancel, invoice, handoff) | ${dialogue.flow.n} | ${dialogue.flow.p50Ms} ms | ${dialogue.flow.p99Ms} ms |
+| other (knowledge base, small talk) | ${dialogue.other.n} | ${dialogue.other.p50Ms} ms | ${dialogue.other.p99Ms} ms |
+`;
 writeBenchSection('pipeline', pipelineMd);
+writeBenchSection('dialogue', dialogueMd);
 writeBenchSection('kb', kbMd);
 process.stderr.write('wrote BENCHMARKS.md\n');

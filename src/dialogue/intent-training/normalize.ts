@@ -80,8 +80,10 @@ export function normalize(text: string): string {
   t = t.replace(/['’`]/g, '');
   for (const [re, to] of ZH_VARIANTS) t = t.replace(re, to);
   t = t.replace(/[a-z]+/g, (w) => WORD_VARIANTS.get(w) ?? w);
-  // A letter or character held down (hiiii, 急急急急) counts once for intent; emotion reads the raw text.
-  t = t.replace(/(\p{L})\1{2,}/gu, '$1');
+  // A key held down counts once for intent (emotion reads the raw text):
+  // Latin letters collapse to one ("hiiii" → "hi"); Han runs keep two, since doubling is
+  // word-forming in Chinese (哈哈, 谢谢, 急急).
+  t = t.replace(/(\p{Script=Han})\1{2,}/gu, '$1$1').replace(/([^\p{Script=Han}\P{L}])\1{2,}/gu, '$1');
   t = t.replace(/[^\p{L}\p{N}#\s]/gu, ' ').replace(/\s+/g, ' ').trim();
   return t;
 }

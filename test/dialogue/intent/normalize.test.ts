@@ -43,6 +43,7 @@ describe('normalize', () => {
   it('simplifies common traditional characters and collapses held-down keys', () => {
     expect(normalize('退貨訂單')).toBe('退货订单');
     expect(normalize('hiiiii')).toBe('hi');
-    expect(normalize('急急急急')).toBe('急');
+    expect(normalize('急急急急')).toBe('急急');
+    expect(normalize('哈哈哈哈')).toBe('哈哈');
   });
 });
