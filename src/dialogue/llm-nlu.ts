@@ -20,7 +20,6 @@ export const NLU_JSON_SCHEMA = {
   type: 'object',
   properties: {
     intent: { type: 'string', enum: INTENTS },
-    sub_intent: { type: 'string' },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     emotion: { type: 'string', enum: EMOTIONS },
     intensity: { type: 'number', minimum: 0, maximum: 1 },
@@ -31,7 +30,6 @@ export const NLU_JSON_SCHEMA = {
 
 const Output = z.object({
   intent: z.enum(INTENTS as [Intent, ...Intent[]]),
-  sub_intent: z.string().max(64).optional(),
   confidence: z.number().min(0).max(1),
   emotion: z.enum(EMOTIONS),
   intensity: z.number().min(0).max(1),
@@ -44,6 +42,27 @@ intent: one of ${INTENTS.join(', ')}.
 - complaint: wants to complain or escalate about the service, not merely unhappy.
 - human_agent: asks for a person. goodbye includes thanks.
 emotion: neutral, anxious, dissatisfied, angry or satisfied, with intensity 0..1.`;
+
+/** True once the text holds a complete top-level JSON object (strings and escapes respected). */
+function closesObject(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let opened = false;
+  for (const ch of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{') {
+      depth++;
+      opened = true;
+    } else if (ch === '}') depth--;
+    if (opened && depth === 0) return true;
+  }
+  return false;
+}
 
 export function createLlmNlu(options: { model: LanguageModel; fallback: Nlu; timeoutMs?: number; onFallback?: (reason: string) => void }): Nlu {
   const { model, fallback } = options;
@@ -60,11 +79,14 @@ export function createLlmNlu(options: { model: LanguageModel; fallback: Nlu; tim
       ],
       jsonSchema: NLU_JSON_SCHEMA,
       temperature: 0,
-      maxTokens: 96,
+      maxTokens: 160,
       signal,
     })) {
-      if (part.type === 'text-delta') text += part.text;
-      else if (part.type === 'error') throw part.error;
+      if (part.type === 'text-delta') {
+        text += part.text;
+        // Grammars let a model pad after the object until max tokens: stop once it is closed.
+        if (closesObject(text)) break;
+      } else if (part.type === 'error') throw part.error;
     }
     const json = /\{[\s\S]*\}/.exec(text)?.[0];
     if (json === undefined) throw new Error('no JSON object in the model output');
@@ -80,13 +102,14 @@ export function createLlmNlu(options: { model: LanguageModel; fallback: Nlu; tim
       }
       const { v } = llm;
       const rest: NluResult = { ...base };
-      delete rest.subIntent;
+      // Sub-intents are the embedded classifier's (a free-text field lets a model ramble until
+      // max tokens); they stay only when both agree on the intent.
+      if (v.intent !== base.intent) delete rest.subIntent;
       return {
         ...rest,
         intent: v.intent,
         confidence: v.confidence,
         emotion: { label: v.emotion, intensity: v.emotion === 'neutral' ? 0 : Math.round(v.intensity * 100) / 100 },
-        ...(v.sub_intent === undefined ? {} : { subIntent: `${v.intent}.${v.sub_intent.replace(/^[a-z_]+\./, '')}` }),
         source: 'llm',
       };
     },
