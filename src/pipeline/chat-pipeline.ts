@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
-import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
+import type { LanguageModel } from '../contracts/language-model.ts';
 import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
 import type { Nlu } from '../contracts/nlu.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
@@ -17,10 +17,9 @@ import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
 import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
-import { SentenceHoldback } from './sentence-holdback.ts';
+import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
 import { complaintNotice, handoffCancelled, handoffLead, queuedNotice, waitingNotice } from './handoff-responder.ts';
 
 export interface ChatRequest {
@@ -70,12 +69,8 @@ export interface ChatPipeline {
   run(req: ChatRequest): Promise<ChatReply>;
 }
 
-interface Generation {
-  text: string;
-  usage: Usage;
-  finishReason: FinishReason;
-  fallback: string | null;
-}
+type SourcesPart = Extract<ReplyPart, { type: 'sources' }>;
+
 
 const toSource = (p: Passage): SourceRef => ({
   id: p.id,
@@ -86,8 +81,6 @@ const toSource = (p: Passage): SourceRef => ({
 
 /** Questions about facts the shop must get right: a miss on one goes to a person. */
 const FACTUAL = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'refund', 'return', 'exchange']);
-/** Han characters or 3+-letter words a text needs before its lexical support is judged. */
-const MIN_CHECKED_UNITS = 6;
 
 export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   const { sessions, kb, model, metrics, logger, options } = deps;
@@ -95,90 +88,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   const { dialogue } = deps;
   const clock = deps.now ?? Date.now;
 
-  /**
-   * Streams the model's reply sentence by sentence, releasing only sentences whose figures and
-   * words are supported by what the model was given. On the first unsupported sentence the
-   * generation stops and the retrieval answer takes over.
-   */
-  async function* generate(
-    /** Prompts from fullest to most compact, built only when the one before did not fit. */
-    prompts: readonly (() => ChatMessage[])[],
-    allowed: string,
-    fallbackText: string,
-    signal: AbortSignal | undefined,
-    out: Generation,
-  ): AsyncGenerator<string> {
-    const holdback = new SentenceHoldback();
-    const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
-    const check = (text: string): string | null => {
-      if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';
-      if (isDecline(text)) return 'declined_despite_passages';
-      if (units(text) >= MIN_CHECKED_UNITS && lexicalSupport(text, allowed) < options.minSentenceSupport) return 'low_support';
-      return null;
-    };
-    // Sentences are released in chunks long enough to judge: a lone "不客气!" says nothing about
-    // support, so it waits for the sentence after it and both are checked together.
-    let chunk = '';
-    const fallBack = function* (reason: string): Generator<string> {
-      metrics.fallbacks.inc({ reason });
-      out.fallback = reason;
-      const text = out.text.length === 0 ? fallbackText : `\n${fallbackText}`;
-      out.text += text;
-      yield text;
-    };
-    try {
-      // A small model's context may not hold the full prompt: the next, more compact prompt is
-      // tried when the model rejects one before any text.
-      const stream = async function* () {
-        for (let i = 0; i < prompts.length; i++) {
-          let sentText = false;
-          for await (const part of model!.doStream({ messages: prompts[i]!(), maxTokens: options.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
-            const overflow = part.type === 'error' && isKefuError(part.error) && part.error.code === 'llm_context_overflow';
-            if (overflow && !sentText && i + 1 < prompts.length) {
-              logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
-              break;
-            }
-            if (part.type === 'text-delta') sentText = true;
-            yield part;
-            if (part.type !== 'text-delta') return;
-          }
-        }
-      };
-      for await (const part of stream()) {
-        if (part.type === 'text-delta') {
-          for (const sentence of holdback.push(part.text)) {
-            chunk += sentence;
-            if (units(chunk) < MIN_CHECKED_UNITS) continue;
-            const bad = check(chunk);
-            if (bad !== null) return yield* fallBack(bad);
-            out.text += chunk;
-            yield chunk;
-            chunk = '';
-          }
-        } else if (part.type === 'finish') {
-          out.usage = part.usage;
-          out.finishReason = part.finishReason;
-        } else {
-          logger.warn({ err: part.error }, 'generation failed, using the retrieval answer');
-          return yield* fallBack('model_error');
-        }
-      }
-    } catch (err) {
-      if (signal?.aborted) {
-        out.finishReason = 'abort';
-        return;
-      }
-      logger.warn({ err }, 'generation threw, using the retrieval answer');
-      return yield* fallBack('model_error');
-    }
-    const rest = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
-    if (rest.trim().length > 0) {
-      if (check(rest) !== null) return yield* fallBack('unsupported_tail');
-      out.text += rest;
-      yield rest;
-    }
-    if (out.text.trim().length === 0 && out.finishReason !== 'abort') yield* fallBack('empty');
-  }
+  const generate = model === null ? null : createGroundedGenerator({ model, metrics, logger, maxTokens: options.maxTokens, minSentenceSupport: options.minSentenceSupport });
 
   async function* stream(req: ChatRequest): AsyncGenerator<ReplyPart> {
     const started = performance.now();
@@ -216,8 +126,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let resolved = false;
     let transferred = false;
     let unanswered = false;
-    let model_: string | null = null;
-    let parts: AsyncIterable<string>;
+    let answeredBy: string | null = null;
+    // Text for the customer, and the sources part once retrieval has run.
+    let parts: AsyncIterable<string | SourcesPart>;
     const fixed = (text: string) => (async function* () { yield text; })();
 
     const ctx: FlowContext = {
@@ -286,10 +197,10 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     }
 
     // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
-    async function* answerFromKnowledge(): AsyncGenerator<string> {
+    async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart> {
       const template = templateReply(nlu.intent, nlu.lang);
       if (template !== null) {
-        model_ = 'template';
+        answeredBy = 'template';
         resolved = nlu.intent === 'goodbye';
         yield template;
       } else {
@@ -297,7 +208,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
         metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
         sources = confident.map(toSource);
-        yield* emitSources(sources);
+        yield { type: 'sources', sources };
         const inFlow = decision?.kind === 'answer' && decision.resume !== undefined;
         if (confident.length === 0) {
           unanswered = true;
@@ -312,7 +223,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         } else {
           dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
           resolved = true;
-          if (model === null) {
+          if (generate === null) {
             yield retrievalAnswer(confident, nlu.lang);
           } else {
             const prompts = [
@@ -321,7 +232,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
               () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
             ];
             const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
-            model_ = modelId;
+            answeredBy = modelId;
             yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
           }
         }
@@ -335,16 +246,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         answered = false;
       }
     }
-    const emitted: ReplyPart[] = [];
-    async function* emitSources(list: SourceRef[]): AsyncGenerator<string> {
-      emitted.push({ type: 'sources', sources: list });
-      yield* [];
-    }
 
     // Every part the customer sees is the reply, whichever path produced it.
     let replyText = '';
     for await (const text of parts) {
-      while (emitted.length > 0) yield emitted.shift()!;
+      if (typeof text !== 'string') {
+        yield text;
+        continue;
+      }
       if (req.signal?.aborted) break;
       if (text.length === 0) continue;
       if (firstTextAt === null) {
@@ -354,7 +263,6 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       replyText += text;
       yield { type: 'text-delta', text };
     }
-    while (emitted.length > 0) yield emitted.shift()!;
     if (req.signal?.aborted) gen.finishReason = 'abort';
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
@@ -369,7 +277,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       sources,
       cached: false,
       ...(flow === undefined ? {} : { flow }),
-      model: gen.fallback !== null ? 'retrieval' : model_ === modelId && model !== null ? modelId : model_ ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
+      model: gen.fallback !== null ? 'retrieval' : answeredBy === modelId && model !== null ? modelId : answeredBy ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };

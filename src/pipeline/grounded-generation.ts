@@ -1,0 +1,104 @@
+import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
+import { isKefuError } from '../errors.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
+import { SentenceHoldback } from './sentence-holdback.ts';
+
+export interface Generation {
+  text: string;
+  usage: Usage;
+  finishReason: FinishReason;
+  fallback: string | null;
+}
+
+/** Han characters or 3+-letter words a text needs before its lexical support is judged. */
+const MIN_CHECKED_UNITS = 6;
+
+/**
+ * Streams the model's reply sentence by sentence, releasing only sentences whose figures and
+ * words are supported by what the model was given. On the first unsupported sentence the
+ * generation stops and the retrieval answer takes over.
+ */
+export function createGroundedGenerator(deps: { model: LanguageModel; metrics: Metrics; logger: Logger; maxTokens: number; minSentenceSupport: number }) {
+  const { model, metrics, logger } = deps;
+  return async function* generate(
+    /** Prompts from fullest to most compact, built only when the one before did not fit. */
+    prompts: readonly (() => ChatMessage[])[],
+    allowed: string,
+    fallbackText: string,
+    signal: AbortSignal | undefined,
+    out: Generation,
+  ): AsyncGenerator<string> {
+    const holdback = new SentenceHoldback();
+    const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
+    const check = (text: string): string | null => {
+      if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';
+      if (isDecline(text)) return 'declined_despite_passages';
+      if (units(text) >= MIN_CHECKED_UNITS && lexicalSupport(text, allowed) < deps.minSentenceSupport) return 'low_support';
+      return null;
+    };
+    // Sentences are released in chunks long enough to judge: a lone "不客气!" says nothing about
+    // support, so it waits for the sentence after it and both are checked together.
+    let chunk = '';
+    const fallBack = function* (reason: string): Generator<string> {
+      metrics.fallbacks.inc({ reason });
+      out.fallback = reason;
+      const text = out.text.length === 0 ? fallbackText : `\n${fallbackText}`;
+      out.text += text;
+      yield text;
+    };
+    try {
+      // A small model's context may not hold the full prompt: the next, more compact prompt is
+      // tried when the model rejects one before any text.
+      const stream = async function* () {
+        for (let i = 0; i < prompts.length; i++) {
+          let sentText = false;
+          for await (const part of model.doStream({ messages: prompts[i]!(), maxTokens: deps.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+            const overflow = part.type === 'error' && isKefuError(part.error) && part.error.code === 'llm_context_overflow';
+            if (overflow && !sentText && i + 1 < prompts.length) {
+              logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
+              break;
+            }
+            if (part.type === 'text-delta') sentText = true;
+            yield part;
+            if (part.type !== 'text-delta') return;
+          }
+        }
+      };
+      for await (const part of stream()) {
+        if (part.type === 'text-delta') {
+          for (const sentence of holdback.push(part.text)) {
+            chunk += sentence;
+            if (units(chunk) < MIN_CHECKED_UNITS) continue;
+            const bad = check(chunk);
+            if (bad !== null) return yield* fallBack(bad);
+            out.text += chunk;
+            yield chunk;
+            chunk = '';
+          }
+        } else if (part.type === 'finish') {
+          out.usage = part.usage;
+          out.finishReason = part.finishReason;
+        } else {
+          logger.warn({ err: part.error }, 'generation failed, using the retrieval answer');
+          return yield* fallBack('model_error');
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) {
+        out.finishReason = 'abort';
+        return;
+      }
+      logger.warn({ err }, 'generation threw, using the retrieval answer');
+      return yield* fallBack('model_error');
+    }
+    const rest = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
+    if (rest.trim().length > 0) {
+      if (check(rest) !== null) return yield* fallBack('unsupported_tail');
+      out.text += rest;
+      yield rest;
+    }
+    if (out.text.trim().length === 0 && out.finishReason !== 'abort') yield* fallBack('empty');
+  };
+}
