@@ -4,7 +4,7 @@
  * asked again: a write needs an explicit yes, never a guess.
  */
 const NO = /^(不|别|否|没有?|算了|取消|不要|不用|不行|不对|错了|等等|等一下|先不|no\b|nope|nah|don'?t|do not|stop|cancel|wait|never ?mind|not now|hold on|wrong)/i;
-const NO_ANYWHERE = /不要了|不用了|先不|算了|不退了|不换了|不改了|不取消了|不开了|don'?t do it|do not|never ?mind|changed my mind/i;
+const NO_ANYWHERE = /不想(退|换|改|开|要|取消)|不要了|不用了|先不|算了|不退了|不换了|不改了|不取消了|不开了|don'?t do it|do not|never ?mind|changed my mind/i;
 const YES = /^(嗯+|恩+|对+|是+|好+|行+|可以|确认|确定|没问题|没错|同意|提交|办吧|就这样|ok|okay|yes|yep|yeah|yup|sure|confirm|correct|right|go ahead|please do|do it|sounds good|that'?s right|absolutely|of course|y)(?![a-z])/i;
 
 export type Confirmation = 'yes' | 'no' | null;
