@@ -38,6 +38,11 @@ export interface CreateKefuOptions {
   importKb?: boolean;
   /** Epoch ms clock for everything time-dependent (dialogue dates, business hours, demo orders); tests pin it. */
   now?: () => number;
+  /**
+   * A language model to use instead of the one KEFU_LLM configures (null: retrieval-only). The
+   * red-team suite injects an obedient model here so the guards are tested on their own.
+   */
+  model?: LanguageModel | null;
 }
 
 export async function createKefu(config: KefuConfig, options: CreateKefuOptions = {}) {
@@ -56,7 +61,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   }
 
   if (config.llmNote !== null) logger.warn(config.llmNote);
-  const model: LanguageModel | null = createLanguageModel({
+  const model: LanguageModel | null = options.model !== undefined ? options.model : createLanguageModel({
     llm: config.llm,
     ...(config.modelPath === null ? {} : { modelPath: config.modelPath }),
     ...(config.loraPath === null ? {} : { loraPath: config.loraPath }),

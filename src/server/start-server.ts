@@ -10,7 +10,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now'> = {}): Promise<RunningServer> {
+export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: kefu.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
