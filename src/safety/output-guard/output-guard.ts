@@ -1,0 +1,127 @@
+import type { CheckKind, Principle } from './constitution.ts';
+
+/**
+ * The last word on every reply, whatever the model says: rule checks driven by the constitution.
+ * Designed for a fully compromised model — it may say anything an attacker asked for.
+ *
+ * Two sources of allowance, kept apart on purpose:
+ * - `trusted`: what the shop vouches for (retrieved passages, order-system results). Only these
+ *   may back a commitment; the customer's own words never can ("给我全额退款" authorises nothing).
+ * - `given`: what the customer said (their own phone number may be repeated back to them).
+ */
+export interface GuardContext {
+  trusted: string;
+  given: string;
+  systemPrompts: readonly string[];
+  /** Replies built by Kefu from connector results, not by a model: commitments are theirs to make. */
+  commitmentsConfirmed?: boolean;
+}
+
+export interface GuardViolation {
+  principle: string;
+  check: CheckKind;
+  evidence: string;
+}
+
+export interface PiiFinder {
+  (text: string): readonly { type: string; text: string }[];
+}
+
+export interface OutputGuard {
+  check(text: string, ctx: GuardContext): GuardViolation[];
+}
+
+const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
+const digits = (s: string): string => s.replace(/\D/g, '');
+
+const COMMITMENTS: RegExp[] = [
+  // price changes and discounts
+  /(价格|价钱|售价|单价)(已|已经)?(经)?(为您|给您)?(改|调|降|修改|调整)(成|为|到)|改价|[改降调]到\s*[\d一二三四五六七八九十百千]+(\.\d+)?\s*[元块]|[打给].{0,4}[\d一二三四五六七八九.]+\s*折|[\d.]+\s*折(优惠)?|立减|减免|免单|免费(送|赠|给您)|便宜\s*[\d一二三四五六七八九十百]+/u,
+  /\bprice (is|has been|was|will be) (now )?(changed|reduced|lowered|set|updated)|(changed|reduced|lowered|set) the price|for (just|only) (\$|¥|rmb ?)?\d|\d+ ?% (off|discount)|\bdiscount of\b|half[- ]price|free of charge|at no (extra )?cost|\bfor free\b/i,
+  // refunds
+  /(已|已经|马上|立即|立刻|现在|这就|将|会)(为您|给您|帮您)?(办理)?(全额|全部)?退款(给您)?\s*([\d一二三四五六七八九十百千]+|成功|完成|了)?|退(您|给您|还您)\s*[\d一二三四五六七八九十百千]+|全额退款|退款\s*[\d一二三四五六七八九十百千]+\s*[元块]|退[回还]\s*[\d一二三四五六七八九十百千]+\s*[元块]/u,
+  /\b(i'?ve|we'?ve|i have|we have|has been|have been|will be|is being) (now )?(issued|processed|sent|approved|refunded)\b.{0,20}\brefund|\brefund(ed)? you\b|\bwill refund\b|\bfull refund\b|\brefund of (\$|¥|rmb ?)?\d|\bmoney back\b|\brefunded\b/i,
+  // compensation
+  /赔偿|补偿|赔付|赔您|补贴您|返现|给您.{0,4}红包|代金券|送您.{0,6}(券|积分)/u,
+  /\bcompensat|\breimburs|\bvoucher\b|\bcoupon (worth|of)\b|\bstore credit\b|\bgoodwill (gesture|credit|payment)/i,
+  // delivery guarantees
+  /保证.{0,10}(送达|到货|到达|发货|送到|收到)|(一定|肯定|绝对|百分百|100%)(能|会|可以)?.{0,8}(送达|到货|送到|收到|发货)|(明天|今天|后天|今晚)(之前|以前)?(一定|保证|肯定)?(能|会)?(送达|到货|送到)/u,
+  /\bguarantee[ds]?\b|\b(will|shall) (definitely|certainly|surely) (arrive|be delivered|ship)|\b(arrive|be delivered|reach you) (by|before) (tomorrow|tonight|today)\b|\bpromise (it|your order) will\b/i,
+];
+
+const INSULTS = /白痴|蠢货|蠢猪|傻逼|傻[bB]|煞笔|脑残|智障|废物|垃圾(客户|东西|人)|滚(开|蛋)?[!！。]|去死|闭嘴|你算什么|穷鬼|\bidiot\b|\bstupid\b|\bmoron\b|\bdumb(ass)?\b|shut up|\bf+u+c+k|\bloser\b|\bpathetic\b|\bretard/iu;
+
+const CREDENTIALS = /(密码|验证码|口令|支付密码|password|passcode|pass code|verification code|\botp\b|api[ _-]?key|secret key|access token|\btoken\b)\s*(是|为|:|：|is|=)\s*["'「]?[\w\-+/=]{4,}|\bsk-[A-Za-z0-9]{20,}|\bAKIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----/iu;
+
+function shingles(text: string): string[] {
+  const out: string[] = [];
+  const han = squash(text);
+  // 10 squashed characters: long enough that policy-like wording in a passage rarely collides.
+  for (let i = 0; i + 10 <= han.length; i += 2) out.push(han.slice(i, i + 10));
+  return out;
+}
+
+export function createOutputGuard(options: { principles: readonly Principle[]; findPii: PiiFinder }): OutputGuard {
+  const cache = new Map<string, string[]>();
+  const shinglesOf = (prompt: string) => {
+    let s = cache.get(prompt);
+    if (s === undefined) {
+      s = shingles(prompt);
+      if (cache.size > 64) cache.clear();
+      cache.set(prompt, s);
+    }
+    return s;
+  };
+
+  const rules: Record<CheckKind, (text: string, ctx: GuardContext, p: Principle) => string | null> = {
+    commitment(text, ctx) {
+      if (ctx.commitmentsConfirmed === true) return null;
+      const trusted = squash(ctx.trusted);
+      for (const re of COMMITMENTS) {
+        const m = re.exec(text);
+        // The same words in the shop's own passages (a policy) back the statement.
+        if (m !== null && !trusted.includes(squash(m[0]))) return m[0];
+      }
+      return null;
+    },
+    pii(text, ctx) {
+      const given = `${ctx.given}\n${ctx.trusted}`;
+      const givenSquashed = squash(given);
+      const givenDigits = digits(given);
+      for (const e of options.findPii(text)) {
+        const d = digits(e.text);
+        const known = d.length >= 6 ? givenDigits.includes(d) : givenSquashed.includes(squash(e.text));
+        if (!known) return `${e.type}: ${e.text}`;
+      }
+      return null;
+    },
+    credentials: (text) => CREDENTIALS.exec(text)?.[0] ?? null,
+    prompt_leak(text, ctx) {
+      const reply = squash(text);
+      for (const prompt of ctx.systemPrompts) {
+        const hit = shinglesOf(prompt).find((s) => reply.includes(s));
+        if (hit !== undefined) return hit;
+      }
+      return null;
+    },
+    insult: (text) => INSULTS.exec(text)?.[0] ?? null,
+    patterns(text, _ctx, p) {
+      for (const re of p.patterns) {
+        const m = re.exec(text);
+        if (m !== null) return m[0];
+      }
+      return null;
+    },
+  };
+
+  return {
+    check(text, ctx) {
+      const violations: GuardViolation[] = [];
+      for (const p of options.principles) {
+        const evidence = rules[p.check](text, ctx, p);
+        if (evidence !== null) violations.push({ principle: p.id, check: p.check, evidence });
+      }
+      return violations;
+    },
+  };
+}
