@@ -27,6 +27,9 @@ import { createOutcomeTracker } from './outcomes/outcome-tracker.ts';
 import { createSqliteJobQueue } from './queue/sqlite-job-queue.ts';
 import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
+import { loadConstitution } from './safety/output-guard/constitution.ts';
+import { createOutputGuard } from './safety/output-guard/output-guard.ts';
+import { findBasicPii } from './safety/basic-pii-masker.ts';
 import type { TicketKind } from './tickets/ticket.ts';
 
 /**
@@ -116,6 +119,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
   const dialogue = createDialogueManager({ angerHandoff: 0.85 });
+  const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => findBasicPii(text).map((s) => ({ type: s.type, text: text.slice(s.start, s.end) })) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
   const pipeline = createChatPipeline({
@@ -135,6 +139,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       },
     },
     businessHours,
+    outputGuard,
     timeZone: config.timeZone,
     now,
     options: {

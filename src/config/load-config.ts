@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   KEFU_BUSINESS_HOURS: z.string().default('09:00-22:00'),
   KEFU_TICKETS_WEBHOOK_URL: z.string().optional(),
   KEFU_CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  KEFU_CONSTITUTION: z.string().optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
 
@@ -72,6 +73,8 @@ export interface KefuConfig {
   conversationIdleMs: number;
   /** null: user ids sent by clients are trusted (demo); set it in production. */
   userIdSecret: string | null;
+  /** The principles file for the output guard; null: policies/constitution.yaml. */
+  constitutionPath: string | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -152,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     ticketsWebhookUrl: e.KEFU_TICKETS_WEBHOOK_URL ?? null,
     conversationIdleMs: e.KEFU_CONVERSATION_IDLE_MINUTES * 60_000,
     userIdSecret: e.KEFU_USER_ID_SECRET ?? null,
+    constitutionPath: e.KEFU_CONSTITUTION === undefined ? null : path.resolve(e.KEFU_CONSTITUTION),
   };
 }

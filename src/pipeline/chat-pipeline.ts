@@ -17,7 +17,8 @@ import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
+import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
+import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
 import { complaintNotice, handoffCancelled, handoffLead, queuedNotice, waitingNotice } from './handoff-responder.ts';
@@ -58,6 +59,8 @@ export interface ChatPipelineDeps {
   /** Files a ticket through the job queue; resolves once it is queued, not once it is handled. */
   tickets: { request(t: TicketRequest & { sessionId: string; userId: string | null }): Promise<void> };
   businessHours: BusinessHours;
+  /** The last word on every reply (constitution rules). */
+  outputGuard: OutputGuard;
   /** The shop's zone: time expressions and business hours are read in it. */
   timeZone: string;
   /** Epoch ms; tests pin it. */
@@ -78,6 +81,12 @@ const toSource = (p: Passage): SourceRef => ({
   score: Math.round(p.score * 1000) / 1000,
   ...(p.url === undefined ? {} : { url: p.url }),
 });
+
+const SYSTEM_PROMPTS = [POLICY.zh, POLICY.en];
+
+/** Said instead of a text the output guard stopped, so the customer never meets silence. */
+const safeReply = (lang: 'zh' | 'en'): string =>
+  lang === 'zh' ? '抱歉,这个问题我需要请同事确认后再答复您。您可以回复"人工"联系客服。' : 'Sorry, I need a colleague to confirm this before I answer. Reply "agent" to reach a person.';
 
 /** Questions about facts the shop must get right: a miss on one goes to a person. */
 const FACTUAL = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'refund', 'return', 'exchange']);
@@ -127,6 +136,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let transferred = false;
     let unanswered = false;
     let answeredBy: string | null = null;
+    let inModel = false;
+    const guardDecisions: { principle: string; evidence: string; action: string }[] = [];
     // Text for the customer, and the sources part once retrieval has run.
     let parts: AsyncIterable<string | SourcesPart>;
     const fixed = (text: string) => (async function* () { yield text; })();
@@ -233,7 +244,16 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
             ];
             const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
             answeredBy = modelId;
-            yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen);
+            const trusted = confident.map((p) => `${p.title} ${p.text}`).join('\n');
+            const given = [masked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
+            inModel = true;
+            yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen, (text) => {
+              const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS });
+              if (v.length === 0) return null;
+              guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
+              return v[0]!.principle;
+            });
+            inModel = false;
           }
         }
       }
@@ -247,7 +267,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       }
     }
 
-    // Every part the customer sees is the reply, whichever path produced it.
+    // Every part the customer sees is the reply, whichever path produced it. Model text was
+    // guarded sentence by sentence inside `generate`; Kefu's own texts (templates, flows, cited
+    // passages) get the same checks here as a backstop, with their commitments taken as confirmed.
     let replyText = '';
     for await (const text of parts) {
       if (typeof text !== 'string') {
@@ -256,12 +278,21 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       }
       if (req.signal?.aborted) break;
       if (text.length === 0) continue;
+      let out = text;
+      if (!inModel) {
+        const v = deps.outputGuard.check(text, { trusted: sources.length > 0 ? text : '', given: masked, systemPrompts: SYSTEM_PROMPTS, commitmentsConfirmed: true });
+        if (v.length > 0) {
+          guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
+          metrics.fallbacks.inc({ reason: `guard:${v[0]!.principle}` });
+          out = safeReply(nlu.lang);
+        }
+      }
       if (firstTextAt === null) {
         firstTextAt = performance.now();
         metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
       }
-      replyText += text;
-      yield { type: 'text-delta', text };
+      replyText += out;
+      yield { type: 'text-delta', text: out };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
@@ -287,7 +318,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         id: messageId,
         role: 'assistant',
         content: maskBasicPii(replyText),
-        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, ...(flow === undefined ? {} : { flow }) },
+        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, ...(flow === undefined ? {} : { flow }) },
       });
     }
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });

@@ -29,10 +29,14 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     fallbackText: string,
     signal: AbortSignal | undefined,
     out: Generation,
+    /** The output guard for this request: the principle a text breaks, or null. */
+    guard: (text: string) => string | null = () => null,
   ): AsyncGenerator<string> {
     const holdback = new SentenceHoldback();
     const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
     const check = (text: string): string | null => {
+      const broken = guard(text);
+      if (broken !== null) return `guard:${broken}`;
       if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';
       if (isDecline(text)) return 'declined_despite_passages';
       if (units(text) >= MIN_CHECKED_UNITS && lexicalSupport(text, allowed) < deps.minSentenceSupport) return 'low_support';

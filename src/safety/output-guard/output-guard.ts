@@ -55,9 +55,12 @@ const CREDENTIALS = /(密码|验证码|口令|支付密码|password|passcode|pas
 
 function shingles(text: string): string[] {
   const out: string[] = [];
-  const han = squash(text);
-  // 10 squashed characters: long enough that policy-like wording in a passage rarely collides.
-  for (let i = 0; i + 10 <= han.length; i += 2) out.push(han.slice(i, i + 10));
+  const squashed = squash(text);
+  // Long enough that ordinary wording rarely collides with the prompt: 10 Han characters, or 28
+  // letters of English with spaces removed ("a human agent" alone must not count).
+  const han = (squashed.match(/\p{Script=Han}/gu)?.length ?? 0) > squashed.length / 3;
+  const size = han ? 10 : 28;
+  for (let i = 0; i + size <= squashed.length; i += 2) out.push(squashed.slice(i, i + size));
   return out;
 }
 
