@@ -21,6 +21,7 @@ import { extractEntities } from './dialogue/entities/extract-entities.ts';
 import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createHandoffQueue } from './handoff/handoff-queue.ts';
+import { createApiKeyStore } from './server/api-key-store.ts';
 import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
 import { createDemoOrderSystem } from './orders/demo-order-system.ts';
 import { createOutcomeTracker } from './outcomes/outcome-tracker.ts';
@@ -95,6 +96,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const stopTicketWorker = tickets.startWorker();
 
   const handoffs = createHandoffQueue({ path: path.join(config.dataDir, 'kefu.db'), now });
+  const keys = createApiKeyStore({ path: path.join(config.dataDir, 'kefu.db'), now });
   const outcomes = createOutcomeTracker({
     path: path.join(config.dataDir, 'kefu.db'),
     now,
@@ -158,6 +160,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     metrics,
     logger,
     adminKeyHash: admin.hash,
+    keys,
+    corsOrigins: config.corsOrigins,
     handoffs,
     sessions,
     outcomes,
@@ -181,6 +185,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     orders,
     tickets,
     handoffs,
+    keys,
     outcomes,
     queue,
     generatedAdminKey: admin.generated,
@@ -192,6 +197,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await stopTicketWorker();
       await queue.close();
       handoffs.shutdown();
+      keys.close();
       outcomes.shutdown();
       await demoOrders?.close();
       await model?.close();

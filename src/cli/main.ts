@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isKefuError } from '../errors.ts';
 import { chatCommand } from './chat-command.ts';
 import { evalCommand } from './eval-command.ts';
+import { keysCommand } from './keys-command.ts';
 import { ordersCommand } from './orders-command.ts';
 import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
@@ -19,6 +20,7 @@ program.addCommand(kbCommands());
 program.addCommand(finetuneCommand());
 program.addCommand(evalCommand());
 program.addCommand(ordersCommand());
+program.addCommand(keysCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   KEFU_TICKETS_WEBHOOK_URL: z.string().optional(),
   KEFU_CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   KEFU_CONSTITUTION: z.string().optional(),
+  KEFU_CORS_ORIGINS: z.string().optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
 
@@ -75,6 +76,8 @@ export interface KefuConfig {
   userIdSecret: string | null;
   /** The principles file for the output guard; null: policies/constitution.yaml. */
   constitutionPath: string | null;
+  /** Origins allowed to call /v1/* from a browser; empty: any. */
+  corsOrigins: string[];
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -156,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     conversationIdleMs: e.KEFU_CONVERSATION_IDLE_MINUTES * 60_000,
     userIdSecret: e.KEFU_USER_ID_SECRET ?? null,
     constitutionPath: e.KEFU_CONSTITUTION === undefined ? null : path.resolve(e.KEFU_CONSTITUTION),
+    corsOrigins: csv(e.KEFU_CORS_ORIGINS),
   };
 }

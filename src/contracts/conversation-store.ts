@@ -27,9 +27,14 @@ export interface ConversationCursor {
   id: string;
 }
 
+/** Sessions of the public web channel and single-shop installs. */
+export const DEFAULT_TENANT = 'default';
+
 export interface Conversation {
   id: string;
   userId: string | null;
+  /** Whose conversation it is in a multi-tenant install; agents only see their tenant's. */
+  tenant: string;
   channel: string;
   createdAt: number;
   updatedAt: number;
@@ -49,7 +54,8 @@ export interface StoredMessage {
 
 export interface ConversationStore {
   migrate(): Promise<void>;
-  createConversation(c: { id: string; userId: string | null; channel: string; now: number }): Promise<Conversation>;
+  /** `tenant` defaults to `DEFAULT_TENANT`. */
+  createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; now: number }): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
   /** Replaces the state and bumps updatedAt. */
   saveState(id: string, state: Record<string, unknown>, now: number): Promise<void>;

@@ -12,6 +12,7 @@ export type HandoffStatus = 'queued' | 'assigned' | 'resolved' | 'returned' | 'c
 export interface Handoff {
   id: string;
   sessionId: string;
+  tenant: string;
   reason: string;
   status: HandoffStatus;
   priority: number;
@@ -31,6 +32,7 @@ export interface QueuePosition {
 interface Row {
   id: string;
   session_id: string;
+  tenant: string;
   reason: string;
   status: HandoffStatus;
   priority: number;
@@ -44,6 +46,7 @@ interface Row {
 const fromRow = (r: Row): Handoff => ({
   id: r.id,
   sessionId: r.session_id,
+  tenant: r.tenant,
   reason: r.reason,
   status: r.status,
   priority: r.priority,
@@ -64,11 +67,12 @@ export function createHandoffQueue(options: { path: string; now?: () => number }
   const s = {
     open: db.prepare<[string], Row>(`SELECT * FROM handoffs WHERE session_id = ? AND status IN ('queued', 'assigned')`),
     get: db.prepare<[string], Row>('SELECT * FROM handoffs WHERE id = ?'),
-    insert: db.prepare(`INSERT INTO handoffs (id, session_id, reason, status, priority, summary, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)`),
+    insert: db.prepare(`INSERT INTO handoffs (id, session_id, tenant, reason, status, priority, summary, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`),
     ahead: db.prepare<[number, number, number], { n: number }>(`SELECT COUNT(*) AS n FROM handoffs WHERE status = 'queued' AND (priority > ? OR (priority = ? AND created_at <= ?))`),
     agents: db.prepare<[], { n: number }>(`SELECT COUNT(DISTINCT agent) AS n FROM handoffs WHERE status = 'assigned'`),
     service: db.prepare<[], { m: number | null }>(`SELECT AVG(closed_at - claimed_at) / 60000.0 AS m FROM (SELECT closed_at, claimed_at FROM handoffs WHERE status IN ('resolved', 'returned') AND claimed_at IS NOT NULL ORDER BY closed_at DESC LIMIT 50)`),
     list: db.prepare<[string, number], Row>(`SELECT * FROM handoffs WHERE status = ? ORDER BY priority DESC, created_at, id LIMIT ?`),
+    listTenant: db.prepare<[string, string, number], Row>(`SELECT * FROM handoffs WHERE tenant = ? AND status = ? ORDER BY priority DESC, created_at, id LIMIT ?`),
     claim: db.prepare(`UPDATE handoffs SET status = 'assigned', agent = ?, claimed_at = ? WHERE id = ? AND status = 'queued'`),
     close: db.prepare(`UPDATE handoffs SET status = ?, closed_at = ? WHERE id = ? AND status IN ('queued', 'assigned')`),
   };
@@ -92,12 +96,12 @@ export function createHandoffQueue(options: { path: string; now?: () => number }
 
   return {
     /** Idempotent per session: an open handoff is returned as is (`created: false`). */
-    request(input: { sessionId: string; reason: string; summary: string; priority?: number }): { handoff: Handoff; created: boolean } & QueuePosition {
+    request(input: { sessionId: string; tenant?: string; reason: string; summary: string; priority?: number }): { handoff: Handoff; created: boolean } & QueuePosition {
       const create = db.transaction(() => {
         const existing = s.open.get(input.sessionId);
         if (existing !== undefined) return { handoff: fromRow(existing), created: false };
         const id = randomUUID();
-        s.insert.run(id, input.sessionId, input.reason, input.priority ?? 0, input.summary.slice(0, 500), now());
+        s.insert.run(id, input.sessionId, input.tenant ?? 'default', input.reason, input.priority ?? 0, input.summary.slice(0, 500), now());
         return { handoff: get(id), created: true };
       });
       const result = create.immediate();
@@ -109,8 +113,9 @@ export function createHandoffQueue(options: { path: string; now?: () => number }
     },
     get,
     position,
-    list(status: HandoffStatus, limit = 50): Handoff[] {
-      return s.list.all(status, limit).map(fromRow);
+    /** `tenant` null: every tenant's. */
+    list(status: HandoffStatus, limit = 50, tenant: string | null = null): Handoff[] {
+      return (tenant === null ? s.list.all(status, limit) : s.listTenant.all(tenant, status, limit)).map(fromRow);
     },
     claim(id: string, agent: string): Handoff {
       const h = get(id);

@@ -27,6 +27,8 @@ export interface ChatRequest {
   message: string;
   sessionId?: string;
   userId?: string;
+  /** From the channel key; the public web channel is `default`. */
+  tenant?: string;
   channel: string;
   /** The client names the session (OpenAI `user`): create it under that id if it is new. */
   createSession?: boolean;
@@ -104,6 +106,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const conversation = await sessions.open({
       ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
       ...(req.userId === undefined ? {} : { userId: req.userId }),
+      ...(req.tenant === undefined ? {} : { tenant: req.tenant }),
       channel: req.channel,
       ...(req.createSession === true ? { createIfMissing: true } : {}),
     });
@@ -158,7 +161,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     /** In hours a person is queued; outside them a ticket is offered instead. */
     const handOff = async (reason: HandoffReason, state: DialogueState, prefix = ''): Promise<string> => {
       if (deps.businessHours.isOpen(now)) {
-        const queued = deps.handoffs.request({ sessionId, reason, summary: `[${nlu.intent}] ${masked}` });
+        const queued = deps.handoffs.request({ sessionId, tenant: conversation.tenant, reason, summary: `[${nlu.intent}] ${masked}` });
         metrics.handoffs.inc({ reason, result: 'queued' });
         handoff = true;
         handoffReason = reason;

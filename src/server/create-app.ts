@@ -9,7 +9,11 @@ import { KefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
-import { adminAuth } from './admin-auth.ts';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ApiKeyStore } from './api-key-store.ts';
+import { createAuth } from './auth.ts';
+import { keyRoutes } from './routes/key-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -32,6 +36,9 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   adminKeyHash: string;
+  keys: ApiKeyStore;
+  /** KEFU_CORS_ORIGINS; empty: any origin. */
+  corsOrigins: readonly string[];
   handoffs: HandoffQueue;
   sessions: SessionManager;
   outcomes: OutcomeTracker;
@@ -53,9 +60,17 @@ const clientKey = (c: Context<AppEnv>): string => {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { logger, metrics, limits } = deps;
   const app = new Hono<AppEnv>();
-  const admin = adminAuth(deps.adminKeyHash);
+  const auth = createAuth({ adminKeyHash: deps.adminKeyHash, keys: deps.keys });
+  const admin = auth.require('admin');
+  const agent = auth.require('agent');
+  const channel = auth.channel();
 
   app.use(requestId());
+  // Headers for every response (nosniff, frame and referrer policy...); the widget is embedded
+  // on shops' own sites, so the customer endpoints and widget.js answer CORS from the origins
+  // configured (any by default: they are public and take no cookies).
+  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.use('/v1/*', cors({ origin: deps.corsOrigins.length === 0 ? '*' : [...deps.corsOrigins], allowHeaders: ['content-type', 'authorization', 'accept', 'idempotency-key'], maxAge: 600 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -86,11 +101,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/kb/search', limiter);
 
   app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
-  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret }));
-  app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger }));
+  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel }));
+  app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
-  app.route('/', sessionRoutes({ store: deps.store, admin }));
-  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, admin }));
+  app.route('/', sessionRoutes({ store: deps.store, agent }));
+  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, admin, agent, channel }));
+  app.route('/', keyRoutes({ keys: deps.keys, admin }));
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Conversation, ConversationStore, StoredMessage } from '../contracts/conversation-store.ts';
+import { DEFAULT_TENANT, type Conversation, type ConversationStore, type StoredMessage } from '../contracts/conversation-store.ts';
 import type { ChatMessage } from '../contracts/language-model.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
 import { assertSessionId } from './session-id.ts';
@@ -10,6 +10,8 @@ export interface OpenSessionParams {
   /** Continue this session; without it a new one is created with a random UUID. */
   sessionId?: string;
   userId?: string | null;
+  /** The tenant of the channel key the request came with; a session of another tenant is not found. */
+  tenant?: string;
   channel: string;
   /**
    * For channels where the client names the session (the OpenAI `user` field): create the
@@ -69,12 +71,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
 
   async function create(id: string, params: OpenSessionParams): Promise<Conversation> {
-    return store.createConversation({ id, userId: params.userId ?? null, channel: params.channel, now: now() });
+    return store.createConversation({ id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, now: now() });
   }
 
   async function openNamed(id: string, params: OpenSessionParams): Promise<Conversation> {
     const existing = await store.getConversation(id);
     const claimedUser = params.userId ?? null;
+    if (existing !== null && existing.tenant !== (params.tenant ?? DEFAULT_TENANT)) {
+      throw notFound('session_not_found', `session ${id} does not exist`);
+    }
     if (existing !== null && existing.userId !== null && claimedUser !== null && existing.userId !== claimedUser) {
       throw notFound('session_not_found', `session ${id} does not exist`);
     }

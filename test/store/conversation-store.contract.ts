@@ -53,9 +53,17 @@ export function runConversationStoreContract(name: string, factory: () => Promis
     });
 
     describe('conversations', () => {
+      it('keeps the tenant, default unless given', async () => {
+        const acme = await store.createConversation({ id: 't-acme', userId: null, tenant: 'acme', channel: 'app', now: T0 });
+        expect(acme.tenant).toBe('acme');
+        expect((await store.getConversation('t-acme'))?.tenant).toBe('acme');
+        await store.createConversation({ id: 't-default', userId: null, channel: 'web', now: T0 });
+        expect((await store.getConversation('t-default'))?.tenant).toBe('default');
+      });
+
       it('creates and reads back a conversation', async () => {
         const created = await conversation('c1');
-        const expected = { id: 'c1', userId: 'u1', channel: 'web', createdAt: T0, updatedAt: T0, state: {} };
+        const expected = { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: T0, updatedAt: T0, state: {} };
         expect(created).toEqual(expected);
         expect(await store.getConversation('c1')).toEqual(expected);
       });
@@ -278,7 +286,7 @@ export function runConversationStoreContract(name: string, factory: () => Promis
         await conversation('c1');
         await store.saveState('c1', { a: 1 }, T0 + 1);
         expect(await store.listConversations({ limit: 10 })).toEqual([
-          { id: 'c1', userId: 'u1', channel: 'web', createdAt: T0, updatedAt: T0 + 1, state: { a: 1 } },
+          { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: T0, updatedAt: T0 + 1, state: { a: 1 } },
         ]);
         expect(await store.listConversations({ limit: 0 })).toEqual([]);
       });

@@ -55,7 +55,7 @@ describe('SQLite conversation store', () => {
   it('keeps everything across close and reopen', async () => {
     const path = freshPath();
     const first = await openStore({ path });
-    await first.createConversation({ id: 's1', userId: 'u1', channel: 'web', now: 1000 });
+    await first.createConversation({ id: 's1', userId: 'u1', tenant: 'default', channel: 'web', now: 1000 });
     await first.appendMessage({ id: 'm1', conversationId: 's1', role: 'user', content: '在吗', createdAt: 1001, meta: { a: 1 } });
     await first.appendMessage({ id: 'm2', conversationId: 's1', role: 'assistant', content: '在的', createdAt: 1002, meta: {} });
     await first.saveState('s1', { step: 'ask_order' }, 1003);
@@ -64,7 +64,7 @@ describe('SQLite conversation store', () => {
 
     const second = await openStore({ path });
     expect(await second.getConversation('s1')).toEqual({
-      id: 's1', userId: 'u1', channel: 'web', createdAt: 1000, updatedAt: 1003, state: { step: 'ask_order' },
+      id: 's1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: 1000, updatedAt: 1003, state: { step: 'ask_order' },
     });
     expect((await second.listMessages('s1')).map((m) => [m.id, m.content, m.meta])).toEqual([
       ['m1', '在吗', { a: 1 }],
@@ -77,7 +77,7 @@ describe('SQLite conversation store', () => {
     const path = freshPath();
     const a = await openStore({ path });
     const b = await openStore({ path });
-    await a.createConversation({ id: 's1', userId: null, channel: 'web', now: 0 });
+    await a.createConversation({ id: 's1', userId: null, tenant: 'default', channel: 'web', now: 0 });
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         (i % 2 === 0 ? a : b).appendMessage({ id: `m${i}`, conversationId: 's1', role: 'user', content: `${i}`, createdAt: i, meta: {} }),
@@ -91,7 +91,7 @@ describe('SQLite conversation store', () => {
     const path = freshPath();
     const warnings: Record<string, unknown>[] = [];
     const store = await openStore({ path, logger: { warn: (details) => warnings.push(details) } });
-    await store.createConversation({ id: 's1', userId: null, channel: 'web', now: 0 });
+    await store.createConversation({ id: 's1', userId: null, tenant: 'default', channel: 'web', now: 0 });
     await store.saveState('s1', { ok: true }, 1);
     for (let i = 0; i < 5; i++) {
       await store.appendMessage({ id: `m${i}`, conversationId: 's1', role: 'user', content: `${i}`, createdAt: i + 2, meta: { i } });
@@ -111,7 +111,7 @@ describe('SQLite conversation store', () => {
 
   it('enforces foreign keys on every connection it opens', async () => {
     const store = await openStore({ path: freshPath() });
-    await store.createConversation({ id: 's1', userId: null, channel: 'web', now: 0 });
+    await store.createConversation({ id: 's1', userId: null, tenant: 'default', channel: 'web', now: 0 });
     await store.appendMessage({ id: 'm1', conversationId: 's1', role: 'user', content: 'x', createdAt: 0, meta: {} });
     expect(await store.deleteIdleConversations(1)).toBe(1);
     expect(await store.listMessages('s1')).toEqual([]);
@@ -162,7 +162,7 @@ describe('SQLite conversation store', () => {
         const store = await openStore({ path });
         expect(versions(path)).toEqual(sqliteMigrations.map((m) => m.version));
         expect(await store.getConversation('old-1')).toEqual({
-          id: 'old-1', userId: 'u1', channel: 'web', createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
+          id: 'old-1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
         });
         expect((await store.listMessages('old-1')).map((m) => [m.id, m.role, m.content, m.meta])).toEqual([
           ['m1', 'user', '我要退货', { intent: 'return' }],

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ReplyPart } from '../../contracts/reply-part.ts';
@@ -8,6 +8,7 @@ import type { Logger } from '../../logging/create-logger.ts';
 import type { Metrics } from '../../metrics/create-metrics.ts';
 import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts';
 import type { AppEnv } from '../app-env.ts';
+import type { Principal } from '../auth.ts';
 import { toErrorResponse } from '../error-handler.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -64,10 +65,15 @@ export function checkUserSignature(userId: string | undefined, sig: string | und
   }
 }
 
-export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null }) {
+/** A channel or agent key puts the conversation in its tenant; admins and the public web use `default`. */
+export function tenantOf(p: Principal | undefined): { tenant?: string } {
+  return p === undefined || p.tenant === null ? {} : { tenant: p.tenant };
+}
+
+export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null; channel: MiddlewareHandler<AppEnv> }) {
   const app = new Hono<AppEnv>();
 
-  app.post('/v1/chat', async (c) => {
+  app.post('/v1/chat', deps.channel, async (c) => {
     const body = await readJsonBody(c, ChatBody);
     const message = checkMessage(body.message, deps.maxMessageChars);
     checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
@@ -78,6 +84,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       signal: controller.signal,
       ...(body.session_id === undefined ? {} : { sessionId: body.session_id }),
       ...(body.user_id === undefined ? {} : { userId: body.user_id }),
+      ...tenantOf(c.get('principal')),
     };
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) return c.json(await deps.pipeline.run(req));

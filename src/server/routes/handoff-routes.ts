@@ -1,12 +1,13 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { ConversationStore } from '../../contracts/conversation-store.ts';
+import { DEFAULT_TENANT, type ConversationStore } from '../../contracts/conversation-store.ts';
 import { KefuError, notFound } from '../../errors.ts';
 import type { Handoff, HandoffQueue } from '../../handoff/handoff-queue.ts';
 import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
 import { maskBasicPii } from '../../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import type { AppEnv } from '../app-env.ts';
+import { canSee } from '../auth.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
 /**
@@ -35,38 +36,65 @@ const AgentMessage = z.object({ text: z.string().trim().min(1).max(4000), agent:
 const Rating = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() });
 const STATUSES = ['queued', 'assigned', 'resolved', 'returned', 'cancelled'] as const;
 
-export function handoffRoutes(deps: { handoffs: HandoffQueue; sessions: SessionManager; store: ConversationStore; outcomes: OutcomeTracker; admin: MiddlewareHandler }) {
-  const { handoffs, admin } = deps;
+export function handoffRoutes(deps: {
+  handoffs: HandoffQueue;
+  sessions: SessionManager;
+  store: ConversationStore;
+  outcomes: OutcomeTracker;
+  admin: MiddlewareHandler<AppEnv>;
+  agent: MiddlewareHandler<AppEnv>;
+  channel: MiddlewareHandler<AppEnv>;
+}) {
+  const { handoffs, admin, agent } = deps;
   const app = new Hono<AppEnv>();
 
-  app.get('/v1/handoffs', admin, (c) => {
+  // Another tenant's handoff or session is "not found", never "forbidden": ids do not leak.
+  const visibleHandoff = (c: Context<AppEnv>): Handoff => {
+    const h = handoffs.get(c.req.param('id') ?? '');
+    if (!canSee(c.get('principal'), h.tenant)) throw notFound('handoff_not_found', `No handoff ${h.id}`);
+    return h;
+  };
+  const visibleSession = async (c: Context<AppEnv>, tenant: string | null): Promise<string> => {
+    const sessionId = c.req.param('id') ?? '';
+    const conversation = await deps.store.getConversation(sessionId);
+    if (conversation === null || (tenant !== null && conversation.tenant !== tenant)) throw notFound('session_not_found', `No session ${sessionId}`);
+    return sessionId;
+  };
+
+  app.get('/v1/handoffs', agent, (c) => {
     const status = c.req.query('status') ?? 'queued';
     if (!(STATUSES as readonly string[]).includes(status)) throw new KefuError('invalid_status', `status must be one of ${STATUSES.join(', ')}`, { status: 400 });
     const limit = Number(c.req.query('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new KefuError('invalid_limit', 'limit must be an integer from 1 to 500', { status: 400 });
-    return c.json({ handoffs: handoffs.list(status as (typeof STATUSES)[number], limit).map((h) => view(h, handoffs)) });
+    return c.json({ handoffs: handoffs.list(status as (typeof STATUSES)[number], limit, c.get('principal')!.tenant).map((h) => view(h, handoffs)) });
   });
 
-  app.get('/v1/handoffs/:id', admin, (c) => c.json(view(handoffs.get(c.req.param('id')), handoffs)));
+  app.get('/v1/handoffs/:id', agent, (c) => c.json(view(visibleHandoff(c), handoffs)));
 
-  app.post('/v1/handoffs/:id/claim', admin, async (c) => {
-    const { agent } = await readJsonBody(c, Agent);
-    const h = handoffs.claim(c.req.param('id'), agent);
-    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${agent} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent } });
+  app.post('/v1/handoffs/:id/claim', agent, async (c) => {
+    const body = await readJsonBody(c, Agent.partial());
+    const p = c.get('principal')!;
+    // An agent key claims as itself; admins name the agent.
+    const name = p.role === 'agent' ? p.name : body.agent;
+    if (name === undefined) throw new KefuError('agent_required', 'agent is required when claiming with an admin key', { status: 400 });
+    const h = handoffs.claim(visibleHandoff(c).id, name);
+    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${name} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent: name } });
     return c.json(view(h, handoffs));
   });
 
   const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
-    const h = handoffs.close(c.req.param('id') ?? '', status);
+    const h = handoffs.close(visibleHandoff(c).id, status);
     await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
     return c.json(view(h, handoffs));
   };
-  app.post('/v1/handoffs/:id/resolve', admin, close('resolved'));
-  app.post('/v1/handoffs/:id/release', admin, close('returned'));
+  app.post('/v1/handoffs/:id/resolve', agent, close('resolved'));
+  app.post('/v1/handoffs/:id/release', agent, close('returned'));
 
-  app.post('/v1/sessions/:id/agent-messages', admin, async (c) => {
-    const sessionId = c.req.param('id');
+  app.post('/v1/sessions/:id/agent-messages', agent, async (c) => {
+    const p = c.get('principal')!;
+    const sessionId = await visibleSession(c, p.tenant);
     const body = await readJsonBody(c, AgentMessage);
+    if (p.role === 'agent') body.agent = p.name;
     const open = handoffs.openFor(sessionId);
     if (open === null || open.status !== 'assigned') {
       throw new KefuError('handoff_not_claimed', `Session ${sessionId} has no handoff claimed by an agent; claim it first`, { status: 409 });
@@ -80,10 +108,8 @@ export function handoffRoutes(deps: { handoffs: HandoffQueue; sessions: SessionM
   });
 
   // Customer side: agent replies and notices since a message, for the widget to poll.
-  app.get('/v1/chat/sessions/:id/messages', async (c) => {
-    const sessionId = c.req.param('id');
-    const conversation = await deps.store.getConversation(sessionId);
-    if (conversation === null) throw notFound('session_not_found', `No session ${sessionId}`);
+  app.get('/v1/chat/sessions/:id/messages', deps.channel, async (c) => {
+    const sessionId = await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
     const after = c.req.query('after');
     const all = await deps.store.listMessages(sessionId);
     const from = after === undefined ? 0 : all.findIndex((m) => m.id === after) + 1;
@@ -96,7 +122,8 @@ export function handoffRoutes(deps: { handoffs: HandoffQueue; sessions: SessionM
     });
   });
 
-  app.post('/v1/sessions/:id/rating', async (c) => {
+  app.post('/v1/sessions/:id/rating', deps.channel, async (c) => {
+    await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
     const body = await readJsonBody(c, Rating);
     deps.outcomes.rate(c.req.param('id'), body.score, body.comment ?? null);
     return c.json({ session_id: c.req.param('id'), score: body.score }, 201);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatReply, ReplyPart } from '../../contracts/reply-part.ts';
@@ -9,7 +9,7 @@ import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts'
 import type { AppEnv } from '../app-env.ts';
 import { toErrorResponse } from '../error-handler.ts';
 import { readJsonBody } from '../read-json-body.ts';
-import { abortOnDisconnect, checkMessage } from './chat-routes.ts';
+import { abortOnDisconnect, checkMessage, tenantOf } from './chat-routes.ts';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -41,14 +41,14 @@ const usageOf = (reply: ChatReply) => {
  * client can talk to Kefu. The last user message is the turn; the `user` field names the
  * session, which keeps the earlier turns server-side.
  */
-export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger }) {
+export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; channel: MiddlewareHandler<AppEnv> }) {
   const app = new Hono<AppEnv>();
 
   app.get('/v1/models', (c) =>
     c.json({ object: 'list', data: [{ id: 'kefu', object: 'model', created: 0, owned_by: 'kefu' }] }),
   );
 
-  app.post('/v1/chat/completions', async (c) => {
+  app.post('/v1/chat/completions', deps.channel, async (c) => {
     const body = await readJsonBody(c, CompletionBody);
     const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
     if (lastUser === undefined) throw badRequest('no_user_message', 'messages must contain a user message');
@@ -59,6 +59,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
       channel: 'api',
       signal: controller.signal,
       ...(body.user === undefined ? {} : { sessionId: body.user, userId: body.user, createSession: true }),
+      ...tenantOf(c.get('principal')),
     };
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);

@@ -82,4 +82,22 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX conversation_outcomes_open ON conversation_outcomes (ended_at, last_at);
     `,
   },
+  {
+    version: 4,
+    name: 'tenants on conversations and handoffs; API keys for agents and channels',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE handoffs ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX handoffs_tenant_queue ON handoffs (tenant, status, priority DESC, created_at);
+      CREATE TABLE api_keys (
+        id         TEXT    NOT NULL PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        role       TEXT    NOT NULL CHECK (role IN ('admin', 'agent', 'channel')),
+        tenant     TEXT    NOT NULL,
+        key_hash   TEXT    NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import type {
   ConversationStore,
   StoredMessage,
 } from '../../contracts/conversation-store.ts';
+import { DEFAULT_TENANT } from '../../contracts/conversation-store.ts';
 import { parseJsonObject } from '../parse-json-object.ts';
 import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } from '../store-arguments.ts';
 import { storeError } from '../store-error.ts';
@@ -55,12 +56,14 @@ class SqliteConversationStore implements ConversationStore {
     this.#statements = null;
   }
 
-  async createConversation(c: { id: string; userId: string | null; channel: string; now: number }): Promise<Conversation> {
+  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; now: number }): Promise<Conversation> {
     checkId('conversation id', c.id);
     checkTimestamp('now', c.now);
-    const result = this.#sql().insertConversation.run(c.id, c.userId, c.channel, c.now, c.now);
+    const tenant = c.tenant ?? DEFAULT_TENANT;
+    checkId('tenant', tenant);
+    const result = this.#sql().insertConversation.run(c.id, c.userId, tenant, c.channel, c.now, c.now);
     if (result.changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
-    return { id: c.id, userId: c.userId, channel: c.channel, createdAt: c.now, updatedAt: c.now, state: {} };
+    return { id: c.id, userId: c.userId, tenant, channel: c.channel, createdAt: c.now, updatedAt: c.now, state: {} };
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
@@ -165,6 +168,7 @@ class SqliteConversationStore implements ConversationStore {
     return {
       id: row.id,
       userId: row.user_id,
+      tenant: row.tenant,
       channel: row.channel,
       createdAt: row.created_at,
       updatedAt: row.updated_at,

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 export interface ConversationRow {
   id: string;
   user_id: string | null;
+  tenant: string;
   channel: string;
   created_at: number;
   updated_at: number;
@@ -18,7 +19,7 @@ export interface MessageRow {
   meta: string | null;
 }
 
-const CONVERSATION = 'id, user_id, channel, created_at, updated_at, state';
+const CONVERSATION = 'id, user_id, tenant, channel, created_at, updated_at, state';
 const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
 
 /**
@@ -27,9 +28,9 @@ const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
  */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertConversation: db.prepare<[string, string | null, string, number, number]>(
-      `INSERT INTO conversations (id, user_id, channel, created_at, updated_at, state)
-       VALUES (?, ?, ?, ?, ?, '{}') ON CONFLICT (id) DO NOTHING`,
+    insertConversation: db.prepare<[string, string | null, string, string, number, number]>(
+      `INSERT INTO conversations (id, user_id, tenant, channel, created_at, updated_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (id) DO NOTHING`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${CONVERSATION} FROM conversations WHERE id = ?`),
     saveState: db.prepare<[string, number, string]>('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?'),

@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { KefuError } from '../errors.ts';
+import type { ApiKeyStore, KeyRole } from './api-key-store.ts';
+import type { AppEnv } from './app-env.ts';
+
+/**
+ * Who is calling. The bootstrap admin key (KEFU_ADMIN_KEY or the generated one) and admin keys
+ * see every tenant; agent and channel keys see their own tenant only.
+ */
+export interface Principal {
+  role: KeyRole;
+  /** null: all tenants. */
+  tenant: string | null;
+  keyId: string;
+  name: string;
+}
+
+const bearer = (header: string | undefined): string | null => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? null;
+
+export function createAuth(deps: { adminKeyHash: string; keys: ApiKeyStore }) {
+  const rootHash = Buffer.from(deps.adminKeyHash, 'hex');
+
+  function identify(key: string): Principal | null {
+    const given = createHash('sha256').update(key).digest();
+    if (given.length === rootHash.length && timingSafeEqual(given, rootHash)) return { role: 'admin', tenant: null, keyId: 'root', name: 'admin' };
+    const k = deps.keys.verify(key);
+    if (k === null) return null;
+    return { role: k.role, tenant: k.role === 'admin' ? null : k.tenant, keyId: k.id, name: k.name };
+  }
+
+  return {
+    identify,
+    /** Requires a key with one of `roles` (admin keys always pass) and puts it on the context. */
+    require(...roles: KeyRole[]): MiddlewareHandler<AppEnv> {
+      return async (c, next) => {
+        const key = bearer(c.req.header('authorization'));
+        if (key === null) throw new KefuError('unauthorized', 'Missing Authorization: Bearer <key>', { status: 401 });
+        const p = identify(key);
+        if (p === null) throw new KefuError('forbidden', 'Invalid or revoked key', { status: 403 });
+        if (p.role !== 'admin' && !roles.includes(p.role)) throw new KefuError('forbidden', `This endpoint needs a ${roles.join(' or ')} key; this is a ${p.role} key`, { status: 403 });
+        c.set('principal', p);
+        await next();
+      };
+    },
+    /**
+     * Customer endpoints: public for the web channel (tenant `default`); a channel key puts the
+     * conversation in its tenant. A key that is given but wrong is refused, not ignored.
+     */
+    channel(options: { ignoreUnknown?: boolean } = {}): MiddlewareHandler<AppEnv> {
+      return async (c, next) => {
+        const key = bearer(c.req.header('authorization'));
+        if (key !== null) {
+          const p = identify(key);
+          if (p === null && options.ignoreUnknown !== true) throw new KefuError('forbidden', 'Invalid or revoked key', { status: 403 });
+          if (p !== null) c.set('principal', p);
+        }
+        await next();
+      };
+    },
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Whether the caller may see a tenant's data. */
+export function canSee(p: Principal | undefined, tenant: string): boolean {
+  return p !== undefined && (p.tenant === null || p.tenant === tenant);
+}
