@@ -1,0 +1,158 @@
+import { existsSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import Database from 'better-sqlite3';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import { badRequest, KefuError } from '../errors.ts';
+import { auditJsonlChunks } from './audit-jsonl.ts';
+import { brokenError, createSqliteAuditLog } from './audit-log.ts';
+import type { AuditEntry, AuditLog, AuditVerification } from './audit-types.ts';
+
+/** Logs smaller than this verify in a blink; no progress bar. */
+const PROGRESS_FROM = 10_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `kefu audit verify | export | prune`, on `<KEFU_DATA_DIR>/audit.db` unless `--db` says otherwise. */
+export function auditCommands(): Command {
+  const audit = new Command('audit').description('check, export and prune the tamper-evident audit log');
+
+  audit
+    .command('verify')
+    .description('recompute every hash and link; exit 1 if anything was edited, deleted, reordered or cut off')
+    .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
+    .option('--no-head-file', 'ignore <db>.head, e.g. when checking a copied database')
+    .option('--json', 'print the verification as JSON')
+    .action((opts: { db?: string; headFile: boolean; json?: boolean }) => {
+      const result = withLog(opts.db, { headFile: opts.headFile }, (log) => verifyWithProgress(log));
+      if (opts.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (result.problem !== undefined) throw brokenError(result.problem);
+      if (opts.json !== true) process.stdout.write(`${summary(result)}\n`);
+    });
+
+  audit
+    .command('export')
+    .description('write entries as JSONL, oldest first')
+    .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
+    .option('--from <seq>', 'first seq (inclusive)')
+    .option('--to <seq>', 'last seq (inclusive)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (opts: { db?: string; from?: string; to?: string; output?: string }) => {
+      const from = seqOption('--from', opts.from);
+      const to = seqOption('--to', opts.to);
+      if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', '--from must not be greater than --to');
+      const log = openLog(opts.db, {});
+      try {
+        let count = 0;
+        const entries = countEntries(log.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }), () => count++);
+        if (opts.output === undefined) {
+          await writeChunks(process.stdout, auditJsonlChunks(entries));
+        } else {
+          const file = createWriteStream(path.resolve(opts.output));
+          try {
+            await writeChunks(file, auditJsonlChunks(entries));
+          } finally {
+            file.end();
+          }
+          await finished(file);
+          process.stderr.write(`exported ${count} entries to ${opts.output}\n`);
+        }
+      } finally {
+        log.close();
+      }
+    });
+
+  audit
+    .command('prune')
+    .description('delete entries older than the retention period, keeping a checkpoint so the rest still verifies')
+    .requiredOption('--older-than-days <days>', 'delete entries written more than this many days ago')
+    .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
+    .action((opts: { olderThanDays: string; db?: string }) => {
+      const days = /^\d{1,6}$/.test(opts.olderThanDays) ? Number(opts.olderThanDays) : Number.NaN;
+      if (!(days >= 1)) throw badRequest('invalid_days', `--older-than-days must be a whole number of days ≥ 1, got ${opts.olderThanDays}`);
+      const { removed, checkpoint } = withLog(opts.db, {}, (log) => log.prune(days * DAY_MS));
+      const from = checkpoint === null ? '' : `; verification starts after entry ${checkpoint.seq} (hash ${checkpoint.hash})`;
+      process.stdout.write(`pruned ${removed} entries older than ${days} days${from}\n`);
+    });
+
+  return audit;
+}
+
+function openLog(db: string | undefined, options: { headFile?: boolean }): AuditLog {
+  const file = db === undefined ? path.join(loadConfig().dataDir, 'audit.db') : path.resolve(db);
+  if (!existsSync(file)) throw new KefuError('audit_log_missing', `no audit log at ${file}`, { status: 404 });
+  // Opening runs the audit migrations; a mistyped --db must not grow audit tables in another database.
+  const probe = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const found = probe.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entries'").get();
+    if (found === undefined) throw new KefuError('audit_log_missing', `${file} is not a Kefu audit log`, { status: 404 });
+  } finally {
+    probe.close();
+  }
+  return createSqliteAuditLog({ path: file, ...options });
+}
+
+function withLog<T>(db: string | undefined, options: { headFile?: boolean }, use: (log: AuditLog) => T): T {
+  const log = openLog(db, options);
+  try {
+    return use(log);
+  } finally {
+    log.close();
+  }
+}
+
+function verifyWithProgress(log: AuditLog): AuditVerification {
+  const bar = new SingleBar({ format: 'verifying [{bar}] {percentage}% | {value}/{total} entries', stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  try {
+    return log.verify((done, total) => {
+      if (total < PROGRESS_FROM) return;
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+function summary(r: AuditVerification): string {
+  const range = r.firstSeq === null ? '' : ` (seq ${r.firstSeq}–${r.lastSeq ?? r.firstSeq})`;
+  const pruned = r.checkpoint === null ? '' : `; entries up to ${r.checkpoint.seq} were pruned`;
+  const head = r.headHash === null ? '' : `, head ${r.headHash}`;
+  return `audit log ok: ${r.entries} entries${range}${head}${pruned}`;
+}
+
+function seqOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1)) throw badRequest('invalid_seq', `${name} must be an integer ≥ 1, got ${value}`);
+  return n;
+}
+
+function* countEntries(entries: Iterable<AuditEntry>, onEntry: () => void): Generator<AuditEntry> {
+  for (const entry of entries) {
+    onEntry();
+    yield entry;
+  }
+}
+
+/** Writes with backpressure; a failed write (EPIPE, disk full) rejects instead of crashing the process. */
+async function writeChunks(out: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  let failure: unknown = null;
+  const onError = (err: unknown) => (failure ??= err);
+  out.on('error', onError);
+  try {
+    for (const chunk of chunks) {
+      if (failure !== null) break;
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  } finally {
+    out.off('error', onError);
+  }
+  if (failure !== null) throw failure;
+}

@@ -1,0 +1,299 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { KefuError } from '../errors.ts';
+import { migrateComponent } from '../queue/component-migrations.ts';
+import { AuditChainWalker } from './audit-chain.ts';
+import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
+import { auditMigrations } from './audit-migrations.ts';
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification } from './audit-types.ts';
+import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
+
+export type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification } from './audit-types.ts';
+
+export interface SqliteAuditLogOptions {
+  /** Its own database file (`<dataDir>/audit.db`); parent folders are created. */
+  path: string;
+  /** Epoch ms for `at` and for retention; injectable for tests. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Mirror the head to `<path>.head` (written to a temporary file, then renamed) inside each
+   * write transaction, and check it when verifying. Default true for a file, false for `:memory:`.
+   * The rename costs about a millisecond per append on ext4.
+   */
+  headFile?: boolean;
+  /** `normal` (default): an append survives a process crash; `full`: also a power cut, for ~1 ms more. */
+  synchronous?: 'normal' | 'full';
+  /** How long a write waits for another process's lock (ms). Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The tamper-evident audit log: an append-only table in its own SQLite file, each entry carrying
+ * the SHA-256 of its canonical JSON (see `audit-hash.ts`) and the hash of the entry before it.
+ *
+ * What verification catches: an edited entry (its hash no longer matches), a deleted entry (a
+ * seq gap), reordered entries (seq and link mismatch), an entry rewritten with a recomputed hash
+ * (the next entry's link breaks), and a truncated tail, through two anchors outside the entries:
+ * the `audit_head` row, updated in the same transaction as each append, and the head file
+ * `<path>.head`. Someone who deletes the last rows and fixes `audit_head` too is caught by the
+ * head file; an append that finds the head file disagreeing with the database records the
+ * disagreement in the file for good, so later appends cannot paper over it.
+ *
+ * What it cannot catch: anyone who can rewrite the database and the head file together can
+ * rebuild a consistent chain (true of any log kept on the machine it protects). The remedy is to
+ * export regularly to write-once storage (or to a party outside the host) and compare heads.
+ * After a power cut with `synchronous: 'normal'`, or a crash between the head file's rename and
+ * the commit, the head file can be ahead of the database: verification then reports the lost
+ * entries, which is the truth (they are gone); once investigated, deleting the head file lets
+ * the next append start a new one.
+ *
+ * Retention: `prune` checks the entries it is about to delete, deletes them, and keeps the seq and
+ * hash of the last one as the checkpoint verification starts from.
+ */
+export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
+  return new SqliteAuditLog(options);
+}
+
+interface Statements {
+  head: Database.Statement<[], AuditHeadState>;
+  setHead: Database.Statement<[number, string, number]>;
+  setCheckpoint: Database.Statement<[number, string, number]>;
+  insert: Database.Statement<[AuditRow]>;
+  all: Database.Statement<[], AuditRow>;
+  upTo: Database.Statement<[number], AuditRow>;
+  page: Database.Statement<[number, number, number], AuditRow>;
+  stats: Database.Statement<[], { n: number; first: number | null; last: number | null }>;
+  firstAtOrAfter: Database.Statement<[string], { seq: number }>;
+  deleteUpTo: Database.Statement<[number]>;
+}
+
+const PAGE_SIZE = 500;
+const PROGRESS_EVERY = 1000;
+
+class SqliteAuditLog implements AuditLog {
+  readonly #db: Database.Database;
+  readonly #sql: Statements;
+  readonly #now: () => number;
+  readonly #headPath: string | null;
+  #closed = false;
+
+  constructor(options: SqliteAuditLogOptions) {
+    const memory = options.path === ':memory:';
+    if (!memory) mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      migrateComponent(this.#db, 'audit_log', auditMigrations);
+      this.#sql = prepare(this.#db);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
+    this.#now = options.now ?? Date.now;
+    this.#headPath = (options.headFile ?? !memory) && !memory ? `${options.path}.head` : null;
+  }
+
+  append(input: AuditInput): AuditEntry {
+    this.#checkOpen();
+    const clean = normaliseAuditInput(input);
+    const append = this.#db.transaction(() => {
+      const head = this.#head();
+      const at = this.#now();
+      const entry = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash);
+      this.#sql.insert.run(toAuditRow(entry));
+      this.#sql.setHead.run(entry.seq, entry.hash, at);
+      this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
+      return entry;
+    });
+    return append.immediate();
+  }
+
+  verify(onProgress?: (done: number, total: number) => void): AuditVerification {
+    this.#checkOpen();
+    // The chain, in one read snapshot: concurrent appends neither block it nor show up half-done.
+    const result = this.#db.transaction((): AuditVerification => {
+      const stats = this.#sql.stats.get() ?? { n: 0, first: null, last: null };
+      const head = this.#sql.head.get();
+      const summary = {
+        entries: stats.n,
+        firstSeq: stats.first,
+        lastSeq: stats.last,
+        headHash: head !== undefined && head.seq > 0 ? head.hash : null,
+        checkpoint: head === undefined ? null : checkpointOf(head),
+      };
+      if (head === undefined) {
+        return { ok: false, ...summary, problem: { seq: 0, kind: 'checkpoint_mismatch', detail: 'the audit_head row is missing: it was deleted outside Kefu' } };
+      }
+      const problem = this.#walk(this.#sql.all.iterate(), head, (done) => {
+        if (onProgress !== undefined && done % PROGRESS_EVERY === 0) onProgress(done, stats.n);
+      });
+      if (problem !== null) return { ok: false, ...summary, problem };
+      onProgress?.(stats.n, stats.n);
+      return { ok: true, ...summary };
+    })();
+    if (!result.ok || this.#headPath === null) return result;
+    // The head file, under the write lock: no append is between its rename and its commit.
+    const problem = this.#db.transaction(() => this.#headFileProblem()).immediate();
+    return problem === null ? result : { ...result, ok: false, problem };
+  }
+
+  export(options: { fromSeq?: number; toSeq?: number } = {}): Iterable<AuditEntry> {
+    this.#checkOpen();
+    const from = options.fromSeq ?? 1;
+    const to = options.toSeq ?? Number.MAX_SAFE_INTEGER;
+    for (const [name, value] of [['fromSeq', from], ['toSeq', to]] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new KefuError('invalid_argument', `${name} must be an integer ≥ 0`, { status: 400 });
+    }
+    return this.#pages(from, to);
+  }
+
+  prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null } {
+    this.#checkOpen();
+    if (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new KefuError('invalid_argument', 'olderThanMs must be an integer ≥ 0', { status: 400 });
+    const now = this.#now();
+    const cutoff = new Date(now - olderThanMs).toISOString();
+    const prune = this.#db.transaction(() => {
+      const head = this.#head();
+      const young = this.#sql.firstAtOrAfter.get(cutoff);
+      const upTo = young === undefined ? head.seq : young.seq - 1;
+      if (upTo <= head.checkpointSeq) return { removed: 0, checkpoint: checkpointOf(head) };
+      // Never delete evidence: the part to be pruned must verify first.
+      const walker = new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash });
+      const problem =
+        this.#walk(this.#sql.upTo.iterate(upTo), head, () => {}, walker) ??
+        (walker.tail.seq === upTo ? null : { seq: walker.tail.seq + 1, kind: 'gap' as const, detail: `entries ${walker.tail.seq + 1}–${upTo} are missing` });
+      if (problem !== null) throw brokenError(problem, '; nothing was pruned');
+      const removed = this.#sql.deleteUpTo.run(upTo).changes;
+      this.#sql.setCheckpoint.run(upTo, walker.tail.hash, now);
+      this.#mirror(head, { ...head, checkpointSeq: upTo, checkpointHash: walker.tail.hash }, `pruning up to entry ${upTo} at ${new Date(now).toISOString()}`);
+      return { removed, checkpoint: { seq: upTo, hash: walker.tail.hash } };
+    });
+    return prune.immediate();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  /**
+   * Feeds rows to a chain walker; null when they all link up. Without a `walker` the rows are the
+   * whole table, so the tail must also be the head recorded in `audit_head`.
+   */
+  #walk(rows: Iterable<AuditRow>, head: AuditHeadState, progress: (done: number) => void, walker?: AuditChainWalker): AuditProblem | null {
+    const chain = walker ?? new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash });
+    let done = 0;
+    for (const row of rows) {
+      let entry: AuditEntry;
+      try {
+        entry = fromAuditRow(row);
+      } catch {
+        return { seq: row.seq, kind: 'hash_mismatch', detail: `entry ${row.seq} has damaged JSON in sources, guard or meta: it was edited` };
+      }
+      const problem = chain.check(entry);
+      if (problem !== null) return problem;
+      progress(++done);
+    }
+    if (walker !== undefined) return null;
+    const tail = chain.tail;
+    if (tail.seq < head.seq) {
+      const missing = head.seq - tail.seq > 1 ? `entries ${tail.seq + 1}–${head.seq} are` : `entry ${head.seq} is`;
+      return { seq: tail.seq + 1, kind: 'checkpoint_mismatch', detail: `audit_head records entry ${head.seq} but the log ends at entry ${tail.seq}: ${missing} missing from the end` };
+    }
+    if (tail.seq > head.seq) {
+      return { seq: head.seq + 1, kind: 'checkpoint_mismatch', detail: `the log runs on past the head in audit_head (entry ${head.seq}) to entry ${tail.seq}: entries were added outside Kefu` };
+    }
+    if (tail.hash !== head.hash) {
+      return { seq: tail.seq, kind: 'checkpoint_mismatch', detail: `audit_head and entry ${tail.seq} disagree on its hash: the end of the log was rewritten` };
+    }
+    return null;
+  }
+
+  #headFileProblem(): AuditProblem | null {
+    if (this.#headPath === null) return null;
+    const head = this.#head();
+    const read = readHeadFile(this.#headPath);
+    if (read.state === 'missing') {
+      if (head.seq === 0 && head.checkpointSeq === 0) return null;
+      return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath} is missing: it was deleted (the next append starts a new one)` };
+    }
+    if (read.state === 'unreadable') {
+      return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath} is unreadable (${read.reason})` };
+    }
+    return read.anchor.mismatch ?? anchorProblem(read.anchor, head);
+  }
+
+  /** Inside a write transaction: rewrites the head file, carrying forward any disagreement found. */
+  #mirror(before: AuditHeadState, after: AuditHeadState, when: string): void {
+    if (this.#headPath === null) return;
+    const read = readHeadFile(this.#headPath);
+    let mismatch: AuditProblem | null = null;
+    if (read.state === 'ok') {
+      const found = read.anchor.mismatch === null ? anchorProblem(read.anchor, before) : null;
+      mismatch = read.anchor.mismatch ?? (found === null ? null : { ...found, detail: `${found.detail} (found by ${when})` });
+    } else if (read.state === 'unreadable') {
+      mismatch = { seq: before.seq, kind: 'checkpoint_mismatch', detail: `the head file was unreadable (${read.reason}) (found by ${when})` };
+    }
+    writeHeadFile(this.#headPath, { ...after, mismatch });
+  }
+
+  #head(): AuditHeadState {
+    const head = this.#sql.head.get();
+    if (head === undefined) throw new KefuError('audit_broken', 'audit log broken: the audit_head row is missing', { status: 500 });
+    return head;
+  }
+
+  *#pages(from: number, to: number): Generator<AuditEntry> {
+    let next = from;
+    for (;;) {
+      this.#checkOpen();
+      const rows = this.#sql.page.all(next, to, PAGE_SIZE);
+      for (const row of rows) yield readRow(row);
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < PAGE_SIZE) return;
+      next = last.seq + 1;
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new KefuError('audit_closed', 'the audit log is closed', { status: 503 });
+  }
+}
+
+function prepare(db: Database.Database): Statements {
+  return {
+    head: db.prepare('SELECT seq, hash, checkpoint_seq AS checkpointSeq, checkpoint_hash AS checkpointHash FROM audit_head WHERE id = 1'),
+    setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ?, updated_at = ? WHERE id = 1'),
+    setCheckpoint: db.prepare('UPDATE audit_head SET checkpoint_seq = ?, checkpoint_hash = ?, updated_at = ? WHERE id = 1'),
+    insert: db.prepare(
+      `INSERT INTO audit_entries (seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash)
+       VALUES (@seq, @at, @kind, @session_id, @channel, @content, @model, @prompt_version, @sources, @guard, @latency_ms, @meta, @prev_hash, @hash)`,
+    ),
+    all: db.prepare('SELECT * FROM audit_entries ORDER BY seq'),
+    upTo: db.prepare('SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq'),
+    page: db.prepare('SELECT * FROM audit_entries WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?'),
+    stats: db.prepare('SELECT COUNT(*) AS n, MIN(seq) AS first, MAX(seq) AS last FROM audit_entries'),
+    firstAtOrAfter: db.prepare('SELECT seq FROM audit_entries WHERE at >= ? ORDER BY seq LIMIT 1'),
+    deleteUpTo: db.prepare('DELETE FROM audit_entries WHERE seq <= ?'),
+  };
+}
+
+function readRow(row: AuditRow): AuditEntry {
+  try {
+    return fromAuditRow(row);
+  } catch (cause) {
+    throw new KefuError('audit_broken', `audit log broken at seq ${row.seq}: damaged JSON in sources, guard or meta; run kefu audit verify`, { status: 500, cause });
+  }
+}
+
+function checkpointOf(head: AuditHeadState): AuditCheckpoint | null {
+  return head.checkpointSeq === 0 ? null : { seq: head.checkpointSeq, hash: head.checkpointHash };
+}
+
+/** `audit log broken at seq N: …`, the error `kefu audit` and `prune` fail with. */
+export function brokenError(problem: AuditProblem, suffix = ''): KefuError {
+  return new KefuError('audit_broken', `audit log broken at seq ${problem.seq}: ${problem.detail}${suffix}`, { status: 409 });
+}

@@ -1,0 +1,46 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { badRequest } from '../errors.ts';
+import type { AppEnv } from '../server/app-env.ts';
+import { auditJsonlChunks } from './audit-jsonl.ts';
+import type { AuditLog } from './audit-types.ts';
+
+/**
+ * Admin routes: `GET /v1/audit/verify` (200 with `ok:false` when the chain is broken: the check
+ * worked, its finding is the body) and `GET /v1/audit/export?from=&to=` (JSONL, streamed page by
+ * page as the client reads, oldest first; bounds are inclusive seqs).
+ */
+export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export'>; admin: MiddlewareHandler }) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/v1/audit/verify', deps.admin, (c) => c.json(deps.audit.verify()));
+
+  app.get('/v1/audit/export', deps.admin, (c) => {
+    const from = seqParam('from', c.req.query('from'));
+    const to = seqParam('to', c.req.query('to'));
+    if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', 'from must not be greater than to');
+    const chunks = auditJsonlChunks(
+      deps.audit.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }),
+    );
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      cancel() {
+        chunks.return(undefined);
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  });
+
+  return app;
+}
+
+function seqParam(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1)) throw badRequest(`invalid_${name}`, `${name} must be a seq: an integer ≥ 1`);
+  return n;
+}

@@ -1,0 +1,69 @@
+/** What the pipeline records about each generated reply or bot action. */
+export interface AuditInput {
+  kind: 'reply' | 'action' | 'handoff' | 'guard_block' | 'agent_message';
+  sessionId: string;
+  channel: string;
+  /** already PII-masked */
+  content: string;
+  model: string;
+  promptVersion: string | null;
+  /** ids of the knowledge passages the reply was grounded on */
+  sources: string[];
+  /** guard decisions, e.g. `{ pii: 'masked', grounding: 'pass' }` */
+  guard: Record<string, unknown>;
+  latencyMs: number | null;
+  meta?: Record<string, unknown>;
+}
+
+/** One link of the chain: `hash` = SHA-256 of the canonical JSON of every other field. */
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  /** ISO 8601, UTC */
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type AuditProblemKind = 'hash_mismatch' | 'broken_link' | 'gap' | 'checkpoint_mismatch';
+
+export interface AuditProblem {
+  seq: number;
+  kind: AuditProblemKind;
+  detail: string;
+}
+
+/** Where verification starts: the last pruned entry, or seq 0 with the genesis hash. */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** rows in the table (after pruning) */
+  entries: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** the head recorded in `audit_head`; null while nothing was ever appended */
+  headHash: string | null;
+  /** entries up to `checkpoint.seq` were pruned; null if the log was never pruned */
+  checkpoint: AuditCheckpoint | null;
+  /** first problem found */
+  problem?: AuditProblem;
+}
+
+export interface AuditLog {
+  /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
+  append(input: AuditInput): AuditEntry;
+  /** Recomputes every hash and link, then checks the tail against the head anchors. */
+  verify(onProgress?: (done: number, total: number) => void): AuditVerification;
+  /** Oldest first, read page by page (the connection stays free between pages). Bounds are inclusive. */
+  export(options?: { fromSeq?: number; toSeq?: number }): Iterable<AuditEntry>;
+  /**
+   * Retention: deletes the oldest entries written more than `olderThanMs` ago, after checking
+   * them, and records the last one deleted as the checkpoint verification starts from.
+   * Returns the checkpoint now in force (null if the log was never pruned).
+   */
+  prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };
+  close(): void;
+}
