@@ -1,0 +1,113 @@
+import { allMatches } from '../all-matches.ts';
+import type { PiiCandidate, PiiRecognizer } from '../pii-types.ts';
+import { COMPOUND_SURNAMES, SINGLE_SURNAMES, SURNAME_INITIAL_WORDS } from './chinese-surnames.ts';
+
+/**
+ * Personal names. A Chinese name is a known surname and one or two given-name characters, found
+ * only where the message says a name comes: after 我叫/姓名/收货人/联系人 and the like, after 我是
+ * (weaker), or before 先生/女士/小姐. A bare surname with a title ("王先生") identifies no one
+ * and is left alone. English names: capitalised words after "my name is", "name:", and, with two
+ * words required, after "this is"/"I'm"/"ship to".
+ */
+
+const HAN = /\p{Script=Han}/u;
+// Characters that end a given name: particles, pronouns, verbs and nouns that follow a name in a
+// sentence ("我叫张伟想问下", "收货人李娜改成…").
+const NOT_GIVEN = new Set([...'的了是在我你他她它们这那哪什么怎谁吗呢吧啊呀哦嘛啦和或跟要想请帮把被给就都也还又很太更最不没有从到向对因所但而电手号码址住收货寄件联系订单退换款快递物流票说让叫打去过会能已经现今昨年日时分点上下午晚早个些件位名姓等着得其此您先女士姐改送买拿取签填写用做看查问回吗嘛，。']);
+const STOP_WORDS = [
+  '电话', '手机', '地址', '身份', '证件', '明天', '一直', '一下', '一致', '一栏', '东西', '全家', '家人', '同事', '朋友', '客服', '开户', '信息', '车牌',
+  '护照', '邮箱', '微信', '本人', '发货', '发票', '先生', '女士', '小姐', '同学', '老师', '之前', '以前', '现在', '会员', '没有', '不是', '可以', '谢谢',
+  '那里', '明早', '明晚', '老婆', '老公', '小区', '刚才', '刚刚', '如果',
+];
+
+function givenLength(text: string, at: number): number {
+  let n = 0;
+  while (n < 2) {
+    const i = at + n;
+    const ch = text[i];
+    if (ch === undefined || !HAN.test(ch) || NOT_GIVEN.has(ch) || STOP_WORDS.some((w) => text.startsWith(w, i))) break;
+    n++;
+  }
+  return n;
+}
+
+/** The end of a name starting at `at`, or -1: a known surname and one or two given-name characters. */
+export function readChineseName(text: string, at: number): number {
+  const compound = COMPOUND_SURNAMES.find((s) => text.startsWith(s, at));
+  const surnameLength = compound !== undefined ? 2 : SINGLE_SURNAMES.has(text[at] ?? '') ? 1 : 0;
+  if (surnameLength === 0) return -1;
+  const given = givenLength(text, at + surnameLength);
+  if (given === 0) return -1;
+  if (SURNAME_INITIAL_WORDS.has(text.slice(at, at + 2))) return -1;
+  return at + surnameLength + given;
+}
+
+const LABELS = ['收货人', '收件人', '联系人', '寄件人', '签收人', '持卡人', '开户名', '户名', '订货人', '下单人', '购买人', '申请人', '车主', '姓名', '名字', '我叫', '本人'];
+const STRONG = new RegExp(
+  `(?:${LABELS.join('|')})(?:姓名|名字|名称)?(?:[:：\\s]|是|为|叫|改成|改为|换成|写的是|填的是|写|填)*(?:我的?)?(?:同事|朋友|老婆|老公|妈妈|爸爸|家人|室友|女朋友|男朋友|太太|爱人|儿子|女儿|同学)?`,
+  'g',
+);
+const WEAK = /我是/g;
+const TITLE = /先生|女士|小姐/g;
+// Characters that often stand before a name and are also surnames: in "向王女士道歉" the name is not 向王.
+const BEFORE_NAME = new Set([...'向和跟给找请叫让对与于同被把由帮问是为替陪等谢催告']);
+
+const EN_STRONG = /\b(?:my name is|my name's|(?:full )?name\s*[:：]|recipient\s*[:：]|contact(?: person)?\s*[:：]|consignee\s*[:：]|attn\.?\s*[:：]?)\s*/giu;
+const EN_WEAK = /\b(?:this is|i'm|i am|ship (?:it |this |the order )?to|deliver (?:it )?to|send (?:it )?to|mr\.?|mrs\.?|ms\.?|miss|dr\.?)\s+/giu;
+const EN_WORDS = /\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}[\p{Ll}'’-]+){0,2}/uy;
+const EN_NOT_NAMES = new Set([
+  'very', 'so', 'not', 'really', 'sorry', 'happy', 'glad', 'here', 'still', 'just', 'the', 'a', 'an', 'order', 'customer', 'your', 'our', 'from', 'in', 'at',
+  'on', 'calling', 'writing', 'trying', 'looking', 'going', 'interested', 'unable', 'room', 'building', 'floor', 'unit', 'apt', 'no', 'please', 'thanks', 'china',
+  'beijing', 'shanghai', 'hello', 'hi', 'dear', 'customer', 'service', 'support', 'address',
+]);
+
+function englishName(text: string, at: number, minWords: number): { start: number; end: number } | null {
+  EN_WORDS.lastIndex = at;
+  const m = EN_WORDS.exec(text);
+  if (m === null) return null;
+  const words = m[0].split(/[ \t]+/);
+  if (words.length < minWords || EN_NOT_NAMES.has(words[0]!.toLowerCase())) return null;
+  return { start: at, end: at + m[0].length };
+}
+
+export const personNameRecognizer: PiiRecognizer = {
+  types: ['person_name'],
+  find(text) {
+    const out: PiiCandidate[] = [];
+    const push = (start: number, end: number, score: number) => out.push({ type: 'person_name', start, end, score });
+    for (const m of allMatches(STRONG, text)) {
+      const at = m.index + m[0].length;
+      const end = readChineseName(text, at);
+      if (end > 0) push(at, end, 0.85);
+      // "收货人：Tom Lee": a romanised or foreign name after a Chinese label.
+      const latin = end > 0 ? null : englishName(text, at, 1);
+      if (latin !== null) push(latin.start, latin.end, 0.8);
+    }
+    for (const m of allMatches(WEAK, text)) {
+      const at = m.index + m[0].length;
+      const end = readChineseName(text, at);
+      // "我是" is followed by many things; accept a name only where the clause ends after it.
+      if (end > 0 && (end === text.length || /^(?:[\s,，.。!！?？;；~～、]|想|要|在|昨天|上周|今天|刚才|之前|啊|呀)/u.test(text.slice(end)))) push(at, end, 0.65);
+    }
+    for (const m of allMatches(TITLE, text)) {
+      for (const length of [4, 3, 2]) {
+        const at = m.index - length;
+        if (at < 0) continue;
+        if (BEFORE_NAME.has(text[at]!) && SINGLE_SURNAMES.has(text[at + 1] ?? '')) continue;
+        if (readChineseName(text, at) === m.index) {
+          push(at, m.index, 0.75);
+          break;
+        }
+      }
+    }
+    for (const m of allMatches(EN_STRONG, text)) {
+      const name = englishName(text, m.index + m[0].length, 1);
+      if (name !== null) push(name.start, name.end, 0.85);
+    }
+    for (const m of allMatches(EN_WEAK, text)) {
+      const name = englishName(text, m.index + m[0].length, 2);
+      if (name !== null) push(name.start, name.end, 0.65);
+    }
+    return out;
+  },
+};
