@@ -21,6 +21,7 @@ import { extractEntities } from './dialogue/entities/extract-entities.ts';
 import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createHandoffQueue } from './handoff/handoff-queue.ts';
+import { createSqliteAuditLog } from './audit/audit-log.ts';
 import { createApiKeyStore } from './server/api-key-store.ts';
 import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
 import { createDemoOrderSystem } from './orders/demo-order-system.ts';
@@ -121,6 +122,19 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
   const dialogue = createDialogueManager({ angerHandoff: 0.85 });
+  const audit = createSqliteAuditLog({ path: path.join(config.dataDir, 'audit.db'), now });
+  const pruneAudit = () => {
+    if (config.auditRetentionDays === null) return;
+    try {
+      const pruned = audit.prune(config.auditRetentionDays * 86_400_000);
+      if (pruned.removed > 0) logger.info({ removed: pruned.removed, checkpoint: pruned.checkpoint }, 'audit log pruned to the retention period');
+    } catch (err) {
+      logger.error({ err }, 'audit prune failed (the log may have been tampered with: run kefu audit verify)');
+    }
+  };
+  pruneAudit();
+  const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
+  auditTimer.unref();
   const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => findBasicPii(text).map((s) => ({ type: s.type, text: text.slice(s.start, s.end) })) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
@@ -142,6 +156,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     },
     businessHours,
     outputGuard,
+    audit,
     timeZone: config.timeZone,
     now,
     options: {
@@ -161,6 +176,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     logger,
     adminKeyHash: admin.hash,
     keys,
+    audit,
     corsOrigins: config.corsOrigins,
     handoffs,
     sessions,
@@ -186,6 +202,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     tickets,
     handoffs,
     keys,
+    audit,
     outcomes,
     queue,
     generatedAdminKey: admin.generated,
@@ -198,6 +215,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await queue.close();
       handoffs.shutdown();
       keys.close();
+      clearInterval(auditTimer);
+      audit.close();
       outcomes.shutdown();
       await demoOrders?.close();
       await model?.close();

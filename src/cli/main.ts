@@ -3,6 +3,8 @@ import { isKefuError } from '../errors.ts';
 import { chatCommand } from './chat-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { keysCommand } from './keys-command.ts';
+import { auditCommands } from '../audit/audit-commands.ts';
+import { redteamCommand } from '../redteam/redteam-command.ts';
 import { ordersCommand } from './orders-command.ts';
 import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
@@ -21,6 +23,8 @@ program.addCommand(finetuneCommand());
 program.addCommand(evalCommand());
 program.addCommand(ordersCommand());
 program.addCommand(keysCommand());
+program.addCommand(auditCommands());
+program.addCommand(redteamCommand());
 
 try {
   await program.parseAsync(process.argv);

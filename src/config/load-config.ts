@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   KEFU_CONVERSATION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   KEFU_CONSTITUTION: z.string().optional(),
   KEFU_CORS_ORIGINS: z.string().optional(),
+  KEFU_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
 
@@ -78,6 +79,8 @@ export interface KefuConfig {
   constitutionPath: string | null;
   /** Origins allowed to call /v1/* from a browser; empty: any. */
   corsOrigins: string[];
+  /** Audit entries older than this are pruned (a checkpoint keeps the rest verifiable); null: kept forever. */
+  auditRetentionDays: number | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -160,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     userIdSecret: e.KEFU_USER_ID_SECRET ?? null,
     constitutionPath: e.KEFU_CONSTITUTION === undefined ? null : path.resolve(e.KEFU_CONSTITUTION),
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
+    auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
   };
 }

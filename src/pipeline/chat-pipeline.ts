@@ -19,6 +19,8 @@ import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
 import { complaintNotice, handoffCancelled, handoffLead, queuedNotice, waitingNotice } from './handoff-responder.ts';
@@ -63,6 +65,8 @@ export interface ChatPipelineDeps {
   businessHours: BusinessHours;
   /** The last word on every reply (constitution rules). */
   outputGuard: OutputGuard;
+  /** Every reply and bot action, masked, hash-chained. */
+  audit: Pick<AuditLog, 'append'>;
   /** The shop's zone: time expressions and business hours are read in it. */
   timeZone: string;
   /** Epoch ms; tests pin it. */
@@ -298,6 +302,12 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       yield { type: 'text-delta', text: out };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
+    // Plain-text channels (WeCom) carry the AI-generated label in the text itself.
+    if (replyText.length > 0 && CHANNELS_NEEDING_AI_LABEL.has(req.channel)) {
+      const label = `\n${aiLabelLine(nlu.lang)}`;
+      replyText += label;
+      yield { type: 'text-delta', text: label };
+    }
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
     const messageId = randomUUID();
@@ -325,6 +335,20 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       });
     }
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
+    if (replyText.length > 0 || handoff) {
+      deps.audit.append({
+        kind: handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
+        sessionId,
+        channel: req.channel,
+        content: maskBasicPii(replyText),
+        model: reply.model,
+        promptVersion: answeredBy === modelId ? PROMPT_VERSION : null,
+        sources: sources.map((s) => s.id),
+        guard: { output: guardDecisions },
+        latencyMs: Math.round(performance.now() - started),
+        meta: { messageId, intent: nlu.intent, ...(flow === undefined ? {} : { flow }), handoff, fallback: gen.fallback, finishReason: gen.finishReason, aiGenerated: true },
+      });
+    }
     deps.outcomes.recordTurn({ sessionId, channel: req.channel, intent: nlu.intent, answered, resolved, transferred });
 
     if (gen.usage.outputTokens !== undefined) metrics.generatedTokens.inc({ model: modelId }, gen.usage.outputTokens);

@@ -14,6 +14,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ApiKeyStore } from './api-key-store.ts';
 import { createAuth } from './auth.ts';
 import { keyRoutes } from './routes/key-routes.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditRoutes } from '../audit/audit-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -37,6 +39,7 @@ export interface AppDeps {
   logger: Logger;
   adminKeyHash: string;
   keys: ApiKeyStore;
+  audit: AuditLog;
   /** KEFU_CORS_ORIGINS; empty: any origin. */
   corsOrigins: readonly string[];
   handoffs: HandoffQueue;
@@ -105,8 +108,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, agent }));
-  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, admin, agent, channel }));
+  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin }));
+  app.route('/', auditRoutes({ audit: deps.audit, admin }));
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 

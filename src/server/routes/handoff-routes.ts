@@ -7,6 +7,7 @@ import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
 import { maskBasicPii } from '../../safety/basic-pii-masker.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import type { AppEnv } from '../app-env.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import { canSee } from '../auth.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -41,6 +42,7 @@ export function handoffRoutes(deps: {
   sessions: SessionManager;
   store: ConversationStore;
   outcomes: OutcomeTracker;
+  audit: Pick<AuditLog, 'append'>;
   admin: MiddlewareHandler<AppEnv>;
   agent: MiddlewareHandler<AppEnv>;
   channel: MiddlewareHandler<AppEnv>;
@@ -103,7 +105,9 @@ export function handoffRoutes(deps: {
       throw new KefuError('handoff_conflict', `Session ${sessionId} is handled by agent ${open.agent}`, { status: 409 });
     }
     // Agents type PII too (a callback number...): the transcript stores it masked like any text.
-    const m = await deps.sessions.record({ sessionId, role: 'agent', content: maskBasicPii(body.text), meta: { agent: open.agent, handoff: open.id } });
+    const masked = maskBasicPii(body.text);
+    const m = await deps.sessions.record({ sessionId, role: 'agent', content: masked, meta: { agent: open.agent, handoff: open.id } });
+    deps.audit.append({ kind: 'agent_message', sessionId, channel: 'agent', content: masked, model: `agent:${open.agent ?? ''}`, promptVersion: null, sources: [], guard: {}, latencyMs: null, meta: { messageId: m.id, handoff: open.id } });
     return c.json({ message_id: m.id, session_id: sessionId, created_at: iso(m.createdAt) }, 201);
   });
 
