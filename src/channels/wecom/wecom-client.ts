@@ -1,0 +1,139 @@
+import { KefuError } from '../../errors.ts';
+import { splitWecomText, WECOM_TEXT_MAX_BYTES } from './split-wecom-text.ts';
+
+/** WeCom's server API for an in-house app: what Kefu needs of it is sending text to a member. */
+export interface WecomClientOptions {
+  /** KEFU_WECOM_CORP_ID. */
+  corpId: string;
+  /** KEFU_WECOM_SECRET: the app's Secret (not the callback Token). */
+  secret: string;
+  /** KEFU_WECOM_AGENT_ID: the app's AgentId. */
+  agentId: number | string;
+  /** KEFU_WECOM_API_BASE; tests point it at a local fake. Default `https://qyapi.weixin.qq.com`. */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Epoch ms; for the token's expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Per HTTP request. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Tokens are refreshed this long before WeCom says they expire. Default 300 000 ms. */
+  tokenMarginMs?: number;
+}
+
+/**
+ * Where late replies go: the client itself, or a durable queue in front of it. `key` names the
+ * delivery the reply answers, so a durable sender can make sure it goes out once.
+ */
+export interface WecomSender {
+  sendText(toUser: string, content: string, key?: string): Promise<void>;
+}
+
+export interface WecomClient extends WecomSender {
+  /** Sends `content` to member `toUser` as one text message, or several at sentence ends when it is over 2048 bytes. */
+  sendText(toUser: string, content: string): Promise<void>;
+}
+
+interface WecomResult {
+  errcode?: number;
+  errmsg?: string;
+  access_token?: string;
+  expires_in?: number;
+  /** message/send: members the message did not reach (not in the app's visible range). */
+  invaliduser?: string;
+}
+
+/** errcodes meaning the access token is invalid or expired: fetch a new one and try again. */
+const STALE_TOKEN = new Set([40014, 42001]);
+
+const apiError = (what: string, r: WecomResult): KefuError =>
+  new KefuError('wecom_api_error', `WeCom ${what} failed: ${r.errmsg ?? 'no errmsg'} (errcode ${r.errcode ?? 'none'})`, {
+    status: 502,
+    // -1: "system busy", the one errcode WeCom documents as worth retrying.
+    retryable: r.errcode === -1,
+  });
+
+export function createWecomClient(options: WecomClientOptions): WecomClient {
+  const baseUrl = (options.baseUrl ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const marginMs = options.tokenMarginMs ?? 300_000;
+  const agentId = Number(options.agentId);
+  if (options.secret.length === 0) throw new KefuError('invalid_config', 'WeCom replies need the app Secret: set KEFU_WECOM_SECRET');
+  if (!Number.isSafeInteger(agentId) || agentId < 0) throw new KefuError('invalid_config', `KEFU_WECOM_AGENT_ID must be the app's numeric AgentId, got "${String(options.agentId)}"`);
+
+  let token: { value: string; expiresAt: number } | null = null;
+  let pending: Promise<string> | null = null;
+
+  /** One JSON call; a network failure or timeout is tried once more. */
+  async function call(path: string, init: { method: 'GET' | 'POST'; body?: unknown }): Promise<WecomResult> {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await doFetch(`${baseUrl}${path}`, {
+          method: init.method,
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(init.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
+        });
+      } catch (cause) {
+        if (attempt < 2) continue;
+        throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        if (res.status >= 500 && attempt < 2) continue;
+        throw new KefuError('wecom_api_error', `WeCom API answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 || res.status === 429 });
+      }
+      try {
+        return (await res.json()) as WecomResult;
+      } catch (cause) {
+        throw new KefuError('wecom_api_error', 'WeCom API answered with something other than JSON', { status: 502, retryable: true, cause });
+      }
+    }
+  }
+
+  async function fetchToken(): Promise<string> {
+    const query = new URLSearchParams({ corpid: options.corpId, corpsecret: options.secret });
+    const r = await call(`/cgi-bin/gettoken?${query}`, { method: 'GET' });
+    if (r.errcode !== undefined && r.errcode !== 0) throw apiError('gettoken', r);
+    if (typeof r.access_token !== 'string' || r.access_token.length === 0) throw apiError('gettoken (no access_token)', r);
+    const lifeMs = (typeof r.expires_in === 'number' && r.expires_in > 0 ? r.expires_in : 7200) * 1000;
+    token = { value: r.access_token, expiresAt: now() + Math.max(lifeMs - marginMs, lifeMs / 2) };
+    return r.access_token;
+  }
+
+  /** The cached token while it is fresh; concurrent callers share one refresh. */
+  function accessToken(stale?: string): Promise<string> {
+    if (token !== null && token.value !== stale && now() < token.expiresAt) return Promise.resolve(token.value);
+    pending ??= fetchToken().finally(() => {
+      pending = null;
+    });
+    return pending;
+  }
+
+  async function sendOne(toUser: string, content: string): Promise<void> {
+    const body = { touser: toUser, msgtype: 'text', agentid: agentId, text: { content } };
+    let used = await accessToken();
+    for (let attempt = 1; ; attempt++) {
+      const r = await call(`/cgi-bin/message/send?access_token=${encodeURIComponent(used)}`, { method: 'POST', body });
+      if (r.errcode === undefined || r.errcode === 0) {
+        if (typeof r.invaliduser === 'string' && r.invaliduser.length > 0) {
+          throw new KefuError('wecom_invalid_user', `WeCom did not deliver to ${r.invaliduser}: the member is outside the app's visible range`, { status: 502 });
+        }
+        return;
+      }
+      if (STALE_TOKEN.has(r.errcode) && attempt < 2) {
+        used = await accessToken(used);
+        continue;
+      }
+      throw apiError('message/send', r);
+    }
+  }
+
+  return {
+    async sendText(toUser, content) {
+      if (toUser.length === 0) throw new KefuError('invalid_argument', 'toUser must not be empty');
+      for (const piece of splitWecomText(content, WECOM_TEXT_MAX_BYTES)) await sendOne(toUser, piece);
+    },
+  };
+}
