@@ -1,0 +1,235 @@
+import WebSocket from 'ws';
+import { DEFAULT_TENANT, type ConversationStore } from '../../contracts/conversation-store.ts';
+import type { Logger } from '../../logging/create-logger.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
+import type { Principal } from '../../server/auth.ts';
+import { toErrorResponse } from '../../server/error-handler.ts';
+import { checkMessage, checkUserSignature } from '../../server/routes/chat-routes.ts';
+import type { SessionManager } from '../../sessions/session-manager.ts';
+import { parseClientFrame, replyEvent, toAppMessage, type AppMessage, type ClientFrame, type ServerEvent } from './app-protocol.ts';
+import type { SessionWatcher } from './session-watcher.ts';
+
+export interface ConnectionContext {
+  pipeline: ChatPipeline;
+  sessions: SessionManager;
+  store: ConversationStore;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'activeStreams' | 'errors'>;
+  maxMessageChars: number;
+  userIdSecret: string | null;
+  watcher: SessionWatcher;
+  /** Takes one message from the client's budget; false: refuse it as `rate_limited`. */
+  takeMessage(): boolean;
+  /** A client that lets this much pile up unread is cut off. */
+  maxBufferedBytes: number;
+  onClose(conn: AppConnection): void;
+}
+
+export interface AppConnection {
+  readonly ws: WebSocket;
+  readonly sessionId: string | null;
+  /** Heartbeat pings not yet answered; any frame or pong from the client resets it. */
+  missed: number;
+  send(event: ServerEvent): boolean;
+  /** A stored message for this session: sent once, however often it arrives (push, poll, replay). */
+  deliver(message: AppMessage): void;
+  /** Aborts the reply in progress, if any. */
+  abort(): void;
+  /** Resolves once the reply in progress, if any, has finished. */
+  settled(): Promise<void>;
+}
+
+/** Bot replies, agent replies and notices: what resume replays (the client has its own messages). */
+const REPLAYED: ReadonlySet<string> = new Set(['assistant', 'agent', 'system']);
+/** Message ids a connection remembers to drop duplicates between push, poll and replay. */
+const SEEN_LIMIT = 500;
+
+const frameText = (data: WebSocket.RawData): string =>
+  Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+
+/**
+ * One app connection: `hello` binds it to a session (new or resumed, with the missed messages
+ * replayed), each `message` streams one reply from the pipeline, and closing the socket aborts
+ * the reply being generated. Frames are handled in order, so a message sent right behind its
+ * hello waits for the session; a reply runs beside the inbox so `ping` and `busy` answer at once.
+ */
+export function openConnection(ws: WebSocket, principal: Principal | null, ctx: ConnectionContext): AppConnection {
+  const tenant = principal?.tenant ?? DEFAULT_TENANT;
+  const log = ctx.logger.child({ channel: 'app', keyId: principal?.keyId ?? null });
+  let session: { id: string; userId: string | undefined } | null = null;
+  let current: { id: string; controller: AbortController } | null = null;
+  let generation: Promise<void> = Promise.resolve();
+  let inbox: Promise<void> = Promise.resolve();
+  let unwatch: (() => void) | null = null;
+  const seen = new Set<string>();
+
+  const remember = (id: string): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value!);
+    return true;
+  };
+
+  function send(event: ServerEvent): boolean {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (ws.bufferedAmount > ctx.maxBufferedBytes) {
+      log.warn({ sessionId: session?.id, buffered: ws.bufferedAmount }, 'app socket: client is not reading, closing it');
+      ws.terminate();
+      return false;
+    }
+    ws.send(JSON.stringify(event), (err) => {
+      if (err === undefined || err === null) return;
+      log.warn({ err, sessionId: session?.id }, 'app socket: write failed, closing');
+      ws.terminate();
+    });
+    return true;
+  }
+
+  const refuse = (code: string, message: string, id?: string) => send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
+
+  /** Any thrown error as an error event; internal details stay in the log. */
+  const sendError = (err: unknown, id?: string) => {
+    const { body } = toErrorResponse(err, log);
+    ctx.metrics?.errors.inc({ code: body.error.code });
+    refuse(body.error.code, body.error.message, id);
+  };
+
+  function deliver(message: AppMessage): void {
+    if (session === null || !remember(message.id)) return;
+    send({ type: 'message', message });
+  }
+
+  async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    if (session !== null) {
+      refuse('already_ready', `This connection is already in session ${session.id}; open another to start a new one`);
+      return;
+    }
+    checkUserSignature(frame.user_id, frame.user_sig, ctx.userIdSecret);
+    // The session manager's checks: tenant, user, expiry, id format; a new session without an id.
+    const conversation = await ctx.sessions.open({
+      ...(frame.session_id === undefined ? {} : { sessionId: frame.session_id }),
+      ...(frame.user_id === undefined ? {} : { userId: frame.user_id }),
+      tenant,
+      channel: 'app',
+    });
+    const all = await ctx.store.listMessages(conversation.id);
+    const after = frame.last_message_id === undefined ? all.length : all.findIndex((m) => m.id === frame.last_message_id) + 1;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    session = { id: conversation.id, userId: frame.user_id };
+    // What the client already has is not pushed again.
+    for (const m of all.slice(0, after)) remember(m.id);
+    send({ type: 'ready', session_id: conversation.id, resumed: frame.session_id !== undefined });
+    if (after === 0 && frame.last_message_id !== undefined) {
+      refuse('message_not_found', `No message ${frame.last_message_id} in session ${conversation.id}: nothing was replayed (GET /v1/chat/sessions/${conversation.id}/messages has the transcript)`);
+    } else {
+      for (const m of all.slice(after)) if (REPLAYED.has(m.role)) deliver(toAppMessage(m));
+    }
+    unwatch = ctx.watcher.watch(conversation.id, { deliver }, all.at(-1)?.id ?? null);
+    log.debug({ sessionId: conversation.id, resumed: frame.session_id !== undefined }, 'app socket: ready');
+  }
+
+  async function answer(s: { id: string; userId: string | undefined }, mine: { id: string; controller: AbortController }, text: string): Promise<void> {
+    const idle = () => {
+      if (current === mine) current = null;
+    };
+    ctx.metrics?.activeStreams.inc();
+    try {
+      const parts = ctx.pipeline.stream({
+        message: text,
+        sessionId: s.id,
+        ...(s.userId === undefined ? {} : { userId: s.userId }),
+        tenant,
+        channel: 'app',
+        signal: mine.controller.signal,
+      });
+      // After a close the sends are no-ops: the pipeline, aborted, still records what was said.
+      for await (const part of parts) {
+        if (part.type === 'done' || part.type === 'error') idle();
+        if (part.type === 'done' && part.reply.reply.length > 0) remember(part.reply.message_id);
+        send(replyEvent(mine.id, part));
+      }
+    } catch (err) {
+      idle();
+      if (mine.controller.signal.aborted) log.debug({ err, sessionId: s.id }, 'app socket: aborted reply ended with an error');
+      else sendError(err, mine.id);
+    } finally {
+      idle();
+      ctx.metrics?.activeStreams.dec();
+    }
+  }
+
+  function message(frame: Extract<ClientFrame, { type: 'message' }>): void {
+    if (session === null) {
+      refuse('not_ready', 'Send {"type":"hello"} first and wait for ready', frame.id);
+      return;
+    }
+    if (current !== null) {
+      refuse('busy', `Still answering message ${current.id}: send the next one after its done event`, frame.id);
+      return;
+    }
+    let text: string;
+    try {
+      text = checkMessage(frame.text, ctx.maxMessageChars);
+    } catch (err) {
+      sendError(err, frame.id);
+      return;
+    }
+    if (!ctx.takeMessage()) {
+      refuse('rate_limited', 'Too many messages from this client; wait a minute', frame.id);
+      return;
+    }
+    const mine = { id: frame.id, controller: new AbortController() };
+    current = mine;
+    send({ type: 'ack', id: frame.id });
+    generation = answer(session, mine, text);
+  }
+
+  async function handle(frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'hello': return hello(frame);
+      case 'message': return message(frame);
+      case 'ping': send({ type: 'pong' }); return;
+      // Accepted for clients that send it; nothing listens yet (no agent console on sockets).
+      case 'typing': return;
+    }
+  }
+
+  const conn: AppConnection = {
+    ws,
+    get sessionId() {
+      return session?.id ?? null;
+    },
+    missed: 0,
+    send,
+    deliver,
+    abort: () => current?.controller.abort(),
+    settled: () => generation,
+  };
+
+  ws.on('message', (data, isBinary) => {
+    conn.missed = 0;
+    if (isBinary) {
+      refuse('invalid_message', 'Frames must be JSON text, not binary');
+      return;
+    }
+    const parsed = parseClientFrame(frameText(data));
+    if (!parsed.ok) {
+      refuse(parsed.code, parsed.message, parsed.id);
+      return;
+    }
+    const { frame } = parsed;
+    inbox = inbox.then(() => handle(frame)).catch((err: unknown) => sendError(err, frame.type === 'message' ? frame.id : undefined));
+  });
+  ws.on('pong', () => {
+    conn.missed = 0;
+  });
+  ws.on('error', (err) => log.debug({ err, sessionId: session?.id }, 'app socket: connection error'));
+  ws.on('close', (code) => {
+    conn.abort();
+    unwatch?.();
+    ctx.onClose(conn);
+    log.debug({ sessionId: session?.id, code }, 'app socket: closed');
+  });
+  return conn;
+}

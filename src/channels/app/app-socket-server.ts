@@ -1,0 +1,182 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { ConversationStore } from '../../contracts/conversation-store.ts';
+import type { Logger } from '../../logging/create-logger.ts';
+import type { Metrics } from '../../metrics/create-metrics.ts';
+import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
+import type { Principal } from '../../server/auth.ts';
+import { createSessionManager } from '../../sessions/session-manager.ts';
+import { openConnection, type AppConnection } from './app-connection.ts';
+import { toAppMessage, type ServerEvent } from './app-protocol.ts';
+import type { SessionEvents } from './session-events.ts';
+import { createSessionWatcher } from './session-watcher.ts';
+
+export interface AppSocketDeps {
+  pipeline: ChatPipeline;
+  store: ConversationStore;
+  /** `auth.identify`: the principal of a key, null for an unknown or revoked one. */
+  identify: (key: string) => Principal | null;
+  maxMessageChars: number;
+  logger: Logger;
+  /** Server pings every this often; a client that misses two is cut off. */
+  heartbeatMs?: number;
+  path?: string;
+  /** How often connected sessions are checked for new agent replies and notices. */
+  pollMs?: number;
+  /** Largest frame accepted; a bigger one closes the connection with 1009. */
+  maxPayloadBytes?: number;
+  /** KEFU_USER_ID_SECRET: user ids in hello must then come with user_sig. */
+  userIdSecret?: string | null;
+  /** Messages per minute per client address across its connections (KEFU_RATE_LIMIT_PER_MINUTE). */
+  ratePerMinute?: number;
+  /** KEFU_SESSION_TTL_MINUTES in ms: an older session cannot be resumed. */
+  sessionTtlMs?: number;
+  /** Stored agent replies and notices announced in-process, pushed without waiting for the poll. */
+  events?: SessionEvents;
+  metrics?: Pick<Metrics, 'activeStreams' | 'errors'>;
+  now?: () => number;
+}
+
+export interface AppSocket {
+  /** Sends an event to every connection of a session; returns how many got it. */
+  broadcastToSession(sessionId: string, event: ServerEvent): number;
+  /** Open connections (for tests and metrics). */
+  readonly connections: number;
+  /** Stops accepting, closes every connection (1001) and waits for replies in progress to end. */
+  close(): Promise<void>;
+}
+
+const bearer = (header: string | undefined): string | null => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? null;
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+
+/** Answers an upgrade request with a plain HTTP error, as the rest of the API would. */
+function reject(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.once('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The app channel: a WebSocket endpoint on Kefu's own HTTP server (docs/app-channel.md). The key
+ * is checked before the upgrade: `Authorization: Bearer` or `?key=` (browsers cannot set
+ * headers); none is the public web channel of the default tenant.
+ */
+export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket {
+  const path = deps.path ?? '/v1/ws';
+  const heartbeatMs = deps.heartbeatMs ?? 25_000;
+  const ratePerMinute = deps.ratePerMinute ?? Number.POSITIVE_INFINITY;
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger;
+  // Frames are JSON around the message: room for the longest message in escaped UTF-8.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 6 + 1024) });
+  const sessions = createSessionManager({ store: deps.store, ttlMs: deps.sessionTtlMs ?? 24 * 60 * 60_000, historyLimit: 20, now });
+  const watcher = createSessionWatcher({ store: deps.store, intervalMs: deps.pollMs ?? 500, logger, roles: ['agent', 'system'] });
+  const connections = new Set<AppConnection>();
+  const budgets = new Map<string, { windowStart: number; used: number }>();
+  let closing = false;
+
+  const takeMessage = (client: string): boolean => {
+    if (!Number.isFinite(ratePerMinute)) return true;
+    const at = Date.now();
+    let b = budgets.get(client);
+    if (b === undefined || at - b.windowStart >= 60_000) {
+      b = { windowStart: at, used: 0 };
+      budgets.set(client, b);
+    }
+    b.used += 1;
+    return b.used <= ratePerMinute;
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      // Another upgrade handler may own that path; alone on the server, say it does not exist.
+      if (server.listeners('upgrade').length === 1) reject(socket, 404, 'not_found', `No WebSocket endpoint at ${url.pathname}; the app channel is ${path}`);
+      return;
+    }
+    if (closing) return reject(socket, 503, 'shutting_down', 'The server is shutting down');
+    const key = bearer(req.headers.authorization) ?? url.searchParams.get('key');
+    let principal: Principal | null = null;
+    if (key !== null && key !== '') {
+      principal = deps.identify(key);
+      if (principal === null) return reject(socket, 401, 'unauthorized', 'Invalid or revoked key');
+    }
+    const client = req.socket.remoteAddress ?? 'unknown';
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = openConnection(ws, principal, {
+        pipeline: deps.pipeline,
+        sessions,
+        store: deps.store,
+        logger,
+        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+        maxMessageChars: deps.maxMessageChars,
+        userIdSecret: deps.userIdSecret ?? null,
+        watcher,
+        takeMessage: () => takeMessage(client),
+        maxBufferedBytes: 4 * 1024 * 1024,
+        onClose: (c) => connections.delete(c),
+      });
+      connections.add(conn);
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (conn.missed >= 2) {
+        logger.debug({ sessionId: conn.sessionId }, 'app socket: heartbeat missed twice, terminating');
+        conn.ws.terminate();
+        continue;
+      }
+      conn.missed += 1;
+      conn.ws.ping();
+    }
+    const stale = Date.now() - 60_000;
+    for (const [client, b] of budgets) if (b.windowStart < stale) budgets.delete(client);
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const unsubscribe = deps.events?.subscribe((sessionId, m) => {
+    if (m.role === 'agent' || m.role === 'system') broadcastToSession(sessionId, { type: 'message', message: toAppMessage(m) });
+  });
+
+  function broadcastToSession(sessionId: string, event: ServerEvent): number {
+    let sent = 0;
+    for (const conn of connections) {
+      if (conn.sessionId !== sessionId) continue;
+      if (event.type === 'message') conn.deliver(event.message);
+      else conn.send(event);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  return {
+    broadcastToSession,
+    get connections() {
+      return connections.size;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      server.off('upgrade', onUpgrade);
+      clearInterval(heartbeat);
+      unsubscribe?.();
+      const open = [...connections];
+      for (const conn of open) {
+        conn.ws.close(1001, 'server shutting down');
+        conn.abort();
+      }
+      // Wait for the aborted replies to record what they said, so the store is not closed under them.
+      await Promise.all(open.map((c) => c.settled()));
+      await watcher.stop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // Clients that do not answer the close handshake are cut off.
+      for (const conn of open) conn.ws.terminate();
+    },
+  };
+}
