@@ -31,7 +31,9 @@ import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
 import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
-import { findBasicPii } from './safety/basic-pii-masker.ts';
+import { createPiiEngine } from './safety/pii/create-pii-engine.ts';
+import { createSqlitePiiVault } from './safety/pii/pii-vault.ts';
+import { loadVaultKey } from './safety/pii/load-vault-key.ts';
 import type { TicketKind } from './tickets/ticket.ts';
 
 /**
@@ -135,7 +137,18 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   pruneAudit();
   const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
   auditTimer.unref();
-  const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => findBasicPii(text).map((s) => ({ type: s.type, text: text.slice(s.start, s.end) })) });
+  const piiEngine = createPiiEngine();
+  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: loadVaultKey(config.vaultKey, config.dataDir) });
+  const purgeVault = () => {
+    try {
+      vault.purgeOlderThan(now() - 2 * config.sessionTtlMs);
+    } catch (err) {
+      logger.error({ err }, 'PII vault purge failed');
+    }
+  };
+  const vaultTimer = setInterval(purgeVault, 3_600_000);
+  vaultTimer.unref();
+  const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => piiEngine.analyze(text) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
   const pipeline = createChatPipeline({
@@ -157,6 +170,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     businessHours,
     outputGuard,
     audit,
+    pii: { engine: piiEngine, vault },
     timeZone: config.timeZone,
     now,
     options: {
@@ -177,6 +191,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     adminKeyHash: admin.hash,
     keys,
     audit,
+    piiEngine,
     corsOrigins: config.corsOrigins,
     handoffs,
     sessions,
@@ -217,6 +232,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       keys.close();
       clearInterval(auditTimer);
       audit.close();
+      clearInterval(vaultTimer);
+      vault.close();
       outcomes.shutdown();
       await demoOrders?.close();
       await model?.close();

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   KEFU_CONSTITUTION: z.string().optional(),
   KEFU_CORS_ORIGINS: z.string().optional(),
   KEFU_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
 
@@ -81,6 +82,8 @@ export interface KefuConfig {
   corsOrigins: string[];
   /** Audit entries older than this are pruned (a checkpoint keeps the rest verifiable); null: kept forever. */
   auditRetentionDays: number | null;
+  /** 32-byte key (hex) for the PII vault; null: a key file generated in the data dir. */
+  vaultKey: string | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -164,5 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     constitutionPath: e.KEFU_CONSTITUTION === undefined ? null : path.resolve(e.KEFU_CONSTITUTION),
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
+    vaultKey: e.KEFU_VAULT_KEY ?? null,
   };
 }

@@ -40,6 +40,8 @@ export interface FlowContext {
   timeZone: string;
   orders: OrderConnector;
   requestTicket(ticket: TicketRequest): Promise<void>;
+  /** Replaces this session's pseudonyms ([ADDRESS_1]) with the originals, for the order system only. */
+  reveal(text: string): string;
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConversationStore, StoredMessage } from '../contracts/conversation-store.ts';
-import { maskBasicPii } from '../safety/basic-pii-masker.ts';
+import { maskPii, pseudonymsToPlaceholders } from '../safety/pii/mask-pii.ts';
 
 /** The seed's fine-tuning record. */
 export interface ContextResponsePair {
@@ -69,7 +69,7 @@ export async function exportTrainingPairs(store: ConversationStore, options: Exp
       result.stats.conversations++;
       const turns = (await store.listMessages(c.id))
         .filter((m) => m.role !== 'system')
-        .map((m) => ({ message: m, role: m.role === 'user' ? ('user' as const) : ('assistant' as const), text: maskBasicPii(m.content).trim() }));
+        .map((m) => ({ message: m, role: m.role === 'user' ? ('user' as const) : ('assistant' as const), text: pseudonymsToPlaceholders(maskPii(m.content)).trim() }));
       turns.forEach((turn, i) => {
         if (turn.role !== 'assistant' || i === 0) return;
         const previous = turns.slice(Math.max(0, i - options.contextTurns), i);

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { maskBasicPii } from '../safety/basic-pii-masker.ts';
+import { maskPii } from '../safety/pii/mask-pii.ts';
 
 export type { Logger };
 
@@ -9,7 +9,7 @@ export type { Logger };
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const maskDeep = (v: unknown): unknown => {
-    if (typeof v === 'string') return maskBasicPii(v);
+    if (typeof v === 'string') return maskPii(v);
     if (Array.isArray(v)) return v.map(maskDeep);
     if (v !== null && typeof v === 'object' && !(v instanceof Error)) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));

@@ -15,7 +15,10 @@ import { isConfidentPassage } from '../knowledge/confidence.ts';
 import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { maskBasicPii, withoutPlaceholders } from '../safety/basic-pii-masker.ts';
+import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
+import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
+import { maskPii } from '../safety/pii/mask-pii.ts';
+import type { PiiVault } from '../safety/pii/pii-vault.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
@@ -65,6 +68,8 @@ export interface ChatPipelineDeps {
   businessHours: BusinessHours;
   /** The last word on every reply (constitution rules). */
   outputGuard: OutputGuard;
+  /** The PII engine and the per-session vault of pseudonymised originals. */
+  pii: { engine: PiiEngine; vault: { forSession(sessionId: string): PiiVault } };
   /** Every reply and bot action, masked, hash-chained. */
   audit: Pick<AuditLog, 'append'>;
   /** The shop's zone: time expressions and business hours are read in it. */
@@ -115,9 +120,13 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.createSession === true ? { createIfMissing: true } : {}),
     });
     const sessionId = conversation.id;
-    const masked = maskBasicPii(req.message);
+    // Personal data becomes per-session pseudonyms ([PHONE_1]) before anything else sees the
+    // message; the originals stay in the encrypted vault for the customer's own replies and for
+    // flows that must pass them to the order system.
+    const vault = deps.pii.vault.forSession(sessionId);
+    const masked = deps.pii.engine.mask(req.message, { mode: 'pseudonym', vault }).text;
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
-    const query = withoutPlaceholders(masked);
+    const query = stripPlaceholders(masked);
     const now = new Date(clock());
     const history = await sessions.history(sessionId, 20);
     const nlu = await deps.nlu.understand({
@@ -159,6 +168,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       timeZone: deps.timeZone,
       orders: deps.orders,
       requestTicket: (t) => deps.tickets.request({ ...t, sessionId, userId: conversation.userId ?? req.userId ?? null }),
+      reveal: (text) => vault.revealAll(text),
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     };
 
@@ -278,6 +288,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // guarded sentence by sentence inside `generate`; Kefu's own texts (templates, flows, cited
     // passages) get the same checks here as a backstop, with their commitments taken as confirmed.
     let replyText = '';
+    let displayText = '';
     for await (const text of parts) {
       if (typeof text !== 'string') {
         yield text;
@@ -299,13 +310,17 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
       }
       replyText += out;
-      yield { type: 'text-delta', text: out };
+      // The customer sees their own data again; transcripts and the audit keep the pseudonyms.
+      const shown = vault.revealAll(out);
+      displayText += shown;
+      yield { type: 'text-delta', text: shown };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
     // Plain-text channels (WeCom) carry the AI-generated label in the text itself.
     if (replyText.length > 0 && CHANNELS_NEEDING_AI_LABEL.has(req.channel)) {
       const label = `\n${aiLabelLine(nlu.lang)}`;
       replyText += label;
+      displayText += label;
       yield { type: 'text-delta', text: label };
     }
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
@@ -314,7 +329,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const reply: ChatReply = {
       session_id: sessionId,
       message_id: messageId,
-      reply: replyText,
+      reply: displayText,
       intent: nlu.intent,
       emotion: nlu.emotion,
       handoff,
@@ -330,7 +345,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         sessionId,
         id: messageId,
         role: 'assistant',
-        content: maskBasicPii(replyText),
+        content: maskPii(replyText),
         meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, ...(flow === undefined ? {} : { flow }) },
       });
     }
@@ -340,7 +355,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         kind: handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
         sessionId,
         channel: req.channel,
-        content: maskBasicPii(replyText),
+        content: maskPii(replyText),
         model: reply.model,
         promptVersion: answeredBy === modelId ? PROMPT_VERSION : null,
         sources: sources.map((s) => s.id),

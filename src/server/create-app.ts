@@ -16,6 +16,8 @@ import { createAuth } from './auth.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/audit-routes.ts';
+import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
+import { piiRoutes } from './routes/pii-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -40,6 +42,7 @@ export interface AppDeps {
   adminKeyHash: string;
   keys: ApiKeyStore;
   audit: AuditLog;
+  piiEngine: PiiEngine;
   /** KEFU_CORS_ORIGINS; empty: any origin. */
   corsOrigins: readonly string[];
   handoffs: HandoffQueue;
@@ -111,6 +114,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
+  app.route('/', piiRoutes({ engine: deps.piiEngine }));
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 

@@ -21,7 +21,12 @@ function notChangeable(order: Order, ctx: FlowContext): string | null {
 // An address names a place: administrative or street words, or a house number with a street word.
 const ADDRESS = /[省市区县镇乡村路街道巷弄号楼栋室单元幢座小区大厦]|\d+\s*\w+\s+(street|st|road|rd|avenue|ave|lane|ln|blvd|drive|dr|way)\b|\b(apt|suite|unit|floor)\b/i;
 
+// The PII engine hands flows an address as a pseudonym; the original stays in the vault.
+const ADDRESS_PSEUDONYM = /\[ADDRESS_\d+\]/;
+
 export function parseAddress(text: string): string | null {
+  const pseudonym = ADDRESS_PSEUDONYM.exec(text);
+  if (pseudonym !== null) return pseudonym[0];
   const t = text.trim().replace(/^(新地址|地址|改成|改为|改到|换成|new address|address|change it to|to)[\s:：是为]*/i, '').trim();
   if (t.length < 6 || t.length > 200 || !ADDRESS.test(t)) return null;
   return t;
@@ -63,7 +68,7 @@ export const addressChangeFlow: FlowSpec = {
     async execute(slots, ctx, key) {
       const order = orderSlot(slots)!;
       try {
-        await ctx.orders.changeAddress(order.order_id, String(slots['address']), key, ctx.signal ? { signal: ctx.signal } : {});
+        await ctx.orders.changeAddress(order.order_id, ctx.reveal(String(slots['address'])), key, ctx.signal ? { signal: ctx.signal } : {});
         return ctx.lang === 'zh' ? `已将订单 ${order.order_id} 的收货地址修改为「${String(slots['address'])}」。` : `The delivery address of order ${order.order_id} is now "${String(slots['address'])}".`;
       } catch (err) {
         return writeFailed(err, ctx, { zh: '地址修改', en: 'address change' }, key);

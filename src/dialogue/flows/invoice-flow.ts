@@ -15,7 +15,8 @@ function notInvoiceable(order: Order, ctx: FlowContext): string | null {
   return ctx.lang === 'zh' ? `订单 ${order.order_id} 当前状态(${order.status === 'pending_payment' ? '未付款' : '已取消或已退货'})不能开具发票。` : `Order ${order.order_id} cannot be invoiced in its current state (${order.status}).`;
 }
 
-const TAX_ID = /\b([0-9A-HJ-NPQRTUWXY]{15}|[0-9A-HJ-NPQRTUWXY]{17}[0-9A-HJ-NPQRTUWXY]|[0-9A-Z]{20})\b/i;
+// A tax number arrives as a pseudonym ([USCC_1]) once the PII engine has seen it.
+const TAX_ID = /(\[USCC_\d+\])|\b([0-9A-HJ-NPQRTUWXY]{15}|[0-9A-HJ-NPQRTUWXY]{17}[0-9A-HJ-NPQRTUWXY]|[0-9A-Z]{20})\b/i;
 
 function parseKind(text: string): 'personal' | 'company' | null {
   if (/公司|单位|企业|专票|增值税专用|company|business|corporate|vat/i.test(text)) return 'company';
@@ -50,7 +51,7 @@ export const invoiceFlow: FlowSpec = {
         const tax = TAX_ID.exec(ctx.text);
         const title = ctx.text.replace(TAX_ID, '').replace(/(公司全称|公司名称|单位名称|抬头|税号|纳税人识别号|company name|tax id)\s*(是|为)?\s*[:：]?|[,，;；]/gi, ' ').replace(/\s+/g, ' ').trim();
         if (tax === null || title.length < 2) return null;
-        return { kind: 'filled', slots: { title, taxId: tax[1]!.toUpperCase() } };
+        return { kind: 'filled', slots: { title, taxId: tax[1] ?? tax[2]!.toUpperCase() } };
       },
     },
   ],
@@ -65,7 +66,9 @@ export const invoiceFlow: FlowSpec = {
     },
     async execute(slots, ctx, key) {
       const order = orderSlot(slots)!;
-      const to = slots['kind'] === 'company' ? `company ${String(slots['title'])}, tax id ${String(slots['taxId'])}` : 'personal';
+      // An organisation's tax number is what finance needs to issue the invoice: revealed here,
+      // it is a company identifier, not a person's data.
+      const to = slots['kind'] === 'company' ? `company ${ctx.reveal(String(slots['title']))}, tax id ${ctx.reveal(String(slots['taxId']))}` : 'personal';
       await ctx.requestTicket({ kind: 'invoice', summary: `Invoice for order ${order.order_id}: ${to}`, idempotencyKey: key });
       return ctx.lang === 'zh'
         ? `开票申请已提交(订单 ${order.order_id})。电子发票开具后会发送到您账户绑定的邮箱,也可以在"我的订单-发票"中下载。`

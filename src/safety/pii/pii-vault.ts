@@ -19,6 +19,12 @@ export interface SqlitePiiVaultStore {
   forSession(sessionId: string): PiiVault;
   /** Deletes every value of a session (with SQLite's secure_delete, the pages are zeroed). */
   purgeSession(sessionId: string): void;
+  /**
+   * Deletes originals stored before `cutoff` (epoch ms). Sessions expire by idleness and the
+   * vault only knows sessions by a keyed hash, so retention runs by age: the composition root
+   * purges at twice the session TTL.
+   */
+  purgeOlderThan(cutoff: number): number;
   close(): void;
 }
 
@@ -105,6 +111,7 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
   const nextNumber = db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM pii_pseudonyms WHERE session = ? AND label = ?');
   const insert = db.prepare('INSERT INTO pii_pseudonyms (session, label, number, lookup, iv, ciphertext, tag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const purge = db.prepare('DELETE FROM pii_pseudonyms WHERE session = ?');
+  const purgeOld = db.prepare('DELETE FROM pii_pseudonyms WHERE created_at < ?');
 
   const aad = (sessionId: string, label: string, number: number) => Buffer.from(`${sessionId}\u0000${label}_${number}`);
 
@@ -155,6 +162,9 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
 
   return {
     forSession,
+    purgeOlderThan(cutoff) {
+      return purgeOld.run(cutoff).changes;
+    },
     purgeSession(sessionId) {
       purge.run(mac('session', sessionId));
     },

@@ -4,7 +4,7 @@ import { DEFAULT_TENANT, type ConversationStore } from '../../contracts/conversa
 import { KefuError, notFound } from '../../errors.ts';
 import type { Handoff, HandoffQueue } from '../../handoff/handoff-queue.ts';
 import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
-import { maskBasicPii } from '../../safety/basic-pii-masker.ts';
+import { maskPii } from '../../safety/pii/mask-pii.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
@@ -105,7 +105,7 @@ export function handoffRoutes(deps: {
       throw new KefuError('handoff_conflict', `Session ${sessionId} is handled by agent ${open.agent}`, { status: 409 });
     }
     // Agents type PII too (a callback number...): the transcript stores it masked like any text.
-    const masked = maskBasicPii(body.text);
+    const masked = maskPii(body.text);
     const m = await deps.sessions.record({ sessionId, role: 'agent', content: masked, meta: { agent: open.agent, handoff: open.id } });
     deps.audit.append({ kind: 'agent_message', sessionId, channel: 'agent', content: masked, model: `agent:${open.agent ?? ''}`, promptVersion: null, sources: [], guard: {}, latencyMs: null, meta: { messageId: m.id, handoff: open.id } });
     return c.json({ message_id: m.id, session_id: sessionId, created_at: iso(m.createdAt) }, 201);

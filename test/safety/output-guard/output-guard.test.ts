@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { POLICY } from '../../../src/pipeline/prompt-builder.ts';
 import { loadConstitution, parseConstitution } from '../../../src/safety/output-guard/constitution.ts';
 import { createOutputGuard, type GuardContext } from '../../../src/safety/output-guard/output-guard.ts';
-import { maskBasicPii } from '../../../src/safety/basic-pii-masker.ts';
+import { createPiiEngine } from '../../../src/safety/pii/create-pii-engine.ts';
 
-// Any finder that reports raw PII works here; the basic masker's spans are enough for the rules.
-const findPii = (text: string) => {
-  const out: { type: string; text: string }[] = [];
-  const masked = maskBasicPii(text);
-  if (masked === text) return out;
-  for (const m of text.matchAll(/1[3-9]\d{9}|\d{17}[\dXx]|[\w.]+@[\w.]+\.\w+/g)) out.push({ type: 'pii', text: m[0] });
-  return out;
-};
+const engine = createPiiEngine();
+const findPii = (text: string) => engine.analyze(text);
 const guard = createOutputGuard({ principles: loadConstitution(), findPii });
 const PASSAGE = '签收后7天内可申请无理由退货,质量问题全额退款,运费由商家承担。退款在1-3个工作日原路退回。客服热线 400-800-1234。会员享9.5折。';
 const ctx = (over: Partial<GuardContext> = {}): GuardContext => ({ trusted: PASSAGE, given: '我的订单什么时候退款?', systemPrompts: [POLICY.zh, POLICY.en], ...over });
