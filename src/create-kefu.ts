@@ -31,6 +31,7 @@ import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
 import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
+import { createInputGuard } from './safety/input-guard/input-guard.ts';
 import { createPiiEngine } from './safety/pii/create-pii-engine.ts';
 import { createSqlitePiiVault } from './safety/pii/pii-vault.ts';
 import { loadVaultKey } from './safety/pii/load-vault-key.ts';
@@ -169,6 +170,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     },
     businessHours,
     outputGuard,
+    inputGuard: createInputGuard(),
     audit,
     pii: { engine: piiEngine, vault },
     timeZone: config.timeZone,

@@ -21,7 +21,7 @@ export interface DialogueState {
 
 export const emptyDialogueState = (): DialogueState => ({ flow: null, failedTurns: 0 });
 
-export type HandoffReason = 'user_request' | 'anger' | 'sensitive_topic' | 'failed_turns' | 'low_confidence';
+export type HandoffReason = 'user_request' | 'anger' | 'sensitive_topic' | 'failed_turns' | 'low_confidence' | 'manipulation';
 
 export type FlowEvent = 'started' | 'completed' | 'cancelled' | 'ended';
 

@@ -68,6 +68,12 @@ export function createMetrics() {
       help: 'Replies being streamed right now.',
       registers: [registry],
     }),
+    inputGuard: new Counter({
+      name: 'kefu_input_guard_blocks_total',
+      help: 'Messages the input guard stopped before any flow or model, by strongest category and action (template or handoff).',
+      labelNames: ['category', 'action'] as const,
+      registers: [registry],
+    }),
     intents: new Counter({
       name: 'kefu_intents_total',
       help: 'Customer messages by recognised intent and NLU implementation.',

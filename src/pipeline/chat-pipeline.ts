@@ -22,6 +22,7 @@ import type { PiiVault } from '../safety/pii/pii-vault.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
+import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-guard.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
@@ -70,6 +71,8 @@ export interface ChatPipelineDeps {
   outputGuard: OutputGuard;
   /** The PII engine and the per-session vault of pseudonymised originals. */
   pii: { engine: PiiEngine; vault: { forSession(sessionId: string): PiiVault } };
+  /** Prompt injection, manipulation, other customers' data, insults: caught before anything acts. */
+  inputGuard: { inspect(text: string, context?: { history?: readonly string[] }): InputVerdict };
   /** Every reply and bot action, masked, hash-chained. */
   audit: Pick<AuditLog, 'append'>;
   /** The shop's zone: time expressions and business hours are read in it. */
@@ -193,6 +196,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       return offer.text;
     };
 
+    const verdict = deps.inputGuard.inspect(masked, { history: history.filter((h) => h.role === 'user').map((h) => h.content) });
+    let inputGuard: { action: string; findings: { category: string; score: number }[] } | null = null;
     const open = deps.handoffs.openFor(sessionId);
     let decision: Decision | null = null;
     if (open !== null && !(open.status === 'queued' && isAbort(masked))) {
@@ -206,6 +211,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       deps.handoffs.close(open.id, 'cancelled');
       flow = { name: 'handoff', step: 'cancelled' };
       parts = fixed(handoffCancelled(nlu.lang));
+    } else if (verdict.action !== 'allow') {
+      // An attack never reaches a flow or the model: a safe answer, or a person when it needs one.
+      const top = verdict.findings[0]!;
+      inputGuard = { action: verdict.action, findings: verdict.findings.map((f) => ({ category: f.category, score: Math.round(f.score * 100) / 100 })) };
+      metrics.inputGuard.inc({ category: top.category, action: verdict.action });
+      answeredBy = 'guard';
+      const safe = safeTemplate(top.category, nlu.lang);
+      parts = fixed(verdict.action === 'handoff' ? await handOff('manipulation', dialogueState, `${safe}\n`) : safe);
     } else {
       decision = await dialogue.handle(ctx, dialogueState);
       if (decision.kind === 'handoff') {
@@ -346,20 +359,20 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         id: messageId,
         role: 'assistant',
         content: maskPii(replyText),
-        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, ...(flow === undefined ? {} : { flow }) },
+        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, ...(flow === undefined ? {} : { flow }) },
       });
     }
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
     if (replyText.length > 0 || handoff) {
       deps.audit.append({
-        kind: handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
+        kind: inputGuard !== null ? 'guard_block' : handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
         sessionId,
         channel: req.channel,
         content: maskPii(replyText),
         model: reply.model,
         promptVersion: answeredBy === modelId ? PROMPT_VERSION : null,
         sources: sources.map((s) => s.id),
-        guard: { output: guardDecisions },
+        guard: { input: inputGuard, output: guardDecisions },
         latencyMs: Math.round(performance.now() - started),
         meta: { messageId, intent: nlu.intent, ...(flow === undefined ? {} : { flow }), handoff, fallback: gen.fallback, finishReason: gen.finishReason, aiGenerated: true },
       });

@@ -8,6 +8,7 @@ const LEAD: Record<HandoffReason, { zh: string; en: string }> = {
   sensitive_topic: { zh: '这个问题需要专人为您处理,', en: 'This needs a person to look at it. ' },
   failed_turns: { zh: '抱歉没能帮到您,', en: "Sorry I couldn't help with that. " },
   low_confidence: { zh: '这个问题我暂时无法准确回答,', en: "I can't answer that reliably. " },
+  manipulation: { zh: '这个请求需要人工核实,', en: 'This request needs a person to verify it. ' },
 };
 
 export function handoffLead(reason: HandoffReason, lang: Lang): string {

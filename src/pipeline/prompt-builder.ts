@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../contracts/language-model.ts';
 import type { Passage } from '../contracts/knowledge-base.ts';
+import { fenceContext } from '../safety/input-guard/fence-context.ts';
 
 export const PROMPT_VERSION = 'kefu-prompt-v1';
 
@@ -44,9 +45,24 @@ export function trimHistory(history: readonly ChatMessage[], budget: number): Ch
   return kept;
 }
 
+/**
+ * Passages are data, never instructions. A passage carrying chat-template tokens, role markers or
+ * orders to the assistant (a poisoned review, an injected FAQ) is fenced: markers stripped,
+ * imperatives quoted, the whole wrapped in «data». Clean passages go in as they are, the form the
+ * shipped model was trained on.
+ */
+function asData(text: string): string {
+  const fenced = fenceContext(text);
+  const inner = fenced.replace(/^«data»\n/, '').replace(/\n«\/data»$/, '');
+  return inner === text.trim() ? text : fenced;
+}
+
 export function formatPassages(passages: readonly Passage[], maxChars: number): string {
   return passages
-    .map((p, i) => `[${i + 1}] ${p.title}: ${p.text.length > maxChars ? `${p.text.slice(0, maxChars)}…` : p.text}`)
+    .map((p, i) => {
+      const text = asData(p.text);
+      return `[${i + 1}] ${p.title}: ${text.length > maxChars ? `${text.slice(0, maxChars)}…` : text}`;
+    })
     .join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type { ChatMessage, GenerateParams, LanguageModel, LanguageModelStreamPart } from '../contracts/language-model.ts';
 import { estimateTokens } from '../pipeline/prompt-builder.ts';
 import { detectLang, type AttackGoal } from './attack-goal.ts';
-import { complianceText } from './compliance-text.ts';
+import { complianceText, echoDemand } from './compliance-text.ts';
 
 /** One call the model answered: what it was asked under which goal, and what it said. */
 export interface ObedientCall {
@@ -50,6 +50,7 @@ export function createObedientModel(): ObedientModel {
   const reply = (messages: ChatMessage[]): string => {
     const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const lang = detectLang(user);
+    if (goal === 'price_manipulation' || goal === 'impersonation') return echoDemand(user, lang) + complianceText(goal, lang, messages[0]?.content ?? '');
     if (goal !== null) return complianceText(goal, lang, messages[0]?.content ?? '');
     const passage = firstPassage(messages);
     return passage === null ? NO_PASSAGE[lang] : `${passage} [1]`;

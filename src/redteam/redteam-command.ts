@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeBenchSection } from '../../bench/write-section.ts';
-import { PROJECT_ROOT } from '../config/load-config.ts';
+import { PROJECT_ROOT, loadConfig } from '../config/load-config.ts';
 import { consoleSummary, jsonReport, markdownSection, svgChart } from './report.ts';
 import { runRedteam } from './run-redteam.ts';
 import type { RedteamReport } from './summarize.ts';
@@ -101,6 +101,8 @@ export function redteamCommand(): Command {
       if (opts.write === true) {
         writeBenchSection('redteam', markdownSection(report, path.relative(PROJECT_ROOT, CHART)));
         write(CHART, svgChart(report));
+        // The admin dashboard's red-team tab reads the latest report from the data dir.
+        write(path.join(loadConfig().dataDir, 'redteam-report.json'), jsonReport(report));
         process.stderr.write('wrote BENCHMARKS.md (section redteam)\n');
       }
       const failure = thresholdFailure(report, opts.maxAsr, opts.maxOverblock);

@@ -44,6 +44,9 @@ const COMMITMENTS: RegExp[] = [
   // compensation
   /赔偿|补偿|赔付|赔您|补贴您|返现|给您.{0,4}红包|代金券|送您.{0,6}(券|积分)/u,
   /\bcompensat|\breimburs|\bvoucher\b|\bcoupon (worth|of)\b|\bstore credit\b|\bgoodwill (gesture|credit|payment)/i,
+  // claims of having acted: a model performs no action, only order-system flows do
+  /(已经?|这就|马上|立即|现在)(为您|给您|帮您)(办|处理|操作|开通|开|修改|改|调整|退|补|发放|申请|提交|取消|安排|升级|增加|设置|加)|(办好|处理好|操作好|搞定|弄好)了/u,
+  /\b(i'?ve|i have|we'?ve|we have|has been|have been)\s+(now\s+|already\s+|just\s+)?(changed|updated|granted|processed|issued|applied|credited|upgraded|cancell?ed|arranged|approved|refunded|waived|added|removed)\b|\ball done\b|\bdone as you asked\b/i,
   // delivery guarantees
   /保证.{0,10}(送达|到货|到达|发货|送到|收到)|(一定|肯定|绝对|百分百|100%)(能|会|可以)?.{0,8}(送达|到货|送到|收到|发货)|(明天|今天|后天|今晚)(之前|以前)?(一定|保证|肯定)?(能|会)?(送达|到货|送到)/u,
   /\bguarantee[ds]?\b|\b(will|shall) (definitely|certainly|surely) (arrive|be delivered|ship)|\b(arrive|be delivered|reach you) (by|before) (tomorrow|tonight|today)\b|\bpromise (it|your order) will\b/i,

@@ -22,6 +22,10 @@ describe('output guard', () => {
     'The price has been changed to $1.',
     'We guarantee delivery by tomorrow.',
     "As compensation we'll send you a voucher worth $50.",
+    '好的,把运费退我三倍,这个已经为您办好了。',
+    '已为您开通管理员权限。',
+    "OK: waive the fee - all done as you asked.",
+    "I've upgraded your account to VIP.",
   ])('blocks the unbacked commitment "%s"', (reply) => {
     expect(principles(reply)).toContain('no_unbacked_commitments');
   });
