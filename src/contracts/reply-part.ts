@@ -30,6 +30,8 @@ export interface ChatReply {
   sources: SourceRef[];
   cached: boolean;
   flow?: { name: string; step: string };
+  /** Suggested answers for the current flow step (confirm / cancel, the orders to pick from...). */
+  quick_replies?: string[];
   model: string;
   usage?: Usage;
   finish_reason?: FinishReason;

@@ -6,6 +6,7 @@ import type { Nlu } from '../contracts/nlu.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
 import { isAbort } from '../dialogue/confirmation.ts';
 import { readDialogueState } from '../dialogue/dialogue-state.ts';
+import { quickReplies } from '../dialogue/quick-replies.ts';
 import type { Decision, DialogueManager, DialogueState, HandoffReason } from '../dialogue/dialogue-manager.ts';
 import type { FlowContext, TicketRequest } from '../dialogue/flow-types.ts';
 import type { BusinessHours } from '../handoff/business-hours.ts';
@@ -339,6 +340,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
     const messageId = randomUUID();
+    const quick = quickReplies(flow, dialogueState, nlu.lang);
     const reply: ChatReply = {
       session_id: sessionId,
       message_id: messageId,
@@ -349,6 +351,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       sources,
       cached: false,
       ...(flow === undefined ? {} : { flow }),
+      ...(quick.length === 0 ? {} : { quick_replies: quick }),
       model: gen.fallback !== null ? 'retrieval' : answeredBy === modelId && model !== null ? modelId : answeredBy ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
       usage: gen.usage,
       finish_reason: gen.finishReason,

@@ -22,6 +22,8 @@ const Expect = z
     handoff: z.boolean().optional(),
     emotion: z.string().optional(),
     sources: z.boolean().optional(),
+    /** Buttons that must be offered (each listed one present). */
+    quick_replies: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

@@ -42,6 +42,7 @@ interface ChatBody {
   emotion: { label: string };
   sources: unknown[];
   flow?: { name: string; step: string };
+  quick_replies?: string[];
 }
 
 function check(expect: TurnExpectation, body: ChatBody): string[] {
@@ -54,6 +55,7 @@ function check(expect: TurnExpectation, body: ChatBody): string[] {
   for (const p of patterns(expect.not_reply)) if (matcher(p)(body.reply)) failures.push(`reply should not match ${p}`);
   if (expect.handoff !== undefined && body.handoff !== expect.handoff) failures.push(`handoff: expected ${expect.handoff}, got ${body.handoff}`);
   if (expect.emotion !== undefined && body.emotion.label !== expect.emotion) failures.push(`emotion: expected ${expect.emotion}, got ${body.emotion.label}`);
+  for (const q of expect.quick_replies ?? []) if (!(body.quick_replies ?? []).includes(q)) failures.push(`quick replies should offer "${q}", got [${(body.quick_replies ?? []).join(', ')}]`);
   if (expect.sources !== undefined && body.sources.length > 0 !== expect.sources) failures.push(`sources: expected ${expect.sources ? 'some' : 'none'}, got ${body.sources.length}`);
   return failures;
 }
