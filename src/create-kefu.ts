@@ -21,6 +21,18 @@ import { extractEntities } from './dialogue/entities/extract-entities.ts';
 import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createHandoffQueue } from './handoff/handoff-queue.ts';
+import type { Hono } from 'hono';
+import { createSessionEvents } from './channels/app/session-events.ts';
+import { createQueuedWecomSender } from './channels/wecom/queued-wecom-sender.ts';
+import { createSqliteWecomDedupe } from './channels/wecom/sqlite-wecom-dedupe.ts';
+import { createWecomClient, type WecomSender } from './channels/wecom/wecom-client.ts';
+import { createWecomCrypto } from './channels/wecom/wecom-crypto.ts';
+import { wecomRoutes } from './channels/wecom/wecom-routes.ts';
+import { KefuError } from './errors.ts';
+import { generateText } from './llm/generate-text.ts';
+import { POLICY, buildPrompt } from './pipeline/prompt-builder.ts';
+import { createAuth } from './server/auth.ts';
+import type { SuggestReply } from './server/routes/admin-routes.ts';
 import { createSqliteAuditLog } from './audit/audit-log.ts';
 import { createApiKeyStore } from './server/api-key-store.ts';
 import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
@@ -184,6 +196,29 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     },
   });
 
+  // WeCom: replies slower than WeCom's window go out through its API via the job queue.
+  let wecom: Hono | null = null;
+  let stopWecom = async () => {};
+  const wecomDedupe = config.wecom === null ? null : createSqliteWecomDedupe({ path: path.join(config.dataDir, 'wecom.db') });
+  if (config.wecom !== null && wecomDedupe !== null) {
+    const w = config.wecom;
+    let client: WecomSender;
+    if (w.secret !== null && w.agentId !== null) {
+      const sender = createQueuedWecomSender({ queue, client: createWecomClient({ corpId: w.corpId, secret: w.secret, agentId: w.agentId, ...(w.apiBase === null ? {} : { baseUrl: w.apiBase }) }) });
+      stopWecom = sender.start();
+      client = sender;
+    } else {
+      logger.warn('KEFU_WECOM_SECRET / KEFU_WECOM_AGENT_ID unset: WeCom replies slower than 4 s cannot be delivered');
+      client = {
+        sendText: async () => {
+          throw new KefuError('wecom_not_configured', 'set KEFU_WECOM_SECRET and KEFU_WECOM_AGENT_ID');
+        },
+      };
+    }
+    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, maxMessageChars: config.maxMessageChars });
+  }
+
+  const sessionEvents = createSessionEvents();
   const app = createApp({
     pipeline,
     kb,
@@ -194,6 +229,21 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     keys,
     audit,
     piiEngine,
+    wecom,
+    sessionEvents,
+    dataDir: config.dataDir,
+    kbPaths: config.kbPaths,
+    ...(model === null
+      ? {}
+      : {
+          // A draft for the agent to edit: the model's answer from the same passages, unless the
+          // output guard would stop it.
+          suggest: async ({ message, passages, history, lang, signal }: Parameters<SuggestReply>[0]) => {
+            const text = (await generateText(model, { messages: buildPrompt({ userMessage: message, passages, history, lang, historyTokenBudget: config.historyTokens }), maxTokens: config.maxTokens, ...(signal === undefined ? {} : { signal }) })).text;
+            const trusted = passages.map((p) => `${p.title} ${p.text}`).join('\n');
+            return outputGuard.check(text, { trusted, given: message, systemPrompts: [POLICY.zh, POLICY.en] }).length === 0 ? text : null;
+          },
+        }),
     corsOrigins: config.corsOrigins,
     handoffs,
     sessions,
@@ -222,14 +272,18 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     audit,
     outcomes,
     queue,
+    sessionEvents,
+    identify: createAuth({ adminKeyHash: admin.hash, keys }).identify,
     generatedAdminKey: admin.generated,
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: closeIdle,
     async close() {
       stopSweeper();
       clearInterval(outcomeTimer);
+      await stopWecom();
       await stopTicketWorker();
       await queue.close();
+      wecomDedupe?.close();
       handoffs.shutdown();
       keys.close();
       clearInterval(auditTimer);

@@ -40,6 +40,12 @@ const EnvSchema = z.object({
   KEFU_CONSTITUTION: z.string().optional(),
   KEFU_CORS_ORIGINS: z.string().optional(),
   KEFU_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  KEFU_WECOM_TOKEN: z.string().min(1).optional(),
+  KEFU_WECOM_AES_KEY: z.string().min(1).optional(),
+  KEFU_WECOM_CORP_ID: z.string().min(1).optional(),
+  KEFU_WECOM_SECRET: z.string().min(1).optional(),
+  KEFU_WECOM_AGENT_ID: z.string().min(1).optional(),
+  KEFU_WECOM_API_BASE: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
@@ -84,6 +90,8 @@ export interface KefuConfig {
   auditRetentionDays: number | null;
   /** 32-byte key (hex) for the PII vault; null: a key file generated in the data dir. */
   vaultKey: string | null;
+  /** The WeCom callback; null unless token, AES key and CorpID are all set. */
+  wecom: { token: string; encodingAesKey: string; corpId: string; secret: string | null; agentId: string | null; apiBase: string | null } | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -132,6 +140,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
   } catch {
     throw new KefuError('invalid_config', `KEFU_TIMEZONE is not an IANA time zone: ${e.KEFU_TIMEZONE} (e.g. Asia/Shanghai)`);
   }
+  const wecomSet = [e.KEFU_WECOM_TOKEN, e.KEFU_WECOM_AES_KEY, e.KEFU_WECOM_CORP_ID].filter((v) => v !== undefined).length;
+  if (wecomSet > 0 && wecomSet < 3) {
+    throw new KefuError('invalid_config', 'WeCom needs all of KEFU_WECOM_TOKEN, KEFU_WECOM_AES_KEY and KEFU_WECOM_CORP_ID');
+  }
+  if (e.KEFU_WECOM_API_BASE !== undefined && !URL.canParse(e.KEFU_WECOM_API_BASE)) {
+    throw new KefuError('invalid_config', `KEFU_WECOM_API_BASE is not a valid URL: ${e.KEFU_WECOM_API_BASE}`);
+  }
   if (llm === 'openai' && baseURLs.length === 0) {
     throw new KefuError('invalid_config', 'KEFU_LLM=openai needs KEFU_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)');
   }
@@ -168,5 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
     vaultKey: e.KEFU_VAULT_KEY ?? null,
+    wecom:
+      wecomSet === 3
+        ? { token: e.KEFU_WECOM_TOKEN!, encodingAesKey: e.KEFU_WECOM_AES_KEY!, corpId: e.KEFU_WECOM_CORP_ID!, secret: e.KEFU_WECOM_SECRET ?? null, agentId: e.KEFU_WECOM_AGENT_ID ?? null, apiBase: e.KEFU_WECOM_API_BASE ?? null }
+        : null,
   };
 }

@@ -18,6 +18,9 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/audit-routes.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { piiRoutes } from './routes/pii-routes.ts';
+import type { SessionEvents } from '../channels/app/session-events.ts';
+import { adminRoutes, type SuggestReply } from './routes/admin-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -43,6 +46,12 @@ export interface AppDeps {
   keys: ApiKeyStore;
   audit: AuditLog;
   piiEngine: PiiEngine;
+  /** The WeCom callback routes when configured. */
+  wecom?: Hono | null;
+  sessionEvents?: SessionEvents;
+  dataDir: string;
+  kbPaths: readonly string[];
+  suggest?: SuggestReply;
   /** KEFU_CORS_ORIGINS; empty: any origin. */
   corsOrigins: readonly string[];
   handoffs: HandoffQueue;
@@ -111,10 +120,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, agent }));
-  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, admin, agent, channel }));
+  app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
   app.route('/', piiRoutes({ engine: deps.piiEngine }));
+  app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
+  app.route('/', consoleRoutes());
+  if (deps.wecom) app.route('/', deps.wecom);
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 

@@ -1,5 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attachAppSocket } from '../channels/app/app-socket-server.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { createKefu, type CreateKefuOptions, type Kefu } from '../create-kefu.ts';
 import type { Logger } from '../logging/create-logger.ts';
@@ -15,6 +17,21 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: kefu.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  // Mobile apps: the WebSocket channel on the same port (/v1/ws).
+  const appSocket = attachAppSocket(server as Server, {
+    pipeline: kefu.pipeline,
+    store: kefu.store,
+    identify: kefu.identify,
+    logger: kefu.logger,
+    metrics: kefu.metrics,
+    maxMessageChars: config.maxMessageChars,
+    maxPayloadBytes: config.maxBodyBytes,
+    ratePerMinute: config.rateLimitPerMinute,
+    sessionTtlMs: config.sessionTtlMs,
+    userIdSecret: config.userIdSecret,
+    events: kefu.sessionEvents,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
@@ -23,6 +40,8 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
     url,
     kefu,
     async close() {
+      // Upgraded sockets would hold server.close(); their aborted replies finish before the store closes.
+      await appSocket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Long-lived SSE connections would hold close() forever.

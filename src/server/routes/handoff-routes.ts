@@ -8,6 +8,7 @@ import { maskPii } from '../../safety/pii/mask-pii.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import type { SessionEvents } from '../../channels/app/session-events.ts';
 import { canSee } from '../auth.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -43,6 +44,8 @@ export function handoffRoutes(deps: {
   store: ConversationStore;
   outcomes: OutcomeTracker;
   audit: Pick<AuditLog, 'append'>;
+  /** Pushes agent messages and notices to connected app sockets at once (they poll otherwise). */
+  events?: SessionEvents;
   admin: MiddlewareHandler<AppEnv>;
   agent: MiddlewareHandler<AppEnv>;
   channel: MiddlewareHandler<AppEnv>;
@@ -80,13 +83,15 @@ export function handoffRoutes(deps: {
     const name = p.role === 'agent' ? p.name : body.agent;
     if (name === undefined) throw new KefuError('agent_required', 'agent is required when claiming with an admin key', { status: 400 });
     const h = handoffs.claim(visibleHandoff(c).id, name);
-    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${name} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent: name } });
+    const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${name} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent: name } });
+    deps.events?.publish(h.sessionId, note);
     return c.json(view(h, handoffs));
   });
 
   const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
     const h = handoffs.close(visibleHandoff(c).id, status);
-    await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
+    const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
+    deps.events?.publish(h.sessionId, note);
     return c.json(view(h, handoffs));
   };
   app.post('/v1/handoffs/:id/resolve', agent, close('resolved'));
@@ -107,6 +112,7 @@ export function handoffRoutes(deps: {
     // Agents type PII too (a callback number...): the transcript stores it masked like any text.
     const masked = maskPii(body.text);
     const m = await deps.sessions.record({ sessionId, role: 'agent', content: masked, meta: { agent: open.agent, handoff: open.id } });
+    deps.events?.publish(sessionId, m);
     deps.audit.append({ kind: 'agent_message', sessionId, channel: 'agent', content: masked, model: `agent:${open.agent ?? ''}`, promptVersion: null, sources: [], guard: {}, latencyMs: null, meta: { messageId: m.id, handoff: open.id } });
     return c.json({ message_id: m.id, session_id: sessionId, created_at: iso(m.createdAt) }, 201);
   });
