@@ -362,7 +362,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         id: messageId,
         role: 'assistant',
         content: maskPii(replyText),
-        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, ...(flow === undefined ? {} : { flow }) },
+        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
       });
     }
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
