@@ -1,0 +1,101 @@
+import type { Migration } from '../sqlite/migrations.ts';
+
+/**
+ * The PostgreSQL schema, step for step the same as `sqliteMigrations` (same versions, names and
+ * tables), so a version number means the same schema on both databases. Differences are only in
+ * types: times are BIGINT (epoch ms), `seq` is an identity column, ids compare bytewise
+ * (`COLLATE "C"`, as SQLite's BINARY) so keyset paging orders ties the same everywhere, and
+ * state/meta stay TEXT holding JSON so the round trip (key order, corrupted values read as `{}`)
+ * is identical to SQLite's. Append new steps; never edit or renumber one that has shipped.
+ */
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversations, messages, settings',
+    sql: `
+      CREATE TABLE conversations (
+        id         TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        user_id    TEXT,
+        channel    TEXT   NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        state      TEXT   NOT NULL DEFAULT '{}'
+      );
+      CREATE TABLE messages (
+        seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id              TEXT COLLATE "C" NOT NULL UNIQUE,
+        conversation_id TEXT COLLATE "C" NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        role            TEXT   NOT NULL CHECK (role IN ('user', 'assistant', 'agent', 'system')),
+        content         TEXT   NOT NULL,
+        created_at      BIGINT NOT NULL,
+        meta            TEXT   NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX messages_conversation_order ON messages (conversation_id, created_at, seq);
+      CREATE TABLE settings (
+        key   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'index conversations by recency (idle sweep, admin listing)',
+    sql: `
+      CREATE INDEX conversations_recency ON conversations (updated_at, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'human handoff queue and conversation outcomes',
+    sql: `
+      CREATE TABLE handoffs (
+        id         TEXT    NOT NULL PRIMARY KEY,
+        session_id TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        status     TEXT    NOT NULL CHECK (status IN ('queued', 'assigned', 'resolved', 'returned', 'cancelled')),
+        priority   INTEGER NOT NULL DEFAULT 0,
+        summary    TEXT    NOT NULL DEFAULT '',
+        agent      TEXT,
+        created_at BIGINT  NOT NULL,
+        claimed_at BIGINT,
+        closed_at  BIGINT
+      );
+      CREATE INDEX handoffs_queue ON handoffs (status, priority DESC, created_at);
+      CREATE UNIQUE INDEX handoffs_one_open_per_session ON handoffs (session_id) WHERE status IN ('queued', 'assigned');
+      CREATE TABLE conversation_outcomes (
+        session_id     TEXT    NOT NULL PRIMARY KEY,
+        channel        TEXT    NOT NULL,
+        intent         TEXT,
+        started_at     BIGINT  NOT NULL,
+        last_at        BIGINT  NOT NULL,
+        turns          INTEGER NOT NULL DEFAULT 0,
+        transferred    INTEGER NOT NULL DEFAULT 0,
+        resolved       INTEGER NOT NULL DEFAULT 0,
+        last_failed    INTEGER NOT NULL DEFAULT 0,
+        outcome        TEXT    CHECK (outcome IN ('resolved', 'transferred', 'abandoned')),
+        ended_at       BIGINT,
+        rating         INTEGER CHECK (rating BETWEEN 1 AND 5),
+        rating_comment TEXT
+      );
+      CREATE INDEX conversation_outcomes_open ON conversation_outcomes (ended_at, last_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'tenants on conversations and handoffs; API keys for agents and channels',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE handoffs ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX handoffs_tenant_queue ON handoffs (tenant, status, priority DESC, created_at);
+      CREATE TABLE api_keys (
+        id         TEXT    NOT NULL PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        role       TEXT    NOT NULL CHECK (role IN ('admin', 'agent', 'channel')),
+        tenant     TEXT    NOT NULL,
+        key_hash   TEXT    NOT NULL UNIQUE,
+        created_at BIGINT  NOT NULL,
+        revoked_at BIGINT
+      );
+    `,
+  },
+];
