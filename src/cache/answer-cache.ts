@@ -1,0 +1,339 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { isCacheable } from './cacheable.ts';
+import { jaccard, normaliseQuestion, questionFeatures, type CacheLang } from './normalise.ts';
+
+/**
+ * Lexical (Jaccard over jieba words + character bigrams / stemmed English words) similarity a
+ * candidate needs to be served. Chosen by `scripts/eval-cache.ts` on eval/cache/replay.jsonl: the
+ * lowest threshold whose false-hit rate stays at or under 1% with no hit on a personal question
+ * (0.60 gave 1.3%; see BENCHMARKS.md, section cache, and docs/cache-eval.svg).
+ */
+export const DEFAULT_LEXICAL_THRESHOLD = 0.65;
+
+export interface CacheSource {
+  id: string;
+  title: string;
+  score: number;
+  url?: string;
+}
+
+export interface CacheEntryInput {
+  question: string;
+  lang: CacheLang;
+  /** The NLU intent; null or undefined when unknown (pre-generated answers). */
+  intent?: string | null;
+  answer: string;
+  sources: CacheSource[];
+  /** Content hash of every cited document when the answer was made. */
+  docHashes: Record<string, string>;
+  model: string;
+}
+
+export interface CacheHit {
+  id: number;
+  question: string;
+  answer: string;
+  sources: CacheSource[];
+  model: string;
+  match: 'exact' | 'lexical' | 'embedding';
+  /** 1 for an exact match; the similarity otherwise. */
+  score: number;
+}
+
+export interface LookupOptions {
+  lang: CacheLang;
+  intent?: string | null;
+  /** Overrides the cache's threshold (evaluation). */
+  threshold?: number;
+}
+
+/** A candidate the lexical pass found, for re-ranking. */
+export interface CacheCandidate {
+  id: number;
+  question: string;
+  score: number;
+}
+
+/** Re-scores lexical candidates (embeddings); returns the best id and its score, or null. */
+export type CandidateReranker = (question: string, candidates: readonly CacheCandidate[]) => Promise<{ id: number; score: number } | null>;
+
+export interface AnswerCacheOptions {
+  /** SQLite file (its folder is created), or ':memory:'. */
+  path: string;
+  /** The current content hash of a document, null when it is gone. Without it, hits are not re-checked. */
+  currentDocHash?: (docId: string) => string | null;
+  /** Features of a normalised question (default: the knowledge base's analyser). */
+  segment?: (normalised: string) => Set<string>;
+  now?: () => number;
+  /** Entries older than this are dropped on lookup (default 7 days; 0 = never expire). */
+  ttlMs?: number;
+  threshold?: number;
+  /** Semantic re-rank used by `lookupAsync`. */
+  rerank?: { fn: CandidateReranker; candidates?: number; minLexical?: number; threshold: number };
+}
+
+export interface CacheStats {
+  entries: number;
+  hits: number;
+  misses: number;
+  hitRate: number;
+}
+
+export interface AnswerCache {
+  lookup(question: string, options: LookupOptions): CacheHit | null;
+  /** `lookup`, then (with a re-ranker configured) an embedding re-rank of the lexical candidates. */
+  lookupAsync(question: string, options: LookupOptions): Promise<CacheHit | null>;
+  /** Stores (or replaces) an answer; returns false when the question may not be cached. */
+  store(entry: CacheEntryInput): boolean;
+  /** Drops every entry citing one of these documents; returns how many. */
+  invalidateDocs(docIds: readonly string[]): number;
+  /** Stores many pre-generated answers in one transaction; returns how many were stored. */
+  warm(entries: readonly CacheEntryInput[], onProgress?: (done: number, total: number) => void): number;
+  stats(): CacheStats;
+  clear(): number;
+  close(): void;
+}
+
+interface Row {
+  id: number;
+  lang: string;
+  norm: string;
+  question: string;
+  intent: string | null;
+  answer: string;
+  sources: string;
+  doc_hashes: string;
+  model: string;
+  created_at: number;
+}
+
+interface Candidate {
+  id: number;
+  lang: CacheLang;
+  intent: string | null;
+  question: string;
+  features: Set<string>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS answer_cache (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  lang       TEXT    NOT NULL,
+  norm       TEXT    NOT NULL,
+  question   TEXT    NOT NULL,
+  intent     TEXT,
+  answer     TEXT    NOT NULL,
+  sources    TEXT    NOT NULL,
+  doc_hashes TEXT    NOT NULL,
+  model      TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  hits       INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (lang, norm)
+);
+CREATE TABLE IF NOT EXISTS answer_cache_docs (
+  entry_id INTEGER NOT NULL REFERENCES answer_cache (id) ON DELETE CASCADE,
+  doc_id   TEXT    NOT NULL,
+  PRIMARY KEY (doc_id, entry_id)
+);
+CREATE TABLE IF NOT EXISTS answer_cache_stats (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO answer_cache_stats (key, value) VALUES ('hits', 0), ('misses', 0);
+`;
+
+const DAY = 86_400_000;
+
+/**
+ * Answer cache in SQLite: an exact match on the normalised question, else the most similar cached
+ * question of the same language (and intent, when both are known) above a threshold. Every hit
+ * re-checks the cited documents' hashes and drops the entry when one changed.
+ */
+export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCache {
+  if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  const segment = options.segment ?? questionFeatures;
+  const clock = options.now ?? Date.now;
+  const ttl = options.ttlMs ?? 7 * DAY;
+  const threshold = options.threshold ?? DEFAULT_LEXICAL_THRESHOLD;
+
+  const sql = {
+    byNorm: db.prepare<[string, string], Row>('SELECT * FROM answer_cache WHERE lang = ? AND norm = ?'),
+    byId: db.prepare<[number], Row>('SELECT * FROM answer_cache WHERE id = ?'),
+    all: db.prepare<[], Row>('SELECT * FROM answer_cache'),
+    upsert: db.prepare<[string, string, string, string | null, string, string, string, string, number]>(
+      `INSERT INTO answer_cache (lang, norm, question, intent, answer, sources, doc_hashes, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (lang, norm) DO UPDATE SET question = excluded.question, intent = excluded.intent, answer = excluded.answer,
+         sources = excluded.sources, doc_hashes = excluded.doc_hashes, model = excluded.model, created_at = excluded.created_at, hits = 0
+       RETURNING id`,
+    ),
+    deleteDocs: db.prepare<[number]>('DELETE FROM answer_cache_docs WHERE entry_id = ?'),
+    addDoc: db.prepare<[number, string]>('INSERT OR IGNORE INTO answer_cache_docs (entry_id, doc_id) VALUES (?, ?)'),
+    entriesCiting: db.prepare<[string], number>('SELECT entry_id FROM answer_cache_docs WHERE doc_id = ?').pluck(),
+    delete: db.prepare<[number]>('DELETE FROM answer_cache WHERE id = ?'),
+    hit: db.prepare<[number]>('UPDATE answer_cache SET hits = hits + 1 WHERE id = ?'),
+    count: db.prepare<[], number>('SELECT count(*) FROM answer_cache').pluck(),
+    stat: db.prepare<[string], number>('SELECT value FROM answer_cache_stats WHERE key = ?').pluck(),
+    bump: db.prepare<[string]>('UPDATE answer_cache_stats SET value = value + 1 WHERE key = ?'),
+    clear: db.prepare('DELETE FROM answer_cache'),
+    resetStats: db.prepare('UPDATE answer_cache_stats SET value = 0'),
+  };
+
+  /** In-memory candidates per language, loaded at open and kept in step with writes. */
+  const candidates = new Map<number, Candidate>();
+  const addCandidate = (id: number, lang: string, norm: string, question: string, intent: string | null): void => {
+    if (lang !== 'zh' && lang !== 'en') return;
+    candidates.set(id, { id, lang, intent, question, features: segment(norm) });
+  };
+  for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.question, r.intent);
+
+  const remove = (id: number): void => {
+    sql.delete.run(id);
+    candidates.delete(id);
+  };
+
+  /** The entry if it is still valid: not expired, every cited document unchanged. */
+  const validRow = (row: Row): Row | null => {
+    if (ttl > 0 && clock() - row.created_at > ttl) {
+      remove(row.id);
+      return null;
+    }
+    if (options.currentDocHash !== undefined) {
+      const hashes = JSON.parse(row.doc_hashes) as Record<string, string>;
+      for (const [docId, hash] of Object.entries(hashes)) {
+        if (options.currentDocHash(docId) !== hash) {
+          remove(row.id);
+          return null;
+        }
+      }
+    }
+    return row;
+  };
+
+  const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
+    sql.hit.run(row.id);
+    sql.bump.run('hits');
+    return { id: row.id, question: row.question, answer: row.answer, sources: JSON.parse(row.sources) as CacheSource[], model: row.model, match, score };
+  };
+
+  const intentMatches = (a: string | null | undefined, b: string | null): boolean =>
+    a === undefined || a === null || a === 'other' || b === null || b === 'other' || a === b;
+
+  /** Lexical candidates, best first. */
+  const rank = (norm: string, opts: LookupOptions): CacheCandidate[] => {
+    const features = segment(norm);
+    const out: CacheCandidate[] = [];
+    for (const c of candidates.values()) {
+      if (c.lang !== opts.lang || !intentMatches(opts.intent, c.intent)) continue;
+      const score = jaccard(features, c.features);
+      if (score > 0) out.push({ id: c.id, question: c.question, score });
+    }
+    return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  };
+
+  function lexicalLookup(question: string, opts: LookupOptions): { hit: CacheHit | null; norm: string | null } {
+    if (!isCacheable(question)) return { hit: null, norm: null };
+    const norm = normaliseQuestion(question, opts.lang);
+    if (norm.length === 0) return { hit: null, norm: null };
+    const exact = sql.byNorm.get(opts.lang, norm);
+    if (exact !== undefined && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return { hit: toHit(exact, 'exact', 1), norm };
+    const min = opts.threshold ?? threshold;
+    for (const c of rank(norm, opts)) {
+      if (c.score < min) break;
+      const row = sql.byId.get(c.id);
+      if (row !== undefined && validRow(row) !== null) return { hit: toHit(row, 'lexical', c.score), norm };
+    }
+    return { hit: null, norm };
+  }
+
+  return {
+    lookup(question, opts) {
+      const { hit } = lexicalLookup(question, opts);
+      if (hit === null) sql.bump.run('misses');
+      return hit;
+    },
+
+    async lookupAsync(question, opts) {
+      const { hit, norm } = lexicalLookup(question, opts);
+      if (hit !== null) return hit;
+      const rr = options.rerank;
+      if (rr !== undefined && norm !== null) {
+        const floor = rr.minLexical ?? 0.2;
+        const pool = rank(norm, opts).filter((c) => c.score >= floor).slice(0, rr.candidates ?? 5);
+        const best = pool.length === 0 ? null : await rr.fn(question, pool);
+        if (best !== null && best.score >= rr.threshold) {
+          const row = sql.byId.get(best.id);
+          if (row !== undefined && validRow(row) !== null) return toHit(row, 'embedding', best.score);
+        }
+      }
+      sql.bump.run('misses');
+      return null;
+    },
+
+    store(entry) {
+      if (!isCacheable(entry.question, { sources: entry.sources, ...(entry.intent == null ? {} : { intent: entry.intent }) })) return false;
+      const norm = normaliseQuestion(entry.question, entry.lang);
+      if (norm.length === 0) return false;
+      const write = db.transaction(() => {
+        const row = sql.upsert.get(
+          entry.lang, norm, entry.question, entry.intent ?? null, entry.answer, JSON.stringify(entry.sources),
+          JSON.stringify(entry.docHashes), entry.model, clock(),
+        ) as { id: number };
+        sql.deleteDocs.run(row.id);
+        for (const docId of Object.keys(entry.docHashes)) sql.addDoc.run(row.id, docId);
+        return row.id;
+      });
+      const id = write();
+      addCandidate(id, entry.lang, norm, entry.question, entry.intent ?? null);
+      return true;
+    },
+
+    invalidateDocs(docIds) {
+      const ids = new Set<number>();
+      for (const d of docIds) for (const id of sql.entriesCiting.all(d)) ids.add(id);
+      db.transaction(() => {
+        for (const id of ids) remove(id);
+      })();
+      return ids.size;
+    },
+
+    warm(entries, onProgress) {
+      let stored = 0;
+      db.transaction(() => {
+        entries.forEach((e, i) => {
+          if (this.store(e)) stored++;
+          onProgress?.(i + 1, entries.length);
+        });
+      })();
+      return stored;
+    },
+
+    stats() {
+      const hits = sql.stat.get('hits') ?? 0;
+      const misses = sql.stat.get('misses') ?? 0;
+      return { entries: sql.count.get() ?? 0, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
+    },
+
+    clear() {
+      const n = sql.count.get() ?? 0;
+      db.transaction(() => {
+        sql.clear.run();
+        sql.resetStats.run();
+      })();
+      candidates.clear();
+      return n;
+    },
+
+    close() {
+      db.close();
+    },
+  };
+}
+
+/** A cited source id (`${docId}#${chunk}`) to its document id. */
+export function docIdOf(sourceId: string): string {
+  const i = sourceId.lastIndexOf('#');
+  return i < 0 ? sourceId : sourceId.slice(0, i);
+}

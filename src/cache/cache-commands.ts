@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import { badRequest } from '../errors.ts';
+import { createSqliteAnswerCache, type CacheEntryInput } from './answer-cache.ts';
+import { createKbDocHashReader } from './kb-doc-hashes.ts';
+import { entriesFromKb, entriesFromLogs } from './warm-sources.ts';
+import type { KbDocument } from '../contracts/knowledge-base.ts';
+import Database from 'better-sqlite3';
+
+/** The answer cache's file in the data directory. */
+export const cachePath = (dataDir: string): string => path.join(dataDir, 'answer-cache.db');
+
+/** All documents of a knowledge base file, read-only. */
+export function readKbDocuments(kbPath: string): KbDocument[] {
+  const db = new Database(kbPath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare<[], { id: string; title: string; text: string; lang: string | null; url: string | null }>('SELECT id, title, text, lang, url FROM documents ORDER BY id').all();
+    return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, ...(r.lang === 'zh' || r.lang === 'en' ? { lang: r.lang } : {}), ...(r.url === null ? {} : { url: r.url }) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** `kefu cache warm|stats|clear` over KEFU_DATA_DIR/answer-cache.db. */
+export function cacheCommands(options: { dataDir?: () => string } = {}): Command {
+  const dataDir = options.dataDir ?? (() => loadConfig().dataDir);
+  const cmd = new Command('cache').description('manage the answer cache in KEFU_DATA_DIR');
+
+  cmd.command('warm')
+    .description('pre-generate answers for the top questions from the knowledge base and/or the conversation logs')
+    .option('--from-kb', 'each document title (FAQ question) with the document cited as its answer')
+    .option('--from-logs', 'the most frequent user questions answered with sources in kefu.db')
+    .option('--top <n>', 'questions per source', '200')
+    .action((opts: { fromKb?: boolean; fromLogs?: boolean; top: string }) => {
+      const top = Number(opts.top);
+      if (!Number.isInteger(top) || top < 1) throw badRequest('invalid_top', '--top must be a positive integer');
+      const dir = dataDir();
+      const kbPath = path.join(dir, 'kb.db');
+      if (!existsSync(kbPath)) throw badRequest('no_kb', `no knowledge base at ${kbPath}: run \`kefu kb import\` first`);
+      const fromKb = opts.fromKb === true || opts.fromLogs !== true;
+      const hashes = createKbDocHashReader(kbPath);
+      const cache = createSqliteAnswerCache({ path: cachePath(dir), currentDocHash: hashes.currentDocHash });
+      try {
+        const entries: CacheEntryInput[] = [];
+        if (fromKb) entries.push(...entriesFromKb(readKbDocuments(kbPath), top));
+        if (opts.fromLogs === true) {
+          const logs = path.join(dir, 'kefu.db');
+          if (!existsSync(logs)) throw badRequest('no_logs', `no conversation store at ${logs}`);
+          entries.push(...entriesFromLogs(logs, top, hashes.currentDocHash));
+        }
+        const bar = new SingleBar({ format: 'warming [{bar}] {percentage}% | {value}/{total} questions', stream: process.stderr }, Presets.shades_classic);
+        bar.start(entries.length, 0);
+        const stored = cache.warm(entries, (done) => bar.update(done));
+        bar.stop();
+        process.stdout.write(`stored ${stored} answers (${entries.length - stored} not cacheable); ${cache.stats().entries} in the cache\n`);
+      } finally {
+        cache.close();
+        hashes.close();
+      }
+    });
+
+  cmd.command('stats')
+    .description('entries, hits, misses and hit rate')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const cache = createSqliteAnswerCache({ path: cachePath(dataDir()) });
+      try {
+        const s = cache.stats();
+        process.stdout.write(opts.json === true ? `${JSON.stringify(s)}\n` : `entries ${s.entries}\nhits ${s.hits}\nmisses ${s.misses}\nhit rate ${(s.hitRate * 100).toFixed(1)}%\n`);
+      } finally {
+        cache.close();
+      }
+    });
+
+  cmd.command('clear')
+    .description('drop every cached answer and reset the counters')
+    .action(() => {
+      const cache = createSqliteAnswerCache({ path: cachePath(dataDir()) });
+      try {
+        process.stdout.write(`cleared ${cache.clear()} answers\n`);
+      } finally {
+        cache.close();
+      }
+    });
+
+  return cmd;
+}

@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import type { KbDocument, Passage } from '../contracts/knowledge-base.ts';
+import { contentHash } from '../knowledge/index-document.ts';
+import { retrievalAnswer } from '../pipeline/retrieval-responder.ts';
+import { docIdOf, type CacheEntryInput, type CacheSource } from './answer-cache.ts';
+import type { CacheLang } from './normalise.ts';
+
+const langOf = (doc: KbDocument): CacheLang => doc.lang ?? (/\p{Script=Han}/u.test(doc.title) ? 'zh' : 'en');
+
+/**
+ * Pre-generated answers from the knowledge base: each document's title (its FAQ question) as the
+ * question, the document cited as the retrieval answer, the document's content hash as the
+ * validity check.
+ */
+export function entriesFromKb(docs: readonly KbDocument[], top = Number.POSITIVE_INFINITY): CacheEntryInput[] {
+  return docs.slice(0, top).map((doc) => {
+    const lang = langOf(doc);
+    const passage: Passage = { id: `${doc.id}#0`, docId: doc.id, title: doc.title, text: doc.text, score: 1, ...(doc.url === undefined ? {} : { url: doc.url }) };
+    const source: CacheSource = { id: passage.id, title: doc.title, score: 1, ...(doc.url === undefined ? {} : { url: doc.url }) };
+    return { question: doc.title, lang, intent: null, answer: retrievalAnswer([passage], lang), sources: [source], docHashes: { [doc.id]: contentHash(doc) }, model: 'retrieval' };
+  });
+}
+
+interface LogRow {
+  question: string;
+  answer: string;
+  meta: string;
+  n: number;
+}
+
+/**
+ * The most frequent user questions in the conversation store (`kefu.db`, opened read-only) whose
+ * next assistant reply was answered with sources, with that reply as the answer. Entries whose
+ * cited documents no longer exist are skipped.
+ */
+export function entriesFromLogs(dbPath: string, top: number, currentDocHash: (docId: string) => string | null): CacheEntryInput[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare<[number], LogRow>(`
+      SELECT u.content AS question, a.content AS answer, a.meta AS meta, count(*) OVER (PARTITION BY u.content) AS n
+      FROM messages u
+      JOIN messages a ON a.conversation_id = u.conversation_id AND a.role = 'assistant'
+        AND a.seq = (SELECT min(seq) FROM messages x WHERE x.conversation_id = u.conversation_id AND x.seq > u.seq)
+      WHERE u.role = 'user'
+      ORDER BY n DESC, a.seq DESC
+      LIMIT ?`).all(top * 20);
+    const out: CacheEntryInput[] = [];
+    const seen = new Set<string>();
+    for (const r of rows) {
+      if (out.length >= top || seen.has(r.question)) continue;
+      seen.add(r.question);
+      const meta = JSON.parse(r.meta) as { sources?: CacheSource[]; intent?: string; unanswered?: boolean; flow?: unknown; guard?: unknown[]; fallback?: unknown; model?: string };
+      const sources = meta.sources ?? [];
+      if (sources.length === 0 || meta.unanswered === true || meta.flow !== undefined || (meta.guard?.length ?? 0) > 0) continue;
+      const docHashes: Record<string, string> = {};
+      let missing = false;
+      for (const s of sources) {
+        const h = currentDocHash(docIdOf(s.id));
+        if (h === null) missing = true;
+        else docHashes[docIdOf(s.id)] = h;
+      }
+      if (missing) continue;
+      const lang: CacheLang = /\p{Script=Han}/u.test(r.question) ? 'zh' : 'en';
+      out.push({ question: r.question, lang, intent: meta.intent ?? null, answer: r.answer, sources, docHashes, model: meta.model ?? 'unknown' });
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
