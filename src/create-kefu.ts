@@ -13,6 +13,9 @@ import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
 import { createSessionManager, startSweeper } from './sessions/session-manager.ts';
 import { createSqliteConversationStore } from './store/sqlite/sqlite-conversation-store.ts';
+import type { ConversationStore } from './contracts/conversation-store.ts';
+import { createPool, createPostgresConversationStore } from './store/postgres/postgres-conversation-store.ts';
+import { createPostgresTicketStore } from './tickets/postgres-ticket-store.ts';
 import type { Nlu } from './contracts/nlu.ts';
 import type { OrderConnector } from './contracts/order-connector.ts';
 import { createDialogueManager } from './dialogue/dialogue-manager.ts';
@@ -22,7 +25,12 @@ import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createHandoffQueue } from './handoff/handoff-queue.ts';
 import type { Hono } from 'hono';
-import { createSessionEvents } from './channels/app/session-events.ts';
+import { createSessionEvents, type SessionEvents } from './channels/app/session-events.ts';
+import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
+import type { JobQueue } from './contracts/job-queue.ts';
+import type { AppEnv } from './server/app-env.ts';
+import { createRedisStreamJobQueue } from './queue/redis-stream-job-queue.ts';
+import { createRedisRateLimitStore } from './server/redis-rate-limit-store.ts';
 import { createQueuedWecomSender } from './channels/wecom/queued-wecom-sender.ts';
 import { createSqliteWecomDedupe } from './channels/wecom/sqlite-wecom-dedupe.ts';
 import { createWecomClient, type WecomSender } from './channels/wecom/wecom-client.ts';
@@ -72,8 +80,17 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const now = options.now ?? Date.now;
   const businessHours = parseBusinessHours(config.businessHours, config.timeZone);
 
-  const store = createSqliteConversationStore({ path: path.join(config.dataDir, 'kefu.db') });
-  await store.migrate();
+  // The local SQLite database always holds what is still per node (handoff queue, outcomes, API
+  // keys); with KEFU_DATABASE_URL conversations, messages, settings and tickets live in PostgreSQL.
+  const local = createSqliteConversationStore({ path: path.join(config.dataDir, 'kefu.db') });
+  await local.migrate();
+  const pgPool = config.databaseUrl === null ? null : createPool(config.databaseUrl, 10);
+  let store: ConversationStore = local;
+  if (pgPool !== null) {
+    await local.close();
+    store = createPostgresConversationStore({ pool: pgPool, logger });
+    await store.migrate();
+  }
   const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db') });
   if (options.importKb !== false && config.kbPaths.length > 0) {
     const result = await importKnowledge(kb, config.kbPaths);
@@ -101,10 +118,12 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const demoOrders = config.ordersUrl === null ? createDemoOrderSystem({ path: path.join(config.dataDir, 'demo-orders.db'), now }) : null;
   const orders: OrderConnector = demoOrders ?? createHttpOrderConnector({ baseUrl: config.ordersUrl! });
 
-  const queue = createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger });
+  // One node: the embedded SQLite queue. Several nodes: Redis Streams, shared by all of them.
+  const queue: JobQueue = config.redisUrl === null ? createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger }) : createRedisStreamJobQueue({ url: config.redisUrl, logger });
+  const rateLimitStore = config.redisUrl === null ? null : createRedisRateLimitStore<AppEnv>({ url: config.redisUrl, logger });
   const tickets = createTicketService({
     queue,
-    store: createSqliteTicketStore({ path: path.join(config.dataDir, 'queue.db') }),
+    store: pgPool === null ? createSqliteTicketStore({ path: path.join(config.dataDir, 'queue.db') }) : createPostgresTicketStore({ pool: pgPool }),
     ...(config.ticketsWebhookUrl === null ? {} : { webhookUrl: config.ticketsWebhookUrl }),
     logger,
     now,
@@ -218,7 +237,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, maxMessageChars: config.maxMessageChars });
   }
 
-  const sessionEvents = createSessionEvents();
+  const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });
+  const sessionEvents: SessionEvents = redisEvents ?? createSessionEvents();
   const app = createApp({
     pipeline,
     kb,
@@ -231,6 +251,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     piiEngine,
     wecom,
     sessionEvents,
+    ...(rateLimitStore === null ? {} : { rateLimitStore }),
     dataDir: config.dataDir,
     kbPaths: config.kbPaths,
     ...(model === null
@@ -283,6 +304,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await stopWecom();
       await stopTicketWorker();
       await queue.close();
+      await redisEvents?.close();
+      await rateLimitStore?.close();
       wecomDedupe?.close();
       handoffs.shutdown();
       keys.close();
@@ -295,6 +318,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await model?.close();
       await kb.close();
       await store.close();
+      await pgPool?.end();
     },
   };
 }

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   KEFU_WECOM_SECRET: z.string().min(1).optional(),
   KEFU_WECOM_AGENT_ID: z.string().min(1).optional(),
   KEFU_WECOM_API_BASE: z.string().optional(),
+  KEFU_REDIS_URL: z.string().optional(),
+  KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
 });
@@ -92,6 +94,10 @@ export interface KefuConfig {
   vaultKey: string | null;
   /** The WeCom callback; null unless token, AES key and CorpID are all set. */
   wecom: { token: string; encodingAesKey: string; corpId: string; secret: string | null; agentId: string | null; apiBase: string | null } | null;
+  /** Multi-node mode: the job queue (Redis Streams), shared rate limits and cross-node events. */
+  redisUrl: string | null;
+  /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
+  databaseUrl: string | null;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -144,6 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
   if (wecomSet > 0 && wecomSet < 3) {
     throw new KefuError('invalid_config', 'WeCom needs all of KEFU_WECOM_TOKEN, KEFU_WECOM_AES_KEY and KEFU_WECOM_CORP_ID');
   }
+  if (e.KEFU_DATABASE_URL !== undefined && !/^postgres(ql)?:\/\//.test(e.KEFU_DATABASE_URL)) {
+    throw new KefuError('invalid_config', `KEFU_DATABASE_URL must be a postgres:// URL, got ${e.KEFU_DATABASE_URL}`);
+  }
+  if (e.KEFU_REDIS_URL !== undefined && !/^rediss?:\/\//.test(e.KEFU_REDIS_URL)) {
+    throw new KefuError('invalid_config', `KEFU_REDIS_URL must be a redis:// or rediss:// URL, got ${e.KEFU_REDIS_URL}`);
+  }
   if (e.KEFU_WECOM_API_BASE !== undefined && !URL.canParse(e.KEFU_WECOM_API_BASE)) {
     throw new KefuError('invalid_config', `KEFU_WECOM_API_BASE is not a valid URL: ${e.KEFU_WECOM_API_BASE}`);
   }
@@ -183,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
     vaultKey: e.KEFU_VAULT_KEY ?? null,
+    redisUrl: e.KEFU_REDIS_URL ?? null,
+    databaseUrl: e.KEFU_DATABASE_URL ?? null,
     wecom:
       wecomSet === 3
         ? { token: e.KEFU_WECOM_TOKEN!, encodingAesKey: e.KEFU_WECOM_AES_KEY!, corpId: e.KEFU_WECOM_CORP_ID!, secret: e.KEFU_WECOM_SECRET ?? null, agentId: e.KEFU_WECOM_AGENT_ID ?? null, apiBase: e.KEFU_WECOM_API_BASE ?? null }

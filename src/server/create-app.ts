@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { rateLimiter } from 'hono-rate-limiter';
+import { rateLimiter, type Store } from 'hono-rate-limiter';
 import type { ConversationStore } from '../contracts/conversation-store.ts';
 import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
 import { KefuError } from '../errors.ts';
@@ -49,6 +49,8 @@ export interface AppDeps {
   /** The WeCom callback routes when configured. */
   wecom?: Hono | null;
   sessionEvents?: SessionEvents;
+  /** Shared counters in multi-node mode (Redis); in memory otherwise. */
+  rateLimitStore?: Store<AppEnv>;
   dataDir: string;
   kbPaths: readonly string[];
   suggest?: SuggestReply;
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   const limiter = rateLimiter<AppEnv>({
+    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
     windowMs: 60_000,
     limit: limits.ratePerMinute,
     standardHeaders: 'draft-6',
