@@ -6,6 +6,8 @@ import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
+import type { LlmRouter } from './llm/router/create-llm-router.ts';
+import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
 import { createMetrics } from './metrics/create-metrics.ts';
 import { createChatPipeline } from './pipeline/chat-pipeline.ts';
@@ -98,7 +100,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   }
 
   if (config.llmNote !== null) logger.warn(config.llmNote);
+  const routerMetrics = createLlmRouterMetrics(metrics.registry);
   const model: LanguageModel | null = options.model !== undefined ? options.model : createLanguageModel({
+    onRouterEvent: routerMetrics.onEvent,
     llm: config.llm,
     ...(config.modelPath === null ? {} : { modelPath: config.modelPath }),
     ...(config.loraPath === null ? {} : { loraPath: config.loraPath }),
@@ -107,6 +111,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ...(config.llmModel === null ? {} : { model: config.llmModel }),
     ...(config.llmApiKey === null ? {} : { apiKey: config.llmApiKey }),
   });
+  if (model !== null && 'status' in model) routerMetrics.watch(model as LanguageModel & Pick<LlmRouter, 'status'>);
   // Loading starts now; /readyz reports when it is done and chat waits for it.
   const modelReady = model?.ready() ?? Promise.resolve();
   modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));

@@ -1,3 +1,5 @@
+import { createRoutedLanguageModel } from './router/create-routed-language-model.ts';
+import type { RouterEvent } from './router/create-llm-router.ts';
 import { existsSync } from 'node:fs';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import { KefuError } from '../errors.ts';
@@ -11,6 +13,8 @@ export interface LanguageModelConfig {
   modelPath?: string;
   /** `KEFU_LLM_BASE_URL`: a list, or one comma-separated string, first is primary (openai) */
   baseURLs?: readonly string[] | string;
+  /** Per-backend metrics when several endpoints are routed. */
+  onRouterEvent?: (event: RouterEvent) => void;
   /** `KEFU_LLM_MODEL` (openai) */
   model?: string;
   /** `KEFU_LLM_API_KEY` (openai) */
@@ -44,6 +48,17 @@ export function createLanguageModel(config: LanguageModelConfig): LanguageModel 
     case 'none':
       return null;
     case 'openai': {
+      // Several endpoints, or a standby: the router balances, breaks circuits and fails over.
+      const raw = Array.isArray(config.baseURLs) ? config.baseURLs.join(',') : String(config.baseURLs ?? '');
+      if (raw.includes(';') || parseBaseURLs(config.baseURLs).length > 1) {
+        return createRoutedLanguageModel({
+          baseURLs: raw,
+          ...(config.model === undefined ? {} : { model: config.model }),
+          ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
+          ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+          ...(config.onRouterEvent === undefined ? {} : { onEvent: config.onRouterEvent }),
+        });
+      }
       const baseURLs = parseBaseURLs(config.baseURLs);
       if (baseURLs.length === 0)
         throw notConfigured(
