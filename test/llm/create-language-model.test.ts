@@ -49,11 +49,12 @@ describe('createLanguageModel', () => {
     await model?.close();
   });
 
-  it('openai splits comma-separated base URLs and streams from the first live one', async () => {
+  it('openai routes several comma-separated base URLs and streams from a live one', async () => {
     const server = await startFakeOpenAIServer({ replies: [{ sse: transcript('ollama') }] });
     try {
       const model = createLanguageModel({ llm: 'openai', baseURLs: `${server.url}, http://127.0.0.1:9/v1`, model: 'qwen2.5:3b' });
-      expect(model?.id).toBe('openai:qwen2.5:3b');
+      // Several endpoints go through the router (balancing, breakers, failover before the first token).
+      expect(model?.id).toMatch(/^router:/);
       if (!model) return;
       const r = await generateText(model, { messages: [{ role: 'user', content: '物流' }] });
       expect(r.finishReason).toBe('length');
