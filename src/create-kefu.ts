@@ -6,6 +6,11 @@ import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
+import { createSqliteAnswerCache } from './cache/answer-cache.ts';
+import { createProactiveService } from './proactive/proactive-service.ts';
+import { loadProactiveRules } from './proactive/proactive-rules.ts';
+import { cachePath } from './cache/cache-commands.ts';
+import { createKbDocHashReader } from './cache/kb-doc-hashes.ts';
 import type { LlmRouter } from './llm/router/create-llm-router.ts';
 import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
@@ -116,6 +121,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const modelReady = model?.ready() ?? Promise.resolve();
   modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));
 
+  const docHashes = createKbDocHashReader(path.join(config.dataDir, 'kb.db'));
+  const cache = config.cache.enabled ? createSqliteAnswerCache({ path: cachePath(config.dataDir), currentDocHash: docHashes.currentDocHash, ttlMs: config.cache.ttlMs }) : null;
   const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now });
   const stopSweeper = startSweeper(sessions, 60_000, { onError: (err) => logger.error({ err }, 'session sweep failed') });
   const admin = await ensureAdminKey(store, config.adminKey);
@@ -207,6 +214,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     businessHours,
     outputGuard,
     inputGuard: createInputGuard(),
+    cache,
+    currentDocHash: docHashes.currentDocHash,
     audit,
     pii: { engine: piiEngine, vault },
     timeZone: config.timeZone,
@@ -244,6 +253,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });
   const sessionEvents: SessionEvents = redisEvents ?? createSessionEvents();
+  const proactive = createProactiveService({ path: path.join(config.dataDir, 'proactive.db'), rules: loadProactiveRules(config.proactiveRulesPath ?? undefined), now, timeZone: config.timeZone });
   const app = createApp({
     pipeline,
     kb,
@@ -255,6 +265,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     audit,
     piiEngine,
     wecom,
+    proactive,
     sessionEvents,
     ...(rateLimitStore === null ? {} : { rateLimitStore }),
     dataDir: config.dataDir,
@@ -321,6 +332,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       outcomes.shutdown();
       await demoOrders?.close();
       await model?.close();
+      cache?.close();
+      proactive.close();
+      docHashes.close();
       await kb.close();
       await store.close();
       await pgPool?.end();

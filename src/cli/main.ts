@@ -5,6 +5,7 @@ import { evalCommand } from './eval-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { auditCommands } from '../audit/audit-commands.ts';
 import { redteamCommand } from '../redteam/redteam-command.ts';
+import { cacheCommands } from '../cache/cache-commands.ts';
 import { ordersCommand } from './orders-command.ts';
 import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
@@ -25,6 +26,7 @@ program.addCommand(ordersCommand());
 program.addCommand(keysCommand());
 program.addCommand(auditCommands());
 program.addCommand(redteamCommand());
+program.addCommand(cacheCommands());
 
 try {
   await program.parseAsync(process.argv);

@@ -47,6 +47,9 @@ const EnvSchema = z.object({
   KEFU_WECOM_AGENT_ID: z.string().min(1).optional(),
   KEFU_WECOM_API_BASE: z.string().optional(),
   KEFU_REDIS_URL: z.string().optional(),
+  KEFU_CACHE: z.enum(['on', 'off']).default('on'),
+  KEFU_PROACTIVE_RULES: z.string().optional(),
+  KEFU_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
   KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
@@ -96,6 +99,10 @@ export interface KefuConfig {
   wecom: { token: string; encodingAesKey: string; corpId: string; secret: string | null; agentId: string | null; apiBase: string | null } | null;
   /** Multi-node mode: the job queue (Redis Streams), shared rate limits and cross-node events. */
   redisUrl: string | null;
+  /** The answer cache, and how long an answer is served before it is regenerated. */
+  cache: { enabled: boolean; ttlMs: number };
+  /** Proactive-service rules (YAML); null: policies/proactive.yaml. */
+  proactiveRulesPath: string | null;
   /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
   databaseUrl: string | null;
 }
@@ -196,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
     vaultKey: e.KEFU_VAULT_KEY ?? null,
     redisUrl: e.KEFU_REDIS_URL ?? null,
+    cache: { enabled: e.KEFU_CACHE === 'on', ttlMs: e.KEFU_CACHE_TTL_HOURS * 3_600_000 },
+    proactiveRulesPath: e.KEFU_PROACTIVE_RULES === undefined ? null : path.resolve(e.KEFU_PROACTIVE_RULES),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     wecom:
       wecomSet === 3

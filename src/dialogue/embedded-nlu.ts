@@ -24,6 +24,17 @@ export function detectLang(text: string): 'zh' | 'en' {
   return /\p{Script=Han}/u.test(text) ? 'zh' : 'en';
 }
 
+/**
+ * A message with no words of its own ("KF20261121001", "2", "[PHONE_1]") keeps the language of
+ * the customer's previous turn, so tapping an order button does not switch a Chinese chat to English.
+ */
+function languageOf(text: string, history: NluInput['history']): 'zh' | 'en' {
+  const words = text.replace(/\[[^\]]*\]|[A-Z]{2,4}\d{6,}|\d+/gi, '').match(/\p{Script=Han}|[a-z]{2,}/giu);
+  if (words !== null) return detectLang(text);
+  const previous = (history ?? []).filter((t) => t.role === 'user').at(-1);
+  return previous === undefined ? detectLang(text) : detectLang(previous.content);
+}
+
 /** The emotion the conversation arrives with: each earlier user turn, carried over in order. */
 function emotionFromHistory(history: NluInput['history']): Emotion | undefined {
   let emotion: Emotion | undefined;
@@ -62,7 +73,7 @@ export function createEmbeddedNlu(options: EmbeddedNluOptions = {}): Nlu {
         confidence,
         entities: extractEntities(text, { now: input.now ?? new Date(), timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
         emotion: detectEmotion(text, previousEmotion),
-        lang: detectLang(text),
+        lang: languageOf(text, input.history),
         source: 'embedded',
       };
       if (subIntent !== undefined) result.subIntent = subIntent;

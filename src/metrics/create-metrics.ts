@@ -68,6 +68,12 @@ export function createMetrics() {
       help: 'Replies being streamed right now.',
       registers: [registry],
     }),
+    answerCache: new Counter({
+      name: 'kefu_answer_cache_total',
+      help: 'Answer cache lookups (hit, miss) and answers stored.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     inputGuard: new Counter({
       name: 'kefu_input_guard_blocks_total',
       help: 'Messages the input guard stopped before any flow or model, by strongest category and action (template or handoff).',

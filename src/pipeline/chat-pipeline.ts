@@ -25,6 +25,8 @@ import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-guard.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { docIdOf, type AnswerCache } from '../cache/answer-cache.ts';
+import { isCacheable } from '../cache/cacheable.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
@@ -74,6 +76,10 @@ export interface ChatPipelineDeps {
   pii: { engine: PiiEngine; vault: { forSession(sessionId: string): PiiVault } };
   /** Prompt injection, manipulation, other customers' data, insults: caught before anything acts. */
   inputGuard: { inspect(text: string, context?: { history?: readonly string[] }): InputVerdict };
+  /** Answers to frequent questions (null: off). */
+  cache: AnswerCache | null;
+  /** The current content hash of a KB document: a cached answer citing a changed one is dropped. */
+  currentDocHash: (docId: string) => string | null;
   /** Every reply and bot action, masked, hash-chained. */
   audit: Pick<AuditLog, 'append'>;
   /** The shop's zone: time expressions and business hours are read in it. */
@@ -157,6 +163,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let unanswered = false;
     let answeredBy: string | null = null;
     let inModel = false;
+    let cachedHit = false;
     const guardDecisions: { principle: string; evidence: string; action: string }[] = [];
     // Text for the customer, and the sources part once retrieval has run.
     let parts: AsyncIterable<string | SourcesPart>;
@@ -241,10 +248,25 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
     async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart> {
       const template = templateReply(nlu.intent, nlu.lang);
+      // Frequent questions come from the answer cache; never personal ones (the cache refuses
+      // them on the pseudonymised text), never mid-flow, never complaints.
+      const hit =
+        template === null && deps.cache !== null && decision?.kind === 'answer' && decision.resume === undefined && nlu.intent !== 'complaint'
+          ? await deps.cache.lookupAsync(masked, { lang: nlu.lang, intent: nlu.intent })
+          : null;
+      metrics.answerCache.inc({ result: hit === null ? 'miss' : 'hit' });
       if (template !== null) {
         answeredBy = 'template';
         resolved = nlu.intent === 'goodbye';
         yield template;
+      } else if (hit !== null) {
+        answeredBy = 'cache';
+        cachedHit = true;
+        resolved = true;
+        sources = hit.sources;
+        dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
+        yield { type: 'sources', sources };
+        yield hit.answer;
       } else {
         const passages = await kb.search(query, options.topK);
         const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
@@ -349,7 +371,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       emotion: nlu.emotion,
       handoff,
       sources,
-      cached: false,
+      cached: cachedHit,
       ...(flow === undefined ? {} : { flow }),
       ...(quick.length === 0 ? {} : { quick_replies: quick }),
       model: gen.fallback !== null ? 'retrieval' : answeredBy === modelId && model !== null ? modelId : answeredBy ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
@@ -362,10 +384,23 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         id: messageId,
         role: 'assistant',
         content: maskPii(replyText),
-        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
+        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
       });
     }
     await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
+    // A first question answered cleanly from the knowledge base is kept for the next customer
+    // who asks it; later turns may lean on the conversation, so they are not.
+    if (deps.cache !== null && !cachedHit && history.length === 0 && replyText.length > 0) {
+      const meta = { intent: nlu.intent, flow, handoff, unanswered, guardReplaced: guardDecisions.length > 0 || gen.fallback !== null, inputGuard, sources };
+      if (isCacheable(masked, meta)) {
+        const docHashes: Record<string, string> = {};
+        for (const s of sources) {
+          const h = deps.currentDocHash(docIdOf(s.id));
+          if (h !== null) docHashes[docIdOf(s.id)] = h;
+        }
+        if (deps.cache.store({ question: masked, lang: nlu.lang, intent: nlu.intent, answer: replyText, sources, docHashes, model: reply.model })) metrics.answerCache.inc({ result: 'stored' });
+      }
+    }
     if (replyText.length > 0 || handoff) {
       deps.audit.append({
         kind: inputGuard !== null ? 'guard_block' : handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',

@@ -21,6 +21,8 @@ import { piiRoutes } from './routes/pii-routes.ts';
 import type { SessionEvents } from '../channels/app/session-events.ts';
 import { adminRoutes, type SuggestReply } from './routes/admin-routes.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
+import type { ProactiveService } from '../proactive/proactive-service.ts';
+import { proactiveRoutes } from '../proactive/proactive-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -49,6 +51,7 @@ export interface AppDeps {
   /** The WeCom callback routes when configured. */
   wecom?: Hono | null;
   sessionEvents?: SessionEvents;
+  proactive?: ProactiveService;
   /** Shared counters in multi-node mode (Redis); in memory otherwise. */
   rateLimitStore?: Store<AppEnv>;
   dataDir: string;
@@ -130,6 +133,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
   app.route('/', consoleRoutes());
   if (deps.wecom) app.route('/', deps.wecom);
+  if (deps.proactive) {
+    // Page events have their own budget so a busy page never eats the customer's chat allowance.
+    const eventsLimiter = rateLimiter<AppEnv>({
+      ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
+      windowMs: 60_000,
+      limit: limits.ratePerMinute,
+      standardHeaders: 'draft-6',
+      keyGenerator: clientKey,
+      handler: () => {
+        throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
+      },
+    });
+    app.route('/', proactiveRoutes({ service: deps.proactive, admin, limiter: eventsLimiter }));
+  }
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());
 

@@ -39,7 +39,8 @@ const slow: LanguageModel = {
 
 let h: AppHarness;
 beforeAll(async () => {
-  h = await startAppHarness({ model: slow, socket: { heartbeatMs: 100 } });
+  // No answer cache: every question must reach the slow model for the abort to be observable.
+  h = await startAppHarness({ model: slow, socket: { heartbeatMs: 100 }, env: { KEFU_CACHE: 'off' } });
 });
 afterAll(async () => h?.close());
 
