@@ -65,7 +65,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
   }
 
   function immediateHandoff(ctx: FlowContext): HandoffReason | null {
-    if (ctx.nlu.intent === 'human_agent') return 'user_request';
+    // "客服几点上班?" asks about agents, it does not ask for one: the knowledge base answers.
+    if (ctx.nlu.intent === 'human_agent' && !/几点|时间|上班|下班|营业|\bhours\b|\bwhen\b|\bopen\b/i.test(ctx.text)) return 'user_request';
     if (ctx.nlu.emotion.label === 'angry' && ctx.nlu.emotion.intensity >= options.angerHandoff) return 'anger';
     if (isSensitive(ctx.text.replace(/[A-Z]{2}\d{8,}/gi, ''))) return 'sensitive_topic';
     return null;

@@ -6,18 +6,32 @@ import type { NluResult } from '../contracts/nlu.ts';
  * the first starts a flow, the second is a knowledge question.
  */
 const POLICY = /一般|通常|政策|规则|规定|多久|几天|多少天|怎么(查|看|申请|操作|开|弄)|如何|流程|运费|邮费|谁出|什么条件|能退吗|支持.*吗|\bhow long\b|usually|policy|\bhow (do|can|to)\b|what is|what's the|process|\bfees?\b|who pays|conditions/i;
-const STRONG = /我要|我想|想要|帮我|给我|申请|麻烦|请帮|能不能帮|可以帮|\bi want\b|\bi'?d like\b|\bi need\b|help me|please\b/i;
+/** Asking about a possibility or a procedure, not asking for it to be done. */
+const ASKS_ABOUT = /吗|怎么|如何|哪些|什么|多久|能不能|可不可以|是否|流程|政策|规则|\bcan (i|you)\b|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis it\b|\bdo(es)? (you|it)\b|\bpolicy\b/i;
+const STRONG = /我要|我想|想要|帮我|给我|麻烦你?|请帮|\bi want\b|\bi'?d like\b|\bi need\b|help me|please\b/i;
 const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订单号|到哪|到了吗|还没|怎么还|什么时候(发货|到|能到)|发货了[吗没]|\bmy (order|package|parcel|stuff|item|delivery)\b|where('s| is) my|\bi (bought|ordered)\b|hasn'?t (arrived|shipped|come)|not (arrived|received|shipped)|has it shipped|did it ship/i;
 
 const ORDER_QUESTION = new Set(['order_status', 'logistics']);
 
+/** "退货", "申请退款", "cancel order": a bare command names the task and nothing else. */
+const bareCommand = (text: string): boolean => {
+  const t = text.replace(/[\s\p{P}]/gu, '');
+  return /\p{Script=Han}/u.test(t) ? t.length <= 4 : text.trim().split(/\s+/).length <= 2;
+};
+
 export function wantsAction(nlu: NluResult, text: string): boolean {
   const named = nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no');
+  if (named) return true;
   const strong = STRONG.test(text);
-  const personal = PERSONAL.test(text) || strong;
-  if (POLICY.test(text) && !strong && !named) return false;
-  if (ORDER_QUESTION.has(nlu.intent)) return named || personal || nlu.entities.some((e) => e.type === 'date');
-  return true;
+  if (ORDER_QUESTION.has(nlu.intent)) {
+    // "我的快递到哪了" is a question about one's own parcel: the flow answers it.
+    if (POLICY.test(text) && !strong) return false;
+    return PERSONAL.test(text) || strong || nlu.entities.some((e) => e.type === 'date');
+  }
+  // Returns, refunds, address changes, cancellations, invoices: a flow only when asked for
+  // ("我要退货", "please cancel my order"), not when asked about ("如何申请退货?", "发票抬头写错了可以修改吗?").
+  if (bareCommand(text)) return true;
+  return strong && !ASKS_ABOUT.test(text);
 }
 
 const SENSITIVE = /律师|起诉|法院|诉讼|仲裁|消协|(?<!\d)(?:12315|315)(?!\d)|工商局|市场监管|曝光|媒体|报警|警察|起火|着火|冒烟|爆炸|触电|漏电|烫伤|烧伤|受伤|过敏|中毒|lawyer|attorney|\bsue\b|lawsuit|court|legal action|regulator|trading standards|\bpress\b|journalist|police|\bfire\b|caught fire|\bsmok(e|ing)\b|explod|electric shock|shocked me|injur|\bburn(ed|t|s)?\b|allergic|poison/i;
