@@ -54,7 +54,8 @@ export function trimHistory(history: readonly ChatMessage[], budget: number): Ch
 function asData(text: string): string {
   const fenced = fenceContext(text);
   const inner = fenced.replace(/^«data»\n/, '').replace(/\n«\/data»$/, '');
-  return inner === text.trim() ? text : fenced;
+  // Fencing normalises width (NFKC); that alone is no reason to change a clean passage.
+  return inner.normalize('NFKC') === text.trim().normalize('NFKC') ? text : fenced;
 }
 
 export function formatPassages(passages: readonly Passage[], maxChars: number): string {
