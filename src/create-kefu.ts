@@ -131,7 +131,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const orders: OrderConnector = demoOrders ?? createHttpOrderConnector({ baseUrl: config.ordersUrl! });
 
   // One node: the embedded SQLite queue. Several nodes: Redis Streams, shared by all of them.
-  const queue: JobQueue = config.redisUrl === null ? createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger }) : createRedisStreamJobQueue({ url: config.redisUrl, logger });
+  const queue: JobQueue = config.redisUrl === null ? createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger, leaseMs: config.queueLeaseMs }) : createRedisStreamJobQueue({ url: config.redisUrl, logger, leaseMs: config.queueLeaseMs });
   const rateLimitStore = config.redisUrl === null ? null : createRedisRateLimitStore<AppEnv>({ url: config.redisUrl, logger });
   const tickets = createTicketService({
     queue,

@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   KEFU_WECOM_API_BASE: z.string().optional(),
   KEFU_REDIS_URL: z.string().optional(),
   KEFU_CACHE: z.enum(['on', 'off']).default('on'),
+  KEFU_QUEUE_LEASE_SECONDS: z.coerce.number().positive().default(30),
   KEFU_PROACTIVE_RULES: z.string().optional(),
   KEFU_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
   KEFU_DATABASE_URL: z.string().optional(),
@@ -101,6 +102,8 @@ export interface KefuConfig {
   redisUrl: string | null;
   /** The answer cache, and how long an answer is served before it is regenerated. */
   cache: { enabled: boolean; ttlMs: number };
+  /** How long a job stays with a worker that stopped renewing it (a dead node) before another takes it. */
+  queueLeaseMs: number;
   /** Proactive-service rules (YAML); null: policies/proactive.yaml. */
   proactiveRulesPath: string | null;
   /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     vaultKey: e.KEFU_VAULT_KEY ?? null,
     redisUrl: e.KEFU_REDIS_URL ?? null,
     cache: { enabled: e.KEFU_CACHE === 'on', ttlMs: e.KEFU_CACHE_TTL_HOURS * 3_600_000 },
+    queueLeaseMs: Math.max(3, Math.round(e.KEFU_QUEUE_LEASE_SECONDS * 1000)),
     proactiveRulesPath: e.KEFU_PROACTIVE_RULES === undefined ? null : path.resolve(e.KEFU_PROACTIVE_RULES),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     wecom:

@@ -52,6 +52,14 @@ export interface StoredMessage {
   meta: Record<string, unknown>;
 }
 
+export interface AppendOptions {
+  /**
+   * Replaces the conversation's state in the same transaction: a crash never keeps a reply
+   * without the dialogue state it led to, nor the state without the reply.
+   */
+  state?: Record<string, unknown>;
+}
+
 export interface ConversationStore {
   migrate(): Promise<void>;
   /** `tenant` defaults to `DEFAULT_TENANT`. */
@@ -63,7 +71,7 @@ export interface ConversationStore {
    * Appends in one transaction and bumps the conversation's updatedAt to `m.createdAt` (never
    * backwards), so any message keeps its session alive.
    */
-  appendMessage(m: StoredMessage): Promise<void>;
+  appendMessage(m: StoredMessage, options?: AppendOptions): Promise<void>;
   /** Oldest first; `limit` keeps the newest N. */
   listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]>;
   /** Conversations not updated since `before` (for TTL expiry). */

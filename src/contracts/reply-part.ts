@@ -30,6 +30,8 @@ export interface ChatReply {
   sources: SourceRef[];
   cached: boolean;
   flow?: { name: string; step: string };
+  /** True when this is the stored answer to a resent message (same `client_message_id`). */
+  replayed?: boolean;
   /** Suggested answers for the current flow step (confirm / cancel, the orders to pick from...). */
   quick_replies?: string[];
   model: string;

@@ -3,6 +3,7 @@ import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
 import type { Nlu } from '../contracts/nlu.ts';
+import type { StoredMessage } from '../contracts/conversation-store.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
 import { isAbort } from '../dialogue/confirmation.ts';
 import { readDialogueState } from '../dialogue/dialogue-state.ts';
@@ -39,6 +40,8 @@ export interface ChatRequest {
   /** From the channel key; the public web channel is `default`. */
   tenant?: string;
   channel: string;
+  /** Idempotency for resends: a message with an id already answered gets the stored answer back. */
+  clientMessageId?: string;
   /** The client names the session (OpenAI `user`): create it under that id if it is new. */
   createSession?: boolean;
   signal?: AbortSignal;
@@ -130,6 +133,37 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.createSession === true ? { createIfMissing: true } : {}),
     });
     const sessionId = conversation.id;
+    // A resend (the connection broke, a node died): answer it from the transcript if it was
+    // answered, else finish the turn without storing the customer's message a second time.
+    let retryOf: StoredMessage | null = null;
+    if (req.clientMessageId !== undefined) {
+      const recent = await sessions.recent(sessionId, 40);
+      const user = recent.find((m) => m.role === 'user' && m.meta['clientMessageId'] === req.clientMessageId) ?? null;
+      const answered = user === null ? undefined : recent.find((m) => m.role === 'assistant' && m.meta['replyTo'] === user.id);
+      if (answered !== undefined) {
+        const text = deps.pii.vault.forSession(sessionId).revealAll(answered.content);
+        yield { type: 'text-delta', text };
+        const m = answered.meta;
+        yield {
+          type: 'done',
+          reply: {
+            session_id: sessionId,
+            message_id: answered.id,
+            reply: text,
+            intent: (m['intent'] as ChatReply['intent'] | undefined) ?? 'other',
+            emotion: (user!.meta['emotion'] as Emotion | undefined) ?? { label: 'neutral', intensity: 0 },
+            handoff: false,
+            sources: (m['sources'] as SourceRef[] | undefined) ?? [],
+            cached: false,
+            ...(m['flow'] === undefined ? {} : { flow: m['flow'] as { name: string; step: string } }),
+            model: String(m['model'] ?? 'retrieval'),
+            replayed: true,
+          },
+        };
+        return;
+      }
+      retryOf = user;
+    }
     // Personal data becomes per-session pseudonyms ([PHONE_1]) before anything else sees the
     // message; the originals stay in the encrypted vault for the customer's own replies and for
     // flows that must pass them to the order system.
@@ -138,7 +172,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
     const query = stripPlaceholders(masked);
     const now = new Date(clock());
-    const history = await sessions.history(sessionId, 20);
+    const stored = await sessions.history(sessionId, 20);
+    // A resent turn's message is already the last one stored: it is the question, not history.
+    const history = retryOf !== null && stored.at(-1)?.role === 'user' ? stored.slice(0, -1) : stored;
     const nlu = await deps.nlu.understand({
       text: masked,
       now,
@@ -148,7 +184,21 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     });
     metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
-    await sessions.record({ sessionId, role: 'user', content: masked, meta: { intent: nlu.intent, emotion: nlu.emotion, entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })) } });
+    const userMessageId =
+      retryOf?.id ??
+      (
+        await sessions.record({
+          sessionId,
+          role: 'user',
+          content: masked,
+          meta: {
+            intent: nlu.intent,
+            emotion: nlu.emotion,
+            entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })),
+            ...(req.clientMessageId === undefined ? {} : { clientMessageId: req.clientMessageId }),
+          },
+        })
+      ).id;
 
     let firstTextAt: number | null = null;
     const gen: Generation = { text: '', usage: {}, finishReason: 'stop', fallback: null };
@@ -378,16 +428,22 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };
+    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState };
     if (replyText.length > 0) {
       await sessions.record({
         sessionId,
         id: messageId,
         role: 'assistant',
         content: maskPii(replyText),
-        meta: { intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
+        // The reply and the dialogue state it led to are written together: a node dying here
+        // leaves neither or both, so a resent message meets a consistent flow.
+        state: nextState,
+        meta: { replyTo: userMessageId, intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
       });
+    } else {
+      await sessions.saveState(sessionId, nextState);
     }
-    await sessions.saveState(sessionId, { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState });
+
     // A first question answered cleanly from the knowledge base is kept for the next customer
     // who asks it; later turns may lean on the conversation, so they are not.
     if (deps.cache !== null && !cachedHit && history.length === 0 && replyText.length > 0) {

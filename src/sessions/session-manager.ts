@@ -27,6 +27,8 @@ export interface RecordMessageParams {
   role: StoredMessage['role'];
   content: string;
   meta?: Record<string, unknown>;
+  /** Replaces the session state in the same transaction as the message. */
+  state?: Record<string, unknown>;
 }
 
 export interface SessionManager {
@@ -44,6 +46,8 @@ export interface SessionManager {
   history(sessionId: string, limit?: number): Promise<ChatMessage[]>;
   /** Appends a message (which also keeps the session alive) and returns it as stored. */
   record(params: RecordMessageParams): Promise<StoredMessage>;
+  /** The newest stored messages with their ids and meta, oldest first. */
+  recent(sessionId: string, limit: number): Promise<StoredMessage[]>;
   /** Replaces the session state and keeps the session alive. */
   saveState(sessionId: string, state: Record<string, unknown>): Promise<void>;
   /** Deletes every session idle for longer than `ttlMs`, with its messages; returns how many. */
@@ -130,8 +134,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         createdAt: now(),
         meta: params.meta ?? {},
       };
-      await sessionWrite(params.sessionId, store.appendMessage(message));
+      await sessionWrite(params.sessionId, store.appendMessage(message, params.state === undefined ? {} : { state: params.state }));
       return message;
+    },
+    async recent(sessionId, limit) {
+      assertSessionId(sessionId);
+      return store.listMessages(sessionId, limit);
     },
     async saveState(sessionId, state) {
       assertSessionId(sessionId);

@@ -113,6 +113,16 @@ export function runConversationStoreContract(name: string, factory: () => Promis
     });
 
     describe('messages', () => {
+      it('writes a message and the new state together, and neither when the message is refused', async () => {
+        await conversation('c1');
+        const m = message('c1', T0 + 5, { role: 'assistant' });
+        await store.appendMessage(m, { state: { step: 'confirm' } });
+        expect((await store.getConversation('c1'))?.state).toEqual({ step: 'confirm' });
+        expect(await store.listMessages('c1')).toEqual([m]);
+        await expect(store.appendMessage(m, { state: { step: 'done' } })).rejects.toMatchObject({ code: 'message_exists' });
+        expect((await store.getConversation('c1'))?.state).toEqual({ step: 'confirm' });
+      });
+
       it('lists oldest first by createdAt, whatever the insertion order', async () => {
         await conversation('c1');
         const late = message('c1', T0 + 30);

@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
+import { startDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
 import { startFakeOpenAIServer, transcript, type FakeOpenAIServer } from '../llm/fake-openai-server.ts';
-import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
-import { startRedis, type TestRedis } from '../support/start-redis.ts';
+import { startPostgres } from '../support/start-postgres.ts';
+import { startRedis } from '../support/start-redis.ts';
 import { ADMIN_KEY, DEMO_NOW } from '../support/start-test-server.ts';
 
 /**
@@ -188,6 +188,8 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
       KEFU_RATE_LIMIT_PER_MINUTE: '100000',
       // Every knowledge answer goes to a model, so a backend failover is observable.
       KEFU_CACHE: 'off',
+      // A job held by a killed node goes to another after this lease (30 s by default).
+      KEFU_QUEUE_LEASE_SECONDS: '3',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

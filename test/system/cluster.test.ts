@@ -35,11 +35,11 @@ interface Transcript {
   messages: { role: string; content: string }[];
 }
 
-async function post(c: Cluster, message: string, user: string, session?: string): Promise<Response> {
+async function post(c: Cluster, message: string, user: string, session: string | undefined, clientMessageId: string): Promise<Response> {
   return fetch(`${c.url}/v1/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message, user_id: user, ...(session === undefined ? {} : { session_id: session }) }),
+    body: JSON.stringify({ message, user_id: user, client_message_id: clientMessageId, ...(session === undefined ? {} : { session_id: session }) }),
   });
 }
 
@@ -83,33 +83,28 @@ interface Observed {
 }
 
 /**
- * Runs one conversation; on a 502 or a dropped connection it reads the transcript and resends
- * the same message only when the turn was not recorded.
+ * Runs one conversation; on a 502 or a dropped connection it resends the same message with the
+ * same `client_message_id`: Kefu answers a resend once, from the transcript when the turn was
+ * already answered, without storing the message twice.
  */
 async function converse(c: Cluster, script: Script, observed: Observed, onTurn: () => void): Promise<{ session: string; last: ChatReply | null }> {
   let session: string | undefined;
   let last: ChatReply | null = null;
   for (const [i, message] of script.turns.entries()) {
     for (let attempt = 1; ; attempt++) {
-      const res = await post(c, message, script.user, session).catch(() => null);
+      const res = await post(c, message, script.user, session, `${script.user}-${i}`).catch(() => null);
       if (res !== null && res.status === 200) {
-        last = (await res.json()) as ChatReply;
+        last = (await res.json()) as ChatReply & { replayed?: boolean };
         session = last.session_id;
+        if ((last as { replayed?: boolean }).replayed === true) observed.recordedAnyway++;
         break;
       }
       const status = res === null ? 'connection error' : `${res.status} ${await res.text()}`;
       if (attempt >= 3) throw new Error(`turn ${i + 1} of ${script.user}'s conversation failed ${attempt} times: ${status}`);
       observed.failedTurns++;
-      if (session !== undefined) {
-        const t = await transcript(c, session);
-        if (count(t, 'user') > i) {
-          observed.recordedAnyway++;
-          if (count(t, 'assistant') <= i) observed.halfTurns.set(session, (observed.halfTurns.get(session) ?? 0) + 1);
-          last = null;
-          break;
-        }
-      }
       observed.resent++;
+      // The first turn of a conversation has no session yet: the resend starts it afresh.
+      if (session === undefined && i > 0) throw new Error('lost the session id');
     }
     onTurn();
   }
@@ -136,7 +131,7 @@ describe('a three-node cluster behind nginx', () => {
     await killed;
     expect(c.nodes[1]!.alive(), 'node 1 was killed').toBe(false);
     const half = [...observed.halfTurns.values()].reduce((a, b) => a + b, 0);
-    console.info(`cluster: ${total} turns, node 1 killed after ${Math.ceil(total / 3)}; 502s ${observed.failedTurns}, recorded anyway ${observed.recordedAnyway} (of which user message without reply ${half}), resent ${observed.resent}`);
+    console.info(`cluster: ${total} turns, node 1 killed after ${Math.ceil(total / 3)}; 502s ${observed.failedTurns}, resent ${observed.resent}, answered from the transcript ${observed.recordedAnyway}, turns without a reply ${half}`);
     // Nothing is ever duplicated; a reply is only missing where the client saw the 502 of a turn
     // whose user message the killed node had already stored (see docs/cluster.md).
     expect(half).toBeLessThanOrEqual(observed.failedTurns);
@@ -154,7 +149,7 @@ describe('a three-node cluster behind nginx', () => {
 
     // Each complaint conversation has exactly one complaint ticket (filed through the Redis queue).
     const complaintSessions = new Set(results.filter((_, i) => SCRIPTS[i]!.complaint === true).map((r) => r.session));
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       const res = await fetch(`${c.url}/v1/tickets`, { headers: admin });
       expect(res.status).toBe(200);
@@ -179,7 +174,7 @@ describe('a three-node cluster behind nginx', () => {
     const before = c.standby.requests.filter((r) => r.path === '/chat/completions').length;
     const models: string[] = [];
     for (const question of QUESTIONS) {
-      const res = await post(c, question, 'kb-user');
+      const res = await post(c, question, 'kb-user', undefined, `kb-${question}`);
       expect(res.status, c.logs()).toBe(200);
       models.push(((await res.json()) as ChatReply).model ?? '(none)');
     }
@@ -203,7 +198,7 @@ describe('a three-node cluster behind nginx', () => {
     let lastError = '';
     while (session === null) {
       if (Date.now() > deadline) throw new Error(`no complaint went through within 15 s of the Redis restart: ${lastError}\n${c.logs()}`);
-      const res = await post(c, '我要投诉客服态度差', 'redis-user').catch((e: unknown) => e);
+      const res = await post(c, '我要投诉客服态度差', 'redis-user', undefined, `redis-${Date.now()}`).catch((e: unknown) => e);
       if (res instanceof Response && res.status === 200) session = ((await res.json()) as ChatReply).session_id;
       else {
         lastError = res instanceof Response ? `${res.status} ${await res.text()}` : String(res);

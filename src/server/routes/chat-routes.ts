@@ -20,6 +20,8 @@ const ChatBody = z.object({
   user_id: z.string().min(1).max(128).optional(),
   /** hex HMAC-SHA256 of user_id with KEFU_USER_ID_SECRET, made by the shop's backend. */
   user_sig: z.string().max(128).optional(),
+  /** The client's id for this message: a resend with the same id never makes a second turn. */
+  client_message_id: z.string().min(1).max(100).optional(),
   channel: z.enum(CHANNELS).optional(),
   stream: z.boolean().optional(),
 });
@@ -85,6 +87,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       ...(body.session_id === undefined ? {} : { sessionId: body.session_id }),
       ...(body.user_id === undefined ? {} : { userId: body.user_id }),
       ...tenantOf(c.get('principal')),
+      ...(body.client_message_id === undefined ? {} : { clientMessageId: body.client_message_id }),
     };
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) return c.json(await deps.pipeline.run(req));

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type {
+  AppendOptions,
   Conversation,
   ConversationCursor,
   ConversationStore,
@@ -75,7 +76,7 @@ function statements(schema: string | undefined) {
         RETURNING conversation_id
       ),
       upd AS (
-        UPDATE ${C} SET updated_at = GREATEST(updated_at, $5::bigint)
+        UPDATE ${C} SET updated_at = GREATEST(updated_at, $5::bigint), state = COALESCE($7::text, state)
         WHERE id IN (SELECT conversation_id FROM ins) RETURNING id
       )
       SELECT (SELECT count(*) FROM conv)::int AS found, (SELECT count(*) FROM upd)::int AS inserted`,
@@ -164,7 +165,7 @@ class PostgresConversationStore implements ConversationStore {
     }
   }
 
-  async appendMessage(m: StoredMessage): Promise<void> {
+  async appendMessage(m: StoredMessage, options: AppendOptions = {}): Promise<void> {
     checkId('message id', m.id);
     checkTimestamp('createdAt', m.createdAt);
     if (!isMessageRole(m.role)) throw storeError('invalid_argument', `unknown message role ${String(m.role)}`);
@@ -176,6 +177,7 @@ class PostgresConversationStore implements ConversationStore {
       m.content,
       m.createdAt,
       meta,
+      options.state === undefined ? null : toJsonObjectText('state', options.state),
     ]);
     if (rows[0]?.found !== 1) throw storeError('conversation_not_found', `conversation ${m.conversationId} does not exist`);
     if (rows[0].inserted !== 1) throw storeError('message_exists', `message ${m.id} already exists`);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AppendOptions,
   Conversation,
   ConversationCursor,
   ConversationStore,
@@ -79,11 +80,12 @@ class SqliteConversationStore implements ConversationStore {
     }
   }
 
-  async appendMessage(m: StoredMessage): Promise<void> {
+  async appendMessage(m: StoredMessage, options: AppendOptions = {}): Promise<void> {
     checkId('message id', m.id);
     checkTimestamp('createdAt', m.createdAt);
     if (!isMessageRole(m.role)) throw storeError('invalid_argument', `unknown message role ${String(m.role)}`);
     const meta = toJsonObjectText('meta', m.meta);
+    const state = options.state === undefined ? null : toJsonObjectText('state', options.state);
     const sql = this.#sql();
     this.#db
       .transaction(() => {
@@ -93,6 +95,7 @@ class SqliteConversationStore implements ConversationStore {
         if (sql.insertMessage.run(m.id, m.conversationId, m.role, m.content, m.createdAt, meta).changes === 0) {
           throw storeError('message_exists', `message ${m.id} already exists`);
         }
+        if (state !== null) sql.replaceState.run(state, m.conversationId);
       })
       .immediate();
   }

@@ -34,6 +34,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${CONVERSATION} FROM conversations WHERE id = ?`),
     saveState: db.prepare<[string, number, string]>('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?'),
+    replaceState: db.prepare<[string, string]>('UPDATE conversations SET state = ? WHERE id = ?'),
     touchConversation: db.prepare<[number, number, string]>(
       'UPDATE conversations SET updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?',
     ),
