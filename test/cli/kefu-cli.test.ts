@@ -65,7 +65,7 @@ describe('kefu CLI', () => {
 
     const still = await kefu(['kb', 'search', 'pet carrier rental', '--json'], env);
     expect((JSON.parse(still.stdout) as { title: string }[])[0]!.title).toBe('Pet carrier rental');
-  });
+  }, 120_000); // four CLI processes; each loads the whole CLI through tsx (~3 s idle, more under load)
 
   it('answers one message in-process with sources', async () => {
     const run = await kefu(['chat', '-m', 'How long does shipping take?'], { KEFU_DATA_DIR: path.join(dir, 'chat'), KEFU_LLM: 'none' });
