@@ -19,10 +19,23 @@ export function civilToday(now: Date, timeZone: string): CivilDate {
 }
 
 /** Wall-clock fields in `timeZone`, hour 0..23. */
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one per zone, reused.
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = FORMATS.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    });
+    if (FORMATS.size > 64) FORMATS.clear();
+    FORMATS.set(timeZone, f);
+  }
+  return f;
+}
+
 export function wallClock(now: Date, timeZone: string): CivilDate & { hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
-  }).formatToParts(now);
+  const parts = formatFor(timeZone).formatToParts(now);
   const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   return { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') };
 }
