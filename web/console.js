@@ -128,7 +128,11 @@
     $('lang-toggle').textContent = lang === 'zh' ? 'English' : '中文';
     renderQueue();
     state.convSig = '';
-    if (state.current) refreshConversation();
+    // The header is redrawn at once in the new language; the transcript follows with the refresh.
+    if (state.current) {
+      renderHead();
+      refreshConversation();
+    }
   }
   $('lang-toggle').addEventListener('click', function () {
     lang = lang === 'zh' ? 'en' : 'zh';
