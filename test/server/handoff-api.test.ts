@@ -35,7 +35,7 @@ async function eventually<T>(probe: () => Promise<T | null>, ms = 5000): Promise
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ KEFU_CONVERSATION_IDLE_MINUTES: '30' }, undefined, { now: () => clock });
+  server = await startTestServer({ KEFU_CONVERSATION_IDLE_MINUTES: '30', KEFU_BUSINESS_HOURS: '09:00-22:00' }, undefined, { now: () => clock });
 });
 afterAll(async () => {
   await server?.destroy();

@@ -27,6 +27,8 @@ export async function startTestServer(env: Record<string, string | undefined> = 
     KEFU_LLM: 'none',
     KEFU_ADMIN_KEY: ADMIN_KEY,
     KEFU_LOG_LEVEL: 'silent',
+    // Agents always on duty unless a test says otherwise: results must not depend on the hour.
+    KEFU_BUSINESS_HOURS: 'always',
     ...env,
   });
   const server = await startServer(config, options);

@@ -186,6 +186,8 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
       KEFU_ADMIN_KEY: ADMIN_KEY,
       KEFU_LOG_LEVEL: 'warn',
       KEFU_RATE_LIMIT_PER_MINUTE: '100000',
+      // The nodes run on the real clock: agents on duty at any hour keeps the test hour-independent.
+      KEFU_BUSINESS_HOURS: 'always',
       // Every knowledge answer goes to a model, so a backend failover is observable.
       KEFU_CACHE: 'off',
       // A job held by a killed node goes to another after this lease (30 s by default).
