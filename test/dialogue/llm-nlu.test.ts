@@ -32,6 +32,7 @@ describe('LLM NLU', () => {
   const model = modelPath === null ? null : createEmbeddedProvider({ modelPath, threads: 1 });
   afterAll(async () => model?.close());
 
+  // Runs whenever the shipped model is present (always in this repository); skipped only without models/.
   it.runIf(model !== null)('the shipped model answers the NLU schema through a llama.cpp grammar; the result is always valid', async () => {
     // The grammar is the real boundary: whatever the model's skill, the output parses and its
     // intent is one of the contract's.

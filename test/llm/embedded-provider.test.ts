@@ -190,6 +190,8 @@ function findRealModel(): string | undefined {
   const gguf = readdirSync(dir).filter((f) => f.endsWith('.gguf')).sort();
   return gguf[0] === undefined ? undefined : join(dir, gguf[0]);
 }
+// The shipped GGUF (or KEFU_TEST_MODEL) is always present in this repository; the two tests below
+// skip only in a checkout stripped of models/, where there is no real model to run.
 const realModel = findRealModel();
 
 describe('embedded provider on the real model', () => {
