@@ -22,6 +22,15 @@ export interface SqliteAuditLogOptions {
    * The rename costs about a millisecond per append on ext4.
    */
   headFile?: boolean;
+  /**
+   * 0 (default): the head file is rewritten inside every append. More: it is rewritten at most
+   * this many ms after an append, once for all the appends in between, so a busy server pays the
+   * rename once per batch instead of once per reply. The chain itself is committed with each
+   * append either way; what a delay gives up is the outside anchor for the newest entries: a
+   * crash (or someone deleting rows) within that window leaves a head file that lags the log,
+   * and a lagging file that still points at an entry of the chain is accepted as a crash's lag.
+   */
+  headFileDelayMs?: number;
   /** `normal` (default): an append survives a process crash; `full`: also a power cut, for ~1 ms more. */
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process's lock (ms). Default 5000. */
@@ -66,6 +75,7 @@ interface Statements {
   stats: Database.Statement<[], { n: number; first: number | null; last: number | null }>;
   firstAtOrAfter: Database.Statement<[string], { seq: number }>;
   deleteUpTo: Database.Statement<[number]>;
+  hashOf: Database.Statement<[number], { hash: string }>;
 }
 
 const PAGE_SIZE = 500;
@@ -76,6 +86,13 @@ class SqliteAuditLog implements AuditLog {
   readonly #sql: Statements;
   readonly #now: () => number;
   readonly #headPath: string | null;
+  readonly #headDelayMs: number;
+  /** One transaction function for every append: building it per call shows up in profiles. */
+  readonly #append: Database.Transaction<(clean: AuditInput, mirror: boolean) => AuditEntry>;
+  /** A head-file rewrite waiting for the delay (delayed mode only). */
+  #headTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
+  #headError: unknown = null;
   #closed = false;
 
   constructor(options: SqliteAuditLogOptions) {
@@ -93,25 +110,64 @@ class SqliteAuditLog implements AuditLog {
     }
     this.#now = options.now ?? Date.now;
     this.#headPath = (options.headFile ?? !memory) && !memory ? `${options.path}.head` : null;
-  }
-
-  append(input: AuditInput): AuditEntry {
-    this.#checkOpen();
-    const clean = normaliseAuditInput(input);
-    const append = this.#db.transaction(() => {
+    const delay = options.headFileDelayMs ?? 0;
+    if (!Number.isSafeInteger(delay) || delay < 0) throw new KefuError('invalid_argument', 'headFileDelayMs must be an integer ≥ 0', { status: 500 });
+    this.#headDelayMs = delay;
+    this.#append = this.#db.transaction((clean: AuditInput, mirror: boolean) => {
       const head = this.#head();
       const at = this.#now();
       const entry = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash);
       this.#sql.insert.run(toAuditRow(entry));
       this.#sql.setHead.run(entry.seq, entry.hash, at);
-      this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
+      if (mirror) this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
       return entry;
     });
-    return append.immediate();
+  }
+
+
+  append(input: AuditInput): AuditEntry {
+    this.#checkOpen();
+    const clean = normaliseAuditInput(input);
+    const delayed = this.#headPath !== null && this.#headDelayMs > 0;
+    // A head file that could not be written stops appends, as it does without a delay: retry first.
+    if (delayed && this.#headError !== null) this.#flushHead();
+    const entry = this.#append.immediate(clean, !delayed);
+    if (delayed && this.#headTimer === null) {
+      this.#headTimer = setTimeout(() => {
+        try {
+          this.#flushHead();
+        } catch {
+          // kept in #headError: the next append retries and fails with it
+        }
+      }, this.#headDelayMs);
+      this.#headTimer.unref();
+    }
+    return entry;
+  }
+
+  /** Delayed mode: brings the head file up to the database's head now, under the write lock. */
+  #flushHead(): void {
+    if (this.#headTimer !== null) clearTimeout(this.#headTimer);
+    this.#headTimer = null;
+    if (this.#headPath === null || this.#closed) return;
+    try {
+      this.#db
+        .transaction(() => {
+          const head = this.#head();
+          this.#mirror(head, head, `the head-file update at entry ${head.seq}`);
+        })
+        .immediate();
+      this.#headError = null;
+    } catch (err) {
+      this.#headError = err;
+      throw err;
+    }
   }
 
   verify(onProgress?: (done: number, total: number) => void): AuditVerification {
     this.#checkOpen();
+    // This process's own appends are anchored before they are checked.
+    if (this.#headTimer !== null) this.#flushHead();
     // The chain, in one read snapshot: concurrent appends neither block it nor show up half-done.
     const result = this.#db.transaction((): AuditVerification => {
       const stats = this.#sql.stats.get() ?? { n: 0, first: null, last: null };
@@ -175,6 +231,13 @@ class SqliteAuditLog implements AuditLog {
 
   close(): void {
     if (this.#closed) return;
+    if (this.#headTimer !== null) {
+      try {
+        this.#flushHead();
+      } catch {
+        // the file lags the log; verification still accepts a lag that links into the chain
+      }
+    }
     this.#closed = true;
     this.#db.close();
   }
@@ -223,7 +286,12 @@ class SqliteAuditLog implements AuditLog {
     if (read.state === 'unreadable') {
       return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath} is unreadable (${read.reason})` };
     }
-    return read.anchor.mismatch ?? anchorProblem(read.anchor, head);
+    return read.anchor.mismatch ?? anchorProblem(read.anchor, head, this.#hashAt(head));
+  }
+
+  /** The hash of entry `seq` as the log holds it now (the checkpoint's for pruned ones), for a lagging head file. */
+  #hashAt(head: AuditHeadState): (seq: number) => string | null {
+    return (seq) => (seq === head.checkpointSeq ? head.checkpointHash : (this.#sql.hashOf.get(seq)?.hash ?? null));
   }
 
   /** Inside a write transaction: rewrites the head file, carrying forward any disagreement found. */
@@ -232,7 +300,7 @@ class SqliteAuditLog implements AuditLog {
     const read = readHeadFile(this.#headPath);
     let mismatch: AuditProblem | null = null;
     if (read.state === 'ok') {
-      const found = read.anchor.mismatch === null ? anchorProblem(read.anchor, before) : null;
+      const found = read.anchor.mismatch === null ? anchorProblem(read.anchor, before, this.#hashAt(before)) : null;
       mismatch = read.anchor.mismatch ?? (found === null ? null : { ...found, detail: `${found.detail} (found by ${when})` });
     } else if (read.state === 'unreadable') {
       mismatch = { seq: before.seq, kind: 'checkpoint_mismatch', detail: `the head file was unreadable (${read.reason}) (found by ${when})` };
@@ -278,6 +346,7 @@ function prepare(db: Database.Database): Statements {
     stats: db.prepare('SELECT COUNT(*) AS n, MIN(seq) AS first, MAX(seq) AS last FROM audit_entries'),
     firstAtOrAfter: db.prepare('SELECT seq FROM audit_entries WHERE at >= ? ORDER BY seq LIMIT 1'),
     deleteUpTo: db.prepare('DELETE FROM audit_entries WHERE seq <= ?'),
+    hashOf: db.prepare('SELECT hash FROM audit_entries WHERE seq = ?'),
   };
 }
 

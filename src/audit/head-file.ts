@@ -53,8 +53,16 @@ export function writeHeadFile(path: string, anchor: HeadAnchor): void {
   }
 }
 
-/** Null if the file agrees with the database, else what disagrees. */
-export function anchorProblem(file: AuditHeadState, db: AuditHeadState): AuditProblem | null {
+/**
+ * Null if the file agrees with the database, else what disagrees. With `hashAt` (the hash the log
+ * holds for an entry), a file behind the head that names an entry still in the chain, with the
+ * same checkpoint, is a lag, not a disagreement: a head file written after a delay lags the log
+ * by the appends since, and after a crash by the appends it never caught up with.
+ */
+export function anchorProblem(file: AuditHeadState, db: AuditHeadState, hashAt?: (seq: number) => string | null): AuditProblem | null {
+  const lagging =
+    hashAt !== undefined && file.seq < db.seq && file.seq >= db.checkpointSeq && file.checkpointSeq === db.checkpointSeq && file.checkpointHash === db.checkpointHash && hashAt(file.seq) === file.hash;
+  if (lagging) return null;
   if (file.seq !== db.seq || file.hash !== db.hash) {
     if (file.seq > db.seq) {
       return {
