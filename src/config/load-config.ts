@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
+  KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
+  KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(100),
 });
 
 export interface KefuConfig {
@@ -108,6 +110,13 @@ export interface KefuConfig {
   proactiveRulesPath: string | null;
   /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
   databaseUrl: string | null;
+  /**
+   * Connections the kernel queues while the event loop is busy. Node's default (511) turns a
+   * burst of thousands of SSE clients into connect timeouts; the kernel caps it at somaxconn.
+   */
+  listenBacklog: number;
+  /** How long the audit head file may lag the log (ms); 0: rewritten inside every append. */
+  auditHeadFlushMs: number;
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -210,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     queueLeaseMs: Math.max(3, Math.round(e.KEFU_QUEUE_LEASE_SECONDS * 1000)),
     proactiveRulesPath: e.KEFU_PROACTIVE_RULES === undefined ? null : path.resolve(e.KEFU_PROACTIVE_RULES),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
+    listenBacklog: e.KEFU_LISTEN_BACKLOG,
+    auditHeadFlushMs: e.KEFU_AUDIT_HEAD_FLUSH_MS,
     wecom:
       wecomSet === 3
         ? { token: e.KEFU_WECOM_TOKEN!, encodingAesKey: e.KEFU_WECOM_AES_KEY!, corpId: e.KEFU_WECOM_CORP_ID!, secret: e.KEFU_WECOM_SECRET ?? null, agentId: e.KEFU_WECOM_AGENT_ID ?? null, apiBase: e.KEFU_WECOM_API_BASE ?? null }

@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachAppSocket } from '../channels/app/app-socket-server.ts';
@@ -14,9 +14,21 @@ export interface RunningServer {
 
 export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: kefu.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-  });
+  // Not `serve()`: it listens with Node's default backlog of 511, too short for a burst of
+  // streaming clients arriving while the event loop is busy.
+  const server: ServerType = createAdaptorServer({ fetch: kefu.app.fetch, hostname: config.host });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await kefu.close();
+    throw err;
+  }
   // Mobile apps: the WebSocket channel on the same port (/v1/ws).
   const appSocket = attachAppSocket(server as Server, {
     pipeline: kefu.pipeline,
