@@ -30,7 +30,8 @@ import { createEmbeddedNlu } from './dialogue/embedded-nlu.ts';
 import { extractEntities } from './dialogue/entities/extract-entities.ts';
 import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
-import { createHandoffQueue } from './handoff/handoff-queue.ts';
+import { createSqliteHandoffQueue } from './handoff/sqlite-handoff-queue.ts';
+import { createPostgresHandoffQueue } from './handoff/postgres-handoff-queue.ts';
 import type { Hono } from 'hono';
 import { createSessionEvents, type SessionEvents } from './channels/app/session-events.ts';
 import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
@@ -49,10 +50,14 @@ import { POLICY, buildPrompt } from './pipeline/prompt-builder.ts';
 import { createAuth } from './server/auth.ts';
 import type { SuggestReply } from './server/routes/admin-routes.ts';
 import { createSqliteAuditLog } from './audit/audit-log.ts';
-import { createApiKeyStore } from './server/api-key-store.ts';
+import { createSqliteApiKeyStore } from './server/sqlite-api-key-store.ts';
+import { createPostgresApiKeyStore } from './server/postgres-api-key-store.ts';
 import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
 import { createDemoOrderSystem } from './orders/demo-order-system.ts';
-import { createOutcomeTracker } from './outcomes/outcome-tracker.ts';
+import { createSqliteOutcomeTracker } from './outcomes/sqlite-outcome-tracker.ts';
+import { createPostgresOutcomeTracker } from './outcomes/postgres-outcome-tracker.ts';
+import { createPostgresKpiQueries } from './outcomes/postgres-kpi-queries.ts';
+import type { OutcomeTrackerHooks } from './contracts/outcome-tracker.ts';
 import { createSqliteJobQueue } from './queue/sqlite-job-queue.ts';
 import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
@@ -87,8 +92,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const now = options.now ?? Date.now;
   const businessHours = parseBusinessHours(config.businessHours, config.timeZone);
 
-  // The local SQLite database always holds what is still per node (handoff queue, outcomes, API
-  // keys); with KEFU_DATABASE_URL conversations, messages, settings and tickets live in PostgreSQL.
+  // One node: everything in <data dir>/kefu.db. With KEFU_DATABASE_URL, conversations, messages,
+  // settings, tickets, the handoff queue, outcomes and API keys live in PostgreSQL, shared by all
+  // nodes (the local file is still migrated for the CLI commands that read it).
   const local = createSqliteConversationStore({ path: path.join(config.dataDir, 'kefu.db') });
   await local.migrate();
   const pgPool = config.databaseUrl === null ? null : createPool(config.databaseUrl, 10);
@@ -142,25 +148,28 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   });
   const stopTicketWorker = tickets.startWorker();
 
-  const handoffs = createHandoffQueue({ path: path.join(config.dataDir, 'kefu.db'), now });
-  const keys = createApiKeyStore({ path: path.join(config.dataDir, 'kefu.db'), now });
-  const outcomes = createOutcomeTracker({
-    path: path.join(config.dataDir, 'kefu.db'),
+  const localDb = path.join(config.dataDir, 'kefu.db');
+  const handoffs = pgPool === null ? createSqliteHandoffQueue({ path: localDb, now }) : createPostgresHandoffQueue({ pool: pgPool, now });
+  const keys = pgPool === null ? createSqliteApiKeyStore({ path: localDb, now }) : createPostgresApiKeyStore({ pool: pgPool, now });
+  const outcomeHooks: OutcomeTrackerHooks = {
     now,
+    // Fired on the node that closed the conversation: each one is counted once in the cluster.
     onClosed: (c) => {
       metrics.conversations.inc({ outcome: c.outcome, intent: c.intent });
       metrics.conversationDuration.observe({ outcome: c.outcome }, c.durationMs / 1000);
     },
     onRating: (score) => metrics.csat.observe(score),
-  });
-  const closeIdle = () => {
+  };
+  const outcomes = pgPool === null ? createSqliteOutcomeTracker({ path: localDb, ...outcomeHooks }) : createPostgresOutcomeTracker({ pool: pgPool, ...outcomeHooks });
+  const kpis = pgPool === null ? null : createPostgresKpiQueries({ pool: pgPool });
+  const closeIdle = async (): Promise<void> => {
     try {
-      outcomes.closeIdle(config.conversationIdleMs);
+      await outcomes.closeIdle(config.conversationIdleMs);
     } catch (err) {
       logger.error({ err }, 'closing idle conversations failed');
     }
   };
-  const outcomeTimer = setInterval(closeIdle, Math.min(60_000, config.conversationIdleMs));
+  const outcomeTimer = setInterval(() => void closeIdle(), Math.min(60_000, config.conversationIdleMs));
   outcomeTimer.unref();
 
   const embeddedNlu = createEmbeddedNlu({ extractEntities });
@@ -168,7 +177,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
   const dialogue = createDialogueManager({ angerHandoff: 0.85 });
-  const audit = createSqliteAuditLog({ path: path.join(config.dataDir, 'audit.db'), now });
+  const audit = createSqliteAuditLog({ path: path.join(config.dataDir, 'audit.db'), now, headFileDelayMs: config.auditHeadFlushMs });
   const pruneAudit = () => {
     if (config.auditRetentionDays === null) return;
     try {
@@ -285,6 +294,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     handoffs,
     sessions,
     outcomes,
+    ...(kpis === null ? {} : { kpis }),
     tickets,
     readiness: [
       { name: 'store', check: () => store.ping() },
@@ -323,13 +333,14 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await redisEvents?.close();
       await rateLimitStore?.close();
       wecomDedupe?.close();
-      handoffs.shutdown();
-      keys.close();
+      await handoffs.shutdown();
+      await keys.close();
       clearInterval(auditTimer);
       audit.close();
       clearInterval(vaultTimer);
       vault.close();
-      outcomes.shutdown();
+      await outcomes.shutdown();
+      await kpis?.close();
       await demoOrders?.close();
       await model?.close();
       cache?.close();

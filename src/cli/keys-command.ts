@@ -2,16 +2,31 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { badRequest } from '../errors.ts';
-import { createApiKeyStore, type KeyRole } from '../server/api-key-store.ts';
+import type { ApiKeyStore, KeyRole } from '../contracts/api-key-store.ts';
+import { createPostgresApiKeyStore } from '../server/postgres-api-key-store.ts';
+import { createSqliteApiKeyStore } from '../server/sqlite-api-key-store.ts';
+import { createPool, createPostgresConversationStore } from '../store/postgres/postgres-conversation-store.ts';
 import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversation-store.ts';
 
-/** `kefu keys`: agent, channel and admin keys in KEFU_DATA_DIR (the key is printed once). */
-async function openKeys() {
-  const file = path.join(loadConfig().dataDir, 'kefu.db');
+/**
+ * `kefu keys`: agent, channel and admin keys (the key is printed once), in KEFU_DATA_DIR, or in
+ * PostgreSQL when KEFU_DATABASE_URL is set, where every node sees them.
+ */
+async function openKeys(): Promise<ApiKeyStore> {
+  const config = loadConfig();
+  if (config.databaseUrl !== null) {
+    const pool = createPool(config.databaseUrl, 2);
+    const store = createPostgresConversationStore({ pool });
+    await store.migrate();
+    await store.close();
+    const keys = createPostgresApiKeyStore({ pool });
+    return { ...keys, close: () => pool.end() };
+  }
+  const file = path.join(config.dataDir, 'kefu.db');
   const store = createSqliteConversationStore({ path: file });
   await store.migrate();
   await store.close();
-  return createApiKeyStore({ path: file });
+  return createSqliteApiKeyStore({ path: file });
 }
 
 export function keysCommand(): Command {
@@ -26,11 +41,11 @@ export function keysCommand(): Command {
       if (!['agent', 'channel', 'admin'].includes(opts.role)) throw badRequest('invalid_role', `--role must be agent, channel or admin, got ${opts.role}`);
       const keys = await openKeys();
       try {
-        const { key, info } = keys.create({ name: opts.name, role: opts.role as KeyRole, tenant: opts.tenant });
+        const { key, info } = await keys.create({ name: opts.name, role: opts.role as KeyRole, tenant: opts.tenant });
         process.stdout.write(`${key}\n`);
         process.stderr.write(`created ${info.role} key ${info.id} for ${info.name} (tenant ${info.tenant}); store it now, it is not shown again\n`);
       } finally {
-        keys.close();
+        await keys.close();
       }
     });
   cmd
@@ -39,11 +54,11 @@ export function keysCommand(): Command {
     .action(async () => {
       const keys = await openKeys();
       try {
-        for (const k of keys.list()) {
+        for (const k of await keys.list()) {
           process.stdout.write(`${k.id}  ${k.role.padEnd(7)}  ${k.tenant.padEnd(12)}  ${k.name}${k.revokedAt === null ? '' : '  (revoked)'}\n`);
         }
       } finally {
-        keys.close();
+        await keys.close();
       }
     });
   cmd
@@ -53,10 +68,10 @@ export function keysCommand(): Command {
     .action(async (id: string) => {
       const keys = await openKeys();
       try {
-        const k = keys.revoke(id);
+        const k = await keys.revoke(id);
         process.stdout.write(`revoked ${k.role} key ${k.id} (${k.name})\n`);
       } finally {
-        keys.close();
+        await keys.close();
       }
     });
   return cmd;

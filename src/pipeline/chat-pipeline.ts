@@ -11,8 +11,8 @@ import { quickReplies } from '../dialogue/quick-replies.ts';
 import type { Decision, DialogueManager, DialogueState, HandoffReason } from '../dialogue/dialogue-manager.ts';
 import type { FlowContext, TicketRequest } from '../dialogue/flow-types.ts';
 import type { BusinessHours } from '../handoff/business-hours.ts';
-import type { HandoffQueue } from '../handoff/handoff-queue.ts';
-import type { OutcomeTracker } from '../outcomes/outcome-tracker.ts';
+import type { HandoffQueue } from '../contracts/handoff-queue.ts';
+import type { OutcomeTracker } from '../contracts/outcome-tracker.ts';
 import { isConfidentPassage } from '../knowledge/confidence.ts';
 import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
@@ -236,7 +236,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     /** In hours a person is queued; outside them a ticket is offered instead. */
     const handOff = async (reason: HandoffReason, state: DialogueState, prefix = ''): Promise<string> => {
       if (deps.businessHours.isOpen(now)) {
-        const queued = deps.handoffs.request({ sessionId, tenant: conversation.tenant, reason, summary: `[${nlu.intent}] ${masked}` });
+        const queued = await deps.handoffs.request({ sessionId, tenant: conversation.tenant, reason, summary: `[${nlu.intent}] ${masked}` });
         metrics.handoffs.inc({ reason, result: 'queued' });
         handoff = true;
         handoffReason = reason;
@@ -256,17 +256,17 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
 
     const verdict = deps.inputGuard.inspect(masked, { history: history.filter((h) => h.role === 'user').map((h) => h.content) });
     let inputGuard: { action: string; findings: { category: string; score: number }[] } | null = null;
-    const open = deps.handoffs.openFor(sessionId);
+    const open = await deps.handoffs.openFor(sessionId);
     let decision: Decision | null = null;
     if (open !== null && !(open.status === 'queued' && isAbort(masked))) {
       // A person owns the conversation: the bot only gives status notices, and none once assigned.
       handoff = true;
       transferred = true;
       flow = { name: 'handoff', step: open.status };
-      const pos = deps.handoffs.position(open);
+      const pos = await deps.handoffs.position(open);
       parts = fixed(open.status === 'queued' ? waitingNotice(nlu.lang, pos.position, pos.waitMinutes) : '');
     } else if (open !== null) {
-      deps.handoffs.close(open.id, 'cancelled');
+      await deps.handoffs.close(open.id, 'cancelled');
       flow = { name: 'handoff', step: 'cancelled' };
       parts = fixed(handoffCancelled(nlu.lang));
     } else if (verdict.action !== 'allow') {
@@ -471,7 +471,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         meta: { messageId, intent: nlu.intent, ...(flow === undefined ? {} : { flow }), handoff, fallback: gen.fallback, finishReason: gen.finishReason, aiGenerated: true },
       });
     }
-    deps.outcomes.recordTurn({ sessionId, channel: req.channel, intent: nlu.intent, answered, resolved, transferred });
+    await deps.outcomes.recordTurn({ sessionId, channel: req.channel, intent: nlu.intent, answered, resolved, transferred });
 
     if (gen.usage.outputTokens !== undefined) metrics.generatedTokens.inc({ model: modelId }, gen.usage.outputTokens);
     metrics.requests.inc({ channel: req.channel, outcome: gen.finishReason === 'abort' ? 'aborted' : 'ok' });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { KefuError } from '../errors.ts';
-import type { ApiKeyStore, KeyRole } from './api-key-store.ts';
+import type { ApiKeyStore, KeyRole } from '../contracts/api-key-store.ts';
 import type { AppEnv } from './app-env.ts';
 
 /**
@@ -18,13 +18,13 @@ export interface Principal {
 
 const bearer = (header: string | undefined): string | null => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? null;
 
-export function createAuth(deps: { adminKeyHash: string; keys: ApiKeyStore }) {
+export function createAuth(deps: { adminKeyHash: string; keys: Pick<ApiKeyStore, 'verify'> }) {
   const rootHash = Buffer.from(deps.adminKeyHash, 'hex');
 
-  function identify(key: string): Principal | null {
+  async function identify(key: string): Promise<Principal | null> {
     const given = createHash('sha256').update(key).digest();
     if (given.length === rootHash.length && timingSafeEqual(given, rootHash)) return { role: 'admin', tenant: null, keyId: 'root', name: 'admin' };
-    const k = deps.keys.verify(key);
+    const k = await deps.keys.verify(key);
     if (k === null) return null;
     return { role: k.role, tenant: k.role === 'admin' ? null : k.tenant, keyId: k.id, name: k.name };
   }
@@ -36,7 +36,7 @@ export function createAuth(deps: { adminKeyHash: string; keys: ApiKeyStore }) {
       return async (c, next) => {
         const key = bearer(c.req.header('authorization'));
         if (key === null) throw new KefuError('unauthorized', 'Missing Authorization: Bearer <key>', { status: 401 });
-        const p = identify(key);
+        const p = await identify(key);
         if (p === null) throw new KefuError('forbidden', 'Invalid or revoked key', { status: 403 });
         if (p.role !== 'admin' && !roles.includes(p.role)) throw new KefuError('forbidden', `This endpoint needs a ${roles.join(' or ')} key; this is a ${p.role} key`, { status: 403 });
         c.set('principal', p);
@@ -51,7 +51,7 @@ export function createAuth(deps: { adminKeyHash: string; keys: ApiKeyStore }) {
       return async (c, next) => {
         const key = bearer(c.req.header('authorization'));
         if (key !== null) {
-          const p = identify(key);
+          const p = await identify(key);
           if (p === null && options.ignoreUnknown !== true) throw new KefuError('forbidden', 'Invalid or revoked key', { status: 403 });
           if (p !== null) c.set('principal', p);
         }

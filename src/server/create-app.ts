@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ApiKeyStore } from './api-key-store.ts';
+import type { ApiKeyStore } from '../contracts/api-key-store.ts';
 import { createAuth } from './auth.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -28,8 +28,9 @@ import { createErrorHandler } from './error-handler.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { handoffRoutes } from './routes/handoff-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
-import type { HandoffQueue } from '../handoff/handoff-queue.ts';
-import type { OutcomeTracker } from '../outcomes/outcome-tracker.ts';
+import type { HandoffQueue } from '../contracts/handoff-queue.ts';
+import type { KpiQueries } from '../contracts/kpi-queries.ts';
+import type { OutcomeTracker } from '../contracts/outcome-tracker.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import { kbRoutes } from './routes/kb-routes.ts';
@@ -62,6 +63,8 @@ export interface AppDeps {
   handoffs: HandoffQueue;
   sessions: SessionManager;
   outcomes: OutcomeTracker;
+  /** KPIs from the shared database in multi-node mode; the local kefu.db otherwise. */
+  kpis?: KpiQueries;
   tickets: TicketService;
   readiness: ReadinessCheck[];
   limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
@@ -130,7 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', keyRoutes({ keys: deps.keys, admin }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
   app.route('/', piiRoutes({ engine: deps.piiEngine }));
-  app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
+  app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, ...(deps.kpis === undefined ? {} : { kpis: deps.kpis }), admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
   app.route('/', consoleRoutes());
   if (deps.wecom) app.route('/', deps.wecom);
   if (deps.proactive) {

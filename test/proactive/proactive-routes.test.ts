@@ -11,7 +11,7 @@ import { proactiveRoutes } from '../../src/proactive/proactive-routes.ts';
 import { parseProactiveRules } from '../../src/proactive/proactive-rules.ts';
 import { createProactiveService, type ProactiveService } from '../../src/proactive/proactive-service.ts';
 import { hashKey } from '../../src/server/admin-auth.ts';
-import { createApiKeyStore } from '../../src/server/api-key-store.ts';
+import { createSqliteApiKeyStore } from '../../src/server/sqlite-api-key-store.ts';
 import type { AppEnv } from '../../src/server/app-env.ts';
 import { createAuth } from '../../src/server/auth.ts';
 import { createErrorHandler } from '../../src/server/error-handler.ts';
@@ -42,7 +42,7 @@ describe('proactive routes over HTTP', () => {
     const dir = tempDir();
     const store = createSqliteConversationStore({ path: path.join(dir, 'kefu.db') });
     await store.migrate();
-    const keys = createApiKeyStore({ path: path.join(dir, 'kefu.db') });
+    const keys = createSqliteApiKeyStore({ path: path.join(dir, 'kefu.db') });
     const service = createProactiveService({ path: path.join(dir, 'proactive.db'), rules: RULES, now: () => NOW, timeZone: 'Asia/Shanghai' });
     const auth = createAuth({ adminKeyHash: hashKey(ADMIN), keys });
     const limiter = options.limit === undefined ? undefined : rateLimiter<AppEnv>({
@@ -65,7 +65,7 @@ describe('proactive routes over HTTP', () => {
       close: async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         service.close();
-        keys.close();
+        await keys.close();
         await store.close();
       },
     };

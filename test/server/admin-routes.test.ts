@@ -10,7 +10,7 @@ import { createAuth } from '../../src/server/auth.ts';
 import { createErrorHandler } from '../../src/server/error-handler.ts';
 import { adminRoutes, type AdminRoutesDeps, type ReindexJob, type SuggestInput } from '../../src/server/routes/admin-routes.ts';
 import { consoleRoutes } from '../../src/server/routes/console-routes.ts';
-import type { KpiReport, UnansweredQuestion } from '../../src/outcomes/kpi-queries.ts';
+import type { KpiReport, UnansweredQuestion } from '../../src/contracts/kpi-queries.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
@@ -145,7 +145,7 @@ describe('KPIs and unanswered questions', () => {
     expect(k.all_time.conversations).toBeGreaterThanOrEqual(4);
 
     // Close all but one, then rate one of them.
-    server.kefu.outcomes.closeIdle(0);
+    await server.kefu.outcomes.closeIdle(0);
     await chat('发票抬头可以改吗', openOne.session_id);
     expect((await postJson(`${server.url}/v1/sessions/${returns.session_id}/rating`, { score: 5 })).status).toBe(201);
     expect((await postJson(`${server.url}/v1/sessions/${miss.session_id}/rating`, { score: 2 })).status).toBe(201);

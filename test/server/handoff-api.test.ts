@@ -91,7 +91,7 @@ describe('human handoff and the agent API', () => {
     expect((await postJson(`${server.url}/v1/sessions/${sid}/rating`, { score: 9 })).status).toBe(400);
 
     clock += 31 * 60_000;
-    server.kefu.closeIdleConversations();
+    await server.kefu.closeIdleConversations();
     const stats = (await (await get('/v1/stats/outcomes')).json()) as { byOutcome: Record<string, number>; transferRate: number; csat: { count: number; average: number } };
     expect(stats.byOutcome.transferred).toBeGreaterThanOrEqual(1);
     expect(stats.csat).toMatchObject({ count: 1, average: 5 });

@@ -94,7 +94,7 @@ describe('the admin dashboard in headless Chromium', () => {
     await chat('转人工');
     const miss = await chat('你们卖火箭发动机吗?');
     await chat('你们卖火箭发动机吗');
-    server.kefu.outcomes.closeIdle(0);
+    await server.kefu.outcomes.closeIdle(0);
     await chat('How long does shipping take?');
     expect((await postJson(`${server.url}/v1/sessions/${returns.session_id}/rating`, { score: 5 })).status).toBe(201);
     expect((await postJson(`${server.url}/v1/sessions/${miss.session_id}/rating`, { score: 3 })).status).toBe(201);

@@ -243,7 +243,7 @@ describe('the chat widget in headless Chromium', () => {
 
     // The conversation closes after 30 idle minutes as "transferred", with its rating.
     clock += 31 * MINUTE;
-    server.kefu.closeIdleConversations();
+    await server.kefu.closeIdleConversations();
     const period = `from=${new Date(DEMO_NOW - DAY).toISOString()}&to=${new Date(DEMO_NOW + DAY).toISOString()}`;
     const kpis = (await (await fetch(`${kefu.url}/v1/admin/kpis?${period}`, { headers: admin })).json()) as {
       conversations: number; outcomes: { transferred: number }; csat: { count: number; average: number | null }; messages: { agent: number };

@@ -16,7 +16,7 @@ export interface AppSocketDeps {
   pipeline: ChatPipeline;
   store: ConversationStore;
   /** `auth.identify`: the principal of a key, null for an unknown or revoked one. */
-  identify: (key: string) => Principal | null;
+  identify: (key: string) => Promise<Principal | null>;
   maxMessageChars: number;
   logger: Logger;
   /** Server pings every this often; a client that misses two is cut off. */
@@ -100,11 +100,18 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
     }
     if (closing) return reject(socket, 503, 'shutting_down', 'The server is shutting down');
     const key = bearer(req.headers.authorization) ?? url.searchParams.get('key');
-    let principal: Principal | null = null;
-    if (key !== null && key !== '') {
-      principal = deps.identify(key);
-      if (principal === null) return reject(socket, 401, 'unauthorized', 'Invalid or revoked key');
-    }
+    if (key === null || key === '') return accept(req, socket, head, null);
+    // Keys may live in a shared database: the upgrade waits for the lookup.
+    deps.identify(key).then(
+      (principal) => (principal === null ? reject(socket, 401, 'unauthorized', 'Invalid or revoked key') : accept(req, socket, head, principal)),
+      (err: unknown) => {
+        logger.error({ err }, 'key lookup failed during a WebSocket upgrade');
+        reject(socket, 503, 'unavailable', 'Keys cannot be checked right now; try again');
+      },
+    );
+  };
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null) => {
     const client = req.socket.remoteAddress ?? 'unknown';
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = openConnection(ws, principal, {

@@ -13,8 +13,9 @@ import { KefuError, badRequest, isKefuError, notFound } from '../../errors.ts';
 import { isConfidentPassage } from '../../knowledge/confidence.ts';
 import { KB_FILE_EXTENSIONS, loadKbFiles } from '../../knowledge/load-kb-files.ts';
 import type { Logger } from '../../logging/create-logger.ts';
-import { createKpiQueries, type KpiPeriod, type KpiQueries } from '../../outcomes/kpi-queries.ts';
-import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
+import type { KpiPeriod, KpiQueries } from '../../contracts/kpi-queries.ts';
+import type { OutcomeTracker } from '../../contracts/outcome-tracker.ts';
+import { createSqliteKpiQueries } from '../../outcomes/sqlite-kpi-queries.ts';
 import { retrievalAnswer } from '../../pipeline/retrieval-responder.ts';
 import type { AppEnv } from '../app-env.ts';
 import { canSee } from '../auth.ts';
@@ -50,6 +51,8 @@ export interface AdminRoutesDeps {
   /** KEFU_KB: what a re-index imports again. */
   kbPaths?: readonly string[];
   outcomes: Pick<OutcomeTracker, 'stats'>;
+  /** KPIs from the shared database (multi-node); without it, from `<data dir>/kefu.db`. */
+  kpis?: KpiQueries;
   admin: MiddlewareHandler<AppEnv>;
   agent: MiddlewareHandler<AppEnv>;
   suggest?: SuggestReply;
@@ -127,12 +130,13 @@ export function adminRoutes(deps: AdminRoutesDeps) {
   const kbPath = deps.kbPath ?? path.join(deps.dataDir, 'kb.db');
 
   // Opened per request (cheap) so nothing needs closing when the server stops.
-  const withKpis = <T>(f: (q: KpiQueries) => T): T => {
-    const q = createKpiQueries({ path: dbPath });
+  const withKpis = async <T>(f: (q: KpiQueries) => Promise<T>): Promise<T> => {
+    if (deps.kpis !== undefined) return f(deps.kpis);
+    const q = createSqliteKpiQueries({ path: dbPath });
     try {
-      return f(q);
+      return await f(q);
     } finally {
-      q.close();
+      q.closeSync();
     }
   };
   const withKbFile = <T>(empty: T, f: (db: Database.Database) => T): T => {
@@ -145,15 +149,16 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     }
   };
 
-  app.get('/v1/admin/kpis', admin, (c) => {
+  app.get('/v1/admin/kpis', admin, async (c) => {
     const period = periodOf(c, now());
-    return c.json({ ...withKpis((q) => q.kpis(period)), all_time: deps.outcomes.stats() });
+    const [report, allTime] = await Promise.all([withKpis((q) => q.kpis(period)), deps.outcomes.stats()]);
+    return c.json({ ...report, all_time: allTime });
   });
 
-  app.get('/v1/admin/unanswered', admin, (c) => {
+  app.get('/v1/admin/unanswered', admin, async (c) => {
     const period = periodOf(c, now());
     const limit = intParam('limit', c.req.query('limit'), 20, 1, 200);
-    return c.json({ questions: withKpis((q) => q.unanswered(period, limit)) });
+    return c.json({ questions: await withKpis((q) => q.unanswered(period, limit)) });
   });
 
   // Knowledge base: browse documents (the search endpoint returns passages), upload, re-index.

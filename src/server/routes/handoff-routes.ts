@@ -2,8 +2,8 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_TENANT, type ConversationStore } from '../../contracts/conversation-store.ts';
 import { KefuError, notFound } from '../../errors.ts';
-import type { Handoff, HandoffQueue } from '../../handoff/handoff-queue.ts';
-import type { OutcomeTracker } from '../../outcomes/outcome-tracker.ts';
+import type { Handoff, HandoffQueue } from '../../contracts/handoff-queue.ts';
+import type { OutcomeTracker } from '../../contracts/outcome-tracker.ts';
 import { maskPii } from '../../safety/pii/mask-pii.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -19,7 +19,7 @@ import { readJsonBody } from '../read-json-body.ts';
  */
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const view = (h: Handoff, queue: HandoffQueue) => ({
+const view = async (h: Handoff, queue: HandoffQueue) => ({
   id: h.id,
   session_id: h.sessionId,
   reason: h.reason,
@@ -30,7 +30,7 @@ const view = (h: Handoff, queue: HandoffQueue) => ({
   created_at: iso(h.createdAt),
   claimed_at: iso(h.claimedAt),
   closed_at: iso(h.closedAt),
-  ...(h.status === 'queued' ? { position: queue.position(h).position } : {}),
+  ...(h.status === 'queued' ? { position: (await queue.position(h)).position } : {}),
 });
 
 const Agent = z.object({ agent: z.string().trim().min(1).max(64) });
@@ -54,8 +54,8 @@ export function handoffRoutes(deps: {
   const app = new Hono<AppEnv>();
 
   // Another tenant's handoff or session is "not found", never "forbidden": ids do not leak.
-  const visibleHandoff = (c: Context<AppEnv>): Handoff => {
-    const h = handoffs.get(c.req.param('id') ?? '');
+  const visibleHandoff = async (c: Context<AppEnv>): Promise<Handoff> => {
+    const h = await handoffs.get(c.req.param('id') ?? '');
     if (!canSee(c.get('principal'), h.tenant)) throw notFound('handoff_not_found', `No handoff ${h.id}`);
     return h;
   };
@@ -66,15 +66,16 @@ export function handoffRoutes(deps: {
     return sessionId;
   };
 
-  app.get('/v1/handoffs', agent, (c) => {
+  app.get('/v1/handoffs', agent, async (c) => {
     const status = c.req.query('status') ?? 'queued';
     if (!(STATUSES as readonly string[]).includes(status)) throw new KefuError('invalid_status', `status must be one of ${STATUSES.join(', ')}`, { status: 400 });
     const limit = Number(c.req.query('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new KefuError('invalid_limit', 'limit must be an integer from 1 to 500', { status: 400 });
-    return c.json({ handoffs: handoffs.list(status as (typeof STATUSES)[number], limit, c.get('principal')!.tenant).map((h) => view(h, handoffs)) });
+    const list = await handoffs.list(status as (typeof STATUSES)[number], limit, c.get('principal')!.tenant);
+    return c.json({ handoffs: await Promise.all(list.map((h) => view(h, handoffs))) });
   });
 
-  app.get('/v1/handoffs/:id', agent, (c) => c.json(view(visibleHandoff(c), handoffs)));
+  app.get('/v1/handoffs/:id', agent, async (c) => c.json(await view(await visibleHandoff(c), handoffs)));
 
   app.post('/v1/handoffs/:id/claim', agent, async (c) => {
     const body = await readJsonBody(c, Agent.partial());
@@ -82,17 +83,17 @@ export function handoffRoutes(deps: {
     // An agent key claims as itself; admins name the agent.
     const name = p.role === 'agent' ? p.name : body.agent;
     if (name === undefined) throw new KefuError('agent_required', 'agent is required when claiming with an admin key', { status: 400 });
-    const h = handoffs.claim(visibleHandoff(c).id, name);
+    const h = await handoffs.claim((await visibleHandoff(c)).id, name);
     const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${name} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent: name } });
     deps.events?.publish(h.sessionId, note);
-    return c.json(view(h, handoffs));
+    return c.json(await view(h, handoffs));
   });
 
   const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
-    const h = handoffs.close(visibleHandoff(c).id, status);
+    const h = await handoffs.close((await visibleHandoff(c)).id, status);
     const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
     deps.events?.publish(h.sessionId, note);
-    return c.json(view(h, handoffs));
+    return c.json(await view(h, handoffs));
   };
   app.post('/v1/handoffs/:id/resolve', agent, close('resolved'));
   app.post('/v1/handoffs/:id/release', agent, close('returned'));
@@ -102,7 +103,7 @@ export function handoffRoutes(deps: {
     const sessionId = await visibleSession(c, p.tenant);
     const body = await readJsonBody(c, AgentMessage);
     if (p.role === 'agent') body.agent = p.name;
-    const open = handoffs.openFor(sessionId);
+    const open = await handoffs.openFor(sessionId);
     if (open === null || open.status !== 'assigned') {
       throw new KefuError('handoff_not_claimed', `Session ${sessionId} has no handoff claimed by an agent; claim it first`, { status: 409 });
     }
@@ -124,10 +125,10 @@ export function handoffRoutes(deps: {
     const all = await deps.store.listMessages(sessionId);
     const from = after === undefined ? 0 : all.findIndex((m) => m.id === after) + 1;
     if (after !== undefined && from === 0) throw notFound('message_not_found', `No message ${after} in session ${sessionId}`);
-    const open = handoffs.openFor(sessionId);
+    const open = await handoffs.openFor(sessionId);
     return c.json({
       session_id: sessionId,
-      handoff: open === null ? null : { status: open.status, ...(open.status === 'queued' ? handoffs.position(open) : {}) },
+      handoff: open === null ? null : { status: open.status, ...(open.status === 'queued' ? await handoffs.position(open) : {}) },
       messages: all.slice(from).map((m) => ({ id: m.id, role: m.role, content: m.content, created_at: iso(m.createdAt) })),
     });
   });
@@ -135,11 +136,11 @@ export function handoffRoutes(deps: {
   app.post('/v1/sessions/:id/rating', deps.channel, async (c) => {
     await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
     const body = await readJsonBody(c, Rating);
-    deps.outcomes.rate(c.req.param('id'), body.score, body.comment ?? null);
+    await deps.outcomes.rate(c.req.param('id'), body.score, body.comment ?? null);
     return c.json({ session_id: c.req.param('id'), score: body.score }, 201);
   });
 
-  app.get('/v1/stats/outcomes', admin, (c) => c.json(deps.outcomes.stats()));
+  app.get('/v1/stats/outcomes', admin, async (c) => c.json(await deps.outcomes.stats()));
 
   return app;
 }

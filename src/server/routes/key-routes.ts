@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { ApiKeyInfo, ApiKeyStore } from '../api-key-store.ts';
+import type { ApiKeyInfo, ApiKeyStore } from '../../contracts/api-key-store.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
@@ -20,10 +20,10 @@ export function keyRoutes(deps: { keys: ApiKeyStore; admin: MiddlewareHandler<Ap
   const app = new Hono<AppEnv>();
   app.post('/v1/keys', deps.admin, async (c) => {
     const body = await readJsonBody(c, NewKey);
-    const { key, info } = deps.keys.create({ name: body.name, role: body.role, ...(body.tenant === undefined ? {} : { tenant: body.tenant }) });
+    const { key, info } = await deps.keys.create({ name: body.name, role: body.role, ...(body.tenant === undefined ? {} : { tenant: body.tenant }) });
     return c.json({ ...view(info), key }, 201);
   });
-  app.get('/v1/keys', deps.admin, (c) => c.json({ keys: deps.keys.list().map(view) }));
-  app.delete('/v1/keys/:id', deps.admin, (c) => c.json(view(deps.keys.revoke(c.req.param('id')))));
+  app.get('/v1/keys', deps.admin, async (c) => c.json({ keys: (await deps.keys.list()).map(view) }));
+  app.delete('/v1/keys/:id', deps.admin, async (c) => c.json(view(await deps.keys.revoke(c.req.param('id')))));
   return app;
 }

@@ -1,33 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { KefuError, notFound } from '../errors.ts';
-
-/**
- * The human queue. A session has at most one open handoff (queued or assigned); asking again
- * returns the open one. Agents claim the oldest highest-priority one, reply, then resolve it or
- * hand the session back to the bot. Lives in the conversation database (migration 3).
- */
-export type HandoffStatus = 'queued' | 'assigned' | 'resolved' | 'returned' | 'cancelled';
-
-export interface Handoff {
-  id: string;
-  sessionId: string;
-  tenant: string;
-  reason: string;
-  status: HandoffStatus;
-  priority: number;
-  summary: string;
-  agent: string | null;
-  createdAt: number;
-  claimedAt: number | null;
-  closedAt: number | null;
-}
-
-export interface QueuePosition {
-  /** 1 = next to be served; 0 once an agent has it. */
-  position: number;
-  waitMinutes: number;
-}
+import { DEFAULT_SERVICE_MINUTES, type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
+import { notFound } from '../errors.ts';
+import { handoffConflict } from './handoff-conflict.ts';
 
 interface Row {
   id: string;
@@ -57,10 +32,11 @@ const fromRow = (r: Row): Handoff => ({
   closedAt: r.closed_at,
 });
 
-/** Minutes an agent spends per conversation until enough have been resolved to measure it. */
-const DEFAULT_SERVICE_MINUTES = 5;
-
-export function createHandoffQueue(options: { path: string; now?: () => number }) {
+/**
+ * The human queue in one node's conversation database (migration 3). SQLite serialises writers,
+ * so the conditional UPDATE of `claim` is enough to let exactly one agent win.
+ */
+export function createSqliteHandoffQueue(options: { path: string; now?: () => number }): HandoffQueue {
   const now = options.now ?? Date.now;
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
@@ -91,12 +67,8 @@ export function createHandoffQueue(options: { path: string; now?: () => number }
     return { position: ahead, waitMinutes: Math.max(1, Math.ceil((ahead * perConversation) / agents)) };
   }
 
-  const conflict = (h: Handoff, wanted: string) =>
-    new KefuError('handoff_conflict', `Handoff ${h.id} is ${h.status}${h.agent === null ? '' : ` (agent ${h.agent})`}, cannot ${wanted}`, { status: 409 });
-
   return {
-    /** Idempotent per session: an open handoff is returned as is (`created: false`). */
-    request(input: { sessionId: string; tenant?: string; reason: string; summary: string; priority?: number }): { handoff: Handoff; created: boolean } & QueuePosition {
+    async request(input) {
       const create = db.transaction(() => {
         const existing = s.open.get(input.sessionId);
         if (existing !== undefined) return { handoff: fromRow(existing), created: false };
@@ -107,32 +79,28 @@ export function createHandoffQueue(options: { path: string; now?: () => number }
       const result = create.immediate();
       return { ...result, ...position(result.handoff) };
     },
-    openFor(sessionId: string): Handoff | null {
+    async openFor(sessionId) {
       const row = s.open.get(sessionId);
       return row === undefined ? null : fromRow(row);
     },
-    get,
-    position,
-    /** `tenant` null: every tenant's. */
-    list(status: HandoffStatus, limit = 50, tenant: string | null = null): Handoff[] {
+    get: async (id) => get(id),
+    position: async (h) => position(h),
+    async list(status, limit = 50, tenant = null) {
       return (tenant === null ? s.list.all(status, limit) : s.listTenant.all(tenant, status, limit)).map(fromRow);
     },
-    claim(id: string, agent: string): Handoff {
+    async claim(id, agent) {
       const h = get(id);
-      if (s.claim.run(agent, now(), id).changes === 0) throw conflict(h, 'claim it');
+      if (s.claim.run(agent, now(), id).changes === 0) throw handoffConflict(h, 'claim it');
       return get(id);
     },
-    /** resolved: the agent solved it; returned: the bot takes the session back; cancelled: the customer withdrew. */
-    close(id: string, status: 'resolved' | 'returned' | 'cancelled'): Handoff {
+    async close(id, status) {
       const h = get(id);
-      if (status !== 'cancelled' && h.status !== 'assigned') throw conflict(h, status === 'resolved' ? 'resolve it (claim it first)' : 'hand it back (claim it first)');
-      if (s.close.run(status, now(), id).changes === 0) throw conflict(h, status);
+      if (status !== 'cancelled' && h.status !== 'assigned') throw handoffConflict(h, status === 'resolved' ? 'resolve it (claim it first)' : 'hand it back (claim it first)');
+      if (s.close.run(status, now(), id).changes === 0) throw handoffConflict(h, status);
       return get(id);
     },
-    shutdown(): void {
+    async shutdown() {
       db.close();
     },
   };
 }
-
-export type HandoffQueue = ReturnType<typeof createHandoffQueue>;

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import type { ClosedConversation, Outcome, OutcomeTracker, OutcomeTrackerHooks } from '../contracts/outcome-tracker.ts';
+import { alreadyRated, assembleOutcomeStats, checkRating, mainIntent, noConversation, outcomeOf } from './outcome-rules.ts';
+
+/** Conversation outcomes in one node's conversation database (migration 3). */
+export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path: string }): OutcomeTracker {
+  const now = options.now ?? Date.now;
+  const db = new Database(options.path, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  const s = {
+    turn: db.prepare(`
+      INSERT INTO conversation_outcomes (session_id, channel, intent, started_at, last_at, turns, transferred, resolved, last_failed)
+      VALUES (@sessionId, @channel, @intent, @now, @now, 1, @transferred, @resolved, @failed)
+      ON CONFLICT (session_id) DO UPDATE SET
+        last_at = @now,
+        turns = turns + 1,
+        intent = COALESCE(intent, @intent),
+        transferred = MAX(transferred, @transferred),
+        resolved = CASE WHEN @resolved = 1 THEN 1 WHEN @failed = 1 THEN 0 ELSE resolved END,
+        last_failed = @failed,
+        outcome = NULL,
+        ended_at = NULL`),
+    transferred: db.prepare(`UPDATE conversation_outcomes SET transferred = 1 WHERE session_id = ?`),
+    idle: db.prepare<[number], { session_id: string; channel: string; intent: string | null; started_at: number; last_at: number; transferred: number; resolved: number; last_failed: number }>(
+      `SELECT * FROM conversation_outcomes WHERE ended_at IS NULL AND last_at < ?`,
+    ),
+    end: db.prepare(`UPDATE conversation_outcomes SET outcome = ?, ended_at = ? WHERE session_id = ? AND ended_at IS NULL`),
+    exists: db.prepare<[string], { rating: number | null }>(`SELECT rating FROM conversation_outcomes WHERE session_id = ?`),
+    rate: db.prepare(`UPDATE conversation_outcomes SET rating = ?, rating_comment = ? WHERE session_id = ?`),
+    byOutcome: db.prepare<[], { outcome: Outcome | null; n: number; dur: number | null }>(`SELECT outcome, COUNT(*) AS n, AVG(ended_at - started_at) AS dur FROM conversation_outcomes GROUP BY outcome`),
+    csat: db.prepare<[], { n: number; avg: number | null }>(`SELECT COUNT(rating) AS n, AVG(rating) AS avg FROM conversation_outcomes`),
+    byIntent: db.prepare<[], { intent: string; outcome: Outcome; n: number }>(`SELECT COALESCE(intent, 'other') AS intent, outcome, COUNT(*) AS n FROM conversation_outcomes WHERE outcome IS NOT NULL GROUP BY 1, 2`),
+  };
+
+  return {
+    async recordTurn(t) {
+      s.turn.run({
+        sessionId: t.sessionId,
+        channel: t.channel,
+        intent: mainIntent(t.intent),
+        now: now(),
+        transferred: t.transferred ? 1 : 0,
+        resolved: t.resolved ? 1 : 0,
+        failed: t.answered ? 0 : 1,
+      });
+    },
+    async markTransferred(sessionId) {
+      s.transferred.run(sessionId);
+    },
+    async closeIdle(idleMs) {
+      const closed: ClosedConversation[] = [];
+      const at = now();
+      const run = db.transaction(() => {
+        for (const r of s.idle.all(at - idleMs)) {
+          const outcome = outcomeOf(r);
+          if (s.end.run(outcome, r.last_at, r.session_id).changes === 1) {
+            closed.push({ sessionId: r.session_id, outcome, intent: r.intent ?? 'other', durationMs: r.last_at - r.started_at, channel: r.channel });
+          }
+        }
+      });
+      run.immediate();
+      for (const c of closed) options.onClosed?.(c);
+      return closed;
+    },
+    async rate(sessionId, score, comment) {
+      checkRating(score);
+      const row = s.exists.get(sessionId);
+      if (row === undefined) throw noConversation(sessionId);
+      if (row.rating !== null) throw alreadyRated(sessionId);
+      s.rate.run(score, comment, sessionId);
+      options.onRating?.(score);
+    },
+    async stats() {
+      return assembleOutcomeStats(s.byOutcome.all(), s.byIntent.all(), s.csat.get()!);
+    },
+    async shutdown() {
+      db.close();
+    },
+  };
+}
