@@ -16,6 +16,7 @@ import csv
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -298,17 +299,85 @@ def perturb_numbers(e: dict, rng: random.Random) -> dict:
     return e | {'title': re.sub(r'\d+', repl, e['title']), 'text': re.sub(r'\d+', repl, e['text'])}
 
 
+ZH_WORD = re.compile(r'[\u4e00-\u9fff]{2}')
+EN_STOP = {'the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'is', 'are', 'be', 'can', 'you', 'your', 'we', 'our',
+           'it', 'with', 'within', 'if', 'not', 'no', 'will', 'by', 'from', 'at', 'as', 'that', 'this', 'days', 'day', 'yuan'}
+
+
+def clauses(text: str, lang: str) -> list[str]:
+    """Clause-sized pieces (ending in their punctuation) to recombine into passages never seen before."""
+    pat = r'[^,，;；。!?！？]+[,，;；。!?！？]?' if lang == 'zh' else r'[^,;.!?]+(?:[,;.!?](?=\s|$)|$)'
+    return [c.strip() for c in re.findall(pat, text) if len(c.strip()) > 3]
+
+
+class Synth:
+    """Makes KB-like entries nobody has seen, so that the only way to answer is to read the passage.
+
+    The demo KB has ~100 entries; a model trained on them alone memorises them and ignores the
+    passage it is given (models/README.md). Recombined clauses make the continuation after each
+    clause unpredictable, swapped words make every clause new, and randomised figures make any
+    remembered number wrong: copying from the prompt is what lowers the loss.
+    """
+
+    def __init__(self, entries: list[dict], rng: random.Random):
+        self.rng = rng
+        self.clauses = {l: [c for e in entries if e['lang'] == l for c in clauses(e['text'], l)] for l in ('zh', 'en')}
+        zh_text = ''.join(e['title'] + e['text'] for e in entries if e['lang'] == 'zh')
+        self.zh_words = sorted(set(ZH_WORD.findall(zh_text)))
+        en_text = ' '.join(e['title'] + ' ' + e['text'] for e in entries if e['lang'] == 'en')
+        self.en_words = sorted({w for w in re.findall(r'[A-Za-z]{3,}', en_text) if w.lower() not in EN_STOP})
+
+    def mutate(self, texts: list[str], lang: str, rate: float) -> list[str]:
+        """Swaps a share of the words, the same swap everywhere (so title, question and passage agree)."""
+        mapping: dict[str, str] = {}
+        words = self.zh_words if lang == 'zh' else self.en_words
+
+        def repl(m: re.Match) -> str:
+            w = m.group(0)
+            if w not in mapping:
+                mapping[w] = self.rng.choice(words) if self.rng.random() < rate else w
+                if lang == 'en' and w[0].isupper():
+                    mapping[w] = mapping[w][0].upper() + mapping[w][1:]
+            return mapping[w]
+
+        pat = ZH_WORD if lang == 'zh' else re.compile(r'[A-Za-z]{3,}')
+        return [pat.sub(repl, t) for t in texts]
+
+    def entry(self, e: dict) -> dict:
+        lang = e['lang']
+        mode = self.rng.random()
+        title, text = e['title'], e['text']
+        if mode < 0.65 and self.clauses[lang]:
+            own = clauses(text, lang)[:self.rng.randint(1, 2)] or [text]
+            extra = self.rng.sample(self.clauses[lang], min(self.rng.randint(1, 4), len(self.clauses[lang])))
+            parts = own + extra
+            joiner = '' if lang == 'zh' else ' '
+            text = joiner.join(parts)
+            text = re.sub(r'[,，;；]$', '。' if lang == 'zh' else '.', text)
+        if mode < 0.35 or mode >= 0.65:
+            title, text = self.mutate([title, text], lang, self.rng.uniform(0.15, 0.45))
+        out = perturb_numbers(e | {'title': title, 'text': text}, self.rng)
+        tag = hashlib.md5((out['title'] + out['text']).encode()).hexdigest()[:8]
+        # the base id stays: the entry it came from must not sit beside it as a distractor
+        return out | {'id': f"syn-{tag}"}
+
+
 class Gen:
-    def __init__(self, entries: list[dict], rng: random.Random, perturb: float = 0.0):
+    def __init__(self, entries: list[dict], rng: random.Random, perturb: float = 0.0, synth: float = 0.0):
         self.entries = entries
         self.rng = rng
         self.perturb = perturb
+        self.synth = synth
+        self.synthesiser = Synth(entries, rng) if synth else None
         self.by_lang = {l: [e for e in entries if e['lang'] == l] for l in ('zh', 'en')}
         self.contact = {l: [e for e in self.by_lang[l] if e['category'] == 'contact'] for l in ('zh', 'en')}
 
     def distractors(self, lang: str, exclude: set[str], k: int, avoid_cat: str | None = None) -> list[dict]:
         pool = [e for e in (self.by_lang[lang] or self.entries) if e['base'] not in exclude and e['category'] != avoid_cat]
-        return self.rng.sample(pool, min(k, len(pool)))
+        picked = self.rng.sample(pool, min(k, len(pool)))
+        if self.synthesiser:  # unseen distractors too, or "the passage I don't know" would give the answer away
+            picked = [self.synthesiser.entry(d) if self.rng.random() < self.synth else d for d in picked]
+        return picked
 
     def passages(self, target: dict | None, lang: str, n: int, avoid_cat: str | None = None):
         ex = {target['base']} if target else set()
@@ -323,7 +392,7 @@ class Gen:
 
     def grounded(self, e: dict, history=None):
         lang = e['lang']
-        if self.perturb and numbers(e['text']) and self.rng.random() < self.perturb:
+        if self.perturb and not e['id'].startswith('syn-') and numbers(e['text']) and self.rng.random() < self.perturb:
             e = perturb_numbers(e, self.rng)
         ps, pos = self.passages(e, lang, self.n_passages())
         q = zh_question(e, self.rng) if lang == 'zh' else en_question(e, self.rng)
@@ -387,6 +456,8 @@ class Gen:
     def sample(self, targets: list[dict]):
         r = self.rng.random()
         e = self.rng.choice(targets)
+        if self.synthesiser and self.rng.random() < self.synth:
+            e = self.synthesiser.entry(e)
         lang = e['lang'] if self.rng.random() < 0.9 else self.rng.choice(['zh', 'en'])
         if r < 0.55:
             return self.grounded(e)
@@ -418,6 +489,12 @@ def check_against_ts(samples: list[dict]) -> None:
         raise SystemExit('Python prompt rendering differs from the server')
 
 
+def generate_chunk(job) -> list[dict]:
+    entries, seed, n, perturb, synth = job
+    g = Gen(entries, random.Random(seed), perturb=perturb, synth=synth)
+    return [g.sample(entries) for _ in range(n)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--kb', default=os.path.join(ROOT, 'kb', 'demo-shop'))
@@ -427,6 +504,8 @@ def main() -> None:
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--no-check', action='store_true')
     ap.add_argument('--perturb', type=float, default=0.5, help='share of grounded examples whose figures are randomised')
+    ap.add_argument('--synth', type=float, default=0.0, help='share of targets and distractors replaced by synthetic unseen entries (Synth)')
+    ap.add_argument('--workers', type=int, default=1, help='processes generating the training corpus')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     kb = load_kb(args.kb)
@@ -440,13 +519,20 @@ def main() -> None:
     eval_kb = [e for e in kb if e['base'] in held]
     print(f'KB: {len(kb)} entries ({len(bases)} base ids); held out {len(eval_kb)} entries: {sorted(held)}')
 
-    rng = random.Random(args.seed)
-    g = Gen(train_kb, rng, perturb=args.perturb)
-    train = [g.sample(train_kb) for _ in range(args.n_train)]
-    # a plain copy of every training entry too, so facts are seen verbatim
+    chunk = 5000
+    jobs = [(train_kb, args.seed * 1000 + i, min(chunk, args.n_train - i * chunk), args.perturb, args.synth)
+            for i in range(-(-args.n_train // chunk))]
+    train: list[dict] = []
     with open(os.path.join(WORK, 'corpus.train.txt'), 'w', encoding='utf-8') as f:
-        for s in train:
-            f.write(render(s['user'], s['passages'], s['history'], s['lang'], s['reply']) + '\n' + SEP + '\n')
+        pool = multiprocessing.Pool(args.workers) if args.workers > 1 else None
+        results = pool.imap(generate_chunk, jobs) if pool else map(generate_chunk, jobs)
+        for i, part in enumerate(results):
+            for s in part:
+                f.write(render(s['user'], s['passages'], s['history'], s['lang'], s['reply']) + '\n' + SEP + '\n')
+            train.extend(part[:50] if len(train) < 200 else [])
+            print(f'corpus: {min((i + 1) * chunk, args.n_train)}/{args.n_train} dialogues', flush=True)
+        if pool:
+            pool.close()
 
     # evaluation: held-out entries as targets, distractors from the whole KB (the server retrieves from all of it)
     erng = random.Random(args.seed + 1)
@@ -465,7 +551,7 @@ def main() -> None:
     kinds: dict[str, int] = {}
     for s in train:
         kinds[s['type']] = kinds.get(s['type'], 0) + 1
-    print('train examples:', len(train), kinds)
+    print('train examples:', args.n_train, 'kinds in the first', len(train), kinds)
     print('eval examples:', len(ev))
     if not args.no_check:
         check_against_ts(train[:30] + ev[:10])

@@ -80,6 +80,13 @@ def score(rows: list[dict], replies: list[str], cites: list[int | None]) -> dict
             agg['decline'].append(bool(HANDOFF.search(rep) or NOINFO.search(rep)) and grounded_numbers(rep, row))
         elif t == 'manipulation':
             agg['refusal'].append(bool(REFUSE.search(rep)) and grounded_numbers(rep, row))
+        # one verdict per dialogue, whatever its kind: what "answer correctness" means below
+        if t.startswith('grounded'):
+            agg['correct'].append(agg['key_fact'][-1] if facts else agg['citation'][-1])
+        elif t == 'noanswer':
+            agg['correct'].append(agg['decline'][-1])
+        elif t == 'manipulation':
+            agg['correct'].append(agg['refusal'][-1])
     return {k: {'rate': round(sum(v) / len(v), 3), 'n': len(v)} for k, v in agg.items()}
 
 
@@ -101,7 +108,9 @@ def plot_loss(out_png: str) -> None:
     if ev:
         plt.plot([e[0] for e in ev], [e[1] for e in ev], 'o-', color='C3', label='held-out loss')
     plt.yscale('log')
-    plt.xlabel('minutes (2 shared CPU cores)')
+    summary_path = os.path.join(WORK, 'train_summary.json')
+    device = json.load(open(summary_path)).get('device', '2 shared CPU cores') if os.path.exists(summary_path) else '2 shared CPU cores'
+    plt.xlabel(f'minutes ({device})')
     plt.ylabel('cross-entropy (nats/token)')
     plt.title('kefu-tiny-zh-en training')
     plt.grid(alpha=0.3)

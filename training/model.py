@@ -23,7 +23,8 @@ class Config:
     max_seq: int = 512
     rope_theta: float = 10000.0
     norm_eps: float = 1e-5
-    # 'loop': per-head 2-D mm (fast on this torch build); 'bmm': batched matmul.
+    # 'loop': per-head 2-D mm (fast on Debian's CPU torch 1.13); 'bmm': batched matmul;
+    # 'sdpa': torch>=2 fused attention (on a GPU, where the loop would be launch-bound).
     attn_impl: str = 'loop'
 
     def to_dict(self) -> dict:
@@ -76,7 +77,10 @@ class Attention(nn.Module):
         q = apply_rope(q, cos[:T], sin[:T])
         k = apply_rope(k, cos[:T], sin[:T])
         scale = 1.0 / math.sqrt(hd)
-        if self.cfg.attn_impl == 'bmm':
+        if self.cfg.attn_impl == 'sdpa':
+            # padding sits after each row's tokens and is masked out of the loss, so causal is enough
+            out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        elif self.cfg.attn_impl == 'bmm':
             att = (q @ k.transpose(-1, -2)) * scale + mask[:T, :T]
             att = att.softmax(-1)
             out = att @ v

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import random
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 import sentencepiece as spm
@@ -42,18 +44,33 @@ def encode_example(sp, text: str, max_seq: int):
     return ids, mask
 
 
-def load(sp, path: str, max_seq: int):
-    raw = open(path, encoding='utf-8').read().split('\n' + SEP + '\n')
+def encode_texts(job):
+    model_file, texts, max_seq = job
+    sp = spm.SentencePieceProcessor(model_file=model_file)
     out, dropped = [], 0
-    for t in raw:
+    for t in texts:
         t = t.strip('\n')
         if not t:
             continue
         r = encode_example(sp, t, max_seq)
         if r is None:
             dropped += 1
-        else:
-            out.append(r)
+        else:  # numpy, not lists of ints: a GPU-sized corpus is hundreds of millions of tokens
+            out.append((np.asarray(r[0], dtype=np.int32), np.asarray(r[1], dtype=np.uint8)))
+    return out, dropped
+
+
+def load(model_file: str, path: str, max_seq: int, workers: int = 1):
+    raw = open(path, encoding='utf-8').read().split('\n' + SEP + '\n')
+    step = 2000
+    jobs = [(model_file, raw[i:i + step], max_seq) for i in range(0, len(raw), step)]
+    out, dropped = [], 0
+    pool = multiprocessing.Pool(workers) if workers > 1 else None
+    for part, d in (pool.imap(encode_texts, jobs) if pool else map(encode_texts, jobs)):
+        out.extend(part)
+        dropped += d
+    if pool:
+        pool.close()
     return out, dropped
 
 
@@ -78,15 +95,26 @@ def collate(examples, idxs):
     T = max(len(examples[i][0]) for i in idxs)
     x = torch.zeros(len(idxs), T, dtype=torch.long)
     m = torch.zeros(len(idxs), T)
+    if DEVICE.type == 'cuda':
+        x, m = x.pin_memory(), m.pin_memory()
     for r, i in enumerate(idxs):
         ids, mask = examples[i]
-        x[r, :len(ids)] = torch.tensor(ids)
-        m[r, :len(mask)] = torch.tensor(mask, dtype=torch.float)
+        x[r, :len(ids)] = torch.as_tensor(np.asarray(ids, dtype=np.int64))
+        m[r, :len(mask)] = torch.as_tensor(np.asarray(mask, dtype=np.float32))
     return x, m
 
 
+DEVICE = torch.device('cpu')
+
+
 def masked_loss(model, x, m):
-    logits = model(x[:, :-1])
+    x, m = x.to(DEVICE, non_blocking=True), m.to(DEVICE, non_blocking=True)
+    if DEVICE.type == 'cuda':  # bf16 matmuls on the GPU; the loss itself in fp32
+        with torch.autocast('cuda', dtype=torch.bfloat16):
+            logits = model(x[:, :-1])
+        logits = logits.float()
+    else:
+        logits = model(x[:, :-1])
     tgt, mm = x[:, 1:], m[:, 1:]
     ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), reduction='none')
     return (ce * mm.reshape(-1)).sum() / mm.sum().clamp(min=1), mm.sum()
@@ -119,22 +147,32 @@ def main() -> None:
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--min-lr', type=float, default=1e-4)
     ap.add_argument('--warmup', type=int, default=30)
-    ap.add_argument('--attn', default='bmm')
+    ap.add_argument('--attn', default=None, help="loop | bmm | sdpa (default: sdpa on a GPU, bmm on the CPU)")
+    ap.add_argument('--device', default='auto', help='auto | cpu | cuda')
+    ap.add_argument('--workers', type=int, default=1, help='processes tokenising the corpus')
     ap.add_argument('--ckpt-every', type=float, default=3.0, help='minutes')
     ap.add_argument('--eval-every', type=float, default=5.0, help='minutes')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--init', default=None, help='continue from this checkpoint: its weights, a fresh LR schedule, the loss log appended')
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    global DEVICE
+    DEVICE = torch.device('cuda' if args.device == 'auto' and torch.cuda.is_available() else 'cpu' if args.device == 'auto' else args.device)
+    if args.attn is None:
+        args.attn = 'sdpa' if DEVICE.type == 'cuda' else 'bmm'
+    if DEVICE.type == 'cpu':
+        torch.set_num_threads(args.threads)
+    else:
+        torch.backends.cuda.matmul.allow_tf32 = True
+    print(f'device: {DEVICE}' + (f' ({torch.cuda.get_device_name(0)})' if DEVICE.type == 'cuda' else f', {args.threads} threads'), flush=True)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
 
     sp = spm.SentencePieceProcessor(model_file=os.path.join(WORK, 'tokenizer.model'))
     t0 = time.time()
-    train, dropped = load(sp, os.path.join(WORK, 'corpus.train.txt'), args.seq)
+    train, dropped = load(os.path.join(WORK, 'tokenizer.model'), os.path.join(WORK, 'corpus.train.txt'), args.seq, args.workers)
     lens = sorted(len(e[0]) for e in train)
-    sup = sum(sum(e[1]) for e in train)
+    sup = sum(int(np.asarray(e[1], dtype=np.int64).sum()) for e in train)
     print(f'{len(train)} train examples ({dropped} longer than {args.seq} dropped); length median {lens[len(lens)//2]}, '
           f'p95 {lens[int(len(lens)*.95)]}, max {lens[-1]}; supervised tokens {sup} of {sum(lens)}; tokenised in {time.time()-t0:.0f}s', flush=True)
     eval_rows = [json.loads(l) for l in open(os.path.join(WORK, 'corpus.eval.jsonl'), encoding='utf-8')]
@@ -142,10 +180,10 @@ def main() -> None:
 
     cfg = Config(vocab_size=sp.get_piece_size(), dim=args.dim, n_layers=args.layers, n_heads=args.heads, ffn_dim=args.ffn,
                  max_seq=args.seq, attn_impl=args.attn)
-    model = Llama(cfg)
+    model = Llama(cfg).to(DEVICE)
     base_step, base_tokens, base_s = 0, 0, 0.0
     if args.init:
-        ck = torch.load(args.init, map_location='cpu')
+        ck = torch.load(args.init, map_location=DEVICE)
         model.load_state_dict(ck['model'])
         base_step, base_tokens, base_s = ck['step'], ck['tokens'], ck['elapsed_s']
         print(f'continuing from {args.init}: step {base_step}, {base_s/60:.1f} min', flush=True)
@@ -165,7 +203,9 @@ def main() -> None:
 
     def save(step, tokens, elapsed, final=False):
         tmp = os.path.join(WORK, 'ckpt.pt.tmp')
-        torch.save({'model': model.state_dict(), 'config': cfg.to_dict(), 'step': step, 'tokens': tokens,
+        # weights on the CPU and a CPU attention in the config: export, verify and LoRA run on the CPU
+        torch.save({'model': {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                    'config': cfg.to_dict() | ({'attn_impl': 'bmm'} if cfg.attn_impl == 'sdpa' else {}), 'step': step, 'tokens': tokens,
                     'elapsed_s': elapsed, 'final': final, 'args': vars(args)}, tmp)
         os.replace(tmp, os.path.join(WORK, 'ckpt.pt'))
 
@@ -217,7 +257,8 @@ def main() -> None:
     log.close()
     save(step, tokens, elapsed, final=True)
     json.dump({'steps': step, 'tokens': tokens, 'elapsed_s': elapsed, 'tokens_per_s': tokens / elapsed, 'continued_from_step': base_step, 'final_train_loss_ema': ema,
-               'final_eval_loss': ev, 'eval_ppl': math.exp(ev), 'params': model.num_params(), 'epochs': epoch, 'config': cfg.to_dict()},
+               'final_eval_loss': ev, 'eval_ppl': math.exp(ev), 'params': model.num_params(), 'epochs': epoch, 'config': cfg.to_dict(),
+               'device': torch.cuda.get_device_name(0) if DEVICE.type == 'cuda' else f'CPU, {args.threads} threads'},
               open(os.path.join(WORK, 'train_summary.json'), 'w'), indent=1)
     print(f'done: {step} steps, {tokens} tokens in {elapsed/60:.1f} min; eval loss {ev:.4f} (ppl {math.exp(ev):.2f})', flush=True)
 
