@@ -3,7 +3,8 @@ import { isKefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
-import { SentenceHoldback } from './sentence-holdback.ts';
+import { mayRunOn } from '../safety/output-guard/open-ended.ts';
+import { SentenceHoldback, clauseCut } from './sentence-holdback.ts';
 
 export interface Generation {
   text: string;
@@ -16,9 +17,13 @@ export interface Generation {
 const MIN_CHECKED_UNITS = 6;
 
 /**
- * Streams the model's reply sentence by sentence, releasing only sentences whose figures and
- * words are supported by what the model was given. On the first unsupported sentence the
- * generation stops and the retrieval answer takes over.
+ * Streams the model's reply, releasing only text whose figures and words are supported by what
+ * the model was given and that the output guard passes. Whole sentences are judged as before;
+ * inside a sentence, its finished clauses (up to a ，、：, mark) are released early once they are
+ * long enough to judge, pass every check together with the part of the sentence already shown,
+ * and hold nothing that could still run on into a violation (`mayRunOn`). Waiting for whole
+ * sentences cost the first token 0.7 s at 50 tokens/s. On the first failing check the generation
+ * stops and the retrieval answer takes over; what was shown stays shown, as with sentences.
  */
 export function createGroundedGenerator(deps: { model: LanguageModel; metrics: Metrics; logger: Logger; maxTokens: number; minSentenceSupport: number }) {
   const { model, metrics, logger } = deps;
@@ -45,6 +50,23 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     // Sentences are released in chunks long enough to judge: a lone "不客气!" says nothing about
     // support, so it waits for the sentence after it and both are checked together.
     let chunk = '';
+    // The part of the sentence in progress already shown: every later check of that sentence
+    // reads it too, so a violation split across a clause mark is still seen whole.
+    let shown = '';
+    // The clause cut last judged, so an unchanged sentence is not re-checked on every token.
+    let triedCut = 0;
+    const releaseClauses = (): string | null => {
+      const cut = clauseCut(holdback.pending);
+      if (cut === 0 || cut === triedCut) return null;
+      triedCut = cut;
+      const candidate = chunk + holdback.pending.slice(0, cut);
+      if (units(candidate) < MIN_CHECKED_UNITS || mayRunOn(shown + candidate) || check(shown + candidate) !== null) return null;
+      holdback.take(cut);
+      triedCut = 0;
+      chunk = '';
+      shown += candidate;
+      return candidate;
+    };
     const fallBack = function* (reason: string): Generator<string> {
       metrics.fallbacks.inc({ reason });
       out.fallback = reason;
@@ -73,13 +95,20 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       for await (const part of stream()) {
         if (part.type === 'text-delta') {
           for (const sentence of holdback.push(part.text)) {
+            triedCut = 0;
             chunk += sentence;
             if (units(chunk) < MIN_CHECKED_UNITS) continue;
-            const bad = check(chunk);
+            const bad = check(shown + chunk);
             if (bad !== null) return yield* fallBack(bad);
             out.text += chunk;
             yield chunk;
             chunk = '';
+            shown = '';
+          }
+          const early = releaseClauses();
+          if (early !== null) {
+            out.text += early;
+            yield early;
           }
         } else if (part.type === 'finish') {
           out.usage = part.usage;
@@ -99,7 +128,7 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     }
     const rest = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
     if (rest.trim().length > 0) {
-      if (check(rest) !== null) return yield* fallBack('unsupported_tail');
+      if (check(shown + rest) !== null) return yield* fallBack('unsupported_tail');
       out.text += rest;
       yield rest;
     }

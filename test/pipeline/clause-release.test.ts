@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
+import { clauseCut } from '../../src/pipeline/sentence-holdback.ts';
+import { mayRunOn } from '../../src/safety/output-guard/open-ended.ts';
+import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+
+describe('clause cuts inside a sentence', () => {
+  it('cuts after the last clause mark', () => {
+    expect(clauseCut('自签收次日起7天内，商品完好、不影响')).toBe('自签收次日起7天内，商品完好、'.length);
+    expect(clauseCut('Returns are free, and')).toBe('Returns are free,'.length);
+    expect(clauseCut('没有标点的半句')).toBe(0);
+  });
+
+  it('never inside a figure, nor after a digit before the next character is known', () => {
+    expect(clauseCut('价格是1,299')).toBe(0);
+    expect(clauseCut('价格是1,')).toBe(0);
+    expect(clauseCut('价格是1，')).toBe(0);
+    expect(clauseCut('营业时间10:30')).toBe(0);
+    expect(clauseCut('营业时间10:')).toBe(0);
+    expect(clauseCut('共7天，可')).toBe('共7天，'.length);
+    expect(clauseCut('满1,299元，可')).toBe('满1,299元，'.length);
+  });
+
+  it('long English without marks at a space, never between digits', () => {
+    const long = 'You can return any item within the seven days after delivery when the item is unused and still in its original packing with every accessory and the receipt kept ';
+    expect(clauseCut(long)).toBe(long.length);
+    expect(clauseCut('short text without marks ')).toBe(0);
+    const phone = `${long}call 139 1234`;
+    // Not next to a digit: "call 139 1234" waits to be judged whole.
+    expect(clauseCut(phone)).toBe(long.length);
+  });
+});
+
+describe('openings that hold a clause until its sentence ends', () => {
+  // Each gapped rule of the output guard, split at a clause mark after its opening.
+  it.each([
+    ['我们保证，', '明天送达。'],
+    ['一定，', '明天可以送到。'],
+    ['这次给您，', '打八折。'],
+    ['送您，', '一张代金券。'],
+    ['您的支付密码：', 'abcd1234。'],
+    ["I have, as you asked, ", 'issued a full refund.'],
+    ['Your api key: ', 'sk-abcdefghijklmnopqrstuvwx.'],
+  ])('%s | %s', (opening) => {
+    expect(mayRunOn(opening)).toBe(true);
+  });
+
+  it('ordinary clauses do not hold', () => {
+    for (const text of ['自签收次日起7天内，', '商品完好、', 'Returns are accepted within 7 days, ', '退货运费由买家承担，']) expect(mayRunOn(text)).toBe(false);
+  });
+});
+
+/**
+ * A model that streams a reply in small pieces and, if told to, stops after a prefix until the
+ * test lets it go: whatever the customer has received by then was released before the sentence ended.
+ */
+let say = '';
+let pauseAfter = -1;
+let resume: () => void = () => {};
+const model: LanguageModel = {
+  id: 'clauses',
+  ready: async () => {},
+  close: async () => {},
+  async *doStream(): AsyncIterable<LanguageModelStreamPart> {
+    for (let i = 0; i < say.length; i += 2) {
+      if (i === pauseAfter) await new Promise<void>((r) => (resume = r));
+      yield { type: 'text-delta', text: say.slice(i, i + 2) };
+    }
+    yield { type: 'finish', finishReason: 'stop', usage: { outputTokens: say.length } };
+  },
+};
+
+let server: TestServer;
+beforeAll(async () => {
+  // No answer cache: every ask must reach the model.
+  server = await startTestServer({ KEFU_CACHE: 'off' }, undefined, { model });
+});
+afterAll(async () => server?.destroy());
+
+/** Streams one question; returns the deltas received while the model was paused, and all of them. */
+async function ask(text: string, pauseAt: string | null): Promise<{ beforePause: string; all: string; reply: string; model: string }> {
+  say = text;
+  pauseAfter = pauseAt === null ? -1 : text.indexOf(pauseAt) - (text.indexOf(pauseAt) % 2);
+  const res = await postJson(`${server.url}/v1/chat`, { message: '你们的退货政策是什么?', stream: true });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  let all = '';
+  let beforePause: string | null = null;
+  let done: { reply: string; model: string } | null = null;
+  const paused = pauseAt === null ? null : setTimeout(() => {
+    beforePause = all;
+    resume();
+  }, 400);
+  for (;;) {
+    const { done: end, value } = await reader.read();
+    if (end) break;
+    buf += decoder.decode(value, { stream: true });
+    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const event = /^event: ?(.*)$/m.exec(block)?.[1];
+      const data = JSON.parse(/^data: ?(.*)$/m.exec(block)?.[1] ?? 'null') as { text?: string; reply?: string; model?: string };
+      if (event === 'delta') all += data.text ?? '';
+      if (event === 'done') done = { reply: data.reply ?? '', model: data.model ?? '' };
+    }
+  }
+  if (paused !== null) clearTimeout(paused);
+  return { beforePause: beforePause ?? '', all, reply: done!.reply, model: done!.model };
+}
+
+describe('clause release through the server (SSE)', () => {
+  it('the first clause reaches the customer before the model ends the sentence', async () => {
+    const text = '自签收次日起7天内，商品完好、不影响二次销售的，可在“我的订单”中申请退货 [1]。';
+    const r = await ask(text, '可在');
+    // Each release is long enough to judge (6 Han characters or words): "商品完好、" waits for the next clause.
+    expect(r.beforePause).toBe('自签收次日起7天内，商品完好、不影响二次销售的，');
+    expect(r.all).toBe(text);
+    expect(r.model).toBe('clauses');
+  });
+
+  it('a commitment opened in one clause and finished in the next is never shown in part', async () => {
+    const r = await ask('自签收次日起7天内可以退货。我们保证，明天一定送达您手上，请放心 [1]。', '明天');
+    expect(r.beforePause).toBe('自签收次日起7天内可以退货。');
+    expect(r.all).not.toContain('保证');
+    expect(r.reply).not.toContain('送达');
+    expect(r.model).toBe('retrieval');
+  });
+
+  it('a violation split across clauses without an opening word is stopped before its second half', async () => {
+    // "全额退款" alone is a commitment: the clause carrying it is never released, nor anything after.
+    const r = await ask('自签收次日起7天内，商品完好的可以退货，已经为您办理全额退款，请查收 [1]。', '已经');
+    expect(r.beforePause).toBe('自签收次日起7天内，商品完好的可以退货，');
+    expect(r.all).not.toContain('退款，');
+    expect(r.reply).not.toContain('全额退款');
+    expect(r.model).toBe('retrieval');
+  });
+
+  it('an invented figure in a later clause stops the reply there', async () => {
+    const r = await ask('自签收次日起7天内，商品完好的可以退货，运费补贴38元，请放心 [1]。', null);
+    expect(r.all).not.toContain('38');
+    expect(r.all.startsWith('自签收次日起7天内，商品完好的可以退货，')).toBe(true);
+    expect(r.model).toBe('retrieval');
+  });
+});
