@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
 import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
- * Two gateway nodes sharing PostgreSQL (conversations, tickets), Redis (job queue, rate limits,
- * events) and one order system: a conversation moves between nodes mid-flow, a ticket filed on
- * one node is worked and visible on the other, and when a node dies the other carries on.
+ * Two gateway nodes sharing PostgreSQL (conversations, tickets, handoffs, outcomes, API keys),
+ * Redis (job queue, rate limits, events) and one order system: a customer on one node is served
+ * by an agent on the other, a conversation moves between nodes mid-flow, a ticket filed on one
+ * node is worked and visible on the other, and when a node dies the other carries on.
  */
 let pg: TestPostgres;
 let redis: TestRedis;
@@ -18,13 +21,15 @@ let orders: RunningDemoOrderServer;
 let ordersDir: string;
 let a: TestServer;
 let b: TestServer;
+/** Both nodes' clock; moved only to let conversations go idle. */
+let clock = DEMO_NOW;
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   ordersDir = mkdtempSync(path.join(tmpdir(), 'kefu-orders-'));
   orders = await startDemoOrderServer({ path: path.join(ordersDir, 'orders.db'), now: () => DEMO_NOW });
   const env = { KEFU_DATABASE_URL: pg.url, KEFU_REDIS_URL: redis.url, KEFU_ORDERS_URL: orders.url };
-  [a, b] = await Promise.all([startTestServer(env, undefined, { now: () => DEMO_NOW }), startTestServer(env, undefined, { now: () => DEMO_NOW })]);
+  [a, b] = await Promise.all([startTestServer(env, undefined, { now: () => clock }), startTestServer(env, undefined, { now: () => clock })]);
 }, 60_000);
 afterAll(async () => {
   await b?.destroy();
@@ -39,6 +44,73 @@ const chat = async (node: TestServer, message: string, session?: string) => {
   expect(res.status).toBe(200);
   return (await res.json()) as { session_id: string; reply: string; flow?: { name: string; step: string } };
 };
+
+const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+const getJson = async <T>(url: string, headers: Record<string, string>): Promise<T> => {
+  const res = await fetch(url, { headers });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+};
+
+it('serves a customer on one node from an agent on the other, with shared keys and KPIs', async () => {
+  // An agent key made on node A authenticates on node B.
+  const made = await postJson(`${a.url}/v1/keys`, { name: 'xiaowang', role: 'agent' }, admin);
+  expect(made.status).toBe(201);
+  const agent = { authorization: `Bearer ${((await made.json()) as { key: string }).key}` };
+
+  // The customer, connected to node A, asks for a person.
+  const customer = new KefuClient({ url: a.url.replace(/^http/, 'ws') + '/v1/ws', WebSocket });
+  const pushed: KefuMessage[] = [];
+  customer.on('message', (m) => pushed.push(m));
+  try {
+    const { sessionId } = await customer.connect();
+    expect((await customer.ask('转人工')).handoff).toBe(true);
+
+    // The agent polls node B: the handoff is there, first in line.
+    type HandoffView = { id: string; session_id: string; status: string; agent: string | null; position?: number };
+    const queued = await getJson<{ handoffs: HandoffView[] }>(`${b.url}/v1/handoffs`, agent);
+    const mine = queued.handoffs.find((h) => h.session_id === sessionId);
+    expect(mine).toMatchObject({ status: 'queued', position: 1 });
+    const claimed = await postJson(`${b.url}/v1/handoffs/${mine!.id}/claim`, {}, agent);
+    expect(claimed.status).toBe(200);
+    expect(await claimed.json()).toMatchObject({ status: 'assigned', agent: 'xiaowang' });
+    // A second claim through node A loses: one shared queue.
+    expect((await postJson(`${a.url}/v1/handoffs/${mine!.id}/claim`, { agent: 'xiaoli' }, admin)).status).toBe(409);
+
+    const sent = await postJson(`${b.url}/v1/sessions/${sessionId}/agent-messages`, { text: '您好,我是小王' }, agent);
+    expect(sent.status).toBe(201);
+    const { message_id: agentMessageId } = (await sent.json()) as { message_id: string };
+
+    // The customer on node A gets it pushed, and node A's poll endpoint shows the claim and reply.
+    const until = Date.now() + 10_000;
+    while (!pushed.some((m) => m.id === agentMessageId)) {
+      if (Date.now() > until) throw new Error(`agent reply never reached the customer on node A; got ${JSON.stringify(pushed)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const polled = await getJson<{ handoff: { status: string } | null; messages: { id: string; role: string; content: string }[] }>(`${a.url}/v1/chat/sessions/${sessionId}/messages`, {});
+    expect(polled.handoff).toEqual({ status: 'assigned' });
+    expect(polled.messages.find((m) => m.id === agentMessageId)).toMatchObject({ role: 'agent', content: '您好,我是小王' });
+    // While the agent owns the session, the bot on either node stays silent.
+    expect((await chat(b, '好的', sessionId)).reply).toBe('');
+
+    // Resolved on node A, rated on node B; node A's sweep closes it.
+    expect((await postJson(`${a.url}/v1/handoffs/${mine!.id}/resolve`, {}, agent)).status).toBe(200);
+    expect((await postJson(`${b.url}/v1/sessions/${sessionId}/rating`, { score: 5 })).status).toBe(201);
+    expect((await postJson(`${a.url}/v1/sessions/${sessionId}/rating`, { score: 4 })).status).toBe(409);
+    clock += 31 * 60_000;
+    await a.kefu.closeIdleConversations();
+    clock = DEMO_NOW; // the next test's orders and flows expect the demo clock
+  } finally {
+    customer.close();
+  }
+
+  // Both nodes report the same KPIs, from the shared tables.
+  const period = `from=${DEMO_NOW - 86_400_000}&to=${DEMO_NOW + 86_400_000}`;
+  type Kpis = { outcomes: { transferred: number }; csat: { count: number; average: number | null }; messages: { agent: number } };
+  const [fromA, fromB] = await Promise.all([getJson<Kpis>(`${a.url}/v1/admin/kpis?${period}`, admin), getJson<Kpis>(`${b.url}/v1/admin/kpis?${period}`, admin)]);
+  expect(fromA).toEqual(fromB);
+  expect(fromA).toMatchObject({ outcomes: { transferred: 1 }, csat: { count: 1, average: 5 }, messages: { agent: 1 } });
+}, 60_000);
 
 it('continues a flow across nodes, shares tickets, and survives a node dying', async () => {
   const first = await chat(a, '我要退货');
