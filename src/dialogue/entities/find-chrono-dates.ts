@@ -38,11 +38,21 @@ function calendarDate(c: chrono.ParsedComponents, today: CivilDate): CivilDate |
   return isValidCivil(d) && d.year >= 1970 && d.year <= 2100 ? d : null;
 }
 
+/**
+ * Texts a parser could return an accepted date from, checked before parsing (chrono is the
+ * costliest step of entity extraction): a Chinese date is accepted only with 年, 月 or
+ * yyyy-m-d in its text, which is part of the message; the English parser reads ASCII only.
+ */
+const MAY_HOLD_ZH = ABSOLUTE_ZH;
+const MAY_HOLD_EN = /[A-Za-z0-9]/u;
+
 export function findChronoDates(text: string, now: Date, timeZone: string, today: CivilDate): DateHit[] {
+  const parsers = ([[chrono.zh.hans, true, MAY_HOLD_ZH], [chrono.en, false, MAY_HOLD_EN]] as const).filter(([, , may]) => may.test(text));
+  if (parsers.length === 0) return [];
   const w = wallClock(now, timeZone);
   const reference = new Date(w.year, w.month - 1, w.day, w.hour, w.minute);
   const hits: DateHit[] = [];
-  for (const [parser, zh] of [[chrono.zh.hans, true], [chrono.en, false]] as const) {
+  for (const [parser, zh] of parsers) {
     for (const r of parser.parse(text, reference)) {
       if (!accept(r, zh)) continue;
       const value = calendarDate(r.start, today);

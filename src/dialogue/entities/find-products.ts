@@ -15,7 +15,19 @@ function escape(s: string): string {
  * Case-insensitive; a space or hyphen in an alias matches any spacing ("65-inch TV" finds "65 inch
  * tv"), and Latin aliases must stand as words so "TV" is not found in "TVB" nor "P3" in "P30".
  */
+const patterns = new Map<string, RegExp>();
+
+/** Compiled once per alias: compiling every alias on every message cost more than matching them. */
 function aliasPattern(alias: string): RegExp {
+  let re = patterns.get(alias);
+  if (re === undefined) {
+    re = compileAlias(alias);
+    patterns.set(alias, re);
+  }
+  return re;
+}
+
+function compileAlias(alias: string): RegExp {
   const body = alias.trim().split(/[\s-]+/u).map(escape).join('[\\s-]*');
   const before = /^[A-Za-z0-9]/u.test(alias) ? '(?<![A-Za-z0-9])' : '';
   const after = /[A-Za-z0-9]$/u.test(alias) ? '(?![A-Za-z0-9])' : '';
