@@ -212,9 +212,13 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     return row;
   };
 
-  const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
-    sql.hit.run(row.id);
+  // The entry's and the cache's hit counters in one commit: each commit is a WAL write.
+  const countHit = db.transaction((id: number) => {
+    sql.hit.run(id);
     sql.bump.run('hits');
+  });
+  const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
+    countHit(row.id);
     return { id: row.id, question: row.question, answer: row.answer, sources: JSON.parse(row.sources) as CacheSource[], model: row.model, match, score };
   };
 

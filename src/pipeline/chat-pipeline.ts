@@ -429,12 +429,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       finish_reason: gen.finishReason,
     };
     const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState };
+    // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
+    const maskedReply = replyText.length > 0 ? maskPii(replyText) : '';
     if (replyText.length > 0) {
       await sessions.record({
         sessionId,
         id: messageId,
         role: 'assistant',
-        content: maskPii(replyText),
+        content: maskedReply,
         // The reply and the dialogue state it led to are written together: a node dying here
         // leaves neither or both, so a resent message meets a consistent flow.
         state: nextState,
@@ -462,7 +464,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         kind: inputGuard !== null ? 'guard_block' : handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
         sessionId,
         channel: req.channel,
-        content: maskPii(replyText),
+        content: maskedReply,
         model: reply.model,
         promptVersion: answeredBy === modelId ? PROMPT_VERSION : null,
         sources: sources.map((s) => s.id),

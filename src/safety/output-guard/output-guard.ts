@@ -92,6 +92,9 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
     },
     pii(text, ctx) {
       const given = `${ctx.given}\n${ctx.trusted}`;
+      // Every entity in a text found whole in what was given is known (its digits and squashed
+      // form are part of the given text's): Kefu's own cited texts are checked against themselves.
+      if (given.includes(text)) return null;
       const givenSquashed = squash(given);
       const givenDigits = digits(given);
       for (const e of options.findPii(text)) {
