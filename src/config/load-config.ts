@@ -55,7 +55,7 @@ const EnvSchema = z.object({
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
   KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
-  KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export interface KefuConfig {
