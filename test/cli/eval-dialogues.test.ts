@@ -60,5 +60,6 @@ describe('kefu eval dialogues', () => {
     const missing = await kefu(['eval', 'dialogues', path.join(dir, 'nope.yaml')], {});
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file or folder');
-  });
+    // two CLI processes, each starting Node and the TypeScript loader: ~16 s alone, over 30 s on a loaded machine
+  }, 90_000);
 });
