@@ -72,6 +72,13 @@ export interface ConversationStore {
    * backwards), so any message keeps its session alive.
    */
   appendMessage(m: StoredMessage, options?: AppendOptions): Promise<void>;
+  /**
+   * Optional: several messages of one conversation (a turn: the customer's message and the reply)
+   * appended in order, with the state, in one transaction: all or none. Each commit is a write to
+   * the database's log, so a turn written at once costs one instead of two. Callers fall back to
+   * `appendMessage` per message where a store does not have it.
+   */
+  appendMessages?(messages: readonly StoredMessage[], options?: AppendOptions): Promise<void>;
   /** Oldest first; `limit` keeps the newest N. */
   listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]>;
   /** Conversations not updated since `before` (for TTL expiry). */

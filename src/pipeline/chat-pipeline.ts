@@ -21,7 +21,7 @@ import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
 import { maskPii } from '../safety/pii/mask-pii.ts';
 import type { PiiVault } from '../safety/pii/pii-vault.ts';
-import type { SessionManager } from '../sessions/session-manager.ts';
+import type { RecordMessageParams, SessionManager } from '../sessions/session-manager.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-guard.ts';
@@ -123,8 +123,18 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
 
   const generate = model === null ? null : createGroundedGenerator({ model, metrics, logger, maxTokens: options.maxTokens, minSentenceSupport: options.minSentenceSupport });
 
-  async function* stream(req: ChatRequest): AsyncGenerator<ReplyPart> {
+  /**
+   * The customer's message of a turn still to be written: it is stored with the reply, in one
+   * transaction, at the end of the turn; a turn that fails or is dropped before that writes it
+   * alone (see `turn` below), so the transcript keeps it as it did when it was written first.
+   */
+  interface PendingUser {
+    params: Omit<RecordMessageParams, 'state'> | null;
+  }
+
+  async function* stream(req: ChatRequest, pending: PendingUser): AsyncGenerator<ReplyPart> {
     const started = performance.now();
+    const arrivedAt = clock();
     const conversation = await sessions.open({
       ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
       ...(req.userId === undefined ? {} : { userId: req.userId }),
@@ -184,21 +194,22 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     });
     metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
-    const userMessageId =
-      retryOf?.id ??
-      (
-        await sessions.record({
-          sessionId,
-          role: 'user',
-          content: masked,
-          meta: {
-            intent: nlu.intent,
-            emotion: nlu.emotion,
-            entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })),
-            ...(req.clientMessageId === undefined ? {} : { clientMessageId: req.clientMessageId }),
-          },
-        })
-      ).id;
+    const userMessageId = retryOf?.id ?? randomUUID();
+    if (retryOf === null) {
+      pending.params = {
+        sessionId,
+        id: userMessageId,
+        role: 'user',
+        content: masked,
+        at: arrivedAt,
+        meta: {
+          intent: nlu.intent,
+          emotion: nlu.emotion,
+          entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })),
+          ...(req.clientMessageId === undefined ? {} : { clientMessageId: req.clientMessageId }),
+        },
+      };
+    }
 
     let firstTextAt: number | null = null;
     const gen: Generation = { text: '', usage: {}, finishReason: 'stop', fallback: null };
@@ -431,20 +442,27 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState };
     // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
     const maskedReply = replyText.length > 0 ? maskPii(replyText) : '';
+    // The customer's message (unless a resend found it stored), the reply and the dialogue state
+    // it led to are written together: a node dying here leaves none or all, so a resent message
+    // meets a consistent flow, and the turn costs one commit.
+    const user = pending.params === null ? [] : [pending.params];
     if (replyText.length > 0) {
-      await sessions.record({
-        sessionId,
-        id: messageId,
-        role: 'assistant',
-        content: maskedReply,
-        // The reply and the dialogue state it led to are written together: a node dying here
-        // leaves neither or both, so a resent message meets a consistent flow.
-        state: nextState,
-        meta: { replyTo: userMessageId, intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
-      });
+      await sessions.recordAll([
+        ...user,
+        {
+          sessionId,
+          id: messageId,
+          role: 'assistant',
+          content: maskedReply,
+          meta: { replyTo: userMessageId, intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
+        },
+      ], nextState);
+    } else if (user.length > 0) {
+      await sessions.recordAll(user, nextState);
     } else {
       await sessions.saveState(sessionId, nextState);
     }
+    pending.params = null;
 
     // A first question answered cleanly from the knowledge base is kept for the next customer
     // who asks it; later turns may lean on the conversation, so they are not.
@@ -481,8 +499,24 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     yield { type: 'done', reply };
   }
 
+  /** A turn; its customer message is written alone if the turn ends before writing it with the reply. */
+  async function* turn(req: ChatRequest): AsyncGenerator<ReplyPart> {
+    const pending: PendingUser = { params: null };
+    try {
+      yield* stream(req, pending);
+    } finally {
+      if (pending.params !== null) {
+        try {
+          await sessions.record(pending.params);
+        } catch (err) {
+          logger.warn({ err }, 'could not store the customer message of an unfinished turn');
+        }
+      }
+    }
+  }
+
   async function run(req: ChatRequest): Promise<ChatReply> {
-    for await (const part of stream(req)) {
+    for await (const part of turn(req)) {
       if (part.type === 'done') return part.reply;
       if (part.type === 'error') throw new Error(part.message);
     }
@@ -492,7 +526,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   return {
     stream: async function* (req) {
       try {
-        yield* stream(req);
+        yield* turn(req);
       } catch (err) {
         metrics.requests.inc({ channel: req.channel, outcome: 'error' });
         if (isKefuError(err)) throw err;

@@ -29,6 +29,8 @@ export interface RecordMessageParams {
   meta?: Record<string, unknown>;
   /** Replaces the session state in the same transaction as the message. */
   state?: Record<string, unknown>;
+  /** When it was said (epoch ms); defaults to now. A message recorded late keeps its own time. */
+  at?: number;
 }
 
 export interface SessionManager {
@@ -46,6 +48,12 @@ export interface SessionManager {
   history(sessionId: string, limit?: number): Promise<ChatMessage[]>;
   /** Appends a message (which also keeps the session alive) and returns it as stored. */
   record(params: RecordMessageParams): Promise<StoredMessage>;
+  /**
+   * Appends several messages of one session in order, and the state they led to, all or none:
+   * in one transaction where the store can (`appendMessages`), else one message at a time with
+   * the state written with the last.
+   */
+  recordAll(messages: readonly Omit<RecordMessageParams, 'state'>[], state?: Record<string, unknown>): Promise<StoredMessage[]>;
   /** The newest stored messages with their ids and meta, oldest first. */
   recent(sessionId: string, limit: number): Promise<StoredMessage[]>;
   /** Replaces the session state and keeps the session alive. */
@@ -126,16 +134,22 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     history,
     async record(params) {
-      const message: StoredMessage = {
-        id: params.id ?? randomUUID(),
-        conversationId: assertSessionId(params.sessionId),
-        role: params.role,
-        content: params.content,
-        createdAt: now(),
-        meta: params.meta ?? {},
-      };
+      const message = toStored(params, now());
       await sessionWrite(params.sessionId, store.appendMessage(message, params.state === undefined ? {} : { state: params.state }));
       return message;
+    },
+    async recordAll(params, state) {
+      const at = now();
+      const messages = params.map((p) => toStored(p, at));
+      const first = params[0];
+      if (first === undefined) throw badRequest('invalid_argument', 'recordAll needs at least one message');
+      const options = state === undefined ? {} : { state };
+      if (store.appendMessages !== undefined) {
+        await sessionWrite(first.sessionId, store.appendMessages(messages, options));
+      } else {
+        for (const [i, m] of messages.entries()) await sessionWrite(first.sessionId, store.appendMessage(m, i === messages.length - 1 ? options : {}));
+      }
+      return messages;
     },
     async recent(sessionId, limit) {
       assertSessionId(sessionId);
@@ -148,6 +162,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     async sweep() {
       return store.deleteIdleConversations(now() - ttlMs);
     },
+  };
+}
+
+function toStored(params: Omit<RecordMessageParams, 'state'>, at: number): StoredMessage {
+  return {
+    id: params.id ?? randomUUID(),
+    conversationId: assertSessionId(params.sessionId),
+    role: params.role,
+    content: params.content,
+    createdAt: params.at ?? at,
+    meta: params.meta ?? {},
   };
 }
 

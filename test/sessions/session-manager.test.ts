@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationStore } from '../../src/contracts/conversation-store.ts';
+import type { ConversationStore, StoredMessage } from '../../src/contracts/conversation-store.ts';
 import { isKefuError } from '../../src/errors.ts';
 import { createSessionManager, type SessionManager } from '../../src/sessions/session-manager.ts';
 import { createSqliteConversationStore } from '../../src/store/sqlite/sqlite-conversation-store.ts';
@@ -171,6 +171,43 @@ describe('session manager over SQLite', () => {
       expect(withId.id).toBe('reply-1');
       expect((await store.listMessages(s.id)).map((m) => m.id)).toEqual([stored.id, 'reply-1']);
       expect((await store.getConversation(s.id))?.updatedAt).toBe(clock);
+    });
+
+    it('recordAll writes a turn and its state in one write where the store can, else message by message; a message keeps its own time', async () => {
+      const s = await sessions.open({ channel: 'web' });
+      const said = clock + 100;
+      clock += 2_000;
+      const [user, reply] = await sessions.recordAll(
+        [
+          { sessionId: s.id, role: 'user', content: '退货政策?', at: said },
+          { sessionId: s.id, id: 'r-1', role: 'assistant', content: '7天无理由退货' },
+        ],
+        { step: 'answered' },
+      );
+      expect(user).toMatchObject({ role: 'user', createdAt: said });
+      expect(reply).toMatchObject({ id: 'r-1', createdAt: clock });
+      expect((await store.listMessages(s.id)).map((m) => m.content)).toEqual(['退货政策?', '7天无理由退货']);
+      expect((await store.getConversation(s.id))?.state).toEqual({ step: 'answered' });
+      await expectKefuError(sessions.recordAll([{ sessionId: 'gone', role: 'user', content: 'x' }]), 'session_not_found', 404);
+
+      // A store without appendMessages (an adapter that has not got it yet) gets one append per message, the state with the last.
+      const appended: { id: string; state: unknown }[] = [];
+      const plain = new Proxy(store, {
+        get(target, key) {
+          if (key === 'appendMessages') return undefined;
+          if (key === 'appendMessage') {
+            return async (m: StoredMessage, o?: { state?: Record<string, unknown> }) => {
+              appended.push({ id: m.id, state: o?.state });
+              await target.appendMessage(m, o);
+            };
+          }
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const viaPlain = createSessionManager({ store: plain, ttlMs: TTL, historyLimit: 6, now: () => clock });
+      await viaPlain.recordAll([{ sessionId: s.id, id: 'u-2', role: 'user', content: 'a' }, { sessionId: s.id, id: 'r-2', role: 'assistant', content: 'b' }], { step: 'two' });
+      expect(appended).toEqual([{ id: 'u-2', state: undefined }, { id: 'r-2', state: { step: 'two' } }]);
     });
 
     it('maps agents to assistant, leaves system notes out, keeps order', async () => {

@@ -123,6 +123,22 @@ export function runConversationStoreContract(name: string, factory: () => Promis
         expect((await store.getConversation('c1'))?.state).toEqual({ step: 'confirm' });
       });
 
+      it('appendMessages (where an adapter has it): a turn and its state in one write, all or none', async () => {
+        if (store.appendMessages === undefined) return;
+        await conversation('c1');
+        const user = message('c1', T0 + 1);
+        const reply = message('c1', T0 + 2, { role: 'assistant' });
+        await store.appendMessages([user, reply], { state: { step: 'confirm' } });
+        expect(await store.listMessages('c1')).toEqual([user, reply]);
+        expect((await store.getConversation('c1'))).toMatchObject({ state: { step: 'confirm' }, updatedAt: T0 + 2 });
+        // The second message is refused: the first is not kept, the state not changed.
+        const next = message('c1', T0 + 3);
+        await expect(store.appendMessages([next, reply], { state: { step: 'done' } })).rejects.toMatchObject({ code: 'message_exists' });
+        expect(await store.listMessages('c1')).toEqual([user, reply]);
+        expect((await store.getConversation('c1'))?.state).toEqual({ step: 'confirm' });
+        await expect(store.appendMessages([message('gone', T0)])).rejects.toMatchObject({ code: 'conversation_not_found' });
+      });
+
       it('lists oldest first by createdAt, whatever the insertion order', async () => {
         await conversation('c1');
         const late = message('c1', T0 + 30);
