@@ -236,7 +236,7 @@ def main() -> None:
             opt.step()
             step += 1
             tokens += x.numel()
-            lv = float(loss)
+            lv = float(loss.detach())
             ema = lv if ema is None else 0.95 * ema + 0.05 * lv
             now = time.time()
             ev = ''
