@@ -52,10 +52,24 @@ export function trimHistory(history: readonly ChatMessage[], budget: number): Ch
  * shipped model was trained on.
  */
 function asData(text: string): string {
-  const fenced = fenceContext(text);
-  const inner = fenced.replace(/^«data»\n/, '').replace(/\n«\/data»$/, '');
+  let out = fenced.get(text);
+  if (out === undefined) {
+    out = fence(text);
+    // Bounded: the knowledge base's passages recur, so this stays small; a KB update is a new key.
+    if (fenced.size >= 4096) fenced.clear();
+    fenced.set(text, out);
+  }
+  return out;
+}
+
+/** Passage text → its prompt form: fencing scans for attacks (1.4 ms a reply in a profile), and passages recur. */
+const fenced = new Map<string, string>();
+
+function fence(text: string): string {
+  const wrapped = fenceContext(text);
+  const inner = wrapped.replace(/^«data»\n/, '').replace(/\n«\/data»$/, '');
   // Fencing normalises width (NFKC); that alone is no reason to change a clean passage.
-  return inner.normalize('NFKC') === text.trim().normalize('NFKC') ? text : fenced;
+  return inner.normalize('NFKC') === text.trim().normalize('NFKC') ? text : wrapped;
 }
 
 export function formatPassages(passages: readonly Passage[], maxChars: number): string {
