@@ -71,11 +71,21 @@ replies after the run were \`cached: true\` with the cached text. "Bare route" i
 | Kefu \`GET /healthz\` | ${cache.kefuHealthz.rps} | ${cache.kefuHealthz.p50Ms} ms | ${cache.kefuHealthz.p99Ms} ms | ${cache.kefuHealthz.errors + cache.kefuHealthz.non2xx} |
 | plain Hono \`GET /hello\` | ${cache.plainHonoHello.rps} | ${cache.plainHonoHello.p50Ms} ms | ${cache.plainHonoHello.p99Ms} ms | ${cache.plainHonoHello.errors + cache.plainHonoHello.non2xx} |
 
-Limiting factor: a cache hit still runs the whole turn around the lookup — a new session
-(SQLite writes), PII masking, NLU, input guard, the cache lookup, transcript and audit writes — on
-one event loop. At ${cache.cachedChat.p50Ms} ms p50 with ${cache.connections} connections that is
-about ${(1000 / cache.cachedChat.rps).toFixed(1)} ms of event-loop time per cached reply (one loop, shared cores); the cache saves the
-model, not the per-turn bookkeeping. Not profiled further in this run.
+Limiting factor: a cache hit still runs the whole turn around the lookup, on one event loop:
+a new session (one SQLite insert), PII masking of the question and of the reply, NLU, the input
+guard, the cache lookup (and its hit counter), the output guard's backstop, one commit for the
+customer's message, the reply and the dialogue state, one audit append, one outcome row — and
+Hono's request handling, which is all \`/healthz\` pays. At ${(1000 / cache.cachedChat.rps).toFixed(1)} ms of event-loop time per cached
+reply against ${(1000 / cache.kefuHealthz.rps).toFixed(2)} ms for \`/healthz\`, 0.3× would need a cached reply in about ${(1000 / cache.kefuHealthz.rps / 0.3).toFixed(1)} ms
+including its writes. Profiled with \`node --cpu-prof\` under this load and cut: the audit head file
+is rewritten once per second instead of on every append (\`KEFU_AUDIT_HEAD_FLUSH_MS\`), the turn's
+messages and state are one commit instead of two, the cache counts a hit in one commit instead of
+two, the reply is masked once instead of twice, the output guard skips a PII scan of Kefu's own
+cited text, entity extraction compiles product patterns once and runs chrono only on text that can
+hold a date (NLU 0.60 → 0.35 ms per message). What is left is spread thin (no function above ~8%
+of the turn): NLU, input guard, PII and the three SQLite commits are each 0.5–1.5 ms here. The
+cache saves the model, not the bookkeeping the issue requires (transcript and audit for every
+reply); skipping those was not an option.
 
 ### 2. Pipeline overhead at ${pipeline.concurrency} concurrent sessions
 
@@ -116,12 +126,17 @@ measured by calling it directly.
 | of which before the model call (client start → backend arrival) | ${ttft.split.beforeModelMs.p50} ms | ${ttft.split.beforeModelMs.p99} ms |
 | of which backend first token → Kefu's first delta | ${ttft.split.firstTokenToFirstDeltaMs.p50} ms | ${ttft.split.firstTokenToFirstDeltaMs.p99} ms |
 
-Why: Kefu releases model text a whole sentence at a time, after the output guard (grounding,
-commitments, leaks) has checked that sentence, so the first \`delta\` waits until the model has
-produced its first full sentence. At ${ttft.backend.tokensPerSecond} tokens/s and 20–40 tokens per sentence that is
-most of the added time; the rest (${ttft.split.beforeModelMs.p50} ms p50) is the pipeline before the model is called
-(session, masking, NLU, retrieval, prompt). The 5 ms target is not reachable while sentences are
-held back for the guard; it is a safety trade-off, measured here as it is.
+Why: model text reaches the customer only after the output guard (grounding, commitments, leaks)
+has checked it. It used to be held a whole sentence at a time (742 ms p50 added at this rate);
+now a finished clause (up to ，、：,) or a long run inside a clause is released as soon as it is
+long enough to judge (6 Han characters or words), passes every check together with the part of
+its sentence already shown, and holds no opening of a guard rule that could still complete with
+the words after it (docs/decisions.md). Inside a clause four characters (three English words)
+stay back so a rule word cut in two is seen whole. At ${ttft.backend.tokensPerSecond} tokens/s and one Han character or English
+word per token (the fake backend's tokens) that floor is about 10 tokens, ≈ 200 ms; the first
+clauses of these answers are 10–15 tokens. The rest (${ttft.split.beforeModelMs.p50} ms p50) is the pipeline before the model
+is called (session, masking, NLU, retrieval, prompt). The 5 ms target would mean showing tokens
+before the guard has read them; that trade is not made.
 
 ### 4. ${streams.streams.toLocaleString('en')} concurrent SSE streams
 
@@ -138,13 +153,12 @@ process every 250 ms.
 | all finished | ${(streams.allDoneMs / 1000).toFixed(1)} s |
 | Kefu RSS before → peak | ${streams.rssBeforeMiB} → ${streams.rssPeakMiB} MiB (≈ ${streams.rssPerStreamKiB} KiB per stream); heap peak ${streams.heapPeakMiB} MiB |
 
-Limiting factor: CPU, not sockets or memory. Each stream runs the pipeline up to the model call
-before its first byte; ${streams.streams} of them arriving at once keep the event loop busy for tens of seconds,
-and clients whose TCP connect is not accepted within undici's 10 s connect timeout fail
-(\`UND_ERR_CONNECT_TIMEOUT\`). Streams already open are held without trouble. Opening them at a
-pace the pipeline can start (ramp-up) was not measured in this run. During this run Node printed
-MaxListenersExceededWarning (up to 2,000 abort listeners on one AbortSignal), apparently from the Kefu
-process (the client process raises its own limit); where in Kefu the shared signal is was not traced.
+The server listens with a backlog of 4096 (\`KEFU_LISTEN_BACKLOG\`; the kernel caps it at
+\`net.core.somaxconn\`, 4096 here) instead of Node's default 511: with 511, connections beyond the
+queue were dropped while the event loop was busy starting earlier streams, and 24% of clients hit
+undici's 10 s connect timeout (\`UND_ERR_CONNECT_TIMEOUT\`). ${streams.errors === 0 ? 'Now every connection waits in the kernel queue until the loop accepts it.' : `What is left (${Object.entries(streams.errorKinds).map(([k, v]) => `${k} ${v}`).join(', ')}) is CPU: each stream runs the pipeline up to the model call before its first byte, and ${streams.streams} arriving at once keep the loop busy for seconds.`}
+Streams already open are held without trouble. Opening them at a pace the pipeline can start
+(ramp-up) was not measured in this run.
 
 ### 5. Retrieval at 100k passages
 
