@@ -204,6 +204,8 @@ EN_CLOSE = ['', '', '', 'Anything else I can help with?', 'Hope this helps!', 'I
 def grounded_reply(e: dict, pos: int, lang: str, rng: random.Random) -> str:
     text = js_slice(e['text'], 300)
     sents = split_sentences(text, e['lang'])
+    if js_len(e['text']) > 300 and len(sents) > 1 and not re.search(r'[。！？!?.;；]$', sents[-1]):
+        sents = sents[:-1]  # the prompt shows this passage cut off: copy whole sentences, not the cut
     if len(sents) > 2 and rng.random() < 0.35:
         # keep the first sentences, making sure a number survives if the passage has one
         k = rng.randint(1, 2)
