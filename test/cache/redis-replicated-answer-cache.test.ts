@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CacheEntryInput } from '../../src/cache/answer-cache.ts';
+import { createRedisReplicatedAnswerCache, type RedisReplicatedAnswerCache } from '../../src/cache/redis-replicated-answer-cache.ts';
+import { waitFor } from '../queue/wait-for.ts';
+import { startRedis, type TestRedis } from '../support/start-redis.ts';
+
+const entry = (question: string, doc: string): CacheEntryInput => ({
+  question, lang: 'zh', answer: `answer:${doc}`, sources: [{ id: `${doc}#0`, title: doc, score: 1 }], docHashes: { [doc]: 'h1' }, model: 'retrieval',
+});
+const SHIPPING = '退货运费谁承担？';
+const hit = (cache: RedisReplicatedAnswerCache, question = SHIPPING) => cache.lookup(question, { lang: 'zh' });
+
+const serverMissing = !process.env.KEFU_TEST_REDIS_URL && !existsSync(process.env.KEFU_REDIS_SERVER ?? '/usr/bin/redis-server');
+
+// Skipped only where no redis-server binary exists (and no KEFU_TEST_REDIS_URL names one).
+describe.skipIf(serverMissing)('answer cache replicated through Redis', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis({ persistent: true });
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  const opened: RedisReplicatedAnswerCache[] = [];
+  // Each test gets its own prefix, so it starts from an empty hash on the shared server.
+  let prefix = '';
+  const open = async () => {
+    const cache = await createRedisReplicatedAnswerCache({ url: redis.url, prefix, logger: { warn: () => {} } });
+    opened.push(cache);
+    return cache;
+  };
+  afterEach(async () => {
+    for (const c of opened.splice(0)) await c.quit();
+    prefix = `test-${randomUUID()}`;
+  });
+  prefix = `test-${randomUUID()}`;
+
+  it('an answer stored on one node is served by another', async () => {
+    const [a, b] = [await open(), await open()];
+    expect(a.store(entry(SHIPPING, 'return-shipping-zh'))).toBe(true);
+    expect(hit(a)).toMatchObject({ answer: 'answer:return-shipping-zh' }); // at once, locally
+    const served = await waitFor(() => hit(b) ?? undefined, 'node B to receive the entry', 2000);
+    expect(served).toMatchObject({ match: 'exact', answer: 'answer:return-shipping-zh' });
+    expect(b.stats()).toMatchObject({ entries: 1, hits: 1 });
+    // A personal question is refused on the storing node and never reaches Redis.
+    expect(a.store(entry('我的订单KF20261124001发货了吗', 'ship-delay-zh'))).toBe(false);
+  });
+
+  it('invalidation on one node removes the entry on the others; clear empties them all', async () => {
+    const [a, b] = [await open(), await open()];
+    a.warm([entry(SHIPPING, 'return-shipping-zh'), entry('积分怎么用', 'points-rules-zh')]);
+    await waitFor(() => b.stats().entries === 2, 'node B to receive both entries', 2000);
+    expect(b.invalidateDocs(['return-shipping-zh'])).toBe(1);
+    await waitFor(() => a.stats().entries === 1, 'node A to drop the invalidated entry', 2000);
+    expect(hit(a)).toBeNull();
+    expect(hit(a, '积分怎么用')).not.toBeNull();
+
+    a.clear();
+    await waitFor(() => b.stats().entries === 0, 'node B to clear', 2000);
+    await a.flush();
+    const c = await open();
+    expect(c.stats().entries).toBe(0);
+  });
+
+  it('a node started later loads the entries already in Redis', async () => {
+    const a = await open();
+    a.store(entry(SHIPPING, 'return-shipping-zh'));
+    a.store(entry('积分怎么用', 'points-rules-zh'));
+    a.invalidateDocs(['points-rules-zh']);
+    await a.flush();
+    const late = await open();
+    expect(late.stats().entries).toBe(1);
+    expect(hit(late)).toMatchObject({ answer: 'answer:return-shipping-zh' });
+  });
+
+  it('keeps its creation time across nodes, so the TTL is not restarted by a reload', async () => {
+    let now = 1_000_000;
+    const open2 = () => createRedisReplicatedAnswerCache({ url: redis.url, prefix, now: () => now, ttlMs: 10_000, logger: { warn: () => {} } }).then((c) => (opened.push(c), c));
+    const a = await open2();
+    a.store(entry(SHIPPING, 'return-shipping-zh'));
+    await a.flush();
+    now += 9_000;
+    const b = await open2();
+    expect(hit(b)).not.toBeNull();
+    now += 2_000; // 11 s after it was stored on A
+    expect(hit(b)).toBeNull();
+  });
+
+  it('keeps serving its replica while Redis is down, and catches up after it comes back', async ({ skip }) => {
+    if (redis.restart === null) skip('KEFU_TEST_REDIS_URL names an external server that the test cannot restart');
+    const [a, b] = [await open(), await open()];
+    a.store(entry(SHIPPING, 'return-shipping-zh'));
+    await waitFor(() => b.stats().entries === 1, 'node B to receive the entry', 2000);
+    await a.flush();
+
+    // An entry whose event A never hears (written straight into the hash, as if published while A was cut off).
+    const raw = new Redis(redis.url);
+    const missed = { ...entry('积分怎么用', 'points-rules-zh'), createdAt: Date.now() };
+    await raw.hset(`${prefix}:cache:entries`, 'zh:missed', JSON.stringify(missed));
+    raw.disconnect();
+
+    // Redis goes away and comes back (the append-only file keeps the hash); meanwhile A serves and stores.
+    const restarted = redis.restart!();
+    expect(hit(a)).toMatchObject({ answer: 'answer:return-shipping-zh' });
+    await restarted;
+    expect(hit(a)).toMatchObject({ answer: 'answer:return-shipping-zh' });
+
+    // A reloads the hash once its subscription is back, and so learns the entry it missed.
+    const served = await waitFor(() => hit(a, '积分怎么用') ?? undefined, 'node A to reload after the restart', 10_000);
+    expect(served).toMatchObject({ answer: 'answer:points-rules-zh' });
+    expect(hit(a)).not.toBeNull();
+
+    // And events flow again: a store on B after the restart reaches A.
+    await waitFor(() => a.stats().entries === 2 && b.stats().entries >= 1, 'both nodes back', 5000);
+    b.store(entry('发票怎么开', 'invoice-zh'));
+    await waitFor(() => hit(a, '发票怎么开') ?? undefined, 'node A to hear B after the restart', 10_000);
+  }, 20_000);
+});
