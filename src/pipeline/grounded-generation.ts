@@ -41,6 +41,9 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     const holdback = new SentenceHoldback();
     const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
     const check = (text: string): string | null => {
+      // U+FFFD means the model emitted bytes that are no UTF-8 (the token stream never splits a
+      // character): a small model off its training can do that, and no customer should see it.
+      if (text.includes('\uFFFD')) return 'garbled';
       const broken = guard(text);
       if (broken !== null) return `guard:${broken}`;
       if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';

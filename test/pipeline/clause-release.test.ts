@@ -156,6 +156,14 @@ describe('clause release through the server (SSE)', () => {
     expect(r.model).toBe('retrieval');
   });
 
+  it('bytes that are no text (U+FFFD) stop the reply there, like an invented figure', async () => {
+    const r = await ask('自签收次日起7天内，商品完好的可以退货，超出部分按\uFFFD价目表收费，请放心 [1]。', null);
+    expect(r.all).not.toContain('\uFFFD');
+    expect(r.reply).not.toContain('\uFFFD');
+    expect(r.all.startsWith('自签收次日起7天内，商品完好的可以退货，')).toBe(true);
+    expect(r.model).toBe('retrieval');
+  });
+
   it('an invented figure in a later clause stops the reply there', async () => {
     const r = await ask('自签收次日起7天内，商品完好的可以退货，运费补贴38元，请放心 [1]。', null);
     expect(r.all).not.toContain('38');
