@@ -6,7 +6,8 @@ import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
-import { createSqliteAnswerCache } from './cache/answer-cache.ts';
+import { createSqliteAnswerCache, type AnswerCache } from './cache/answer-cache.ts';
+import { createRedisReplicatedAnswerCache } from './cache/redis-replicated-answer-cache.ts';
 import { createProactiveService } from './proactive/proactive-service.ts';
 import { loadProactiveRules } from './proactive/proactive-rules.ts';
 import { cachePath } from './cache/cache-commands.ts';
@@ -128,7 +129,11 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));
 
   const docHashes = createKbDocHashReader(path.join(config.dataDir, 'kb.db'));
-  const cache = config.cache.enabled ? createSqliteAnswerCache({ path: cachePath(config.dataDir), currentDocHash: docHashes.currentDocHash, ttlMs: config.cache.ttlMs }) : null;
+  // One node: the cache file in the data dir. Several nodes: the entries in Redis, each node
+  // serving lookups from its own in-memory replica of them.
+  const cacheOptions = { currentDocHash: docHashes.currentDocHash, ttlMs: config.cache.ttlMs };
+  const sharedCache = config.cache.enabled && config.redisUrl !== null ? await createRedisReplicatedAnswerCache({ url: config.redisUrl, logger, ...cacheOptions }) : null;
+  const cache: AnswerCache | null = sharedCache ?? (config.cache.enabled ? createSqliteAnswerCache({ path: cachePath(config.dataDir), ...cacheOptions }) : null);
   const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now });
   const stopSweeper = startSweeper(sessions, 60_000, { onError: (err) => logger.error({ err }, 'session sweep failed') });
   const admin = await ensureAdminKey(store, config.adminKey);
@@ -343,7 +348,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await kpis?.close();
       await demoOrders?.close();
       await model?.close();
-      cache?.close();
+      if (sharedCache !== null) await sharedCache.quit();
+      else cache?.close();
       proactive.close();
       docHashes.close();
       await kb.close();

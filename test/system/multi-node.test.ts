@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
@@ -11,7 +12,7 @@ import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from 
 
 /**
  * Two gateway nodes sharing PostgreSQL (conversations, tickets, handoffs, outcomes, API keys),
- * Redis (job queue, rate limits, events) and one order system: a customer on one node is served
+ * Redis (job queue, rate limits, events, answer cache) and one order system: a customer on one node is served
  * by an agent on the other, a conversation moves between nodes mid-flow, a ticket filed on one
  * node is worked and visible on the other, and when a node dies the other carries on.
  */
@@ -51,6 +52,25 @@ const getJson = async <T>(url: string, headers: Record<string, string>): Promise
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 };
+
+it('serves an answer cached on one node from the cache on the other', async () => {
+  const ask = async (node: TestServer, message: string) => (await (await postJson(`${node.url}/v1/chat`, { message })).json()) as { reply: string; cached: boolean };
+  const first = await ask(a, '你们的退货政策是什么?');
+  expect(first.cached).toBe(false);
+  // The entry and its event go to Redis in one MULTI after the reply: once the hash has it, B's copy is in flight.
+  const raw = new Redis(redis.url);
+  try {
+    const until = Date.now() + 5000;
+    while ((await raw.hlen('kefu:cache:entries')) === 0) {
+      if (Date.now() > until) throw new Error('the cached answer never reached Redis');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    raw.disconnect();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  expect(await ask(b, '请问你们的退货政策是什么')).toMatchObject({ cached: true, reply: first.reply });
+});
 
 it('serves a customer on one node from an agent on the other, with shared keys and KPIs', async () => {
   // An agent key made on node A authenticates on node B.
