@@ -4,7 +4,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { badRequest } from '../errors.ts';
-import { createSqliteAnswerCache, type CacheEntryInput } from './answer-cache.ts';
+import { createSqliteAnswerCache, type AnswerCache, type AnswerCacheOptions, type CacheEntryInput } from './answer-cache.ts';
+import { createRedisReplicatedAnswerCache } from './redis-replicated-answer-cache.ts';
 import { createKbDocHashReader } from './kb-doc-hashes.ts';
 import { entriesFromKb, entriesFromLogs } from './warm-sources.ts';
 import type { KbDocument } from '../contracts/knowledge-base.ts';
@@ -24,17 +25,32 @@ export function readKbDocuments(kbPath: string): KbDocument[] {
   }
 }
 
-/** `kefu cache warm|stats|clear` over KEFU_DATA_DIR/answer-cache.db. */
-export function cacheCommands(options: { dataDir?: () => string } = {}): Command {
+/**
+ * `kefu cache warm|stats|clear` over the cache the server uses: the entries in Redis when
+ * KEFU_REDIS_URL is set (shared by every node), else KEFU_DATA_DIR/answer-cache.db.
+ */
+export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () => string | null } = {}): Command {
   const dataDir = options.dataDir ?? (() => loadConfig().dataDir);
-  const cmd = new Command('cache').description('manage the answer cache in KEFU_DATA_DIR');
+  const redisUrl = options.redisUrl ?? (() => loadConfig().redisUrl);
+  const cmd = new Command('cache').description('manage the answer cache (in Redis with KEFU_REDIS_URL, else in KEFU_DATA_DIR)');
+
+  /** The cache and how to close it: a Redis one must finish its writes before the process exits. */
+  const open = async (dir: string, cacheOptions: Omit<AnswerCacheOptions, 'path'> = {}): Promise<{ cache: AnswerCache; shared: boolean; close(): Promise<void> }> => {
+    const url = redisUrl();
+    if (url !== null) {
+      const cache = await createRedisReplicatedAnswerCache({ url, ...cacheOptions, logger: { warn: (details, message) => process.stderr.write(`${message}: ${String(details.err)}\n`) } });
+      return { cache, shared: true, close: () => cache.quit() };
+    }
+    const cache = createSqliteAnswerCache({ path: cachePath(dir), ...cacheOptions });
+    return { cache, shared: false, close: async () => cache.close() };
+  };
 
   cmd.command('warm')
     .description('pre-generate answers for the top questions from the knowledge base and/or the conversation logs')
     .option('--from-kb', 'each document title (FAQ question) with the document cited as its answer')
     .option('--from-logs', 'the most frequent user questions answered with sources in kefu.db')
     .option('--top <n>', 'questions per source', '200')
-    .action((opts: { fromKb?: boolean; fromLogs?: boolean; top: string }) => {
+    .action(async (opts: { fromKb?: boolean; fromLogs?: boolean; top: string }) => {
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 1) throw badRequest('invalid_top', '--top must be a positive integer');
       const dir = dataDir();
@@ -42,7 +58,7 @@ export function cacheCommands(options: { dataDir?: () => string } = {}): Command
       if (!existsSync(kbPath)) throw badRequest('no_kb', `no knowledge base at ${kbPath}: run \`kefu kb import\` first`);
       const fromKb = opts.fromKb === true || opts.fromLogs !== true;
       const hashes = createKbDocHashReader(kbPath);
-      const cache = createSqliteAnswerCache({ path: cachePath(dir), currentDocHash: hashes.currentDocHash });
+      const { cache, close } = await open(dir, { currentDocHash: hashes.currentDocHash });
       try {
         const entries: CacheEntryInput[] = [];
         if (fromKb) entries.push(...entriesFromKb(readKbDocuments(kbPath), top));
@@ -57,7 +73,7 @@ export function cacheCommands(options: { dataDir?: () => string } = {}): Command
         bar.stop();
         process.stdout.write(`stored ${stored} answers (${entries.length - stored} not cacheable); ${cache.stats().entries} in the cache\n`);
       } finally {
-        cache.close();
+        await close();
         hashes.close();
       }
     });
@@ -65,24 +81,29 @@ export function cacheCommands(options: { dataDir?: () => string } = {}): Command
   cmd.command('stats')
     .description('entries, hits, misses and hit rate')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      const cache = createSqliteAnswerCache({ path: cachePath(dataDir()) });
+    .action(async (opts: { json?: boolean }) => {
+      const { cache, shared, close } = await open(dataDir());
       try {
         const s = cache.stats();
-        process.stdout.write(opts.json === true ? `${JSON.stringify(s)}\n` : `entries ${s.entries}\nhits ${s.hits}\nmisses ${s.misses}\nhit rate ${(s.hitRate * 100).toFixed(1)}%\n`);
+        if (shared) {
+          // Hits and misses are counted by each node (kefu_answer_cache_total on its /metrics), not in Redis.
+          process.stdout.write(opts.json === true ? `${JSON.stringify({ entries: s.entries, hits: null, misses: null, hitRate: null })}\n` : `entries ${s.entries} (in Redis)\nhits and misses: per node, kefu_answer_cache_total on each node's /metrics\n`);
+        } else {
+          process.stdout.write(opts.json === true ? `${JSON.stringify(s)}\n` : `entries ${s.entries}\nhits ${s.hits}\nmisses ${s.misses}\nhit rate ${(s.hitRate * 100).toFixed(1)}%\n`);
+        }
       } finally {
-        cache.close();
+        await close();
       }
     });
 
   cmd.command('clear')
     .description('drop every cached answer and reset the counters')
-    .action(() => {
-      const cache = createSqliteAnswerCache({ path: cachePath(dataDir()) });
+    .action(async () => {
+      const { cache, close } = await open(dataDir());
       try {
         process.stdout.write(`cleared ${cache.clear()} answers\n`);
       } finally {
-        cache.close();
+        await close();
       }
     });
 

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheEntryInput } from '../../src/cache/answer-cache.ts';
+import { cacheCommands } from '../../src/cache/cache-commands.ts';
 import { createRedisReplicatedAnswerCache, type RedisReplicatedAnswerCache } from '../../src/cache/redis-replicated-answer-cache.ts';
+import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 
@@ -119,4 +123,30 @@ describe.skipIf(serverMissing)('answer cache replicated through Redis', () => {
     b.store(entry('发票怎么开', 'invoice-zh'));
     await waitFor(() => hit(a, '发票怎么开') ?? undefined, 'node A to hear B after the restart', 10_000);
   }, 20_000);
+
+  it('`kefu cache warm|stats|clear` act on Redis when KEFU_REDIS_URL is set', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cache-cli-'));
+    const kb = createSqliteKnowledgeBase({ path: join(dir, 'kb.db') });
+    await kb.upsert([{ id: 'return-shipping-zh', title: SHIPPING, text: '质量问题退货的运费由商城承担。', lang: 'zh' }]);
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const cli = (...args: string[]) => cacheCommands({ dataDir: () => dir, redisUrl: () => redis.url }).parseAsync(['node', 'cache', ...args]);
+    prefix = 'kefu'; // the CLI uses the server's default namespace
+    const node = await open();
+    process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+    try {
+      await cli('warm', '--from-kb');
+      await waitFor(() => hit(node) ?? undefined, 'a running node to receive the warmed answer', 2000);
+      await cli('stats', '--json');
+      await cli('clear');
+      await waitFor(() => node.stats().entries === 0, 'a running node to hear the clear', 2000);
+    } finally {
+      process.stdout.write = write;
+      kb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(out.join('')).toContain('stored 1 answers');
+    expect(out.join('')).toContain('{"entries":1,"hits":null,"misses":null,"hitRate":null}');
+    expect(out.join('')).toContain('cleared 1 answers');
+  });
 });

@@ -33,7 +33,7 @@ describe('kefu cache warm', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
     try {
-      await cacheCommands({ dataDir: () => dir }).parseAsync(['node', 'cache', 'warm', '--from-kb', '--top', '10']);
+      await cacheCommands({ dataDir: () => dir, redisUrl: () => null }).parseAsync(['node', 'cache', 'warm', '--from-kb', '--top', '10']);
     } finally {
       process.stdout.write = write;
     }
