@@ -68,7 +68,9 @@ it('serves an answer cached on one node from the cache on the other', async () =
   } finally {
     raw.disconnect();
   }
-  await new Promise((r) => setTimeout(r, 100));
+  // No retry loop: a miss on B would cache B's own answer and let a retry pass with per-node caches.
+  // The event is one pub/sub hop on loopback; 500 ms leaves room for a loaded CI machine.
+  await new Promise((r) => setTimeout(r, 500));
   expect(await ask(b, '请问你们的退货政策是什么')).toMatchObject({ cached: true, reply: first.reply });
 });
 
