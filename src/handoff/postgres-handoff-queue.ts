@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { DEFAULT_SERVICE_MINUTES, type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
+import { type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
 import { notFound } from '../errors.ts';
 import { translatePgError } from '../store/postgres/postgres-errors.ts';
 import { qualifyTable } from '../store/postgres/qualify-table.ts';
 import { handoffConflict } from './handoff-conflict.ts';
+import { queuePosition } from './queue-position.ts';
 
 export interface PostgresHandoffQueueOptions {
   /** The pool the conversation store uses; its migrations (versions 3 and 4) made the table. */
@@ -91,9 +92,7 @@ export function createPostgresHandoffQueue(options: PostgresHandoffQueueOptions)
   async function position(h: Handoff): Promise<QueuePosition> {
     if (h.status !== 'queued') return { position: 0, waitMinutes: 0 };
     const [r] = await query<{ ahead: number; agents: number; minutes: number | null }>(sql.position, [h.priority, h.createdAt]);
-    const ahead = r?.ahead ?? 0;
-    const perConversation = r?.minutes ?? DEFAULT_SERVICE_MINUTES;
-    return { position: ahead, waitMinutes: Math.max(1, Math.ceil((ahead * perConversation) / Math.max(1, r?.agents ?? 0))) };
+    return queuePosition(r?.ahead ?? 0, r?.agents ?? 0, r?.minutes ?? null);
   }
 
   return {

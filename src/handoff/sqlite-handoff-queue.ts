@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { DEFAULT_SERVICE_MINUTES, type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
+import { type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
 import { notFound } from '../errors.ts';
 import { handoffConflict } from './handoff-conflict.ts';
+import { queuePosition } from './queue-position.ts';
 
 interface Row {
   id: string;
@@ -61,10 +62,7 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
 
   function position(h: Handoff): QueuePosition {
     if (h.status !== 'queued') return { position: 0, waitMinutes: 0 };
-    const ahead = s.ahead.get(h.priority, h.priority, h.createdAt)!.n;
-    const agents = Math.max(1, s.agents.get()!.n);
-    const perConversation = s.service.get()!.m ?? DEFAULT_SERVICE_MINUTES;
-    return { position: ahead, waitMinutes: Math.max(1, Math.ceil((ahead * perConversation) / agents)) };
+    return queuePosition(s.ahead.get(h.priority, h.priority, h.createdAt)!.n, s.agents.get()!.n, s.service.get()!.m);
   }
 
   return {

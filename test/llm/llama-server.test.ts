@@ -29,6 +29,7 @@ async function collect(model: LanguageModel, params: Parameters<LanguageModel['d
 }
 const textOf = (parts: LanguageModelStreamPart[]): string => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
 
+// MODEL is the shipped GGUF, always in this repository: skipped only in a checkout without models/.
 describe.runIf(MODEL !== null)('OpenAI-compatible provider against llama.cpp llama-server', () => {
   let server: RunningLlamaServer;
   let baseURL: string;

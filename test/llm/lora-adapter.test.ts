@@ -41,6 +41,7 @@ const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
     );
   });
 
+// The shipped model and demo adapter are committed: skipped only in a checkout without models/.
 describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipped model (KEFU_LORA_PATH)', () => {
   const open: LanguageModel[] = [];
   afterAll(async () => {
@@ -66,6 +67,7 @@ describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipp
   });
 });
 
+// Needs Debian's python3-torch & co (.ci/run installs them); skipped only where they are missing.
 describe.runIf(MODEL !== null && hasTorch)('training/lora.py from a finetune export', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-lora-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
