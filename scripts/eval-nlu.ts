@@ -8,11 +8,14 @@ import type { Nlu } from '../src/contracts/nlu.ts';
 import type { EmotionLabel, Intent } from '../src/contracts/reply-part.ts';
 import { createEmbeddedNlu } from '../src/dialogue/embedded-nlu.ts';
 import { INTENTS } from '../src/dialogue/intent-classifier.ts';
+import { OUTSIDE_SET, type OutsideReport, evaluateOutside, formatOutside, loadOutsideSet } from './outside-set.ts';
 
 /**
- * `npm run eval:nlu [-- --set test|dev|<file.jsonl>] [--write] [--json]`: runs a labelled set
- * (eval/nlu/, format in its README) through any `Nlu` and reports intent and emotion accuracy,
- * per-language accuracy, per-intent precision/recall, the confusion table and every miss.
+ * `npm run eval:nlu [-- --set test|dev|outside|<file.jsonl>] [--outside-file F] [--write] [--json]`:
+ * runs a labelled set (eval/nlu/, format in its README) through any `Nlu` and reports intent and
+ * emotion accuracy, per-language accuracy, per-intent precision/recall, the confusion table and
+ * every miss. With no `--set`, the in-house test set and the outside set (../shared/eval/, see
+ * outside-set.ts: totals only, never its lines) are reported side by side.
  * `--write` also records the result in BENCHMARKS.md and draws docs/nlu-eval.svg.
  */
 
@@ -204,7 +207,14 @@ export function formatReport(report: EvalReport, setName: string): string {
 }
 
 /** The BENCHMARKS.md section (the helper adds machine and date). */
-export function markdownSection(report: EvalReport, setName: string, chart = 'docs/nlu-eval.svg'): string {
+export function markdownSection(report: EvalReport, setName: string, chart = 'docs/nlu-eval.svg', outside?: OutsideReport): string {
+  const outsideText = outside === undefined ? '' : `
+
+**Outside set** (\`../shared/eval/intents-outside-dev.tsv\`: ${outside.n} turns from public corpora nobody on the project wrote; measured only, never trained or tuned on): intent accuracy **${pct(outside.accuracy)}**; by language ${Object.entries(outside.byLang).map(([k, t]) => `${k} ${pct(t.accuracy)} (${t.n})`).join(', ')}; by source ${Object.entries(outside.bySource).map(([k, t]) => `${k} ${pct(t.accuracy)} (${t.n})`).join(', ')}; confidence ≥ 0.5 on ${pct(outside.confident.share)} of turns, ${pct(outside.confident.accuracy)} of them correct (below: ${pct(outside.confident.restAccuracy)}).
+
+| intent (outside) | n | recall |
+|---|---|---|
+${outside.perIntent.map((s) => `| ${s.intent} | ${s.n} | ${s.recall.toFixed(2)} |`).join('\n')}`;
   const rows = report.perIntent.map((s) => `| ${s.intent} | ${s.support} | ${s.precision.toFixed(2)} | ${s.recall.toFixed(2)} | ${s.f1.toFixed(2)} |`);
   const confusions = report.topConfusions.length === 0
     ? 'none'
@@ -225,35 +235,49 @@ export function markdownSection(report: EvalReport, setName: string, chart = 'do
 |---|---|---|---|---|
 ${rows.join('\n')}
 
-Top confusions (gold → predicted): ${confusions}. Chart: [${chart}](${chart}).`;
+Top confusions (gold → predicted): ${confusions}. Chart: [${chart}](${chart}).${outsideText}`;
 }
 
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A horizontal bar chart of per-intent accuracy (recall), hand-written SVG. */
-export function svgChart(report: EvalReport, setName: string): string {
+export function svgChart(report: EvalReport, setName: string, outside?: OutsideReport): string {
   const left = 150;
   const barMax = 400;
-  const rowHeight = 22;
-  const top = 50;
+  const rowHeight = outside === undefined ? 22 : 34;
+  const top = outside === undefined ? 50 : 66;
   const rows = report.perIntent.filter((s) => s.support > 0);
   const height = top + rows.length * rowHeight + 40;
-  const width = left + barMax + 90;
+  const width = left + barMax + 130;
   const x95 = left + barMax * 0.95;
+  const outsideRecall = new Map(outside?.perIntent.map((s) => [s.intent, s]) ?? []);
+  const barHeight = outside === undefined ? rowHeight - 6 : 13;
   const bars = rows.map((s, i) => {
     const y = top + i * rowHeight;
     const w = Math.round(barMax * s.recall);
     const colour = s.recall >= 0.95 ? '#2f855a' : s.recall >= 0.85 ? '#d69e2e' : '#c53030';
-    return [
+    const out = [
       `  <text x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeXml(s.intent)}</text>`,
-      `  <rect x="${left}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" fill="${colour}"/>`,
-      `  <text x="${left + w + 6}" y="${y + 15}">${(s.recall * 100).toFixed(0)}% (n=${s.support})</text>`,
-    ].join('\n');
+      `  <rect x="${left}" y="${y + 3}" width="${w}" height="${barHeight}" fill="${colour}"/>`,
+      `  <text x="${left + w + 6}" y="${y + 14}">${(s.recall * 100).toFixed(0)}% (n=${s.support})</text>`,
+    ];
+    const o = outsideRecall.get(s.intent);
+    if (o !== undefined) {
+      const ow = Math.round(barMax * o.recall);
+      out.push(
+        `  <rect x="${left}" y="${y + 17}" width="${ow}" height="${barHeight}" fill="#3b6ea5"/>`,
+        `  <text x="${left + ow + 6}" y="${y + 28}" fill="#3b6ea5">${(o.recall * 100).toFixed(0)}% outside (n=${o.n})</text>`,
+      );
+    }
+    return out.join('\n');
   });
+  const outsideLine = outside === undefined
+    ? ''
+    : `\n  <text x="${left}" y="54" fill="#3b6ea5">${escapeXml(`blue: outside set (n=${outside.n}) ${pct(outside.accuracy)}; ${Object.entries(outside.byLang).map(([k, t]) => `${k} ${pct(t.accuracy)}`).join(', ')}`)}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
   <rect width="100%" height="100%" fill="#ffffff"/>
   <text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(`Per-intent accuracy, ${setName} set (n=${report.n})`)}</text>
-  <text x="${left}" y="38" fill="#555">${escapeXml(`intent ${pct(report.intentAccuracy)}, macro-F1 ${report.macroF1.toFixed(3)}, emotion ${pct(report.emotionAccuracy)}`)}</text>
+  <text x="${left}" y="38" fill="#555">${escapeXml(`intent ${pct(report.intentAccuracy)}, macro-F1 ${report.macroF1.toFixed(3)}, emotion ${pct(report.emotionAccuracy)}`)}</text>${outsideLine}
 ${bars.join('\n')}
   <line x1="${x95}" y1="${top - 4}" x2="${x95}" y2="${top + rows.length * rowHeight + 4}" stroke="#333" stroke-dasharray="4 3"/>
   <text x="${x95}" y="${top + rows.length * rowHeight + 18}" text-anchor="middle" fill="#333">95%</text>
@@ -266,21 +290,62 @@ function resolveSet(set: string): { file: string; name: string } {
   return { file: path.resolve(set), name: path.basename(set, '.jsonl') };
 }
 
+/** Test and outside side by side: the in-house number next to the one on text nobody here wrote. */
+export function formatSideBySide(report: EvalReport, outside: OutsideReport | undefined, setName: string): string {
+  const row = (label: string, a: string, b: string): string => `${label.padEnd(18)}${a.padStart(10)}${b.padStart(12)}`;
+  const o = (f: (r: OutsideReport) => string): string => (outside === undefined ? 'n/a' : f(outside));
+  return [
+    row('', setName, 'outside'),
+    row('turns', String(report.n), o((r) => String(r.n))),
+    row('intent accuracy', pct(report.intentAccuracy), o((r) => pct(r.accuracy))),
+    row('  zh', pct(report.byLang.zh.intentAccuracy), o((r) => (r.byLang.zh === undefined ? 'n/a' : pct(r.byLang.zh.accuracy)))),
+    row('  en', pct(report.byLang.en.intentAccuracy), o((r) => (r.byLang.en === undefined ? 'n/a' : pct(r.byLang.en.accuracy)))),
+    row('median ms/turn', report.timing.p50Ms.toFixed(3), o((r) => r.timing.p50Ms.toFixed(3))),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { set: { type: 'string', default: 'test' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      set: { type: 'string' },
+      'outside-file': { type: 'string' },
+      write: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
-  const { file, name } = resolveSet(values.set);
-  if (!existsSync(file)) throw new Error(`no labelled set at ${file} (use --set test, --set dev or a path to a .jsonl file)`);
+  const outsideFile = values['outside-file'] ?? OUTSIDE_SET;
+  const nlu = createEmbeddedNlu();
+  if (values.set === 'outside') {
+    // Asked for by name: a missing file is an error (loadOutsideSet says where it looked).
+    const report = await evaluateOutside(nlu, loadOutsideSet(outsideFile));
+    process.stdout.write(`${values.json ? JSON.stringify({ set: 'outside', ...report }, null, 2) : formatOutside(report)}\n`);
+    return;
+  }
+  const { file, name } = resolveSet(values.set ?? 'test');
+  if (!existsSync(file)) throw new Error(`no labelled set at ${file} (use --set test, --set dev, --set outside or a path to a .jsonl file)`);
   const rows = loadLabelledSet(file);
-  const report = await evaluateNlu(createEmbeddedNlu(), rows);
-  process.stdout.write(`${values.json ? JSON.stringify({ set: name, ...report }, null, 2) : formatReport(report, name)}\n`);
+  const report = await evaluateNlu(nlu, rows);
+  // The default run (no --set) puts the outside set next to the in-house test set.
+  let outside: OutsideReport | undefined;
+  let outsideNote = '';
+  if (values.set === undefined) {
+    if (existsSync(outsideFile)) outside = await evaluateOutside(nlu, loadOutsideSet(outsideFile));
+    else outsideNote = `outside set not found at ${outsideFile}: only the in-house set was run (--set outside makes this an error)`;
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ set: name, ...report, ...(outside === undefined ? {} : { outside }) }, null, 2)}\n`);
+  } else {
+    const parts = [formatReport(report, name)];
+    if (outside !== undefined) parts.push(formatOutside(outside), formatSideBySide(report, outside, name));
+    process.stdout.write(`${parts.join('\n\n')}\n`);
+  }
+  if (outsideNote !== '') process.stderr.write(`eval:nlu: ${outsideNote}\n`);
   if (values.write) {
     const suffix = name === 'test' ? '' : `-${name}`;
     const svg = path.join(PROJECT_ROOT, 'docs', `nlu-eval${suffix}.svg`);
-    writeBenchSection(`nlu${suffix}`, markdownSection(report, name, path.relative(PROJECT_ROOT, svg)));
+    writeBenchSection(`nlu${suffix}`, markdownSection(report, name, path.relative(PROJECT_ROOT, svg), outside));
     mkdirSync(path.dirname(svg), { recursive: true });
-    writeFileSync(svg, svgChart(report, name));
+    writeFileSync(svg, svgChart(report, name, outside));
     process.stderr.write(`wrote BENCHMARKS.md (section nlu${suffix}) and ${path.relative(PROJECT_ROOT, svg)}\n`);
   }
 }

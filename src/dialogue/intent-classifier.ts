@@ -106,3 +106,25 @@ export function classifyIntent(text: string): IntentClassification {
   if (sub !== undefined) result.subIntent = sub;
   return result;
 }
+
+export interface RankedIntent {
+  intent: Intent;
+  /** Probability-like, 0..1; the list sums to at most 1. */
+  confidence: number;
+}
+
+/**
+ * The `k` likeliest intents, best first, for "did you mean…" quick replies when the top one is
+ * not sure enough. A softmax over the combined scores (temperature 1.2).
+ */
+export function rankIntents(text: string, k = 3): RankedIntent[] {
+  const { scores } = scoreIntents(text);
+  const entries = [...scores];
+  const max = Math.max(...entries.map(([, s]) => s));
+  const exps = entries.map(([intent, s]) => [intent, Math.exp((s - max) / 1.2)] as const);
+  const sum = exps.reduce((a, [, e]) => a + e, 0);
+  return exps
+    .map(([intent, e]) => ({ intent, confidence: Math.round((e / sum) * 1000) / 1000 }))
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, k);
+}
