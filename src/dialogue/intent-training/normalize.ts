@@ -1,18 +1,19 @@
+import { T2S_FROM, T2S_TO } from './t2s-table.ts';
+
 /**
  * Text normalisation shared by the intent lexicon, the n-gram model and its training corpus, so
- * all three see the same form: NFKC (full-width → half-width), lower case, traditional → simplified
- * for common customer-service characters, order numbers and PII placeholders reduced to one token,
+ * all three see the same form: NFKC (full-width → half-width), lower case, Traditional → Simplified
+ * (OpenCC's character table), order numbers and PII placeholders reduced to one token,
  * typos, near-homophones and pinyin mapped to the intended word, punctuation to spaces.
  */
 
 /** What an order, tracking or tax number becomes, so digits never look like words. */
 export const NUMBER_TOKEN = '#no';
 
-// Common traditional characters in shop messages, with their simplified forms; the rest pass
-// through unchanged.
-const TRADITIONAL_CHARS = [...'貨訂單發這個沒還麼嗎錢換號碼運費價優開務訴與幫問題遞為時間後買賣會員積們說話電視機裝維聯繫氣滿減廠裡麵顏結帳戶態團護無郵謝別給讓覺壞質貴寬鬆'];
-const SIMPLIFIED_CHARS = [...'货订单发这个没还么吗钱换号码运费价优开务诉与帮问题递为时间后买卖会员积们说话电视机装维联系气满减厂里面颜结帐户态团护无邮谢别给让觉坏质贵宽松'];
-const TRADITIONAL = new Map(TRADITIONAL_CHARS.map((c, i) => [c, SIMPLIFIED_CHARS[i] ?? c]));
+// Traditional → Simplified, character by character, from OpenCC's tables (t2s-table.ts, about
+// 3,000 characters): the lexicon, the templates and the model are all written in Simplified.
+const TO: string[] = [...T2S_TO];
+const TRADITIONAL = new Map([...T2S_FROM].map((c, i) => [c, TO[i] ?? c]));
 
 /**
  * Typos and near-homophones (pinyin input picks the wrong character) → the intended word.
@@ -34,6 +35,9 @@ const ZH_VARIANTS: [RegExp, string][] = [
   [/人公|人攻/g, '人工'],
   [/付欵|附款/g, '付款'],
   [/签手/g, '签收'],
+  // Taiwan and Hong Kong usage the character table leaves alone.
+  [/甚么/g, '什么'],
+  [/妳/g, '你'],
 ];
 
 // Pinyin typed without converting, and English misspellings seen in chat.
@@ -67,7 +71,8 @@ const WORD_VARIANTS = new Map<string, string>([
   ['hav', 'have'], ['wat', 'what'], ['wher', 'where'], ['whre', 'where'], ['hlep', 'help'], ['becuase', 'because'],
 ]);
 
-const PLACEHOLDER = /\[[^\]\s]{1,12}\]/g;
+// Masked PII (`[手机号]`) and template placeholders (`{{order number}}`).
+const PLACEHOLDER = /\[[^\]\s]{1,12}\]|\{\{[^{}]{1,40}\}\}/g;
 // Order, tracking, tax and card numbers: letters then at least six digits, or long digit runs.
 const LONG_NUMBER = /\b[a-z]{0,5}\d[\dx-]{5,}[a-z]{0,4}\b|\d{6,}/g;
 

@@ -38,10 +38,15 @@ describe('normalize', () => {
     expect(normalize('订单KF20261124001咋回事')).toBe(`订单 ${NUMBER_TOKEN} 咋回事`);
     expect(normalize('单号SF1234567890')).toBe(`单号 ${NUMBER_TOKEN}`);
     expect(normalize('手机号[手机号]错了')).toBe('手机号 错了');
+    expect(normalize('invoice for {{Order Number}}')).toBe('invoice for');
   });
 
   it('simplifies common traditional characters and collapses held-down keys', () => {
     expect(normalize('退貨訂單')).toBe('退货订单');
+    // Broadly, not only shop words (OpenCC's character table), and Simplified text is left alone.
+    expect(normalize('退貨政策是什麼')).toBe('退货政策是什么');
+    expect(normalize('這件衣服是甚麼材質 頭髮 臺灣 裏面')).toBe('这件衣服是什么材质 头发 台湾 里面');
+    expect(normalize('什么 里 后 发 只 干 么')).toBe('什么 里 后 发 只 干 么');
     expect(normalize('hiiiii')).toBe('hi');
     expect(normalize('急急急急')).toBe('急急');
     expect(normalize('哈哈哈哈')).toBe('哈哈');
