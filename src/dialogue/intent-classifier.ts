@@ -1,18 +1,20 @@
 import type { Intent } from '../contracts/reply-part.ts';
-import { trainingCorpus } from './intent-training/expand.ts';
+import { loadIntentModel } from './intent-training/intent-model.ts';
 import { LEXICON } from './intent-training/lexicon.ts';
-import { type NaiveBayesModel, scoreNaiveBayes, trainNaiveBayes } from './intent-training/naive-bayes.ts';
+import { type LogisticModel, predict } from './intent-training/logistic.ts';
 import { normalize } from './intent-training/normalize.ts';
 
 /**
- * The embedded intent classifier: weighted lexicon rules (precise, hand-written) plus a naive
- * Bayes model over character n-grams (trained once, on first use, from the template corpus in
- * `intent-training/`; it covers phrasings the rules miss). Both score every intent; the best
- * wins, and the margin over the runner-up becomes the confidence.
+ * The embedded intent classifier: weighted lexicon rules (precise, hand-written) plus a logistic
+ * regression over hashed character n-grams and word features (intent-training/intent-model.ts,
+ * trained from the template corpus and a much larger generated one; it carries the phrasings the
+ * rules miss). Both score every intent; a softmax over the combined scores, at a temperature
+ * fitted on the in-house dev set, gives calibrated probabilities (`rankIntents`); the best one is
+ * the confidence.
  */
 export interface IntentClassification {
   intent: Intent;
-  /** 0..1, from the margin between the best and second-best intent; below 0.5 is a guess. */
+  /** 0..1, the calibrated probability of the intent; below 0.5 is a guess. */
   confidence: number;
   /** Finer label, e.g. `logistics.delivery_time`, when a rule says which. */
   subIntent?: string;
@@ -24,16 +26,20 @@ export const INTENTS: readonly Intent[] = [
   'greeting', 'goodbye', 'chitchat', 'other',
 ];
 
-/** How much the model's posterior (0..1) adds to an intent's rule score (anchors weigh 4-5). */
-const MODEL_WEIGHT = 2.5;
+/** How much the model's probability (0..1) adds to an intent's rule score (anchors weigh 4-5). */
+const MODEL_WEIGHT = 4;
 /** Extra rule matches for one intent count at this fraction: one anchor decides, more only help. */
 const EXTRA_MATCH_FACTOR = 0.5;
+/** Below this combined score nothing fits: the answer is `other`. */
+const MIN_EVIDENCE = 1.2;
+/** Softmax temperature over combined scores (fitted on eval/nlu/dev.jsonl, see docs/nlu.md). */
+const TEMPERATURE = 1.1;
 
-let model: NaiveBayesModel | undefined;
+let model: LogisticModel | undefined;
 
-/** The n-gram model, trained on first use (about 50 ms) and kept. */
-function getModel(): NaiveBayesModel {
-  model ??= trainNaiveBayes(trainingCorpus());
+/** The statistical model: committed weights, or trained on first use when they are stale. */
+function getModel(): LogisticModel {
+  model ??= loadIntentModel(INTENTS);
   return model;
 }
 
@@ -79,52 +85,57 @@ export function scoreIntents(text: string): IntentScores {
   }
   if (normalized.length > 0) {
     const m = getModel();
-    const { posterior, coverage } = scoreNaiveBayes(m, normalized);
+    const { p, known } = predict(m, normalized);
+    // Text made of features the model never saw (keyboard mashing) earns it little say.
+    const say = MODEL_WEIGHT * Math.min(1, 0.25 + known);
     m.intents.forEach((intent, k) => {
-      scores.set(intent, (scores.get(intent) ?? 0) + MODEL_WEIGHT * (posterior[k] ?? 0) * coverage);
+      scores.set(intent, (scores.get(intent) ?? 0) + say * (p[k] ?? 0));
     });
   }
   return { normalized, scores, subIntents };
 }
 
+/** Calibrated probabilities over all intents from the combined scores, best first. */
+function distribution(scores: Map<Intent, number>): RankedIntent[] {
+  const entries = [...scores];
+  const max = Math.max(...entries.map(([, v]) => v));
+  const exps = entries.map(([intent, v]) => [intent, Math.exp((v - max) / TEMPERATURE)] as const);
+  const sum = exps.reduce((a, [, e]) => a + e, 0);
+  return exps.map(([intent, e]) => ({ intent, confidence: e / sum })).sort((a, b) => b.confidence - a.confidence);
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
 /** The intent of one customer message, with a confidence and, when known, a finer sub-intent. */
 export function classifyIntent(text: string): IntentClassification {
   const { normalized, scores, subIntents } = scoreIntents(text);
   if (normalized.length === 0) return { intent: 'other', confidence: 0.6, subIntent: 'other.empty' };
-  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
-  const [best, second] = ranked;
-  if (best === undefined || best[1] < 1.2) {
+  const best = Math.max(...scores.values());
+  if (best < MIN_EVIDENCE) {
     // Nothing recognisable (keyboard mashing, a lone number): say so rather than guess.
     return { intent: 'other', confidence: 0.3, subIntent: 'other.unknown' };
   }
-  const margin = best[1] - (second?.[1] ?? 0);
-  // Margin 0 → 0.2 (a coin toss), 2 → ~0.7, 4+ → ~0.9; weak total evidence caps it (the model
-  // alone, with no rule behind it, stays below 0.5).
-  const confidence = Math.min(0.2 + 0.75 * (1 - Math.exp(-margin / 1.6)), 0.2 + best[1] / 8, 0.99);
-  const result: IntentClassification = { intent: best[0], confidence: Math.round(confidence * 100) / 100 };
-  const sub = subIntents.get(best[0]);
+  const [top] = distribution(scores);
+  if (top === undefined) return { intent: 'other', confidence: 0.3, subIntent: 'other.unknown' };
+  const result: IntentClassification = { intent: top.intent, confidence: round(Math.min(top.confidence, 0.99)) };
+  const sub = subIntents.get(top.intent);
   if (sub !== undefined) result.subIntent = sub;
   return result;
 }
 
 export interface RankedIntent {
   intent: Intent;
-  /** Probability-like, 0..1; the list sums to at most 1. */
+  /** Calibrated probability, 0..1; over all intents they sum to 1. */
   confidence: number;
 }
 
 /**
- * The `k` likeliest intents, best first, for "did you mean…" quick replies when the top one is
- * not sure enough. A softmax over the combined scores (temperature 1.2).
+ * The `k` likeliest intents, best first, with calibrated probabilities: what a "did you mean…"
+ * question offers when the best one is not sure enough. The first is `classifyIntent`'s answer
+ * except for text with no evidence at all, which classifyIntent calls `other`.
  */
 export function rankIntents(text: string, k = 3): RankedIntent[] {
-  const { scores } = scoreIntents(text);
-  const entries = [...scores];
-  const max = Math.max(...entries.map(([, s]) => s));
-  const exps = entries.map(([intent, s]) => [intent, Math.exp((s - max) / 1.2)] as const);
-  const sum = exps.reduce((a, [, e]) => a + e, 0);
-  return exps
-    .map(([intent, e]) => ({ intent, confidence: Math.round((e / sum) * 1000) / 1000 }))
-    .sort((a, b) => b.confidence - a.confidence)
-    .slice(0, k);
+  const { normalized, scores } = scoreIntents(text);
+  if (normalized.length === 0 || Math.max(...scores.values()) < MIN_EVIDENCE) return [{ intent: 'other', confidence: 0.3 }];
+  return distribution(scores).slice(0, k).map((r) => ({ intent: r.intent, confidence: Math.round(r.confidence * 1000) / 1000 }));
 }
