@@ -97,6 +97,8 @@ const EXCHANGE = rows('exchange', [
   [/补差价|pay the difference|差价怎么算/, 1.5, 'price_difference'],
   [/坏|有问题|坏点|broken|cracked|defective|leaks|faulty|not working|working one/, 0.5, 'defective'],
   [/换(个)?人|换绑|换个地址|地址换|换成.{0,3}(北京|上海|地址|电话|手机)|dont want (a )?replacement/, -4],
+  // Another carrier is a delivery question (换个快递, 换顺丰), not goods swapped.
+  [/换.{0,2}(快递|顺丰|中通|圆通|韵达|申通|邮政|ems|京东|物流)/, -4],
 ]);
 
 const ADDRESS_CHANGE = rows('address_change', [

@@ -74,6 +74,12 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{快递单号|物流单号|运单号}{多少|是多少|发我一下|在哪看}',
       '{我|我要}{查物流|查快递|跟踪包裹}',
       '{发货|配送|快递}{方式|选项}有哪些',
+      '{包邮吗|包不包邮|邮费多少|运费多少|运费怎么算|不包邮吗|几件包邮|偏远地区包邮吗|<CITY>包邮吗|到付吗}',
+      '{从哪里|从哪|哪里|在哪}{发货|发的货|发出}{的|呀|}',
+      '{发货地|发货仓库|仓库}{在哪|是哪里|在哪里}',
+      '{能|可以}{换个快递|换顺丰|换成顺丰|换别的快递|不发中通}{吗|不|}{|补差价也行|加钱也行}',
+      '{今天|现在}{下单|拍}{明天|后天|几天}{能到吗|能收到吗|到}',
+      '{快递|东西|货}{还在路上|在路上走了好几天|卡在中转站}',
     ],
     en: [
       '{where is|wheres|where are|where my} {my|the} {package|parcel|delivery|stuff|shipment|<GE>|things}{| at|?}',
@@ -89,6 +95,9 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{can i get|whats|where is} {my|the} tracking number',
       '{is there|do you have|how much is} {express|next day|overnight|same day} {delivery|shipping}',
       '{estimated|expected} delivery {date|time}{| for my order}',
+      '{how do i|how can i|can i|where do i} track {my|the} {order|package|parcel|shipment}',
+      '{where|which city} {do you ship from|does it ship from|is your warehouse}',
+      '{do you|can you} ship {internationally|overseas|abroad|worldwide}',
     ],
   },
   return: {
@@ -103,6 +112,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{东西|货}{寄回去了|退回去了|已经寄回}{你们收到没|什么时候处理}',
       '{不想要了|不要了}{想退回去|能退吗|怎么退}',
       '{特价|打折|活动}的{能退吗|可以退货吗}',
+      '{包退吗|包退换吗|支持退货吗|支持七天无理由吗|能退换吗|可以无理由退吗}',
     ],
     en: [
       '<REQ> return {an item|a product|my <GE>|this <GE>|something|an order|it}',
@@ -197,6 +207,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{还没发货|没发货的话}{能取消吗|取消吧|帮我取消}',
       '{别发了|不用发了|先别发}{不要了|取消|}',
       '{撤销|撤回|退订}{订单|这个单|}',
+      '{不要了|不想要了|不买了}{退了吧|退掉吧|退单}{还没发货|没发货呢|反正还没发}',
     ],
     en: [
       '<REQ> cancel {my|an|the|this} order{| <ORD>}',
@@ -217,6 +228,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{公司|单位}{报销|要}{发票|专票}',
       '{补开|重开|换开}{发票|一张发票}',
       '发票{发我邮箱|寄给我|能开纸质的吗}',
+      '{有|有没有|带}发票{吗|不|}',
+      '发票{随货寄吗|和货一起寄吗|单独寄吗}',
     ],
     en: [
       '<REQ> {get|download|see|view|check|find|request|obtain|print} {my|an|the} {invoice|bill|receipt}{| for order <ORD>| for my purchase| from last month}',
@@ -239,6 +252,12 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{会员|积分}{有什么优惠|怎么用|能抵扣吗|有折扣吗}',
       '{最近|双十一|618|过几天}{有活动吗|有什么活动|会降价吗}',
       '{送|有没有送}{赠品|小礼物|运费险}{吗|}',
+      '{拍下|付款前|下单前}{能改价吗|改个价|给改一下价|能便宜吗}',
+      '{活动|优惠|折扣}{什么时候结束|到几号|还有吗|还在吗}',
+      '{满减|优惠|折扣|券}{怎么算|怎么用|怎么领}',
+      '{老顾客|回头客|会员}{有优惠吗|能便宜点吗|有折扣吗}',
+      '{为什么|怎么}{涨价了|比昨天贵了|比别家贵|变贵了|价格变了}',
+      '{最低|最便宜|最少}{多少|什么价|能多少}',
     ],
     en: [
       '{do you have|are there|any} {discounts|coupons|promo codes|deals|sales|offers}{| right now| on <GE>}',
@@ -248,6 +267,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{the price dropped|its cheaper now|price went down} {after i bought it|the day after}{, can i get the difference|}',
       '<REQ> {use|apply|redeem} {a coupon|my points|a promo code|a gift card}',
       '{when is|is there} {the next sale|a sale|black friday pricing}',
+      '{why is|why did} the price {different|go up|change}{| in the app| today}',
+      '{is this|is it} {on sale|discounted|the lowest price}',
     ],
   },
   product_question: {
@@ -261,6 +282,14 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{怎么安装|需要安装吗|有说明书吗|怎么使用|怎么充电}',
       '{坏了|用不了|开不了机}{能保修吗|怎么修|保修吗}',
       '{尺码|码数}{偏大还是偏小|准吗|怎么选}',
+      '{会不会|会|容易}{掉色|起球|缩水|褪色|变形|漏水|生锈|过敏}{吗|}',
+      '{能|可以}{放|用|进}{洗碗机|微波炉|烤箱|冰箱|洗衣机}{吗|不|}',
+      '{宝宝|孩子|小孩|老人|孕妇|男生|女生|学生}{能用吗|可以用吗|适合吗|能穿吗|能吃吗}',
+      '{这两款|这两个|哪个|哪款}{哪个好|更好|推荐哪个|有什么区别}',
+      '{是|是不是}{正品|新款|今年的|纯棉的|真皮|原装}{吗|}',
+      '{有|有没有}{实物图|细节图|尺码表|说明书}{吗|}',
+      '{效果|质量|做工|手感}{怎么样|好吗|好不好}',
+      '{保质期|生产日期|产地|重量|容量|尺寸}{是多少|多久|是哪里|多大}',
     ],
     en: [
       '{do you|do u|do you guys} {have|sell|carry|stock} {any|} <GE>{|?| in black| in size 10}',
@@ -272,6 +301,10 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{how do i|how to} {use|set up|install|charge|clean} {the|my} <GE>',
       '{whats|what is} the warranty {on|for} the <GE>',
       '{do you have|got} {this|it|the <GE>} in {a bigger size|other colours|size medium|blue}',
+      '{which one|what} {would you recommend|do you recommend|is better|should i get}{| for a beginner| for kids| for my dad}',
+      '{is it|is this} {safe|good|suitable} for {kids|babies|sensitive skin|outdoor use}',
+      '{is|does} {it|this} {microwave safe|dishwasher safe|machine washable|shrink|fade}',
+      '{does it|will it} {fit|work with} {an iphone|my laptop|a queen bed|110v}',
     ],
   },
   payment_problem: {
@@ -370,6 +403,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{哈哈|哈哈哈|嘻嘻|笑死}{|你真逗|你好可爱}',
       '{你|你平时}{喜欢什么|有什么爱好|会干嘛|会唱歌吗}',
       '{好无聊|陪我聊聊|聊聊天}',
+      '{你们客服|客服|你}是{机器人|真人|ai|人工智能}{吧|吗|么|啊}',
     ],
     en: [
       '{who|what company} {made|built|created|programmed} you',
@@ -381,6 +415,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{what do you|do you} {like to do|do for fun|like}',
       '{you are|youre} {funny|cool|smart|awesome|a good bot}',
       '{lol|haha|lmao}',
+      'do you have {any pets|a family|friends|feelings}',
+      '{whats|what is} your favorite {movie|food|color|song}',
     ],
   },
   other: {
