@@ -29,6 +29,7 @@ import type { OrderConnector } from './contracts/order-connector.ts';
 import { createDialogueManager } from './dialogue/dialogue-manager.ts';
 import { createEmbeddedNlu } from './dialogue/embedded-nlu.ts';
 import { extractEntities } from './dialogue/entities/extract-entities.ts';
+import { compileOrderIdPattern } from './dialogue/entities/order-id-pattern.ts';
 import { createLlmNlu } from './dialogue/llm-nlu.ts';
 import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createSqliteHandoffQueue } from './handoff/sqlite-handoff-queue.ts';
@@ -177,7 +178,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const outcomeTimer = setInterval(() => void closeIdle(), Math.min(60_000, config.conversationIdleMs));
   outcomeTimer.unref();
 
-  const embeddedNlu = createEmbeddedNlu({ extractEntities });
+  const orderIdPattern = config.orderIdPattern === null ? undefined : compileOrderIdPattern(config.orderIdPattern);
+  const embeddedNlu = createEmbeddedNlu({ extractEntities: orderIdPattern === undefined ? extractEntities : (text, options) => extractEntities(text, { ...options, orderIdPattern }) });
   const nlu: Nlu = config.nlu === 'llm' && model !== null
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;

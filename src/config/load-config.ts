@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { compileOrderIdPattern } from '../dialogue/entities/order-id-pattern.ts';
 import { KefuError } from '../errors.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,6 +33,7 @@ const EnvSchema = z.object({
   KEFU_HISTORY_TOKENS: z.coerce.number().int().positive().default(512),
   KEFU_MAX_TOKENS: z.coerce.number().int().positive().default(256),
   KEFU_ORDERS_URL: z.string().optional(),
+  KEFU_ORDER_ID_PATTERN: z.string().optional(),
   KEFU_NLU: z.enum(['embedded', 'llm']).default('embedded'),
   KEFU_TIMEZONE: z.string().default('Asia/Shanghai'),
   KEFU_BUSINESS_HOURS: z.string().default('09:00-22:00'),
@@ -82,6 +84,8 @@ export interface KefuConfig {
   maxTokens: number;
   /** null: the built-in demo order system. */
   ordersUrl: string | null;
+  /** The shop's order-id format (KEFU_ORDER_ID_PATTERN), checked at startup; null: ids are learnt from the order system. */
+  orderIdPattern: string | null;
   nlu: 'embedded' | 'llm';
   timeZone: string;
   businessHours: string;
@@ -204,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     historyTokens: e.KEFU_HISTORY_TOKENS,
     maxTokens: e.KEFU_MAX_TOKENS,
     ordersUrl: e.KEFU_ORDERS_URL ?? null,
+    orderIdPattern: e.KEFU_ORDER_ID_PATTERN === undefined ? null : compileOrderIdPattern(e.KEFU_ORDER_ID_PATTERN).source,
     nlu: e.KEFU_NLU,
     timeZone: e.KEFU_TIMEZONE,
     businessHours: e.KEFU_BUSINESS_HOURS,

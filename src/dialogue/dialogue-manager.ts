@@ -17,6 +17,9 @@ export interface DialogueState {
   flow: FlowState | null;
   /** Unanswered turns in a row (no confident passage, or a flow question not understood twice). */
   failedTurns: number;
+  /** The order last discussed ("那单", "it" refer to it) and the ids of the list shown last (order-reference/order-memory.ts). */
+  focusOrderId?: string;
+  shownOrderIds?: string[];
 }
 
 export const emptyDialogueState = (): DialogueState => ({ flow: null, failedTurns: 0 });

@@ -1,6 +1,7 @@
 import type { NluResult } from '../contracts/nlu.ts';
 import type { Intent } from '../contracts/reply-part.ts';
 import type { Order, OrderConnector } from '../contracts/order-connector.ts';
+import type { OrderMemory } from './order-reference/order-memory.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -42,6 +43,8 @@ export interface FlowContext {
   requestTicket(ticket: TicketRequest): Promise<void>;
   /** Replaces this session's pseudonyms ([ADDRESS_1]) with the originals, for the order system only. */
   reveal(text: string): string;
+  /** The order in focus and the list shown last; the order resolver updates it during the turn. */
+  orderMemory?: OrderMemory;
   signal?: AbortSignal;
 }
 

@@ -7,6 +7,7 @@ import type { StoredMessage } from '../contracts/conversation-store.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
 import { isAbort } from '../dialogue/confirmation.ts';
 import { readDialogueState } from '../dialogue/dialogue-state.ts';
+import { orderMemoryFields, orderMemoryFrom } from '../dialogue/order-reference/order-memory.ts';
 import { quickReplies } from '../dialogue/quick-replies.ts';
 import type { Decision, DialogueManager, DialogueState, HandoffReason } from '../dialogue/dialogue-manager.ts';
 import type { FlowContext, TicketRequest } from '../dialogue/flow-types.ts';
@@ -241,6 +242,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       orders: deps.orders,
       requestTicket: (t) => deps.tickets.request({ ...t, sessionId, userId: conversation.userId ?? req.userId ?? null }),
       reveal: (text) => vault.revealAll(text),
+      orderMemory: orderMemoryFrom(dialogueState),
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     };
 
@@ -439,7 +441,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };
-    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: dialogueState };
+    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) } };
     // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
     const maskedReply = replyText.length > 0 ? maskPii(replyText) : '';
     // The customer's message (unless a resend found it stored), the reply and the dialogue state

@@ -2,6 +2,7 @@ import type { Entity, EntityType } from '../../contracts/nlu.ts';
 import { DEMO_PRODUCTS } from './demo-products.ts';
 import { findAmounts } from './find-amounts.ts';
 import { findOrderNumbers } from './find-order-numbers.ts';
+import type { OrderIdPattern } from './order-id-pattern.ts';
 import { findPiiPlaceholders } from './find-pii-placeholders.ts';
 import { findProducts, type CatalogueProduct } from './find-products.ts';
 import { findTimeExpressions, type TimeOptions } from './normalize-time.ts';
@@ -10,6 +11,8 @@ import { pickNonOverlapping } from './pick-non-overlapping.ts';
 export interface ExtractOptions extends TimeOptions {
   /** Catalogue products are found from; `DEMO_PRODUCTS` when absent, none with `[]`. */
   products?: readonly CatalogueProduct[];
+  /** The shop's order-id format (KEFU_ORDER_ID_PATTERN), recognised besides KF numbers. */
+  orderIdPattern?: OrderIdPattern;
 }
 
 // Where two readings overlap, the more specific kind wins: a placeholder or an order number is
@@ -20,7 +23,7 @@ const RANK: Record<EntityType, number> = { phone: 0, id_card: 0, order_id: 1, tr
 export function extractEntities(text: string, options: ExtractOptions): Entity[] {
   const candidates = [
     ...findPiiPlaceholders(text),
-    ...findOrderNumbers(text),
+    ...findOrderNumbers(text, options.orderIdPattern),
     ...findTimeExpressions(text, { now: options.now, timeZone: options.timeZone }),
     ...findAmounts(text),
     ...findProducts(text, options.products ?? DEMO_PRODUCTS),

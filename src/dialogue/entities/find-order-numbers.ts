@@ -1,4 +1,6 @@
 import type { Entity } from '../../contracts/nlu.ts';
+import { orderIdCandidates } from './order-id-candidates.ts';
+import type { OrderIdPattern } from './order-id-pattern.ts';
 import { longerFirst, pickNonOverlapping } from './pick-non-overlapping.ts';
 
 type NumberType = 'order_id' | 'tracking_no';
@@ -8,7 +10,8 @@ type NumberType = 'order_id' | 'tracking_no';
  * `KF` + 8..12 digits, carriers print SF (顺丰) + 12..13 digits, YT (圆通) + 13, JD (京东) + 12 or
  * more, ZTO (中通) + 12..15. An unprefixed number is typed by the word before it: 订单号 / order
  * number make an order id (10..20 characters, letters then digits), 运单号 / 快递单号 / tracking
- * number / 中通 a tracking number (12..20 digits after up to three letters).
+ * number / 中通 a tracking number (12..20 digits after up to three letters). With the shop's own
+ * format (`KEFU_ORDER_ID_PATTERN`), any candidate span it matches is an order id too.
  */
 const PREFIXED: [RegExp, NumberType][] = [
   // Customers copy KF numbers with spaces or hyphens ("KF 2026 1124 001").
@@ -37,8 +40,14 @@ function prefixType(value: string): NumberType | null {
   return value.startsWith('KF') ? 'order_id' : 'tracking_no';
 }
 
-export function findOrderNumbers(text: string): Entity[] {
+export function findOrderNumbers(text: string, pattern?: OrderIdPattern): Entity[] {
   const found: Entity[] = [];
+  if (pattern !== undefined) {
+    for (const c of orderIdCandidates(text)) {
+      const value = pattern.match(c);
+      if (value !== null) found.push({ type: 'order_id', text: c.text, start: c.start, end: c.end, value });
+    }
+  }
   const add = (type: NumberType, start: number, raw: string): void => {
     found.push({ type, text: raw, start, end: start + raw.length, value: normalise(raw) });
   };

@@ -35,6 +35,11 @@ const Script = z
     user_id: z.string().optional(),
     channel: z.enum(['web', 'app', 'api', 'wecom', 'cli']).optional(),
     tags: z.array(z.string()).optional(),
+    /**
+     * The order data the script expects: `demo` (the default, the demo order system's seed) or
+     * `external` (the test suite's independent shop system, test/support/external-order-system.ts).
+     */
+    orders: z.enum(['demo', 'external']).optional(),
     turns: z.array(Turn).min(1),
   })
   .strict();
