@@ -27,6 +27,8 @@ import { createPostgresTicketStore } from './tickets/postgres-ticket-store.ts';
 import type { Nlu } from './contracts/nlu.ts';
 import type { OrderConnector } from './contracts/order-connector.ts';
 import { createDialogueManager } from './dialogue/dialogue-manager.ts';
+import { createFlowCatalog } from './dialogue/flow-catalog.ts';
+import { loadShopPolicy } from './dialogue/policy/shop-policy.ts';
 import { createEmbeddedNlu } from './dialogue/embedded-nlu.ts';
 import { extractEntities } from './dialogue/entities/extract-entities.ts';
 import { compileOrderIdPattern } from './dialogue/entities/order-id-pattern.ts';
@@ -183,7 +185,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const nlu: Nlu = config.nlu === 'llm' && model !== null
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
-  const dialogue = createDialogueManager({ angerHandoff: 0.85 });
+  // The after-sales policy is read once at start; a bad file stops startup with the field named.
+  const dialogue = createDialogueManager({ angerHandoff: 0.85, flows: createFlowCatalog(loadShopPolicy(config.shopPolicyPath ?? undefined)) });
   const audit = createSqliteAuditLog({ path: path.join(config.dataDir, 'audit.db'), now, headFileDelayMs: config.auditHeadFlushMs });
   const pruneAudit = () => {
     if (config.auditRetentionDays === null) return;

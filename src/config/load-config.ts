@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   KEFU_CACHE: z.enum(['on', 'off']).default('on'),
   KEFU_QUEUE_LEASE_SECONDS: z.coerce.number().positive().default(30),
   KEFU_PROACTIVE_RULES: z.string().optional(),
+  KEFU_SHOP_POLICY: z.string().optional(),
   KEFU_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
   KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
@@ -112,6 +113,8 @@ export interface KefuConfig {
   queueLeaseMs: number;
   /** Proactive-service rules (YAML); null: policies/proactive.yaml. */
   proactiveRulesPath: string | null;
+  /** After-sales policy (return windows, statuses per action; YAML); null: policies/shop-policy.yaml. */
+  shopPolicyPath: string | null;
   /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
   databaseUrl: string | null;
   /**
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     cache: { enabled: e.KEFU_CACHE === 'on', ttlMs: e.KEFU_CACHE_TTL_HOURS * 3_600_000 },
     queueLeaseMs: Math.max(3, Math.round(e.KEFU_QUEUE_LEASE_SECONDS * 1000)),
     proactiveRulesPath: e.KEFU_PROACTIVE_RULES === undefined ? null : path.resolve(e.KEFU_PROACTIVE_RULES),
+    shopPolicyPath: e.KEFU_SHOP_POLICY === undefined ? null : path.resolve(e.KEFU_SHOP_POLICY),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     listenBacklog: e.KEFU_LISTEN_BACKLOG,
     auditHeadFlushMs: e.KEFU_AUDIT_HEAD_FLUSH_MS,

@@ -40,6 +40,17 @@ export interface ReturnRequest {
   items?: string[];
 }
 
+/**
+ * An address change as the order system receives it. `address` is one string in whatever format
+ * the customer wrote it (Chinese or international); the recipient's name and phone travel only
+ * when the customer gave them with the address.
+ */
+export interface AddressChange {
+  address: string;
+  recipient_name?: string;
+  recipient_phone?: string;
+}
+
 export interface ReturnReceipt {
   return_id: string;
   status: string;
@@ -69,6 +80,7 @@ export interface OrderConnector {
    * second return / change, so a retried request is safe.
    */
   createReturn(orderId: string, request: ReturnRequest, idempotencyKey: string, options?: OrderCallOptions): Promise<ReturnReceipt>;
-  changeAddress(orderId: string, address: string, idempotencyKey: string, options?: OrderCallOptions): Promise<void>;
+  /** A bare string is the address alone. */
+  changeAddress(orderId: string, change: string | AddressChange, idempotencyKey: string, options?: OrderCallOptions): Promise<void>;
   cancelOrder(orderId: string, idempotencyKey: string, options?: OrderCallOptions): Promise<void>;
 }

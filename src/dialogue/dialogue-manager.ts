@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Emotion } from '../contracts/reply-part.ts';
-import { isAbort, parseConfirmation } from './confirmation.ts';
+import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
 import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
 import { isSensitive, wantsAction } from './wants-action.ts';
@@ -95,6 +95,7 @@ export function createDialogueManager(options: DialogueManagerOptions) {
 
   async function start(spec: FlowSpec, ctx: FlowContext, state: DialogueState, slots: Slots = {}, prefix = ''): Promise<Decision> {
     const flow: FlowState = { name: spec.name, step: '', slots: { ...spec.start(ctx), ...slots }, reasks: 0, id: randomUUID(), startedAt: ctx.now.getTime() };
+    let notes = '';
     // The first message may already answer the first steps ("KF2026... 怎么还没发货").
     for (const step of spec.steps) {
       if (step.done(flow.slots)) continue;
@@ -102,17 +103,40 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       const filled = await step.fill(ctx, flow.slots);
       if (filled?.kind === 'filled') {
         Object.assign(flow.slots, filled.slots);
+        notes += filled.note ?? '';
         continue;
       }
       if (filled?.kind === 'reply') {
         if (filled.slots) Object.assign(flow.slots, filled.slots);
         if (filled.end === true) return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
+        absorb(spec, flow, ctx, step.id);
         flow.step = step.id;
         return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow }, flow: { name: spec.name, step: step.id }, event: 'started' };
       }
       break;
     }
-    return advance(spec, flow, ctx, state, prefix, true);
+    absorb(spec, flow, ctx, null);
+    return advance(spec, flow, ctx, state, prefix + notes, true);
+  }
+
+  /**
+   * Slots the message gives although another step was asked ("第一个,质量问题,退款"): kept
+   * without asking. Only steps that can recognise their value unprompted take part, and a slot
+   * already known is never overwritten here (that is a correction). True when anything was kept.
+   */
+  function absorb(spec: FlowSpec, flow: FlowState, ctx: FlowContext, asked: string | null): boolean {
+    let kept = false;
+    for (const step of spec.steps) {
+      if (step.id === asked || step.extract === undefined || step.done(flow.slots)) continue;
+      const found = step.extract(ctx, flow.slots);
+      if (found === null) continue;
+      for (const [k, v] of Object.entries(found)) {
+        if (v === undefined || flow.slots[k] !== undefined) continue;
+        flow.slots[k] = v;
+        kept = true;
+      }
+    }
+    return kept;
   }
 
   async function applyCorrections(spec: FlowSpec, flow: FlowState, ctx: FlowContext): Promise<boolean> {
@@ -139,7 +163,7 @@ export function createDialogueManager(options: DialogueManagerOptions) {
         return { kind: 'reply', text: inline.text + back, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
       }
     }
-    const asks = QUESTION.test(ctx.text) || (DIGRESSIONS.has(ctx.nlu.intent) && ctx.nlu.intent !== 'other' && ctx.nlu.confidence >= 0.6 && !spec.intents.includes(ctx.nlu.intent));
+    const asks = QUESTION.test(ctx.text) || (flow.step === 'confirm' && isQuestion(ctx.text)) || (DIGRESSIONS.has(ctx.nlu.intent) && ctx.nlu.intent !== 'other' && ctx.nlu.confidence >= 0.6 && !spec.intents.includes(ctx.nlu.intent));
     if (!asks) return null;
     return { kind: 'answer', state: { ...state, flow }, resume: back, flow: { name: spec.name, step: flow.step } };
   }
@@ -173,8 +197,9 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       if (answer === 'no') {
         return { kind: 'reply', text: t(ctx, '好的,没有提交。如需修改可以直接告诉我要改什么,或者重新发起。', "OK, nothing was submitted. Tell me what to change, or start again any time."), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
       }
-      const again = t(ctx, '请回复"确认"提交,或"取消"放弃。', 'Please reply "yes" to submit or "cancel" to stop.');
-      return (await digression(spec, flow, ctx, state, again)) ?? reask(spec, flow, ctx, state, spec.finish.summary(flow.slots, ctx));
+      // A question here ("取消了钱多久能退回来?") is answered, then the summary is read again.
+      const summary = spec.finish.summary(flow.slots, ctx);
+      return (await digression(spec, flow, ctx, state, summary)) ?? reask(spec, flow, ctx, state, summary);
     }
 
     const step = spec.steps.find((s) => s.id === flow.step);
@@ -188,10 +213,12 @@ export function createDialogueManager(options: DialogueManagerOptions) {
     if (filled?.kind === 'filled') {
       Object.assign(flow.slots, filled.slots);
       for (const [k, v] of Object.entries(flow.slots)) if (v === undefined) delete flow.slots[k];
+      absorb(spec, flow, ctx, step.id);
       return advance(spec, flow, ctx, state, filled.note ?? '', false);
     }
     if (filled?.kind === 'reply') {
       if (filled.slots) Object.assign(flow.slots, filled.slots);
+      if (filled.end !== true) absorb(spec, flow, ctx, step.id);
       if (filled.end === true) return { kind: 'reply', text: filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
       return { kind: 'reply', text: filled.text, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
     }
@@ -200,6 +227,11 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       return start(other, ctx, state, {}, t(ctx, '好的,先处理这个。', "Sure, let's do that instead. "));
     }
     const question = await step.ask(flow.slots, ctx);
+    // Not this step's answer but another slot's ("质量有问题" when asked refund or exchange): kept,
+    // and this step asked again without calling it a misunderstanding.
+    if (!QUESTION.test(ctx.text) && absorb(spec, flow, ctx, step.id)) {
+      return step.done(flow.slots) ? advance(spec, flow, ctx, state, t(ctx, '好的,记下了。', 'Got it. '), false) : { kind: 'reply', text: t(ctx, `好的,记下了。${question}`, `Got it. ${question}`), state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    }
     return (await digression(spec, flow, ctx, state, question)) ?? reask(spec, flow, ctx, state, question);
   }
 

@@ -71,6 +71,12 @@ export interface StepSpec {
    */
   correct?(ctx: FlowContext, slots: Slots): Promise<Slots | null> | Slots | null;
   /**
+   * The value the message gives for this slot while another step is asked ("第一个,质量问题"
+   * answers the order step and names the reason too), or null. Only values recognised with
+   * confidence (a known reason category, "退款", an address pseudonym), never free text.
+   */
+  extract?(ctx: FlowContext, slots: Slots): Slots | null;
+  /**
    * The step takes free text (a reason, an address): only an answer to its own question fills
    * it, never the message that started the flow.
    */

@@ -182,11 +182,12 @@ export function createHttpOrderConnector(options: HttpOrderConnectorOptions): Or
       return parse(returnReceiptSchema, await expectOk(call), call);
     },
 
-    async changeAddress(orderId, address, idempotencyKey, callOptions) {
+    async changeAddress(orderId, change, idempotencyKey, callOptions) {
       await expectOk({
         method: 'POST',
         path: `${orderPath(orderId)}/address`,
-        body: parseArgument(addressRequestSchema, { address }, 'address change'),
+        // Only the fields given: an order system that predates the recipient fields sees `{address}`.
+        body: parseArgument(addressRequestSchema, typeof change === 'string' ? { address: change } : change, 'address change'),
         idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
         signal: callOptions?.signal,
       });

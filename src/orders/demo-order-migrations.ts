@@ -63,4 +63,12 @@ export const demoOrderMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'recipient name and phone given with an address change',
+    sql: `
+      ALTER TABLE orders ADD COLUMN recipient_name TEXT;
+      ALTER TABLE orders ADD COLUMN recipient_phone TEXT;
+    `,
+  },
 ];

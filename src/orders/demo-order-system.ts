@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AddressChange,
   Order,
   OrderCallOptions,
   OrderConnector,
@@ -26,6 +27,8 @@ export interface DemoOrderSystemOptions {
 
 /** The built-in order system: an `OrderConnector` over its own SQLite database. */
 export interface DemoOrderSystem extends OrderConnector {
+  /** The delivery address and recipient on file (outside the connector contract). */
+  deliveryOf(orderId: string): { address: string; recipient_name: string | null; recipient_phone: string | null } | null;
   close(): Promise<void>;
 }
 
@@ -91,7 +94,13 @@ class SqliteDemoOrderSystem implements DemoOrderSystem {
       insertReturn: db.prepare<[string, string, string, string, string, string, number]>(
         'INSERT INTO returns (return_id, order_id, type, reason, skus, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      changeAddress: db.prepare<[string, number, string]>('UPDATE orders SET address = ?, address_changed_at = ? WHERE order_id = ?'),
+      // A change without a recipient keeps the one on file.
+      changeAddress: db.prepare<[string, string | null, string | null, number, string]>(
+        'UPDATE orders SET address = ?, recipient_name = COALESCE(?, recipient_name), recipient_phone = COALESCE(?, recipient_phone), address_changed_at = ? WHERE order_id = ?',
+      ),
+      delivery: db.prepare<[string], { address: string; recipient_name: string | null; recipient_phone: string | null }>(
+        'SELECT address, recipient_name, recipient_phone FROM orders WHERE order_id = ?',
+      ),
       cancel: db.prepare<[number, string]>("UPDATE orders SET status = 'cancelled', cancelled_at = ? WHERE order_id = ?"),
       key: db.prepare<[string], { fingerprint: string; result: string }>('SELECT fingerprint, result FROM idempotency_keys WHERE key = ?'),
       insertKey: db.prepare<[string, string, string, number]>(
@@ -168,15 +177,23 @@ class SqliteDemoOrderSystem implements DemoOrderSystem {
     });
   }
 
-  async changeAddress(orderId: string, address: string, idempotencyKey: string, options?: OrderCallOptions): Promise<void> {
+  async changeAddress(orderId: string, change: string | AddressChange, idempotencyKey: string, options?: OrderCallOptions): Promise<void> {
     throwIfAborted(options?.signal);
-    const parsed = parseArgument(addressRequestSchema, { address }, 'address change').address;
-    const fingerprint = JSON.stringify(['address', orderId, parsed]);
+    const parsed = parseArgument(addressRequestSchema, typeof change === 'string' ? { address: change } : change, 'address change');
+    const name = parsed.recipient_name ?? null;
+    const phone = parsed.recipient_phone ?? null;
+    // Without a recipient the fingerprint is the one keys were stored with before recipients existed.
+    const fingerprint = JSON.stringify(name === null && phone === null ? ['address', orderId, parsed.address] : ['address', orderId, parsed.address, name, phone]);
     await this.#write(idempotencyKey, fingerprint, orderId, (row, now) => {
       refuse(checkBeforeShipping(this.#ruleOrder(row), 'change the address'));
-      this.#sql.changeAddress.run(parsed, now, orderId);
+      this.#sql.changeAddress.run(parsed.address, name, phone, now, orderId);
       return {};
     });
+  }
+
+  /** Where an order goes (not part of the connector contract): for tests and the demo's own checks. */
+  deliveryOf(orderId: string): { address: string; recipient_name: string | null; recipient_phone: string | null } | null {
+    return this.#sql.delivery.get(orderId) ?? null;
   }
 
   async cancelOrder(orderId: string, idempotencyKey: string, options?: OrderCallOptions): Promise<void> {

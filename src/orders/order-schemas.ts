@@ -68,7 +68,11 @@ export const returnRequestSchema = z.object({
   items: z.array(z.string().min(1)).min(1).optional(),
 });
 
-export const addressRequestSchema = z.object({ address: z.string().trim().min(1).max(500) });
+export const addressRequestSchema = z.object({
+  address: z.string().trim().min(1).max(500),
+  recipient_name: z.string().trim().min(1).max(100).optional(),
+  recipient_phone: z.string().trim().min(3).max(40).optional(),
+});
 
 export const idempotencyKeySchema = z.string().min(1).max(255);
 

@@ -65,9 +65,9 @@ export function orderSystemRoutes(system: OrderConnector, options: OrderSystemRo
 
   app.post('/orders/:id/address', async (c) => {
     const key = idempotencyKey(c);
-    const { address } = await readJsonBody(c, addressRequestSchema);
+    const { address, recipient_name, recipient_phone } = await readJsonBody(c, addressRequestSchema);
     const id = c.req.param('id');
-    await system.changeAddress(id, address, key);
+    await system.changeAddress(id, { address, ...(recipient_name === undefined ? {} : { recipient_name }), ...(recipient_phone === undefined ? {} : { recipient_phone }) }, key);
     return c.json({ order_id: id, address_changed: true });
   });
 
