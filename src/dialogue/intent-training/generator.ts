@@ -43,6 +43,9 @@ const ZH_CONTEXT = [
   '刚才打电话没人接', '我在外地出差', '朋友推荐来的', '第一次在你们家买', '付款都好几天了', '我等了好久了', '说实话有点失望',
   '这是送人的礼物', '家里等着用', '我看了评价才买的',
 ];
+// A helpdesk post on a public timeline: addressed to the shop's account, sometimes tagged.
+const ZH_MENTION = ['@某某官方客服 ', '@某某旗舰店 ', '@某某商城客服 ', '@某某快递 ', '@店小二 ', '@客服小助手 '];
+const ZH_TAG = ['', '', ' #求助#', ' #客服#', ' #售后#', ' 在线等', ' 急求回复', ' 私信也没人回'];
 const EN_OPEN = ['', '', '', '', 'hi ', 'hello, ', 'hey ', 'hi there, ', 'excuse me, ', 'um ', 'so ', 'ok so ', 'quick question, ', 'hey guys ', 'good morning, ', 'yo ', 'sorry to bother you but ', 'hello? '];
 const EN_CLOSE = ['', '', '', '', '?', '??', '!', ' please', ' pls', ' thanks', ' thank you', ' asap', ' thx', '.', ' urgently', ' right now', ' today', ' if possible', ' lol', ' :('];
 const EN_POLITE = ['could you please ', 'would you mind helping me ', 'i was wondering if you could help, ', 'sorry, ', 'please help, ', 'i hope you can help, '];
@@ -108,6 +111,7 @@ export function dress(core: string, lang: 'zh' | 'en', rnd: Random): string {
     if (r < 0.18) return `${core} ${pick(rnd, ZH_ANGRY)}`;
     if (r < 0.3) return `${pick(rnd, ZH_OPEN)}${pick(rnd, ZH_CONTEXT)}，${core}${pick(rnd, ZH_CLOSE)}`;
     if (r < 0.36) return `${pick(rnd, ZH_OPEN)}${pick(rnd, ZH_CONTEXT)} ${pick(rnd, ZH_CONTEXT)} ${core}${pick(rnd, ZH_CLOSE)}`;
+    if (r < 0.44) return `${pick(rnd, ZH_MENTION)}${rnd() < 0.5 ? `${pick(rnd, ZH_CONTEXT)}，` : ''}${core}${pick(rnd, ZH_CLOSE)}${pick(rnd, ZH_TAG)}`;
     return `${pick(rnd, ZH_OPEN)}${core}${pick(rnd, ZH_CLOSE)}`;
   }
   if (r < 0.08) return `${pick(rnd, EN_ANGRY)} ${core}${pick(rnd, ['!!', '!', '!!!', ''])}`;

@@ -73,6 +73,8 @@ const WORD_VARIANTS = new Map<string, string>([
 
 // Masked PII (`[手机号]`) and template placeholders (`{{order number}}`).
 const PLACEHOLDER = /\[[^\]\s]{1,12}\]|\{\{[^{}]{1,40}\}\}/g;
+// An @mention addresses a shop or helpdesk account (`@某某官方客服`); its name is not the message.
+const MENTION = /@[^\s@:：,，。!！?？]{1,30}/gu;
 // Order, tracking, tax and card numbers: letters then at least six digits, or long digit runs.
 const LONG_NUMBER = /\b[a-z]{0,5}\d[\dx-]{5,}[a-z]{0,4}\b|\d{6,}/g;
 
@@ -80,7 +82,7 @@ const LONG_NUMBER = /\b[a-z]{0,5}\d[\dx-]{5,}[a-z]{0,4}\b|\d{6,}/g;
 export function normalize(text: string): string {
   let t = text.normalize('NFKC').toLowerCase();
   t = [...t].map((c) => TRADITIONAL.get(c) ?? c).join('');
-  t = t.replace(PLACEHOLDER, ' ').replace(LONG_NUMBER, ` ${NUMBER_TOKEN} `);
+  t = t.replace(MENTION, ' ').replace(PLACEHOLDER, ' ').replace(LONG_NUMBER, ` ${NUMBER_TOKEN} `);
   // Contractions lose the apostrophe (don't → dont) so both spellings match one pattern.
   t = t.replace(/['’`]/g, '');
   for (const [re, to] of ZH_VARIANTS) t = t.replace(re, to);

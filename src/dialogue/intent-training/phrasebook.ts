@@ -126,6 +126,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       'is it too late to return {my <GE>|an item|something i bought <DAYSE> ago}',
       '{can i|is it possible to} return {an opened item|something i used|a gift|it without the box}',
       '{start|open|make|initiate|file} a return{| for my <GE>| request}',
+      '{i want to|can i|id like to|how do i} {send|ship|post} {it|this|the <GE>|my <GE>} back {for a refund|and get my money back|for a full refund}',
     ],
   },
   refund: {
@@ -153,6 +154,11 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{just|please} {refund me|give me my money back|send my money back}',
       '{will|do} i get {the shipping fee|my money|a refund} back{| if i cancel}',
       '{refund policy|refund status|refund update|money back}{| please}',
+      '{i want to|i need to|id like to|can you help me} {get reimbursed|be reimbursed|claim a reimbursement|request my money back|recover my money}',
+      '{any|is there any} {news|update|progress} on my {refund|reimbursement|money}',
+      '{has|was} my refund {been processed|approved|sent|issued}{| yet}',
+      '{do you have|whats your|what is your} {money back guarantee|refund policy|policy on refunds}',
+      '{will i|do i} get {refunded|reimbursed|my money back} if {i cancel|i return it|the item is damaged|it never arrives}',
     ],
   },
   exchange: {
@@ -346,6 +352,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{i want to|let me} {leave|give|submit} {feedback|a review|a bad review} {about|on} {the service|your store|the agent}',
       '{i want to speak to|get me} {a manager|your supervisor|someone in charge}{| about this| to complain}',
       '{claim|complaint} {for|about} {a damaged item|a bad experience|my order <ORD>}',
+      '{your|the} {support agent|agent|rep|representative|staff|delivery driver|courier|person on the phone} {was|is} {rude|unhelpful|very rude|disrespectful|useless}{| to me| and i want to complain}',
     ],
   },
   human_agent: {
@@ -372,6 +379,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{你好|您好|嗨|哈喽|亲|在吗|在嘛|在不|在么|有人吗|有人在吗|客服在吗|早|早上好|晚上好|下午好}{|呀|啊|亲|客服}',
       '{你好|您好|哈喽|亲}{在吗|在嘛|在不在|有人吗}',
       '{你好|嗨}{最近好吗|今天怎么样}',
+      '{在线吗|还在吗|有人在线吗|客服在线吗}',
+      '{你好|您好}{客服|小姐姐|小哥哥|亲}',
     ],
     en: [
       '{hi|hello|hey|hiya|yo|howdy|greetings|good morning|good afternoon|good evening|hey there|hi there|hello there}{|!|!!|?}',
@@ -379,6 +388,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{how are you|how are you doing|hows it going|whats up|how have you been|hows your day going|how are things}{| today|?}',
       '{anyone|anybody|is anyone} {there|here|around|online}{|?}',
       '{good to see you|nice to meet you|long time no see}',
+      '{hi|hello|hey}{,|} {hope you are well|hope youre doing well|hope youre having a good day|hope all is well}',
+      '{how is|hows} your day{| going| been}',
     ],
   },
   goodbye: {
@@ -415,7 +426,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{what do you|do you} {like to do|do for fun|like}',
       '{you are|youre} {funny|cool|smart|awesome|a good bot}',
       '{lol|haha|lmao}',
-      'do you have {any pets|a family|friends|feelings}',
+      '{do you|do u} {own a pet|keep pets|have feelings|have a family|have friends|get lonely}',
       '{whats|what is} your favorite {movie|food|color|song}',
     ],
   },
@@ -437,6 +448,13 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{the app|your website} {keeps crashing|wont load|is broken}',
       '{are you hiring|do you have jobs|where is your office|do you have a physical store}',
       '{ok|okay|hmm|um|k|yes|no|asdf|123}',
+      '<REQ> {sign up|register|create an account|open an account|make an account}',
+      '{i have|im having|there is a} {problem|issue|trouble} {signing up|registering|with my registration|logging in|with my account}',
+      '{switch|change|upgrade|downgrade|move} {to|from} {another|a different|the premium|the free|the gold|the business|my other} account',
+      '{edit|update|change|modify} {my|the} {account details|profile|personal info|username|account settings}',
+      '{forgot|lost|cant remember} my {password|username|login details|pin}',
+      '{stop|unsubscribe from|cancel} {the newsletter|marketing emails|promotional emails|your emails}',
+      '{subscribe to|sign up for|join} {the|your} {newsletter|mailing list}',
     ],
   },
 };
