@@ -123,12 +123,15 @@ export async function correctOrder(ctx: FlowContext, slots: Slots, options: Reso
   const mentionsNumber = ctx.nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no') || orderIdCandidates(ctx.text).some((c) => c.key.length >= 8);
   if (!corrects && !mentionsNumber) return null;
   const ref = await reference(ctx, { ...slots, candidates: undefined }, { ...options, exclude: current.order_id });
-  if (ref.kind === 'order' && ref.span !== undefined) {
+  if ((ref.kind === 'order' && ref.span !== undefined) || ref.kind === 'not_found') {
     // Another order number is a correction when said as one ("不对,是SO…", or the number alone);
     // "where is KF…?" mid-flow is a question about that order, not a change of this one.
-    const rest = ctx.text.slice(0, ref.span.start) + ctx.text.slice(ref.span.end);
-    const bare = rest.replace(/[\s,，.。!！?？:：]|订单号?|order( number)?|是|is|it'?s/gi, '').length <= 2;
-    return bare || corrects ? { order: focus(ctx, ref.order) } : null;
+    const span = ref.span!;
+    const rest = ctx.text.slice(0, span.start) + ctx.text.slice(span.end);
+    const bare = rest.replace(/[\s,，.。!！?？:：]|不对|订单号?|order( number)?|是|is|it'?s|no\b/gi, '').length <= 2;
+    if (!bare && !corrects) return null;
+    // A number that is not theirs: the old choice no longer holds, and the question is asked again.
+    return ref.kind === 'order' ? { order: focus(ctx, ref.order) } : { order: undefined, candidates: undefined };
   }
   if (!corrects) return null;
   if (ref.kind === 'order') return { order: focus(ctx, ref.order), candidates: undefined };

@@ -37,22 +37,31 @@ export function orderIdKey(id: string): string {
 
 export function orderIdCandidates(text: string): IdCandidate[] {
   const folded = foldWidth(text);
-  const runs: { start: number; end: number }[] = [];
-  for (const m of folded.matchAll(RUN)) runs.push({ start: m.index, end: m.index + m[0].length });
+  const runs: { start: number; end: number; upper: string; word: boolean; joined: boolean }[] = [];
+  let prevEnd = -1;
+  for (const m of folded.matchAll(RUN)) {
+    const s = m[0];
+    runs.push({
+      start: m.index,
+      end: m.index + s.length,
+      upper: s.toUpperCase(),
+      word: /^[A-Za-z]+$/.test(s) && (s.length > 4 || s !== s.toUpperCase()),
+      // Joined to the run before it by one separator.
+      joined: prevEnd >= 0 && m.index - prevEnd <= 3 && JOIN.test(folded.slice(prevEnd, m.index)),
+    });
+    prevEnd = m.index + s.length;
+  }
   const out: IdCandidate[] = [];
   for (let i = 0; i < runs.length; i++) {
-    let chars = 0;
+    let key = '';
+    let hasWord = false;
     for (let j = i; j < runs.length && j < i + MAX_TOKENS; j++) {
       const run = runs[j]!;
-      if (j > i && !JOIN.test(folded.slice(runs[j - 1]!.end, run.start))) break;
-      chars += run.end - run.start;
-      if (chars > MAX_CHARS) break;
-      const raw = folded.slice(runs[i]!.start, run.end);
-      const hasWord = runs.slice(i, j + 1).some((r) => {
-        const s = folded.slice(r.start, r.end);
-        return /^[A-Za-z]+$/.test(s) && (s !== s.toUpperCase() || s.length > 4);
-      });
-      out.push({ text: text.slice(runs[i]!.start, run.end), start: runs[i]!.start, end: run.end, key: raw.replace(/[^A-Za-z0-9]/g, '').toUpperCase(), hasWord });
+      if (j > i && !run.joined) break;
+      key += run.upper;
+      if (key.length > MAX_CHARS) break;
+      hasWord ||= run.word;
+      out.push({ text: text.slice(runs[i]!.start, run.end), start: runs[i]!.start, end: run.end, key, hasWord });
     }
   }
   return out;

@@ -24,19 +24,23 @@ function invalid(message: string): KefuError {
   return new KefuError('invalid_config', `KEFU_ORDER_ID_PATTERN ${message}`);
 }
 
-/** A quantifier at `i` ("*", "+", "?", "{2}", "{2,}", "{2,5}"): its length and whether it repeats. */
-function quantifierAt(source: string, i: number): { length: number; repeats: boolean } | null {
+/**
+ * A quantifier at `i` ("*", "+", "?", "{2}", "{2,}", "{2,5}"): its length, whether it repeats
+ * (may match more than once) and whether it is variable (a fixed "{4}" matches one way only).
+ */
+function quantifierAt(source: string, i: number): { length: number; repeats: boolean; variable: boolean } | null {
   const c = source[i];
-  if (c === '*' || c === '+') return { length: source[i + 1] === '?' ? 2 : 1, repeats: true };
-  if (c === '?') return { length: 1, repeats: false };
+  if (c === '*' || c === '+') return { length: source[i + 1] === '?' ? 2 : 1, repeats: true, variable: true };
+  if (c === '?') return { length: source[i + 1] === '?' ? 2 : 1, repeats: false, variable: true };
   if (c !== '{') return null;
   const m = /^\{(\d{1,4})(,(\d{0,4}))?\}\??/.exec(source.slice(i, i + 12));
   if (m === null) return null;
-  const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
-  return { length: m[0].length, repeats: max > 1 };
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+  return { length: m[0].length, repeats: max > 1, variable: max !== min };
 }
 
-/** Throws when a repeated group holds a quantifier or an alternation (catastrophic backtracking). */
+/** Throws when a repeated group holds a variable quantifier or an alternation (catastrophic backtracking). */
 export function assertLinearPattern(source: string): void {
   const frames: { quantified: boolean; alternation: boolean }[] = [{ quantified: false, alternation: false }];
   let i = 0;
@@ -60,9 +64,9 @@ export function assertLinearPattern(source: string): void {
       const parent = frames[frames.length - 1]!;
       const q = quantifierAt(source, i + 1);
       if (q?.repeats === true && (group.quantified || group.alternation)) {
-        throw invalid(`repeats a group that contains a quantifier or an alternation ("${source.slice(0, 60)}"): that can take exponential time. Write the id's parts out, e.g. SO[0-9A-Z]{14} or \\d{4}-\\d{4}-\\d{5}`);
+        throw invalid(`repeats a group that contains a variable quantifier or an alternation ("${source.slice(0, 60)}"): that can take exponential time. Write the id's parts out, e.g. SO[0-9A-Z]{14} or \\d{4}-\\d{4}-\\d{5}`);
       }
-      parent.quantified ||= group.quantified || q !== null;
+      parent.quantified ||= group.quantified || q?.variable === true;
       parent.alternation ||= group.alternation;
       i += 1 + (q?.length ?? 0);
       continue;
@@ -75,7 +79,7 @@ export function assertLinearPattern(source: string): void {
     }
     const q = quantifierAt(source, i);
     if (q !== null) {
-      top.quantified = true;
+      top.quantified ||= q.variable;
       i += q.length;
     }
   }
