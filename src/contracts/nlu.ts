@@ -48,6 +48,12 @@ export interface NluInput {
   signal?: AbortSignal;
 }
 
+export interface IntentCandidate {
+  intent: Intent;
+  /** 0..1. */
+  confidence: number;
+}
+
 export interface NluResult {
   intent: Intent;
   /** Finer labels under a top-level intent, e.g. `logistics.delivery_time`. */
@@ -57,6 +63,13 @@ export interface NluResult {
   entities: Entity[];
   emotion: Emotion;
   lang: 'zh' | 'en';
+  /** For `zh`: the script the conversation is written in; replies are rendered in it. */
+  script?: 'Hans' | 'Hant';
+  /**
+   * The likeliest readings, best first, with calibrated probabilities (the embedded NLU gives up
+   * to three): a low-confidence message is clarified by offering them.
+   */
+  candidates?: IntentCandidate[];
   /** Which implementation produced it: `embedded`, `llm`, or `llm→embedded` after a fallback. */
   source: string;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Emotion } from '../contracts/reply-part.ts';
+import type { Emotion, Intent } from '../contracts/reply-part.ts';
+import { asksAboutHours, asksForPerson, declinesPerson } from './asks-for-person.ts';
+import { clarifyLabels, clarifyOptions, clarifyQuestion, pickedOption, type PendingClarification } from './clarify.ts';
 import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
 import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
@@ -20,6 +22,15 @@ export interface DialogueState {
   /** The order last discussed ("那单", "it" refer to it) and the ids of the list shown last (order-reference/order-memory.ts). */
   focusOrderId?: string;
   shownOrderIds?: string[];
+  /** The readings offered for an unclear message, until the customer picks one or says something else. */
+  clarify?: PendingClarification;
+}
+
+/** The state without a pending clarification: any turn that is not a pick moves on from it. */
+function settled(state: DialogueState): DialogueState {
+  const next = { ...state };
+  delete next.clarify;
+  return next;
 }
 
 export const emptyDialogueState = (): DialogueState => ({ flow: null, failedTurns: 0 });
@@ -29,14 +40,19 @@ export type HandoffReason = 'user_request' | 'anger' | 'sensitive_topic' | 'fail
 export type FlowEvent = 'started' | 'completed' | 'cancelled' | 'ended';
 
 export type Decision =
-  | { kind: 'reply'; text: string; state: DialogueState; flow?: { name: FlowName; step: string }; event?: FlowEvent }
-  /** The knowledge/LLM path answers; `resume` is said after the answer to pick the flow up again. */
-  | { kind: 'answer'; state: DialogueState; resume?: string; flow?: { name: FlowName; step: string } }
+  | { kind: 'reply'; text: string; state: DialogueState; flow?: { name: FlowName; step: string }; event?: FlowEvent; quickReplies?: string[] }
+  /**
+   * The knowledge/LLM path answers; `resume` is said after the answer to pick the flow up again.
+   * After a clarification, `question` and `intent` are the original message and the chosen reading.
+   */
+  | { kind: 'answer'; state: DialogueState; resume?: string; flow?: { name: FlowName; step: string }; question?: string; intent?: Intent }
   | { kind: 'handoff'; reason: HandoffReason; state: DialogueState };
 
 export interface DialogueManagerOptions {
   /** Anger intensity at or above which a person takes over. */
   angerHandoff: number;
+  /** Below this intent confidence, a message with two or three plausible readings is clarified. */
+  clarifyBelow?: number;
   flows?: Record<FlowName, FlowSpec>;
 }
 
@@ -59,6 +75,7 @@ const t = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'zh' ? zh 
 
 export function createDialogueManager(options: DialogueManagerOptions) {
   const flows = options.flows ?? FLOWS;
+  const clarifyBelow = options.clarifyBelow ?? 0.5;
 
   function flowFor(ctx: FlowContext): FlowSpec | null {
     for (const spec of Object.values(flows)) {
@@ -68,8 +85,10 @@ export function createDialogueManager(options: DialogueManagerOptions) {
   }
 
   function immediateHandoff(ctx: FlowContext): HandoffReason | null {
-    // "客服几点上班?" asks about agents, it does not ask for one: the knowledge base answers.
-    if (ctx.nlu.intent === 'human_agent' && !/几点|时间|上班|下班|营业|\bhours\b|\bwhen\b|\bopen\b/i.test(ctx.text)) return 'user_request';
+    // An explicit request wins over any intent, emotion or flow; "客服几点上班?" asks about agents
+    // and does not ask for one (the hours answer it), "不用转人工" declines one.
+    if (asksForPerson(ctx.text)) return 'user_request';
+    if (ctx.nlu.intent === 'human_agent' && !asksAboutHours(ctx.text) && !declinesPerson(ctx.text) && !/几点|时间|上班|下班|营业|\bhours\b|\bwhen\b|\bopen\b/i.test(ctx.text)) return 'user_request';
     if (ctx.nlu.emotion.label === 'angry' && ctx.nlu.emotion.intensity >= options.angerHandoff) return 'anger';
     if (isSensitive(ctx.text.replace(/[A-Z]{2}\d{8,}/gi, ''))) return 'sensitive_topic';
     return null;
@@ -235,8 +254,19 @@ export function createDialogueManager(options: DialogueManagerOptions) {
     return (await digression(spec, flow, ctx, state, question)) ?? reask(spec, flow, ctx, state, question);
   }
 
+  /** The customer chose a reading: act on the message that was unclear, read that way. */
+  async function resolveClarification(intent: Intent, pending: PendingClarification, ctx: FlowContext, state: DialogueState): Promise<Decision> {
+    if (intent === 'human_agent') return { kind: 'handoff', reason: 'user_request', state: { ...state, flow: null } };
+    const original: FlowContext = { ...ctx, text: pending.text, nlu: { ...ctx.nlu, intent, confidence: 1, entities: pending.entities, candidates: [] } };
+    const spec = Object.values(flows).find((f) => f.intents.includes(intent));
+    if (spec !== undefined) return start(spec, original, { ...state, failedTurns: 0 });
+    return { kind: 'answer', state, question: pending.text, intent };
+  }
+
   return {
-    async handle(ctx: FlowContext, state: DialogueState): Promise<Decision> {
+    async handle(ctx: FlowContext, current: DialogueState): Promise<Decision> {
+      const pending = current.clarify;
+      const state = settled(current);
       const handoff = immediateHandoff(ctx);
       if (handoff !== null) return { kind: 'handoff', reason: handoff, state: { ...state, flow: null } };
       const flow = state.flow;
@@ -244,17 +274,29 @@ export function createDialogueManager(options: DialogueManagerOptions) {
         const spec = flows[flow.name];
         return continueFlow(spec, { ...flow, slots: { ...flow.slots } }, ctx, state);
       }
+      if (pending !== undefined) {
+        const picked = pickedOption(ctx.text, pending);
+        if (picked !== null) return resolveClarification(picked, pending, ctx, state);
+      }
+      // "那你们几点上班?": the pipeline answers with the configured hours.
+      if (asksAboutHours(ctx.text)) return { kind: 'answer', state };
+      const unclear = clarifyOptions(ctx.nlu, clarifyBelow);
+      if (unclear !== null) {
+        // Unclear again right after a clarification: a person understands it better than a third guess.
+        if (pending !== undefined) return { kind: 'handoff', reason: 'failed_turns', state: { ...state, failedTurns: 0 } };
+        return { kind: 'reply', text: clarifyQuestion(unclear, ctx.lang), state: { ...state, clarify: { text: ctx.text, entities: ctx.nlu.entities, options: unclear } }, quickReplies: clarifyLabels(unclear, ctx.lang) };
+      }
       const spec = flowFor(ctx);
       if (spec !== null) return start(spec, ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
       return { kind: 'answer', state };
     },
 
-    /** After the knowledge/LLM path answered: count unanswered turns, decide on a handoff. */
+    /** After the knowledge/LLM path answered: count unanswered turns; two in a row go to a person. */
     afterAnswer(state: DialogueState, result: { confident: boolean; factual: boolean }): { state: DialogueState; handoff: HandoffReason | null } {
       if (result.confident) return { state: { ...state, failedTurns: 0 }, handoff: null };
       const failedTurns = state.failedTurns + 1;
       if (failedTurns >= 2) return { state: { ...state, flow: null, failedTurns: 0 }, handoff: 'failed_turns' };
-      if (result.factual) return { state: { ...state, failedTurns }, handoff: 'low_confidence' };
+      // One miss, factual or not, is not a transfer: the reply offers a person and the customer decides.
       return { state: { ...state, failedTurns }, handoff: null };
     },
 

@@ -6,6 +6,7 @@ export function readDialogueState(state: Record<string, unknown>): DialogueState
   const d = state['dialogue'] as Partial<DialogueState> | undefined;
   if (d === undefined || typeof d !== 'object' || d === null) return emptyDialogueState();
   const read: DialogueState = { flow: d.flow ?? null, failedTurns: typeof d.failedTurns === 'number' ? d.failedTurns : 0 };
+  if (d.clarify !== undefined && d.clarify !== null && Array.isArray(d.clarify.options)) read.clarify = d.clarify;
   Object.assign(read, orderMemoryFields(orderMemoryFrom(d)));
   return read;
 }

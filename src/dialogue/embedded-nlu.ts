@@ -2,6 +2,8 @@ import type { Entity, Nlu, NluInput, NluResult } from '../contracts/nlu.ts';
 import type { Emotion, Intent } from '../contracts/reply-part.ts';
 import { detectEmotion } from './emotion-detector.ts';
 import { classifyIntent } from './intent-classifier.ts';
+import { type Locale, langOf, nextLocale, scriptOf } from './conversation-locale.ts';
+import { intentCandidates } from './intent-candidates.ts';
 import { NUMBER_TOKEN, normalize } from './intent-training/normalize.ts';
 
 /** Entity extraction as a dependency: `src/dialogue/entities/extract-entities.ts` fits. */
@@ -25,14 +27,15 @@ export function detectLang(text: string): 'zh' | 'en' {
 }
 
 /**
- * A message with no words of its own ("KF20261121001", "2", "[PHONE_1]") keeps the language of
- * the customer's previous turn, so tapping an order button does not switch a Chinese chat to English.
+ * The conversation's locale as the customer's turns so far establish it: a message with no words
+ * of its own ("KF20261121001", "2", "ok", a pasted product name) keeps the earlier turns' language,
+ * so tapping an order button does not switch a Chinese chat to English. The pipeline keeps the
+ * same value in the session state; this reading serves callers without one.
  */
-function languageOf(text: string, history: NluInput['history']): 'zh' | 'en' {
-  const words = text.replace(/\[[^\]]*\]|[A-Z]{2,4}\d{6,}|\d+/gi, '').match(/\p{Script=Han}|[a-z]{2,}/giu);
-  if (words !== null) return detectLang(text);
-  const previous = (history ?? []).filter((t) => t.role === 'user').at(-1);
-  return previous === undefined ? detectLang(text) : detectLang(previous.content);
+function localeOf(text: string, history: NluInput['history']): Locale {
+  let locale: Locale | undefined;
+  for (const turn of history ?? []) if (turn.role === 'user') locale = nextLocale(turn.content, locale);
+  return nextLocale(text, locale);
 }
 
 /** The emotion the conversation arrives with: each earlier user turn, carried over in order. */
@@ -67,15 +70,19 @@ export function createEmbeddedNlu(options: EmbeddedNluOptions = {}): Nlu {
           subIntent = previous.subIntent;
         }
       }
+      const locale = localeOf(text, input.history);
       const previousEmotion = input.previousEmotion ?? emotionFromHistory(input.history);
       const result: NluResult = {
         intent,
         confidence,
         entities: extractEntities(text, { now: input.now ?? new Date(), timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
         emotion: detectEmotion(text, previousEmotion),
-        lang: languageOf(text, input.history),
+        lang: langOf(locale),
+        candidates: intentCandidates(text),
         source: 'embedded',
       };
+      const script = scriptOf(locale);
+      if (script !== undefined) result.script = script;
       if (subIntent !== undefined) result.subIntent = subIntent;
       return result;
     },

@@ -15,6 +15,8 @@ const FIXED: Record<string, Record<Lang, string[]>> = {
 
 export function quickReplies(flow: { name: string; step: string } | undefined, state: DialogueState, lang: Lang): string[] {
   if (flow === undefined) return [];
+  // Yes/no words the confirmation reads ("好的" is a yes, "不用了" a no), said the way the offer asks.
+  if (flow.name === 'ticket_offer' && flow.step === 'confirm') return lang === 'zh' ? ['好的,登记工单', '不用了'] : ['Yes, open a ticket', 'No thanks'];
   if (flow.step === 'choose_order') {
     const candidates = (state.flow?.slots['candidates'] as string[] | undefined) ?? [];
     return [...candidates.slice(0, 5), lang === 'zh' ? '取消' : 'Cancel'];

@@ -13,6 +13,16 @@ const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订�
 
 const ORDER_QUESTION = new Set(['order_status', 'logistics']);
 
+/**
+ * Wanting to send one's own purchase back ("前几天买的东西想退", "鞋子码数不对想换小一码", "I need
+ * to return an item"): the way customers open a return, with no "帮我" or "我要" in it.
+ */
+const WANTS_BACK = /想退|想换|要退|要换|得退|得换|退掉|退回去|换小|换大|换[一个件双条]{1,2}|换成|换码|换尺码|换颜色|\b(?:need|want|wanna|would like|'d like|have) to (?:return|exchange|refund|send (?:it|this|them) back|swap)\b|\b(?:return|exchange|send back|swap) (?:an?|my|this|the|these|those|it|them)\b/i;
+/** Asking how returns work, not for one: "想退货的话运费谁出?", "how do I return an item?". */
+const PROCEDURE = /怎么|如何|流程|政策|规则|多久|(?<![前这])几天(?!前)|运费|邮费|谁出|什么条件|\bhow\b|\bpolicy\b|what is|who pays/i;
+/** "can you help?", "能帮我吗": asking for help with the request, not asking whether it is possible. */
+const HELP_PLEASE = /\b(?:can|could|would) you (?:please )?help(?: me)?(?: with (?:it|this|that))?\b|[能可]以?帮(?:我|忙)?(?:一下|处理一下)?吗/gi;
+
 /** "退货", "申请退款", "cancel order": a bare command names the task and nothing else. */
 const bareCommand = (text: string): boolean => {
   const t = text.replace(/[\s\p{P}]/gu, '');
@@ -31,7 +41,9 @@ export function wantsAction(nlu: NluResult, text: string): boolean {
   // Returns, refunds, address changes, cancellations, invoices: a flow only when asked for
   // ("我要退货", "please cancel my order"), not when asked about ("如何申请退货?", "发票抬头写错了可以修改吗?").
   if (bareCommand(text)) return true;
-  return strong && !ASKS_ABOUT.test(text);
+  const request = text.replace(HELP_PLEASE, ' ');
+  if (WANTS_BACK.test(request) && !PROCEDURE.test(request)) return true;
+  return strong && !ASKS_ABOUT.test(request);
 }
 
 const SENSITIVE = /律师|起诉|法院|诉讼|仲裁|消协|(?<!\d)(?:12315|315)(?!\d)|工商局|市场监管|曝光|媒体|报警|警察|起火|着火|冒烟|爆炸|触电|漏电|烫伤|烧伤|受伤|过敏|中毒|lawyer|attorney|\bsue\b|lawsuit|court|legal action|regulator|trading standards|\bpress\b|journalist|police|\bfire\b|caught fire|\bsmok(e|ing)\b|explod|electric shock|shocked me|injur|\bburn(ed|t|s)?\b|allergic|poison/i;

@@ -42,3 +42,28 @@ export function parseBusinessHours(spec: string, timeZone: string): BusinessHour
     },
   };
 }
+
+const DAY_NAMES = {
+  zh: { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' },
+  en: { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' },
+} as const;
+
+/**
+ * The hours as a customer reads them: "每天 09:00-22:00", "周一至周五 09:00-18:00;周六 10:00-16:00",
+ * "Mon-Fri 09:00-18:00; Sat 10:00-16:00". A spec this cannot read is shown as written.
+ */
+export function describeHours(spec: string, lang: 'zh' | 'en'): string {
+  const text = spec.trim();
+  if (/^(always|24\/7|24x7)$/i.test(text)) return lang === 'zh' ? '全天 24 小时' : '24/7';
+  const names = DAY_NAMES[lang];
+  const day = (d: string) => names[d.toLowerCase() as keyof typeof names] ?? d;
+  const parts = text.split(/[;,]/).map((part) => {
+    const m = /^\s*(?:([a-z]{3})(?:-([a-z]{3}))?\s+)?(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/i.exec(part);
+    if (m === null) return part.trim();
+    const hours = `${m[3]}-${m[4]}`;
+    if (m[1] === undefined) return lang === 'zh' ? `每天 ${hours}` : `${hours} every day`;
+    const days = m[2] === undefined ? day(m[1]) : lang === 'zh' ? `${day(m[1])}至${day(m[2])}` : `${day(m[1])}-${day(m[2])}`;
+    return `${days} ${hours}`;
+  });
+  return parts.join(lang === 'zh' ? ';' : '; ');
+}

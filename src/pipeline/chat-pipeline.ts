@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import type { ChatReply, Emotion, ReplyPart, SourceRef } from '../contracts/reply-part.ts';
-import type { Nlu } from '../contracts/nlu.ts';
+import type { Nlu, NluResult } from '../contracts/nlu.ts';
 import type { StoredMessage } from '../contracts/conversation-store.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
 import { isAbort } from '../dialogue/confirmation.ts';
+import { asksAboutHours, asksForPerson } from '../dialogue/asks-for-person.ts';
+import { toSimplified, toTraditional } from '../dialogue/chinese-script.ts';
+import { personLabel } from '../dialogue/clarify.ts';
+import { type Locale, langOf, nextLocale, readLocale, scriptOf } from '../dialogue/conversation-locale.ts';
 import { readDialogueState } from '../dialogue/dialogue-state.ts';
 import { orderMemoryFields, orderMemoryFrom } from '../dialogue/order-reference/order-memory.ts';
 import { quickReplies } from '../dialogue/quick-replies.ts';
@@ -32,7 +36,7 @@ import { isCacheable } from '../cache/cacheable.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
-import { complaintNotice, handoffCancelled, handoffLead, queuedNotice, waitingNotice } from './handoff-responder.ts';
+import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, waitingNotice } from './handoff-responder.ts';
 
 export interface ChatRequest {
   message: string;
@@ -111,7 +115,23 @@ const SYSTEM_PROMPTS = [POLICY.zh, POLICY.en];
 
 /** Said instead of a text the output guard stopped, so the customer never meets silence. */
 const safeReply = (lang: 'zh' | 'en'): string =>
-  lang === 'zh' ? '抱歉,这个问题我需要请同事确认后再答复您。您可以回复"人工"联系客服。' : 'Sorry, I need a colleague to confirm this before I answer. Reply "agent" to reach a person.';
+  lang === 'zh' ? '抱歉,这个问题我需要请同事确认后再答复您。需要的话,点「转人工客服」我为您转接。' : 'Sorry, I need a colleague to confirm this before I answer. Tap "Talk to a person" if you would like me to connect you.';
+
+/**
+ * Replies are composed in Simplified Chinese (flows, templates, knowledge base, model) and shown
+ * in the conversation's script: this is the one place a zh-Hant conversation gets Traditional
+ * characters, streamed deltas and quick replies alike.
+ */
+const rendererFor = (locale: Locale | undefined): ((text: string) => string) => (locale === 'zh-Hant' ? toTraditional : (text) => text);
+
+/** Kefu reads Simplified: a Traditional conversation's turns are converted before anything reads them. */
+function inLocale(nlu: NluResult, locale: Locale): NluResult {
+  const result: NluResult = { ...nlu, lang: langOf(locale) };
+  const script = scriptOf(locale);
+  if (script === undefined) delete result.script;
+  else result.script = script;
+  return result;
+}
 
 /** Questions about facts the shop must get right: a miss on one goes to a person. */
 const FACTUAL = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'refund', 'return', 'exchange']);
@@ -152,7 +172,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       const user = recent.find((m) => m.role === 'user' && m.meta['clientMessageId'] === req.clientMessageId) ?? null;
       const answered = user === null ? undefined : recent.find((m) => m.role === 'assistant' && m.meta['replyTo'] === user.id);
       if (answered !== undefined) {
-        const text = deps.pii.vault.forSession(sessionId).revealAll(answered.content);
+        const text = deps.pii.vault.forSession(sessionId).revealAll(rendererFor(readLocale(conversation.state['locale']))(answered.content));
         yield { type: 'text-delta', text };
         const m = answered.meta;
         yield {
@@ -181,19 +201,26 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const vault = deps.pii.vault.forSession(sessionId);
     const masked = deps.pii.engine.mask(req.message, { mode: 'pseudonym', vault }).text;
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
-    const query = stripPlaceholders(masked);
+    // The conversation's language follows the customer; a turn with no prose of its own keeps it.
+    const locale = nextLocale(masked, readLocale(conversation.state['locale']));
+    const hant = locale === 'zh-Hant';
+    const understood = hant ? toSimplified(masked) : masked;
+    const render = rendererFor(locale);
+    const query = stripPlaceholders(understood);
     const now = new Date(clock());
     const stored = await sessions.history(sessionId, 20);
     // A resent turn's message is already the last one stored: it is the question, not history.
-    const history = retryOf !== null && stored.at(-1)?.role === 'user' ? stored.slice(0, -1) : stored;
-    const nlu = await deps.nlu.understand({
-      text: masked,
+    const turns = retryOf !== null && stored.at(-1)?.role === 'user' ? stored.slice(0, -1) : stored;
+    const history = hant ? turns.map((h) => (h.role === 'user' ? { ...h, content: toSimplified(h.content) } : h)) : turns;
+    const understoodNlu = await deps.nlu.understand({
+      text: understood,
       now,
       timeZone: deps.timeZone,
       history: history.map((h) => ({ role: h.role === 'user' ? 'user' : 'assistant', content: h.content })),
       ...(previousEmotion === undefined ? {} : { previousEmotion }),
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     });
+    let nlu = inLocale(understoodNlu, locale);
     metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
     const userMessageId = retryOf?.id ?? randomUUID();
     if (retryOf === null) {
@@ -229,11 +256,16 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const guardDecisions: { principle: string; evidence: string; action: string }[] = [];
     // Text for the customer, and the sources part once retrieval has run.
     let parts: AsyncIterable<string | SourcesPart>;
+    /** Buttons this turn offers beyond the flow step's own (the readings of an unclear message, a person). */
+    let offered: string[] = [];
+    /** What the knowledge path answers: the message, or the unclear one a clarification resolved. */
+    let asked = understood;
+    let askedQuery = query;
     const fixed = (text: string) => (async function* () { yield text; })();
 
     const ctx: FlowContext = {
       lang: nlu.lang,
-      text: masked,
+      text: understood,
       nlu,
       sessionId,
       userId: conversation.userId ?? req.userId ?? null,
@@ -267,11 +299,13 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       return offer.text;
     };
 
-    const verdict = deps.inputGuard.inspect(masked, { history: history.filter((h) => h.role === 'user').map((h) => h.content) });
+    const verdict = deps.inputGuard.inspect(understood, { history: history.filter((h) => h.role === 'user').map((h) => h.content) });
+    // A swear word next to "get me a real person" is a request for a person, and a request wins.
+    const insultingRequest = verdict.action !== 'allow' && verdict.findings.every((f) => f.category === 'insult') && asksForPerson(understood);
     let inputGuard: { action: string; findings: { category: string; score: number }[] } | null = null;
     const open = await deps.handoffs.openFor(sessionId);
     let decision: Decision | null = null;
-    if (open !== null && !(open.status === 'queued' && isAbort(masked))) {
+    if (open !== null && !(open.status === 'queued' && isAbort(understood))) {
       // A person owns the conversation: the bot only gives status notices, and none once assigned.
       handoff = true;
       transferred = true;
@@ -282,7 +316,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       await deps.handoffs.close(open.id, 'cancelled');
       flow = { name: 'handoff', step: 'cancelled' };
       parts = fixed(handoffCancelled(nlu.lang));
-    } else if (verdict.action !== 'allow') {
+    } else if (verdict.action !== 'allow' && !insultingRequest) {
       // An attack never reaches a flow or the model: a safe answer, or a person when it needs one.
       const top = verdict.findings[0]!;
       inputGuard = { action: verdict.action, findings: verdict.findings.map((f) => ({ category: f.category, score: Math.round(f.score * 100) / 100 })) };
@@ -299,26 +333,42 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         flow = decision.flow;
         if (decision.event !== undefined && decision.flow !== undefined) metrics.flowEvents.inc({ flow: decision.flow.name, event: decision.event });
         resolved = decision.event === 'completed' || decision.event === 'ended';
-        answered = decision.state.flow === null;
+        answered = decision.state.flow === null && decision.state.clarify === undefined;
+        offered = decision.quickReplies ?? [];
         parts = fixed(decision.text);
       } else {
         dialogueState = decision.state;
         flow = decision.flow;
+        if (decision.question !== undefined) {
+          asked = decision.question;
+          askedQuery = stripPlaceholders(decision.question);
+        }
+        if (decision.intent !== undefined) nlu = { ...nlu, intent: decision.intent, confidence: 1 };
         parts = answerFromKnowledge();
       }
     }
 
     // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
     async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart> {
-      const template = templateReply(nlu.intent, nlu.lang);
+      const hours = asksAboutHours(asked);
+      const template = hours ? null : templateReply(nlu.intent, nlu.lang);
       // Frequent questions come from the answer cache; never personal ones (the cache refuses
       // them on the pseudonymised text), never mid-flow, never complaints.
       const hit =
         template === null && deps.cache !== null && decision?.kind === 'answer' && decision.resume === undefined && nlu.intent !== 'complaint'
-          ? await deps.cache.lookupAsync(masked, { lang: nlu.lang, intent: nlu.intent })
+          ? await deps.cache.lookupAsync(asked, { lang: nlu.lang, intent: nlu.intent })
           : null;
       metrics.answerCache.inc({ result: hit === null ? 'miss' : 'hit' });
-      if (template !== null) {
+      if (hours) {
+        // When people are there is the shop's configuration, not a passage: answered from it.
+        answeredBy = 'template';
+        resolved = true;
+        dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
+        if (deps.businessHours.isOpen(now)) offered = [personLabel(nlu.lang)];
+        yield hoursNotice(deps.businessHours.text, deps.businessHours.isOpen(now), nlu.lang);
+      } else if (template !== null) {
+        // A human_agent message that is no request ("你是真人吗?", "不用转人工") may still want one later.
+        if (nlu.intent === 'human_agent') offered = [personLabel(nlu.lang)];
         answeredBy = 'template';
         resolved = nlu.intent === 'goodbye';
         yield template;
@@ -331,7 +381,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         yield { type: 'sources', sources };
         yield hit.answer;
       } else {
-        const passages = await kb.search(query, options.topK);
+        const passages = await kb.search(askedQuery, options.topK);
         const confident = passages.filter((p) => isConfidentPassage(p, options.minPassageConfidence));
         metrics.kbRetrievals.inc({ result: confident.length > 0 ? 'hit' : 'miss' });
         sources = confident.map(toSource);
@@ -346,6 +396,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
             return;
           }
           answered = false;
+          offered = [personLabel(nlu.lang)];
           yield noAnswerReply(nlu.lang);
         } else {
           dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
@@ -354,14 +405,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
             yield retrievalAnswer(confident, nlu.lang);
           } else {
             const prompts = [
-              () => buildPrompt({ userMessage: masked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
-              () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
-              () => buildPrompt({ userMessage: masked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
+              () => buildPrompt({ userMessage: asked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
+              () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, options.historyTokens), passageChars: 200 }),
+              () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
             ];
-            const allowed = [masked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
+            const allowed = [asked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
             answeredBy = modelId;
             const trusted = confident.map((p) => `${p.title} ${p.text}`).join('\n');
-            const given = [masked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
+            const given = [asked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
             inModel = true;
             yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen, (text) => {
               const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS });
@@ -374,7 +425,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         }
       }
       if (nlu.intent === 'complaint') {
-        await ctx.requestTicket({ kind: 'complaint', summary: masked, idempotencyKey: `${sessionId}:complaint` });
+        await ctx.requestTicket({ kind: 'complaint', summary: asked, idempotencyKey: `${sessionId}:complaint` });
         yield `\n${complaintNotice(nlu.lang)}`;
       }
       if (decision?.kind === 'answer' && decision.resume !== undefined) {
@@ -397,11 +448,12 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       if (text.length === 0) continue;
       let out = text;
       if (!inModel) {
-        const v = deps.outputGuard.check(text, { trusted: sources.length > 0 ? text : '', given: masked, systemPrompts: SYSTEM_PROMPTS, commitmentsConfirmed: true });
+        const v = deps.outputGuard.check(text, { trusted: sources.length > 0 ? text : '', given: asked, systemPrompts: SYSTEM_PROMPTS, commitmentsConfirmed: true });
         if (v.length > 0) {
           guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
           metrics.fallbacks.inc({ reason: `guard:${v[0]!.principle}` });
           out = safeReply(nlu.lang);
+          offered = [personLabel(nlu.lang)];
         }
       }
       if (firstTextAt === null) {
@@ -409,15 +461,17 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
       }
       replyText += out;
-      // The customer sees their own data again; transcripts and the audit keep the pseudonyms.
-      const shown = vault.revealAll(out);
+      // The customer sees their own data again; transcripts and the audit keep the pseudonyms
+      // (and Kefu's Simplified wording: the script is a rendering, applied before the reveal so
+      // the customer's own data is shown as they wrote it).
+      const shown = vault.revealAll(render(out));
       displayText += shown;
       yield { type: 'text-delta', text: shown };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
     // Plain-text channels (WeCom) carry the AI-generated label in the text itself.
     if (replyText.length > 0 && CHANNELS_NEEDING_AI_LABEL.has(req.channel)) {
-      const label = `\n${aiLabelLine(nlu.lang)}`;
+      const label = render(`\n${aiLabelLine(nlu.lang)}`);
       replyText += label;
       displayText += label;
       yield { type: 'text-delta', text: label };
@@ -425,7 +479,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
     const messageId = randomUUID();
-    const quick = quickReplies(flow, dialogueState, nlu.lang);
+    const quick = (offered.length > 0 ? offered : quickReplies(flow, dialogueState, nlu.lang)).map(render);
     const reply: ChatReply = {
       session_id: sessionId,
       message_id: messageId,
@@ -441,7 +495,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };
-    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) } };
+    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) }, locale };
     // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
     const maskedReply = replyText.length > 0 ? maskPii(replyText) : '';
     // The customer's message (unless a resend found it stored), the reply and the dialogue state
@@ -470,13 +524,13 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // who asks it; later turns may lean on the conversation, so they are not.
     if (deps.cache !== null && !cachedHit && history.length === 0 && replyText.length > 0) {
       const meta = { intent: nlu.intent, flow, handoff, unanswered, guardReplaced: guardDecisions.length > 0 || gen.fallback !== null, inputGuard, sources };
-      if (isCacheable(masked, meta)) {
+      if (isCacheable(understood, meta)) {
         const docHashes: Record<string, string> = {};
         for (const s of sources) {
           const h = deps.currentDocHash(docIdOf(s.id));
           if (h !== null) docHashes[docIdOf(s.id)] = h;
         }
-        if (deps.cache.store({ question: masked, lang: nlu.lang, intent: nlu.intent, answer: replyText, sources, docHashes, model: reply.model })) metrics.answerCache.inc({ result: 'stored' });
+        if (deps.cache.store({ question: understood, lang: nlu.lang, intent: nlu.intent, answer: replyText, sources, docHashes, model: reply.model })) metrics.answerCache.inc({ result: 'stored' });
       }
     }
     if (replyText.length > 0 || handoff) {

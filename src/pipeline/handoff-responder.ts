@@ -1,4 +1,5 @@
 import type { Lang } from '../dialogue/flow-types.ts';
+import { describeHours } from '../handoff/business-hours.ts';
 import type { HandoffReason } from '../dialogue/dialogue-manager.ts';
 
 /** What the customer hears when a person is asked to take over, by trigger. */
@@ -34,4 +35,17 @@ export function handoffCancelled(lang: Lang): string {
 
 export function complaintNotice(lang: Lang): string {
   return lang === 'zh' ? '您的反馈已登记为投诉工单,专人会在 24 小时内跟进。' : 'Your complaint is filed as a ticket and a person will follow up within 24 hours.';
+}
+
+/** "那你们几点上班?": the configured hours, and whether someone is there now. */
+export function hoursNotice(hours: string, openNow: boolean, lang: Lang): string {
+  const when = describeHours(hours, lang);
+  if (lang === 'zh') {
+    return openNow
+      ? `人工客服的服务时间是${when},现在在线。需要的话,点「转人工客服」我为您转接。`
+      : `人工客服的服务时间是${when},现在不在服务时间内。已登记的工单会在上班后第一时间处理,其他问题也可以继续问我。`;
+  }
+  return openNow
+    ? `Our agents work ${when}, and they are online now. Tap "Talk to a person" if you would like me to connect you.`
+    : `Our agents work ${when}, and they are offline right now. Tickets are handled first thing when we open; meanwhile, feel free to ask me anything else.`;
 }

@@ -1,3 +1,4 @@
+import { describeHours } from '../../handoff/business-hours.ts';
 import type { FlowSpec } from '../flow-types.ts';
 
 /**
@@ -12,10 +13,10 @@ export const ticketOfferFlow: FlowSpec = {
   finish: {
     kind: 'confirm',
     summary(slots, ctx) {
-      const hours = String(slots['hours']);
+      const hours = describeHours(String(slots['hours']), ctx.lang);
       return ctx.lang === 'zh'
-        ? `人工客服的服务时间是 ${hours},现在暂时不在线。要为您登记一张工单吗?上班后客服会第一时间联系您。(回复"好的"登记,"不用"跳过)`
-        : `Our agents work ${hours} and are offline right now. Shall I open a ticket so an agent gets back to you first thing? (reply "yes" or "no")`;
+        ? `现在是下班时间,人工客服暂时不在线(服务时间:${hours})。要为您登记一张工单吗?上班后客服会第一时间联系您。(回复"好的"登记,"不用"跳过)`
+        : `Our agents are offline right now (hours: ${hours}). Shall I open a ticket so an agent gets back to you first thing when we open? (reply "yes" or "no")`;
     },
     async execute(slots, ctx) {
       // One callback ticket per session and kind: asking twice in one evening files it once.

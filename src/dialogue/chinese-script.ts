@@ -1,0 +1,50 @@
+import { Converter } from 'opencc-js';
+
+/**
+ * Simplified ↔ Traditional Chinese. Kefu understands and answers in Simplified internally (the
+ * lexicons, the knowledge base, the model and the guards are written in it); a customer who
+ * writes Traditional is read through `toSimplified` and answered through `toTraditional` at the
+ * rendering edge. Character forms follow Taiwan's standard (`tw`), without phrase rewriting, so
+ * the text changes script and never wording.
+ */
+type Convert = (text: string) => string;
+
+let s2t: Convert | undefined;
+let t2s: Convert | undefined;
+
+// Built on first use: the dictionaries take a few hundred ms to load, a Simplified-only shop never pays.
+const simplifiedToTraditional = (): Convert => (s2t ??= Converter({ from: 'cn', to: 'tw' }));
+const traditionalToSimplified = (): Convert => (t2s ??= Converter({ from: 'tw', to: 'cn' }));
+
+const HAN = /\p{Script=Han}/u;
+
+export function toTraditional(text: string): string {
+  return HAN.test(text) ? simplifiedToTraditional()(text) : text;
+}
+
+export function toSimplified(text: string): string {
+  return HAN.test(text) ? traditionalToSimplified()(text) : text;
+}
+
+export type HanScript = 'Hans' | 'Hant';
+
+/**
+ * Which script a text is written in, from the characters that exist in one script only (退貨 is
+ * Traditional, 退货 Simplified, 退款 either): null when it has none of them.
+ */
+export function hanScript(text: string): HanScript | null {
+  const han = Array.from(text.matchAll(/\p{Script=Han}/gu), (m) => m[0]).join('');
+  if (han.length === 0) return null;
+  const asSimplified = Array.from(traditionalToSimplified()(han));
+  const asTraditional = Array.from(simplifiedToTraditional()(han));
+  const chars = Array.from(han);
+  let traditional = 0;
+  let simplified = 0;
+  chars.forEach((c, i) => {
+    // Char-for-char conversions keep lengths; the rare dictionary phrase that does not is skipped.
+    if (asSimplified.length === chars.length && asSimplified[i] !== c) traditional += 1;
+    if (asTraditional.length === chars.length && asTraditional[i] !== c) simplified += 1;
+  });
+  if (traditional === simplified) return null;
+  return traditional > simplified ? 'Hant' : 'Hans';
+}
