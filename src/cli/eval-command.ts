@@ -8,6 +8,7 @@ import { loadDialogueScripts } from '../dialogue/scripts/dialogue-script.ts';
 import { formatResults, runDialogueScript, type ScriptResult } from '../dialogue/scripts/run-dialogue-script.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { startServer } from '../server/start-server.ts';
+import { simulateCommand } from '../eval-sim/simulate-command.ts';
 
 /**
  * `kefu eval dialogues`: plays YAML dialogue scripts through the HTTP API, against a running
@@ -57,5 +58,6 @@ export function evalCommand(): Command {
       process.stdout.write(opts.json === true ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
       if (results.some((r) => !r.passed)) process.exitCode = 1;
     });
+  cmd.addCommand(simulateCommand());
   return cmd;
 }

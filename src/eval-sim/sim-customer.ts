@@ -1,0 +1,365 @@
+import type { Order } from '../contracts/order-connector.ts';
+import type { ChatReply } from '../contracts/reply-part.ts';
+import { readBotReply, type BotMove } from './read-bot-reply.ts';
+import type { Rng } from './seeded-random.ts';
+import type { GoalKind, SimCase, SimLang } from './sim-types.ts';
+import { toTraditional } from './to-traditional.ts';
+import {
+  ADDRESS_ANSWERS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
+  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
+  ZH_NUMERALS, ZH_RECIPIENTS, type KbQuestion, type ReasonClass, type ZhEn,
+} from './sim-vocabulary.ts';
+
+/** What this customer wants, fixed before the conversation starts. */
+export interface SimGoal {
+  kind: GoalKind;
+  lang: SimLang;
+  /** Return goals. */
+  type?: 'refund' | 'exchange';
+  reason?: ReasonClass;
+  /** The reason after a correction at the confirm step. */
+  correctedReason?: ReasonClass;
+  /** Address change: what to send, and the part of it that must reach the order system. */
+  address?: { text: string; key: string };
+  invoice?: { kind: 'personal' | 'company'; title?: string; taxId?: string };
+  /** Product question (or the digression asked mid-flow). */
+  question?: KbQuestion;
+}
+
+/** How this customer talks: the variations the simulator measures Kefu on. */
+export interface Persona {
+  /** How they point at an order when asked. */
+  refStyle: 'id' | 'lower' | 'spaced' | 'tail' | 'product' | 'ordinal';
+  /** Names the order in the first message. */
+  orderUpfront: boolean;
+  /** Gives the details (type, reason, address, invoice kind) in the first message. */
+  slotsUpfront: boolean;
+  /** Answers "refund or exchange?" with the reason as well. */
+  slotsEarly: boolean;
+  /** Asks a knowledge-base question in the middle of the flow. */
+  digress: boolean;
+  /** Asks a question at the confirm step before saying yes. */
+  confirmQuestion: boolean;
+  /** Changes the reason at the confirm step ("原因改成…"). */
+  correction: boolean;
+}
+
+/** What an option offered in a clarifying question must say to be the customer's goal. */
+const GOAL_WORDS: Record<GoalKind, RegExp> = {
+  return: /退货|退款|退换|return|refund/i,
+  exchange: /换货|退换|exchange|replace/i,
+  refund_status: /退款|refund/i,
+  order_status: /订单状态|物流|快递|order status|track|deliver|shipping|parcel/i,
+  address_change: /地址|address/i,
+  cancel: /取消|cancel/i,
+  invoice: /发票|invoice/i,
+  product_question: /商品|咨询|产品|product/i,
+  human_request: /人工|真人|human|agent|person/i,
+  complaint: /投诉|complain/i,
+};
+
+const WRITE_GOALS: ReadonlySet<GoalKind> = new Set(['return', 'exchange', 'address_change', 'cancel', 'invoice']);
+const MAX_TURNS = 12;
+
+export function drawGoal(kind: GoalKind, rng: Rng): SimGoal {
+  const r = rng.next();
+  const lang: SimLang = r < 0.45 ? 'zh-Hans' : r < 0.6 ? 'zh-Hant' : 'en';
+  const zh = lang !== 'en';
+  const reasons = Object.keys(REASON_CLASSES) as ReasonClass[];
+  const goal: SimGoal = { kind, lang };
+  if (kind === 'return' || kind === 'exchange') {
+    goal.type = kind === 'return' ? 'refund' : 'exchange';
+    goal.reason = rng.pick(kind === 'exchange' ? reasons.filter((c) => c !== 'changed_mind') : reasons);
+  }
+  if (kind === 'address_change') {
+    if (zh) {
+      const road = rng.pick(ZH_ADDRESS_PARTS.road);
+      const no = `${rng.int(1, 999)} 号`;
+      const who = rng.chance(0.4) ? ` ${rng.pick(ZH_RECIPIENTS)} 1${rng.pick(['3', '5', '8'])}${String(rng.int(100000000, 999999999))}` : '';
+      goal.address = { text: `${rng.pick(ZH_ADDRESS_PARTS.city)}${road} ${no} ${rng.pick(ZH_ADDRESS_PARTS.building)}`.trim() + who, key: `${road}${no}` };
+    } else {
+      const street = `${rng.int(2, 480)} ${rng.pick(EN_ADDRESS_PARTS.street)}`;
+      const who = rng.chance(0.4) ? `${rng.pick(EN_RECIPIENTS)}, ` : '';
+      goal.address = { text: `${who}${rng.pick(EN_ADDRESS_PARTS.unit)}${street}, ${rng.pick(EN_ADDRESS_PARTS.city)}`, key: street };
+    }
+  }
+  if (kind === 'invoice') {
+    const company = rng.chance(0.35);
+    const taxChars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    goal.invoice = company
+      ? { kind: 'company', title: rng.pick(zh ? COMPANIES.zh : COMPANIES.en), taxId: `9131${Array.from({ length: 14 }, () => rng.pick([...taxChars])).join('')}` }
+      : { kind: 'personal' };
+  }
+  if (kind === 'product_question') goal.question = rng.pick(zh ? KB_QUESTIONS.zh : KB_QUESTIONS.en);
+  return goal;
+}
+
+export function drawPersona(goal: SimGoal, rng: Rng): Persona {
+  const returnGoal = goal.kind === 'return' || goal.kind === 'exchange';
+  return {
+    refStyle: rng.pick(['id', 'id', 'lower', 'spaced', 'tail', 'product', 'product', 'ordinal', 'ordinal'] as const),
+    orderUpfront: rng.chance(0.35),
+    slotsUpfront: rng.chance(0.3),
+    slotsEarly: rng.chance(0.4),
+    digress: WRITE_GOALS.has(goal.kind) && rng.chance(0.2),
+    confirmQuestion: WRITE_GOALS.has(goal.kind) && goal.kind !== 'invoice' && rng.chance(0.2),
+    correction: returnGoal && rng.chance(0.2),
+  };
+}
+
+/** The customer's side of one turn. */
+export interface CustomerTurn {
+  message: string;
+  /** This message says yes to what the bot read back: a write after it is confirmed. */
+  confirming: boolean;
+  /** What the customer read in the reply that made them say this (null for the opening). */
+  readAs: BotMove | null;
+}
+
+/**
+ * A goal-driven simulated customer: opens with the goal, then reads each reply and answers what
+ * it asks (which order, refund or exchange, reason, address, invoice details, confirmation),
+ * with the persona's variations; stops when the goal looks done, a person takes over, or the
+ * bot has not moved twice in a row.
+ */
+export class SimCustomer {
+  readonly goal: SimGoal;
+  readonly persona: Persona;
+  readonly #case: SimCase;
+  readonly #rng: Rng;
+  readonly #zh: boolean;
+  #turns = 0;
+  #stalls = 0;
+  #reasonGiven = false;
+  #corrected = false;
+  #asked = false;
+  #digressed = false;
+  #ended = false;
+
+  constructor(goal: SimGoal, persona: Persona, simCase: SimCase, rng: Rng) {
+    this.goal = goal;
+    this.persona = persona;
+    this.#case = simCase;
+    this.#rng = rng;
+    this.#zh = goal.lang !== 'en';
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The first message. */
+  open(): CustomerTurn {
+    this.#turns = 1;
+    const g = this.goal;
+    let text: string;
+    if (g.kind === 'product_question') text = g.question!.text;
+    else {
+      const target = this.#case.target;
+      text = this.#fill(this.#pick(OPENERS[g.kind]), target);
+      if (target !== null && this.persona.orderUpfront && !text.includes(target.order_id)) text += this.#zh ? `,订单${target.order_id}` : ` (order ${target.order_id})`;
+      if (this.persona.slotsUpfront) text += this.#upfrontSlots();
+    }
+    return this.#say(text, false, null);
+  }
+
+  /** The answer to the bot's reply; null when the customer is done talking. */
+  respond(reply: ChatReply): CustomerTurn | null {
+    const read = readBotReply(reply, this.#case.orders.map((o) => o.order_id));
+    const end = (): null => {
+      this.#ended = true;
+      return null;
+    };
+    if (read.move === 'handoff' || read.move === 'done' || read.move === 'failed') return end();
+    if (this.#turns >= MAX_TURNS) return end();
+    this.#turns++;
+    const g = this.goal;
+    const target = this.#case.target;
+    const say = (text: string, confirming = false) => this.#say(text, confirming, read.move);
+
+    // A question mid-flow, once, instead of answering what was asked.
+    if (this.persona.digress && !this.#digressed && read.move.startsWith('ask_')) {
+      this.#digressed = true;
+      return say(this.#rng.pick(this.#zh ? KB_QUESTIONS.zh : KB_QUESTIONS.en).text);
+    }
+    switch (read.move) {
+      case 'ask_order':
+        if (target === null) break;
+        this.#stalls = 0;
+        return say(this.#refer(target, read.listed));
+      case 'ask_type':
+        if (g.type === undefined) break;
+        this.#stalls = 0;
+        if (this.persona.slotsEarly && !this.#reasonGiven) {
+          this.#reasonGiven = true;
+          return say(`${this.#pick(TYPE_ANSWERS[g.type])}${this.#zh ? ',' : ', '}${this.#pick(REASON_CLASSES[g.reason!])}`);
+        }
+        return say(this.#pick(TYPE_ANSWERS[g.type]));
+      case 'ask_reason':
+        if (g.reason === undefined) break;
+        this.#stalls = 0;
+        this.#reasonGiven = true;
+        return say(this.#pick(REASON_CLASSES[this.#corrected ? g.correctedReason ?? g.reason : g.reason]));
+      case 'ask_address':
+        if (g.address === undefined) break;
+        this.#stalls = 0;
+        return say(this.#pick(ADDRESS_ANSWERS).replace('{addr}', g.address.text));
+      case 'ask_invoice_kind':
+        if (g.invoice === undefined) break;
+        this.#stalls = 0;
+        if (g.invoice.kind === 'company' && this.persona.slotsEarly) return say(`${this.#pick(INVOICE_KINDS.company)}${this.#zh ? ',' : ', '}${this.#company()}`);
+        return say(this.#pick(INVOICE_KINDS[g.invoice.kind]));
+      case 'ask_company':
+        if (g.invoice?.kind !== 'company') break;
+        this.#stalls = 0;
+        return say(this.#company());
+      case 'confirm': {
+        if (!WRITE_GOALS.has(g.kind)) return say(this.#zh ? '不用了,不是这个' : "no, that's not what I asked", false);
+        this.#stalls = 0;
+        if (target !== null && !read.text.toUpperCase().includes(target.order_id.toUpperCase())) {
+          return say(this.#zh ? `不对,是订单${target.order_id}` : `no, I meant order ${target.order_id}`);
+        }
+        if (this.persona.correction && !this.#corrected && g.reason !== undefined) {
+          this.#corrected = true;
+          const others = (Object.keys(REASON_CLASSES) as ReasonClass[]).filter((c) => c !== g.reason && (g.kind === 'return' || c !== 'changed_mind'));
+          g.correctedReason = this.#rng.pick(others);
+          return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
+        }
+        if (this.persona.confirmQuestion && !this.#asked) {
+          this.#asked = true;
+          const key = g.kind === 'exchange' ? 'return' : g.kind;
+          if (key in CONFIRM_QUESTIONS) return say(this.#pick(CONFIRM_QUESTIONS[key as keyof typeof CONFIRM_QUESTIONS]));
+        }
+        return say(this.#pick(CONFIRMS), true);
+      }
+      case 'clarify': {
+        const words = GOAL_WORDS[g.kind];
+        const option = read.options.find((o) => words.test(o));
+        if (option !== undefined) {
+          this.#stalls = 0;
+          return say(option);
+        }
+        break;
+      }
+      case 'not_understood':
+        break;
+      default:
+        // A read goal has its answer (right or wrong) and the customer leaves.
+        if (!WRITE_GOALS.has(g.kind) && g.kind !== 'human_request' && g.kind !== 'complaint') return end();
+        break;
+    }
+    // Nothing the customer can answer: a read goal has its answer (or not) and leaves; otherwise
+    // the goal is said again in other words, and after the second time the customer gives up.
+    // The goal is said again in other words; after the second time the customer gives up.
+    this.#stalls++;
+    if (this.#stalls > 2) return end();
+    if (g.kind === 'product_question') return this.#say(`${this.#pick(RESTATES)}${this.#zh ? '' : ' '}${g.question!.text}`, false, read.move, true);
+    if (g.kind === 'human_request' || g.kind === 'complaint') return this.#say(this.#fill(this.#pick(OPENERS.human_request), null), false, read.move, true);
+    const again = `${this.#pick(RESTATES)}${this.#zh ? '' : ' '}${this.#fill(this.#pick(OPENERS[g.kind as Exclude<GoalKind, 'product_question'>]), target)}`;
+    return this.#say(target !== null && !again.includes(target.order_id) ? `${again}${this.#zh ? ',订单' : ', order '}${target.order_id}` : again, false, read.move, true);
+  }
+
+  /** A closing line, for transcripts only. */
+  closing(): string {
+    return this.#pick(CLOSINGS);
+  }
+
+  #say(text: string, confirming: boolean, readAs: BotMove | null, restart = false): CustomerTurn {
+    let message = text;
+    // A greeting opens the conversation (or a restart of it); longer answers get the customer's tone.
+    if (readAs === null || restart) message = `${this.#pick(PREFIXES)}${message}${this.#pick(SUFFIXES)}`;
+    else if (message.length > 6 && this.#rng.chance(0.3)) message = `${message}${this.#pick(SUFFIXES)}`;
+    if (!this.#zh && this.#rng.chance(0.08)) message = typo(message, this.#rng);
+    if (this.goal.lang === 'zh-Hant') message = toTraditional(message);
+    return { message, confirming, readAs };
+  }
+
+  #pick(list: ZhEn | { zh: readonly string[]; en: readonly string[] }): string;
+  #pick(list: readonly string[]): string;
+  #pick(list: ZhEn | readonly string[]): string;
+  #pick(list: ZhEn | readonly string[]): string {
+    const options = Array.isArray(list) ? list : this.#zh ? (list as ZhEn).zh : (list as ZhEn).en;
+    return this.#rng.pick(options as readonly string[]);
+  }
+
+  #productWord(order: Order | null): string {
+    const sku = order?.items[0]?.sku;
+    const product = SIM_PRODUCTS.find((p) => p.sku === sku) ?? this.#rng.pick(SIM_PRODUCTS);
+    return this.#rng.pick(this.#zh ? product.zh : product.en);
+  }
+
+  /** Fills {item} and {ref}; an opener needing an order the customer lacks is swapped for a plain one. */
+  #fill(template: string, target: Order | null): string {
+    let t = template;
+    if (t.includes('{ref}')) t = target === null ? t.replace('{ref}', this.#zh ? '我的订单' : 'my order') : t.replace('{ref}', this.#bareRef(target));
+    return t.replace('{item}', this.#productWord(target));
+  }
+
+  #refer(order: Order, listed: readonly string[]): string {
+    const id = order.order_id;
+    const at = listed.indexOf(id);
+    let style = this.persona.refStyle;
+    // An ordinal needs a list that shows the order; a product name needs it to be the only one of its kind.
+    if (style === 'ordinal' && at < 0) style = 'id';
+    if (style === 'product' && this.#case.orders.some((o) => o !== order && o.items.some((i) => order.items.some((j) => j.sku === i.sku)))) style = 'id';
+    switch (style) {
+      case 'ordinal': {
+        const n = at + 1;
+        return this.#pick(ORDER_REFS.ordinal).replace('{n}', this.#zh ? ZH_NUMERALS[n - 1] ?? String(n) : String(n)).replace('{nth}', EN_ORDINALS[n - 1] ?? `#${n}`);
+      }
+      case 'tail':
+        return this.#pick(ORDER_REFS.tail).replace('{tail}', id.slice(-4));
+      case 'product':
+        return this.#pick(ORDER_REFS.product).replace('{item}', this.#productWord(order));
+      case 'lower':
+        return this.#pick(ORDER_REFS.id).replace('{id}', id.toLowerCase());
+      case 'spaced':
+        return this.#pick(ORDER_REFS.id).replace('{id}', `${id.slice(0, 2)} ${id.slice(2, 10)} ${id.slice(10)}`);
+      default:
+        return this.#pick(ORDER_REFS.id).replace('{id}', id);
+    }
+  }
+
+  /** An order reference that fits inside a sentence: the id as the customer writes it. */
+  #bareRef(order: Order): string {
+    const id = order.order_id;
+    switch (this.persona.refStyle) {
+      case 'lower':
+        return id.toLowerCase();
+      case 'spaced':
+        return `${id.slice(0, 2)} ${id.slice(2, 10)} ${id.slice(10)}`;
+      case 'tail':
+        return this.#zh ? `尾号${id.slice(-4)}的订单` : `the order ending ${id.slice(-4)}`;
+      default:
+        return this.#zh ? `订单${id}` : `order ${id}`;
+    }
+  }
+
+  #upfrontSlots(): string {
+    const g = this.goal;
+    const sep = this.#zh ? ',' : '. ';
+    if (g.type !== undefined && g.reason !== undefined) {
+      this.#reasonGiven = true;
+      return `${sep}${this.#pick(TYPE_ANSWERS[g.type])}${sep}${this.#pick(REASON_CLASSES[g.reason])}`;
+    }
+    if (g.address !== undefined) return `${sep}${this.#pick(ADDRESS_ANSWERS).replace('{addr}', g.address.text)}`;
+    if (g.invoice !== undefined) return `${sep}${this.#pick(INVOICE_KINDS[g.invoice.kind])}`;
+    return '';
+  }
+
+  #company(): string {
+    const inv = this.goal.invoice!;
+    return this.#pick(COMPANY_ANSWERS).replace('{title}', inv.title!).replace('{tax}', inv.taxId!);
+  }
+}
+
+/** Swaps two letters inside one longer word, as a hurried typist does. */
+function typo(text: string, rng: Rng): string {
+  const words = text.split(' ');
+  const long = words.map((w, i) => [w, i] as const).filter(([w]) => /^[a-z]{5,}$/i.test(w));
+  if (long.length === 0) return text;
+  const [w, i] = rng.pick(long);
+  const k = rng.int(1, w.length - 2);
+  words[i] = w.slice(0, k) + w[k + 1] + w[k] + w.slice(k + 2);
+  return words.join(' ');
+}
