@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { isQuestion, parseConfirmation } from '../../src/dialogue/confirmation.ts';
+import { shownRecipient } from '../../src/dialogue/flows/address-change-flow.ts';
+import { looksLikeAddress, parseAddressParts } from '../../src/dialogue/flows/address-parts.ts';
+import { classifyReason } from '../../src/dialogue/flows/return-reasons.ts';
+
+describe('return reasons', () => {
+  it.each([
+    ['噪音太大', '质量问题'],
+    ['声音特别大,晚上吵得睡不着', '质量问题'],
+    ['用了两天就开不了机', '质量问题'],
+    ['it is way too loud', '质量问题'],
+    ['码数买大了', '尺寸/规格不合适'],
+    ['鞋子偏小,挤脚', '尺寸/规格不合适'],
+    ['too small for me', '尺寸/规格不合适'],
+    ['屏幕裂了', '商品破损'],
+    ['发错颜色了', '发错货'],
+    ['买多了', '不想要了'],
+  ])('"%s" is %s', (text, zh) => {
+    expect(classifyReason(text)?.zh).toBe(zh);
+  });
+  it.each(['确认', '好的', 'ok', '今天天气不错'])('"%s" names no reason', (text) => {
+    expect(classifyReason(text)).toBeNull();
+  });
+});
+
+describe('questions at a confirmation are neither yes nor no', () => {
+  it.each(['取消了钱多久能退回来?', '好的,多久到账?', 'how long will the refund take?', 'ok, how long will it take', 'yes, when will it arrive', '确认吗'])('"%s"', (text) => {
+    expect(isQuestion(text)).toBe(true);
+    expect(parseConfirmation(text)).toBeNull();
+  });
+  it.each(['确认', '好的', '不取消了', 'yes go ahead'])('"%s" is still an answer', (text) => {
+    expect(parseConfirmation(text)).not.toBeNull();
+  });
+});
+
+describe('addresses', () => {
+  it.each([
+    '221B Baker Street, London NW1 6XE',
+    'Flat 3, 12 High Street, Manchester M1 1AE',
+    '1600 Amphitheatre Parkway, Mountain View, CA 94043',
+    '350 Fifth Avenue, New York, NY 10118',
+    'Hauptstraße 5, 10115 Berlin',
+    '12 rue de Rivoli, 75001 Paris',
+    'Via Roma 10, 00184 Roma',
+    '上海市徐汇区漕溪北路 398 号 12 楼',
+    '杭州市西湖区文三路199号',
+    '[ADDRESS_1]',
+  ])('"%s" is an address', (text) => {
+    expect(looksLikeAddress(text)).toBe(true);
+    expect(parseAddressParts(text)?.address).toBe(text);
+  });
+  it.each(['好的', '确认', '怎么改地址?', 'yes please', 'London', '北京'])('"%s" is not', (text) => {
+    expect(parseAddressParts(text)).toBeNull();
+  });
+  it.each([
+    ['张三 [PHONE_1] [ADDRESS_1]', { address: '[ADDRESS_1]', recipientName: '张三', recipientPhone: '[PHONE_1]' }],
+    ['收货人[NAME_1],电话[PHONE_1],地址[ADDRESS_1]', { address: '[ADDRESS_1]', recipientName: '[NAME_1]', recipientPhone: '[PHONE_1]' }],
+    ['寄给李四,13912345678,杭州市西湖区文三路199号', { address: '杭州市西湖区文三路199号', recipientName: '李四', recipientPhone: '13912345678' }],
+    ['send to [NAME_1], +44 20 7946 0958, 221B Baker Street, London NW1 6XE', { address: '221B Baker Street, London NW1 6XE', recipientName: '[NAME_1]', recipientPhone: '+44 20 7946 0958' }],
+    ['改成 13800001234 北京市朝阳区建国路88号', { address: '北京市朝阳区建国路88号', recipientPhone: '13800001234' }],
+  ])('"%s" splits into address and recipient', (text, parts) => {
+    expect(parseAddressParts(text)).toEqual(parts);
+  });
+  it('a long run of separators is parsed in linear time', () => {
+    const text = `${', '.repeat(20_000)}221B Baker Street`;
+    const started = performance.now();
+    parseAddressParts(text);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+  it.each([['张三', '张*'], ['Jane Doe', 'J*** D**'], ['13800001234', '138****1234'], ['[NAME_1]', '[NAME_1]']])('a recipient value in replies: %s → %s', (value, shown) => {
+    expect(shownRecipient(value)).toBe(shown);
+  });
+});
