@@ -32,13 +32,15 @@ async function lookupOwn(ctx: FlowContext, orderId: string): Promise<Order | nul
 }
 
 async function reference(ctx: FlowContext, slots: Slots, options: ResolveOptions): Promise<OrderReference> {
-  const shown = (slots['candidates'] as string[] | undefined) ?? ctx.orderMemory?.shownOrderIds;
+  const listed = slots['candidates'] as string[] | undefined;
+  const shown = listed ?? ctx.orderMemory?.shownOrderIds;
   return findOrderReference({
     text: ctx.text,
     entities: ctx.nlu.entities,
     orders: await ownOrders(ctx),
     timeZone: ctx.timeZone,
     shown,
+    asked: listed !== undefined,
     focusOrderId: ctx.orderMemory?.focusOrderId,
     exclude: options.exclude,
     prefer: options.eligible,

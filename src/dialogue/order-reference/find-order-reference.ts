@@ -23,6 +23,8 @@ export interface ReferenceInput {
   timeZone: string;
   /** Ids of the list the bot showed last, in its order. */
   shown?: readonly string[] | undefined;
+  /** The step already asked with its own list: an order is no longer picked unprompted. */
+  asked?: boolean;
   focusOrderId?: string | null | undefined;
   /** An order already chosen that the customer says is the wrong one. */
   exclude?: string | undefined;
@@ -159,7 +161,7 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
   }
 
   // 7. Nothing said, no list shown yet, and only one order it can be (the only one the flow can act on).
-  if (shown === null) {
+  if (input.asked !== true) {
     const preferred = input.prefer === undefined ? orders : orders.filter(input.prefer);
     const only = preferred.length > 0 ? preferred : orders;
     if (only.length === 1) return { kind: 'order', order: only[0]!, by: 'only' };

@@ -154,6 +154,15 @@ describe.each(fixtures)('order resolver — $name', (f) => {
     expect(memory.focusOrderId).toBe(f.newest[0]);
   });
 
+  it('with nothing said, the only order the flow can act on is taken, even after an earlier list', async () => {
+    const memory: OrderMemory = { focusOrderId: null, shownOrderIds: [f.target] };
+    const paidOnly = { eligible: (o: { status: string }) => o.status === 'paid' };
+    const picked = await resolveOrder(ctx('我要取消订单', { memory }), {}, paidOnly);
+    expect(picked).toMatchObject({ kind: 'filled', slots: { order: { order_id: f.newest[0] } } });
+    // Once the step has shown its own list, nothing is picked for the customer.
+    expect(await resolveOrder(ctx('嗯', { memory }), { candidates: [f.newest[0]] }, paidOnly)).toBeNull();
+  });
+
   it('asks with the list and remembers it; the orders are fetched once per turn', async () => {
     const memory: OrderMemory = { focusOrderId: null, shownOrderIds: [] };
     const turn = ctx('我的订单到哪了', { memory });
