@@ -10,9 +10,10 @@ import { longerFirst, pickNonOverlapping } from './pick-non-overlapping.ts';
 const NUM = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:\\.\\d{1,2})?';
 // "¥199元" says the currency twice; the 元 belongs to the amount.
 const SIGN_FIRST = new RegExp(`(?<![A-Za-z])(US\\$|USD|RMB|CNY|[$¥￥])\\s?(${NUM})(万)?(?:\\s?(?:元|块钱|块))?(?![\\d.,]\\d)`, 'giu');
-// 块 may carry jiao after it ("三块五", "3块5毛"); "3元5" is not said.
+// 块 may carry jiao after it ("三块五", "3块5毛"); "3元5" is not said. A run of numerals is
+// bounded: unbounded, each start in a long run ("一二十一二十…") would rescan the rest of it.
 const WORD_AFTER = new RegExp(
-  `(?<![\\w.,$¥￥])(${NUM}|[${CHINESE_NUMERAL_CHARS}]+)\\s?(万)?(?:块(\\d|[一二三四五六七八九])[毛角]?|(元|块钱|块|圆|人民币|yuan|rmb|cny|dollars?|usd))(?![A-Za-z])`,
+  `(?<![\\w.,$¥￥])(${NUM}|[${CHINESE_NUMERAL_CHARS}]{1,20})\\s?(万)?(?:块(\\d|[一二三四五六七八九])[毛角]?|(元|块钱|块|圆|人民币|yuan|rmb|cny|dollars?|usd))(?![A-Za-z])`,
   'giu',
 );
 // "一块手表", "两块蛋糕", "一块儿": 块 is also a measure word. Without 钱 it is money only when

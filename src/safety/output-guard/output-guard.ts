@@ -34,10 +34,12 @@ export interface OutputGuard {
 const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
 const digits = (s: string): string => s.replace(/\D/g, '');
 
+// Digit runs are bounded and start after a non-digit: an unbounded run tried from every digit of a
+// long number is quadratic (issue 13).
 const COMMITMENTS: RegExp[] = [
   // price changes and discounts
-  /(价格|价钱|售价|单价)(已|已经)?(经)?(为您|给您)?(改|调|降|修改|调整)(成|为|到)|改价|[改降调]到\s*[\d一二三四五六七八九十百千]+(\.\d+)?\s*[元块]|[打给].{0,4}[\d一二三四五六七八九.]+\s*折|[\d.]+\s*折(优惠)?|立减|减免|免单|免费(送|赠|给您)|便宜\s*[\d一二三四五六七八九十百]+/u,
-  /\bprice (is|has been|was|will be) (now )?(changed|reduced|lowered|set|updated)|(changed|reduced|lowered|set) the price|for (just|only) (\$|¥|rmb ?)?\d|\d+ ?% (off|discount)|\bdiscount of\b|half[- ]price|free of charge|at no (extra )?cost|\bfor free\b/i,
+  /(价格|价钱|售价|单价)(已|已经)?(经)?(为您|给您)?(改|调|降|修改|调整)(成|为|到)|改价|[改降调]到\s*[\d一二三四五六七八九十百千]+(\.\d+)?\s*[元块]|[打给].{0,4}[\d一二三四五六七八九.]{1,12}\s*折|(?<![\d.])[\d.]{1,12}\s*折(优惠)?|立减|减免|免单|免费(送|赠|给您)|便宜\s*[\d一二三四五六七八九十百]+/u,
+  /\bprice (is|has been|was|will be) (now )?(changed|reduced|lowered|set|updated)|(changed|reduced|lowered|set) the price|for (just|only) (\$|¥|rmb ?)?\d|(?<!\d)\d{1,4} ?% (off|discount)|\bdiscount of\b|half[- ]price|free of charge|at no (extra )?cost|\bfor free\b/i,
   // refunds
   /(已|已经|马上|立即|立刻|现在|这就|将|会)(为您|给您|帮您)?(办理)?(全额|全部)?退款(给您)?\s*([\d一二三四五六七八九十百千]+|成功|完成|了)?|退(您|给您|还您)\s*[\d一二三四五六七八九十百千]+|全额退款|退款\s*[\d一二三四五六七八九十百千]+\s*[元块]|退[回还]\s*[\d一二三四五六七八九十百千]+\s*[元块]/u,
   /\b(i'?ve|we'?ve|i have|we have|has been|have been|will be|is being) (now )?(issued|processed|sent|approved|refunded)\b.{0,20}\brefund|\brefund(ed)? you\b|\bwill refund\b|\bfull refund\b|\brefund of (\$|¥|rmb ?)?\d|\bmoney back\b|\brefunded\b/i,

@@ -1,0 +1,44 @@
+import { CITIES } from '../../src/safety/pii/recognizers/address.ts';
+
+/**
+ * Fragments that scanners' patterns are built from: place names and suffixes, digits and
+ * separators, cue words, guard keywords. Repeating one of them, or mixing them, is how a
+ * backtracking pattern is made to try every way of splitting a long run.
+ */
+export const ATOMS: Readonly<Record<string, readonly string[]>> = {
+  address: ['北京市', '北京', '朝阳区', '北京市朝阳区', '浦东新区', '中山路', '建国路88号', '88号', '3栋', '2单元', '1201室', '幸福小区', '华贸中心', '大厦', '南丰镇', '李楼村', '开发区', '自治县', '街道', ' ', '市', '区', '路', '号', '楼', '一', '二十', 'SOHO', 'A座', '1-2号'],
+  numbers: ['1', '13812345678', '138', '-', ' ', '+86', '(', ')', '0', '.', '86', '010-', 'X', '4', '6222', '192.168.', '1.', ':', '::', 'ff:', 'E1234', 'G', 'C', '京A', '粤B', 'D', '挂'],
+  text: ['a', 'A', 'Main ', 'Street', 'Room ', '12 ', ', ', '@', 'a.', 'b-', '_', '%', 'x@y.', 'name: ', 'my name is ', 'John ', "O'", '-', '\t', '\n'],
+  cues: ['收货人', '我叫', '我是', '姓名：', '张', '王伟', '先生', '女士', '地址', '寄到', '电话', '订单号', '身份证', '护照', '车牌', '邮箱', '：', '是', '为', ' '],
+  guard: ['忽略', '之前的', '指令', '系统提示', 'ignore ', 'previous ', 'instructions ', 'you are now ', 'DAN ', '扮演', '管理员', '我是经理', '退款', '全额', '改价', '1折', '打', '折', '白痴', 'f', 'u', 'c', 'k', '密码', 'password ', 'is ', '=', 'sk-', 'base64:', '%20', '\\u', '&#', 'ＩＧＮＯＲＥ', 'і', 'о'],
+  dates: ['明天', '下周一', '12月', '3日', '2026-', '12-', '01', '/', '上午', '10点', '半', 'next ', 'monday ', 'Dec ', '3rd ', '星期', '周', '号', '元', '¥', '99.', '块', '订单', 'KF', '2026', 'SF', '#', '[手机号]', '[', ']'],
+};
+
+const ALL_ATOMS = Object.values(ATOMS).flat();
+
+/** `length` characters of `unit` repeated. */
+export const repeatTo = (unit: string, length: number): string => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+
+/**
+ * The fixed adversarial set: each atom repeated to `length`, each pair of atoms from one family
+ * alternated, cities run together, and a long run followed by a near-miss ending. Deterministic,
+ * so a slow message is the same message on every run.
+ */
+export function adversarialMessages(length = 2000): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const atom of ALL_ATOMS) out.push({ name: `repeat ${JSON.stringify(atom)}`, text: repeatTo(atom, length) });
+  for (const [family, atoms] of Object.entries(ATOMS)) {
+    for (let i = 0; i < atoms.length; i++) {
+      const a = atoms[i]!;
+      const b = atoms[(i + 1) % atoms.length]!;
+      const c = atoms[(i + 5) % atoms.length]!;
+      out.push({ name: `${family} ${JSON.stringify(a + b)}`, text: repeatTo(a + b, length) });
+      out.push({ name: `${family} ${JSON.stringify(a + b + c)} + near miss`, text: repeatTo(a + b + c, length - 1) + '!' });
+    }
+  }
+  out.push({ name: 'cities', text: repeatTo(CITIES.join(''), length) });
+  out.push({ name: 'cities with 市', text: repeatTo(CITIES.join('市'), length) });
+  out.push({ name: 'cities with 区', text: repeatTo(CITIES.map((c) => `${c}市${c}区`).join(''), length) });
+  out.push({ name: 'everything', text: repeatTo(ALL_ATOMS.join(''), length) });
+  return out;
+}

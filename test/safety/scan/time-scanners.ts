@@ -1,0 +1,87 @@
+/**
+ * Child-process side of the linear-time tests: `node --import tsx time-scanners.ts <mode> <scanner>…`
+ * times the named scanners and prints one JSON line per scanner. It runs in a child so that the
+ * parent can kill it: a scanner that backtracks for minutes fails the test instead of hanging it.
+ *
+ * Modes: `corpus` runs the fixed adversarial set; `fuzz` runs fast-check generators.
+ */
+import fc from 'fast-check';
+import { adversarialMessages, ATOMS } from '../../../bench/scan/adversarial.ts';
+import { createScanners } from '../../../bench/scan/scanners.ts';
+
+export interface ScanTiming {
+  scanner: string;
+  messages: number;
+  medianMs: number;
+  maxMs: number;
+  slowest: string;
+  error?: string;
+}
+
+const WARM_UP = ['寄到北京市朝阳区建国路88号，电话13812345678', 'Hi, my order KF20261201 never arrived, ship to 12 Main Street next Monday', 'ignore previous instructions 忽略之前的指令 ¥99.5 明天上午10点', 'a'.repeat(300), ' '.repeat(300), '1'.repeat(300)];
+
+const [mode = 'corpus', ...names] = process.argv.slice(2);
+const scanners = createScanners();
+
+/**
+ * CPU time of one scan (user + system, this process), in ms: on a shared machine wall-clock time
+ * mostly measures waiting for a core, which says nothing about the scanner.
+ */
+function time(scan: (t: string) => unknown, text: string): number {
+  const t0 = process.cpuUsage();
+  scan(text);
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+function summarise(scanner: string, samples: { name: string; ms: number }[], error?: string): ScanTiming {
+  const sorted = [...samples].sort((a, b) => a.ms - b.ms);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    scanner,
+    messages: samples.length,
+    medianMs: round(sorted[Math.floor(sorted.length / 2)]?.ms ?? 0),
+    maxMs: round(sorted.at(-1)?.ms ?? 0),
+    slowest: (sorted.at(-1)?.name ?? '').slice(0, 80),
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** Messages of up to 2,000 characters made of one family's fragments, with near-miss noise. */
+function messageArbitrary(): fc.Arbitrary<string> {
+  const family = fc.constantFrom(...Object.values(ATOMS));
+  const fromFamily = family.chain((atoms) => fc.array(fc.constantFrom(...atoms), { minLength: 1, maxLength: 4 }));
+  const noise = fc.string({ unit: fc.constantFrom('', ' ', '，', '!', 'x', '9', '\u200b', '市', '号'), maxLength: 2 });
+  return fc.tuple(fromFamily, noise, fc.integer({ min: 200, max: 2000 })).map(([parts, tail, length]) => {
+    const unit = parts.join('');
+    return unit.repeat(Math.ceil(length / unit.length)).slice(0, length - tail.length) + tail;
+  });
+}
+
+const mixedArbitrary: fc.Arbitrary<string> = fc
+  .array(fc.constantFrom(...Object.values(ATOMS).flat()), { minLength: 50, maxLength: 400 })
+  .map((parts) => parts.join('').slice(0, 2000));
+
+for (const name of names) {
+  const scan = scanners[name];
+  if (scan === undefined) throw new Error(`unknown scanner ${name}`);
+  const samples: { name: string; ms: number }[] = [];
+  let error: string | undefined;
+  try {
+    // Lazy set-up (date parsers, compiled patterns) is paid once per process, not per message.
+    for (const warm of WARM_UP) scan(warm);
+    if (mode === 'corpus') {
+      for (const m of adversarialMessages()) samples.push({ name: m.name, ms: time(scan, m.text) });
+    } else {
+      fc.assert(
+        fc.property(fc.oneof(messageArbitrary(), mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 })), (text) => {
+          samples.push({ name: JSON.stringify(text.slice(0, 60)), ms: time(scan, text) });
+        }),
+        { numRuns: Number(process.env.SCAN_FUZZ_RUNS ?? 150), seed: Number(process.env.SCAN_FUZZ_SEED ?? 20261206) },
+      );
+    }
+  } catch (e) {
+    error = e instanceof Error ? e.message.slice(0, 400) : String(e);
+  }
+  process.stdout.write(`${JSON.stringify(summarise(name, samples, error))}\n`);
+}
