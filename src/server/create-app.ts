@@ -132,7 +132,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
-  app.route('/', piiRoutes({ engine: deps.piiEngine }));
+  // Its own bucket, so a shop's server masking text never eats its customers' chat allowance.
+  const piiLimiter = rateLimiter<AppEnv>({
+    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
+    windowMs: 60_000,
+    limit: limits.ratePerMinute,
+    standardHeaders: 'draft-6',
+    keyGenerator: (c) => `pii:${clientKey(c)}`,
+    handler: () => {
+      throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
+    },
+  });
+  app.route('/', piiRoutes({ engine: deps.piiEngine, auth: auth.require('agent', 'channel'), limiter: piiLimiter }));
   app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, ...(deps.kpis === undefined ? {} : { kpis: deps.kpis }), admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
   app.route('/', consoleRoutes());
   if (deps.wecom) app.route('/', deps.wecom);

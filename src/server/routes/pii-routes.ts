@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { PiiEngine } from '../../safety/pii/create-pii-engine.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -14,9 +14,16 @@ const MaskBody = z.object({ text: Text, mode: z.enum(['placeholder', 'partial'])
  * `POST /v1/pii/analyze {text}` → `{entities: [{type, start, end, score}]}` (offsets in UTF-16
  * code units, as JavaScript counts) and `POST /v1/pii/mask {text, mode?}` → `{text, entities}`.
  * The found values themselves are not echoed: a caller that sent the text can slice it.
+ *
+ * Both need a key (any role: a channel key for a shop's server, an agent or admin key) and are
+ * rate limited per client: they run every recognizer over up to 20,000 characters, and as a
+ * public route they were an open door for CPU exhaustion (issue 13).
  */
-export function piiRoutes(deps: { engine: PiiEngine }) {
+export function piiRoutes(deps: { engine: PiiEngine; auth: MiddlewareHandler<AppEnv>; limiter?: MiddlewareHandler<AppEnv> }) {
   const app = new Hono<AppEnv>();
+  // The limiter first, so unauthenticated floods are counted too.
+  if (deps.limiter !== undefined) app.use('/v1/pii/*', deps.limiter);
+  app.use('/v1/pii/*', deps.auth);
 
   app.post('/v1/pii/analyze', async (c) => {
     const { text } = await readJsonBody(c, AnalyzeBody);
