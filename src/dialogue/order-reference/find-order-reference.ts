@@ -103,7 +103,7 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
     candidates.filter((c) => idShaped(c, ownKeys) && !byKey.has(c.key) && !byTracking.has(c.key) && !spans.some((s) => overlaps(s, c))),
     longerFirst,
   );
-  const unknown = recognised.length > 0 ? { text: recognised[0]!.text, forms: [recognised[0]!.value], start: recognised[0]!.start, end: recognised[0]!.end } : shaped[0] === undefined ? null : { text: shaped[0].text, forms: [shaped[0].text.trim(), shaped[0].key], start: shaped[0].start, end: shaped[0].end };
+  const unknown = recognised.length > 0 ? { text: recognised[0]!.text, forms: [recognised[0]!.text.trim(), recognised[0]!.value], start: recognised[0]!.start, end: recognised[0]!.end } : shaped[0] === undefined ? null : { text: shaped[0].text, forms: [shaped[0].text.trim(), shaped[0].key], start: shaped[0].start, end: shaped[0].end };
   if (unknown !== null) {
     const excludedKey = input.exclude === undefined ? null : orderIdKey(input.exclude);
     if (orderIdKey(unknown.text) !== excludedKey) {

@@ -7,7 +7,9 @@ import type { Order } from '../../contracts/order-connector.ts';
  * Chinese: the longest ending (two characters or more) of a Han run in an item name that the
  * message contains; product nouns come last in Chinese names, so "水壶" finds "电热水壶" but
  * "电热水器" does not. English and model names: whole words (plural s/es allowed) and codes
- * such as "TV" or "P3". Words every order shares (the shop's brand) say nothing and are skipped.
+ * such as "TV" or "P3"; the last word of a name is its noun ("kettle" in "Electric kettle 1.7L")
+ * and counts most, so "it makes a noise" does not name "Noise-cancelling earbuds" as strongly.
+ * Words every order shares (the shop's brand) say nothing and are skipped.
  * Returns 0 for no match, else a score where longer matches rank higher.
  */
 const GENERIC_HAN = new Set(['订单', '商品', '东西', '套装', '一个', '这个', '那个', '快递', '包裹']);
@@ -15,18 +17,24 @@ const STOP = new Set(['the', 'and', 'for', 'with', 'set', 'pack', 'new', 'inch',
 
 interface NameParts {
   han: string[];
-  words: string[];
+  /** Lower-cased word → weight (4 for a name's last word, 3 for a code, 2 otherwise). */
+  words: Map<string, number>;
 }
 
 function partsOf(order: Order): NameParts {
   const han: string[] = [];
-  const words: string[] = [];
+  const words = new Map<string, number>();
+  const add = (w: string, weight: number): void => {
+    words.set(w, Math.max(words.get(w) ?? 0, weight));
+  };
   for (const item of order.items) {
     for (const m of item.name.matchAll(/\p{Script=Han}{2,24}/gu)) han.push(m[0]);
-    for (const m of item.name.matchAll(/[A-Za-z0-9]{2,24}/g)) {
-      const w = m[0];
-      if (/^[A-Za-z]{3,}$/.test(w) && !STOP.has(w.toLowerCase())) words.push(w.toLowerCase());
-      else if (/^[A-Z0-9]+$/.test(w) && /[A-Z]/.test(w)) words.push(w.toLowerCase());
+    // "电热水壶 1.7L / Electric kettle 1.7L": each name of the item on its own.
+    for (const segment of item.name.split('/')) {
+      const found = [...segment.matchAll(/[A-Za-z0-9]{2,24}/g)].map((m) => m[0]);
+      const plain = found.filter((w) => /^[A-Za-z]{3,}$/.test(w) && !STOP.has(w.toLowerCase()));
+      for (const w of plain) add(w.toLowerCase(), w === plain.at(-1) ? 4 : 2);
+      for (const w of found) if (/^[A-Z0-9]+$/.test(w) && /[A-Z]/.test(w)) add(w.toLowerCase(), 3);
     }
   }
   return { han, words };
@@ -49,7 +57,7 @@ export function itemNameScores(orders: readonly Order[], text: string): number[]
     return new Set([...first!].filter((x) => rest.every((s) => s.has(x))));
   };
   const sharedHan = shared((p) => p.han);
-  const sharedWords = shared((p) => p.words);
+  const sharedWords = shared((p) => [...p.words.keys()]);
   const lower = text.toLowerCase();
   const textWords = new Set<string>();
   for (const m of lower.matchAll(/[a-z0-9]{2,24}/g)) {
@@ -61,7 +69,7 @@ export function itemNameScores(orders: readonly Order[], text: string): number[]
   return parts.map((p) => {
     let score = 0;
     for (const run of p.han) if (!sharedHan.has(run)) score = Math.max(score, hanScore(run, text));
-    for (const w of p.words) if (!sharedWords.has(w) && textWords.has(w)) score = Math.max(score, Math.min(w.length, 4));
+    for (const [w, weight] of p.words) if (!sharedWords.has(w) && textWords.has(w)) score = Math.max(score, weight);
     return score;
   });
 }
