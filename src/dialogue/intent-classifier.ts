@@ -8,8 +8,8 @@ import { normalize } from './intent-training/normalize.ts';
  * The embedded intent classifier: weighted lexicon rules (precise, hand-written) plus a logistic
  * regression over hashed character n-grams and word features (intent-training/intent-model.ts,
  * trained from the template corpus and a much larger generated one; it carries the phrasings the
- * rules miss). Both score every intent; a softmax over the combined scores, at a temperature
- * fitted on the in-house dev set, gives calibrated probabilities (`rankIntents`); the best one is
+ * rules miss). Both score every intent; a softmax over the combined scores gives calibrated
+ * probabilities (`rankIntents`); the best one is
  * the confidence.
  */
 export interface IntentClassification {
@@ -32,7 +32,11 @@ const MODEL_WEIGHT = 4;
 const EXTRA_MATCH_FACTOR = 0.5;
 /** Below this combined score nothing fits: the answer is `other`. */
 const MIN_EVIDENCE = 1.2;
-/** Softmax temperature over combined scores (fitted on eval/nlu/dev.jsonl, see docs/nlu.md). */
+/**
+ * Softmax temperature over combined scores. The in-house sets, easy for a model trained by their
+ * author, would pick a lower one (sharper); at 1.1 a confidence below 0.5 is about a coin toss on
+ * text the lexicon was not written for (docs/nlu.md).
+ */
 const TEMPERATURE = 1.1;
 
 let model: LogisticModel | undefined;

@@ -18,6 +18,12 @@ export const VOCAB: Record<string, string[]> = {
   REQ: ['i need to', 'i want to', 'id like to', 'i would like to', 'can you help me', 'help me', 'how do i', 'how can i', 'where can i', 'could you help me', 'can i', 'is it possible to', 'what do i do to', 'i have to', 'tell me how to', 'wanna', 'i need help to', 'can u', 'i need assistance to', 'show me how to', 'i am trying to', 'im trying to', 'where do i', 'i cant', 'need to', 'want to', 'how to', 'whats the way to', 'i wish to', 'could i'],
   // Request frames in Chinese.
   QZ: ['我想', '我要', '想', '帮我', '麻烦', '请问怎么', '怎么', '能不能', '可以', '请帮我', '我需要', '亲 我想', '麻烦帮我', '能帮我', '我想问下怎么', '请问可以', '如何', '我该怎么', '可不可以', '我打算', '要', '你好 我想'],
+  // Asking about a topic rather than for an action ("information about…", "咨询一下…").
+  INFO: ['i need information about', 'i want information on', 'give me info about', 'i would like details on', 'looking for info on', 'tell me about', 'i have a question about', 'question about', 'can you tell me about', 'i want to know about', 'need help with', 'i need help with', 'i need assistance with', 'i have a problem with', 'issue with', 'info on', 'help me with', 'what about', 'i want to check', 'let me know about'],
+  INFOZ: ['想了解一下', '咨询一下', '问一下', '我想问问', '请问一下', '了解下', '想咨询', '问下', '我想知道', '说一下', '关于'],
+  // What a shopper asks about an item.
+  ATTR: ['颜色', '尺寸', '大小', '重量', '材质', '面料', '成分', '味道', '口味', '产地', '品牌', '型号', '款式', '版本', '功率', '容量', '电池', '续航', '配件', '包装', '规格', '厚度', '长度', '码数', '鞋码', '保质期', '功能', '效果', '做工', '声音', '屏幕', '内存', '气味', '手感', '弹力'],
+  ATTRE: ['color', 'size', 'weight', 'material', 'fabric', 'brand', 'model', 'capacity', 'battery life', 'voltage', 'warranty', 'dimensions', 'length', 'ingredients', 'flavour', 'fit', 'quality', 'screen size', 'storage', 'power'],
   DAYS: ['三天', '五天', '一周', '一个星期', '好几天', '十天', '半个月', '两天'],
   DAYSE: ['3 days', 'a week', 'five days', '2 weeks', 'ten days', 'ages', 'forever', 'days'],
   CITY: ['北京', '上海', '广州', '深圳', '杭州', '成都', '武汉', '南京', '新疆', '香港'],
@@ -32,6 +38,7 @@ export interface Phrasebook {
 export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   order_status: {
     zh: [
+      '<INFOZ>{订单状态|发货时间|什么时候发货|我的订单}',
       '{我的|我那个|}<G>{怎么还没寄|怎么还没发|还没发货|什么时候发|啥时候发货|发了没|寄出了吗|发出去没}',
       '{订单|单子|我下的单|我拍的}{发货了吗|发了没有|什么时候发货|咋还不发|还没发|一直不发|现在什么情况|什么状态|处理了吗|到哪一步了}',
       '{都|已经|付款}<DAYS>了{还没发货|还不发货|还没发|也不发货|怎么还是待发货}',
@@ -44,6 +51,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '我的订单{呢|怎么样了|有进展吗|被取消了吗}',
     ],
     en: [
+      '<INFO> {my order|the status of my order|order <ORD>|my purchase status}',
       '{has|did} my {order|<GE>} {ship|shipped|been shipped|been dispatched|go out|left the warehouse}{| yet}',
       '{when will|when do} you {ship|send|dispatch|post} my {order|<GE>|stuff}',
       '{check|track|see|view|find out|know|verify} the status of my order{| <ORD>}',
@@ -61,6 +69,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   logistics: {
     zh: [
+      '<INFOZ>{快递|物流|运费|配送|到货时间|发什么快递|几天能到}',
       '{我的|}{快递|包裹|东西|货|件|<G>}{到哪了|到哪儿了|到哪里了|在哪|怎么还没到|还没到|什么时候到|啥时候到|到了没|咋还没到}',
       '{物流|快递|物流信息|单号}{好几天|<DAYS>|一直|都}{没更新|不更新|没动|不动|没变化|查不到}',
       '{发|用|走}{什么|哪个|哪家}快递{|呀|啊|的}',
@@ -74,6 +83,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{快递单号|物流单号|运单号}{多少|是多少|发我一下|在哪看}',
       '{我|我要}{查物流|查快递|跟踪包裹}',
       '{发货|配送|快递}{方式|选项}有哪些',
+      '{能|可以|支持}{到付|货到付运费|自提|上门自提}{吗|不|}',
+      '{运费险|退货险}{有吗|送吗|有没有}',
       '{包邮吗|包不包邮|邮费多少|运费多少|运费怎么算|不包邮吗|几件包邮|偏远地区包邮吗|<CITY>包邮吗|到付吗}',
       '{从哪里|从哪|哪里|在哪}{发货|发的货|发出}{的|呀|}',
       '{发货地|发货仓库|仓库}{在哪|是哪里|在哪里}',
@@ -82,6 +93,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{快递|东西|货}{还在路上|在路上走了好几天|卡在中转站}',
     ],
     en: [
+      '<INFO> {the shipping methods|delivery options|delivery times|shipping costs|my delivery|the delivery period|shipping|the eta|tracking my package}',
       '{where is|wheres|where are|where my} {my|the} {package|parcel|delivery|stuff|shipment|<GE>|things}{| at|?}',
       '{when will|when does|when is} {my|the} {package|parcel|<GE>|order|delivery} {arrive|get here|be delivered|come|show up}',
       '{how long|how many days} {does|will} {delivery|shipping|it} take{| to <CITYE>| to arrive}',
@@ -98,10 +110,15 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{how do i|how can i|can i|where do i} track {my|the} {order|package|parcel|shipment}',
       '{where|which city} {do you ship from|does it ship from|is your warehouse}',
       '{do you|can you} ship {internationally|overseas|abroad|worldwide}',
+      '{when can i|how soon can i|when should i|when do i} expect {my|the} {order|package|purchase|delivery|<GE>}{| to arrive| to be delivered}',
+      '{eta|the eta|delivery estimate} {for|of|on} {my|the} {order|package|parcel}',
+      '{can i|is it possible to} pick {it|my order|the <GE>} up {in store|myself|at a pickup point|at the warehouse}',
+      '{do you|can you} {deliver|ship} on {saturdays|sundays|weekends|holidays}',
     ],
   },
   return: {
     zh: [
+      '<INFOZ>{退货|退货流程|退货政策|怎么退货|退换规则}',
       '{前几天|上周|昨天|刚}买的<G>{想退|想退掉|要退|能退吗|可以退吗}{|码数买大了|尺码小了|不合适|不喜欢|质量不好}',
       '{这个|这件|这双|}<G>{太大了|太小了|不合身|穿着不舒服|颜色不喜欢|和图片不一样|质量太差}{想退|要退货|能退吗|退了吧}',
       '{我要|我想|想|帮我|申请|}退货{|怎么弄|怎么退|流程|怎么操作}',
@@ -115,6 +132,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{包退吗|包退换吗|支持退货吗|支持七天无理由吗|能退换吗|可以无理由退吗}',
     ],
     en: [
+      '<INFO> {returns|returning an item|the return process|your return policy|sending an item back}',
       '<REQ> return {an item|a product|my <GE>|this <GE>|something|an order|it}',
       '{hi|hello|hey}{!|,|} i need to return {an item|my <GE>|something}, can you help{| me}{?|}',
       '{the|my|this} <GE> {doesnt fit|is too small|is too big|is the wrong size|isnt what i expected|looks different|is poor quality}{, i want to return it|, can i send it back|, how do i return it}',
@@ -131,6 +149,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   refund: {
     zh: [
+      '<INFOZ>{退款|退款进度|退款到账时间|怎么退款}',
       '{退款|钱}{什么时候到|多久到账|怎么还没到|到哪了|还没收到|什么时候退给我|啥时候退}',
       '{我的|}退款{进度|状态|怎么样了|处理了吗|查一下}',
       '{钱|款}{还没退|没退回来|到现在没到|一直没到账}',
@@ -143,6 +162,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{只退款不退货|不退货直接退款}{可以吗|行不行}',
     ],
     en: [
+      '<INFO> {refunds|my refund|the refund process|getting my money back|reimbursements|the refund policy}',
       '{i want|id like|i need|can i get|how do i get|i am requesting} a refund{| for order <ORD>| for my <GE>| please}',
       '<REQ> {get|request|claim|receive} {a refund|my money back|a reimbursement}',
       '{when will|when do|how soon will} i {get|receive|see} my {refund|money back|money}',
@@ -163,6 +183,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   exchange: {
     zh: [
+      '<INFOZ>{换货|换尺码|换颜色|换货流程}',
       '{鞋子|裤子|衣服|<G>}{码数不对|尺码不对|小了|大了|不合适}{想换|能换|要换|可以换}{小一码|大一码|个尺码|大一号|小一号|一双|一件}',
       '{想|能|可以|要}换{个颜色|个尺码|个码|成黑色|成白色|个款|个型号|成大号|成小号|一个新的}{吗|不||呀}',
       '{收到的|这个}<G>{是坏的|有问题|漏水|不能用|有瑕疵|少零件}{给我换个新的|换一个|能换吗|要换货}',
@@ -173,6 +194,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{不要退款|不用退钱|不退款}{给我换一个|换个新的|换个尺码|直接换}',
     ],
     en: [
+      '<INFO> {exchanges|exchanging an item|swapping sizes|getting a replacement}',
       '{can i|i want to|id like to|how do i|i need to} {exchange|swap|switch} {my|the|this} <GE> for {a bigger size|a smaller size|another color|a different colour|a medium|a large|size 9|the right one}',
       '{the|my} <GE> {is the wrong size|doesnt fit|came in the wrong color|is faulty|arrived broken}{, can i exchange it|, i want a replacement|, can you send another one|, can i swap it}',
       '<REQ> {exchange|swap} {an item|a product|my <GE>|it}',
@@ -185,6 +207,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   address_change: {
     zh: [
+      '<INFOZ>{改地址|修改收货地址|地址修改}',
       '{地址|收货地址|收件地址}{填错了|写错了|错了|不对}{|帮我改一下|能改吗|怎么改}',
       '{我想|帮我|能不能|要|}{改|修改|更改|换}{一下|个|}{收货地址|地址|收件地址|收件人电话|收货人名字}',
       '{电话|手机号|收件人|名字}{写错了|填错了|不对}',
@@ -194,6 +217,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{已经发货了|发货了}{还能改地址吗|地址能改吗}',
     ],
     en: [
+      '<INFO> {changing my address|my shipping address|updating the delivery address}',
       '<REQ> {change|update|edit|correct|fix|modify} {my|the} {shipping|delivery|} address',
       '{i put|i entered|i typed|i gave} the wrong {address|zip code|postcode|street|city|apartment number}',
       '{wrong|incorrect} {address|postcode|zip code} on {my|the} order{| <ORD>}',
@@ -206,6 +230,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   cancel_order: {
     zh: [
+      '<INFOZ>{取消订单|怎么取消|订单取消}',
       '{不要了|不想要了|不买了|不想买了}{取消吧|帮我取消|能取消吗|退订|}',
       '{我要|帮我|我想|想|}取消{订单|这个订单|这单|}{|<ORD>}',
       '{下错单了|拍错了|买错了|重复下单了|多拍了}{帮我取消|取消一下|撤掉|能取消吗}',
@@ -216,6 +241,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{不要了|不想要了|不买了}{退了吧|退掉吧|退单}{还没发货|没发货呢|反正还没发}',
     ],
     en: [
+      '<INFO> {cancelling my order|order cancellation|cancelling a purchase}',
       '<REQ> cancel {my|an|the|this} order{| <ORD>}',
       '{please|pls|} cancel {my|the|this} {order|purchase}{| <ORD>| asap| now}',
       '{i changed my mind|i ordered by mistake|i ordered the wrong thing|i placed a duplicate order|i dont need it anymore}{, cancel it|, please cancel|, can you cancel|}',
@@ -227,6 +253,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   invoice: {
     zh: [
+      '<INFOZ>{发票|开发票|开票|发票抬头}',
       '{能|可以|怎么|如何|要|帮我|麻烦}{开|开个|开张|开一下}{发票|票|电子发票|专票|普票|收据}{吗||呀}',
       '{发票|电子发票|收据}{在哪|在哪里|怎么}{下载|看|查|找|开}',
       '{发票|票}{开了吗|开了没|什么时候开|多久能开|还没收到|寄了吗}',
@@ -238,6 +265,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '发票{随货寄吗|和货一起寄吗|单独寄吗}',
     ],
     en: [
+      '<INFO> {invoices|my invoice|my bill|getting a receipt|billing documents}',
       '<REQ> {get|download|see|view|check|find|request|obtain|print} {my|an|the} {invoice|bill|receipt}{| for order <ORD>| for my purchase| from last month}',
       '{can you|could you|please} {send|email|give|resend} me {the|my|an} {invoice|bill|receipt}{| for order <ORD>}',
       '{get|need|want|send} {bill|invoice|receipt} {for|from} {order <ORD>|my order|my last purchase}',
@@ -249,6 +277,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   price_coupon: {
     zh: [
+      '<INFOZ>{优惠|优惠券|活动|价格|满减}',
       '{有没有|有|能用}{优惠|优惠券|折扣|满减|红包|活动|赠品}{吗||啊|呀}',
       '{能|可以|再}{便宜点|便宜一点|少点|打个折|优惠点}{吗|不|嘛||呀}',
       '{这个|<G>|这款}{多少钱|什么价|价格多少|怎么卖|最低多少}',
@@ -266,6 +295,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{最低|最便宜|最少}{多少|什么价|能多少}',
     ],
     en: [
+      '<INFO> {discounts|coupons|promo codes|current deals|prices|the sale}',
       '{do you have|are there|any} {discounts|coupons|promo codes|deals|sales|offers}{| right now| on <GE>}',
       '{how much|whats the price|what does it cost} {is|of|for} {this|the <GE>|it}',
       '{my|the} {coupon|promo code|discount code|voucher} {doesnt work|isnt working|wont apply|expired|is invalid}',
@@ -279,6 +309,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   product_question: {
     zh: [
+      '<INFOZ>{这个产品|尺码|材质|库存|保修|这款的参数|<G>}',
       '{你们|你们家|店里|}{有没有|有|卖不卖|有卖}<G>{|吗|呀|啊}',
       '{这个|这款|<G>}{还有货吗|有现货吗|有货吗|缺货吗|什么时候补货|什么时候有货}',
       '{这个|这款|<G>}{有|有没有}{别的颜色|黑色|白色|粉色|大码|小码|XL|L码|M码}{吗|}',
@@ -296,8 +327,15 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{有|有没有}{实物图|细节图|尺码表|说明书}{吗|}',
       '{效果|质量|做工|手感}{怎么样|好吗|好不好}',
       '{保质期|生产日期|产地|重量|容量|尺寸}{是多少|多久|是哪里|多大}',
+      '{这个|这款|<G>|}{的|}<ATTR>{是什么|是多少|怎么样|多大|有几种|是哪里的|好吗|标准吗|准吗|咋样|如何}',
+      '{带|有|送|配|含|附}{电池|充电器|数据线|说明书|盒子|包装盒|配件|螺丝|遥控器|耳机|袋子}{吗|不|没有}',
+      '{这个|这款|这件|这套|}{是|有}{几个|一对|一套|一双|多少个|几件|几片|几包}{装|的|吗|}',
+      '{和|跟}{图片|图上|详情页|描述}{一样吗|一样不|是一样的吗|有色差吗}',
+      '{里面|盒子里|包装里}{有什么|有啥|都有什么}',
+      '{能用|可以用|能穿|能放}{多久|几年|多长时间}',
     ],
     en: [
+      '<INFO> {this product|the <GE>|sizes|materials|stock|the warranty|product specs}',
       '{do you|do u|do you guys} {have|sell|carry|stock} {any|} <GE>{|?| in black| in size 10}',
       '{is|are} {the|this|these} <GE> {in stock|available|back in stock|sold out}',
       '{is|does} {the|this} <GE> {waterproof|come in other colors|come with a charger|true to size|run small|machine washable|genuine}',
@@ -311,10 +349,15 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{is it|is this} {safe|good|suitable} for {kids|babies|sensitive skin|outdoor use}',
       '{is|does} {it|this} {microwave safe|dishwasher safe|machine washable|shrink|fade}',
       '{does it|will it} {fit|work with} {an iphone|my laptop|a queen bed|110v}',
+      '{what is|whats|what are} the <ATTRE> {of|on|for} {the|this} <GE>',
+      '{whats|what is|how is} the <ATTRE>{ like|}{| on this one| of this model}',
+      '{does|do} {it|the <GE>|this} come with {batteries|a charger|a case|a manual|a remote|spare parts}',
+      '{is|does} {it|this} {look the same as|match} the {picture|photos|description}',
     ],
   },
   payment_problem: {
     zh: [
+      '<INFOZ>{付款方式|支付方式|付款|支付失败|分期}',
       '{付不了款|付款失败|支付失败|支付不了|付不了|付款一直失败|付款没反应}{|怎么回事|怎么办|了}',
       '{支持|能用|可以用}{微信|支付宝|信用卡|花呗|货到付款|分期|银行卡|paypal}{吗|付款吗|支付吗|}',
       '{钱扣了|付了钱|已经付款}{订单|但是订单|可是}{没生成|显示未付款|还是待付款}',
@@ -324,6 +367,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{有哪些|什么}{付款方式|支付方式}',
     ],
     en: [
+      '<INFO> {payment options|payment methods|paying|my payment|a failed payment}',
       '{my|the} payment {failed|didnt go through|keeps failing|was declined|isnt working|wont go through}',
       '{what|which} payment {methods|options} {do you accept|are available|can i use}',
       '{can i|do you let me|is it possible to} pay {with|by|using} {paypal|credit card|apple pay|alipay|cash on delivery|bank transfer|installments}',
@@ -335,6 +379,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   complaint: {
     zh: [
+      '<INFOZ>{投诉|投诉流程|服务问题}',
       '{我要|我想|}{投诉|举报|反映}{你们|你们客服|快递员|这个店|商家|}{|一下}',
       '{你们|你们的}{服务|客服|态度}{太差了|太烂了|真差劲|垃圾}{我要投诉|投诉|差评|}',
       '{再不处理|不给解决}{我就|就}{投诉|去消协|打12315|给差评|曝光你们}',
@@ -345,6 +390,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{我要|想}{提个建议|提意见|反馈问题}',
     ],
     en: [
+      '<INFO> {filing a complaint|making a claim|your service|a bad experience}',
       '<REQ> {file|make|lodge|submit|raise|open} a {complaint|claim|formal complaint|grievance}{| against your company| about the service| about my order}',
       '{i want to|i need to|id like to|how do i} complain about {the service|your company|the delivery|an agent|my experience}',
       '{your|the} {service|support|company} is {terrible|awful|a joke|the worst|useless}{, im filing a complaint|, i want to complain|}',
@@ -357,6 +403,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   human_agent: {
     zh: [
+      '<INFOZ>{人工客服|联系客服|转人工}',
       '{转|转接|帮我转|我要|给我转|快转}{人工|人工客服|真人}{|客服|谢谢|吧}',
       '{我要|我想|能不能|可以}{找|跟|和}{真人|人工|客服|活人}{说话|聊|沟通|}',
       '{你是机器人吧|机器人听不懂|跟你说不清}{叫人来|换人|转人工|找个真人}',
@@ -365,6 +412,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{怎么|如何}{联系|找到}{人工|客服|你们}',
     ],
     en: [
+      '<INFO> {talking to an agent|reaching customer service|contacting support|speaking to a human}',
       '{i want to|i need to|can i|let me|how can i|how do i} {talk|speak|chat} {to|with} {a human|an agent|a real person|someone|a person|customer service|a representative|support}',
       '{get|give|connect|transfer|put} me {a human|an agent|to a person|to someone|through to customer service|to a real person}{| now| please}',
       '{human|agent|representative|real person|operator|live agent}{| please| now|!|pls}',
@@ -432,6 +480,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
   },
   other: {
     zh: [
+      '<INFOZ>{账号|密码|注册|登录}',
       '{忘记密码|密码忘了|登不上|登录不了|账号被封|注册不了|收不到验证码}{了|怎么办|}',
       '{怎么|如何|我想}{注销|删除|注册|切换|绑定|解绑}{账号|账户|手机号|会员}',
       '{你们|}{招人吗|招聘吗|有实体店吗|门店在哪|公司在哪}',
@@ -440,6 +489,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{嗯|哦|好|额|嗯嗯|啊|行吧|?|123}',
     ],
     en: [
+      '<INFO> {my account|my password|signing up|the newsletter|registration}',
       '<REQ> {reset|recover|change} my password',
       '<REQ> {delete|close|create|open|register|switch|edit|update} {my|an|a new} account',
       '{i cant|cannot|unable to} {log in|login|sign in|access my account|register}',
