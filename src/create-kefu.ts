@@ -200,7 +200,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   pruneAudit();
   const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
   auditTimer.unref();
-  const piiEngine = createPiiEngine();
+  const piiEngine = createPiiEngine({ onBudgetExceeded: (info) => logger.warn(info, 'PII scan budget exceeded: later recognizers skipped, what was found is masked') });
   const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: loadVaultKey(config.vaultKey, config.dataDir) });
   const purgeVault = () => {
     try {

@@ -1,3 +1,4 @@
+import { pickNonOverlapping } from '../../dialogue/entities/pick-non-overlapping.ts';
 import { KefuError } from '../../errors.ts';
 import { partialMask } from './partial-mask.ts';
 import { PSEUDONYM_LABELS, type MaskMode, type PiiCandidate, type PiiEntity, type PiiRecognizer, type PiiType } from './pii-types.ts';
@@ -37,6 +38,7 @@ export const PLACEHOLDERS: Record<PiiType, string> = {
   address: '[地址]',
 };
 
+// In this order under the scan budget: numbers with checksums first, names and addresses last.
 const RECOGNIZERS: readonly PiiRecognizer[] = [
   idCardRecognizer, phoneRecognizer, landlineRecognizer, bankCardRecognizer, usccRecognizer, emailRecognizer, ipRecognizer,
   passportRecognizer, permitRecognizer, licensePlateRecognizer, personNameRecognizer, addressRecognizer,
@@ -47,26 +49,51 @@ function toHalfWidth(text: string): string {
   return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
 }
 
-/** Highest score first, then the longer span; a candidate overlapping one already kept is dropped. */
+/**
+ * Highest score first, then the longer span; a candidate overlapping one already kept is dropped.
+ * By binary search over the kept spans, so thousands of candidates in one long message stay cheap.
+ */
 function resolveOverlaps(candidates: PiiCandidate[]): PiiCandidate[] {
-  const ranked = [...candidates].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: PiiCandidate[] = [];
-  for (const c of ranked) {
-    if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
-  }
-  return kept.sort((a, b) => a.start - b.start);
+  return pickNonOverlapping(candidates.filter((c) => c.end > c.start), (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
 }
 
-export function createPiiEngine(options: { minScore?: number } = {}): PiiEngine {
+/** The default scan budget per text: far above what the linear recognizers need (BENCHMARKS.md, `scan`). */
+export const DEFAULT_SCAN_BUDGET_MS = 200;
+
+export interface PiiEngineOptions {
+  minScore?: number;
+  /**
+   * Wall-clock budget for one `analyze` (or `mask`) call. Recognizers run cheapest and most
+   * sensitive first (ID, phone, card numbers … names, addresses); once the budget is spent the
+   * rest are skipped and what was found so far is masked: a message never holds a core, and the
+   * numbers are always looked for. Wall clock rather than CPU time because the process also runs
+   * model threads; the default is generous so that a loaded machine does not trip it.
+   */
+  budgetMs?: number;
+  /** Told when a text ran out of budget (the server logs it); the text itself is not passed. */
+  onBudgetExceeded?: (info: { chars: number; elapsedMs: number; skipped: readonly PiiType[] }) => void;
+  /** For tests. */
+  clock?: () => number;
+}
+
+export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
   const defaultMinScore = options.minScore ?? 0.5;
+  const budgetMs = options.budgetMs ?? DEFAULT_SCAN_BUDGET_MS;
+  const clock = options.clock ?? (() => performance.now());
 
   const analyze: PiiEngine['analyze'] = (text, opts = {}) => {
     const minScore = opts.minScore ?? defaultMinScore;
     const wanted = opts.types === undefined ? null : new Set(opts.types);
     const normalized = toHalfWidth(text);
     const candidates: PiiCandidate[] = [];
-    for (const recognizer of RECOGNIZERS) {
+    const started = clock();
+    for (const [i, recognizer] of RECOGNIZERS.entries()) {
       if (wanted !== null && !recognizer.types.some((t) => wanted.has(t))) continue;
+      const elapsedMs = clock() - started;
+      if (elapsedMs > budgetMs) {
+        options.onBudgetExceeded?.({ chars: text.length, elapsedMs, skipped: RECOGNIZERS.slice(i).flatMap((r) => r.types) });
+        break;
+      }
       for (const c of recognizer.find(normalized)) {
         if (c.score >= minScore && (wanted === null || wanted.has(c.type))) candidates.push(c);
       }
