@@ -51,7 +51,7 @@ const OTHER_ENTITY = new Set(['date', 'amount', 'phone', 'id_card', 'tracking_no
 const digits = (s: string): number => s.replace(/\D/g, '').length;
 
 /** Looks like an order number: 8..24 characters, not a word, enough digits or the shape of the customer's ids. */
-function idShaped(c: IdCandidate, ownKeys: readonly string[]): boolean {
+export function idShaped(c: IdCandidate, ownKeys: readonly string[]): boolean {
   if (c.hasWord || c.key.length < 8 || c.key.length > 24) return false;
   if (digits(c.key) >= 5) return true;
   return ownKeys.some((k) => k.length === c.key.length && k.slice(0, 2) === c.key.slice(0, 2) && digits(c.key) >= 2);
