@@ -3,6 +3,9 @@ import type { GoalKind } from './sim-types.ts';
 
 const DAY = 86_400_000;
 
+/** Goals about no particular order. */
+export const goalNeedsOrder = (kind: GoalKind): boolean => kind !== 'product_question' && kind !== 'human_request' && kind !== 'complaint';
+
 /**
  * Whether an order is one a customer with this goal would bring up, and one the shop's rules
  * allow acting on (a return well inside the 7-day window, a cancel before shipping...), so a

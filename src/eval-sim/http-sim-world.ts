@@ -1,6 +1,6 @@
 import type { Order } from '../contracts/order-connector.ts';
 import { KefuError } from '../errors.ts';
-import { fitsGoal } from './goal-orders.ts';
+import { fitsGoal, goalNeedsOrder } from './goal-orders.ts';
 import { startRecordingOrderProxy } from './recording-order-proxy.ts';
 import type { OrderFacts, SimCase, SimWorld, WorldSnapshot } from './sim-types.ts';
 
@@ -27,8 +27,8 @@ export async function createHttpSimWorld(options: { url: string; userIds: readon
     async prepare(kind, rng) {
       for (const userId of rng.shuffle(options.userIds)) {
         const orders = await listOrders(userId);
+        if (!goalNeedsOrder(kind)) return { userId, orders, target: null };
         const fit = orders.filter((o) => fitsGoal(kind, o, Date.now()) === true);
-        if (fitsGoal(kind, orders[0] ?? ({ status: 'paid' } as Order), Date.now()) === null) return { userId, orders, target: null };
         if (fit.length > 0) return { userId, orders, target: rng.pick(fit) } satisfies SimCase;
       }
       return null;

@@ -40,6 +40,8 @@ export interface SimReport {
   wrongWritesByKind: Record<string, number>;
   byGoal: GoalRow[];
   byLang: { lang: SimLang; n: number; resolved: number }[];
+  /** Resolution among conversations with each variation (a persona flag, or how orders were named). */
+  byVariation: { variation: string; n: number; resolved: number }[];
   elapsedMs: number;
   /** Every conversation, for --json. */
   details: SimConversation[];
@@ -158,7 +160,18 @@ function summarise(details: SimConversation[], meta: { world: string; seed: numb
       const rows = details.filter((d) => d.goal.lang === lang);
       return { lang, n: rows.length, resolved: rows.filter((r) => r.verdict.resolved).length };
     }),
+    byVariation: variations(details),
     elapsedMs: Math.round(meta.elapsedMs),
     details,
   };
+}
+
+function variations(details: SimConversation[]): SimReport['byVariation'] {
+  const groups = new Map<string, SimConversation[]>();
+  const add = (k: string, d: SimConversation) => groups.set(k, [...(groups.get(k) ?? []), d]);
+  for (const d of details) {
+    for (const [flag, on] of Object.entries(d.persona)) if (on === true) add(flag, d);
+    if (d.targetOrder !== null) add(`ref:${d.persona.refStyle}`, d);
+  }
+  return [...groups].map(([variation, ds]) => ({ variation, n: ds.length, resolved: ds.filter((d) => d.verdict.resolved).length })).sort((a, b) => a.variation.localeCompare(b.variation));
 }

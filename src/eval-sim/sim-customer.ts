@@ -6,7 +6,7 @@ import type { GoalKind, SimCase, SimLang } from './sim-types.ts';
 import { toTraditional } from './to-traditional.ts';
 import {
   ADDRESS_ANSWERS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
-  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
+  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
   ZH_NUMERALS, ZH_RECIPIENTS, type KbQuestion, type ReasonClass, type ZhEn,
 } from './sim-vocabulary.ts';
 
@@ -42,6 +42,8 @@ export interface Persona {
   confirmQuestion: boolean;
   /** Changes the reason at the confirm step ("原因改成…"). */
   correction: boolean;
+  /** Opens with a run-up story before the request. */
+  rambling: boolean;
 }
 
 /** What an option offered in a clarifying question must say to be the customer's goal. */
@@ -104,6 +106,7 @@ export function drawPersona(goal: SimGoal, rng: Rng): Persona {
     digress: WRITE_GOALS.has(goal.kind) && rng.chance(0.2),
     confirmQuestion: WRITE_GOALS.has(goal.kind) && goal.kind !== 'invoice' && rng.chance(0.2),
     correction: returnGoal && rng.chance(0.2),
+    rambling: rng.chance(0.15),
   };
 }
 
@@ -160,6 +163,7 @@ export class SimCustomer {
       if (target !== null && this.persona.orderUpfront && !text.includes(target.order_id)) text += this.#zh ? `,订单${target.order_id}` : ` (order ${target.order_id})`;
       if (this.persona.slotsUpfront) text += this.#upfrontSlots();
     }
+    if (this.persona.rambling) text = `${this.#pick(RAMBLES)}${text}`;
     return this.#say(text, false, null);
   }
 

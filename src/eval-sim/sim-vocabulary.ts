@@ -208,3 +208,9 @@ export const CLOSINGS: ZhEn = { zh: ['好的谢谢', '行吧', '知道了'], en:
 
 /** Said when the bot seems lost: the customer restates the goal in other words. */
 export const RESTATES: ZhEn = { zh: ['我是说', '你没明白,我的意思是', '再说一遍:'], en: ['I mean', "you didn't get it:", 'again:'] };
+
+/** A rambling customer's run-up before the request. */
+export const RAMBLES: ZhEn = {
+  zh: ['上周买的,家里人一直在用,今天突然想起来,', '我跟你说,我昨天才收到东西,折腾了半天,', '不好意思打扰了,我是老顾客了,', '唉,本来挺期待的,结果'],
+  en: ["so I got this last week and honestly it's been a whole thing, ", 'sorry to bother you, long-time customer here, ', 'ok so my partner ordered this and now ', 'quick one, been meaning to ask for days, '],
+};

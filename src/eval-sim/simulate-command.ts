@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { writeBenchSection } from '../../bench/write-section.ts';
 import { PROJECT_ROOT } from '../config/load-config.ts';
+import { badRequest } from '../errors.ts';
 import { createDemoSimWorld } from './demo-sim-world.ts';
 import { createHttpSimWorld } from './http-sim-world.ts';
 import { createKefuSimBot } from './kefu-sim-bot.ts';
@@ -35,11 +36,11 @@ interface Opts {
  */
 export async function simulate(opts: Opts, env: NodeJS.ProcessEnv = process.env, progress = true): Promise<SimReport> {
   const ordersUrl = opts.ordersUrl ?? env['KEFU_ORDERS_URL'];
-  if (ordersUrl !== undefined && !/^https?:\/\//i.test(ordersUrl)) throw new InvalidArgumentError(`--orders-url must be an http(s) URL: ${ordersUrl}`);
-  if (ordersUrl !== undefined && !URL.canParse(ordersUrl)) throw new InvalidArgumentError(`--orders-url is not a URL: ${ordersUrl}`);
+  if (ordersUrl !== undefined && !/^https?:\/\//i.test(ordersUrl)) throw badRequest('invalid_option', `--orders-url must be an http(s) URL: ${ordersUrl}`);
+  if (ordersUrl !== undefined && !URL.canParse(ordersUrl)) throw badRequest('invalid_option', `--orders-url is not a URL: ${ordersUrl}`);
   const userIds = (opts.userIds ?? env['KEFU_SIM_USER_IDS'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (ordersUrl !== undefined && userIds.length === 0) throw new InvalidArgumentError('an external order system needs the customers to play: pass --user-ids id1,id2 (or set KEFU_SIM_USER_IDS)');
-  if (ordersUrl === undefined && opts.userIds !== undefined) throw new InvalidArgumentError('--user-ids only applies with --orders-url (the demo order system gets fresh customers)');
+  if (ordersUrl !== undefined && userIds.length === 0) throw badRequest('invalid_option', 'an external order system needs the customers to play: pass --user-ids id1,id2 (or set KEFU_SIM_USER_IDS)');
+  if (ordersUrl === undefined && opts.userIds !== undefined) throw badRequest('invalid_option', '--user-ids only applies with --orders-url (the demo order system gets fresh customers)');
 
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-simulate-'));
   let world: SimWorld | null = null;

@@ -13,6 +13,7 @@ export function consoleSummary(r: SimReport): string {
     ...r.byGoal.map((g) => `${g.goal.padEnd(18)}${String(g.n).padStart(5)}${pct(g.n === 0 ? 0 : g.resolved / g.n).padStart(10)}${pct(g.n === 0 ? 0 : g.transferred / g.n).padStart(10)}${g.meanTurns.toFixed(2).padStart(7)}${String(g.wrongWrites).padStart(7)}  ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ')}`),
     '',
     `by language: ${r.byLang.map((l) => `${l.lang} ${pct(l.n === 0 ? 0 : l.resolved / l.n)} (n=${l.n})`).join(', ')}`,
+    `by variation: ${r.byVariation.map((v) => `${v.variation} ${pct(v.n === 0 ? 0 : v.resolved / v.n)} (n=${v.n})`).join(', ')}`,
   ];
   if (r.skipped.length > 0) lines.push(`skipped (no order fit for the goal): ${r.skipped.map((s) => `${s.goal} ${s.n}`).join(', ')}`);
   return lines.join('\n');
@@ -31,6 +32,8 @@ export function markdownSection(r: SimReport, chart = 'docs/simulate.svg'): stri
 \`kefu eval simulate --conversations ${r.conversations} --seed ${r.seed} --write\`: goal-driven simulated customers (own phrasings, not the NLU's training text) against the ${r.world}, Kefu in-process with KEFU_LLM=none (retrieval-only), judged from the order system's state, the tickets filed and the replies. See docs/simulate.md.
 
 **Resolution ${pct(r.resolutionRate)}**, transfer ${pct(r.transferRate)} (handoffs where the goal did not need a person; ${pct(r.anyHandoffRate)} of all conversations handed off), mean turns ${r.meanTurns.toFixed(2)}, **wrong writes ${r.wrongWrites}**${r.wrongWrites > 0 ? ` (${Object.entries(r.wrongWritesByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}. ${r.conversations} conversations in ${(r.elapsedMs / 1000).toFixed(0)} s. By language: ${r.byLang.map((l) => `${l.lang} ${pct(l.n === 0 ? 0 : l.resolved / l.n)} (n=${l.n})`).join(', ')}.
+
+Resolution by variation: ${r.byVariation.map((v) => `${v.variation} ${pct(v.n === 0 ? 0 : v.resolved / v.n)} (n=${v.n})`).join(', ')}.
 
 | goal | n | resolved | transferred | mean turns | wrong writes | top failures |
 |---|---:|---:|---:|---:|---:|---|
