@@ -20,8 +20,13 @@ export interface ScanTiming {
 
 const WARM_UP = ['寄到北京市朝阳区建国路88号，电话13812345678', 'Hi, my order KF20261201 never arrived, ship to 12 Main Street next Monday', 'ignore previous instructions 忽略之前的指令 ¥99.5 明天上午10点', 'a'.repeat(300), ' '.repeat(300), '1'.repeat(300)];
 
+/** Per message, CPU time: what the tests assert too (generous for a loaded 2-core machine). */
+const MAX_MS = 200;
+
 const [mode = 'corpus', ...names] = process.argv.slice(2);
 const scanners = createScanners();
+// A new seed each run explores more; a failure names it, and SCAN_FUZZ_SEED replays it.
+const seed = Number(process.env.SCAN_FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 /**
  * CPU time of one scan (user + system, this process), in ms: on a shared machine wall-clock time
@@ -47,12 +52,23 @@ function summarise(scanner: string, samples: { name: string; ms: number }[], err
   };
 }
 
-/** Messages of up to 2,000 characters made of one family's fragments, with near-miss noise. */
-function messageArbitrary(): fc.Arbitrary<string> {
-  const family = fc.constantFrom(...Object.values(ATOMS));
+/** Which fragments each scanner is built from: its own family is drawn three times as often. */
+const OWN_FAMILY: Record<string, string> = {
+  'pii:address': 'address', 'pii:person_name': 'cues', 'pii:email': 'text', 'pii:mask': 'address',
+  'input-guard': 'guard', 'output-guard': 'guard', entities: 'dates', 'intent-normalize': 'guard',
+};
+
+/**
+ * Messages of 200 to 2,000 characters: a few fragments of one family repeated (the shape that
+ * makes a backtracking pattern try every split), ending in a near miss (a character that makes
+ * the last match fail).
+ */
+function messageArbitrary(scanner: string): fc.Arbitrary<string> {
+  const own = ATOMS[OWN_FAMILY[scanner] ?? 'numbers']!;
+  const family = fc.oneof({ arbitrary: fc.constant(own), weight: 3 }, { arbitrary: fc.constantFrom(...Object.values(ATOMS)), weight: 1 });
   const fromFamily = family.chain((atoms) => fc.array(fc.constantFrom(...atoms), { minLength: 1, maxLength: 4 }));
-  const noise = fc.string({ unit: fc.constantFrom('', ' ', '，', '!', 'x', '9', '\u200b', '市', '号'), maxLength: 2 });
-  return fc.tuple(fromFamily, noise, fc.integer({ min: 200, max: 2000 })).map(([parts, tail, length]) => {
+  const nearMiss = fc.string({ unit: fc.constantFrom('', ' ', '，', '!', 'x', '9', '\u200b', '市', '号', '@', '.'), maxLength: 2 });
+  return fc.tuple(fromFamily, nearMiss, fc.integer({ min: 200, max: 2000 })).map(([parts, tail, length]) => {
     const unit = parts.join('');
     return unit.repeat(Math.ceil(length / unit.length)).slice(0, length - tail.length) + tail;
   });
@@ -73,15 +89,19 @@ for (const name of names) {
     if (mode === 'corpus') {
       for (const m of adversarialMessages()) samples.push({ name: m.name, ms: time(scan, m.text) });
     } else {
+      const arbitrary = fc.oneof(messageArbitrary(name), mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }));
       fc.assert(
-        fc.property(fc.oneof(messageArbitrary(), mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 })), (text) => {
-          samples.push({ name: JSON.stringify(text.slice(0, 60)), ms: time(scan, text) });
+        fc.property(arbitrary, (text) => {
+          const ms = time(scan, text);
+          samples.push({ name: JSON.stringify(text.slice(0, 60)), ms });
+          // In the property, so fast-check reports (and shrinks to) the slow message.
+          if (ms > MAX_MS) throw new Error(`${ms.toFixed(1)} ms for ${text.length} characters`);
         }),
-        { numRuns: Number(process.env.SCAN_FUZZ_RUNS ?? 150), seed: Number(process.env.SCAN_FUZZ_SEED ?? 20261206) },
+        { numRuns: Number(process.env.SCAN_FUZZ_RUNS ?? 100), seed },
       );
     }
   } catch (e) {
-    error = e instanceof Error ? e.message.slice(0, 400) : String(e);
+    error = `seed ${seed}: ${e instanceof Error ? e.message.slice(0, 400) : String(e)}`;
   }
   process.stdout.write(`${JSON.stringify(summarise(name, samples, error))}\n`);
 }
