@@ -159,12 +159,14 @@ export function createDialogueManager(options: DialogueManagerOptions) {
     return kept;
   }
 
-  async function applyCorrections(spec: FlowSpec, flow: FlowState, ctx: FlowContext): Promise<boolean> {
+  /** Applies every correction the message makes; true when a slot changed, or why one cannot. */
+  async function applyCorrections(spec: FlowSpec, flow: FlowState, ctx: FlowContext): Promise<boolean | { refused: string }> {
     let corrected = false;
     for (const step of spec.steps) {
       if (step.correct === undefined || !step.done(flow.slots)) continue;
       const update = await step.correct(ctx, flow.slots);
       if (update === null) continue;
+      if ('refused' in update && typeof update['refused'] === 'string') return { refused: update['refused'] };
       for (const dep of step.dependents ?? []) delete flow.slots[dep];
       Object.assign(flow.slots, update);
       for (const [k, v] of Object.entries(flow.slots)) if (v === undefined) delete flow.slots[k];
@@ -204,6 +206,11 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       return { kind: 'reply', text: t(ctx, '好的,已取消,没有提交任何操作。还有什么可以帮您?', "OK, I've stopped there and nothing was submitted. Anything else I can help with?"), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
     }
     const corrected = await applyCorrections(spec, flow, ctx);
+    if (typeof corrected === 'object') {
+      // The change is not possible for this order: say why, then the pending question again.
+      const again = atConfirm && spec.finish.kind === 'confirm' ? spec.finish.summary(flow.slots, ctx) : await (spec.steps.find((s) => s.id === flow.step)?.ask(flow.slots, ctx) ?? '');
+      return { kind: 'reply', text: `${corrected.refused}\n${again}`, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    }
     if (corrected) {
       return advance(spec, flow, ctx, state, t(ctx, '好的,已更新。', 'OK, updated. '), false);
     }

@@ -58,6 +58,11 @@ export type FillResult =
   | { kind: 'reply'; text: string; end?: boolean; slots?: Slots }
   | null;
 
+/** A correction the flow cannot take ("改成退款" past the refund period): why, said before the question again. */
+export interface Refused {
+  refused: string;
+}
+
 export interface StepSpec {
   id: string;
   /** The step is skipped when its slot is already known (from the first message, an entity...). */
@@ -69,7 +74,7 @@ export interface StepSpec {
    * clearly gives for this slot, or null. Only steps whose slot can be recognised unprompted
    * implement it; free-text slots such as a reason do not.
    */
-  correct?(ctx: FlowContext, slots: Slots): Promise<Slots | null> | Slots | null;
+  correct?(ctx: FlowContext, slots: Slots): Promise<Slots | Refused | null> | Slots | Refused | null;
   /**
    * The value the message gives for this slot while another step is asked ("第一个,质量问题"
    * answers the order step and names the reason too), or null. Only values recognised with

@@ -16,6 +16,8 @@ describe('return reasons', () => {
     ['屏幕裂了', '商品破损'],
     ['发错颜色了', '发错货'],
     ['买多了', '不想要了'],
+    ['I ordered the wrong size', '尺寸/规格不合适'],
+    ['you sent me the wrong colour', '发错货'],
   ])('"%s" is %s', (text, zh) => {
     expect(classifyReason(text)?.zh).toBe(zh);
   });
@@ -59,6 +61,9 @@ describe('addresses', () => {
     ['寄给李四,13912345678,杭州市西湖区文三路199号', { address: '杭州市西湖区文三路199号', recipientName: '李四', recipientPhone: '13912345678' }],
     ['send to [NAME_1], +44 20 7946 0958, 221B Baker Street, London NW1 6XE', { address: '221B Baker Street, London NW1 6XE', recipientName: '[NAME_1]', recipientPhone: '+44 20 7946 0958' }],
     ['改成 13800001234 北京市朝阳区建国路88号', { address: '北京市朝阳区建国路88号', recipientPhone: '13800001234' }],
+    ['不是这个地址,是[ADDRESS_2]', { address: '[ADDRESS_2]' }],
+    ['[ADDRESS_1] 10118', { address: '[ADDRESS_1] 10118' }],
+    ['不对,应该是上海市徐汇区漕溪北路398号', { address: '上海市徐汇区漕溪北路398号' }],
   ])('"%s" splits into address and recipient', (text, parts) => {
     expect(parseAddressParts(text)).toEqual(parts);
   });

@@ -36,7 +36,7 @@ export function looksLikeAddress(text: string): boolean {
 }
 
 /** Words around an address that are not part of it ("新地址是", "please send it to", "收货人"). */
-const LEAD = /^(?:[\s,，:：;；.。]|新地址|收货地址|地址|改成|改为|改到|换成|寄到|送到|发到|寄给|送给|发给|是|为|new address|address|change (?:it|the address) to|please|call|send (?:it |this |the order )?to|ship (?:it |this |the order )?to|deliver (?:it )?to|to|recipient|收货人|收件人|联系人|姓名|name|电话|手机|phone|tel|mobile){1,8}/i;
+const LEAD = /^(?:[\s,，:：;；.。]|不是这个地址|不是这个|不对|应该是|新地址|收货地址|地址|改成|改为|改到|换成|寄到|送到|发到|寄给|送给|发给|是|为|new address|address|change (?:it|the address) to|please|call|send (?:it |this |the order )?to|ship (?:it |this |the order )?to|deliver (?:it )?to|to|recipient|收货人|收件人|联系人|姓名|name|电话|手机|phone|tel|mobile){1,8}/i;
 const NAME_LABEL = /(?:收货人|收件人|联系人|姓名|recipient|name)\s{0,2}[:：是为]?\s{0,2}(\p{Script=Han}{2,4}|\p{Lu}\p{Ll}{1,20}(?: \p{Lu}\p{Ll}{1,20}){0,2})/u;
 const PHONE_LABEL = /(?:电话|手机|联系方式|phone|tel|mobile)\s{0,2}[:：是为]?\s{0,2}$/i;
 
@@ -48,6 +48,17 @@ const NOT_A_NAME = /[改换寄送发我您的是为到给址话机收请帮号�
 
 function cut(text: string, start: number, end: number): string {
   return `${text.slice(0, start)} , ${text.slice(end)}`;
+}
+
+/**
+ * When the PII engine found the address, it is the pseudonym and what directly follows it without
+ * a break (a postcode or floor it did not take in: "[ADDRESS_1] 10118"), not the words around it.
+ */
+function aroundPseudonym(address: string): string {
+  const m = ADDRESS_PSEUDONYM.exec(address);
+  if (m === null) return address;
+  const after = /^[^,，;；。!！?？]{0,20}/.exec(address.slice(m.index + m[0].length))?.[0] ?? '';
+  return /\d/.test(after) ? `${m[0]}${after.trimEnd()}` : m[0];
 }
 
 /** The address and the recipient given with it, or null when the message holds no address. */
@@ -86,5 +97,5 @@ export function parseAddressParts(input: string): AddressParts | null {
   }
   const address = rest.replace(LABELS, ' , ').replace(LEAD, '').replace(/^[\s,，]+|[\s,，。.!！]+$/g, '').replace(/(?:\s{0,3}[,，]){2,8}\s{0,3}/g, ', ').replace(/\s,\s/g, ', ').replace(/^,\s|,\s$/g, '').trim();
   if (!looksLikeAddress(address)) return null;
-  return { address, ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };
+  return { address: aroundPseudonym(address), ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };
 }

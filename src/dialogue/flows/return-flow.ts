@@ -104,7 +104,8 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
           const type = parseType(ctx.text);
           if (type === null || slots['type'] === undefined || type === slots['type'] || !/不是|改成|改为|换成|还是|instead|actually|rather|change/i.test(ctx.text)) return null;
           const order = orderSlot(slots);
-          return order !== undefined && checkAction(type, order, policy, ctx.now) !== null ? null : { type };
+          const refusal = order === undefined ? null : checkAction(type, order, policy, ctx.now);
+          return refusal === null ? { type } : { refused: refusalText(refusal, ctx, policy) };
         },
       },
       {

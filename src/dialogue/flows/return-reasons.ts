@@ -19,7 +19,7 @@ export const RETURN_REASONS: readonly ReturnReason[] = [
   {
     zh: '发错货',
     en: 'wrong item sent',
-    re: /发错|错发|不是我买的|不是我要的|少发|漏发|缺件|少了配件|wrong (item|product|size|colou?r|model|one)|sent the wrong|sent me the wrong|missing|not what i ordered/i,
+    re: /发错|错发|不是我买的|不是我要的|少发|漏发|缺件|少了配件|wrong (item|product|colou?r|model|one)|sent the wrong|sent me the wrong|missing|not what i ordered/i,
   },
   { zh: '与描述不符', en: 'not as described', re: /不符|与描述|和描述|描述不|色差|和图片不一样|跟图片不一样|假货|not as described|different from|fake|counterfeit|doesn'?t match/i },
   {
