@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../config/load-config.ts';
 import { KefuError } from '../../errors.ts';
+import { compileLinearPattern, type LinearPattern } from '../linear-pattern.ts';
 
 /**
  * The principles replies are held to (policies/constitution.yaml by default, KEFU_CONSTITUTION
@@ -31,7 +32,8 @@ export interface Principle {
   check: CheckKind;
   zh: string;
   en: string;
-  patterns: RegExp[];
+  /** Merchant patterns, run with a linear-time engine (RE2 syntax) over every reply. */
+  patterns: LinearPattern[];
 }
 
 export const DEFAULT_CONSTITUTION = path.join(PROJECT_ROOT, 'policies', 'constitution.yaml');
@@ -55,9 +57,9 @@ export function parseConstitution(text: string, file: string): Principle[] {
     en: p.en,
     patterns: (p.patterns ?? []).map((src) => {
       try {
-        return new RegExp(src, 'iu');
+        return compileLinearPattern(src, { ignoreCase: true });
       } catch {
-        throw new KefuError('invalid_constitution', `${file}: principle ${p.id}: invalid pattern ${src}`);
+        throw new KefuError('invalid_constitution', `${file}: principle ${p.id}: invalid pattern ${src} (RE2 syntax: no lookaround or backreferences)`);
       }
     }),
   }));

@@ -117,9 +117,9 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
     },
     insult: (text) => INSULTS.exec(text)?.[0] ?? null,
     patterns(text, _ctx, p) {
-      for (const re of p.patterns) {
-        const m = re.exec(text);
-        if (m !== null) return m[0];
+      for (const pattern of p.patterns) {
+        const m = pattern.firstMatch(text);
+        if (m !== null) return m;
       }
       return null;
     },
