@@ -24,6 +24,8 @@ export const VOCAB: Record<string, string[]> = {
   // What a shopper asks about an item.
   ATTR: ['颜色', '尺寸', '大小', '重量', '材质', '面料', '成分', '味道', '口味', '产地', '品牌', '型号', '款式', '版本', '功率', '容量', '电池', '续航', '配件', '包装', '规格', '厚度', '长度', '码数', '鞋码', '保质期', '功能', '效果', '做工', '声音', '屏幕', '内存', '气味', '手感', '弹力'],
   ATTRE: ['color', 'size', 'weight', 'material', 'fabric', 'brand', 'model', 'capacity', 'battery life', 'voltage', 'warranty', 'dimensions', 'length', 'ingredients', 'flavour', 'fit', 'quality', 'screen size', 'storage', 'power'],
+  // A-not-A questions about an item (冷不冷: is it cold?), common in shop chat.
+  ANOTA: ['冷不冷', '热不热', '厚不厚', '薄不薄', '重不重', '大不大', '小不小', '长不长', '硬不硬', '软不软', '紧不紧', '舒不舒服', '暖不暖和', '透不透气', '好不好用', '结不结实', '耐不耐用', '扎不扎', '掉不掉毛', '起不起球', '掉不掉色', '好不好穿', '显不显瘦', '吵不吵', '亮不亮', '甜不甜', '辣不辣', '香不香', '好不好看', '正不正'],
   DAYS: ['三天', '五天', '一周', '一个星期', '好几天', '十天', '半个月', '两天'],
   DAYSE: ['3 days', 'a week', 'five days', '2 weeks', 'ten days', 'ages', 'forever', 'days'],
   CITY: ['北京', '上海', '广州', '深圳', '杭州', '成都', '武汉', '南京', '新疆', '香港'],
@@ -333,6 +335,9 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{和|跟}{图片|图上|详情页|描述}{一样吗|一样不|是一样的吗|有色差吗}',
       '{里面|盒子里|包装里}{有什么|有啥|都有什么}',
       '{能用|可以用|能穿|能放}{多久|几年|多长时间}',
+      '{这个|这件|这款|<G>|}{冬天|夏天|平时|}{穿着|穿起来|用起来|戴着|盖着|吃起来|}<ANOTA>{啊|呀|}',
+      '{适合|适不适合|适合不适合}{送人|送礼|老人|小孩|男生|女生|夏天|冬天|上班|学生|孕妇|油皮|干皮|户外}{吗|用|穿|吃|}',
+      '{好用吗|好看吗|实用吗|值得买吗|划算吗|容易坏吗|耐用吗|会不会坏}',
     ],
     en: [
       '<INFO> {this product|the <GE>|sizes|materials|stock|the warranty|product specs}',
