@@ -4,6 +4,7 @@ import { asksAboutHours, asksForPerson, declinesPerson } from './asks-for-person
 import { clarifyLabels, clarifyOptions, clarifyQuestion, pickedOption, type PendingClarification } from './clarify.ts';
 import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
+import { followsUpOnAnOrder } from './order-reference/follows-up-on-an-order.ts';
 import { namesOnlyAnOrder } from './order-reference/names-only-an-order.ts';
 import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
 import { isSensitive, wantsAction } from './wants-action.ts';
@@ -286,8 +287,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
         const picked = pickedOption(ctx.text, pending);
         if (picked !== null) return resolveClarification(picked, pending, ctx, state);
       }
-      // Only an order number ("SO7X2K9M4P1Q0003"): where that order is.
-      if (namesOnlyAnOrder(ctx.text, ctx.nlu.entities)) return start(flows.order_status, ctx, state);
+      // Only an order number ("SO7X2K9M4P1Q0003"), or "那个耳机呢?" right after an order was discussed: where that order is.
+      if (namesOnlyAnOrder(ctx.text, ctx.nlu.entities) || (await followsUpOnAnOrder(ctx))) return start(flows.order_status, ctx, state);
       // "那你们几点上班?": the pipeline answers with the configured hours.
       if (asksAboutHours(ctx.text)) return { kind: 'answer', state };
       const unclear = clarifyOptions(ctx.nlu, clarifyBelow);

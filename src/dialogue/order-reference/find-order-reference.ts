@@ -122,6 +122,13 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
     return ending.length === 0 ? { kind: 'no_tail', tail } : one(ending, 'tail');
   }
 
+  // 3b. The last digits alone ("订单0003到哪了", "0021那单"): only when exactly one id ends so.
+  const short = candidates.filter((c) => c.key.length >= 3 && c.key.length <= 8 && digits(c.key) >= 3 && !c.hasWord && !entities.some((e) => e.type !== 'product' && overlaps(e, c)));
+  for (const c of short) {
+    const ending = orders.filter((o) => orderIdKey(o.order_id).endsWith(c.key));
+    if (ending.length === 1) return { kind: 'order', order: ending[0]!, by: 'tail' };
+  }
+
   // 4. A place in the list shown, or "第二个订单" counted newest first when none was.
   const shown = input.shown !== undefined && input.shown.length > 0 ? input.shown : null;
   const place = shown !== null ? parseOrdinal(text) : namedOrdinal(text);

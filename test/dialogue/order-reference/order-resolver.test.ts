@@ -3,6 +3,7 @@ import type { OrderConnector } from '../../../src/contracts/order-connector.ts';
 import { extractEntities } from '../../../src/dialogue/entities/extract-entities.ts';
 import type { FlowContext, Lang, Slots } from '../../../src/dialogue/flow-types.ts';
 import { askForOrder, correctOrder, resolveOrder } from '../../../src/dialogue/order-resolver.ts';
+import { followsUpOnAnOrder } from '../../../src/dialogue/order-reference/follows-up-on-an-order.ts';
 import type { OrderMemory } from '../../../src/dialogue/order-reference/order-memory.ts';
 import { createHttpOrderConnector } from '../../../src/orders/create-http-order-connector.ts';
 import { createDemoOrderSystem, type DemoOrderSystem } from '../../../src/orders/demo-order-system.ts';
@@ -23,6 +24,10 @@ interface Fixture {
   item: string;
   tracking: string;
   tail: string;
+  /** The last digits alone, with no keyword. */
+  bareTail: string;
+  /** A follow-up naming the newest order by its item. */
+  followUp: string;
   /** An order of another customer. */
   foreign: string;
   /** `user`'s orders newest first (first two). */
@@ -39,6 +44,8 @@ const fixtures: Fixture[] = [
     item: '滤网那单',
     tracking: '75309184726350',
     tail: '尾号012的订单',
+    bareTail: '订单012到哪了',
+    followUp: '那个电视呢',
     foreign: 'KF20261123010',
     newest: ['KF20261124011', 'KF20261116012'],
     async connect() {
@@ -66,6 +73,8 @@ const fixtures: Fixture[] = [
     item: '保温杯那单',
     tracking: '773201948812345',
     tail: '尾号0003的订单',
+    bareTail: '订单0003到哪了',
+    followUp: '那个水壶呢',
     foreign: 'SO1C5E9G3K7M0042',
     newest: ['SO9B3D5F7H1J0021', 'SO7X2K9M4P1Q0003'],
     async connect() {
@@ -120,6 +129,7 @@ describe.each(fixtures)('order resolver — $name', (f) => {
     expect(await resolved(`${f.tracking} 到哪了`)).toBe(f.target);
     expect(await resolved(`${f.tail}到哪了`)).toBe(f.target);
     expect(await resolved('尾号98765的订单')).toMatch(/^reply: 您的账户下没有尾号为 98765 的订单/);
+    expect(await resolved(f.bareTail)).toBe(f.target);
   });
 
   it('finds an order by the item the order system lists', async () => {
@@ -161,6 +171,14 @@ describe.each(fixtures)('order resolver — $name', (f) => {
     expect(picked).toMatchObject({ kind: 'filled', slots: { order: { order_id: f.newest[0] } } });
     // Once the step has shown its own list, nothing is picked for the customer.
     expect(await resolveOrder(ctx('嗯', { memory }), { candidates: [f.newest[0]] }, paidOnly)).toBeNull();
+  });
+
+  it('a short follow-up naming another of their orders is about that order; a product question is not', async () => {
+    const memory: OrderMemory = { focusOrderId: f.target, shownOrderIds: [] };
+    expect(await followsUpOnAnOrder(ctx(f.followUp, { memory }))).toBe(true);
+    expect(await resolved(f.followUp, {}, { memory })).toBe(f.newest[0]);
+    expect(await followsUpOnAnOrder(ctx(`你们有没有卖${f.followUp.slice(2)}`, { memory }))).toBe(false);
+    expect(await followsUpOnAnOrder(ctx(f.followUp, { memory: { focusOrderId: null, shownOrderIds: [] } }))).toBe(false);
   });
 
   it('asks with the list and remembers it; the orders are fetched once per turn', async () => {
