@@ -20,10 +20,12 @@ const PREFIXED: [RegExp, NumberType][] = [
 ];
 const WHOLE_PREFIXED = /^(?:KF\d{8,12}|SF\d{12,13}|YT\d{13}|JD\d{12,20}|ZTO\d{12,15})$/u;
 const TOKEN = '([A-Za-z]{0,4}\\d(?:-?\\d){5,22})(?![\\dA-Za-z])';
+// The spaces after "order" belong to the keyword only when a word follows ("order number"),
+// otherwise to the separator: two `\s*` in a row made "order" + spaces quadratic (issue 13).
 const SEPARATOR = '[\\s:：#是为]*';
-const ORDER_KEY = new RegExp(`(?:订单编号|订单号|订单|(?<!快递|运|物流)单号|order\\s*(?:number|no\\.?|id|#)?)${SEPARATOR}${TOKEN}`, 'giu');
+const ORDER_KEY = new RegExp(`(?:订单编号|订单号|订单|(?<!快递|运|物流)单号|order(?:\\s*(?:number|no\\.?|id|#))?)${SEPARATOR}${TOKEN}`, 'giu');
 const TRACKING_KEY = new RegExp(
-  `(?:运单号|快递单号|物流单号|快递号|运单|中通(?:快递)?(?:单号)?|tracking\\s*(?:number|no\\.?|id|#)?|waybill\\s*(?:number|no\\.?)?)${SEPARATOR}${TOKEN}`,
+  `(?:运单号|快递单号|物流单号|快递号|运单|中通(?:快递)?(?:单号)?|tracking(?:\\s*(?:number|no\\.?|id|#))?|waybill(?:\\s*(?:number|no\\.?))?)${SEPARATOR}${TOKEN}`,
   'giu',
 );
 const VALID: Record<NumberType, RegExp> = {
