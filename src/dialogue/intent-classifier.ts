@@ -135,11 +135,12 @@ export interface RankedIntent {
 
 /**
  * The `k` likeliest intents, best first, with calibrated probabilities: what a "did you mean…"
- * question offers when the best one is not sure enough. The first is `classifyIntent`'s answer
- * except for text with no evidence at all, which classifyIntent calls `other`.
+ * question offers when the best one is not sure enough. The first is `classifyIntent`'s answer,
+ * except where classifyIntent says `other` for want of evidence ("东西坏了"): the readings are
+ * still ranked, each with a low probability, since those are the ones worth offering.
  */
 export function rankIntents(text: string, k = 3): RankedIntent[] {
   const { normalized, scores } = scoreIntents(text);
-  if (normalized.length === 0 || Math.max(...scores.values()) < MIN_EVIDENCE) return [{ intent: 'other', confidence: 0.3 }];
+  if (normalized.length === 0) return [{ intent: 'other', confidence: 0.6 }];
   return distribution(scores).slice(0, k).map((r) => ({ intent: r.intent, confidence: Math.round(r.confidence * 1000) / 1000 }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyIntent } from '../../../src/dialogue/intent-classifier.ts';
+import { INTENTS, classifyIntent, rankIntents } from '../../../src/dialogue/intent-classifier.ts';
 
 describe('classifyIntent', () => {
   it.each([
@@ -63,6 +63,44 @@ describe('classifyIntent', () => {
     const mixed = classifyIntent('退款还没到 顺便开个发票');
     expect(mixed.confidence).toBeLessThan(classifyIntent('退款还没到').confidence);
     expect(mixed.confidence).toBeLessThan(classifyIntent('开个发票').confidence);
+  });
+
+  // Issue 12's failure classes (paraphrased there, not taken from any evaluation set): what used
+  // to fall to `other` or go to a person.
+  it.each([
+    ['在嘛', 'greeting'],
+    ['hey, how are you', 'greeting'],
+    ['你们家有没有卖保温杯', 'product_question'],
+    ['do you have any wireless earbuds', 'product_question'],
+    ['get bill for order KF20261203117', 'invoice'],
+    ['I want to lodge a claim against your company', 'complaint'],
+    ['get me a damn human now', 'human_agent'],
+    ['我的保温杯怎么还没寄', 'order_status'],
+    ['前几天买的东西想退，码数买大了', 'return'],
+    ['Hi! I need to return an item, can you help?', 'return'],
+    ['鞋子码数不对想换小一码', 'exchange'],
+    ['退貨政策是什麼', 'return'],
+    ['請問有現貨嗎', 'product_question'],
+    ['@某某官方客服 退货签收一周了退款还没到', 'refund'],
+  ])('%s → %s', (text, intent) => {
+    expect(classifyIntent(text).intent).toBe(intent);
+  });
+
+  it('ranks the likeliest intents with probabilities for a clarifying question', () => {
+    const ranked = rankIntents('东西坏了');
+    expect(ranked).toHaveLength(3);
+    // Too vague to decide (classifyIntent says other), but the readings worth offering are ranked.
+    expect(classifyIntent('东西坏了').confidence).toBeLessThan(0.5);
+    expect(ranked.map((r) => r.intent)).toContain('return');
+    expect(rankIntents('我要退货')[0]?.intent).toBe(classifyIntent('我要退货').intent);
+    for (const r of ranked) expect(INTENTS).toContain(r.intent);
+    expect(ranked.map((r) => r.confidence)).toEqual([...ranked.map((r) => r.confidence)].sort((a, b) => b - a));
+    expect(ranked.reduce((a, r) => a + r.confidence, 0)).toBeLessThanOrEqual(1.0001);
+    // A vague message spreads its probability; a clear one does not.
+    expect(ranked[0]?.confidence ?? 1).toBeLessThan(0.6);
+    expect(rankIntents('我要退货', 1)).toEqual([{ intent: 'return', confidence: expect.any(Number) }]);
+    expect(rankIntents('我要退货')[0]?.confidence).toBeGreaterThan(0.9);
+    expect(rankIntents('')).toEqual([{ intent: 'other', confidence: 0.6 }]);
   });
 
   it('says other, with low confidence, for text it cannot read', () => {
