@@ -5,6 +5,7 @@ import { clarifyLabels, clarifyOptions, clarifyQuestion, pickedOption, type Pend
 import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
 import { followsUpOnAnOrder } from './order-reference/follows-up-on-an-order.ts';
+import { mentionsOrder } from './order-reference/mentions-order.ts';
 import { namesOnlyAnOrder } from './order-reference/names-only-an-order.ts';
 import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
 import { isSensitive, wantsAction } from './wants-action.ts';
@@ -81,7 +82,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
 
   function flowFor(ctx: FlowContext): FlowSpec | null {
     for (const spec of Object.values(flows)) {
-      if (spec.intents.includes(ctx.nlu.intent) && wantsAction(ctx.nlu, ctx.text)) return spec;
+      // A question naming one of their orders ("can you cancel it?", "尾号0017的那单呢") is about that order.
+      if (spec.intents.includes(ctx.nlu.intent) && (wantsAction(ctx.nlu, ctx.text) || mentionsOrder(ctx))) return spec;
     }
     return null;
   }
