@@ -149,6 +149,8 @@ describe.each(fixtures)('order resolver — $name', (f) => {
   it('ordinals count in the list shown, else newest first when said as a reference', async () => {
     expect(await resolved('第二个', { candidates: [...f.newest].reverse() })).toBe(f.newest[0]);
     expect(await resolved('第二个订单到哪了')).toBe(f.newest[1]);
+    expect(await resolved('where is my last order?', {}, { lang: 'en' })).toBe(f.newest[0]);
+    expect(await resolved('最新的订单发货了吗')).toBe(f.newest[0]);
     expect(await resolved('the second one', {}, { lang: 'en', memory: { focusOrderId: null, shownOrderIds: [...f.newest].reverse() } })).toBe(f.newest[0]);
     expect(await resolved('第九个', { candidates: f.newest })).toMatch(/^reply: 请回复 1 到 2/);
   });
