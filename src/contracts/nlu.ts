@@ -66,8 +66,8 @@ export interface NluResult {
   /** For `zh`: the script the conversation is written in; replies are rendered in it. */
   script?: 'Hans' | 'Hant';
   /**
-   * The likeliest readings, best first, with calibrated probabilities (the embedded NLU gives up
-   * to three): a low-confidence message is clarified by offering them.
+   * The likeliest readings, best first, with calibrated probabilities (the embedded NLU gives
+   * five): a low-confidence message is clarified by offering the two or three that differ.
    */
   candidates?: IntentCandidate[];
   /** Which implementation produced it: `embedded`, `llm`, or `llm→embedded` after a fallback. */

@@ -27,6 +27,10 @@ export function asksAboutHours(text: string): boolean {
   return HOURS.test(text);
 }
 
-export function declinesPerson(text: string): boolean {
-  return DECLINED.test(text);
+/**
+ * Words about a person that ask for none: declining one, asking whether Kefu is one, asking when
+ * they work. A human_agent reading of such a message is no request either.
+ */
+export function noPersonWanted(text: string): boolean {
+  return DECLINED.test(text) || IDENTITY.test(text) || asksAboutHours(text);
 }

@@ -40,19 +40,41 @@ export function intentLabel(intent: Intent, lang: Lang): string | null {
   return LABELS[intent]?.[lang] ?? null;
 }
 
-/** A reading below this share of the evidence is not worth a button. */
-const MIN_OPTION = 0.15;
+/** A reading below this probability, or below this share of the best one, is not worth a button. */
+const MIN_OPTION = 0.05;
+const MIN_SHARE_OF_BEST = 0.3;
+/**
+ * Text the classifier knows nothing about spreads its probability thinly over every intent
+ * (1/17 each): offering such readings would be guessing in public. The best offered reading must
+ * stand out and the offered ones together hold a real share.
+ */
+const MIN_BEST_OPTION = 0.12;
+const MIN_OFFERED_TOTAL = 0.3;
 
 /**
  * The readings to offer when the message is unclear (its confidence below `threshold`, at least
- * two readings that Kefu can act on); null when it is clear enough, or when nothing fits well
- * enough to offer (gibberish goes to the knowledge base, whose miss is counted as today).
+ * two readings that Kefu would act on differently); null when it is clear enough, or when nothing
+ * fits well enough to offer (gibberish goes to the knowledge base, whose miss is counted as today).
+ * `actionOf` names what Kefu does for an intent: readings with the same action ("查订单" and "查物流"
+ * both run the order-status flow) are one reading, and their probabilities add up.
  */
-export function clarifyOptions(nlu: NluResult, threshold: number): Intent[] | null {
+export function clarifyOptions(nlu: NluResult, threshold: number, actionOf: (intent: Intent) => string = (i) => i): Intent[] | null {
   if (nlu.confidence >= threshold) return null;
   if (nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no')) return null;
-  const options = (nlu.candidates ?? []).filter((c) => LABELS[c.intent] !== undefined && c.confidence >= MIN_OPTION).slice(0, 3).map((c) => c.intent);
-  return options.length >= 2 ? options : null;
+  const readings = new Map<string, { intent: Intent; confidence: number }>();
+  for (const c of nlu.candidates ?? []) {
+    const action = actionOf(c.intent);
+    const seen = readings.get(action);
+    if (seen === undefined) readings.set(action, { intent: c.intent, confidence: c.confidence });
+    else seen.confidence += c.confidence;
+  }
+  const ranked = [...readings.values()].sort((a, b) => b.confidence - a.confidence);
+  if ((ranked[0]?.confidence ?? 0) >= threshold) return null;
+  const best = ranked[0]?.confidence ?? 0;
+  const offered = ranked.filter((r) => LABELS[r.intent] !== undefined && r.confidence >= MIN_OPTION && r.confidence >= best * MIN_SHARE_OF_BEST).slice(0, 3);
+  if (offered.length < 2 || offered[0]!.confidence < MIN_BEST_OPTION) return null;
+  if (offered.reduce((sum, r) => sum + r.confidence, 0) < MIN_OFFERED_TOTAL) return null;
+  return offered.map((r) => r.intent);
 }
 
 export function clarifyQuestion(options: readonly Intent[], lang: Lang): string {

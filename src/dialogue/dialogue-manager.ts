@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Emotion, Intent } from '../contracts/reply-part.ts';
-import { asksAboutHours, asksForPerson, declinesPerson } from './asks-for-person.ts';
+import { asksAboutHours, asksForPerson, noPersonWanted } from './asks-for-person.ts';
 import { clarifyLabels, clarifyOptions, clarifyQuestion, pickedOption, type PendingClarification } from './clarify.ts';
 import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
@@ -79,6 +79,8 @@ const t = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'zh' ? zh 
 export function createDialogueManager(options: DialogueManagerOptions) {
   const flows = options.flows ?? FLOWS;
   const clarifyBelow = options.clarifyBelow ?? 0.5;
+  /** What Kefu does for an intent: the flow it starts, or the intent itself for the knowledge path. */
+  const actionOf = (intent: Intent): string => Object.values(flows).find((f) => f.intents.includes(intent))?.name ?? intent;
 
   function flowFor(ctx: FlowContext): FlowSpec | null {
     for (const spec of Object.values(flows)) {
@@ -92,7 +94,7 @@ export function createDialogueManager(options: DialogueManagerOptions) {
     // An explicit request wins over any intent, emotion or flow; "客服几点上班?" asks about agents
     // and does not ask for one (the hours answer it), "不用转人工" declines one.
     if (asksForPerson(ctx.text)) return 'user_request';
-    if (ctx.nlu.intent === 'human_agent' && !asksAboutHours(ctx.text) && !declinesPerson(ctx.text) && !/几点|时间|上班|下班|营业|\bhours\b|\bwhen\b|\bopen\b/i.test(ctx.text)) return 'user_request';
+    if (ctx.nlu.intent === 'human_agent' && !noPersonWanted(ctx.text) && !/几点|时间|上班|下班|营业|\bhours\b|\bwhen\b|\bopen\b/i.test(ctx.text)) return 'user_request';
     if (ctx.nlu.emotion.label === 'angry' && ctx.nlu.emotion.intensity >= options.angerHandoff) return 'anger';
     if (isSensitive(ctx.text.replace(/[A-Z]{2}\d{8,}/gi, ''))) return 'sensitive_topic';
     return null;
@@ -293,7 +295,7 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       if (namesOnlyAnOrder(ctx.text, ctx.nlu.entities) || (await followsUpOnAnOrder(ctx))) return start(flows.order_status, ctx, state);
       // "那你们几点上班?": the pipeline answers with the configured hours.
       if (asksAboutHours(ctx.text)) return { kind: 'answer', state };
-      const unclear = clarifyOptions(ctx.nlu, clarifyBelow);
+      const unclear = clarifyOptions(ctx.nlu, clarifyBelow, actionOf);
       if (unclear !== null) {
         // Unclear again right after a clarification: a person understands it better than a third guess.
         if (pending !== undefined) return { kind: 'handoff', reason: 'failed_turns', state: { ...state, failedTurns: 0 } };

@@ -133,6 +133,9 @@ function inLocale(nlu: NluResult, locale: Locale): NluResult {
   return result;
 }
 
+/** Below this, a greeting, thanks or small-talk reading is a guess and gets no canned reply. */
+const SMALL_TALK_MIN_CONFIDENCE = 0.35;
+
 /** Questions about facts the shop must get right: a miss on one goes to a person. */
 const FACTUAL = new Set(['product_question', 'price_coupon', 'payment_problem', 'logistics', 'invoice', 'refund', 'return', 'exchange']);
 
@@ -351,7 +354,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
     async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart> {
       const hours = asksAboutHours(asked);
-      const template = hours ? null : templateReply(nlu.intent, nlu.lang);
+      // A thin guess at small talk ("quantum chromodynamics…" read as a goodbye at 0.17) is no
+      // reason to say "you're welcome": the knowledge base gets the message instead.
+      const template = hours || (nlu.confidence < SMALL_TALK_MIN_CONFIDENCE && nlu.intent !== 'human_agent') ? null : templateReply(nlu.intent, nlu.lang);
       // Frequent questions come from the answer cache; never personal ones (the cache refuses
       // them on the pseudonymised text), never mid-flow, never complaints.
       const hit =
