@@ -17,8 +17,8 @@ export interface DegradedReply {
 }
 
 export const HANDOFF_OFFER: Readonly<Record<'zh' | 'en', string>> = {
-  zh: '抱歉,我暂时无法回答这个问题。需要为您转接人工客服吗?(回复"转人工"即可)',
-  en: "Sorry, I can't answer that right now. Would you like to talk to a human agent? (reply \"agent\")",
+  zh: '抱歉,我暂时无法回答这个问题。需要的话,点「转人工客服」我为您转接。',
+  en: "Sorry, I can't answer that right now. Would you like a human agent? Tap \"Talk to a person\" and I'll connect you.",
 };
 
 /** Blank or whitespace-only text counts as no answer. */
