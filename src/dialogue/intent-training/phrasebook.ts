@@ -15,7 +15,7 @@ export const VOCAB: Record<string, string[]> = {
   // An order reference as customers give it (the normaliser reduces long numbers to one token).
   ORD: ['KF20261101001', 'KF20261203117', '#4829130', '2026112400187', 'SO88213409', 'ABX2209913', '12345678', 'no. 99127730'],
   // Request frames: what precedes an action in an English turn.
-  REQ: ['i need to', 'i want to', 'id like to', 'i would like to', 'can you help me', 'help me', 'how do i', 'how can i', 'where can i', 'could you help me', 'can i', 'is it possible to', 'what do i do to', 'i have to', 'tell me how to', 'wanna', 'i need help to', 'can u', 'i need assistance to', 'show me how to', 'i am trying to', 'im trying to', 'where do i', 'i cant', 'need to', 'want to', 'how to', 'whats the way to', 'i wish to', 'could i'],
+  REQ: ['i need to', 'i want to', 'id like to', 'i would like to', 'can you help me', 'help me', 'how do i', 'how can i', 'where can i', 'could you help me', 'can i', 'is it possible to', 'what do i do to', 'i have to', 'tell me how to', 'wanna', 'i need help to', 'can u', 'i need assistance to', 'show me how to', 'i am trying to', 'im trying to', 'where do i', 'i cant', 'need to', 'want to', 'how to', 'whats the way to', 'i wish to', 'could i', 'i gotta', 'gotta', 'could ya help me', 'can ya', 'would it be possible to', 'how could i', 'where could i', 'what should i do to', 'help to', 'i need support to', 'i want help to', 'i dont know how to', 'i have no idea how to', 'help me to', 'id need to', 'i would need to'],
   // Request frames in Chinese.
   QZ: ['我想', '我要', '想', '帮我', '麻烦', '请问怎么', '怎么', '能不能', '可以', '请帮我', '我需要', '亲 我想', '麻烦帮我', '能帮我', '我想问下怎么', '请问可以', '如何', '我该怎么', '可不可以', '我打算', '要', '你好 我想'],
   // Asking about a topic rather than for an action ("information about…", "咨询一下…").
@@ -208,6 +208,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{exchange|exchanges|swap} {policy|process|please|request}',
       '{can you|please} {replace|send a replacement for} {my|the} {broken|damaged|faulty|} <GE>',
       'when will my {replacement|exchange} {ship|arrive|be sent}',
+      '{could i|can i|id like to} {trade|switch|change} {these|this|the|my} <GE> for {a smaller pair|a bigger one|another size|a different colour|the blue one|one that works}',
       '{i dont want|no need for|not looking for} a refund{,|} {just|i just want|i want|send me} {the right size|a replacement|another one|a new one|a different colour}',
     ],
   },
@@ -448,6 +449,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{hi|hello|hey|hey there}{| there}{,|} {how are you|how are you doing|hows it going|how have you been|whats up|hows your day}{|?| today}',
       '{how are you|how are you doing|hows it going|whats up|how have you been|hows your day going|how are things}{| today|?}',
       '{anyone|anybody|is anyone} {there|here|around|online}{|?}',
+      '{heya|hey hey|hi hi|hallo|helo|hii|sup|wassup|morning|evening|hi again|hello again}{|!|?}',
       '{good to see you|nice to meet you|long time no see}',
       '{hi|hello|hey}{,|} {hope you are well|hope youre doing well|hope youre having a good day|hope all is well}',
       '{how is|hows} your day{| going| been}',
