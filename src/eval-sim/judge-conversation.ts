@@ -71,7 +71,10 @@ const says = (replies: readonly string[], groups: readonly (readonly string[])[]
  */
 export function judgeConversation(goal: SimGoal, simCase: SimCase, turns: readonly SimTurn[], tickets: readonly SimTicket[]): ConversationVerdict {
   const target = simCase.target;
-  const transferred = turns.some((t) => t.reply.handoff);
+  const sessionId = turns[0]?.reply.session_id;
+  const mine = tickets.filter((t) => t.sessionId === sessionId);
+  // Out of hours a ticket for a person is the handoff.
+  const transferred = turns.some((t) => t.reply.handoff) || mine.some((t) => t.kind === 'handoff_after_hours');
   const replies = turns.map((t) => squash(t.reply.reply));
   const wrongWrites: ConversationVerdict['wrongWrites'] = [];
   const goalAction = goal.kind === 'return' || goal.kind === 'exchange' ? 'return' : goal.kind === 'address_change' ? 'address' : goal.kind === 'cancel' ? 'cancel' : null;
@@ -113,7 +116,7 @@ export function judgeConversation(goal: SimGoal, simCase: SimCase, turns: readon
       return verdict(writes.some((w) => w.kind === 'cancel'), 'no_write');
     case 'invoice': {
       const id = target!.order_id;
-      const ticket = tickets.find((t) => t.kind === 'invoice' && t.userId === simCase.userId && t.summary.includes(id));
+      const ticket = mine.find((t) => t.kind === 'invoice' && t.summary.includes(id));
       if (ticket === undefined) return verdict(false, 'no_ticket');
       return verdict(goal.invoice?.kind !== 'company' || ticket.summary.includes(goal.invoice.taxId!), 'wrong_invoice_details');
     }
@@ -129,8 +132,8 @@ export function judgeConversation(goal: SimGoal, simCase: SimCase, turns: readon
     case 'product_question':
       return verdict(says(replies, goal.question!.facts), 'wrong_or_no_answer');
     case 'human_request':
-      return verdict(transferred || tickets.some((t) => t.userId === simCase.userId && t.kind === 'handoff_after_hours'), 'no_handoff');
+      return verdict(transferred, 'no_handoff');
     case 'complaint':
-      return verdict(transferred || tickets.some((t) => t.userId === simCase.userId && t.kind === 'complaint'), 'no_handoff_or_ticket');
+      return verdict(transferred || mine.some((t) => t.kind === 'complaint'), 'no_handoff_or_ticket');
   }
 }

@@ -31,7 +31,7 @@ export async function createKefuSimBot(options: { env: NodeJS.ProcessEnv; dataDi
       let before: string | undefined;
       for (;;) {
         const page = await kefu.tickets.list({ limit: 100, ...(before === undefined ? {} : { before }) });
-        out.push(...page.tickets.map((t) => ({ kind: t.kind, userId: t.user_id, summary: t.summary })));
+        out.push(...page.tickets.map((t) => ({ kind: t.kind, sessionId: t.session_id, userId: t.user_id, summary: t.summary })));
         if (page.next === null) return out;
         before = page.next;
       }

@@ -7,6 +7,8 @@ export type BotMove =
   | 'done'
   | 'failed'
   | 'confirm'
+  /** Out of hours: "shall I open a ticket?". */
+  | 'ticket_offer'
   | 'ask_company'
   | 'ask_invoice_kind'
   | 'ask_type'
@@ -30,7 +32,7 @@ export interface ReadReply {
 }
 
 const FAILED = /没有提交|未提交|没有成功|没成功|提交失败|无法提交|nothing was submitted|not submitted|did not go through|could not (?:be )?submit|failed/i;
-const DONE = /已为您提交|已提交|已将订单|已为您取消|已取消|已经取消|已修改|申请单号|投诉工单|filed as a ticket|is submitted|are submitted| is now |submitted:|is cancelled|has been cancelled|has been changed|is changed|now goes to|updated the address|return id/i;
+const DONE = /已登记|已为您登记|工单已|ticket is (?:filed|opened|created)|opened a ticket|已为您提交|已提交|已将订单|已为您取消|已取消|已经取消|已修改|申请单号|投诉工单|filed as a ticket|is submitted|are submitted| is now |submitted:|is cancelled|has been cancelled|has been changed|is changed|now goes to|updated the address|return id/i;
 const CONFIRM_TEXT = /请确认|确认提交|确认取消|确认修改|确认吗|回复.{0,3}确认|please confirm|shall i|should i|confirm\?|reply .{0,3}yes/i;
 const CLARIFY = /您是想|是想办理|哪一项|请点选|did you mean|do you mean|which of these|are you asking about/i;
 const NOT_UNDERSTOOD = /没有找到可靠|没有理解|没太明白|没听懂|没有找到相关|couldn'?t find a reliable|didn'?t (?:quite )?get|not sure what you mean|could not find an answer/i;
@@ -53,6 +55,7 @@ export function readBotReply(reply: ChatReply, customerOrderIds: readonly string
     if (reply.handoff) return 'handoff';
     if (FAILED.test(text)) return 'failed';
     if (DONE.test(text) && !CONFIRM_TEXT.test(text)) return 'done';
+    if (/登记.{0,6}工单|工单吗|open a ticket|file a ticket|leave a ticket/i.test(text)) return 'ticket_offer';
     if (CONFIRM_TEXT.test(text) || buttons.some((b) => CONFIRM_BUTTON.test(b.trim()))) return 'confirm';
     if (/税号|纳税人识别号|tax id/i.test(text)) return 'ask_company';
     if (/个人还是公司|个人或公司|personally or|individual or (?:a )?company/i.test(text)) return 'ask_invoice_kind';

@@ -6,7 +6,7 @@ import type { GoalKind, SimCase, SimLang } from './sim-types.ts';
 import { toTraditional } from './to-traditional.ts';
 import {
   ADDRESS_ANSWERS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
-  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
+  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, TICKET_ACCEPTS, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
   ZH_NUMERALS, ZH_RECIPIENTS, type KbQuestion, type ReasonClass, type ZhEn,
 } from './sim-vocabulary.ts';
 
@@ -236,6 +236,10 @@ export class SimCustomer {
         }
         return say(this.#pick(CONFIRMS), true);
       }
+      case 'ticket_offer':
+        // Nobody is on duty: the customer takes the ticket (a person will follow up).
+        this.#stalls = 0;
+        return say(this.#pick(TICKET_ACCEPTS));
       case 'clarify': {
         const words = GOAL_WORDS[g.kind];
         const option = read.options.find((o) => words.test(o));
@@ -287,9 +291,15 @@ export class SimCustomer {
   }
 
   #productWord(order: Order | null): string {
-    const sku = order?.items[0]?.sku;
-    const product = SIM_PRODUCTS.find((p) => p.sku === sku) ?? this.#rng.pick(SIM_PRODUCTS);
-    return this.#rng.pick(this.#zh ? product.zh : product.en);
+    const item = order?.items[0];
+    const product = SIM_PRODUCTS.find((p) => p.sku === item?.sku);
+    if (product !== undefined || item === undefined) {
+      const p = product ?? this.#rng.pick(SIM_PRODUCTS);
+      return this.#rng.pick(this.#zh ? p.zh : p.en);
+    }
+    // Another shop's product: the customer calls it by its name in their language ("保温杯 / flask").
+    const [zh, en] = item.name.split(' / ');
+    return (this.#zh ? zh : (en ?? zh))!.trim().toLowerCase();
   }
 
   /** Fills {item} and {ref}; an opener needing an order the customer lacks is swapped for a plain one. */

@@ -53,6 +53,8 @@ export interface SimWorld {
 
 export interface SimTicket {
   kind: string;
+  /** The conversation that filed it. */
+  sessionId: string;
   userId: string | null;
   summary: string;
 }

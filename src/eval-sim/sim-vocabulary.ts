@@ -214,3 +214,6 @@ export const RAMBLES: ZhEn = {
   zh: ['上周买的,家里人一直在用,今天突然想起来,', '我跟你说,我昨天才收到东西,折腾了半天,', '不好意思打扰了,我是老顾客了,', '唉,本来挺期待的,结果'],
   en: ["so I got this last week and honestly it's been a whole thing, ", 'sorry to bother you, long-time customer here, ', 'ok so my partner ordered this and now ', 'quick one, been meaning to ask for days, '],
 };
+
+/** Yes to "shall I open a ticket?" out of hours. */
+export const TICKET_ACCEPTS: ZhEn = { zh: ['好的,登记吧', '可以,帮我登记', '行'], en: ['yes, open a ticket', 'ok please do', 'sure'] };

@@ -9,7 +9,8 @@ import { createKefuSimBot } from '../../src/eval-sim/kefu-sim-bot.ts';
 import { runSimulation, type SimReport } from '../../src/eval-sim/run-simulation.ts';
 import { simulate } from '../../src/eval-sim/simulate-command.ts';
 import { GOAL_KINDS, type SimBot } from '../../src/eval-sim/sim-types.ts';
-import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
+import { startDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
+import { EXTERNAL_USER, OTHER_EXTERNAL_USER, startExternalOrderSystem } from '../support/external-order-system.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/kefu.js');
@@ -108,12 +109,15 @@ describe('kefu eval simulate', () => {
     expect(unconfirmed.resolutionRate).toBeLessThan(honest.resolutionRate);
   }, 240_000);
 
-  describe('against an external order system over HTTP', () => {
-    let orders: RunningDemoOrderServer;
+  describe.each([
+    { name: 'the demo order system on another port', users: ['demo-user', 'u1001', 'u1002', 'u1003'], idFormat: /^KF\d{11}$/ },
+    { name: 'a shop system with its own ids (SO…) and users', users: [EXTERNAL_USER, OTHER_EXTERNAL_USER], idFormat: /^SO[0-9A-Z]{14}$/ },
+  ])('against $name over HTTP', ({ name, users, idFormat }) => {
+    let orders: { url: string; close(): Promise<void> };
     let dir: string;
     beforeAll(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'kefu-sim-external-'));
-      orders = await startDemoOrderServer({ path: path.join(dir, 'orders.db') });
+      orders = name.startsWith('the demo') ? await startDemoOrderServer({ path: path.join(dir, 'orders.db') }) : await startExternalOrderSystem({ now: Date.now });
     });
     afterAll(async () => {
       await orders?.close();
@@ -121,16 +125,18 @@ describe('kefu eval simulate', () => {
     });
 
     it('plays the given customers with the orders the system lists, and sees the writes through the proxy', async () => {
-      const report = await simulate({ conversations: 20, seed: 2, ordersUrl: orders.url, userIds: 'demo-user,u1001,u1002,u1003' }, ENV, false);
+      const report = await simulate({ conversations: 20, seed: 2, ordersUrl: orders.url, userIds: users.join(',') }, ENV, false);
       expect(report.world).toContain(orders.url);
       const played = report.conversations;
       const skipped = report.skipped.reduce((s, x) => s + x.n, 0);
       expect(played + skipped).toBe(20);
       expect(played).toBeGreaterThan(10);
-      expect(report.details.every((d) => ['demo-user', 'u1001', 'u1002', 'u1003'].includes(d.userId))).toBe(true);
+      expect(report.details.every((d) => users.includes(d.userId))).toBe(true);
+      expect(report.details.every((d) => d.targetOrder === null || idFormat.test(d.targetOrder))).toBe(true);
       expect(report.wrongWrites).toBe(0);
-      const cancels = report.details.filter((d) => d.goal.kind === 'cancel' && d.verdict.resolved);
-      for (const c of cancels) expect(c.turns.flatMap((t) => t.writes)).toContainEqual({ kind: 'cancel', orderId: c.targetOrder });
+      const writes = report.details.flatMap((d) => d.turns.flatMap((t) => t.writes));
+      expect(writes.length).toBeGreaterThan(0);
+      for (const c of report.details.filter((d) => d.goal.kind === 'cancel' && d.verdict.resolved)) expect(c.turns.flatMap((t) => t.writes)).toContainEqual({ kind: 'cancel', orderId: c.targetOrder });
     }, 120_000);
   });
 });
