@@ -107,7 +107,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       flow.step = step.id;
       flow.reasks = 0;
       const text = await step.ask(flow.slots, ctx);
-      return { kind: 'reply', text: prefix + text, state: { ...state, flow }, flow: { name: spec.name, step: step.id }, ...(started ? { event: 'started' as const } : {}) };
+      // A flow that moves on is an understood turn: misses before it no longer count toward a handoff.
+      return { kind: 'reply', text: prefix + text, state: { ...state, flow, failedTurns: 0 }, flow: { name: spec.name, step: step.id }, ...(started ? { event: 'started' as const } : {}) };
     }
     if (spec.finish.kind === 'answer') {
       const text = await spec.finish.answer(flow.slots, ctx);
@@ -115,7 +116,7 @@ export function createDialogueManager(options: DialogueManagerOptions) {
     }
     flow.step = 'confirm';
     flow.reasks = 0;
-    return { kind: 'reply', text: prefix + spec.finish.summary(flow.slots, ctx), state: { ...state, flow }, flow: { name: spec.name, step: 'confirm' }, ...(started ? { event: 'started' as const } : {}) };
+    return { kind: 'reply', text: prefix + spec.finish.summary(flow.slots, ctx), state: { ...state, flow, failedTurns: 0 }, flow: { name: spec.name, step: 'confirm' }, ...(started ? { event: 'started' as const } : {}) };
   }
 
   async function start(spec: FlowSpec, ctx: FlowContext, state: DialogueState, slots: Slots = {}, prefix = ''): Promise<Decision> {
@@ -207,7 +208,10 @@ export function createDialogueManager(options: DialogueManagerOptions) {
   async function continueFlow(spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState): Promise<Decision> {
     const atConfirm = flow.step === 'confirm';
     // A plain "no" at the confirmation is an answer, not an abort; both end the flow unwritten.
-    if (isAbort(ctx.text) && !(atConfirm && parseConfirmation(ctx.text) === 'no')) {
+    // So is "changed my mind" / "不要了" when asked for the reason: the step recognises it.
+    const current = spec.steps.find((s) => s.id === flow.step);
+    const answersStep = current?.extract !== undefined && current.extract(ctx, flow.slots) !== null;
+    if (isAbort(ctx.text) && !answersStep && !(atConfirm && parseConfirmation(ctx.text) === 'no')) {
       return { kind: 'reply', text: t(ctx, '好的,已取消,没有提交任何操作。还有什么可以帮您?', "OK, I've stopped there and nothing was submitted. Anything else I can help with?"), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
     }
     const corrected = await applyCorrections(spec, flow, ctx);

@@ -14,6 +14,8 @@ describe('return reasons', () => {
     ['鞋子偏小,挤脚', '尺寸/规格不合适'],
     ['too small for me', '尺寸/规格不合适'],
     ['屏幕裂了', '商品破损'],
+    ['包装破了,东西也磕坏了', '商品破损'],
+    ['屏幕坏了', '质量问题'],
     ['发错颜色了', '发错货'],
     ['买多了', '不想要了'],
     ['I ordered the wrong size', '尺寸/规格不合适'],
@@ -64,6 +66,10 @@ describe('addresses', () => {
     ['不是这个地址,是[ADDRESS_2]', { address: '[ADDRESS_2]' }],
     ['[ADDRESS_1] 10118', { address: '[ADDRESS_1] 10118' }],
     ['不对,应该是上海市徐汇区漕溪北路398号', { address: '上海市徐汇区漕溪北路398号' }],
+    ['寄到长沙市岳麓区香港中路 644 号吧', { address: '长沙市岳麓区香港中路 644 号' }],
+    ['武汉市洪山区珞喻路 947 号 东区 12 栋 305,急', { address: '武汉市洪山区珞喻路 947 号 东区 12 栋 305' }],
+    ['寄到南京市鼓楼区星湖街 479 号 3 号楼 1202 陈静 13272996359吧', { address: '南京市鼓楼区星湖街 479 号 3 号楼 1202', recipientName: '陈静', recipientPhone: '13272996359' }],
+    ['Unit 5, [ADDRESS_1] West, Melbourne VIC 3000, Australia thanks', { address: 'Unit 5, [ADDRESS_1] West, Melbourne VIC 3000, Australia' }],
   ])('"%s" splits into address and recipient', (text, parts) => {
     expect(parseAddressParts(text)).toEqual(parts);
   });

@@ -51,14 +51,24 @@ function cut(text: string, start: number, end: number): string {
 }
 
 /**
- * When the PII engine found the address, it is the pseudonym and what directly follows it without
- * a break (a postcode or floor it did not take in: "[ADDRESS_1] 10118"), not the words around it.
+ * When the PII engine found the address, it starts at the pseudonym unless the words before it
+ * are part of the address too ("Unit 5, [ADDRESS_1]"); what follows is kept ("[ADDRESS_1] West,
+ * Melbourne VIC 3000": the engine may take in only part of it) without a closing "谢谢"/"thanks".
  */
 function aroundPseudonym(address: string): string {
   const m = ADDRESS_PSEUDONYM.exec(address);
   if (m === null) return address;
-  const after = /^[^,，;；。!！?？]{0,20}/.exec(address.slice(m.index + m[0].length))?.[0] ?? '';
-  return /\d/.test(after) ? `${m[0]}${after.trimEnd()}` : m[0];
+  const before = address.slice(0, m.index);
+  const start = /\d/.test(before) || ZH_PLACE.test(before) ? 0 : m.index;
+  return address
+    .slice(start)
+    .replace(/[\s,，。.!！~～]{0,6}(?:谢谢|多谢|麻烦了|辛苦了|thanks|thank you|please|pls)?[\s,，。.!！~～]{0,6}$/i, '')
+    .trim();
+}
+
+/** Words after an address that are not part of it ("…305,急", "…644 号吧", "…Australia thanks"). */
+function withoutFiller(address: string): string {
+  return address.replace(/(?:[\s,，。.!！~～]{0,6}(?:吧|啊|呀|哦|哈|呢|急|谢谢|多谢|麻烦了|辛苦了|asap|thanks|thank you|please|pls)){0,3}[\s,，。.!！~～]{0,6}$/i, '').trim();
 }
 
 /** The address and the recipient given with it, or null when the message holds no address. */
@@ -97,5 +107,5 @@ export function parseAddressParts(input: string): AddressParts | null {
   }
   const address = rest.replace(LABELS, ' , ').replace(LEAD, '').replace(/^[\s,，]+|[\s,，。.!！]+$/g, '').replace(/(?:\s{0,3}[,，]){2,8}\s{0,3}/g, ', ').replace(/\s,\s/g, ', ').replace(/^,\s|,\s$/g, '').trim();
   if (!looksLikeAddress(address)) return null;
-  return { address: aroundPseudonym(address), ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };
+  return { address: withoutFiller(aroundPseudonym(address)), ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };
 }

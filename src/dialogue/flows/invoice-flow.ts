@@ -49,7 +49,7 @@ export const invoiceFlow: FlowSpec = {
       ask: (_s, ctx) => (ctx.lang === 'zh' ? '请发一下公司全称和纳税人识别号(税号)。' : "Please send the company's full name and its tax ID."),
       fill(ctx) {
         const tax = TAX_ID.exec(ctx.text);
-        const title = ctx.text.replace(TAX_ID, '').replace(/(公司全称|公司名称|单位名称|抬头|税号|纳税人识别号|company name|tax id)\s*(是|为)?\s*[:：]?|[,，;；]/gi, ' ').replace(/\s+/g, ' ').trim();
+        const title = ctx.text.replace(TAX_ID, '').replace(/(公司全称|公司名称|公司名|单位名称|单位名|抬头|税号|纳税人识别号|company name|tax id)\s*(是|为)?\s*[:：]?|[,，;；~～!！。]/gi, ' ').replace(/\s+/g, ' ').trim();
         if (tax === null || title.length < 2) return null;
         return { kind: 'filled', slots: { title, taxId: tax[1] ?? tax[2]!.toUpperCase() } };
       },

@@ -121,8 +121,13 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
         },
         extract: (ctx) => reasonSlot(ctx, ctx.text),
         correct(ctx, slots) {
-          // "原因改成质量问题", "change the reason to damaged", "原因不对,是噪音太大".
-          if (slots['reason'] === undefined || !/原因|理由|reason/i.test(ctx.text)) return null;
+          // "原因改成质量问题", "change the reason to damaged", "原因不对,是噪音太大"; without the word
+          // "reason", a correction cue and another reason category ("说错了,其实是质量不行").
+          if (slots['reason'] === undefined) return null;
+          if (!/原因|理由|reason/i.test(ctx.text)) {
+            const other = /说错|其实|搞错|应该是|不是.{1,12}是|actually|i meant|sorry,? it'?s|not .{1,20}but/i.test(ctx.text) ? reasonSlot(ctx, ctx.text) : null;
+            return other === null || other['reason'] === slots['reason'] ? null : other;
+          }
           const said = ctx.text.replace(/^.*?(?:原因|理由|reason)\s*(?:应该)?(?:改成|改为|换成|写成|是|为|不对[,，]?是?|is|to|should be|:|：)?/i, '').replace(/^.*?\b(?:change|make|set) (?:it |that )?to\b/i, '').trim();
           const known = reasonSlot(ctx, said) ?? reasonSlot(ctx, ctx.text);
           if (known !== null) return known['reason'] === slots['reason'] ? null : known;

@@ -1,7 +1,7 @@
 /**
  * Return reasons as the order system receives them: a category when the customer's words name
- * one, else their own words. Tried in order, so a fault ("噪音太大", "too loud") is a quality
- * problem before "太大" could make it a size problem.
+ * one, else their own words. Tried in order: damage in transit ("磕坏了", "cracked") before a
+ * fault ("坏了"), and a fault ("噪音太大", "too loud") before "太大" could make it a size problem.
  */
 export interface ReturnReason {
   zh: string;
@@ -10,12 +10,12 @@ export interface ReturnReason {
 }
 
 export const RETURN_REASONS: readonly ReturnReason[] = [
+  { zh: '商品破损', en: 'arrived damaged', re: /破损|破了|碎了|压坏|摔坏|磕坏|磕碰|划痕|裂了|裂开|裂缝|变形|凹陷|damaged|cracked|scratch|dented|smashed|shattered|arrived broken/i },
   {
     zh: '质量问题',
     en: 'quality problem',
     re: /质量|坏了|坏的|故障|不工作|不能用|用不了|不好用|毛病|噪音|噪声|杂音|异响|声音(?:太|很|好|特别|超级?|有点|非常)?大|太吵|很吵|吵得|响声|漏水|漏电|漏气|发烫|过热|异味|味道(?:太|很|好|特别|超级?|有点|非常)?大|不制冷|不制热|不加热|不出水|不亮|开不了机|不开机|死机|卡顿|失灵|没反应|掉漆|脱胶|开线|quality|broken|defect|faulty|doesn'?t work|does not work|not working|stopped working|won'?t (turn|switch) on|nois[ey]|too loud|leak|overheat|smell|malfunction/i,
   },
-  { zh: '商品破损', en: 'arrived damaged', re: /破损|碎了|压坏|摔坏|划痕|裂了|裂开|裂缝|变形|凹陷|damaged|cracked|scratch|dented|smashed|shattered/i },
   {
     zh: '发错货',
     en: 'wrong item sent',

@@ -68,7 +68,8 @@ export function refusalText(refusal: Refusal, ctx: Ctx, policy: ShopPolicy): str
     case 'order_cancelled':
       return pick(ctx, `订单 ${id} 已经取消了,无法办理${ACTION[refusal.action].zh};如已付款,款项会原路退回。`, `Order ${id} is cancelled, so ${ACTION[refusal.action].en} is not possible; any payment goes back to the original method.`);
     case 'already_returned':
-      return pick(ctx, `订单 ${id} 已经办理过退货了,无法再办理${ACTION[refusal.action].zh}。`, `Order ${id} has already been returned, so ${ACTION[refusal.action].en} is not possible.`);
+      // Often asked as "where is my refund": the state is the answer, not a refusal.
+      return pick(ctx, `订单 ${id} 已经办理过退货,款项会原路退回到您付款时的账户,无需再次申请。`, `Order ${id} has already been returned; the money goes back to the account you paid with, so there is nothing more to request.`);
     case 'not_allowed':
       return pick(ctx, `订单 ${id} 当前状态(${statusText(order.status, 'zh')})不支持${ACTION[refusal.action].zh}。`, `Order ${id} is ${statusText(order.status, 'en')}, which does not allow ${ACTION[refusal.action].en}.`);
   }
