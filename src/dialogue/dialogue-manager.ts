@@ -4,9 +4,8 @@ import { asksAboutHours, asksForPerson, noPersonWanted } from './asks-for-person
 import { clarifyLabels, clarifyOptions, clarifyQuestion, pickedOption, type PendingClarification } from './clarify.ts';
 import { isAbort, isQuestion, parseConfirmation } from './confirmation.ts';
 import { FLOWS } from './flow-catalog.ts';
-import { followsUpOnAnOrder } from './order-reference/follows-up-on-an-order.ts';
 import { mentionsOrder } from './order-reference/mentions-order.ts';
-import { namesOnlyAnOrder } from './order-reference/names-only-an-order.ts';
+import { ownOrderFlow } from './order-reference/own-order-flow.ts';
 import type { FlowContext, FlowName, FlowSpec, FlowState, Slots } from './flow-types.ts';
 import { isSensitive, wantsAction } from './wants-action.ts';
 
@@ -295,8 +294,9 @@ export function createDialogueManager(options: DialogueManagerOptions) {
         const picked = pickedOption(ctx.text, pending);
         if (picked !== null) return resolveClarification(picked, pending, ctx, state);
       }
-      // Only an order number ("SO7X2K9M4P1Q0003"), or "那个耳机呢?" right after an order was discussed: where that order is.
-      if (namesOnlyAnOrder(ctx.text, ctx.nlu.entities) || (await followsUpOnAnOrder(ctx))) return start(flows.order_status, ctx, state);
+      // About one of their orders in a way the intent cannot tell ("SO7X2K9M4P1Q0003", "耳机签收了吗", "那个耳机呢").
+      const ownFlow = await ownOrderFlow(ctx, (intent) => Object.values(flows).find((f) => f.intents.includes(intent))?.name ?? null);
+      if (ownFlow !== null) return start(flows[ownFlow], ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
       // "那你们几点上班?": the pipeline answers with the configured hours.
       if (asksAboutHours(ctx.text)) return { kind: 'answer', state };
       const unclear = clarifyOptions(ctx.nlu, clarifyBelow, actionOf);
