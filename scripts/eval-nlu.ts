@@ -221,7 +221,7 @@ ${outside.perIntent.map((s) => `| ${s.intent} | ${s.n} | ${s.recall.toFixed(2)} 
     : report.topConfusions.map((c) => `${c.gold} → ${c.predicted} (${c.count})`).join(', ');
   return `## NLU: embedded intent and emotion classifier${setName === 'test' ? '' : ` (${setName} set)`}
 
-\`npm run eval:nlu -- --set ${setName}\`: ${report.n} labelled customer messages (eval/nlu/README.md), Chinese ${report.byLang.zh.n}, English ${report.byLang.en.n}, each classified on its own (no history). The sets and the lexicon share one author: see the README for what that means for these numbers and for the score on phrasing the lexicon was not tuned on.
+\`npm run eval:nlu${outside === undefined ? ` -- --set ${setName}` : ''}\`: ${report.n} labelled customer messages (eval/nlu/README.md), Chinese ${report.byLang.zh.n}, English ${report.byLang.en.n}, each classified on its own (no history). The sets and the lexicon share one author: see the README for what that means for these numbers and for the score on phrasing the lexicon was not tuned on.
 
 | measure | value |
 |---|---|
