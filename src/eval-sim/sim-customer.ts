@@ -6,7 +6,7 @@ import type { GoalKind, SimCase, SimLang } from './sim-types.ts';
 import { toTraditional } from './to-traditional.ts';
 import {
   ADDRESS_ANSWERS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
-  INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, TICKET_ACCEPTS, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
+  GREETINGS, INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, TICKET_ACCEPTS, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
   ZH_NUMERALS, ZH_RECIPIENTS, type KbQuestion, type ReasonClass, type ZhEn,
 } from './sim-vocabulary.ts';
 
@@ -44,6 +44,8 @@ export interface Persona {
   correction: boolean;
   /** Opens with a run-up story before the request. */
   rambling: boolean;
+  /** Says only hello first, and the request after the bot answers. */
+  greetFirst: boolean;
 }
 
 /** What an option offered in a clarifying question must say to be the customer's goal. */
@@ -107,6 +109,7 @@ export function drawPersona(goal: SimGoal, rng: Rng): Persona {
     confirmQuestion: WRITE_GOALS.has(goal.kind) && goal.kind !== 'invoice' && rng.chance(0.2),
     correction: returnGoal && rng.chance(0.2),
     rambling: rng.chance(0.15),
+    greetFirst: rng.chance(0.12),
   };
 }
 
@@ -138,6 +141,7 @@ export class SimCustomer {
   #asked = false;
   #digressed = false;
   #ended = false;
+  #greeted = false;
 
   constructor(goal: SimGoal, persona: Persona, simCase: SimCase, rng: Rng) {
     this.goal = goal;
@@ -154,6 +158,14 @@ export class SimCustomer {
   /** The first message. */
   open(): CustomerTurn {
     this.#turns = 1;
+    if (this.persona.greetFirst) {
+      this.#greeted = true;
+      return this.#say(this.#pick(GREETINGS), false, 'other');
+    }
+    return this.#request(false);
+  }
+
+  #request(afterGreeting: boolean): CustomerTurn {
     const g = this.goal;
     let text: string;
     if (g.kind === 'product_question') text = g.question!.text;
@@ -164,7 +176,7 @@ export class SimCustomer {
       if (this.persona.slotsUpfront) text += this.#upfrontSlots();
     }
     if (this.persona.rambling) text = `${this.#pick(RAMBLES)}${text}`;
-    return this.#say(text, false, null);
+    return this.#say(text, false, afterGreeting ? 'other' : null);
   }
 
   /** The answer to the bot's reply; null when the customer is done talking. */
@@ -177,6 +189,10 @@ export class SimCustomer {
     if (read.move === 'handoff' || read.move === 'done' || read.move === 'failed') return end();
     if (this.#turns >= MAX_TURNS) return end();
     this.#turns++;
+    if (this.#greeted) {
+      this.#greeted = false;
+      return this.#request(true);
+    }
     const g = this.goal;
     const target = this.#case.target;
     const say = (text: string, confirming = false) => this.#say(text, confirming, read.move);

@@ -49,8 +49,8 @@ export const OPENERS = {
     en: ['I need an invoice for {ref}', 'can you issue an invoice for my {item} order', 'invoice please', 'I need a tax invoice for my purchase'],
   },
   human_request: {
-    zh: ['转人工', '我要找真人客服', '有没有人工啊', '别跟我绕了,叫个人来', '人工客服在哪', '给我接个客服人员', '找你们工作人员'],
-    en: ['let me talk to a real person', 'agent please', 'can I speak to a human?', 'get me a human, this bot is useless', 'I want a live agent', 'connect me to customer service staff'],
+    zh: ['转人工', '我要找真人客服', '有没有人工啊', '别跟我绕了,叫个人来', '人工客服在哪', '给我接个客服人员', '找你们工作人员', '别废话了,赶紧给我转人工!!', '机器人听不懂人话,要活人'],
+    en: ['let me talk to a real person', 'agent please', 'can I speak to a human?', 'get me a human, this bot is useless', 'I want a live agent', 'connect me to customer service staff', 'stop with the damn bot and get me a person'],
   },
   complaint: {
     zh: ['我要投诉你们的快递员,态度太差了', '投诉!{item}送来就是坏的,你们太不负责了', '你们服务太差了,我要投诉', '我要投诉,客服一直答非所问', '投诉你们送货的,把东西扔门口就走了'],
@@ -202,6 +202,9 @@ export const COMPANY_ANSWERS: ZhEn = {
 
 export const PREFIXES: ZhEn = { zh: ['', '', '', '你好,', '在吗?', '亲,', '您好,', '麻烦问下,', 'hi,'], en: ['', '', '', 'hi, ', 'hello, ', 'hey there, ', 'good morning, '] };
 export const SUFFIXES: ZhEn = { zh: ['', '', '。', '!', '?', '~', ',谢谢', ',急'], en: ['', '', '.', '!', ' thanks', ', asap'] };
+
+/** A first message that is only a greeting; the request follows. */
+export const GREETINGS: ZhEn = { zh: ['在吗', '你好', '在不在', '有人吗?', '您好,请问在吗'], en: ['hi', 'hello?', 'hey, anyone there?', 'hi there'] };
 
 /** Said when the customer has what they came for, or gives up. */
 export const CLOSINGS: ZhEn = { zh: ['好的谢谢', '行吧', '知道了'], en: ['ok thanks', 'alright', 'got it'] };
