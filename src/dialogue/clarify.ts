@@ -77,11 +77,14 @@ export function clarifyOptions(nlu: NluResult, threshold: number, actionOf: (int
   return offered.map((r) => r.intent);
 }
 
+/** How a clarifying question starts, so reports can tell it from a refusal. */
+export const CLARIFY_LEAD: Readonly<Record<Lang, string>> = { zh: '我想确认一下,您是想办理哪一项?', en: 'Just to be sure I help with the right thing, do you mean: ' };
+
 export function clarifyQuestion(options: readonly Intent[], lang: Lang): string {
   const labels = options.map((o, i) => `${i + 1}. ${intentLabel(o, lang)}`);
   return lang === 'zh'
-    ? `我想确认一下,您是想办理哪一项?${labels.join(' ')}。请点选一项,或换个说法告诉我。`
-    : `Just to be sure I help with the right thing, do you mean: ${labels.join(', ')}? Tap one, or tell me in other words.`;
+    ? `${CLARIFY_LEAD.zh}${labels.join(' ')}。请点选一项,或换个说法告诉我。`
+    : `${CLARIFY_LEAD.en}${labels.join(', ')}? Tap one, or tell me in other words.`;
 }
 
 export function clarifyLabels(options: readonly Intent[], lang: Lang): string[] {

@@ -37,15 +37,18 @@ export function complaintNotice(lang: Lang): string {
   return lang === 'zh' ? '您的反馈已登记为投诉工单,专人会在 24 小时内跟进。' : 'Your complaint is filed as a ticket and a person will follow up within 24 hours.';
 }
 
+/** How the hours answer starts, so reports can tell it from a refusal. */
+export const HOURS_LEAD: Readonly<Record<Lang, string>> = { zh: '人工客服的服务时间是', en: 'Our agents work ' };
+
 /** "那你们几点上班?": the configured hours, and whether someone is there now. */
 export function hoursNotice(hours: string, openNow: boolean, lang: Lang): string {
   const when = describeHours(hours, lang);
   if (lang === 'zh') {
     return openNow
-      ? `人工客服的服务时间是${when},现在在线。需要的话,点「转人工客服」我为您转接。`
-      : `人工客服的服务时间是${when},现在不在服务时间内。已登记的工单会在上班后第一时间处理,其他问题也可以继续问我。`;
+      ? `${HOURS_LEAD.zh}${when},现在在线。需要的话,点「转人工客服」我为您转接。`
+      : `${HOURS_LEAD.zh}${when},现在不在服务时间内。已登记的工单会在上班后第一时间处理,其他问题也可以继续问我。`;
   }
   return openNow
-    ? `Our agents work ${when}, and they are online now. Tap "Talk to a person" if you would like me to connect you.`
-    : `Our agents work ${when}, and they are offline right now. Tickets are handled first thing when we open; meanwhile, feel free to ask me anything else.`;
+    ? `${HOURS_LEAD.en}${when}, and they are online now. Tap "Talk to a person" if you would like me to connect you.`
+    : `${HOURS_LEAD.en}${when}, and they are offline right now. Tickets are handled first thing when we open; meanwhile, feel free to ask me anything else.`;
 }

@@ -1,3 +1,5 @@
+import { CLARIFY_LEAD } from '../dialogue/clarify.ts';
+import { HOURS_LEAD } from '../pipeline/handoff-responder.ts';
 import { noAnswerReply, templateReply } from '../pipeline/retrieval-responder.ts';
 import type { Intent } from '../contracts/reply-part.ts';
 import { findRun, normalizeForJudge } from './judge.ts';
@@ -46,7 +48,11 @@ export const REFUSAL = new RegExp(
 );
 
 const TEMPLATE_INTENTS: readonly Intent[] = ['greeting', 'goodbye', 'chitchat', 'human_agent'];
-const TEMPLATES: readonly string[] = TEMPLATE_INTENTS.flatMap((i) => [templateReply(i, 'zh'), templateReply(i, 'en')]).filter((t): t is string => t !== null);
+const TEMPLATES: readonly string[] = [
+  ...TEMPLATE_INTENTS.flatMap((i) => [templateReply(i, 'zh'), templateReply(i, 'en')]).filter((t): t is string => t !== null),
+  // Kefu's own fixed answers: a clarifying question ("您是想办理哪一项?") and the business hours.
+  CLARIFY_LEAD.zh, CLARIFY_LEAD.en, HOURS_LEAD.zh, HOURS_LEAD.en,
+];
 const NO_ANSWER = [noAnswerReply('zh'), noAnswerReply('en')];
 const RETRIEVAL_PREFIX = /^(?:关于「|About ")/;
 

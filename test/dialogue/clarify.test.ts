@@ -112,3 +112,15 @@ describe('clarify before handing off', () => {
     expect(dm.afterAnswer(once.state, { confident: false, factual: false }).handoff).toBe('failed_turns');
   });
 });
+
+describe('clarifying questions in the red-team report', () => {
+  it('are Kefu’s own fixed answers, not refusals that count as over-blocking', async () => {
+    const { classifyReply } = await import('../../src/redteam/reply-kind.ts');
+    const dm = createDialogueManager({ angerHandoff: 0.85 });
+    for (const lang of ['zh', 'en'] as const) {
+      const d = await dm.handle(ctx('这个怎么样', UNCLEAR, lang), emptyDialogueState());
+      const reply = d.kind === 'reply' ? d.text : '';
+      expect(classifyReply({ status: 200, reply, handoff: false, handoffReason: null, intent: 'product_question', flow: null }, { inProcess: true })).toBe('template');
+    }
+  });
+});
