@@ -9,7 +9,7 @@ const POLICY = /一般|通常|政策|规则|规定|多久|几天|多少天|怎�
 /** Asking about a possibility or a procedure, not asking for it to be done. */
 const ASKS_ABOUT = /吗|怎么|如何|哪些|什么|多久|能不能|可不可以|是否|流程|政策|规则|\bcan (i|you)\b|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis it\b|\bdo(es)? (you|it)\b|\bpolicy\b/i;
 const STRONG = /我要|我想|想要|帮我|给我|麻烦你?|请帮|\bi want\b|\bi'?d like\b|\bi need\b|help me|please\b/i;
-const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订单号|到哪|到了吗|还没|怎么还|什么时候(发货|到|能到)|发货了[吗没]|\bmy (order|package|parcel|stuff|item|delivery)\b|where('s| is) my|\bi (bought|ordered)\b|hasn'?t (arrived|shipped|come)|not (arrived|received|shipped)|has it shipped|did it ship/i;
+const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订单号|到哪|到了吗|还没|怎么还|什么时候(发货|到|能到)|发货了[吗没]|\bmy (order|package|parcel|stuff|item|delivery|purchase)s?\b|where('s| is| are) my|\bi (bought|ordered)\b|hasn'?t (arrived|shipped|come)|not (arrived|received|shipped)|has it shipped|did it ship/i;
 
 const ORDER_QUESTION = new Set(['order_status', 'logistics']);
 

@@ -10,8 +10,8 @@ import { ownOrders } from './own-orders.ts';
  * to the intent: once the order's words and the follow-up's own words are taken out, nothing may
  * be left.
  */
-const FOLLOW_UP = /呢\s?[?？]?\s?$|^\s?(?:那|还有)|^\s?(?:and|what about|how about)\b/iu;
-const FILLER = /那个|那单|那笔|还有|订单|的|呢|[那个单]|\b(?:and|what|how|about|the|my|one|order|ending|in|with|please)\b|[\s\p{P}]/giu;
+const FOLLOW_UP = /呢\s?[?？]?\s?$|^\s?(?:(?:嗯|好的?|哦|ok|okay|oh|right|thanks)[\s,，]{0,2})?(?:那|还有|and|what about|how about)\b/iu;
+const FILLER = /那个|那单|那笔|还有|订单|的|呢|[那个单嗯好哦]|\b(?:and|what|how|about|the|my|one|order|ending|in|with|please|ok|okay|oh|right|thanks)\b|[\s\p{P}]/giu;
 
 function saysNothingElse(text: string, orders: readonly Order[]): boolean {
   const names = orders.flatMap((o) => o.items.map((i) => i.name)).join(' ');

@@ -1,20 +1,21 @@
 import type { Intent } from '../../contracts/reply-part.ts';
 import type { FlowContext, FlowName } from '../flow-types.ts';
-import { followsUpOnAnOrder } from './follows-up-on-an-order.ts';
 import { wantsAction } from '../wants-action.ts';
+import { followsUpOnAnOrder } from './follows-up-on-an-order.ts';
 import { itemNameScores } from './match-item-names.ts';
+import { mentionsOrder } from './mentions-order.ts';
 import { namesOnlyAnOrder } from './names-only-an-order.ts';
 import { ownOrders } from './own-orders.ts';
-import { refersToFocus } from './reference-words.ts';
 
 /**
  * The order flow a message asks for because it is about one of the customer's own orders,
  * which the intent alone cannot tell: only an order number ("SO7X2K9M4P1Q0003"), a follow-up
  * on another order ("那个耳机呢"), an item of one of their orders with an order intent
- * ("耳机签收了吗", "has the vacuum flask shipped"), or a status question about the order just
- * discussed ("那它什么时候签收的"). Null when none applies; the intent then decides as usual.
+ * ("耳机签收了吗", "has the vacuum flask shipped"), or a status question that points at one order
+ * (its last digits, or "那它什么时候签收的" about the order just discussed). Null when none
+ * applies; the intent then decides as usual.
  */
-const STATUS = /到哪|到了|到货|签收|发货|寄出|物流|快递|运单|送达|还没到|什么时候到|\bship(?:ped|ping)?\b|\barriv(?:e|ed|ing)\b|\bdeliver(?:ed|y)?\b|\btracking\b|\bwhere\b|\bstatus\b/iu;
+const STATUS = /到哪|到了|到货|签收|发货|寄出|物流|快递|运单|送达|还没到|什么时候到|路上|\bship(?:ped|ping)?\b|\barriv(?:e|ed|ing)\b|\bdeliver(?:ed|y)?\b|\btracking\b|\bwhere\b|\bstatus\b|on (?:the|its) way|in transit/iu;
 
 export async function ownOrderFlow(ctx: FlowContext, flowOf: (intent: Intent) => FlowName | null): Promise<FlowName | null> {
   if (namesOnlyAnOrder(ctx.text, ctx.nlu.entities) || (await followsUpOnAnOrder(ctx))) return 'order_status';
@@ -24,7 +25,8 @@ export async function ownOrderFlow(ctx: FlowContext, flowOf: (intent: Intent) =>
   if (intentFlow !== null && wantsAction(ctx.nlu, ctx.text)) return null;
   const status = STATUS.test(ctx.text);
   if (intentFlow === null && !status) return null;
-  if (status && ctx.orderMemory?.focusOrderId != null && refersToFocus(ctx.text)) return intentFlow ?? 'order_status';
+  // "the order that ends in 0003, where is it", "那它什么时候签收的" (after an order was discussed).
+  if (status && mentionsOrder(ctx)) return intentFlow ?? 'order_status';
   const named = itemNameScores(await ownOrders(ctx), ctx.text).some((s) => s > 0);
   return named ? (intentFlow ?? 'order_status') : null;
 }
