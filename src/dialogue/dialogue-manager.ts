@@ -220,6 +220,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       return { kind: 'reply', text: `${corrected.refused}\n${again}`, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
     }
     if (corrected) {
+      // "退钱吧,颜色和图片差太多": the correction and the pending answer in one message.
+      absorb(spec, flow, ctx, null);
       return advance(spec, flow, ctx, state, t(ctx, '好的,已更新。', 'OK, updated. '), false);
     }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isQuestion, parseConfirmation } from '../../src/dialogue/confirmation.ts';
 import { shownRecipient } from '../../src/dialogue/flows/address-change-flow.ts';
 import { looksLikeAddress, parseAddressParts } from '../../src/dialogue/flows/address-parts.ts';
+import { parseReturnType } from '../../src/dialogue/flows/return-flow.ts';
 import { classifyReason } from '../../src/dialogue/flows/return-reasons.ts';
 
 describe('return reasons', () => {
@@ -19,12 +20,28 @@ describe('return reasons', () => {
     ['发错颜色了', '发错货'],
     ['买多了', '不想要了'],
     ['I ordered the wrong size', '尺寸/规格不合适'],
+    ['送来就是碎的', '商品破损'],
+    ['发给我的型号不对', '发错货'],
+    ['got a different item than I ordered', '发错货'],
+    ['颜色和图片差太多', '与描述不符'],
     ['you sent me the wrong colour', '发错货'],
   ])('"%s" is %s', (text, zh) => {
     expect(classifyReason(text)?.zh).toBe(zh);
   });
   it.each(['确认', '好的', 'ok', '今天天气不错'])('"%s" names no reason', (text) => {
     expect(classifyReason(text)).toBeNull();
+  });
+});
+
+describe('refund or exchange', () => {
+  it.each([
+    ['I need a replacement bracket', 'exchange'],
+    ['can you replace it', 'exchange'],
+    ['the replacement filter one', null],
+    ['退钱吧', 'refund'],
+    ['鞋子码数不对想换小一码', 'exchange'],
+  ] as const)('"%s" → %s', (text, type) => {
+    expect(parseReturnType(text)).toBe(type);
   });
 });
 
@@ -70,6 +87,9 @@ describe('addresses', () => {
     ['武汉市洪山区珞喻路 947 号 东区 12 栋 305,急', { address: '武汉市洪山区珞喻路 947 号 东区 12 栋 305' }],
     ['寄到南京市鼓楼区星湖街 479 号 3 号楼 1202 陈静 13272996359吧', { address: '南京市鼓楼区星湖街 479 号 3 号楼 1202', recipientName: '陈静', recipientPhone: '13272996359' }],
     ['Unit 5, [ADDRESS_1] West, Melbourne VIC 3000, Australia thanks', { address: 'Unit 5, [ADDRESS_1] West, Melbourne VIC 3000, Australia' }],
+    ['hi,我跟你说,昨天才收到,这单的地址要换,寄到青岛市市南区科华北路 760 号 3 号楼 1202吧~', { address: '青岛市市南区科华北路 760 号 3 号楼 1202' }],
+    ['hi, wrong address on my order, can you fix it. new address: Apt 804, 279 Queen Street, Melbourne VIC 3000, Australia', { address: 'Apt 804, 279 Queen Street, Melbourne VIC 3000, Australia' }],
+    ['ship it to Flat 12B, 375 Orchard Road, Auckland 1010, New Zealand instead', { address: 'Flat 12B, 375 Orchard Road, Auckland 1010, New Zealand' }],
   ])('"%s" splits into address and recipient', (text, parts) => {
     expect(parseAddressParts(text)).toEqual(parts);
   });

@@ -66,9 +66,22 @@ function aroundPseudonym(address: string): string {
     .trim();
 }
 
+const ADDRESS_CUE = /寄到|送到|发到|改到|改成|改为|换成|新地址(?:是|为)?|地址(?:是|为|[:：])|(?:ship|send|deliver|post)(?: it| this| the order| them)? to\b|new address(?: is)?\s{0,2}[:：]?|address(?: is)?\s{0,2}[:：]|change (?:it|the address) to\b/gi;
+
+/** Where the text after the last match of `re` (global) starts, or null. */
+function lastMatch(re: RegExp, text: string): number | null {
+  let end: number | null = null;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    end = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return end;
+}
+
 /** Words after an address that are not part of it ("…305,急", "…644 号吧", "…Australia thanks"). */
 function withoutFiller(address: string): string {
-  return address.replace(/(?:[\s,，。.!！~～]{0,6}(?:吧|啊|呀|哦|哈|呢|急|谢谢|多谢|麻烦了|辛苦了|asap|thanks|thank you|please|pls)){0,3}[\s,，。.!！~～]{0,6}$/i, '').trim();
+  return address.replace(/(?:[\s,，。.!！~～]{0,6}(?:吧|啊|呀|哦|哈|呢|急|谢谢|多谢|麻烦了|辛苦了|asap|thanks|thank you|please|pls|instead)){0,3}[\s,，。.!！~～]{0,6}$/i, '').trim();
 }
 
 /** The address and the recipient given with it, or null when the message holds no address. */
@@ -105,6 +118,10 @@ export function parseAddressParts(input: string): AddressParts | null {
       }
     }
   }
+  // Chatter before the address ("hi, wrong address on my order, new address: …", "…想改一下,寄到…")
+  // ends at the last phrase that introduces it.
+  const cue = lastMatch(ADDRESS_CUE, rest);
+  if (cue !== null) rest = rest.slice(cue);
   const address = rest.replace(LABELS, ' , ').replace(LEAD, '').replace(/^[\s,，]+|[\s,，。.!！]+$/g, '').replace(/(?:\s{0,3}[,，]){2,8}\s{0,3}/g, ', ').replace(/\s,\s/g, ', ').replace(/^,\s|,\s$/g, '').trim();
   if (!looksLikeAddress(address)) return null;
   return { address: withoutFiller(aroundPseudonym(address)), ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };

@@ -7,7 +7,7 @@ import { checkAction, checkReturn } from '../policy/eligibility.ts';
 import { refusalText } from '../policy/refusal-text.ts';
 import type { ShopPolicy } from '../policy/shop-policy.ts';
 import { orderStep, type OrderCheck } from './order-step.ts';
-import { classifyReason } from './return-reasons.ts';
+import { CHANGED_MIND, classifyReason } from './return-reasons.ts';
 import { writeFailed } from './write-outcome.ts';
 
 /**
@@ -18,9 +18,10 @@ import { writeFailed } from './write-outcome.ts';
  */
 type ReturnKind = 'refund' | 'exchange';
 
-function parseType(text: string): ReturnKind | null {
+export function parseReturnType(text: string): ReturnKind | null {
   const refund = /退款|退钱|仅退款|退货退款|refund|money back/i.test(text);
-  const exchange = /换货|换一个|换个|换新|调换|换[大小]一?[码号]|换尺码|exchange|replace|swap/i.test(text);
+  // "replace it", "I need a replacement (bracket)", not "the replacement filter one" (naming the order).
+  const exchange = /换货|换一个|换个|换新|调换|换[大小]一?[码号]|换尺码|\bexchange|\bswap\b|\breplace (?:it|this|that|them|the item|my|mine)\b|\b(?:a|for a) (?:replacement|new one)\b/i.test(text);
   if (refund === exchange) return null;
   return refund ? 'refund' : 'exchange';
 }
@@ -70,7 +71,7 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
     name: 'return',
     intents: ['return', 'refund', 'exchange'],
     start(ctx) {
-      const type = parseType(ctx.text) ?? (ctx.nlu.intent === 'refund' ? 'refund' : ctx.nlu.intent === 'exchange' ? 'exchange' : null);
+      const type = parseReturnType(ctx.text) ?? (ctx.nlu.intent === 'refund' ? 'refund' : ctx.nlu.intent === 'exchange' ? 'exchange' : null);
       return { ...(type === null ? {} : { type }), ...reasonSlot(ctx, ctx.text) };
     },
     steps: [
@@ -86,7 +87,7 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
         },
         fill(ctx, slots) {
           const only = slots['onlyType'] as ReturnKind | undefined;
-          const type = parseType(ctx.text) ?? (/^(退|退货|退掉|return( it)?)$/i.test(ctx.text.trim()) ? 'refund' : null);
+          const type = parseReturnType(ctx.text) ?? (/^(退|退货|退掉|return( it)?)$/i.test(ctx.text.trim()) ? 'refund' : null);
           if (only !== undefined) {
             if (type === only || (type === null && parseConfirmation(ctx.text) === 'yes')) return { kind: 'filled', slots: { type: only } };
             const refusal = type === null ? null : checkAction(type, orderSlot(slots)!, policy, ctx.now);
@@ -95,13 +96,13 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
           return type === null ? null : { kind: 'filled', slots: { type } };
         },
         extract(ctx, slots) {
-          const type = parseType(ctx.text);
+          const type = parseReturnType(ctx.text);
           const order = orderSlot(slots);
           if (type === null || (order !== undefined && checkAction(type, order, policy, ctx.now) !== null)) return null;
           return { type };
         },
         correct(ctx, slots) {
-          const type = parseType(ctx.text);
+          const type = parseReturnType(ctx.text);
           if (type === null || slots['type'] === undefined || type === slots['type'] || !/不是|改成|改为|换成|还是|instead|actually|rather|change/i.test(ctx.text)) return null;
           const order = orderSlot(slots);
           const refusal = order === undefined ? null : checkAction(type, order, policy, ctx.now);
@@ -125,7 +126,9 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
           // "reason", a correction cue and another reason category ("说错了,其实是质量不行").
           if (slots['reason'] === undefined) return null;
           if (!/原因|理由|reason/i.test(ctx.text)) {
-            const other = /说错|其实|搞错|应该是|不是.{1,12}是|actually|i meant|sorry,? it'?s|not .{1,20}but/i.test(ctx.text) ? reasonSlot(ctx, ctx.text) : null;
+            // "不想要了" said first is a default a specific reason said later replaces ("…颜色和图片差太多").
+            const weak = slots['reason'] === CHANGED_MIND.zh || slots['reason'] === CHANGED_MIND.en;
+            const other = weak || /说错|其实|搞错|应该是|不是.{1,12}是|actually|i meant|sorry,? it'?s|not .{1,20}but/i.test(ctx.text) ? reasonSlot(ctx, ctx.text) : null;
             return other === null || other['reason'] === slots['reason'] ? null : other;
           }
           const said = ctx.text.replace(/^.*?(?:原因|理由|reason)\s*(?:应该)?(?:改成|改为|换成|写成|是|为|不对[,，]?是?|is|to|should be|:|：)?/i, '').replace(/^.*?\b(?:change|make|set) (?:it |that )?to\b/i, '').trim();
