@@ -62,6 +62,15 @@ const GOAL_WORDS: Record<GoalKind, RegExp> = {
   complaint: /投诉|complain/i,
 };
 
+/** How the customer recognises the action a confirmation summary reads back. */
+const SUMMARY_ACTION: Partial<Record<GoalKind, { is: RegExp; not?: RegExp; zh: string; en: string }>> = {
+  return: { is: /退货|退款|return|refund/i, not: /换货|exchange/i, zh: '退货退款', en: 'a refund' },
+  exchange: { is: /换货|exchange/i, zh: '换货', en: 'an exchange' },
+  address_change: { is: /地址|address/i, zh: '改收货地址', en: 'to change the delivery address' },
+  cancel: { is: /取消订单|确认取消|cancel order|cancel it|cancel the order|cancel your order/i, zh: '取消订单', en: 'to cancel the order' },
+  invoice: { is: /发票|invoice/i, zh: '开发票', en: 'an invoice' },
+};
+
 const WRITE_GOALS: ReadonlySet<GoalKind> = new Set(['return', 'exchange', 'address_change', 'cancel', 'invoice']);
 const MAX_TURNS = 12;
 
@@ -238,6 +247,11 @@ export class SimCustomer {
         this.#stalls = 0;
         if (target !== null && !read.text.toUpperCase().includes(target.order_id.toUpperCase())) {
           return say(this.#zh ? `不对,是订单${target.order_id}` : `no, I meant order ${target.order_id}`);
+        }
+        // The summary must be about what the customer asked for, or they say so instead of yes.
+        const action = SUMMARY_ACTION[g.kind];
+        if (action !== undefined && (!action.is.test(read.text) || (action.not?.test(read.text) ?? false))) {
+          return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
         }
         if (this.persona.correction && !this.#corrected && g.reason !== undefined) {
           this.#corrected = true;
