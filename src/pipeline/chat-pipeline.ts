@@ -175,7 +175,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       const user = recent.find((m) => m.role === 'user' && m.meta['clientMessageId'] === req.clientMessageId) ?? null;
       const answered = user === null ? undefined : recent.find((m) => m.role === 'assistant' && m.meta['replyTo'] === user.id);
       if (answered !== undefined) {
-        const text = deps.pii.vault.forSession(sessionId).revealAll(rendererFor(readLocale(conversation.state['locale']))(answered.content));
+        const text = deps.pii.vault.forSession(sessionId).revealAll(answered.content);
         yield { type: 'text-delta', text };
         const m = answered.meta;
         yield {
@@ -214,7 +214,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const stored = await sessions.history(sessionId, 20);
     // A resent turn's message is already the last one stored: it is the question, not history.
     const turns = retryOf !== null && stored.at(-1)?.role === 'user' ? stored.slice(0, -1) : stored;
-    const history = hant ? turns.map((h) => (h.role === 'user' ? { ...h, content: toSimplified(h.content) } : h)) : turns;
+    const history = hant ? turns.map((h) => ({ ...h, content: toSimplified(h.content) })) : turns;
     const understoodNlu = await deps.nlu.understand({
       text: understood,
       now,
@@ -443,6 +443,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // guarded sentence by sentence inside `generate`; Kefu's own texts (templates, flows, cited
     // passages) get the same checks here as a backstop, with their commitments taken as confirmed.
     let replyText = '';
+    /** As shown, still pseudonymised: the transcript and the audit keep what the customer saw. */
+    let renderedText = '';
     let displayText = '';
     for await (const text of parts) {
       if (typeof text !== 'string') {
@@ -466,20 +468,22 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         metrics.timeToFirstToken.observe((firstTextAt - started) / 1000);
       }
       replyText += out;
-      // The customer sees their own data again; transcripts and the audit keep the pseudonyms
-      // (and Kefu's Simplified wording: the script is a rendering, applied before the reveal so
-      // the customer's own data is shown as they wrote it).
-      const shown = vault.revealAll(render(out));
+      // The conversation's script is applied before the customer's own data is put back, so a
+      // name or an address is shown as they wrote it; transcripts and the audit keep the pseudonyms.
+      const rendered = render(out);
+      renderedText += rendered;
+      const shown = vault.revealAll(rendered);
       displayText += shown;
       yield { type: 'text-delta', text: shown };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
     // Plain-text channels (WeCom) carry the AI-generated label in the text itself.
     if (replyText.length > 0 && CHANNELS_NEEDING_AI_LABEL.has(req.channel)) {
-      const label = render(`\n${aiLabelLine(nlu.lang)}`);
+      const label = `\n${aiLabelLine(nlu.lang)}`;
       replyText += label;
-      displayText += label;
-      yield { type: 'text-delta', text: label };
+      renderedText += render(label);
+      displayText += render(label);
+      yield { type: 'text-delta', text: render(label) };
     }
     if (handoff && handoffReason !== null) yield { type: 'handoff', reason: handoffReason };
 
@@ -502,7 +506,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     };
     const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) }, locale };
     // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
-    const maskedReply = replyText.length > 0 ? maskPii(replyText) : '';
+    const maskedReply = renderedText.length > 0 ? maskPii(renderedText) : '';
     // The customer's message (unless a resend found it stored), the reply and the dialogue state
     // it led to are written together: a node dying here leaves none or all, so a resent message
     // meets a consistent flow, and the turn costs one commit.

@@ -97,6 +97,12 @@ describe('a Traditional Chinese conversation', () => {
     const id = await chat('KF20261121001', done.session_id, 'demo-user');
     expect(id.reply).not.toMatch(SIMPLIFIED_ONLY);
     expect(id.reply).toMatch(/[訂單請問貨]/u);
+
+    // The transcript keeps what the customer was shown.
+    const transcript = (await (await fetch(`${server.url}/v1/sessions/${done.session_id}`, { headers: auth })).json()) as { messages: { role: string; content: string }[] };
+    const shown = transcript.messages.filter((m) => m.role === 'assistant').map((m) => m.content);
+    expect(shown.length).toBeGreaterThanOrEqual(4);
+    for (const text of shown) expect(text).not.toMatch(SIMPLIFIED_ONLY);
   });
 
   it('an unanswered Traditional question offers a person in Traditional, never "reply 人工"', async () => {
