@@ -15,6 +15,15 @@ runOrderConnectorContract('demo order system, in process', async (clock) => {
 describe('demo order system database', () => {
   const DAY = 24 * 60 * 60 * 1000;
 
+  it('keeps the recipient given with an address until another one is given', async () => {
+    const system = createDemoOrderSystem({ path: join(tempDir(), 'orders.db'), now: () => SEEDED_AT });
+    await system.changeAddress('KF20261124003', { address: '北京市朝阳区建国路88号', recipient_name: '张三', recipient_phone: '13800001234' }, 'addr-1');
+    expect(system.deliveryOf('KF20261124003')).toEqual({ address: '北京市朝阳区建国路88号', recipient_name: '张三', recipient_phone: '13800001234' });
+    await system.changeAddress('KF20261124003', '杭州市西湖区文三路199号', 'addr-2');
+    expect(system.deliveryOf('KF20261124003')).toEqual({ address: '杭州市西湖区文三路199号', recipient_name: '张三', recipient_phone: '13800001234' });
+    await system.close();
+  });
+
   it('seeds once: reopening later keeps the orders, their dates and the writes', async () => {
     const path = join(tempDir(), 'nested', 'orders.db');
     const first = createDemoOrderSystem({ path, now: () => SEEDED_AT });

@@ -250,6 +250,16 @@ export function runOrderConnectorContract(name: string, factory: (clock: TestClo
         await notEligible(orders.changeAddress(ORDER.cancelled, 'x 路 1 号', key()), 'order_cancelled');
       });
 
+      it('takes the recipient with the address, once per key', async () => {
+        const k = key();
+        const change = { address: '221B Baker Street, London NW1 6XE', recipient_name: 'Jane Doe', recipient_phone: '+44 20 7946 0958' };
+        await orders.changeAddress(ORDER.paid, change, k);
+        await orders.changeAddress(ORDER.paid, change, k);
+        await refusal(orders.changeAddress(ORDER.paid, { ...change, recipient_name: 'John Doe' }, k), 'idempotency_key_reused', 422);
+        await orders.changeAddress(ORDER.paid, { address: '上海市徐汇区漕溪北路 1 号' }, key());
+        await refusal(orders.changeAddress(ORDER.paid, { address: 'x 路 1 号', recipient_phone: '' }, key()), 'invalid_request', 400);
+      });
+
       it('cancel before shipping, not after', async () => {
         await orders.cancelOrder(ORDER.pendingPayment, key());
         await orders.cancelOrder(ORDER.paid, key());
