@@ -41,6 +41,11 @@ export const invoiceFlow: FlowSpec = {
         const kind = parseKind(ctx.text);
         return kind === null ? null : { kind: 'filled', slots: { kind } };
       },
+      // "第二个,开公司的": said with the order.
+      extract: (ctx) => {
+        const kind = parseKind(ctx.text);
+        return kind === null ? null : { kind };
+      },
     },
     {
       id: 'company_title',
