@@ -17,6 +17,9 @@ export function quickReplies(flow: { name: string; step: string } | undefined, s
   if (flow === undefined) return [];
   // Yes/no words the confirmation reads ("好的" is a yes, "不用了" a no), said the way the offer asks.
   if (flow.name === 'ticket_offer' && flow.step === 'confirm') return lang === 'zh' ? ['好的,登记工单', '不用了'] : ['Yes, open a ticket', 'No thanks'];
+  // Only one kind is still possible (past the refund period): offer that one, not the closed one.
+  const only = flow.step === 'choose_type' ? state.flow?.slots['onlyType'] : undefined;
+  if (only === 'exchange' || only === 'refund') return lang === 'zh' ? [only === 'exchange' ? '好的,换货' : '好的,退款', '取消'] : [only === 'exchange' ? 'Yes, exchange it' : 'Yes, refund it', 'Cancel'];
   if (flow.step === 'choose_order') {
     const candidates = (state.flow?.slots['candidates'] as string[] | undefined) ?? [];
     return [...candidates.slice(0, 5), lang === 'zh' ? '取消' : 'Cancel'];
