@@ -52,12 +52,14 @@ export interface RunSimulationOptions {
   world: SimWorld;
   conversations: number;
   seed: number;
+  /** Only these goals (default: all ten). */
+  goals?: readonly GoalKind[];
   onProgress?: (done: number, total: number, resolved: number) => void;
 }
 
 /** The goal of each conversation: every goal equally often, in a seeded order. */
-export function goalSchedule(conversations: number, seed: number): GoalKind[] {
-  const list = Array.from({ length: conversations }, (_, i) => GOAL_KINDS[i % GOAL_KINDS.length]!);
+export function goalSchedule(conversations: number, seed: number, goals: readonly GoalKind[] = GOAL_KINDS): GoalKind[] {
+  const list = Array.from({ length: conversations }, (_, i) => goals[i % goals.length]!);
   return createRng(seed).shuffle(list);
 }
 
@@ -74,7 +76,7 @@ async function waitForTickets(bot: SimBot, expected: number): Promise<SimTicket[
 export async function runSimulation(options: RunSimulationOptions): Promise<SimReport> {
   const { bot, world, seed } = options;
   const started = performance.now();
-  const schedule = goalSchedule(options.conversations, seed);
+  const schedule = goalSchedule(options.conversations, seed, options.goals);
   const played: { index: number; goal: SimGoal; persona: Persona; simCase: SimCase; turns: SimTurn[] }[] = [];
   const skipped = new Map<GoalKind, number>();
   let resolvedSoFar = 0;

@@ -11,7 +11,7 @@ import { createHttpSimWorld } from './http-sim-world.ts';
 import { createKefuSimBot } from './kefu-sim-bot.ts';
 import { runSimulation, type SimReport } from './run-simulation.ts';
 import { consoleSummary, jsonReport, markdownSection, svgChart } from './simulation-report.ts';
-import type { SimWorld } from './sim-types.ts';
+import { GOAL_KINDS, type GoalKind, type SimWorld } from './sim-types.ts';
 
 const CHART = path.join(PROJECT_ROOT, 'docs', 'simulate.svg');
 
@@ -26,6 +26,7 @@ interface Opts {
   seed: number;
   ordersUrl?: string;
   userIds?: string;
+  goals?: string;
   json?: boolean;
   write?: boolean;
 }
@@ -41,6 +42,10 @@ export async function simulate(opts: Opts, env: NodeJS.ProcessEnv = process.env,
   const userIds = (opts.userIds ?? env['KEFU_SIM_USER_IDS'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (ordersUrl !== undefined && userIds.length === 0) throw badRequest('invalid_option', 'an external order system needs the customers to play: pass --user-ids id1,id2 (or set KEFU_SIM_USER_IDS)');
   if (ordersUrl === undefined && opts.userIds !== undefined) throw badRequest('invalid_option', '--user-ids only applies with --orders-url (the demo order system gets fresh customers)');
+
+  const goals = opts.goals === undefined ? [...GOAL_KINDS] : opts.goals.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+  const unknown = goals.filter((g) => !(GOAL_KINDS as readonly string[]).includes(g));
+  if (unknown.length > 0 || goals.length === 0) throw badRequest('invalid_option', `--goals takes a comma-separated list of ${GOAL_KINDS.join(', ')}${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-simulate-'));
   let world: SimWorld | null = null;
@@ -61,6 +66,7 @@ export async function simulate(opts: Opts, env: NodeJS.ProcessEnv = process.env,
         world,
         conversations: opts.conversations,
         seed: opts.seed,
+        goals: goals as GoalKind[],
         onProgress: (done, total, resolved) => {
           if (!progress) return;
           if (!started) {
@@ -87,6 +93,7 @@ export function simulateCommand(): Command {
     .option('--seed <n>', 'seed for customers, orders and phrasings', int('--seed', 0, 2 ** 31), 1)
     .option('--orders-url <url>', 'an external order system (default: KEFU_ORDERS_URL, else the demo order system with fresh customers)')
     .option('--user-ids <ids>', 'with an external order system: the customers to play, comma-separated (or KEFU_SIM_USER_IDS)')
+    .option('--goals <list>', `only these goals, comma-separated (default all: ${GOAL_KINDS.join(',')})`)
     .option('--json', 'print the full report, every transcript included, as JSON')
     .option('--write', 'update BENCHMARKS.md (section simulate) and docs/simulate.svg')
     .action(async (opts: Opts) => {

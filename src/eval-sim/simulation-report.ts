@@ -1,5 +1,7 @@
 import type { SimReport } from './run-simulation.ts';
 
+/** Goals that had conversations (all of them unless --goals picked some). */
+const played = (r: SimReport) => r.byGoal.filter((g) => g.n > 0);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -10,7 +12,7 @@ export function consoleSummary(r: SimReport): string {
     `resolution ${pct(r.resolutionRate)}  transfer ${pct(r.transferRate)} (any handoff ${pct(r.anyHandoffRate)})  mean turns ${r.meanTurns.toFixed(2)}  wrong writes ${r.wrongWrites}${r.wrongWrites > 0 ? ` ${JSON.stringify(r.wrongWritesByKind)}` : ''}`,
     '',
     `${'goal'.padEnd(18)}${'n'.padStart(5)}${'resolved'.padStart(10)}${'transfer'.padStart(10)}${'turns'.padStart(7)}${'wrong'.padStart(7)}  top failures`,
-    ...r.byGoal.map((g) => `${g.goal.padEnd(18)}${String(g.n).padStart(5)}${pct(g.n === 0 ? 0 : g.resolved / g.n).padStart(10)}${pct(g.n === 0 ? 0 : g.transferred / g.n).padStart(10)}${g.meanTurns.toFixed(2).padStart(7)}${String(g.wrongWrites).padStart(7)}  ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ')}`),
+    ...played(r).map((g) => `${g.goal.padEnd(18)}${String(g.n).padStart(5)}${pct(g.n === 0 ? 0 : g.resolved / g.n).padStart(10)}${pct(g.n === 0 ? 0 : g.transferred / g.n).padStart(10)}${g.meanTurns.toFixed(2).padStart(7)}${String(g.wrongWrites).padStart(7)}  ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ')}`),
     '',
     `by language: ${r.byLang.map((l) => `${l.lang} ${pct(l.n === 0 ? 0 : l.resolved / l.n)} (n=${l.n})`).join(', ')}`,
     `by variation: ${r.byVariation.map((v) => `${v.variation} ${pct(v.n === 0 ? 0 : v.resolved / v.n)} (n=${v.n})`).join(', ')}`,
@@ -26,7 +28,7 @@ export function jsonReport(r: SimReport): string {
 
 /** The BENCHMARKS.md section (the machine and date line is added by writeBenchSection). */
 export function markdownSection(r: SimReport, chart = 'docs/simulate.svg'): string {
-  const rows = r.byGoal.map((g) => `| ${g.goal} | ${g.n} | ${pct(g.n === 0 ? 0 : g.resolved / g.n)} | ${pct(g.n === 0 ? 0 : g.transferred / g.n)} | ${g.meanTurns.toFixed(2)} | ${g.wrongWrites} | ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ') || '—'} |`);
+  const rows = played(r).map((g) => `| ${g.goal} | ${g.n} | ${pct(g.n === 0 ? 0 : g.resolved / g.n)} | ${pct(g.n === 0 ? 0 : g.transferred / g.n)} | ${g.meanTurns.toFixed(2)} | ${g.wrongWrites} | ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ') || '—'} |`);
   return `## Customer simulator (\`kefu eval simulate\`)
 
 \`kefu eval simulate --conversations ${r.conversations} --seed ${r.seed} --write\`: goal-driven simulated customers (own phrasings, not the NLU's training text) against the ${r.world}, Kefu in-process with KEFU_LLM=none (retrieval-only), judged from the order system's state, the tickets filed and the replies. See docs/simulate.md.
@@ -48,9 +50,9 @@ export function svgChart(r: SimReport): string {
   const barMax = 360;
   const rowHeight = 34;
   const top = 62;
-  const height = top + r.byGoal.length * rowHeight + 34;
-  const width = left + barMax + 150;
-  const bars = r.byGoal.map((g, i) => {
+  const height = top + played(r).length * rowHeight + 34;
+  const width = left + barMax + 190;
+  const bars = played(r).map((g, i) => {
     const y = top + i * rowHeight;
     const res = g.n === 0 ? 0 : g.resolved / g.n;
     const tr = g.n === 0 ? 0 : g.transferred / g.n;
@@ -62,7 +64,7 @@ export function svgChart(r: SimReport): string {
       `  <text x="${left + barMax * tr + 6}" y="${y + 28}" fill="#9c4221">${pct(tr)} transferred</text>`,
     ].join('\n');
   });
-  const axisY = top + r.byGoal.length * rowHeight + 4;
+  const axisY = top + played(r).length * rowHeight + 4;
   const x85 = left + barMax * 0.85;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
   <rect width="100%" height="100%" fill="#ffffff"/>
