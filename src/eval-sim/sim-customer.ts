@@ -5,7 +5,7 @@ import type { Rng } from './seeded-random.ts';
 import type { GoalKind, SimCase, SimLang } from './sim-types.ts';
 import { toTraditional } from './to-traditional.ts';
 import {
-  ADDRESS_ANSWERS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
+  ADDRESS_ANSWERS, ADDRESS_CORRECTIONS, CLOSINGS, COMPANIES, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ADDRESS_PARTS, EN_ORDINALS, EN_RECIPIENTS,
   GREETINGS, INVOICE_KINDS, KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, TICKET_ACCEPTS, RESTATES, SIM_PRODUCTS, SUFFIXES, TYPE_ANSWERS, ZH_ADDRESS_PARTS,
   ZH_NUMERALS, ZH_RECIPIENTS, type KbQuestion, type ReasonClass, type ZhEn,
 } from './sim-vocabulary.ts';
@@ -40,7 +40,7 @@ export interface Persona {
   digress: boolean;
   /** Asks a question at the confirm step before saying yes. */
   confirmQuestion: boolean;
-  /** Changes the reason at the confirm step ("原因改成…"). */
+  /** Changes the reason ("原因改成…") or the address ("不是这个地址,是…") at the confirm step. */
   correction: boolean;
   /** Opens with a run-up story before the request. */
   rambling: boolean;
@@ -84,18 +84,7 @@ export function drawGoal(kind: GoalKind, rng: Rng): SimGoal {
     goal.type = kind === 'return' ? 'refund' : 'exchange';
     goal.reason = rng.pick(kind === 'exchange' ? reasons.filter((c) => c !== 'changed_mind') : reasons);
   }
-  if (kind === 'address_change') {
-    if (zh) {
-      const road = rng.pick(ZH_ADDRESS_PARTS.road);
-      const no = `${rng.int(1, 999)} 号`;
-      const who = rng.chance(0.4) ? ` ${rng.pick(ZH_RECIPIENTS)} 1${rng.pick(['3', '5', '8'])}${String(rng.int(100000000, 999999999))}` : '';
-      goal.address = { text: `${rng.pick(ZH_ADDRESS_PARTS.city)}${road} ${no} ${rng.pick(ZH_ADDRESS_PARTS.building)}`.trim() + who, key: `${road}${no}` };
-    } else {
-      const street = `${rng.int(2, 480)} ${rng.pick(EN_ADDRESS_PARTS.street)}`;
-      const who = rng.chance(0.4) ? `${rng.pick(EN_RECIPIENTS)}, ` : '';
-      goal.address = { text: `${who}${rng.pick(EN_ADDRESS_PARTS.unit)}${street}, ${rng.pick(EN_ADDRESS_PARTS.city)}`, key: street };
-    }
-  }
+  if (kind === 'address_change') goal.address = drawAddress(zh, rng);
   if (kind === 'invoice') {
     const company = rng.chance(0.35);
     const taxChars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -107,8 +96,20 @@ export function drawGoal(kind: GoalKind, rng: Rng): SimGoal {
   return goal;
 }
 
+function drawAddress(zh: boolean, rng: Rng): { text: string; key: string } {
+  if (zh) {
+    const road = rng.pick(ZH_ADDRESS_PARTS.road);
+    const no = `${rng.int(1, 999)} 号`;
+    const who = rng.chance(0.4) ? ` ${rng.pick(ZH_RECIPIENTS)} 1${rng.pick(['3', '5', '8'])}${String(rng.int(100000000, 999999999))}` : '';
+    return { text: `${rng.pick(ZH_ADDRESS_PARTS.city)}${road} ${no} ${rng.pick(ZH_ADDRESS_PARTS.building)}`.trim() + who, key: `${road}${no}` };
+  }
+  const street = `${rng.int(2, 480)} ${rng.pick(EN_ADDRESS_PARTS.street)}`;
+  const who = rng.chance(0.4) ? `${rng.pick(EN_RECIPIENTS)}, ` : '';
+  return { text: `${who}${rng.pick(EN_ADDRESS_PARTS.unit)}${street}, ${rng.pick(EN_ADDRESS_PARTS.city)}`, key: street };
+}
+
 export function drawPersona(goal: SimGoal, rng: Rng): Persona {
-  const returnGoal = goal.kind === 'return' || goal.kind === 'exchange';
+  const correctable = goal.kind === 'return' || goal.kind === 'exchange' || goal.kind === 'address_change';
   return {
     refStyle: rng.pick(['id', 'id', 'lower', 'spaced', 'tail', 'product', 'product', 'ordinal', 'ordinal'] as const),
     orderUpfront: rng.chance(0.35),
@@ -116,7 +117,7 @@ export function drawPersona(goal: SimGoal, rng: Rng): Persona {
     slotsEarly: rng.chance(0.4),
     digress: WRITE_GOALS.has(goal.kind) && rng.chance(0.2),
     confirmQuestion: WRITE_GOALS.has(goal.kind) && goal.kind !== 'invoice' && rng.chance(0.2),
-    correction: returnGoal && rng.chance(0.2),
+    correction: correctable && rng.chance(0.2),
     rambling: rng.chance(0.15),
     greetFirst: rng.chance(0.12),
   };
@@ -252,6 +253,11 @@ export class SimCustomer {
         const action = SUMMARY_ACTION[g.kind];
         if (action !== undefined && (!action.is.test(read.text) || (action.not?.test(read.text) ?? false))) {
           return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
+        }
+        if (this.persona.correction && !this.#corrected && g.address !== undefined) {
+          this.#corrected = true;
+          g.address = drawAddress(this.#zh, this.#rng);
+          return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
         }
         if (this.persona.correction && !this.#corrected && g.reason !== undefined) {
           this.#corrected = true;

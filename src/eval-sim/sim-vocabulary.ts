@@ -185,6 +185,11 @@ export const ADDRESS_ANSWERS: ZhEn = {
   en: ['new address: {addr}', 'please send it to {addr}', '{addr}', 'ship it to {addr} instead'],
 };
 
+export const ADDRESS_CORRECTIONS: ZhEn = {
+  zh: ['不是这个地址,是{addr}', '地址写错了,改成{addr}', '等下,地址换成{addr}'],
+  en: ['sorry, wrong address, it should be {addr}', 'not that address: {addr}', 'actually make it {addr}'],
+};
+
 export const INVOICE_KINDS = {
   personal: { zh: ['个人', '开个人的就行', '抬头写个人'], en: ['personal', 'just me personally', 'an individual invoice'] },
   company: { zh: ['公司', '开公司抬头', '单位报销用,开公司的'], en: ['company', 'to my company', 'a business invoice'] },
