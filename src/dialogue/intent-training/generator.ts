@@ -28,7 +28,7 @@ const pick = <T>(rnd: Random, list: readonly T[]): T => list[Math.floor(rnd() * 
 /** One random sentence from a template: `{a|b}` picks one, `<NAME>` a word from VOCAB. */
 export function fill(template: string, rnd: Random): string {
   return template
-    .replace(/<([A-Z]+)>/g, (_, name: string) => pick(rnd, VOCAB[name] ?? [name]))
+    .replace(/<([A-Z0-9]+)>/g, (_, name: string) => pick(rnd, VOCAB[name] ?? [name]))
     .replace(/\{([^{}]*)\}/g, (_, options: string) => pick(rnd, options.split('|')))
     .replace(/\s+/g, ' ')
     .trim();

@@ -20,8 +20,8 @@ import { SLOTS, TEMPLATES } from './templates.ts';
 export const WEIGHTS_FILE = fileURLToPath(new URL('./intent-weights.bin', import.meta.url));
 
 /** Bump when features, generator or trainer change in a way the data hash cannot see. */
-const CODE_VERSION = 'lr-1';
-const PER_INTENT = 500;
+const CODE_VERSION = 'lr-4';
+const PER_INTENT = 1000;
 const MAGIC = 'KFI1';
 /** Weights smaller than this are dropped from the file (measured: no accuracy change). */
 const PRUNE = 0.01;

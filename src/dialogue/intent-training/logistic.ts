@@ -50,7 +50,8 @@ export function featureStrings(norm: string): string[] {
     } else {
       out.push(`w${run}`);
       const s = stem(run);
-      out.push(`s${s}`);
+      // A short word is its own stem: one feature, not two that double its weight.
+      if (s !== run) out.push(`s${s}`);
       if (run.length >= 4) {
         const padded = `<${run}>`;
         for (let i = 0; i + 3 <= padded.length; i++) out.push(`c${padded.slice(i, i + 3)}`);
@@ -96,6 +97,11 @@ export function trainLogistic(examples: { norm: string; intent: Intent }[], inte
     return a / 2 ** 32;
   };
   const z = new Float64Array(K);
+  // The returned weights average the end of each epoch after the first (less variance from the
+  // order of the last few thousand updates than the final iterate).
+  const average = new Float32Array(weights.length);
+  const averageBias = new Float32Array(K);
+  let snapshots = 0;
   const total = epochs * order.length;
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -121,8 +127,15 @@ export function trainLogistic(examples: { norm: string; intent: Intent }[], inte
         }
       }
     }
+    if (epoch > 0 || epochs === 1) {
+      for (let i = 0; i < weights.length; i++) average[i] = (average[i] ?? 0) + (weights[i] ?? 0);
+      for (let k = 0; k < K; k++) averageBias[k] = (averageBias[k] ?? 0) + (bias[k] ?? 0);
+      snapshots++;
+    }
   }
-  return { intents: [...intents], weights, bias };
+  for (let i = 0; i < average.length; i++) average[i] = (average[i] ?? 0) / snapshots;
+  for (let k = 0; k < K; k++) averageBias[k] = (averageBias[k] ?? 0) / snapshots;
+  return { intents: [...intents], weights: average, bias: averageBias };
 }
 
 function scoreInto(weights: Float32Array, bias: Float32Array, x: Uint32Array, K: number, z: Float64Array): void {

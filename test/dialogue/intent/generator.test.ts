@@ -21,7 +21,7 @@ describe('training-text generator', () => {
     const rnd = seeded(1);
     for (const book of Object.values(PHRASEBOOK)) {
       for (const template of [...book.zh, ...book.en]) {
-        for (const m of template.matchAll(/<([A-Z]+)>/g)) expect(VOCAB[m[1] ?? ''], `${m[1]} in ${template}`).toBeDefined();
+        for (const m of template.matchAll(/<([A-Z0-9]+)>/g)) expect(VOCAB[m[1] ?? ''], `${m[1]} in ${template}`).toBeDefined();
         const text = fill(template, rnd);
         expect(text).not.toMatch(/[{}<>|]/);
         expect(text.length).toBeGreaterThan(0);

@@ -19,12 +19,13 @@ describe('intent model', () => {
     // An inflection never seen still shares most character n-grams with the word it comes from.
     expect(predict(model, normalize('refunded?')).p[1]).toBeGreaterThan(0.5);
     // Words never seen: only the length feature is known.
-    expect(predict(model, normalize('qqq zzz')).known).toBeLessThan(0.25);
+    expect(predict(model, normalize('qqq zzz')).known).toBeLessThanOrEqual(0.25);
   });
 
   it('has Han n-grams, Latin words, stems and in-word character n-grams as features', () => {
     const f = featureStrings(normalize('退货 refunds please'));
     expect(f).toEqual(expect.arrayContaining(['h退', 'h退货', 'wrefunds', 'srefund', 'c<re', 'cund', 'brefund_please']));
+    expect(f).not.toContain('splease');
   });
 
   it('round-trips through the committed file format and rejects another stamp', () => {
