@@ -60,7 +60,7 @@ export function readBotReply(reply: ChatReply, customerOrderIds: readonly string
     if (/税号|纳税人识别号|tax id/i.test(text)) return 'ask_company';
     if (/个人还是公司|个人或公司|personally or|individual or (?:a )?company/i.test(text)) return 'ask_invoice_kind';
     if (/退货退款.{0,8}还是.{0,6}换货|退款.{0,8}还是.{0,6}换|refund.{0,40}or.{0,30}exchange/i.test(text)) return 'ask_type';
-    if (/原因|reason/i.test(text) && /[?？]|请|what|tell/i.test(text)) return 'ask_reason';
+    if (/原因是什么|什么原因|原因[?？]|what is the reason|the reason\?|reason for (?:the|your) (?:return|exchange)|why (?:do|would) you/i.test(text)) return 'ask_reason';
     if (/新.{0,6}地址|地址.{0,10}(?:发|告诉|提供|是什么|改成)|new .{0,12}address|(?:which|what) address|address.{0,30}(?:send|give|tell|like)/i.test(text)) return 'ask_address';
     if (CLARIFY.test(text)) return 'clarify';
     if (NOT_UNDERSTOOD.test(text)) return 'not_understood';
