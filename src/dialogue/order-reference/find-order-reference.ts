@@ -75,6 +75,31 @@ function catalogueMatch(order: Order, products: readonly Entity[]): boolean {
   });
 }
 
+interface UnlistedId {
+  text: string;
+  key: string;
+  /** The spellings to look it up by: as written, then normalised. */
+  forms: string[];
+  start: number;
+  end: number;
+}
+
+/** An order number the NLU recognised, or an id-shaped token, that is none of the customer's ids or tracking numbers. */
+function unlistedId(candidates: readonly IdCandidate[], entities: readonly Entity[], byKey: ReadonlyMap<string, Order>, byTracking: ReadonlyMap<string, Order>): UnlistedId | null {
+  const lookupForms = (...forms: string[]): string[] => [...new Set(forms)].filter((f) => /^[A-Za-z0-9-]+$/.test(f));
+  const recognised = entities.find((e) => e.type === 'order_id' && !byKey.has(orderIdKey(e.value)));
+  if (recognised !== undefined) {
+    return { text: recognised.text, key: orderIdKey(recognised.value), forms: lookupForms(recognised.text.trim(), recognised.value), start: recognised.start, end: recognised.end };
+  }
+  const other = entities.filter((e) => OTHER_ENTITY.has(e.type));
+  const ownKeys = [...byKey.keys()];
+  const [shaped] = pickNonOverlapping(
+    candidates.filter((c) => idShaped(c, ownKeys) && !byKey.has(c.key) && !byTracking.has(c.key) && !other.some((e) => overlaps(e, c))),
+    longerFirst,
+  );
+  return shaped === undefined ? null : { text: shaped.text, key: shaped.key, forms: lookupForms(shaped.text.trim(), shaped.key), start: shaped.start, end: shaped.end };
+}
+
 const one = (orders: readonly Order[], by: ReferenceKind): OrderReference =>
   orders.length === 1 ? { kind: 'order', order: orders[0]!, by } : { kind: 'choice', orders: [...orders] };
 
@@ -96,23 +121,14 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
   if (tracked !== undefined) return { kind: 'order', order: byTracking.get(tracked.key)!, by: 'tracking', span: { start: tracked.start, end: tracked.end } };
 
   // 2. Something id-shaped that is not in the list: an older order of theirs, or not theirs.
-  const spans = entities.filter((e) => OTHER_ENTITY.has(e.type));
-  const recognised = entities.filter((e) => e.type === 'order_id' && !byKey.has(orderIdKey(e.value)));
-  const ownKeys = [...byKey.keys()];
-  const shaped = pickNonOverlapping(
-    candidates.filter((c) => idShaped(c, ownKeys) && !byKey.has(c.key) && !byTracking.has(c.key) && !spans.some((s) => overlaps(s, c))),
-    longerFirst,
-  );
-  const unknown = recognised.length > 0 ? { text: recognised[0]!.text, forms: [recognised[0]!.text.trim(), recognised[0]!.value], start: recognised[0]!.start, end: recognised[0]!.end } : shaped[0] === undefined ? null : { text: shaped[0].text, forms: [shaped[0].text.trim(), shaped[0].key], start: shaped[0].start, end: shaped[0].end };
-  if (unknown !== null) {
-    const excludedKey = input.exclude === undefined ? null : orderIdKey(input.exclude);
-    if (orderIdKey(unknown.text) !== excludedKey) {
-      for (const form of [...new Set(unknown.forms)].filter((f) => /^[A-Za-z0-9-]+$/.test(f))) {
-        const order = await input.lookup(form);
-        if (order !== null) return { kind: 'order', order, by: 'id', span: { start: unknown.start, end: unknown.end } };
-      }
-      return { kind: 'not_found', id: unknown.text.trim(), span: { start: unknown.start, end: unknown.end } };
+  const unknown = unlistedId(candidates, entities, byKey, byTracking);
+  if (unknown !== null && (input.exclude === undefined || unknown.key !== orderIdKey(input.exclude))) {
+    const span = { start: unknown.start, end: unknown.end };
+    for (const form of unknown.forms) {
+      const order = await input.lookup(form);
+      if (order !== null) return { kind: 'order', order, by: 'id', span };
     }
+    return { kind: 'not_found', id: unknown.text.trim(), span };
   }
 
   // 3. The last digits of an id.
