@@ -80,6 +80,8 @@ export interface OutsideReport {
   perIntent: { intent: Intent; n: number; recall: number; missedAs: Partial<Record<Intent, number>> }[];
   /** Share of answers with confidence ≥ 0.5 and their accuracy; the rest's accuracy. */
   confident: { share: number; accuracy: number; restAccuracy: number };
+  /** Answers of `other` because nothing fitted (sub-intent `other.unknown`), right or wrong. */
+  noEvidence: number;
   timing: { meanMs: number; p50Ms: number };
 }
 
@@ -98,12 +100,14 @@ export async function evaluateOutside(nlu: Nlu, rows: OutsideUtterance[]): Promi
   const times: number[] = [];
   const conf = { n: 0, ok: 0, restN: 0, restOk: 0 };
   let correct = 0;
+  let noEvidence = 0;
   for (const row of rows) {
     const t0 = performance.now();
     const result = await nlu.understand({ text: row.text });
     times.push(performance.now() - t0);
     const ok = row.gold.includes(result.intent);
     if (ok) correct++;
+    if (result.subIntent === 'other.unknown') noEvidence++;
     bump(lang, row.lang, ok);
     bump(source, row.source.split(':')[0] ?? row.source, ok);
     const primary = row.gold[0] ?? 'other';
@@ -131,6 +135,7 @@ export async function evaluateOutside(nlu: Nlu, rows: OutsideUtterance[]): Promi
       accuracy: conf.n === 0 ? 0 : conf.ok / conf.n,
       restAccuracy: conf.restN === 0 ? 0 : conf.restOk / conf.restN,
     },
+    noEvidence,
     timing: { meanMs: times.reduce((a, b) => a + b, 0) / times.length, p50Ms: sorted[Math.floor(sorted.length / 2)] ?? 0 },
   };
 }
@@ -144,6 +149,7 @@ export function formatOutside(report: OutsideReport): string {
   lines.push(`by language       ${Object.entries(report.byLang).map(([k, t]) => `${k} ${pct(t.accuracy)} of ${t.n}`).join(', ')}`);
   lines.push(`by source         ${Object.entries(report.bySource).map(([k, t]) => `${k} ${pct(t.accuracy)} of ${t.n}`).join(', ')}`);
   lines.push(`confidence ≥ 0.5  ${pct(report.confident.share)} of messages, ${pct(report.confident.accuracy)} correct; below: ${pct(report.confident.restAccuracy)} correct`);
+  lines.push(`nothing fitted    ${report.noEvidence} answered other for want of evidence`);
   lines.push('', 'intent               n  recall  misses taken for');
   for (const s of report.perIntent) {
     const missed = Object.entries(s.missedAs).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');

@@ -214,7 +214,7 @@ const CHITCHAT = rows('chitchat', [
 ]);
 
 const OTHER = rows('other', [
-  [/登录|登陆|登不上|登不进|(?<!支付)密码|注销|验证码|冒充|诈骗|转账|解冻|绑定|换绑|昵称|头像|闪退|卡顿|招人|招聘|加盟|供应商|合作|实体店|门店|线下店|公众号|公司在|总部|log ?in|\bsign in\b|password|verification|\bverify\b|username|nickname|\bprofile\b|crash(es|ing)?|\bbug\b|hiring|\bjobs?\b|career|partnership|supplier|wholesale|physical store|(where is|wheres|location of|address of|visit) your (office|store|shop)|your (office|store|shop) (address|location|hours)|headquarters|texted me|\bsms\b|unsubscribe|成立|哪年/, 4, 'account'],
+  [/登录|登陆|登不上|登不进|(?<!支付)密码|注销|验证码|冒充|诈骗|(让|要|叫|骗)我?转账|解冻|绑定|换绑|昵称|头像|闪退|卡顿|招人|招聘|加盟|供应商|合作|实体店|门店|线下店|公众号|(你们|贵)公司在|总部|log ?in|\bsign in\b|password|verification|\bverify\b|username|nickname|\bprofile\b|crash(es|ing)?|\bbug\b|hiring|\bjobs?\b|career|partnership|supplier|wholesale|physical store|(where is|wheres|location of|address of|visit) your (office|store|shop)|your (office|store|shop) (address|location|hours)|headquarters|texted me|\bsms\b|unsubscribe|成立|哪年/, 4, 'account'],
   // A bare account is often where money goes or orders show (退款到账户, money in my account): a hint,
   // not an anchor; what is done to the account (delete, create, switch, 注销) is the anchor above.
   [/账号|账户|\baccounts?\b/, 1.5, 'account'],
