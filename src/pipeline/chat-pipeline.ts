@@ -36,7 +36,7 @@ import { isCacheable } from '../cache/cacheable.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
-import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, waitingNotice } from './handoff-responder.ts';
+import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, ticketFiledNotice, waitingNotice } from './handoff-responder.ts';
 
 export interface ChatRequest {
   message: string;
@@ -281,6 +281,10 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.signal === undefined ? {} : { signal: req.signal }),
     };
 
+    /** Kinds of after-hours ticket this conversation has filed: asked again, it hears so. */
+    const ticketsFiled = Array.isArray(conversation.state['ticketsFiled']) ? (conversation.state['ticketsFiled'] as string[]) : [];
+    let ticketFiledNow: string | null = null;
+
     /** In hours a person is queued; outside them a ticket is offered instead. */
     const handOff = async (reason: HandoffReason, state: DialogueState, prefix = ''): Promise<string> => {
       if (deps.businessHours.isOpen(now)) {
@@ -293,8 +297,15 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         flow = { name: 'handoff', step: 'queued' };
         return prefix + queuedNotice(reason, nlu.lang, queued.position, queued.waitMinutes);
       }
+      const ticketKind = reason === 'sensitive_topic' ? 'complaint' : 'handoff_after_hours';
+      if (ticketsFiled.includes(ticketKind)) {
+        metrics.handoffs.inc({ reason, result: 'ticket_filed_before' });
+        dialogueState = { ...state, flow: null };
+        answered = false;
+        return prefix + handoffLead(reason, nlu.lang) + ticketFiledNotice(deps.businessHours.text, nlu.lang);
+      }
       metrics.handoffs.inc({ reason, result: 'ticket_offered' });
-      const offer = await dialogue.offerTicket(ctx, state, { hours: deps.businessHours.text, summary: `[${reason}] ${masked}`, ticketKind: reason === 'sensitive_topic' ? 'complaint' : 'handoff_after_hours' }, prefix + handoffLead(reason, nlu.lang));
+      const offer = await dialogue.offerTicket(ctx, state, { hours: deps.businessHours.text, summary: `[${reason}] ${masked}`, ticketKind }, prefix + handoffLead(reason, nlu.lang));
       if (offer.kind !== 'reply') throw new Error('ticket offer did not reply');
       dialogueState = offer.state;
       flow = offer.flow;
@@ -337,6 +348,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         if (decision.event !== undefined && decision.flow !== undefined) metrics.flowEvents.inc({ flow: decision.flow.name, event: decision.event });
         resolved = decision.event === 'completed' || decision.event === 'ended';
         answered = decision.state.flow === null && decision.state.clarify === undefined;
+        if (decision.flow?.name === 'ticket_offer' && decision.flow.step === 'done') ticketFiledNow = String(readDialogueState(conversation.state).flow?.slots['ticketKind'] ?? 'handoff_after_hours');
         offered = decision.quickReplies ?? [];
         parts = fixed(decision.text);
       } else {
@@ -504,7 +516,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       usage: gen.usage,
       finish_reason: gen.finishReason,
     };
-    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) }, locale };
+    const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...dialogueState, ...orderMemoryFields(ctx.orderMemory!) }, locale, ...(ticketFiledNow === null ? {} : { ticketsFiled: [...ticketsFiled, ticketFiledNow] }) };
     // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
     const maskedReply = renderedText.length > 0 ? maskPii(renderedText) : '';
     // The customer's message (unless a resend found it stored), the reply and the dialogue state

@@ -37,6 +37,14 @@ export function complaintNotice(lang: Lang): string {
   return lang === 'zh' ? '您的反馈已登记为投诉工单,专人会在 24 小时内跟进。' : 'Your complaint is filed as a ticket and a person will follow up within 24 hours.';
 }
 
+/** Outside hours, once a ticket is filed: asking again says so instead of offering another. */
+export function ticketFiledNotice(hours: string, lang: Lang): string {
+  const when = describeHours(hours, lang);
+  return lang === 'zh'
+    ? `您的工单已经登记好了,客服上班后会第一时间联系您(服务时间:${when})。其他问题也可以继续问我。`
+    : `Your ticket is already filed, and an agent will contact you first thing when we open (hours: ${when}). Meanwhile, feel free to ask me anything else.`;
+}
+
 /** How the hours answer starts, so reports can tell it from a refusal. */
 export const HOURS_LEAD: Readonly<Record<Lang, string>> = { zh: '人工客服的服务时间是', en: 'Our agents work ' };
 

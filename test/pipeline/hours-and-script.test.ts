@@ -57,6 +57,12 @@ describe('after hours', () => {
     expect(hours.reply).not.toMatch(/转接|transferring|connecting/i);
     expect(hours.flow).toBeUndefined();
 
+    // Asking again the same night hears that the ticket is filed, not a second offer.
+    const again = await chat('转人工', offer.session_id);
+    expect(again.handoff).toBe(false);
+    expect(again.reply).toContain('工单已经登记好了');
+    expect(again.flow).toBeUndefined();
+
     const { tickets } = (await (await fetch(`${server.url}/v1/tickets`, { headers: auth })).json()) as { tickets: { session_id: string }[] };
     expect(tickets.filter((t) => t.session_id === offer.session_id).length).toBeLessThanOrEqual(1);
   });
