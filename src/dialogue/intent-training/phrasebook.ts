@@ -55,6 +55,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{能不能|可以}{快点发|早点发|今天发|尽快发货}{|急用|急着用}',
       '订单{一直|还}{显示|是}{待发货|处理中|已付款|审核中}',
       '我的订单{呢|怎么样了|有进展吗|被取消了吗}',
+      '{拍了|下单|付款|买了}{好几天了|<DAYS>了|这么久}{一点动静都没有|没动静|没反应|还没消息|还没处理}',
     ],
     en: [
       '<INFO> {my order|the status of my order|order <ORD>|my purchase status}',
@@ -303,6 +304,9 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{老顾客|回头客|会员}{有优惠吗|能便宜点吗|有折扣吗}',
       '{为什么|怎么}{涨价了|比昨天贵了|比别家贵|变贵了|价格变了}',
       '{最低|最便宜|最少}{多少|什么价|能多少}',
+      '{赠品|礼品|小样|小礼物}{是什么|有哪些|送几个|还有吗|怎么领}',
+      '{买|拍}{一件|两件|这个|两个}{送什么|有赠品吗|送不送东西|有没有礼物}',
+      '{多少钱一个|多少钱一件|一个多少钱|价格含税吗|是这个价吗|怎么这么贵|比别家贵}',
       '<PRICE>{块|元|}{行不行|可以吗|卖不卖|包邮吗|能卖吗|行吗|可以不|拿走}',
       '{便宜|少|优惠}{<PRICE>|十|二十|几}{块|元}{行不行|可以吗|呗|吧}',
       '{给个|来个}{友情价|实在价|优惠价|最低价}{吧|呗|}',
@@ -310,7 +314,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
     ],
     en: [
       '<INFO> {discounts|coupons|promo codes|current deals|prices|the sale}',
-      '{do you have|are there|any} {discounts|coupons|promo codes|deals|sales|offers}{| right now| on <GE>}',
+      '{do you have|are there|any|got any} {discounts|coupons|promo codes|deals|sales|offers|promotions|specials|bargains|vouchers}{| right now| on <GE>| this week| today}',
       '{how much|whats the price|what does it cost} {is|of|for} {this|the <GE>|it}',
       '{my|the} {coupon|promo code|discount code|voucher} {doesnt work|isnt working|wont apply|expired|is invalid}',
       '{can i get|is there} a {discount|better price|student discount|member discount} {if i buy two|for bulk|}',
