@@ -36,7 +36,8 @@ export function wantsAction(nlu: NluResult, text: string): boolean {
   if (ORDER_QUESTION.has(nlu.intent)) {
     // "我的快递到哪了" is a question about one's own parcel: the flow answers it.
     if (POLICY.test(text) && !strong) return false;
-    return PERSONAL.test(text) || strong || nlu.entities.some((e) => e.type === 'date');
+    // "查订单", "查快递": a bare command names the task; the flow asks which order.
+    return PERSONAL.test(text) || strong || bareCommand(text) || nlu.entities.some((e) => e.type === 'date');
   }
   // Returns, refunds, address changes, cancellations, invoices: a flow only when asked for
   // ("我要退货", "please cancel my order"), not when asked about ("如何申请退货?", "发票抬头写错了可以修改吗?").

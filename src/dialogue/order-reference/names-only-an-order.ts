@@ -8,7 +8,7 @@ import { idShaped } from './find-order-reference.ts';
  * the order-status flow answers it (or says it is not on their account) instead of the
  * knowledge base.
  */
-const FILLER = /[\s,，.。!!??:：#~～]|订单号?|单号|运单号?|快递单?号?|是|查一?下|看一?看|看一下|帮我|order|number|tracking|\bno\b|\bis\b|\bmy\b|\bthe\b|it'?s|please/giu;
+const FILLER = /[\s,，.。!！?？:：#~～]|订单号?|单号|运单号?|快递单?号?|是|查一?下|看一?看|一下|问一?下|催一?下|帮我|麻烦|亲|\b(?:order|number|tracking|no|is|my|the|it'?s|please|check|look|see|track|into|about|up|on)\b/giu;
 
 export function namesOnlyAnOrder(text: string, entities: readonly Entity[]): boolean {
   if (text.length > 80) return false;
