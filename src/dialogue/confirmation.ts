@@ -7,7 +7,7 @@ const NO = /^(不|别|否|没有?|算了|取消|不要|不用|不行|不对|错�
 const NO_ANYWHERE = /不想(退|换|改|开|要|取消)|不要了|不用了|先不|算了|不退了|不换了|不改了|不取消了|不开了|don'?t do it|do not|never ?mind|changed my mind/i;
 const YES = /^(嗯+|恩+|对+|是+|好+|行+|可以|确认|确定|没问题|没错|同意|提交|办吧|就这样|ok|okay|yes|yep|yeah|yup|sure|confirm|correct|right|go ahead|please do|do it|sounds good|that'?s right|absolutely|of course|y)(?![a-z])/i;
 
-const QUESTION = /是不是|对不对|行不行|好不好|可不可以|能不能|[?？]\s*$|[吗呢]\s*$|多久|多长时间|几天|什么时候|怎么|为什么|哪里|多少|\b(how|when|why|what|where|which|will it|does it|do i|can i|is it)\b/i;
+const QUESTION = /是不是|对不对|行不行|好不好|可不可以|能不能|[?？][\s!！?？。.~～]{0,5}$|[吗呢][\s!！?？。.~～]{0,5}$|多久|多长时间|几天|什么时候|怎么|为什么|哪里|多少|\b(how|when|why|what|where|which|will it|does it|do i|can i|is it)\b/i;
 
 /** A question rather than an answer, wherever its question word stands ("ok, how long will it take"). */
 export const isQuestion = (text: string): boolean => QUESTION.test(text.trim());

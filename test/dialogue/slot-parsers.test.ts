@@ -39,6 +39,7 @@ describe('refund or exchange', () => {
     ['can you replace it', 'exchange'],
     ['the replacement filter one', null],
     ['退钱吧', 'refund'],
+    ['钱退给我就行', 'refund'],
     ['鞋子码数不对想换小一码', 'exchange'],
   ] as const)('"%s" → %s', (text, type) => {
     expect(parseReturnType(text)).toBe(type);
@@ -46,7 +47,7 @@ describe('refund or exchange', () => {
 });
 
 describe('questions at a confirmation are neither yes nor no', () => {
-  it.each(['取消了钱多久能退回来?', '好的,多久到账?', 'how long will the refund take?', 'ok, how long will it take', 'yes, when will it arrive', '确认吗'])('"%s"', (text) => {
+  it.each(['取消了钱多久能退回来?', '取消以后钱原路退吗?!', '好的,多久到账?', 'how long will the refund take?', 'ok, how long will it take', 'yes, when will it arrive', '确认吗'])('"%s"', (text) => {
     expect(isQuestion(text)).toBe(true);
     expect(parseConfirmation(text)).toBeNull();
   });

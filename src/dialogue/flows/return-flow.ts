@@ -19,7 +19,7 @@ import { writeFailed } from './write-outcome.ts';
 type ReturnKind = 'refund' | 'exchange';
 
 export function parseReturnType(text: string): ReturnKind | null {
-  const refund = /退款|退钱|仅退款|退货退款|refund|money back/i.test(text);
+  const refund = /退款|退钱|钱退|退我钱|退全款|仅退款|退货退款|refund|money back/i.test(text);
   // "replace it", "I need a replacement (bracket)", not "the replacement filter one" (naming the order).
   const exchange = /换货|换一个|换个|换新|调换|换[大小]一?[码号]|换尺码|\bexchange|\bswap\b|\breplace (?:it|this|that|them|the item|my|mine)\b|\b(?:a|for a) (?:replacement|new one)\b/i.test(text);
   if (refund === exchange) return null;
