@@ -55,3 +55,17 @@ describe('conversation locale', () => {
     expect(performance.now() - start).toBeLessThan(2000);
   });
 });
+
+describe('quick replies shown in Traditional', () => {
+  it('read back as the same label when tapped, so a pick or a yes works in either script', async () => {
+    const { intentLabel, pickedOption } = await import('../../src/dialogue/clarify.ts');
+    const { INTENTS } = await import('../../src/dialogue/intent-classifier.ts');
+    const { parseConfirmation } = await import('../../src/dialogue/confirmation.ts');
+    const labels = INTENTS.map((i) => intentLabel(i, 'zh')).filter((l): l is string => l !== null);
+    expect(labels.length).toBeGreaterThan(10);
+    for (const label of labels) expect(toSimplified(toTraditional(label))).toBe(label);
+    expect(pickedOption(toSimplified(toTraditional('退货')), { text: '东西有问题', entities: [], options: ['product_question', 'return'] })).toBe('return');
+    expect(parseConfirmation(toSimplified(toTraditional('好的,登记工单')))).toBe('yes');
+    expect(parseConfirmation(toSimplified(toTraditional('不用了')))).toBe('no');
+  });
+});
