@@ -79,6 +79,17 @@ function lastMatch(re: RegExp, text: string): number | null {
   return end;
 }
 
+const EDGE = new Set([...' \t\n,，。.!！']);
+
+/** Separators off both ends, by index: a `[…]+$` pattern would rescan long runs of them (quadratic). */
+function trimEdges(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && EDGE.has(text[start]!)) start++;
+  while (end > start && EDGE.has(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 /** Words after an address that are not part of it ("…305,急", "…644 号吧", "…Australia thanks"). */
 function withoutFiller(address: string): string {
   return address.replace(/(?:[\s,，。.!！~～]{0,6}(?:吧|啊|呀|哦|哈|呢|急|谢谢|多谢|麻烦了|辛苦了|asap|thanks|thank you|please|pls|instead)){0,3}[\s,，。.!！~～]{0,6}$/i, '').trim();
@@ -122,7 +133,7 @@ export function parseAddressParts(input: string): AddressParts | null {
   // ends at the last phrase that introduces it.
   const cue = lastMatch(ADDRESS_CUE, rest);
   if (cue !== null) rest = rest.slice(cue);
-  const address = rest.replace(LABELS, ' , ').replace(LEAD, '').replace(/^[\s,，]+|[\s,，。.!！]+$/g, '').replace(/(?:\s{0,3}[,，]){2,8}\s{0,3}/g, ', ').replace(/\s,\s/g, ', ').replace(/^,\s|,\s$/g, '').trim();
+  const address = trimEdges(rest.replace(LABELS, ' , ').replace(LEAD, '')).replace(/(?:\s{0,3}[,，]){2,8}\s{0,3}/g, ', ').replace(/\s,\s/g, ', ').replace(/^,\s|,\s$/g, '').trim();
   if (!looksLikeAddress(address)) return null;
   return { address: withoutFiller(aroundPseudonym(address)), ...(name === undefined ? {} : { recipientName: name }), ...(phone === undefined ? {} : { recipientPhone: phone }) };
 }
