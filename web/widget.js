@@ -23,6 +23,8 @@
   var data = (script && script.dataset) || {};
   var base = new URL(script && script.src ? script.src : location.href).origin;
   var lang = data.lang === 'en' ? 'en' : 'zh';
+  // Sent with each message: Kefu answers a first "你好" on a Traditional page in Traditional.
+  var pageLocale = lang === 'en' ? 'en' : /^zh-(hant|tw|hk|mo)$/i.test(data.lang || '') ? 'zh-Hant' : 'zh-Hans';
   // The shop's logged-in customer, so order flows can list their orders (docs/dialogue.md).
   var userId = data.userId || '';
   var userSig = data.userSig || '';
@@ -310,7 +312,7 @@
   function post(text, attempt) {
     setBusy(true);
     var bot = typingBubble();
-    var body = { message: text, stream: true, channel: 'web' };
+    var body = { message: text, stream: true, channel: 'web', locale: pageLocale };
     var sid = sessionId;
     if (sid) body.session_id = sid;
     if (userId) body.user_id = userId;

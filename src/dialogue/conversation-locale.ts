@@ -46,11 +46,15 @@ export function localeEvidence(text: string, previous?: Locale): Locale | null {
   return english ? 'en' : null;
 }
 
-/** The conversation's locale after this message. */
-export function nextLocale(text: string, previous?: Locale): Locale {
-  const evidence = localeEvidence(text, previous);
+/**
+ * The conversation's locale after this message. `hint` is the page's language (the widget's
+ * `data-lang`), used on a first message only where the message itself does not say: its script
+ * ("你好" on a Traditional page), or a message with no letters at all.
+ */
+export function nextLocale(text: string, previous?: Locale, hint?: Locale): Locale {
+  const evidence = localeEvidence(text, previous ?? hint);
   if (evidence !== null) return evidence;
   if (previous !== undefined) return previous;
   // A first message with no prose of its own ("hi", "KF2026…"): Latin letters read as English.
-  return /\p{Script=Han}/u.test(text) ? 'zh-Hans' : /[a-z]/i.test(text) ? 'en' : 'zh-Hans';
+  return /[a-z]/i.test(text) ? 'en' : (hint ?? 'zh-Hans');
 }

@@ -45,6 +45,8 @@ export interface ChatRequest {
   /** From the channel key; the public web channel is `default`. */
   tenant?: string;
   channel: string;
+  /** The page's language, for a first message that does not show its own (see `nextLocale`). */
+  locale?: Locale;
   /** Idempotency for resends: a message with an id already answered gets the stored answer back. */
   clientMessageId?: string;
   /** The client names the session (OpenAI `user`): create it under that id if it is new. */
@@ -205,7 +207,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const masked = deps.pii.engine.mask(req.message, { mode: 'pseudonym', vault }).text;
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
     // The conversation's language follows the customer; a turn with no prose of its own keeps it.
-    const locale = nextLocale(masked, readLocale(conversation.state['locale']));
+    const locale = nextLocale(masked, readLocale(conversation.state['locale']), req.locale);
     const hant = locale === 'zh-Hant';
     const understood = hant ? toSimplified(masked) : masked;
     const render = rendererFor(locale);

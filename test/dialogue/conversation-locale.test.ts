@@ -48,6 +48,14 @@ describe('conversation locale', () => {
     expect(nextLocale('12345')).toBe('zh-Hans');
   });
 
+  it("the page's language decides only what a first message leaves open", () => {
+    expect(nextLocale('你好', undefined, 'zh-Hant')).toBe('zh-Hant');
+    expect(nextLocale('👍', undefined, 'en')).toBe('en');
+    expect(nextLocale('hi', undefined, 'zh-Hans')).toBe('en');
+    expect(nextLocale('退货政策是什么', undefined, 'zh-Hant')).toBe('zh-Hans');
+    expect(nextLocale('你好', 'zh-Hans', 'zh-Hant')).toBe('zh-Hans');
+  });
+
   it('reads long text in linear time', () => {
     const long = 'a '.repeat(50_000) + '好'.repeat(50_000);
     const start = performance.now();

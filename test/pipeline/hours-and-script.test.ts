@@ -111,6 +111,16 @@ describe('a Traditional Chinese conversation', () => {
     for (const text of shown) expect(text).not.toMatch(SIMPLIFIED_ONLY);
   });
 
+  it("a first greeting on a Traditional page (the widget's locale) is answered in Traditional", async () => {
+    clock = DEMO_NOW;
+    const res = await postJson(`${server.url}/v1/chat`, { message: '你好', locale: 'zh-Hant' });
+    const hello = (await res.json()) as Reply;
+    expect(hello.reply).toMatch(/[們詢貨發請]/u);
+    expect(hello.reply).not.toMatch(SIMPLIFIED_ONLY);
+    const plain = await chat('你好');
+    expect(plain.reply).toMatch(/[们询货发请]/u);
+  });
+
   it('an unanswered Traditional question offers a person in Traditional, never "reply 人工"', async () => {
     clock = DEMO_NOW;
     const r = await chat('請問火星上能送貨嗎 blorp zanzibar');

@@ -24,6 +24,8 @@ const ChatBody = z.object({
   client_message_id: z.string().min(1).max(100).optional(),
   channel: z.enum(CHANNELS).optional(),
   stream: z.boolean().optional(),
+  /** The page's language: how a first message that does not show its own is answered. */
+  locale: z.enum(['zh-Hans', 'zh-Hant', 'en']).optional(),
 });
 
 export function checkMessage(message: string, maxChars: number): string {
@@ -88,6 +90,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       ...(body.user_id === undefined ? {} : { userId: body.user_id }),
       ...tenantOf(c.get('principal')),
       ...(body.client_message_id === undefined ? {} : { clientMessageId: body.client_message_id }),
+      ...(body.locale === undefined ? {} : { locale: body.locale }),
     };
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) return c.json(await deps.pipeline.run(req));
