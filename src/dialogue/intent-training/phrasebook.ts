@@ -469,6 +469,7 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{good to see you|nice to meet you|long time no see}',
       '{hi|hello|hey}{,|} {hope you are well|hope youre doing well|hope youre having a good day|hope all is well}',
       '{how is|hows} your day{| going| been}',
+      '{hows everything|whats new|how are things going|how do you do|nice to see you|hows your week}{|?| going}',
     ],
   },
   goodbye: {
@@ -482,6 +483,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{bye|goodbye|see you|see ya|talk later|take care|later|have a nice day|have a good one}{|!| then}',
       '{thats all|thats everything|nothing else|all good|that helped|problem solved|got it}{, thanks|, bye| thanks|}',
       '{you were|youve been} {very helpful|a great help|helpful}{| thanks}',
+      '{catch you later|farewell|talk to you soon|im leaving now|gotta go|i have to go|until next time|im off|bye for now}{|!| thanks}',
+      '{i appreciate it|thanks a million|thanks for the info|that was helpful|thank you kindly|much obliged}{|!}',
     ],
   },
   chitchat: {
@@ -507,6 +510,11 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{lol|haha|lmao}',
       '{do you|do u} {own a pet|keep pets|have feelings|have a family|have friends|get lonely}',
       '{whats|what is} your favorite {movie|food|color|song}',
+      '{make me laugh|say something funny|know any good jokes|got any jokes|cheer me up}{|?| please}',
+      '{give me|tell me|share} {a random fact|something i dont know|a fact about space|a fact about animals|a riddle}',
+      '{what should i call you|do you have a name|whats your age|when were you made|who is your creator|who owns you|where do you live}{|?}',
+      '{is it going to rain|do i need an umbrella|whats the temperature|how hot is it|will it snow} {today|tomorrow|outside|this weekend|}',
+      '{what do you do in your spare time|what do you like doing|do you have any hobbies|what do you do for fun|what is your hobby}{|?}',
     ],
   },
   // Off-topic requests only: content-free turns (嗯, ok, 123) are the lexicon's, and text that
