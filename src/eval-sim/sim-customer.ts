@@ -63,12 +63,12 @@ const GOAL_WORDS: Record<GoalKind, RegExp> = {
 };
 
 /** How the customer recognises the action a confirmation summary reads back. */
-const SUMMARY_ACTION: Partial<Record<GoalKind, { is: RegExp; not?: RegExp; zh: string; en: string }>> = {
-  return: { is: /退货|退款|return|refund/i, not: /换货|exchange/i, zh: '退货退款', en: 'a refund' },
-  exchange: { is: /换货|exchange/i, zh: '换货', en: 'an exchange' },
-  address_change: { is: /地址|address/i, zh: '改收货地址', en: 'to change the delivery address' },
-  cancel: { is: /取消订单|确认取消|cancel order|cancel it|cancel the order|cancel your order/i, zh: '取消订单', en: 'to cancel the order' },
-  invoice: { is: /发票|invoice/i, zh: '开发票', en: 'an invoice' },
+const SUMMARY_ACTION: Partial<Record<GoalKind, { is: RegExp; not: RegExp; zh: string; en: string }>> = {
+  return: { is: /退货|退款|return|refund/i, not: /换货|exchange|发票|invoice/i, zh: '退货退款', en: 'a refund' },
+  exchange: { is: /换货|exchange/i, not: /退货退款|return for a refund|发票|invoice/i, zh: '换货', en: 'an exchange' },
+  address_change: { is: /地址|address/i, not: /换货|退货|exchange|return for|发票|invoice/i, zh: '改收货地址', en: 'to change the delivery address' },
+  cancel: { is: /取消订单|确认取消|cancel order|cancel it|cancel the order|cancel your order/i, not: /换货|exchange|地址|address|发票|invoice/i, zh: '取消订单', en: 'to cancel the order' },
+  invoice: { is: /发票|invoice/i, not: /换货|退货|退款|exchange|refund|return for/i, zh: '开发票', en: 'an invoice' },
 };
 
 const WRITE_GOALS: ReadonlySet<GoalKind> = new Set(['return', 'exchange', 'address_change', 'cancel', 'invoice']);
@@ -251,7 +251,7 @@ export class SimCustomer {
         }
         // The summary must be about what the customer asked for, or they say so instead of yes.
         const action = SUMMARY_ACTION[g.kind];
-        if (action !== undefined && (!action.is.test(read.text) || (action.not?.test(read.text) ?? false))) {
+        if (action !== undefined && (!action.is.test(read.text) || action.not.test(read.text))) {
           return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
         }
         if (this.persona.correction && !this.#corrected && g.address !== undefined) {
