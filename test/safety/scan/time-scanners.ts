@@ -6,7 +6,7 @@
  * Modes: `corpus` runs the fixed adversarial set; `fuzz` runs fast-check generators.
  */
 import fc from 'fast-check';
-import { adversarialMessages, ATOMS } from '../../../bench/scan/adversarial.ts';
+import { adversarialMessages, ATOMS, SEPARATORS, sourceKeywords } from '../../../bench/scan/adversarial.ts';
 import { createScanners } from '../../../bench/scan/scanners.ts';
 
 export interface ScanTiming {
@@ -74,6 +74,11 @@ function messageArbitrary(scanner: string): fc.Arbitrary<string> {
   });
 }
 
+/** A keyword from the scanners' sources, then a run of separators (with keywords sprinkled in), then a near miss. */
+const keywordRunArbitrary: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom(...sourceKeywords()), fc.constantFrom(...SEPARATORS), fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 200, max: 2000 }))
+  .map(([word, sep, every, length]) => `${word}${sep.repeat(every)}`.repeat(Math.ceil(length / (word.length + every))).slice(0, length - 1) + 'x');
+
 const mixedArbitrary: fc.Arbitrary<string> = fc
   .array(fc.constantFrom(...Object.values(ATOMS).flat()), { minLength: 50, maxLength: 400 })
   .map((parts) => parts.join('').slice(0, 2000));
@@ -89,7 +94,7 @@ for (const name of names) {
     if (mode === 'corpus') {
       for (const m of adversarialMessages()) samples.push({ name: m.name, ms: time(scan, m.text) });
     } else {
-      const arbitrary = fc.oneof(messageArbitrary(name), mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }));
+      const arbitrary = fc.oneof(messageArbitrary(name), keywordRunArbitrary, mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }));
       fc.assert(
         fc.property(arbitrary, (text) => {
           const ms = time(scan, text);
