@@ -91,6 +91,8 @@ export function compileOrderIdPattern(source: string): OrderIdPattern {
   if (trimmed.length > MAX_SOURCE) throw invalid(`is longer than ${MAX_SOURCE} characters`);
   let re: RegExp;
   try {
+    // Checked alone first, so the error quotes the operator's expression, not the anchored one.
+    new RegExp(trimmed, 'u');
     re = new RegExp(`^(?:${trimmed})$`, 'u');
   } catch (e) {
     throw invalid(`is not a valid regular expression: ${(e as Error).message}`);
