@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,6 +87,15 @@ export async function simulate(opts: Opts, env: NodeJS.ProcessEnv = process.env,
   }
 }
 
+/** The code the run measured: Kefu changes between runs, so the section says which commit it was. */
+function headCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('play goal-driven simulated customers (returns, exchanges, order status, address change, cancel, invoice, questions, human requests, complaints) against Kefu and report resolution, transfer, turns and wrong writes')
@@ -97,12 +107,13 @@ export function simulateCommand(): Command {
     .option('--json', 'print the full report, every transcript included, as JSON')
     .option('--write', 'update BENCHMARKS.md (section simulate) and docs/simulate.svg')
     .action(async (opts: Opts) => {
+      if (opts.write === true && opts.goals !== undefined) throw badRequest('invalid_option', '--write records a run over all goals: drop --goals');
       const report = await simulate(opts);
       process.stdout.write(opts.json === true ? jsonReport(report) : `${consoleSummary(report)}\n`);
       if (opts.write === true) {
         mkdirSync(path.dirname(CHART), { recursive: true });
         writeFileSync(CHART, svgChart(report));
-        writeBenchSection('simulate', markdownSection(report));
+        writeBenchSection('simulate', markdownSection(report, 'docs/simulate.svg', { commit: headCommit(), time: new Date().toISOString().slice(0, 16).replace('T', ' ') }));
         process.stderr.write(`wrote BENCHMARKS.md (section simulate) and ${path.relative(PROJECT_ROOT, CHART)}\n`);
       }
     });

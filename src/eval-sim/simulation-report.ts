@@ -27,11 +27,11 @@ export function jsonReport(r: SimReport): string {
 }
 
 /** The BENCHMARKS.md section (the machine and date line is added by writeBenchSection). */
-export function markdownSection(r: SimReport, chart = 'docs/simulate.svg'): string {
+export function markdownSection(r: SimReport, chart = 'docs/simulate.svg', at?: { commit: string | null; time: string }): string {
   const rows = played(r).map((g) => `| ${g.goal} | ${g.n} | ${pct(g.n === 0 ? 0 : g.resolved / g.n)} | ${pct(g.n === 0 ? 0 : g.transferred / g.n)} | ${g.meanTurns.toFixed(2)} | ${g.wrongWrites} | ${g.failures.slice(0, 3).map((f) => `${f.failure} ${f.n}`).join(', ') || '—'} |`);
   return `## Customer simulator (\`kefu eval simulate\`)
 
-\`kefu eval simulate --conversations ${r.conversations} --seed ${r.seed} --write\`: goal-driven simulated customers (own phrasings, not the NLU's training text) against the ${r.world}, Kefu in-process with KEFU_LLM=none (retrieval-only), judged from the order system's state, the tickets filed and the replies. See docs/simulate.md.
+\`kefu eval simulate --conversations ${r.conversations} --seed ${r.seed} --write\`: goal-driven simulated customers (own phrasings, not the NLU's training text) against the ${r.world}, Kefu in-process with KEFU_LLM=none (retrieval-only), judged from the order system's state, the tickets filed and the replies. See docs/simulate.md.${at === undefined ? '' : ` Run ${at.time} UTC${at.commit === null ? '' : ` at commit ${at.commit}`} (other work on the NLU and flows moves these numbers).`}
 
 **Resolution ${pct(r.resolutionRate)}**, transfer ${pct(r.transferRate)} (handoffs where the goal did not need a person; ${pct(r.anyHandoffRate)} of all conversations handed off), mean turns ${r.meanTurns.toFixed(2)}, **wrong writes ${r.wrongWrites}**${r.wrongWrites > 0 ? ` (${Object.entries(r.wrongWritesByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}. ${r.conversations} conversations in ${(r.elapsedMs / 1000).toFixed(0)} s. By language: ${r.byLang.map((l) => `${l.lang} ${pct(l.n === 0 ? 0 : l.resolved / l.n)} (n=${l.n})`).join(', ')}.
 
