@@ -1,3 +1,5 @@
+import { Converter } from 'opencc-js';
+
 /**
  * Simplified → Traditional characters for the simulator's own vocabulary, so some customers
  * write Traditional Chinese (zh-Hant). A character-level map (no phrase conversion) is enough for
@@ -16,9 +18,16 @@ export function toTraditional(text: string): string {
   return out;
 }
 
-/** The other way, so the simulator reads a reply in Traditional characters with the same cues. */
+let t2s: ((text: string) => string) | undefined;
+
+/**
+ * The other way, so the simulator reads (and judges) a reply in Traditional characters with the
+ * same cues and facts. Reading uses the full OpenCC tables: a reply may use any character.
+ */
 export function toSimplified(text: string): string {
+  if (!/\p{Script=Han}/u.test(text)) return text;
+  const convert = (t2s ??= Converter({ from: 'tw', to: 'cn' }));
   let out = '';
-  for (const ch of text) out += BACK.get(ch) ?? ch;
+  for (const ch of convert(text)) out += BACK.get(ch) ?? ch;
   return out;
 }
