@@ -22,6 +22,8 @@ export const WEIGHTS_FILE = fileURLToPath(new URL('./intent-weights.bin', import
 /** Bump when features, generator or trainer change in a way the data hash cannot see. */
 const CODE_VERSION = 'lr-4';
 const PER_INTENT = 1000;
+/** Models averaged: each trained on its own draw of the generated corpus and its own order. */
+const SEEDS = 3;
 const MAGIC = 'KFI1';
 /** Weights smaller than this are dropped from the file (measured: no accuracy change). */
 const PRUNE = 0.01;
@@ -38,7 +40,7 @@ function fnv(s: string): string {
 
 /** A hash of the training sources and the code version: the file is valid only for these. */
 export function trainingStamp(): string {
-  return fnv(JSON.stringify([CODE_VERSION, PER_INTENT, TEMPLATES, SLOTS, PHRASEBOOK, VOCAB, T2S_FROM.length]));
+  return fnv(JSON.stringify([CODE_VERSION, PER_INTENT, SEEDS, TEMPLATES, SLOTS, PHRASEBOOK, VOCAB, T2S_FROM.length]));
 }
 
 /** Simplified → Traditional for the generator, the inverse of the normaliser's table. */
@@ -52,13 +54,26 @@ function simplifiedToTraditional(): Map<string, string> {
   return map;
 }
 
-/** Every training sentence, normalised, with its intent. */
-export function trainingSet(): { norm: string; intent: Intent }[] {
-  return [...trainingCorpus(), ...generateCorpus(PER_INTENT, simplifiedToTraditional())].map((e) => ({ norm: normalize(e.text), intent: e.intent }));
+/** Every training sentence, normalised, with its intent (the generated part drawn with `seed`). */
+export function trainingSet(seed = 12): { norm: string; intent: Intent }[] {
+  return [...trainingCorpus(), ...generateCorpus(PER_INTENT, simplifiedToTraditional(), seed)].map((e) => ({ norm: normalize(e.text), intent: e.intent }));
 }
 
+/**
+ * Logistic regression is convex, so models trained on different draws land near one another and
+ * their average is close to averaging their scores: one file, less of any single draw's luck.
+ */
 export function trainIntentModel(intents: readonly Intent[]): LogisticModel {
-  return trainLogistic(trainingSet(), intents);
+  const models = Array.from({ length: SEEDS }, (_, i) => trainLogistic(trainingSet(12 + i), intents, { seed: 7 + i }));
+  const [first] = models;
+  if (first === undefined || models.length === 1) return first ?? trainLogistic(trainingSet(), intents);
+  const weights = new Float32Array(first.weights.length);
+  const bias = new Float32Array(first.bias.length);
+  for (const m of models) {
+    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] ?? 0) + (m.weights[i] ?? 0) / models.length;
+    for (let k = 0; k < bias.length; k++) bias[k] = (bias[k] ?? 0) + (m.bias[k] ?? 0) / models.length;
+  }
+  return { intents: first.intents, weights, bias };
 }
 
 /** The committed weights as bytes: header, bias, then pruned weights as varint gaps and int8 values. */
