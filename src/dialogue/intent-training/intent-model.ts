@@ -148,11 +148,14 @@ export function deserializeModel(data: Uint8Array, stamp: string): LogisticModel
   return { intents: header.intents, weights, bias: Float32Array.from(header.bias) };
 }
 
-/** The committed model when it matches the sources, else one trained now. */
+/**
+ * The committed model when it matches the sources, else one trained now from a single draw (a
+ * few seconds, not the committed file's three; the test that checks the stamp says to retrain).
+ */
 export function loadIntentModel(intents: readonly Intent[]): LogisticModel {
   if (existsSync(WEIGHTS_FILE)) {
     const model = deserializeModel(readFileSync(WEIGHTS_FILE), trainingStamp());
     if (model !== undefined && model.intents.join() === intents.join()) return model;
   }
-  return trainIntentModel(intents);
+  return trainLogistic(trainingSet(), intents);
 }
