@@ -1,6 +1,6 @@
 import type { ChatReply } from '../contracts/reply-part.ts';
 import type { Order } from '../contracts/order-connector.ts';
-import type { SimGoal } from './sim-customer.ts';
+import type { SimGoal } from './draw-goal.ts';
 import { HANDOFF_GOALS, type ObservedWrite, type SimCase, type SimTicket, type WorldSnapshot } from './sim-types.ts';
 import { toSimplified } from './to-traditional.ts';
 import { REASON_CLASSES, type ReasonClass } from './sim-vocabulary.ts';

@@ -1,6 +1,7 @@
 import { diffWrites, judgeConversation, type ConversationVerdict, type SimTurn } from './judge-conversation.ts';
 import { createRng } from './seeded-random.ts';
-import { SimCustomer, drawGoal, drawPersona, type Persona, type SimGoal } from './sim-customer.ts';
+import { SimCustomer } from './sim-customer.ts';
+import { drawGoal, drawPersona, type Persona, type SimGoal } from './draw-goal.ts';
 import { GOAL_KINDS, HANDOFF_GOALS, type GoalKind, type SimBot, type SimCase, type SimLang, type SimTicket, type SimWorld } from './sim-types.ts';
 
 export interface SimConversation {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../../src/contracts/order-connector.ts';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
 import { diffWrites, judgeConversation, type SimTurn } from '../../src/eval-sim/judge-conversation.ts';
-import type { SimGoal } from '../../src/eval-sim/sim-customer.ts';
+import type { SimGoal } from '../../src/eval-sim/draw-goal.ts';
 import type { OrderFacts, SimCase } from '../../src/eval-sim/sim-types.ts';
 import { KB_QUESTIONS } from '../../src/eval-sim/sim-vocabulary.ts';
 
