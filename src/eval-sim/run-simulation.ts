@@ -1,3 +1,4 @@
+import type { ChatReply } from '../contracts/reply-part.ts';
 import { diffWrites, judgeConversation, type ConversationVerdict, type SimTurn } from './judge-conversation.ts';
 import { createRng } from './seeded-random.ts';
 import { SimCustomer } from './sim-customer.ts';
@@ -12,6 +13,8 @@ export interface SimConversation {
   targetOrder: string | null;
   turns: { user: string; bot: string; handoff: boolean; confirming: boolean; writes: SimTurn['writes'] }[];
   verdict: ConversationVerdict;
+  /** The bot failed this conversation with an error (the run went on). */
+  error?: string;
 }
 
 export interface GoalRow {
@@ -78,7 +81,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<SimR
   const { bot, world, seed } = options;
   const started = performance.now();
   const schedule = goalSchedule(options.conversations, seed, options.goals);
-  const played: { index: number; goal: SimGoal; persona: Persona; simCase: SimCase; turns: SimTurn[] }[] = [];
+  const played: { index: number; goal: SimGoal; persona: Persona; simCase: SimCase; turns: SimTurn[]; error?: string }[] = [];
   const skipped = new Map<GoalKind, number>();
   let resolvedSoFar = 0;
 
@@ -97,8 +100,17 @@ export async function runSimulation(options: RunSimulationOptions): Promise<SimR
     let sessionId: string | undefined;
     let before = await world.snapshot(simCase);
     let said = customer.open();
+    let error: string | undefined;
     for (;;) {
-      const reply = await bot.turn({ message: said.message, userId: simCase.userId, ...(sessionId === undefined ? {} : { sessionId }) });
+      let reply: ChatReply;
+      try {
+        reply = await bot.turn({ message: said.message, userId: simCase.userId, ...(sessionId === undefined ? {} : { sessionId }) });
+      } catch (err) {
+        // One failing conversation is a result, not the end of the run.
+        error = err instanceof Error ? err.message : String(err);
+        turns.push({ message: said.message, confirming: said.confirming, reply: errorReply(sessionId ?? '', error), writes: diffWrites(before, await world.snapshot(simCase)) });
+        break;
+      }
       sessionId = reply.session_id;
       const after = await world.snapshot(simCase);
       turns.push({ message: said.message, confirming: said.confirming, reply, writes: diffWrites(before, after) });
@@ -107,7 +119,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<SimR
       if (next === null) break;
       said = next;
     }
-    played.push({ index, goal, persona, simCase, turns });
+    played.push({ index, goal, persona, simCase, turns, ...(error === undefined ? {} : { error }) });
     // A provisional count for the progress bar (tickets are judged at the end).
     if (judgeConversation(goal, simCase, turns, []).resolved) resolvedSoFar++;
     options.onProgress?.(index + 1, schedule.length, resolvedSoFar);
@@ -122,9 +134,18 @@ export async function runSimulation(options: RunSimulationOptions): Promise<SimR
     userId: p.simCase.userId,
     targetOrder: p.simCase.target?.order_id ?? null,
     turns: p.turns.map((t) => ({ user: t.message, bot: t.reply.reply, handoff: t.reply.handoff, confirming: t.confirming, writes: t.writes })),
-    verdict: judgeConversation(p.goal, p.simCase, p.turns, tickets),
+    verdict: withError(judgeConversation(p.goal, p.simCase, p.turns, tickets), p.error),
+    ...(p.error === undefined ? {} : { error: p.error }),
   }));
   return summarise(details, { world: world.name, seed, skipped, elapsedMs: performance.now() - started });
+}
+
+function errorReply(sessionId: string, message: string): ChatReply {
+  return { session_id: sessionId, message_id: '', reply: `[error] ${message}`, intent: 'other', emotion: { label: 'neutral', intensity: 0 }, handoff: false, sources: [], cached: false, model: 'none' };
+}
+
+function withError(v: ConversationVerdict, error: string | undefined): ConversationVerdict {
+  return error === undefined || v.resolved ? v : { ...v, failure: 'bot_error' };
 }
 
 function summarise(details: SimConversation[], meta: { world: string; seed: number; skipped: Map<GoalKind, number>; elapsedMs: number }): SimReport {

@@ -107,6 +107,20 @@ describe('kefu eval simulate', () => {
     expect(honest.wrongWrites).toBe(0);
     expect(unconfirmed.wrongWritesByKind['unconfirmed'] ?? 0).toBeGreaterThan(0);
     expect(unconfirmed.resolutionRate).toBeLessThan(honest.resolutionRate);
+
+    // A bot that fails now and then: those conversations are failures, the run goes on.
+    let calls = 0;
+    const flaky = await simulateWith((b) => ({
+      ...b,
+      async turn(req) {
+        if (++calls % 4 === 0) throw new Error('boom');
+        return b.turn(req);
+      },
+    }), 10, 5);
+    expect(flaky.conversations).toBe(10);
+    const errored = flaky.details.filter((d) => d.error === 'boom');
+    expect(errored.length).toBeGreaterThan(0);
+    for (const d of errored) expect(d.verdict.resolved === false ? d.verdict.failure : 'bot_error').toBe('bot_error');
   }, 240_000);
 
   describe.each([
