@@ -260,6 +260,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{stop|hold} my order{| please| before it ships}',
       '{cancel order|cancellation|cancel purchase}{| please| request}',
       'i {want|need} to cancel{| the <GE>| what i bought yesterday}',
+      '{i wanna|i want to|can i|please|how do i} {call off|withdraw|scrap|revoke|void|drop} {my|the|this} {order|purchase}{| <ORD>}',
+      '{can you|please|can i still} {stop|halt|block} {the|my} {order|shipment|delivery} {before it ships|from going out|, i dont want it}',
     ],
   },
   invoice: {
