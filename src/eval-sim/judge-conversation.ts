@@ -122,11 +122,15 @@ export function judgeConversation(goal: SimGoal, simCase: SimCase, turns: readon
     }
     case 'order_status':
     case 'refund_status': {
-      if (goal.kind === 'order_status') return verdict(says(replies, statusFacts(target!)), 'wrong_or_no_answer');
+      // An answer about this order alone: a list of the customer's orders ("which one?") shows
+      // every status and answers nothing.
+      const others = simCase.orders.filter((o) => o.order_id !== target!.order_id).map((o) => o.order_id.toLowerCase());
+      const about = replies.filter((r) => !others.some((id) => r.includes(id)));
+      if (goal.kind === 'order_status') return verdict(says(about, statusFacts(target!)), 'wrong_or_no_answer');
       // Where the refund is: the order's returned state said as a fact (not a refusal to return it
       // again), or when refunds arrive.
       const refusal = /无法|不能|不可以|notpossible|cannot|can't/;
-      const stated = replies.some((r) => !refusal.test(r) && statusFacts(target!).some((g) => g.every((f) => r.includes(squash(f)))));
+      const stated = about.some((r) => !refusal.test(r) && statusFacts(target!).some((g) => g.every((f) => r.includes(squash(f)))));
       return verdict(stated || says(replies, [['工作日'], ['workingdays']]), 'wrong_or_no_answer');
     }
     case 'product_question':

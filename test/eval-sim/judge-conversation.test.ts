@@ -39,6 +39,15 @@ describe('judging a conversation from the order system', () => {
     expect(nothing).toMatchObject({ resolved: false, transferred: true, failure: 'handoff' });
   });
 
+  it('a list of the customer\'s orders is no order-status answer', () => {
+    const shipped = { ...order('KF20270301104', 'shipped'), tracking_no: 'SF1234567890123' };
+    const c: SimCase = { userId: 'u', orders: [shipped, other], target: shipped };
+    const goal: SimGoal = { kind: 'order_status', lang: 'zh-Hans' };
+    const judge = (text: string) => judgeConversation(goal, c, [{ message: '到哪了', confirming: false, reply: reply(text), writes: [] }], []).resolved;
+    expect(judge('请问是哪个订单? 1. KF20270301104 P3(已发货) 2. KF20270301102 P3(已付款)')).toBe(false);
+    expect(judge('订单 KF20270301104(P3):已发货,正在运输中。运单号 SF1234567890123。')).toBe(true);
+  });
+
   it('an address change must store the customer address and nothing else', () => {
     const goal: SimGoal = { kind: 'address_change', lang: 'en', address: { text: 'Flat 12B, 65 Orchard Road, Singapore 238826', key: '65 Orchard Road' } };
     const judge = (address: string) => judgeConversation(goal, simCase, [{ message: 'yes', confirming: true, reply: reply('done'), writes: [{ kind: 'address', orderId: target.order_id, address }] }], []).resolved;
