@@ -40,8 +40,10 @@ export const PROMPT_INJECTION: readonly Rule[] = [
   // fake turns, role markers and chat-template tokens typed by the customer
   { re: rx`<\|[a-z_]{2,24}\|>|<\/?(?:system|assistant|user|s)>|<<\/?sys>>`, w: 0.85 },
   { re: rx`\[\/?inst\]|\[\/?system\]|###\s*(?:new\s+)?(?:system|instruction)`, w: 0.8 },
-  { re: rx`(?:^|\n|[【\[(])\s*(?:system|assistant|developer|管理员)\s*(?:消息|通知|指令)?\s*[:：]`, w: 0.6 },
-  { re: rx`(?:^|\n|[【\[(])\s*系统(?:消息|通知|指令)?\s*[:：]`, w: 0.4 },
+  // Spaces, not newlines, after the line start: `\s*` there rescanned a run of blank lines from each
+  // of its newlines (quadratic; issue 13). A match still starts at the last newline before the role.
+  { re: rx`(?:^|\n|[【\[(])[^\S\n]*(?:system|assistant|developer|管理员)\s*(?:消息|通知|指令)?\s*[:：]`, w: 0.6 },
+  { re: rx`(?:^|\n|[【\[(])[^\S\n]*系统(?:消息|通知|指令)?\s*[:：]`, w: 0.4 },
   { re: rx`【\s*(?:系统|管理员|官方|后台)(?:通知|消息|指令|公告)?\s*】`, w: 0.55 },
   { re: rx`\b(?:system|admin|administrator|developer|root|sudo) (?:override|command)s?\b|\bsudo\b|\bsystem instructions?\s*:`, w: 0.75 },
   { re: rx`(?:ai|机器人|助手|客服机器人|模型|\bassistant|\bbot)(?:须知|注意事项|请注意|守则)|\b(?:note|p\.?s\.?) (?:to|for) (?:the )?(?:ai|assistant|bot|model)\b|备注给(?:ai|机器人|客服|助手)`, w: 0.5 },
