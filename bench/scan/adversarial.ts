@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { CITIES } from '../../src/safety/pii/recognizers/address.ts';
 
 /**
@@ -40,5 +43,41 @@ export function adversarialMessages(length = 2000): { name: string; text: string
   out.push({ name: 'cities with 市', text: repeatTo(CITIES.join('市'), length) });
   out.push({ name: 'cities with 区', text: repeatTo(CITIES.map((c) => `${c}市${c}区`).join(''), length) });
   out.push({ name: 'everything', text: repeatTo(ALL_ATOMS.join(''), length) });
+  out.push(...keywordRunMessages(120, length));
+  return out;
+}
+
+const SCANNED_DIRS = ['src/safety', 'src/dialogue/entities'];
+let keywords: string[] | undefined;
+
+/**
+ * Words the scanners' own patterns are written with (订单号, order, 收货人, ignore…), read from the
+ * sources: a keyword followed by a long run of separators is the shape that made "order" + spaces
+ * quadratic, and a hand-written list of fragments had missed it.
+ */
+export function sourceKeywords(): string[] {
+  if (keywords !== undefined) return keywords;
+  const files = SCANNED_DIRS.flatMap((dir) =>
+    readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(PROJECT_ROOT, dir, f)));
+  const found = new Set<string>();
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\p{Script=Han}{2,6}|\b[a-z]{3,12}\b/gu)) found.add(m[0]);
+  }
+  keywords = [...found].sort();
+  return keywords;
+}
+
+export const SEPARATORS = [' ', ':', '：', '#', '-', '\t', '\n', '是', '.'];
+
+/** Each of `count` keywords spread over the list, followed by a separator run to `length`, then a near miss. */
+export function keywordRunMessages(count: number, length = 2000): { name: string; text: string }[] {
+  const words = sourceKeywords();
+  const step = Math.max(1, Math.floor(words.length / count));
+  const out: { name: string; text: string }[] = [];
+  for (let i = 0; i < words.length && out.length < count; i += step) {
+    const word = words[i]!;
+    const sep = SEPARATORS[out.length % SEPARATORS.length]!;
+    out.push({ name: `${word} + ${JSON.stringify(sep)} run`, text: `${word}${sep.repeat(length - word.length - 1)}x` });
+  }
   return out;
 }

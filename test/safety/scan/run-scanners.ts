@@ -10,7 +10,7 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'time-sca
  * killed after `killAfterMs`: a scanner that backtracks for minutes fails the test, naming the
  * scanner it was stuck in, instead of hanging the suite.
  */
-export function runScanners(mode: 'corpus' | 'fuzz', names: readonly string[], killAfterMs: number): ScanTiming[] {
+export function runScanners(mode: 'corpus' | 'corpus-long' | 'fuzz', names: readonly string[], killAfterMs: number): ScanTiming[] {
   const child = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, mode, ...names], { encoding: 'utf8', timeout: killAfterMs, killSignal: 'SIGKILL' });
   const lines = child.stdout.split('\n').filter((l) => l.startsWith('{'));
   const timings = lines.map((l) => JSON.parse(l) as ScanTiming);

@@ -3,7 +3,8 @@
  * times the named scanners and prints one JSON line per scanner. It runs in a child so that the
  * parent can kill it: a scanner that backtracks for minutes fails the test instead of hanging it.
  *
- * Modes: `corpus` runs the fixed adversarial set; `fuzz` runs fast-check generators.
+ * Modes: `corpus` runs the fixed adversarial set; `corpus-long` a quarter of it at 20,000
+ * characters; `fuzz` runs fast-check generators.
  */
 import fc from 'fast-check';
 import { adversarialMessages, ATOMS, SEPARATORS, sourceKeywords } from '../../../bench/scan/adversarial.ts';
@@ -93,6 +94,9 @@ for (const name of names) {
     for (const warm of WARM_UP) scan(warm);
     if (mode === 'corpus') {
       for (const m of adversarialMessages()) samples.push({ name: m.name, ms: time(scan, m.text) });
+    } else if (mode === 'corpus-long') {
+      // /v1/pii/* takes 20,000 characters: every fourth message of the set at that length.
+      for (const [i, m] of adversarialMessages(20_000).entries()) if (i % 4 === 0) samples.push({ name: m.name, ms: time(scan, m.text) });
     } else {
       const arbitrary = fc.oneof(messageArbitrary(name), keywordRunArbitrary, mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }));
       fc.assert(
