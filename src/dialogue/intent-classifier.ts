@@ -9,8 +9,7 @@ import { normalize } from './intent-training/normalize.ts';
  * regression over hashed character n-grams and word features (intent-training/intent-model.ts,
  * trained from the template corpus and a much larger generated one; it carries the phrasings the
  * rules miss). Both score every intent; a softmax over the combined scores gives calibrated
- * probabilities (`rankIntents`); the best one is
- * the confidence.
+ * probabilities (`rankIntents`), and the best one's is the confidence. docs/nlu.md has the numbers.
  */
 export interface IntentClassification {
   intent: Intent;
