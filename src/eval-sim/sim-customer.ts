@@ -7,7 +7,7 @@ import { WRITE_GOALS, drawAddress, type Persona, type SimGoal } from './draw-goa
 import { toTraditional } from './to-traditional.ts';
 import {
   ADDRESS_ANSWERS, ADDRESS_CORRECTIONS, CLOSINGS, COMPANY_ANSWERS, CONFIRMS, CONFIRM_QUESTIONS, CORRECTIONS, EN_ORDINALS, GREETINGS, INVOICE_KINDS,
-  KB_QUESTIONS, OPENERS, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TICKET_ACCEPTS, TYPE_ANSWERS, ZH_NUMERALS,
+  KB_QUESTIONS, OPENERS, ZH_COLLOQUIAL, ORDER_REFS, PREFIXES, RAMBLES, REASON_CLASSES, RESTATES, SIM_PRODUCTS, SUFFIXES, TICKET_ACCEPTS, TYPE_ANSWERS, ZH_NUMERALS,
   type ReasonClass, type ZhEn,
 } from './sim-vocabulary.ts';
 
@@ -227,6 +227,7 @@ export class SimCustomer {
     if (readAs === null || restart) message = `${this.#pick(PREFIXES)}${message}${this.#pick(SUFFIXES)}`;
     else if (message.length > 6 && this.#rng.chance(0.3)) message = `${message}${this.#pick(SUFFIXES)}`;
     if (!this.#zh && this.#rng.chance(0.08)) message = typo(message, this.#rng);
+    if (this.#zh && this.#rng.chance(0.1)) message = colloquial(message, this.#rng);
     if (this.goal.lang === 'zh-Hant') message = toTraditional(message);
     return { message, confirming, readAs };
   }
@@ -314,6 +315,14 @@ export class SimCustomer {
     const inv = this.goal.invoice!;
     return this.#pick(COMPANY_ANSWERS).replace('{title}', inv.title!).replace('{tax}', inv.taxId!);
   }
+}
+
+/** One spoken or careless form in a Chinese message (定单 for 订单, 咋 for 怎么...). */
+function colloquial(text: string, rng: Rng): string {
+  const found = ZH_COLLOQUIAL.filter(([from]) => text.includes(from));
+  if (found.length === 0) return text;
+  const [from, to] = rng.pick(found);
+  return text.replace(from, to);
 }
 
 /** Swaps two letters inside one longer word, as a hurried typist does. */

@@ -243,3 +243,6 @@ export const RAMBLES: ZhEn = {
 
 /** Yes to "shall I open a ticket?" out of hours. */
 export const TICKET_ACCEPTS: ZhEn = { zh: ['好的,登记吧', '可以,帮我登记', '行'], en: ['yes, open a ticket', 'ok please do', 'sure'] };
+
+/** Spoken or careless written forms a Chinese customer uses now and then. */
+export const ZH_COLLOQUIAL: readonly (readonly [string, string])[] = [['订单', '定单'], ['怎么', '咋'], ['什么', '啥'], ['没有', '木有'], ['吗', '么'], ['一下', '下'], ['这个', '这'], ['快递', '快递小哥那边']];
