@@ -5,21 +5,19 @@ import { trainingCorpus } from './expand.ts';
 import { generateCorpus } from './generator.ts';
 import { type LogisticModel, trainLogistic } from './logistic.ts';
 import { normalize } from './normalize.ts';
-import { PHRASEBOOK, VOCAB } from './phrasebook.ts';
 import { T2S_FROM, T2S_TO } from './t2s-table.ts';
-import { SLOTS, TEMPLATES } from './templates.ts';
 
 /**
  * The statistical half of the intent classifier: logistic regression trained on the template
  * corpus (templates.ts) plus the generated one (phrasebook.ts through generator.ts). Training takes
  * a few seconds on a loaded machine, so the weights are committed (`intent-weights.bin`, written by
- * `npm run train:intents`), stamped with a hash of everything they were trained from; when the
- * stamp does not match the sources (someone edited a template and did not retrain), the model is
- * trained on first use instead, so a stale file can never be used.
+ * `npm run train:intents`), stamped with a hash of the files they were trained from (templates,
+ * phrasebook, generator, features, normaliser); when the stamp does not match (someone edited one
+ * and did not retrain), the model is trained on first use instead, so a stale file is never used.
  */
 export const WEIGHTS_FILE = fileURLToPath(new URL('./intent-weights.bin', import.meta.url));
 
-/** Bump when features, generator or trainer change in a way the data hash cannot see. */
+/** Bump when something outside SOURCES changes what the weights mean. */
 const CODE_VERSION = 'lr-4';
 const PER_INTENT = 1000;
 /** Models averaged: each trained on its own draw of the generated corpus and its own order. */
@@ -38,9 +36,13 @@ function fnv(s: string): string {
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
 
-/** A hash of the training sources and the code version: the file is valid only for these. */
+/** The files whose text decides what the model learns: any edit to them makes the weights stale. */
+const SOURCES = ['expand.ts', 'generator.ts', 'logistic.ts', 'normalize.ts', 'phrasebook.ts', 'templates.ts', 't2s-table.ts'];
+
+/** A hash of the training sources and settings: the file is valid only for these. */
 export function trainingStamp(): string {
-  return fnv(JSON.stringify([CODE_VERSION, PER_INTENT, SEEDS, TEMPLATES, SLOTS, PHRASEBOOK, VOCAB, T2S_FROM.length]));
+  const texts = SOURCES.map((f) => readFileSync(fileURLToPath(new URL(`./${f}`, import.meta.url)), 'utf8').replace(/\r\n/g, '\n'));
+  return fnv(JSON.stringify([CODE_VERSION, PER_INTENT, SEEDS, ...texts]));
 }
 
 /** Simplified → Traditional for the generator, the inverse of the normaliser's table. */
