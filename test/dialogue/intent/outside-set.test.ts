@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { evaluateNlu, formatSideBySide, parseLabelledSet } from '../../../scripts/eval-nlu.ts';
 import { OutsideSetError, evaluateOutside, formatOutside, loadOutsideSet, parseOutsideSet } from '../../../scripts/outside-set.ts';
 import { PROJECT_ROOT } from '../../../src/config/load-config.ts';
 import type { Nlu } from '../../../src/contracts/nlu.ts';
@@ -31,6 +32,18 @@ describe('outside evaluation set', () => {
     expect(report.perIntent.find((s) => s.intent === 'greeting')).toMatchObject({ recall: 0, missedAs: { logistics: 1 } });
     // Totals and counts only: the report never prints an utterance.
     expect(formatOutside(report)).not.toContain('hello');
+  });
+
+  it('puts the in-house and outside numbers side by side, n/a where the outside set is missing', async () => {
+    const always: Nlu = {
+      understand: () => Promise.resolve({ intent: 'invoice', confidence: 0.9, entities: [], emotion: { label: 'neutral', intensity: 0 }, lang: 'zh', source: 'fixed' }),
+    };
+    const inHouse = await evaluateNlu(always, parseLabelledSet('{"text":"开发票","intent":"invoice","emotion":"neutral","lang":"zh"}', 'x.jsonl'));
+    const outside = await evaluateOutside(always, parseOutsideSet(TSV, 'x.tsv'));
+    const table = formatSideBySide(inHouse, outside, 'test');
+    expect(table).toMatch(/intent accuracy\s+100\.0%\s+33\.3%/);
+    expect(table).toMatch(/zh\s+100\.0%\s+100\.0%/);
+    expect(formatSideBySide(inHouse, undefined, 'test')).toMatch(/intent accuracy\s+100\.0%\s+n\/a/);
   });
 
   it('rejects unknown intents and a missing file with a message that says where', () => {
