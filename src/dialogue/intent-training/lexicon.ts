@@ -111,7 +111,8 @@ const ADDRESS_CHANGE = rows('address_change', [
   [/\baddress\b/, 1.5, 'address'],
   [/zip code|postcode|postal code|apartment|\bapt\b/, 2, 'address'],
   [/(change|update|wrong|fix|correct).{0,15}\b(phone|number|recipient|name)\b/, 2.5, 'contact'],
-  [/\binstead\b|\bi moved\b|moved house|new place|different address|send it to my|(deliver|ship|send) (it )?to (my|a different) (office|work|home|new)/, 2.5, 'redirect'],
+  // "Instead" alone is any swap (a medium instead of the small): only a destination instead is one.
+  [/\b(send|ship|deliver|post|bring)( (it|this|them|the order|my order|the parcel|the package))? to\b.{0,30}\binstead\b|\bi moved\b|moved house|new place|different address|send it to my|(deliver|ship|send) (it )?to (my|a different) (office|work|home|new)/, 2.5, 'redirect'],
   [/退货地址|寄回.{0,4}地址|returns? address|门店地址|your address|地址在哪|公司地址|office address/, -4],
   [/\bemail address\b|邮箱地址/, -3],
 ]);

@@ -212,6 +212,8 @@ export const PHRASEBOOK: Record<Intent, Phrasebook> = {
       '{exchange|exchanges|swap} {policy|process|please|request}',
       '{can you|please} {replace|send a replacement for} {my|the} {broken|damaged|faulty|} <GE>',
       'when will my {replacement|exchange} {ship|arrive|be sent}',
+      '{can you|could you|please} send me {a|the} {medium|large|small|size 10|black one|blue one|bigger one|smaller one} instead{| of the <GE>| of this one| of the small}',
+      '{i want|id rather have|can i have} the {black|blue|other|bigger|smaller|right} one instead',
       '{could i|can i|id like to} {trade|switch|change} {these|this|the|my} <GE> for {a smaller pair|a bigger one|another size|a different colour|the blue one|one that works}',
       '{i dont want|no need for|not looking for} a refund{,|} {just|i just want|i want|send me} {the right size|a replacement|another one|a new one|a different colour}',
     ],
