@@ -31,11 +31,13 @@ export interface ReadReply {
   options: string[];
 }
 
-const FAILED = /没有提交|未提交|没有成功|没成功|提交失败|无法提交|nothing was submitted|not submitted|did not go through|could not (?:be )?submit|failed/i;
+const FAILED = /没有提交|未提交|没有成功|没成功|提交失败|无法提交|nothing was submitted|not submitted|did not go through|could not (?:be )?submit|couldn'?t be (?:submitted|completed)|(?:request|submission|change|cancellation) failed/i;
 const DONE = /已登记|已为您登记|工单已|ticket is (?:filed|opened|created)|opened a ticket|已为您提交|已提交|已将订单|已为您取消|已取消|已经取消|已修改|申请单号|投诉工单|filed as a ticket|is submitted|are submitted| is now |submitted:|is cancelled|has been cancelled|has been changed|is changed|now goes to|updated the address|return id/i;
 const CONFIRM_TEXT = /请确认|确认提交|确认取消|确认修改|确认吗|回复.{0,3}确认|please confirm|shall i|should i|confirm\?|reply .{0,3}yes/i;
 const CLARIFY = /您是想|是想办理|哪一项|请点选|did you mean|do you mean|which of these|are you asking about/i;
 const NOT_UNDERSTOOD = /没有找到可靠|没有理解|没太明白|没听懂|没有找到相关|couldn'?t find a reliable|didn'?t (?:quite )?get|not sure what you mean|could not find an answer/i;
+const ASK_ORDER = /哪个订单|哪一单|哪笔|哪一个订单|订单号|回复序号|which order|which one|order number|reply with the number/i;
+export const NOT_UNDERSTOOD_CUE = /^(?:抱歉,?我没太明白|抱歉,?没太明白|sorry, I didn'?t (?:quite )?get)/i;
 const CONFIRM_BUTTON = /^(?:确认|确定|是|yes|confirm|submit)/i;
 
 /**
@@ -53,6 +55,8 @@ export function readBotReply(reply: ChatReply, customerOrderIds: readonly string
     .map((x) => x.id);
   const move = ((): BotMove => {
     if (reply.handoff) return 'handoff';
+    // A list of the customer's orders shows their statuses ("已取消"): it asks, it reports nothing.
+    if (listed.length >= 2 && ASK_ORDER.test(text)) return 'ask_order';
     if (FAILED.test(text)) return 'failed';
     if (DONE.test(text) && !CONFIRM_TEXT.test(text)) return 'done';
     if (/登记.{0,6}工单|工单吗|open a ticket|file a ticket|leave a ticket/i.test(text)) return 'ticket_offer';
@@ -64,7 +68,7 @@ export function readBotReply(reply: ChatReply, customerOrderIds: readonly string
     if (/新.{0,6}地址|地址.{0,10}(?:发|告诉|提供|是什么|改成)|new .{0,12}address|(?:which|what) address|address.{0,30}(?:send|give|tell|like)/i.test(text)) return 'ask_address';
     if (CLARIFY.test(text)) return 'clarify';
     if (NOT_UNDERSTOOD.test(text)) return 'not_understood';
-    if (listed.length >= 2 || /哪个订单|哪一单|哪笔|哪一个订单|订单号|which order|which one|order number/i.test(text)) return 'ask_order';
+    if (listed.length >= 2 || ASK_ORDER.test(text)) return 'ask_order';
     return 'other';
   })();
   const numbered = [...text.matchAll(/(?:^|\s)\d[.、)]\s?([^\d\s][^0-9。?？]{0,30}?)(?=\s\d[.、)]|[。?？]|$)/g)].map((m) => m[1]!.trim());

@@ -1,6 +1,6 @@
 import type { Order } from '../contracts/order-connector.ts';
 import type { ChatReply } from '../contracts/reply-part.ts';
-import { readBotReply, type BotMove } from './read-bot-reply.ts';
+import { NOT_UNDERSTOOD_CUE, readBotReply, type BotMove } from './read-bot-reply.ts';
 import type { Rng } from './seeded-random.ts';
 import type { GoalKind, SimCase } from './sim-types.ts';
 import { WRITE_GOALS, drawAddress, type Persona, type SimGoal } from './draw-goal.ts';
@@ -65,6 +65,7 @@ export class SimCustomer {
   #digressed = false;
   #ended = false;
   #greeted = false;
+  #correctionRetried = false;
 
   constructor(goal: SimGoal, persona: Persona, simCase: SimCase, rng: Rng) {
     this.goal = goal;
@@ -109,7 +110,10 @@ export class SimCustomer {
       this.#ended = true;
       return null;
     };
-    if (read.move === 'handoff' || read.move === 'done' || read.move === 'failed') return end();
+    if (read.move === 'handoff' || read.move === 'done') return end();
+    // "Nothing was submitted" or a refusal: a read goal is over; a write goal is asked for again
+    // (the stall count below ends it if that does not help).
+    if (read.move === 'failed' && !WRITE_GOALS.has(this.goal.kind)) return end();
     if (this.#turns >= MAX_TURNS) return end();
     this.#turns++;
     if (this.#greeted) {
@@ -153,6 +157,7 @@ export class SimCustomer {
         if (g.invoice.kind === 'company' && this.persona.slotsEarly) return say(`${this.#pick(INVOICE_KINDS.company)}${this.#zh ? ',' : ', '}${this.#company()}`);
         return say(this.#pick(INVOICE_KINDS[g.invoice.kind]));
       case 'ask_company':
+        if (g.invoice?.kind === 'personal') return say(this.#zh ? '不是公司,开个人的' : 'no, not a company, personal');
         if (g.invoice?.kind !== 'company') break;
         this.#stalls = 0;
         return say(this.#company());
@@ -166,6 +171,12 @@ export class SimCustomer {
         const action = SUMMARY_ACTION[g.kind];
         if (action !== undefined && (!action.is.test(read.text) || action.not.test(read.text))) {
           return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
+        }
+        // A correction Kefu did not take is said once more, in other words.
+        if (this.#corrected && !this.#correctionRetried && NOT_UNDERSTOOD_CUE.test(read.text)) {
+          this.#correctionRetried = true;
+          if (g.address !== undefined) return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
+          if (g.correctedReason !== undefined) return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
         }
         if (this.persona.correction && !this.#corrected && g.address !== undefined) {
           this.#corrected = true;
