@@ -25,10 +25,21 @@ const PROVINCE = '(?:北京|天津|上海|重庆)市?|(?:河北|山西|辽宁|�
 const KNOWN_START = new RegExp(`${PROVINCE}|(?:${CITIES.join('|')})市?`, 'u');
 
 // Every repetition is bounded and the pieces cannot overlap (a number, capitalised words separated
-// by spaces, a street type), so the work per start position is bounded: linear in the message.
-const EN_ADDRESS = /(?:\b(?:Room|Rm\.?|Apt\.?|Unit|Suite|Flat|Floor|Building|Bldg\.?)\s{0,3}[\w-]{1,12},?\s{0,3}){0,3}\b\d{1,10}[A-Za-z]?\s{1,3}(?:[A-Z][a-z']{1,20}\s{1,3}){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Highway|Hwy)\b\.?(?:,\s{0,3}[A-Z][A-Za-z']{1,20}(?:\s{1,3}[A-Z][A-Za-z']{1,20}){0,3}){0,3}/g;
+// by spaces and each ending at a word boundary, a street type, a postcode), so the work per start
+// position is bounded: linear in the message. After the street come comma-separated places, then
+// an optional postcode (UK "NW1 6XE", Canadian "K1A 0B1", US ZIP or ZIP+4 after the state, a
+// four- or five-digit postcode and city) and a country.
+const EN_STREET_TYPES = 'Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Highway|Hwy|Parkway|Pkwy|Place|Pl|Court|Ct|Terrace|Crescent|Close|Square|Sq|Circle';
+const EN_PLACE_WORD = "[A-Z][A-Za-z']{1,20}\\b";
+const EN_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}|[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d|\\d{4,5}(?:-\\d{4})?(?:\\s[A-Z][a-z]{2,20})?';
+const EN_ADDRESS = new RegExp(
+  `(?:\\b(?:Room|Rm\\.?|Apt\\.?|Unit|Suite|Flat|Floor|Building|Bldg\\.?)\\s{0,3}[\\w-]{1,12},?\\s{0,3}){0,3}\\b\\d{1,10}[A-Za-z]?\\s{1,3}(?:[A-Z][a-z']{1,20}\\s{1,3}){1,3}(?:${EN_STREET_TYPES})\\b\\.?` +
+    `(?:,\\s{0,3}${EN_PLACE_WORD}(?:\\s{1,3}${EN_PLACE_WORD}){0,3}){0,3}(?:,?\\s{1,3}(?:${EN_POSTCODE})\\b(?:,\\s{0,3}${EN_PLACE_WORD}(?:\\s{1,3}${EN_PLACE_WORD}){0,2})?)?`,
+  'g',
+);
 
-const HAS_STREET_WORD = /[路街道巷弄号栋幢室楼区园村苑城府院]|\d\s{1,3}[A-Z]/;
+// "221B Baker": a house number may end in a letter.
+const HAS_STREET_WORD = /[路街道巷弄号栋幢室楼区园村苑城府院]|\d[A-Za-z]?\s{1,3}[A-Z]/;
 
 export const addressRecognizer: PiiRecognizer = {
   types: ['address'],

@@ -1,13 +1,18 @@
 import { allMatches } from '../all-matches.ts';
+import { contextSign } from '../context.ts';
 import type { PiiCandidate, PiiRecognizer } from '../pii-types.ts';
 import { COMPOUND_SURNAMES, SINGLE_SURNAMES, SURNAME_INITIAL_WORDS } from './chinese-surnames.ts';
+import { INTERNATIONAL_PHONE } from './international-phone.ts';
+import { MOBILE, PHONE_CUES } from './phone.ts';
+import { isChinesePlace, isEnglishPlace } from './place-names.ts';
 
 /**
  * Personal names. A Chinese name is a known surname and one or two given-name characters, found
  * only where the message says a name comes: after 我叫/姓名/收货人/联系人 and the like, after 我是
- * (weaker), or before 先生/女士/小姐. A bare surname with a title ("王先生") identifies no one
+ * (weaker), before 先生/女士/小姐, or just before a phone number ("张三 13800001234", "寄给李四,
+ * 139…", the recipient of a parcel). A bare surname with a title ("王先生") identifies no one
  * and is left alone. English names: capitalised words after "my name is", "name:", and, with two
- * words required, after "this is"/"I'm"/"ship to".
+ * words required, after "this is"/"I'm"/"ship to". Place names ("Hong Kong", "常州") are not names.
  */
 
 const HAN = /\p{Script=Han}/u;
@@ -39,7 +44,8 @@ export function readChineseName(text: string, at: number): number {
   const given = givenLength(text, at + surnameLength);
   if (given === 0) return -1;
   if (SURNAME_INITIAL_WORDS.has(text.slice(at, at + 2))) return -1;
-  return at + surnameLength + given;
+  const end = at + surnameLength + given;
+  return isChinesePlace(text.slice(at, end)) ? -1 : end;
 }
 
 const LABELS = ['收货人', '收件人', '联系人', '寄件人', '签收人', '持卡人', '开户名', '户名', '订货人', '下单人', '购买人', '申请人', '车主', '姓名', '名字', '我叫', '本人'];
@@ -66,8 +72,38 @@ function englishName(text: string, at: number, minWords: number): { start: numbe
   const m = EN_WORDS.exec(text);
   if (m === null) return null;
   const words = m[0].split(/[ \t]+/);
-  if (words.length < minWords || EN_NOT_NAMES.has(words[0]!.toLowerCase())) return null;
+  if (words.length < minWords || EN_NOT_NAMES.has(words[0]!.toLowerCase()) || isEnglishPlace(words)) return null;
   return { start: at, end: at + m[0].length };
+}
+
+// What may stand between a recipient's name and the phone number: a few separators and a label.
+const SEPARATOR = new Set([...' \t,，、:：;；/']);
+const PHONE_LABELS = ['联系电话', '电话号码', '手机号码', '手机号', '电话', '手机', '号码', 'tel', 'phone', 'mobile'];
+
+/** Skips back over at most `max` separators from `at`. */
+function skipSeparators(text: string, at: number, max: number): number {
+  let i = at;
+  while (i > 0 && at - i < max && SEPARATOR.has(text[i - 1]!)) i--;
+  return i;
+}
+
+/** Where a name would end before the phone number at `phoneStart`: separators, a label, separators. */
+function nameEndBeforePhone(text: string, phoneStart: number): number {
+  let i = skipSeparators(text, phoneStart, 3);
+  const label = PHONE_LABELS.find((l) => text.slice(Math.max(0, i - l.length), i).toLowerCase() === l);
+  if (label !== undefined) i = skipSeparators(text, i - label.length, 3);
+  return i;
+}
+
+/** A name of 2 to 4 characters ending exactly at `end`, not counting a word before it ("给李四" is 李四). */
+function chineseNameEndingAt(text: string, end: number): number {
+  for (const length of [4, 3, 2]) {
+    const at = end - length;
+    if (at < 0) continue;
+    if (BEFORE_NAME.has(text[at]!) && SINGLE_SURNAMES.has(text[at + 1] ?? '')) continue;
+    if (readChineseName(text, at) === end) return at;
+  }
+  return -1;
 }
 
 export const personNameRecognizer: PiiRecognizer = {
@@ -90,14 +126,17 @@ export const personNameRecognizer: PiiRecognizer = {
       if (end > 0 && (end === text.length || /^(?:[\s,，.。!！?？;；~～、]|想|要|在|昨天|上周|今天|刚才|之前|啊|呀)/u.test(text.slice(end)))) push(at, end, 0.65);
     }
     for (const m of allMatches(TITLE, text)) {
-      for (const length of [4, 3, 2]) {
-        const at = m.index - length;
-        if (at < 0) continue;
-        if (BEFORE_NAME.has(text[at]!) && SINGLE_SURNAMES.has(text[at + 1] ?? '')) continue;
-        if (readChineseName(text, at) === m.index) {
-          push(at, m.index, 0.75);
-          break;
-        }
+      const at = chineseNameEndingAt(text, m.index);
+      if (at >= 0) push(at, m.index, 0.75);
+    }
+    // A parcel's recipient: the name right before the phone, with no label ("张三 13800001234 北京市…").
+    // Not before a number that the context calls an order or a code.
+    for (const re of [MOBILE, INTERNATIONAL_PHONE]) {
+      for (const m of allMatches(re, text)) {
+        if (contextSign(text, m.index, PHONE_CUES) === -1) continue;
+        const end = nameEndBeforePhone(text, m.index);
+        const at = chineseNameEndingAt(text, end);
+        if (at >= 0) push(at, end, 0.7);
       }
     }
     for (const m of allMatches(EN_STRONG, text)) {

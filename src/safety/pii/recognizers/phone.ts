@@ -2,13 +2,13 @@ import { allMatches } from '../all-matches.ts';
 import { applyContext, CODE_CUES, type ContextCues } from '../context.ts';
 import type { PiiCandidate, PiiRecognizer } from '../pii-types.ts';
 
-const PHONE_CUES: ContextCues = {
+export const PHONE_CUES: ContextCues = {
   positive: ['手机', '电话', '联系', '号码', '微信', '短信', '打', 'phone', 'call', 'tel', 'mobile', 'text me', 'whatsapp', 'contact', '致电', '回电'],
   negative: [...CODE_CUES, '卡号', '身份证', '账单'],
 };
 
 // Mainland mobile: 1[3-9] and nine digits, written 11 in a row or 3-4-4, with an optional +86 / 0086 / (+86).
-const MOBILE = /(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?1[3-9]\d(?:([ -]?)\d{4}\1\d{4})(?![0-9A-Za-z])/g;
+export const MOBILE = /(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?1[3-9]\d(?:([ -]?)\d{4}\1\d{4})(?![0-9A-Za-z])/g;
 
 /** Mainland mobile numbers; order, tracking and code cues push an 11-digit number below the threshold. */
 export const phoneRecognizer: PiiRecognizer = {
