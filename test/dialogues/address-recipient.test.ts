@@ -88,19 +88,33 @@ it('name and phone written before a Chinese address are carried separately (zh)'
   const { sessionId, body } = await changeAddress('订单 KF20261124003 要改地址', '李四 13912345678 杭州市西湖区文三路199号', '确认');
   expect(body).toEqual({ address: '杭州市西湖区文三路199号', recipient_name: '李四', recipient_phone: '13912345678' });
   const stored = await transcript(sessionId);
-  for (const secret of ['13912345678', '文三路199号']) expect(stored).not.toContain(secret);
-  // Kefu's own replies never repeat a name the PII engine left in clear.
-  expect(stored).toContain('李*');
+  // The name has no label: the PII engine takes it as the name just before the phone.
+  for (const secret of ['李四', '13912345678', '文三路199号']) expect(stored).not.toContain(secret);
+});
+
+it('a recipient after 寄给, with no label, is carried and masked; the verb is not (zh)', async () => {
+  const { sessionId, body } = await changeAddress('订单 KF20261124003 要改地址', '寄给王小明,13800001234,上海市浦东新区世纪大道100号', '确认');
+  expect(body).toEqual({ address: '上海市浦东新区世纪大道100号', recipient_name: '王小明', recipient_phone: '13800001234' });
+  const stored = await transcript(sessionId);
+  for (const secret of ['王小明', '13800001234', '世纪大道100号']) expect(stored).not.toContain(secret);
+  expect(stored).toContain('寄给[NAME_1]');
 });
 
 it('an international address with its recipient reaches the order system as written (en)', async () => {
-  const { body, confirm } = await changeAddress('I need to change the address of order KF20261124004', 'send to Jane Doe, +44 20 7946 0958, 221B Baker Street, London NW1 6XE', 'yes');
+  const { sessionId, body, confirm } = await changeAddress('I need to change the address of order KF20261124004', 'send to Jane Doe, +44 20 7946 0958, 221B Baker Street, London NW1 6XE', 'yes');
   expect(body).toEqual({ address: '221B Baker Street, London NW1 6XE', recipient_name: 'Jane Doe', recipient_phone: '+44 20 7946 0958' });
-  expect(confirm).toContain('Jane Doe');
-  expect(confirm).not.toContain('7946');
+  // The customer's own reply shows what they wrote (revealed from the session's vault) ...
+  expect(confirm).toContain('Jane Doe +44 20 7946 0958');
+  expect(confirm).toContain('221B Baker Street, London NW1 6XE');
+  // ... the stored transcript only pseudonyms.
+  const stored = await transcript(sessionId);
+  for (const secret of ['Jane Doe', '+44 20 7946 0958', '7946', '221B Baker Street', 'NW1 6XE']) expect(stored).not.toContain(secret);
+  expect(stored).toContain('[ADDRESS_1]');
 });
 
 it('an address alone sends no recipient fields', async () => {
-  const { body } = await changeAddress('change the address of KF20261124004', '1600 Amphitheatre Parkway, Mountain View, CA 94043', 'yes');
+  const { sessionId, body } = await changeAddress('change the address of KF20261124004', '1600 Amphitheatre Parkway, Mountain View, CA 94043', 'yes');
   expect(body).toEqual({ address: '1600 Amphitheatre Parkway, Mountain View, CA 94043' });
+  const stored = await transcript(sessionId);
+  for (const secret of ['1600 Amphitheatre', 'CA 94043']) expect(stored).not.toContain(secret);
 });
