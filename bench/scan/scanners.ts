@@ -9,7 +9,6 @@ import { addressRecognizer } from '../../src/safety/pii/recognizers/address.ts';
 import { bankCardRecognizer } from '../../src/safety/pii/recognizers/bank-card.ts';
 import { emailRecognizer } from '../../src/safety/pii/recognizers/email.ts';
 import { idCardRecognizer } from '../../src/safety/pii/recognizers/id-card.ts';
-import { internationalPhoneRecognizer } from '../../src/safety/pii/recognizers/international-phone.ts';
 import { ipRecognizer } from '../../src/safety/pii/recognizers/ip.ts';
 import { landlineRecognizer } from '../../src/safety/pii/recognizers/landline.ts';
 import { licensePlateRecognizer } from '../../src/safety/pii/recognizers/license-plate.ts';
@@ -27,7 +26,6 @@ const RECOGNIZERS: Record<string, PiiRecognizer> = {
   'pii:address': addressRecognizer,
   'pii:person_name': personNameRecognizer,
   'pii:phone': phoneRecognizer,
-  'pii:intl_phone': internationalPhoneRecognizer,
   'pii:landline': landlineRecognizer,
   'pii:id_card': idCardRecognizer,
   'pii:bank_card': bankCardRecognizer,

@@ -7,7 +7,6 @@ import { addressRecognizer } from './recognizers/address.ts';
 import { bankCardRecognizer } from './recognizers/bank-card.ts';
 import { emailRecognizer } from './recognizers/email.ts';
 import { idCardRecognizer } from './recognizers/id-card.ts';
-import { internationalPhoneRecognizer } from './recognizers/international-phone.ts';
 import { ipRecognizer } from './recognizers/ip.ts';
 import { landlineRecognizer } from './recognizers/landline.ts';
 import { licensePlateRecognizer } from './recognizers/license-plate.ts';
@@ -41,7 +40,7 @@ export const PLACEHOLDERS: Record<PiiType, string> = {
 
 // In this order under the scan budget: numbers with checksums first, names and addresses last.
 const RECOGNIZERS: readonly PiiRecognizer[] = [
-  idCardRecognizer, phoneRecognizer, internationalPhoneRecognizer, landlineRecognizer, bankCardRecognizer, usccRecognizer, emailRecognizer, ipRecognizer,
+  idCardRecognizer, phoneRecognizer, landlineRecognizer, bankCardRecognizer, usccRecognizer, emailRecognizer, ipRecognizer,
   passportRecognizer, permitRecognizer, licensePlateRecognizer, personNameRecognizer, addressRecognizer,
 ];
 

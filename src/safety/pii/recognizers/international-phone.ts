@@ -1,7 +1,6 @@
 import { allMatches } from '../all-matches.ts';
-import { applyContext } from '../context.ts';
-import type { PiiCandidate, PiiRecognizer } from '../pii-types.ts';
-import { PHONE_CUES } from './phone.ts';
+import { applyContext, type ContextCues } from '../context.ts';
+import type { PiiCandidate } from '../pii-types.ts';
 
 /**
  * Numbers outside mainland China as customers write them: a `+`, the country code, and the rest
@@ -17,19 +16,16 @@ function plausible(digits: number): boolean {
 }
 
 /**
- * International numbers (type `phone`). A +86 number is also matched; there the mainland
- * recognizers score higher and keep the span.
+ * International numbers, type `phone` (the phone recognizer runs this beside the mainland
+ * pattern). A +86 number is also matched; there the mainland patterns score higher and keep the span.
  */
-export const internationalPhoneRecognizer: PiiRecognizer = {
-  types: ['phone'],
-  find(text) {
-    const out: PiiCandidate[] = [];
-    for (const m of allMatches(INTERNATIONAL_PHONE, text)) {
-      let digits = 0;
-      for (const ch of m[0]) if (ch >= '0' && ch <= '9') digits++;
-      if (!plausible(digits)) continue;
-      out.push({ type: 'phone', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.75, PHONE_CUES) });
-    }
-    return out;
-  },
-};
+export function findInternationalPhones(text: string, cues: ContextCues): PiiCandidate[] {
+  const out: PiiCandidate[] = [];
+  for (const m of allMatches(INTERNATIONAL_PHONE, text)) {
+    let digits = 0;
+    for (const ch of m[0]) if (ch >= '0' && ch <= '9') digits++;
+    if (!plausible(digits)) continue;
+    out.push({ type: 'phone', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.75, cues) });
+  }
+  return out;
+}
