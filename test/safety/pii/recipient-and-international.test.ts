@@ -60,6 +60,14 @@ describe('a Chinese name just before a phone number, without a label', () => {
     expect(found('常州 13800001234')).toEqual(['phone:13800001234']);
     expect(found('王先生 13800001234')).toEqual(['phone:13800001234']);
   });
+  it('two capitalised words just before an international number, not labels or places', () => {
+    expect(found('Jane Doe, +44 20 7946 0958')).toEqual(['person_name:Jane Doe', 'phone:+44 20 7946 0958']);
+    expect(found('Recipient Jane Doe, Phone: +44 7700 900123')).toEqual(['person_name:Jane Doe', 'phone:+44 7700 900123']);
+    expect(found('Head Office: +44 20 7946 0958')).toEqual(['phone:+44 20 7946 0958']);
+    expect(found('Baker Street, +44 20 7946 0958')).toEqual(['phone:+44 20 7946 0958']);
+    expect(found('New York, +1 212 555 0100')).toEqual(['phone:+1 212 555 0100']);
+    expect(found('Customer Service +1 800 555 0100')).toEqual(['phone:+1 800 555 0100']);
+  });
   it('a name far from the phone is not taken', () => {
     expect(found('张伟说了好多次，13800001234')).toEqual(['phone:13800001234']);
   });

@@ -8,7 +8,7 @@ import type { PiiCandidate } from '../pii-types.ts';
  * Every group after the first starts with a separator or a parenthesis, so a run of digits splits
  * one way only, and the groups are bounded: the work per start position is bounded.
  */
-export const INTERNATIONAL_PHONE = /(?<![0-9A-Za-z+])\+(?:\d{7,15}|\d{1,3}(?:[ .-]?\(\d{1,4}\)|[ .-]\d{1,5}){1,6})(?![0-9A-Za-z]|[ .-]\d)/g;
+export const INTERNATIONAL_PHONE = /(?<![0-9A-Za-z+])\+(?:\d{7,15}|\d{1,3}(?:[ .-]?\(\d{1,4}\)|[ .-]\d{1,12}){1,6})(?![0-9A-Za-z]|[ .-]\d)/g;
 
 /** E.164: at most 15 digits with the country code; fewer than 7 is no reachable number. */
 function plausible(digits: number): boolean {

@@ -10,7 +10,8 @@ const LANDLINE_CUES: ContextCues = {
 // Area code 010, 02x or 0[3-9]xx (in parentheses or not), then a 7- or 8-digit local number not
 // starting with 0, 1 or 9; or +86 without the trunk 0. 400/800 service numbers: 10 digits.
 const LANDLINE = /(?<![0-9A-Za-z+])(?:\((0(?:10|2\d|[3-9]\d\d))\)|(0(?:10|2\d|[3-9]\d\d))|(?:\+|00)86[ -]?\(?((?:10|2\d|[3-9]\d\d))\)?)([ -]?)([2-8]\d{2,3}[ -]?\d{4})(?![0-9A-Za-z])/g;
-const SERVICE = /(?<![0-9A-Za-z])[48]00([ -]?)\d{3}\1\d{4}(?![0-9A-Za-z])/g;
+// Not the national part of a +country number ("+1 800 555 0100"): the phone recognizer takes that whole.
+const SERVICE = /(?<![0-9A-Za-z])(?<!\+\d{1,3}[ .-])[48]00([ -]?)\d{3}\1\d{4}(?![0-9A-Za-z])/g;
 
 /** Fixed-line numbers with a valid area-code shape, and 400/800 service numbers. */
 export const landlineRecognizer: PiiRecognizer = {

@@ -106,6 +106,28 @@ function chineseNameEndingAt(text: string, end: number): number {
   return -1;
 }
 
+// "Jane Doe, +44 20 7946 0958": two or three capitalised words ending right before the phone. Run
+// on the 70 characters before it only, so the work per phone number is bounded.
+const EN_NAME_BEFORE = /(?<![\p{L}'’-])\p{Lu}[\p{Ll}'’-]{1,20}(?:[ \t]\p{Lu}[\p{Ll}'’-]{1,20}){1,2}$/u;
+const EN_NOT_IN_NAME = new Set([
+  ...EN_NOT_NAMES, 'call', 'me', 'phone', 'mobile', 'tel', 'number', 'contact', 'text', 'whatsapp', 'office', 'head', 'hotline', 'fax', 'home', 'work', 'cell',
+  'street', 'road', 'avenue', 'lane', 'drive', 'way', 'place', 'court', 'parkway', 'boulevard', 'highway', 'square', 'terrace', 'crescent', 'close', 'circle',
+  'is', 'my', 'new', 'old', 'recipient', 'sender', 'name', 'thank', 'cheers', 'regards', 'to', 'for', 'and', 'or',
+]);
+
+function englishNameBefore(text: string, end: number): number {
+  const from = Math.max(0, end - 70);
+  const m = EN_NAME_BEFORE.exec(text.slice(from, end));
+  if (m === null) return -1;
+  // "Recipient Jane Doe", "Thanks Jane Doe": leading words that are no name are dropped.
+  const words = m[0].split(/[ \t]/);
+  let skip = 0;
+  while (skip < words.length && EN_NOT_IN_NAME.has(words[skip]!.toLowerCase())) skip++;
+  const name = words.slice(skip);
+  if (name.length < 2 || name.some((w) => EN_NOT_IN_NAME.has(w.toLowerCase())) || isEnglishPlace(name)) return -1;
+  return end - name.join(' ').length;
+}
+
 export const personNameRecognizer: PiiRecognizer = {
   types: ['person_name'],
   find(text) {
@@ -137,6 +159,8 @@ export const personNameRecognizer: PiiRecognizer = {
         const end = nameEndBeforePhone(text, m.index);
         const at = chineseNameEndingAt(text, end);
         if (at >= 0) push(at, end, 0.7);
+        const latin = at >= 0 ? -1 : englishNameBefore(text, end);
+        if (latin >= 0) push(latin, end, 0.6);
       }
     }
     for (const m of allMatches(EN_STRONG, text)) {
