@@ -18,6 +18,8 @@ describe('international street addresses, postcode included', () => {
     expect(found('1600 Amphitheatre Parkway, Mountain View, CA 94043')).toEqual(['address:1600 Amphitheatre Parkway, Mountain View, CA 94043']);
     expect(found('ship to 350 Fifth Avenue, New York, NY 10118-0110 asap')).toEqual(['address:350 Fifth Avenue, New York, NY 10118-0110']);
     expect(found('my new address is 12 Collins Place, Melbourne VIC 3000, Australia')).toEqual(['address:12 Collins Place, Melbourne VIC 3000, Australia']);
+    expect(found('163 Harbour Road, Singapore 238826!')).toEqual(['address:163 Harbour Road, Singapore 238826']);
+    expect(found('Flat 12B, 229 Nathan Road, Toronto ON M5V 1J5, Canada')).toEqual(['address:Flat 12B, 229 Nathan Road, Toronto ON M5V 1J5, Canada']);
   });
   it('still ignores a number before capitalised words that are no street', () => {
     expect(found('I ordered 2 Blue Shirts and 1 Red Hat')).toEqual([]);

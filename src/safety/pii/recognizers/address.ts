@@ -28,10 +28,10 @@ const KNOWN_START = new RegExp(`${PROVINCE}|(?:${CITIES.join('|')})市?`, 'u');
 // by spaces and each ending at a word boundary, a street type, a postcode), so the work per start
 // position is bounded: linear in the message. After the street come comma-separated places, then
 // an optional postcode (UK "NW1 6XE", Canadian "K1A 0B1", US ZIP or ZIP+4 after the state, a
-// four- or five-digit postcode and city) and a country.
+// four- to six-digit postcode, as in Singapore, and a city) and a country.
 const EN_STREET_TYPES = 'Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Highway|Hwy|Parkway|Pkwy|Place|Pl|Court|Ct|Terrace|Crescent|Close|Square|Sq|Circle';
 const EN_PLACE_WORD = "[A-Z][A-Za-z']{1,20}\\b";
-const EN_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}|[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d|\\d{4,5}(?:-\\d{4})?(?:\\s[A-Z][a-z]{2,20})?';
+const EN_POSTCODE = '[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}|[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d|\\d{4,6}(?:-\\d{4})?(?:\\s[A-Z][a-z]{2,20})?';
 const EN_ADDRESS = new RegExp(
   `(?:\\b(?:Room|Rm\\.?|Apt\\.?|Unit|Suite|Flat|Floor|Building|Bldg\\.?)\\s{0,3}[\\w-]{1,12},?\\s{0,3}){0,3}\\b\\d{1,10}[A-Za-z]?\\s{1,3}(?:[A-Z][a-z']{1,20}\\s{1,3}){1,3}(?:${EN_STREET_TYPES})\\b\\.?` +
     `(?:,\\s{0,3}${EN_PLACE_WORD}(?:\\s{1,3}${EN_PLACE_WORD}){0,3}){0,3}(?:,?\\s{1,3}(?:${EN_POSTCODE})\\b(?:,\\s{0,3}${EN_PLACE_WORD}(?:\\s{1,3}${EN_PLACE_WORD}){0,2})?)?`,
