@@ -112,6 +112,13 @@ export async function startCluster(options: { nodes?: number } = {}): Promise<Cl
     let primaryOpen = true;
     cleanups.push(() => standby.close(), () => (primaryOpen ? primary.close() : undefined));
 
+    // The order system lives on the fixed demo clock while the nodes run on the real one, so the
+    // shop's return windows (days since delivery) would close on the scripts' orders as the
+    // calendar moves on; this test is about failures, not eligibility, so its windows are wide.
+    const policy = path.join(root, 'shop-policy.yaml');
+    writeFileSync(policy, readFileSync(path.join(ROOT, 'policies', 'shop-policy.yaml'), 'utf8')
+      .replace(/refund_window_days: \d+/, 'refund_window_days: 3650')
+      .replace(/exchange_window_days: \d+/, 'exchange_window_days: 3650'));
     const ports = await freePorts(count + 1);
     const nodes: ClusterNode[] = [];
     for (let i = 0; i < count; i++) {
@@ -119,6 +126,7 @@ export async function startCluster(options: { nodes?: number } = {}): Promise<Cl
         KEFU_DATABASE_URL: pg.url,
         KEFU_REDIS_URL: redis.url,
         KEFU_ORDERS_URL: orders.url,
+        KEFU_SHOP_POLICY: policy,
         KEFU_LLM_BASE_URL: `${primary.url};standby=${standby.url}`,
       });
       nodes.push(node);
