@@ -16,7 +16,7 @@ const pick = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'en' ? 
 
 /** A new address said as one: "改成…", "send it to…", or an address the PII engine found. */
 const CHANGE_CUE = /改成|改为|改到|换成|寄到|送到|发到|新地址|change (?:it|the address) to|new address|send (?:it |this |the order )?to|ship (?:it |this |the order )?to|deliver (?:it )?to|\[ADDRESS_\d+\]/i;
-const NOT_THIS_ADDRESS = /不是这个地址|地址(?:不对|错了|写错|填错)|wrong address|not (?:this|that|the right) address/i;
+const NOT_THIS_ADDRESS = /不是这个?地址|地址(?:不对|错了|写错|填错)|wrong address|not (?:this|that|the right) address/i;
 
 function addressSlots(text: string): Slots | null {
   const parts = parseAddressParts(text);

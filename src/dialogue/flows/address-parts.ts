@@ -36,7 +36,7 @@ export function looksLikeAddress(text: string): boolean {
 }
 
 /** Words around an address that are not part of it ("新地址是", "please send it to", "收货人"). */
-const LEAD = /^(?:[\s,，:：;；.。]|不是这个地址|不是这个|不对|应该是|新地址|收货地址|地址|改成|改为|改到|换成|寄到|送到|发到|寄给|送给|发给|是|为|new address|address|change (?:it|the address) to|please|call|send (?:it |this |the order )?to|ship (?:it |this |the order )?to|deliver (?:it )?to|to|recipient|收货人|收件人|联系人|姓名|name|电话|手机|phone|tel|mobile){1,8}/i;
+const LEAD = /^(?:[\s,，:：;；.。]|不是这个?地址|不是这个|不对|应该是|新地址|收货地址|地址|改成|改为|改到|换成|寄到|送到|发到|寄给|送给|发给|是|为|new address|address|change (?:it|the address) to|please|call|send (?:it |this |the order )?to|ship (?:it |this |the order )?to|deliver (?:it )?to|to|recipient|收货人|收件人|联系人|姓名|name|电话|手机|phone|tel|mobile){1,8}/i;
 const NAME_LABEL = /(?:收货人|收件人|联系人|姓名|recipient|name)\s{0,2}[:：是为]?\s{0,2}(\p{Script=Han}{2,4}|\p{Lu}\p{Ll}{1,20}(?: \p{Lu}\p{Ll}{1,20}){0,2})/u;
 const PHONE_LABEL = /(?:电话|手机|联系方式|phone|tel|mobile)\s{0,2}[:：是为]?\s{0,2}$/i;
 
@@ -55,11 +55,48 @@ function cut(text: string, start: number, end: number): string {
  * are part of the address too ("Unit 5, [ADDRESS_1]"); what follows is kept ("[ADDRESS_1] West,
  * Melbourne VIC 3000": the engine may take in only part of it) without a closing "谢谢"/"thanks".
  */
+// Where a sentence ends inside the text before an address ("…can you fix it. 135 Queen Street"):
+// 。！？ and a line break always, "." "!" "?" when a space follows and the word before is no street
+// or unit abbreviation ("St. 5", "No. 12", "Apt. 3" stay inside the address).
+const ABBREVIATION = /(?:^|[^\p{L}])(?:st|no|apt|rd|ave|blvd|dr|ln|fl|rm|ste|bldg|mt|ft|unit)$/iu;
+function endsSentence(text: string, i: number): boolean {
+  const c = text[i]!;
+  if ('。！？\n'.includes(c)) return true;
+  if (!'.!?'.includes(c) || !/\s/.test(text[i + 1] ?? '')) return false;
+  return c !== '.' || !ABBREVIATION.test(text.slice(Math.max(0, i - 6), i));
+}
+
+// A clause that is chatter, not part of an address: a request, an order reference, a complaint.
+const CHATTER = /[?？]|订单|单号|帮我|麻烦|可以|能不能|请问|错了|改一下|\b(?:order|can|could|would|please|help|fix|wrong|hi|hello|hey|thanks|my|need|want)\b|[A-Z]{2}\d{6,}|\d{9,}/i;
+
+/**
+ * Where the address begins in the text before its pseudonym: the clauses right before it (back to
+ * a sentence end) that read as address parts ("Unit 5, [ADDRESS_1]", "3号楼2单元 [ADDRESS_1]"),
+ * never the chatter before them ("wrong address on order KF…, can you fix it. 135 [ADDRESS_1]").
+ * One backward pass over the text: linear.
+ */
+function addressPartsBefore(before: string): number {
+  let start = before.length;
+  let end = before.length;
+  for (let i = before.length - 1; i >= -1; i--) {
+    const boundary = i === -1 || endsSentence(before, i) || ',，;；'.includes(before[i]!);
+    if (!boundary) continue;
+    const clause = before.slice(i + 1, end).trim();
+    if (clause !== '') {
+      const partOfAddress = clause.length <= 40 && (/\d/.test(clause) || ZH_PLACE.test(clause) || NUMBER_STREET.test(clause)) && !CHATTER.test(clause);
+      if (!partOfAddress) break;
+      start = i + 1;
+    }
+    if (i === -1 || endsSentence(before, i)) break;
+    end = i;
+  }
+  return start;
+}
+
 function aroundPseudonym(address: string): string {
   const m = ADDRESS_PSEUDONYM.exec(address);
   if (m === null) return address;
-  const before = address.slice(0, m.index);
-  const start = /\d/.test(before) || ZH_PLACE.test(before) ? 0 : m.index;
+  const start = addressPartsBefore(address.slice(0, m.index));
   return address
     .slice(start)
     .replace(/[\s,，。.!！~～]{0,6}(?:谢谢|多谢|麻烦了|辛苦了|thanks|thank you|please|pls)?[\s,，。.!！~～]{0,6}$/i, '')
