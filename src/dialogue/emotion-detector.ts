@@ -29,7 +29,7 @@ const ANXIOUS: Cue[] = [
   [/着急|急用|急死|急急|急|担心|赶紧|求求|求你|求帮|在线等|来得及|等着用|害怕|慌|要命|快点|尽快|马上|明天要用|后天|出差/, 2],
   [/怎么办|能不能快/, 1],
   [/冒充|诈骗|未付款|未支付|钱扣了|扣了钱|\b(unpaid|suspicious)\b|is that you/, 1.5],
-  [/\b(urgent|urgently|asap|worried|worry|hurry|emergency|scared|nervous|deadline|help)\b|as soon as|need it (for|by|before)|before (friday|monday|saturday|sunday|the weekend|tomorrow|it ships)|rent is due|chasing|leave tomorrow|for a party|birthday|what do i do|really need/, 2],
+  [/\b(urgent|urgently|asap|worried|worry|hurry|emergency|scared|nervous|deadline)\b|please help|help(?: me)? please|help asap|as soon as|need it (for|by|before)|before (friday|monday|saturday|sunday|the weekend|tomorrow|it ships)|rent is due|chasing|leave tomorrow|for a party|birthday|what do i do|really need/, 2],
 ];
 
 // Genuine positive words: these make a message satisfied even when it also asks something.
