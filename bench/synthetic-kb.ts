@@ -1,5 +1,6 @@
 import type { KbDocument } from '../src/contracts/knowledge-base.ts';
 import { chunkText } from '../src/knowledge/chunker.ts';
+import { mulberry32 } from '../src/random/mulberry32.ts';
 
 /**
  * The synthetic knowledge base the retrieval benchmarks index (10k passages in bench/kb-search.ts,
@@ -8,14 +9,7 @@ import { chunkText } from '../src/knowledge/chunker.ts';
  */
 /** Small deterministic PRNG (mulberry32) so every run indexes and asks the same things. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export const PRODUCTS_ZH = ['空气净化器 P3', '65英寸电视', '60升电热水器', '扫地机器人 R5', '电饭煲 C2', '蓝牙耳机 B1', '加湿器 H2', '电动牙刷 T1', '破壁机 M3', '智能音箱 S1'];

@@ -1,4 +1,5 @@
 import { detectLang } from './attack-goal.ts';
+import { mulberry32 } from '../random/mulberry32.ts';
 
 /**
  * Deterministic, seeded perturbations of an attack, after TextFlint's transformations: the same
@@ -12,16 +13,9 @@ export type PerturbationKind = (typeof PERTURBATION_KINDS)[number];
 
 export type Rng = () => number;
 
-/** mulberry32: a small, fast PRNG with a 32-bit state; good enough to pick positions. */
+/** Seeded (mulberry32); good enough to pick positions. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** FNV-1a of the text, mixed with the seed: a per-attack seed. */

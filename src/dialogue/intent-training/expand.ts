@@ -1,5 +1,6 @@
 import type { Intent } from '../../contracts/reply-part.ts';
 import { SLOTS, TEMPLATES } from './templates.ts';
+import { mulberry32 } from '../../random/mulberry32.ts';
 
 /** One training sentence. */
 export interface TrainingExample {
@@ -30,14 +31,7 @@ export function parseTemplate(template: string): Part[] {
 
 // A small seeded generator (mulberry32) so the corpus, and so the model, is the same every run.
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  return mulberry32(seed);
 }
 
 /**

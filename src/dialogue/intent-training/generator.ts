@@ -1,6 +1,7 @@
 import type { Intent } from '../../contracts/reply-part.ts';
 import type { TrainingExample } from './expand.ts';
 import { PHRASEBOOK, VOCAB } from './phrasebook.ts';
+import { mulberry32 } from '../../random/mulberry32.ts';
 
 /**
  * The varied training text: each phrasebook core, filled from its vocabularies, then dressed in
@@ -11,16 +12,9 @@ import { PHRASEBOOK, VOCAB } from './phrasebook.ts';
 
 export type Random = () => number;
 
-/** mulberry32: small, fast, seeded. */
+/** Seeded (mulberry32), so the corpus is the same on every run. */
 export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  return mulberry32(seed);
 }
 
 const pick = <T>(rnd: Random, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
