@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
-import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, postJson, type TestServer } from '../support/start-test-server.ts';
+import { type KefuBehindOrderProxy, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
 
 /**
  * The recipient's name and phone given with a new address reach the order system in the clear
@@ -13,16 +8,12 @@ import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from 
  * while the stored transcript keeps pseudonyms or masks. The order system here is the demo one
  * over HTTP, behind a proxy that records what Kefu sent.
  */
-let orders: RunningDemoOrderServer;
-let proxy: Server;
+let rig: KefuBehindOrderProxy;
 let server: TestServer;
-let dir: string;
 const writes: { path: string; body: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kefu-recipient-orders-'));
-  orders = await startDemoOrderServer({ path: path.join(dir, 'orders.db'), now: () => DEMO_NOW });
-  proxy = createServer((req, res) => {
+  rig = await startKefuBehindOrderProxy((req, res, upstream) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -31,20 +22,15 @@ beforeAll(async () => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string') headers['idempotency-key'] = key;
-      void fetch(`${orders.url}${req.url}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body } : {}) }).then(async (r) =>
+      void fetch(`${upstream}${req.url}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body } : {}) }).then(async (r) =>
         res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()),
       );
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  server = await startTestServer({ KEFU_ORDERS_URL: `http://127.0.0.1:${port}` }, undefined, { now: () => DEMO_NOW });
+  server = rig.server;
 });
 afterAll(async () => {
-  await server?.destroy();
-  await new Promise((r) => proxy?.close(r));
-  await orders?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 interface Reply {

@@ -1,43 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
-import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, postJson, type TestServer } from '../support/start-test-server.ts';
+import { type KefuBehindOrderProxy, relayRead, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
 
 /**
  * The merchant's order system answers reads but fails writes (503): the confirmed write is retried
  * by the connector, then becomes a `failed_action` ticket so a person completes it, and the
  * customer is told so instead of seeing an error.
  */
-let orders: RunningDemoOrderServer;
-let proxy: Server;
+let rig: KefuBehindOrderProxy;
 let server: TestServer;
-let dir: string;
 let writes = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kefu-failing-orders-'));
-  orders = await startDemoOrderServer({ path: path.join(dir, 'orders.db'), now: () => DEMO_NOW });
-  proxy = createServer((req, res) => {
+  rig = await startKefuBehindOrderProxy((req, res, upstream) => {
     if (req.method !== 'GET') {
       writes++;
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"maintenance","message":"down for maintenance"}}');
       return;
     }
-    void fetch(`${orders.url}${req.url}`).then(async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()));
+    relayRead(req, res, upstream);
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  server = await startTestServer({ KEFU_ORDERS_URL: `http://127.0.0.1:${port}` }, undefined, { now: () => DEMO_NOW });
+  server = rig.server;
 });
 afterAll(async () => {
-  await server?.destroy();
-  await new Promise((r) => proxy?.close(r));
-  await orders?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 it('a confirmed write the order system cannot take becomes a ticket', async () => {

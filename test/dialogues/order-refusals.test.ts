@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
-import { DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { postJson, type TestServer } from '../support/start-test-server.ts';
+import { type KefuBehindOrderProxy, relayRead, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
 
 /**
  * An order system that passes the reads through but refuses every write with a 409 in its own
@@ -13,39 +8,26 @@ import { DEMO_NOW, postJson, startTestServer, type TestServer } from '../support
  * why in their own language, from the refusal's reason code or from a fresh look at the order;
  * the order system's text never reaches them.
  */
-let orders: RunningDemoOrderServer;
-let proxy: Server;
+let rig: KefuBehindOrderProxy;
 let server: TestServer;
-let dir: string;
 let refusal = '';
 /** After a refused write, reads say the order has shipped meanwhile. */
 let shippedAfterWrite = false;
 let refused = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kefu-refusing-orders-'));
-  orders = await startDemoOrderServer({ path: path.join(dir, 'orders.db'), now: () => DEMO_NOW });
-  proxy = createServer((req, res) => {
+  rig = await startKefuBehindOrderProxy((req, res, upstream) => {
     if (req.method !== 'GET') {
       refused++;
       res.writeHead(409, { 'content-type': 'application/json' }).end(refusal);
       return;
     }
-    void fetch(`${orders.url}${req.url}`).then(async (r) => {
-      let body = await r.text();
-      if (shippedAfterWrite && refused > 0) body = body.replace(/"status":"(paid|pending_payment)"/g, '"status":"shipped"');
-      res.writeHead(r.status, { 'content-type': 'application/json' }).end(body);
-    });
+    relayRead(req, res, upstream, (body) => (shippedAfterWrite && refused > 0 ? body.replace(/"status":"(paid|pending_payment)"/g, '"status":"shipped"') : body));
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  server = await startTestServer({ KEFU_ORDERS_URL: `http://127.0.0.1:${port}` }, undefined, { now: () => DEMO_NOW });
+  server = rig.server;
 });
 afterAll(async () => {
-  await server?.destroy();
-  await new Promise((r) => proxy?.close(r));
-  await orders?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 interface Reply {
