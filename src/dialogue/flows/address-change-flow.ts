@@ -1,10 +1,8 @@
 import type { FlowContext, FlowSpec, Slots } from '../flow-types.ts';
 import { orderSlot } from '../flow-types.ts';
-import { checkAction } from '../policy/eligibility.ts';
-import { refusalText } from '../policy/refusal-text.ts';
 import type { ShopPolicy } from '../policy/shop-policy.ts';
 import { parseAddressParts } from './address-parts.ts';
-import { orderStep } from './order-step.ts';
+import { policyOrderStep } from './policy-order-step.ts';
 import { writeFailed } from './write-outcome.ts';
 
 /**
@@ -62,13 +60,7 @@ export function createAddressChangeFlow(policy: ShopPolicy): FlowSpec {
       return addressSlots(ctx.text.replace(/^.*?(改成|改为|改到|换成|change (it|the address) to)/i, '')) ?? {};
     },
     steps: [
-      orderStep({
-        eligible: (o, ctx) => checkAction('address_change', o, policy, ctx.now) === null,
-        check: (o, ctx) => {
-          const refusal = checkAction('address_change', o, policy, ctx.now);
-          return refusal === null ? null : refusalText(refusal, ctx, policy);
-        },
-      }),
+      policyOrderStep('address_change', policy),
       {
         id: 'ask_address',
         freeText: true,

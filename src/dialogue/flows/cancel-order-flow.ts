@@ -1,10 +1,8 @@
 import type { FlowContext, FlowSpec } from '../flow-types.ts';
 import { orderSlot } from '../flow-types.ts';
 import { itemsText } from '../order-text.ts';
-import { checkAction } from '../policy/eligibility.ts';
-import { refusalText } from '../policy/refusal-text.ts';
 import type { ShopPolicy } from '../policy/shop-policy.ts';
-import { orderStep } from './order-step.ts';
+import { policyOrderStep } from './policy-order-step.ts';
 import { writeFailed } from './write-outcome.ts';
 
 const pick = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'en' ? en : zh);
@@ -16,13 +14,7 @@ export function createCancelOrderFlow(policy: ShopPolicy): FlowSpec {
     intents: ['cancel_order'],
     start: () => ({}),
     steps: [
-      orderStep({
-        eligible: (o, ctx) => checkAction('cancel', o, policy, ctx.now) === null,
-        check: (o, ctx) => {
-          const refusal = checkAction('cancel', o, policy, ctx.now);
-          return refusal === null ? null : refusalText(refusal, ctx, policy);
-        },
-      }),
+      policyOrderStep('cancel', policy),
     ],
     finish: {
       kind: 'confirm',
