@@ -14,6 +14,9 @@ export const ATOMS: Readonly<Record<string, readonly string[]>> = {
   text: ['a', 'A', 'Main ', 'Street', 'Room ', '12 ', ', ', '@', 'a.', 'b-', '_', '%', 'x@y.', 'name: ', 'my name is ', 'John ', "O'", '-', '\t', '\n', '221B ', 'Baker ', 'Parkway', 'London ', 'NW1 ', '6XE', 'CA ', '94043', '-0110', 'Hong ', 'Kong ', 'New ', 'ship to ', 'this is '],
   cues: ['收货人', '我叫', '我是', '姓名：', '张', '王伟', '先生', '女士', '地址', '寄到', '电话', '订单号', '身份证', '护照', '车牌', '邮箱', '：', '是', '为', ' ', '寄给', '李四', '欧阳娜娜', '常州', '，', '13800001234', '手机'],
   guard: ['忽略', '之前的', '指令', '系统提示', 'ignore ', 'previous ', 'instructions ', 'you are now ', 'DAN ', '扮演', '管理员', '我是经理', '退款', '全额', '改价', '1折', '打', '折', '白痴', 'f', 'u', 'c', 'k', '密码', 'password ', 'is ', '=', 'sk-', 'base64:', '%20', '\\u', '&#', 'ＩＧＮＯＲＥ', 'і', 'о'],
+  // The intent lexicon and the emotion rules: fillers, greetings and shouting, each of which a
+  // lexicon pattern once read two ways ("嗯嗯 " × 16 took 1.3 s before the filler rule was fixed).
+  dialogue: ['嗯嗯 ', '嗯', '哦哦', 'ok ', 'k', 'kk', 'em', 'hello anyone there ', 'hello ', 'hi there ', '在吗', '你好', 'has my ', 'order ', 'the ', '!', '人工', 'ab ', '退货', 'refund ', '急', 'WHY ', '???'],
   dates: ['明天', '下周一', '12月', '3日', '2026-', '12-', '01', '/', '上午', '10点', '半', 'next ', 'monday ', 'Dec ', '3rd ', '星期', '周', '号', '元', '¥', '99.', '块', '订单', 'KF', '2026', 'SF', '#', '[手机号]', '[', ']', 'order ', 'order number ', 'tracking ', '单号', ':', '是'],
 };
 
@@ -39,6 +42,9 @@ export function adversarialMessages(length = 2000): { name: string; text: string
       out.push({ name: `${family} ${JSON.stringify(a + b + c)} + near miss`, text: repeatTo(a + b + c, length - 1) + '!' });
     }
   }
+  // A run the whole-message rules accept, then one character they do not: the shape that makes an
+  // ambiguous `^(…)*$` try every way of splitting the run.
+  for (const atom of ATOMS['dialogue'] ?? []) out.push({ name: `${JSON.stringify(atom)} run + 退`, text: repeatTo(atom, length - 1) + '退' });
   out.push({ name: 'cities', text: repeatTo(CITIES.join(''), length) });
   out.push({ name: 'cities with 市', text: repeatTo(CITIES.join('市'), length) });
   out.push({ name: 'cities with 区', text: repeatTo(CITIES.map((c) => `${c}市${c}区`).join(''), length) });

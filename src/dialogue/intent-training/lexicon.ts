@@ -194,8 +194,9 @@ const HUMAN_AGENT = rows('human_agent', [
   [/你是(真人|人|机器人|ai)|\bare you (a )?(human|real|bot|robot|person)\b|客服态度|客服.{0,8}(投诉|差)|投诉电话/, -3],
 ]);
 
-const GREETING_WORD = '(你好|您好|你好呀|您好呀|嗨|哈喽|哈罗|哈啰|在吗|在么|在不在|在|有人吗|有人在吗|早上好|早安|早|中午好|下午好|晚上好|亲|hello|hi|hey|hiya|yo|good (morning|afternoon|evening)|hi there|hey there|hello there|anyone there|anybody there|is anyone there|hello anyone there)';
+const GREETING_WORD = '(你好|您好|你好呀|您好呀|嗨|哈喽|哈罗|哈啰|在吗|在么|在不在|在|有人吗|有人在吗|早上好|早安|早|中午好|下午好|晚上好|亲|hello|hi|hey|hiya|yo|good (morning|afternoon|evening)|hi there|hey there|hello there|anyone there|anybody there|is anyone there)';
 const GREETING = rows('greeting', [
+  // Greeting words, each read one way ("hello anyone there" is hello + anyone there): linear.
   [new RegExp(`^(${GREETING_WORD}\\s*)+$`), 4.5, 'hello'],
   [/^(你好|您好|hello|hi|hey|在吗)\b/, 1, 'hello'],
 ]);
@@ -220,7 +221,9 @@ const OTHER = rows('other', [
   // not an anchor; what is done to the account (delete, create, switch, 注销) is the anchor above.
   [/账号|账户|\baccounts?\b/, 1.5, 'account'],
   [/(delete|close|create|open|register|switch|edit|update|change|upgrade|recover|deactivate|make|new|another|premium|free) (an |my |a |the |another |new )?(\w{1,15} )?accounts?\b|\baccount (settings|details|info|password)|(删除|注册|切换|修改|注销|换)(账号|账户)|(账号|账户)(被封|冻结|注册|注销|切换|登不)/, 4, 'account'],
-  [/^(嗯+|嗯嗯|哦+|噢|好|好吧|ok|okay|k|kk|行|en|em+|额|呃|啊|#no|\d+|\s)*$/, 3, 'filler'],
+  // One way only to read each character (no 嗯+ beside 嗯嗯, no k beside kk): an ambiguous
+  // alternation under * backtracks exponentially ("嗯嗯 " × 16 once took 1.3 s).
+  [/^(?:[嗯哦噢好行额呃啊\d\s]|好吧|ok|okay|k|en|em|m|#no)*$/, 3, 'filler'],
 ]);
 
 export const LEXICON: readonly LexiconRule[] = [

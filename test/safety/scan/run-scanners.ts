@@ -27,4 +27,5 @@ export const SCANNER_GROUPS: readonly (readonly string[])[] = [
   ['pii:address', 'pii:person_name', 'pii:phone', 'pii:landline', 'pii:id_card', 'pii:bank_card', 'pii:uscc', 'pii:email', 'pii:ip', 'pii:passport', 'pii:permit', 'pii:license_plate', 'pii:mask'],
   ['input-guard', 'output-guard'],
   ['entities', 'intent-normalize'],
+  ['intent', 'emotion'],
 ];
