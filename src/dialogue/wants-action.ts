@@ -7,7 +7,9 @@ import type { NluResult } from '../contracts/nlu.ts';
  */
 const POLICY = /一般|通常|政策|规则|规定|多久|几天|多少天|怎么(查|看|申请|操作|开|弄)|如何|流程|运费|邮费|谁出|什么条件|能退吗|支持.*吗|\bhow long\b|usually|policy|\bhow (do|can|to)\b|what is|what's the|process|\bfees?\b|who pays|conditions/i;
 /** Asking about a possibility or a procedure, not asking for it to be done. */
-const ASKS_ABOUT = /吗|怎么|如何|哪些|什么|多久|能不能|可不可以|是否|流程|政策|规则|\bcan (i|you)\b|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis it\b|\bdo(es)? (you|it)\b|\bpolicy\b/i;
+const ASKS_ABOUT = /吗|怎么|如何|哪些|什么|多久|一般|通常|(?<![前这])几天(?!前)|多少天|能不能|可不可以|是否|流程|政策|规则|\busually\b|\btypically\b|\bcan (i|you)\b|\bhow\b|\bwhat\b|\bwhich\b|\bwhen\b|\bis it\b|\bdo(es)? (you|it)\b|\bpolicy\b/i;
+/** "麻烦问下", "请问": a polite way to ask a question, not a request to act. */
+const POLITE_ASK = /麻烦(?:你|您)?问(?:一)?下|请问/g;
 const STRONG = /我要|我想|想要|帮我|给我|麻烦你?|请帮|\bi want\b|\bi'?d like\b|\bi need\b|help me|please\b/i;
 const PERSONAL = /我的|我买的|我下的|下的单|这个订单|这单|订单号|到哪|到了吗|还没|怎么还|什么时候(发货|到|能到)|发货了[吗没]|\bmy (order|package|parcel|stuff|item|delivery|purchase)s?\b|where('s| is| are) my|\bi (bought|ordered)\b|hasn'?t (arrived|shipped|come)|not (arrived|received|shipped)|has it shipped|did it ship/i;
 
@@ -29,10 +31,15 @@ const bareCommand = (text: string): boolean => {
   return /\p{Script=Han}/u.test(t) ? t.length <= 4 : text.trim().split(/\s+/).length <= 2;
 };
 
+/** Asking how something works ("how often do I need to replace the filter?", "退货流程是啥"). */
+export function asksAboutProcedure(text: string): boolean {
+  return PROCEDURE.test(text.replace(HELP_PLEASE, ' '));
+}
+
 export function wantsAction(nlu: NluResult, text: string): boolean {
   const named = nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no');
   if (named) return true;
-  const strong = STRONG.test(text);
+  const strong = STRONG.test(text.replace(POLITE_ASK, ' '));
   if (ORDER_QUESTION.has(nlu.intent)) {
     // "我的快递到哪了" is a question about one's own parcel: the flow answers it.
     if (POLICY.test(text) && !strong) return false;

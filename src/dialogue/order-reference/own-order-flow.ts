@@ -1,6 +1,6 @@
 import type { Intent } from '../../contracts/reply-part.ts';
 import type { FlowContext, FlowName } from '../flow-types.ts';
-import { wantsAction } from '../wants-action.ts';
+import { asksAboutProcedure, wantsAction } from '../wants-action.ts';
 import { followsUpOnAnOrder } from './follows-up-on-an-order.ts';
 import { itemNameScores } from './match-item-names.ts';
 import { mentionsOrder } from './mentions-order.ts';
@@ -27,6 +27,9 @@ export async function ownOrderFlow(ctx: FlowContext, flowOf: (intent: Intent) =>
   if (intentFlow === null && !status) return null;
   // "the order that ends in 0003, where is it", "那它什么时候签收的" (after an order was discussed).
   if (status && mentionsOrder(ctx)) return intentFlow ?? 'order_status';
+  // "how often do I need to replace the purifier filter?" names an item of their orders but asks
+  // how things work: the knowledge base answers, no return or exchange starts.
+  if (!status && intentFlow !== 'order_status' && asksAboutProcedure(ctx.text)) return null;
   const named = itemNameScores(await ownOrders(ctx), ctx.text).some((s) => s > 0);
   return named ? (intentFlow ?? 'order_status') : null;
 }
