@@ -1,4 +1,4 @@
-import { Converter } from 'opencc-js';
+import { toSimplified as kefuToSimplified } from '../dialogue/chinese-script.ts';
 
 /**
  * Simplified → Traditional characters for the simulator's own vocabulary, so some customers
@@ -18,16 +18,13 @@ export function toTraditional(text: string): string {
   return out;
 }
 
-let t2s: ((text: string) => string) | undefined;
-
 /**
  * The other way, so the simulator reads (and judges) a reply in Traditional characters with the
- * same cues and facts. Reading uses the full OpenCC tables: a reply may use any character.
+ * same cues and facts: Kefu's own OpenCC reading (a reply may use any character), then this
+ * table's pairs back, so a character the table writes reads as the one it stands for.
  */
 export function toSimplified(text: string): string {
-  if (!/\p{Script=Han}/u.test(text)) return text;
-  const convert = (t2s ??= Converter({ from: 'tw', to: 'cn' }));
   let out = '';
-  for (const ch of convert(text)) out += BACK.get(ch) ?? ch;
+  for (const ch of kefuToSimplified(text)) out += BACK.get(ch) ?? ch;
   return out;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN_KEY, postJson, type TestServer } from '../support/start-test-server.ts';
-import { type KefuBehindOrderProxy, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
+import { ADMIN_KEY, type TestServer } from '../support/start-test-server.ts';
+import { chatAs, type ChatReply, type KefuBehindOrderProxy, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
 
 /**
  * The recipient's name and phone given with a new address reach the order system in the clear
@@ -33,16 +33,7 @@ afterAll(async () => {
   await rig?.close();
 });
 
-interface Reply {
-  session_id: string;
-  reply: string;
-  flow?: { name: string; step: string };
-}
-
-async function chat(message: string, sessionId?: string): Promise<Reply> {
-  const res = await postJson(`${server.url}/v1/chat`, { message, user_id: 'demo-user', ...(sessionId === undefined ? {} : { session_id: sessionId }) });
-  return (await res.json()) as Reply;
-}
+const chat = (message: string, sessionId?: string): Promise<ChatReply> => chatAs(server, 'demo-user', message, sessionId);
 
 /** Changes the address of an order in two turns and a yes; the session id and the body sent. */
 async function changeAddress(opener: string, address: string, yes: string): Promise<{ sessionId: string; body: Record<string, unknown>; confirm: string }> {

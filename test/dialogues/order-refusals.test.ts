@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postJson, type TestServer } from '../support/start-test-server.ts';
-import { type KefuBehindOrderProxy, relayRead, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
+import { type TestServer } from '../support/start-test-server.ts';
+import { chatAs, type ChatReply, type KefuBehindOrderProxy, relayRead, startKefuBehindOrderProxy } from '../support/kefu-behind-order-proxy.ts';
 
 /**
  * An order system that passes the reads through but refuses every write with a 409 in its own
@@ -30,19 +30,10 @@ afterAll(async () => {
   await rig?.close();
 });
 
-interface Reply {
-  session_id: string;
-  reply: string;
-  flow?: { name: string; step: string };
-}
-
-async function chat(message: string, userId: string, sessionId?: string): Promise<Reply> {
-  const res = await postJson(`${server.url}/v1/chat`, { message, user_id: userId, ...(sessionId === undefined ? {} : { session_id: sessionId }) });
-  return (await res.json()) as Reply;
-}
+const chat = (message: string, userId: string, sessionId?: string): Promise<ChatReply> => chatAs(server, userId, message, sessionId);
 
 /** Confirms a write the order system will refuse; the final reply. */
-async function refusedWrite(opener: string, userId: string, yes: string, body: string): Promise<Reply> {
+async function refusedWrite(opener: string, userId: string, yes: string, body: string): Promise<ChatReply> {
   refusal = body;
   refused = 0;
   const first = await chat(opener, userId);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
-import { DEMO_NOW, startTestServer, type TestServer } from './start-test-server.ts';
+import { DEMO_NOW, postJson, startTestServer, type TestServer } from './start-test-server.ts';
 
 /** Decides what one call from Kefu to its order system gets; `upstream` is the demo order system. */
 export type OrderProxyHandler = (req: IncomingMessage, res: ServerResponse, upstream: string) => void;
@@ -40,4 +40,16 @@ export async function startKefuBehindOrderProxy(handler: OrderProxyHandler): Pro
 /** Passes a read through to the order system, optionally rewriting the body it answers. */
 export function relayRead(req: IncomingMessage, res: ServerResponse, upstream: string, edit: (body: string) => string = (b) => b): void {
   void fetch(`${upstream}${req.url}`).then(async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(edit(await r.text())));
+}
+
+export interface ChatReply {
+  session_id: string;
+  reply: string;
+  flow?: { name: string; step: string };
+}
+
+/** One customer turn through `POST /v1/chat`, as `userId`, continuing `sessionId` when given. */
+export async function chatAs(server: TestServer, userId: string, message: string, sessionId?: string): Promise<ChatReply> {
+  const res = await postJson(`${server.url}/v1/chat`, { message, user_id: userId, ...(sessionId === undefined ? {} : { session_id: sessionId }) });
+  return (await res.json()) as ChatReply;
 }
