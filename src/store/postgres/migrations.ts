@@ -98,4 +98,12 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'admin keys: one tenant, or every tenant (*)',
+    // Until now every admin key saw every tenant whatever its tenant column said. Keys made
+    // without a tenant (stored as 'default') keep that reach; one made for a named tenant is
+    // scoped to it from now on.
+    sql: `UPDATE api_keys SET tenant = '*' WHERE role = 'admin' AND tenant = 'default';`,
+  },
 ];
