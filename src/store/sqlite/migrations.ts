@@ -108,4 +108,11 @@ export const sqliteMigrations: readonly Migration[] = [
     // scoped to it from now on.
     sql: `UPDATE api_keys SET tenant = '*' WHERE role = 'admin' AND tenant = 'default';`,
   },
+  {
+    version: 6,
+    name: 'session tokens: a hash of the token issued with each session',
+    // Sessions made before this have none (NULL): only a channel, agent or admin key continues
+    // or reads them, since whoever knew their id was never proof of anything.
+    sql: `ALTER TABLE conversations ADD COLUMN token_hash TEXT;`,
+  },
 ];
