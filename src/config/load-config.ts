@@ -59,6 +59,12 @@ const EnvSchema = z.object({
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
   KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  KEFU_IMAGE_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  KEFU_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(25_000_000),
+  KEFU_OCR_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  KEFU_OCR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  KEFU_OCR_LANGS: z.string().regex(/^[a-z_]+(?:\+[a-z_]+)*$/, 'KEFU_OCR_LANGS is Tesseract languages joined by +, e.g. chi_sim+eng').default('chi_sim+eng'),
+  KEFU_IMAGE_RETENTION: z.enum(['on', 'off']).default('off'),
 });
 
 export interface KefuConfig {
@@ -124,6 +130,8 @@ export interface KefuConfig {
   listenBacklog: number;
   /** How long the audit head file may lag the log (ms); 0: rewritten inside every append. */
   auditHeadFlushMs: number;
+  /** Pictures sent with a message: limits, OCR (Tesseract) and whether the file is kept (encrypted, with the session). */
+  images: { maxBytes: number; maxPixels: number; ocrTimeoutMs: number; ocrConcurrency: number; ocrLanguages: string; retain: boolean };
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -230,6 +238,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     listenBacklog: e.KEFU_LISTEN_BACKLOG,
     auditHeadFlushMs: e.KEFU_AUDIT_HEAD_FLUSH_MS,
+    images: {
+      maxBytes: e.KEFU_IMAGE_MAX_BYTES,
+      maxPixels: e.KEFU_IMAGE_MAX_PIXELS,
+      ocrTimeoutMs: e.KEFU_OCR_TIMEOUT_MS,
+      ocrConcurrency: e.KEFU_OCR_CONCURRENCY,
+      ocrLanguages: e.KEFU_OCR_LANGS,
+      retain: e.KEFU_IMAGE_RETENTION === 'on',
+    },
     wecom:
       wecomSet === 3
         ? { token: e.KEFU_WECOM_TOKEN!, encodingAesKey: e.KEFU_WECOM_AES_KEY!, corpId: e.KEFU_WECOM_CORP_ID!, secret: e.KEFU_WECOM_SECRET ?? null, agentId: e.KEFU_WECOM_AGENT_ID ?? null, apiBase: e.KEFU_WECOM_API_BASE ?? null }
