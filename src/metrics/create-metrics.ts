@@ -57,6 +57,18 @@ export function createMetrics() {
       labelNames: ['method', 'route', 'status'] as const,
       registers: [registry],
     }),
+    ocrSeconds: new Histogram({
+      name: 'kefu_ocr_seconds',
+      help: 'Time to read the text of a picture sent with a message (Tesseract), read or failed.',
+      buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 20],
+      registers: [registry],
+    }),
+    ocrFailures: new Counter({
+      name: 'kefu_ocr_failures_total',
+      help: 'Pictures not read, by reason (image_too_large, unsupported_image, corrupt_image, ocr_timeout, ocr_busy, ocr_failed).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     fallbacks: new Counter({
       name: 'kefu_generation_fallbacks_total',
       help: 'Generated replies replaced by the retrieval answer, by reason.',
