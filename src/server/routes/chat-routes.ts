@@ -10,6 +10,7 @@ import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts'
 import type { AppEnv } from '../app-env.ts';
 import type { Principal } from '../auth.ts';
 import { toErrorResponse } from '../error-handler.ts';
+import { codePointLength } from '../code-point-length.ts';
 import { readJsonBody } from '../read-json-body.ts';
 
 export const CHANNELS = ['web', 'app', 'api', 'wecom', 'cli'] as const;
@@ -31,8 +32,10 @@ const ChatBody = z.object({
 export function checkMessage(message: string, maxChars: number): string {
   const trimmed = message.trim();
   if (trimmed.length === 0) throw badRequest('empty_message', 'message must not be empty');
-  if (trimmed.length > maxChars) {
-    throw badRequest('message_too_long', `message is ${trimmed.length} characters; the limit is ${maxChars}`);
+  // Never more code points than UTF-16 units: only a long message needs counting.
+  const chars = trimmed.length > maxChars ? codePointLength(trimmed) : trimmed.length;
+  if (chars > maxChars) {
+    throw badRequest('message_too_long', `message is ${chars} characters; the limit is ${maxChars}`);
   }
   return trimmed;
 }
