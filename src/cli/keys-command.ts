@@ -36,12 +36,12 @@ export function keysCommand(): Command {
     .description('create a key and print it once (only its hash is stored)')
     .requiredOption('--name <name>', 'who or what uses it, e.g. the agent\'s name')
     .requiredOption('--role <role>', 'agent, channel or admin')
-    .option('--tenant <tenant>', 'tenant for agent and channel keys', 'default')
-    .action(async (opts: { name: string; role: string; tenant: string }) => {
+    .option('--tenant <tenant>', 'the tenant it acts for (default: default; an admin key without one administers every tenant)')
+    .action(async (opts: { name: string; role: string; tenant?: string }) => {
       if (!['agent', 'channel', 'admin'].includes(opts.role)) throw badRequest('invalid_role', `--role must be agent, channel or admin, got ${opts.role}`);
       const keys = await openKeys();
       try {
-        const { key, info } = await keys.create({ name: opts.name, role: opts.role as KeyRole, tenant: opts.tenant });
+        const { key, info } = await keys.create({ name: opts.name, role: opts.role as KeyRole, ...(opts.tenant === undefined ? {} : { tenant: opts.tenant }) });
         process.stdout.write(`${key}\n`);
         process.stderr.write(`created ${info.role} key ${info.id} for ${info.name} (tenant ${info.tenant}); store it now, it is not shown again\n`);
       } finally {

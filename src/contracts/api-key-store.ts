@@ -6,6 +6,12 @@
  */
 export type KeyRole = 'admin' | 'agent' | 'channel';
 
+/**
+ * The tenant of an admin key made without one: it administers every tenant. An admin key made
+ * for a named tenant administers that tenant only (its sessions, handoffs and keys).
+ */
+export const ALL_TENANTS = '*';
+
 export interface ApiKeyInfo {
   id: string;
   name: string;
@@ -18,6 +24,7 @@ export interface ApiKeyInfo {
 export interface NewApiKey {
   name: string;
   role: KeyRole;
+  /** Default: `default` for agent and channel keys, `ALL_TENANTS` for admin keys. */
   tenant?: string;
 }
 

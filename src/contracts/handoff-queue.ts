@@ -8,7 +8,7 @@
  * - `claim` is atomic: of several agents (on any node) claiming one handoff, exactly one wins;
  *   the others get `handoff_conflict` (409).
  * - Positions and wait estimates are computed from the shared queue, so every node tells a
- *   customer the same thing.
+ *   customer the same thing, and from the handoff's own tenant's queue and agents only.
  * - Unknown ids are `handoff_not_found` (404).
  */
 export type HandoffStatus = 'queued' | 'assigned' | 'resolved' | 'returned' | 'cancelled';

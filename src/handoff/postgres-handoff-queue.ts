@@ -56,11 +56,12 @@ function statements(schema: string | undefined) {
       VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7) ON CONFLICT (session_id) WHERE ${OPEN} DO NOTHING RETURNING ${COLUMNS}`,
     open: `SELECT ${COLUMNS} FROM ${H} WHERE session_id = $1 AND ${OPEN}`,
     get: `SELECT ${COLUMNS} FROM ${H} WHERE id = $1`,
+    // A tenant's customers wait in that tenant's queue, for that tenant's agents.
     position: `SELECT
-        (SELECT COUNT(*) FROM ${H} WHERE status = 'queued' AND (priority > $1 OR (priority = $1 AND created_at <= $2)))::int AS ahead,
-        (SELECT COUNT(DISTINCT agent) FROM ${H} WHERE status = 'assigned')::int AS agents,
+        (SELECT COUNT(*) FROM ${H} WHERE tenant = $3 AND status = 'queued' AND (priority > $1 OR (priority = $1 AND created_at <= $2)))::int AS ahead,
+        (SELECT COUNT(DISTINCT agent) FROM ${H} WHERE tenant = $3 AND status = 'assigned')::int AS agents,
         (SELECT (AVG(closed_at - claimed_at) / 60000.0)::float8 FROM (
-          SELECT closed_at, claimed_at FROM ${H} WHERE status IN ('resolved', 'returned') AND claimed_at IS NOT NULL
+          SELECT closed_at, claimed_at FROM ${H} WHERE tenant = $3 AND status IN ('resolved', 'returned') AND claimed_at IS NOT NULL
           ORDER BY closed_at DESC LIMIT 50) AS recent) AS minutes`,
     list: `SELECT ${COLUMNS} FROM ${H} WHERE status = $1 ${ORDER} LIMIT $2`,
     listTenant: `SELECT ${COLUMNS} FROM ${H} WHERE tenant = $3 AND status = $1 ${ORDER} LIMIT $2`,
@@ -91,7 +92,7 @@ export function createPostgresHandoffQueue(options: PostgresHandoffQueueOptions)
 
   async function position(h: Handoff): Promise<QueuePosition> {
     if (h.status !== 'queued') return { position: 0, waitMinutes: 0 };
-    const [r] = await query<{ ahead: number; agents: number; minutes: number | null }>(sql.position, [h.priority, h.createdAt]);
+    const [r] = await query<{ ahead: number; agents: number; minutes: number | null }>(sql.position, [h.priority, h.createdAt, h.tenant]);
     return queuePosition(r?.ahead ?? 0, r?.agents ?? 0, r?.minutes ?? null);
   }
 

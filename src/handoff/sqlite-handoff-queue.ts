@@ -45,9 +45,10 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
     open: db.prepare<[string], Row>(`SELECT * FROM handoffs WHERE session_id = ? AND status IN ('queued', 'assigned')`),
     get: db.prepare<[string], Row>('SELECT * FROM handoffs WHERE id = ?'),
     insert: db.prepare(`INSERT INTO handoffs (id, session_id, tenant, reason, status, priority, summary, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)`),
-    ahead: db.prepare<[number, number, number], { n: number }>(`SELECT COUNT(*) AS n FROM handoffs WHERE status = 'queued' AND (priority > ? OR (priority = ? AND created_at <= ?))`),
-    agents: db.prepare<[], { n: number }>(`SELECT COUNT(DISTINCT agent) AS n FROM handoffs WHERE status = 'assigned'`),
-    service: db.prepare<[], { m: number | null }>(`SELECT AVG(closed_at - claimed_at) / 60000.0 AS m FROM (SELECT closed_at, claimed_at FROM handoffs WHERE status IN ('resolved', 'returned') AND claimed_at IS NOT NULL ORDER BY closed_at DESC LIMIT 50)`),
+    // A tenant's customers wait in that tenant's queue, for that tenant's agents.
+    ahead: db.prepare<[string, number, number, number], { n: number }>(`SELECT COUNT(*) AS n FROM handoffs WHERE tenant = ? AND status = 'queued' AND (priority > ? OR (priority = ? AND created_at <= ?))`),
+    agents: db.prepare<[string], { n: number }>(`SELECT COUNT(DISTINCT agent) AS n FROM handoffs WHERE tenant = ? AND status = 'assigned'`),
+    service: db.prepare<[string], { m: number | null }>(`SELECT AVG(closed_at - claimed_at) / 60000.0 AS m FROM (SELECT closed_at, claimed_at FROM handoffs WHERE tenant = ? AND status IN ('resolved', 'returned') AND claimed_at IS NOT NULL ORDER BY closed_at DESC LIMIT 50)`),
     list: db.prepare<[string, number], Row>(`SELECT * FROM handoffs WHERE status = ? ORDER BY priority DESC, created_at, id LIMIT ?`),
     listTenant: db.prepare<[string, string, number], Row>(`SELECT * FROM handoffs WHERE tenant = ? AND status = ? ORDER BY priority DESC, created_at, id LIMIT ?`),
     claim: db.prepare(`UPDATE handoffs SET status = 'assigned', agent = ?, claimed_at = ? WHERE id = ? AND status = 'queued'`),
@@ -62,7 +63,7 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
 
   function position(h: Handoff): QueuePosition {
     if (h.status !== 'queued') return { position: 0, waitMinutes: 0 };
-    return queuePosition(s.ahead.get(h.priority, h.priority, h.createdAt)!.n, s.agents.get()!.n, s.service.get()!.m);
+    return queuePosition(s.ahead.get(h.tenant, h.priority, h.priority, h.createdAt)!.n, s.agents.get(h.tenant)!.n, s.service.get(h.tenant)!.m);
   }
 
   return {

@@ -84,7 +84,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { logger, metrics, limits } = deps;
   const app = new Hono<AppEnv>();
   const auth = createAuth({ adminKeyHash: deps.adminKeyHash, keys: deps.keys });
-  const admin = auth.require('admin');
+  // Tenant-scoped admin keys pass `agent` (their tenant's sessions and handoffs) and the key routes;
+  // `admin` is for what has no tenant (KB, tickets, KPIs, audit).
+  const admin = auth.globalAdmin();
   const agent = auth.require('agent');
   const channel = auth.channel();
 
@@ -130,7 +132,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, agent }));
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));
-  app.route('/', keyRoutes({ keys: deps.keys, admin }));
+  app.route('/', keyRoutes({ keys: deps.keys, admin: auth.require('admin') }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
   // Its own bucket, so a shop's server masking text never eats its customers' chat allowance.
   const piiLimiter = rateLimiter<AppEnv>({

@@ -51,7 +51,7 @@ export function runHandoffQueueContract(name: string, open: OpenBackend): void {
       expect(await codeOf(q.claim('missing', 'wang'))).toBe('handoff_not_found');
     });
 
-    it('lists per tenant and by status, and counts busy agents in the wait', async () => {
+    it('lists per tenant and by status, and counts its own tenant\'s queue and busy agents in the wait', async () => {
       const q = backend.handoffs({ now: () => now });
       const shop = await q.request({ sessionId: 's1', tenant: 'shop', reason: 'user_request', summary: '' });
       advance(1);
@@ -60,12 +60,18 @@ export function runHandoffQueueContract(name: string, open: OpenBackend): void {
       const third = await q.request({ sessionId: 's3', reason: 'user_request', summary: '' });
       expect((await q.list('queued', 50, 'shop')).map((h) => h.sessionId)).toEqual(['s1']);
       expect((await q.list('queued', 2)).map((h) => h.sessionId)).toEqual(['s1', 's2']);
-      expect(third).toMatchObject({ position: 3, waitMinutes: 15 });
+      // The shop's handoff, older, is in another tenant's queue: not ahead of the default tenant's.
+      expect(third).toMatchObject({ position: 2, waitMinutes: 10 });
       await q.claim(shop.handoff.id, 'wang');
       await q.claim((await q.openFor('s2'))!.id, 'li');
       expect((await q.list('assigned')).map((h) => h.agent)).toEqual(['wang', 'li']);
-      // Two agents busy: the wait is shared between them.
-      expect(await q.position(third.handoff)).toEqual({ position: 1, waitMinutes: 3 });
+      // One of the default tenant's agents busy (wang works for the shop): the wait is his alone.
+      expect(await q.position(third.handoff)).toEqual({ position: 1, waitMinutes: 5 });
+      const fourth = await q.request({ sessionId: 's4', reason: 'user_request', summary: '' });
+      await q.claim(fourth.handoff.id, 'zhao');
+      const fifth = await q.request({ sessionId: 's5', reason: 'user_request', summary: '' });
+      // Two busy: shared between them.
+      expect(fifth).toMatchObject({ position: 2, waitMinutes: 5 });
       expect(await q.position((await q.openFor('s1'))!)).toEqual({ position: 0, waitMinutes: 0 });
       expect((await q.close(shop.handoff.id, 'returned')).status).toBe('returned');
       expect(await q.list('returned', 50, 'other')).toEqual([]);

@@ -46,12 +46,17 @@ export function runApiKeyStoreContract(name: string, open: OpenBackend): void {
       expect(await codeOf(keys.create({ name: 'a/b', role: 'agent' }))).toBe('invalid_key_name');
       expect(await codeOf(keys.create({ name: 'ok', role: 'agent', tenant: 'Shop' }))).toBe('invalid_tenant');
       expect(await codeOf(keys.create({ name: 'ok', role: 'root' as 'admin' }))).toBe('invalid_role');
+      // Every tenant (*) is for admin keys only.
+      expect(await codeOf(keys.create({ name: 'ok', role: 'agent', tenant: '*' }))).toBe('invalid_tenant');
       expect(await keys.list()).toEqual([]);
     });
 
     it('lets a key made through one node authenticate through another', async () => {
       const [a, b] = [backend.keys(), backend.keys()];
       const made = await a.create({ name: 'shared', role: 'admin' });
+      // Made without a tenant, an admin key administers every tenant.
+      expect(made.info.tenant).toBe('*');
+      expect((await a.create({ name: 'acme admin', role: 'admin', tenant: 'acme' })).info.tenant).toBe('acme');
       expect(await b.verify(made.key)).toEqual(made.info);
       await b.revoke(made.info.id);
       expect(await a.verify(made.key)).toBeNull();

@@ -174,6 +174,19 @@ describe('SQLite conversation store', () => {
       });
     }
 
+    it('keeps admin keys made before tenant scoping administering every tenant (step 5)', async () => {
+      const path = freshPath();
+      const old = await openStore({ path, migrations: sqliteMigrations.slice(0, 4) });
+      openRaw(path).exec(`
+        INSERT INTO api_keys (id, name, role, tenant, key_hash, created_at) VALUES
+          ('k1', 'ops', 'admin', 'default', 'h1', 1), ('k2', 'acme boss', 'admin', 'acme', 'h2', 2), ('k3', 'wang', 'agent', 'default', 'h3', 3);
+      `);
+      await old.close();
+      await openStore({ path });
+      const rows = openRaw(path).prepare<[], { id: string; tenant: string }>('SELECT id, tenant FROM api_keys ORDER BY id').all();
+      expect(rows).toEqual([{ id: 'k1', tenant: '*' }, { id: 'k2', tenant: 'acme' }, { id: 'k3', tenant: 'default' }]);
+    });
+
     it('rolls a failing step back whole and keeps the steps before it', () => {
       const path = freshPath();
       const db = openRaw(path);

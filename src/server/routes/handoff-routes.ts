@@ -89,8 +89,15 @@ export function handoffRoutes(deps: {
     return c.json(await view(h, handoffs));
   });
 
+  // A claim is the holder's: another agent cannot take it back to the queue or close it under
+  // them. An admin key (the tenant's supervisor, or an admin of every tenant) can.
   const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
-    const h = await handoffs.close((await visibleHandoff(c)).id, status);
+    const visible = await visibleHandoff(c);
+    const p = c.get('principal')!;
+    if (p.role !== 'admin' && visible.status === 'assigned' && visible.agent !== p.name) {
+      throw new KefuError('claim_held_by_other', `Handoff ${visible.id} is claimed by agent ${visible.agent ?? ''}; only that agent or a supervisor (admin key) can ${status === 'resolved' ? 'resolve' : 'release'} it`, { status: 403 });
+    }
+    const h = await handoffs.close(visible.id, status);
     const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: status === 'resolved' ? 'agent resolved the conversation' : 'agent handed the conversation back to the bot', meta: { event: `handoff_${status}`, handoff: h.id } });
     deps.events?.publish(h.sessionId, note);
     return c.json(await view(h, handoffs));
