@@ -2,6 +2,7 @@ import { pickNonOverlapping } from '../../dialogue/entities/pick-non-overlapping
 import { KefuError } from '../../errors.ts';
 import { partialMask } from './partial-mask.ts';
 import { PSEUDONYM_LABELS, type MaskMode, type PiiCandidate, type PiiEntity, type PiiRecognizer, type PiiType } from './pii-types.ts';
+import { normalizeForScan, originalSpan } from './normalize-for-scan.ts';
 import type { PiiVault } from './pii-vault.ts';
 import { addressRecognizer } from './recognizers/address.ts';
 import { bankCardRecognizer } from './recognizers/bank-card.ts';
@@ -44,11 +45,6 @@ const RECOGNIZERS: readonly PiiRecognizer[] = [
   passportRecognizer, permitRecognizer, licensePlateRecognizer, personNameRecognizer, addressRecognizer,
 ];
 
-/** Full-width ASCII (１３８, ｛, ：) to half-width, one UTF-16 unit for one, so offsets stay valid. */
-function toHalfWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
-}
-
 /**
  * Highest score first, then the longer span; a candidate overlapping one already kept is dropped.
  * By binary search over the kept spans, so thousands of candidates in one long message stay cheap.
@@ -84,7 +80,8 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
   const analyze: PiiEngine['analyze'] = (text, opts = {}) => {
     const minScore = opts.minScore ?? defaultMinScore;
     const wanted = opts.types === undefined ? null : new Set(opts.types);
-    const normalized = toHalfWidth(text);
+    // Recognizers read the normalised text (invisible characters dropped, numerals as digits); spans map back.
+    const scan = normalizeForScan(text);
     const candidates: PiiCandidate[] = [];
     const started = clock();
     for (const [i, recognizer] of RECOGNIZERS.entries()) {
@@ -94,11 +91,14 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
         options.onBudgetExceeded?.({ chars: text.length, elapsedMs, skipped: RECOGNIZERS.slice(i).flatMap((r) => r.types) });
         break;
       }
-      for (const c of recognizer.find(normalized)) {
+      for (const c of recognizer.find(scan.text)) {
         if (c.score >= minScore && (wanted === null || wanted.has(c.type))) candidates.push(c);
       }
     }
-    return resolveOverlaps(candidates).map((c) => ({ ...c, score: Math.round(c.score * 100) / 100, text: text.slice(c.start, c.end) }));
+    return resolveOverlaps(candidates).map((c) => {
+      const { start, end } = originalSpan(scan, c.start, c.end);
+      return { ...c, start, end, score: Math.round(c.score * 100) / 100, text: text.slice(start, end) };
+    });
   };
 
   const mask: PiiEngine['mask'] = (text, opts = {}) => {

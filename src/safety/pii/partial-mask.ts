@@ -1,3 +1,4 @@
+import { foldDigits } from './normalize-for-scan.ts';
 import type { PiiType } from './pii-types.ts';
 
 const stars = (n: number): string => '*'.repeat(Math.max(1, n));
@@ -17,7 +18,7 @@ function keepEnds(value: string, head: number, tail: number): string {
 export function partialMask(type: PiiType, value: string): string {
   switch (type) {
     case 'phone': {
-      const digits = value.replace(/\D/g, '').replace(/^(?:0086|86)(?=1\d{10}$)/, '');
+      const digits = foldDigits(value).replace(/\D/g, '').replace(/^(?:0086|86)(?=1\d{10}$)/, '');
       return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
     }
     case 'landline': {

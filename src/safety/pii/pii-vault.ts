@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KefuError } from '../../errors.ts';
+import { foldDigits } from './normalize-for-scan.ts';
 import { PII_TYPES, PSEUDONYM_LABELS, type PiiType } from './pii-types.ts';
 
 /** One session's pseudonyms: `[PHONE_1]` stands for the same number all through the session. */
@@ -35,7 +36,7 @@ const PSEUDONYM = /\[([A-Z]+)_(\d+)\]/g;
 export function normalizePiiValue(type: PiiType, value: string): string {
   switch (type) {
     case 'phone':
-      return value.replace(/\D/g, '').replace(/^(?:0086|86)(?=1\d{10}$)/, '');
+      return foldDigits(value).replace(/\D/g, '').replace(/^(?:0086|86)(?=1\d{10}$)/, '');
     case 'email':
     case 'ip':
       return value.trim().toLowerCase();

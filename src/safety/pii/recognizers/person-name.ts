@@ -10,9 +10,9 @@ import { isChinesePlace, isEnglishPlace } from './place-names.ts';
  * Personal names. A Chinese name is a known surname and one or two given-name characters, found
  * only where the message says a name comes: after 我叫/姓名/收货人/联系人 and the like, after 我是
  * (weaker), before 先生/女士/小姐, or just before a phone number ("张三 13800001234", "寄给李四,
- * 139…", the recipient of a parcel). A bare surname with a title ("王先生") identifies no one
+ * 139…", "张三 [手机号]", the recipient of a parcel), after 寄给. A bare surname with a title ("王先生") identifies no one
  * and is left alone. English names: capitalised words after "my name is", "name:", and, with two
- * words required, after "this is"/"I'm"/"ship to". Place names ("Hong Kong", "常州") are not names.
+ * words required, after "this is"/"I'm"/"ship to"/"Ship to:". Place names ("Hong Kong", "常州") are not names.
  */
 
 const HAN = /\p{Script=Han}/u;
@@ -54,11 +54,16 @@ const STRONG = new RegExp(
   'g',
 );
 const WEAK = /我是/g;
+// "寄给李娜", "邮寄给：王芳": the recipient of a parcel. 寄给我/你们/他 and 寄给妈妈/客户/顺丰 stop at the
+// surname check (no surname starts them) or at the stop words.
+const SEND_TO = /(?:邮寄给|快递给|寄件给|寄给)[:：\s]{0,3}/g;
 const TITLE = /先生|女士|小姐/g;
 // Characters that often stand before a name and are also surnames: in "向王女士道歉" the name is not 向王.
 const BEFORE_NAME = new Set([...'向和跟给找请叫让对与于同被把由帮问是为替陪等谢催告']);
 
 const EN_STRONG = /\b(?:my name is|my name's|(?:full )?name\s*[:：]|recipient\s*[:：]|contact(?: person)?\s*[:：]|consignee\s*[:：]|attn\.?\s*[:：]?)\s*/giu;
+// "Ship to: Mary Smith", the shipping-label form: two capitalised words required, places excluded.
+const EN_SHIP_LABEL = /\b(?:ship(?:ping)? to|deliver to|send to|bill to|sold to|ship it to)\s*[:：]\s*/giu;
 const EN_WEAK = /\b(?:this is|i'm|i am|ship (?:it |this |the order )?to|deliver (?:it )?to|send (?:it )?to|mr\.?|mrs\.?|ms\.?|miss|dr\.?)\s+/giu;
 const EN_WORDS = /\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}[\p{Ll}'’-]+){0,2}/uy;
 const EN_NOT_NAMES = new Set([
@@ -78,6 +83,8 @@ function englishName(text: string, at: number, minWords: number): { start: numbe
 
 // What may stand between a recipient's name and the phone number: a few separators and a label.
 const SEPARATOR = new Set([...' \t,，、:：;；/']);
+// A phone already masked ("张三 [手机号]", "Jane Doe [PHONE_1]") anchors a recipient's name like the number did.
+const MASKED_PHONE = /\[(?:手机号|座机|(?:PHONE|TEL)_\d{1,6})\]/g;
 const PHONE_LABELS = ['联系电话', '电话号码', '手机号码', '手机号', '电话', '手机', '号码', 'tel', 'phone', 'mobile'];
 
 /** Skips back over at most `max` separators from `at`. */
@@ -147,13 +154,18 @@ export const personNameRecognizer: PiiRecognizer = {
       // "我是" is followed by many things; accept a name only where the clause ends after it.
       if (end > 0 && (end === text.length || /^(?:[\s,，.。!！?？;；~～、]|想|要|在|昨天|上周|今天|刚才|之前|啊|呀)/u.test(text.slice(end)))) push(at, end, 0.65);
     }
+    for (const m of allMatches(SEND_TO, text)) {
+      const at = m.index + m[0].length;
+      const end = readChineseName(text, at);
+      if (end > 0) push(at, end, 0.7);
+    }
     for (const m of allMatches(TITLE, text)) {
       const at = chineseNameEndingAt(text, m.index);
       if (at >= 0) push(at, m.index, 0.75);
     }
     // A parcel's recipient: the name right before the phone, with no label ("张三 13800001234 北京市…").
     // Not before a number that the context calls an order or a code.
-    for (const re of [MOBILE, INTERNATIONAL_PHONE]) {
+    for (const re of [MOBILE, INTERNATIONAL_PHONE, MASKED_PHONE]) {
       for (const m of allMatches(re, text)) {
         if (contextSign(text, m.index, PHONE_CUES) === -1) continue;
         const end = nameEndBeforePhone(text, m.index);
@@ -166,6 +178,10 @@ export const personNameRecognizer: PiiRecognizer = {
     for (const m of allMatches(EN_STRONG, text)) {
       const name = englishName(text, m.index + m[0].length, 1);
       if (name !== null) push(name.start, name.end, 0.85);
+    }
+    for (const m of allMatches(EN_SHIP_LABEL, text)) {
+      const name = englishName(text, m.index + m[0].length, 2);
+      if (name !== null) push(name.start, name.end, 0.8);
     }
     for (const m of allMatches(EN_WEAK, text)) {
       const name = englishName(text, m.index + m[0].length, 2);

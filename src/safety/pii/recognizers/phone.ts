@@ -8,8 +8,9 @@ export const PHONE_CUES: ContextCues = {
   negative: [...CODE_CUES, '卡号', '身份证', '账单'],
 };
 
-// Mainland mobile: 1[3-9] and nine digits, written 11 in a row or 3-4-4, with an optional +86 / 0086 / (+86).
-export const MOBILE = /(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?1[3-9]\d(?:([ -]?)\d{4}\1\d{4})(?![0-9A-Za-z])/g;
+// Mainland mobile: 1[3-9] and nine digits, written 11 in a row or 3-4-4 (spaces, dashes or dots, the same
+// both times), with an optional +86 / 0086 / (+86).
+export const MOBILE = /(?<![0-9A-Za-z+])(?:(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?1[3-9]\d(?:([ .-]?)\d{4}\1\d{4})(?![0-9A-Za-z])/g;
 
 /**
  * Mainland mobile numbers, and numbers with another country code (+44 20 7946 0958); order,
