@@ -58,6 +58,7 @@ export function createSqliteWecomDedupe(options: SqliteWecomDedupeOptions): Sqli
   let sinceSweep = 0;
 
   return {
+    retentionMs: ttlMs,
     firstTime(key) {
       const at = now();
       const first = claim.run(key, at, at - ttlMs).changes === 1;

@@ -5,6 +5,8 @@
 export interface WecomDedupe {
   /** True the first time `key` is seen within the retention period; false for every repeat. */
   firstTime(key: string): boolean;
+  /** How long a key is remembered (ms): the route checks it outlasts a timestamp's freshness. */
+  readonly retentionMs?: number;
 }
 
 export interface MemoryWecomDedupeOptions {
@@ -24,6 +26,7 @@ export function createMemoryWecomDedupe(options: MemoryWecomDedupeOptions = {}):
   // Insertion order is age order: a Map iterates oldest first.
   const seen = new Map<string, number>();
   return {
+    retentionMs: ttlMs,
     firstTime(key) {
       const at = now();
       const was = seen.get(key);

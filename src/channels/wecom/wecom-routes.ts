@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ChatReply } from '../../contracts/reply-part.ts';
 import { KefuError } from '../../errors.ts';
 import type { Logger } from '../../logging/create-logger.ts';
+import { codePointLength } from '../../server/code-point-length.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import type { WecomSender } from './wecom-client.ts';
 import type { WecomCrypto } from './wecom-crypto.ts';
@@ -43,8 +44,13 @@ export interface WecomRoutesDeps {
   texts?: Partial<WecomTexts>;
   /** The text the member sees for a reply, e.g. with an AI label added. Default: `reply.reply`. */
   render?: (reply: ChatReply) => string;
-  /** Epoch ms, for reply timestamps. */
+  /** Epoch ms, for reply timestamps and the freshness check. */
   now?: () => number;
+  /**
+   * A callback whose signed timestamp is further than this from now is refused (403), so a
+   * captured callback cannot be replayed once the dedupe has forgotten it. Default 5 minutes.
+   */
+  timestampWindowMs?: number;
 }
 
 const badRequest = (message: string): KefuError => new KefuError('wecom_bad_request', message, { status: 400 });
@@ -66,6 +72,8 @@ function signedQuery(c: Context): { signature: string; timestamp: string; nonce:
 }
 
 const forbidden = (): KefuError => new KefuError('wecom_bad_signature', 'msg_signature does not match', { status: 403 });
+const stale = (windowMs: number): KefuError =>
+  new KefuError('wecom_stale_timestamp', `timestamp is more than ${Math.round(windowMs / 1000)} s from the server's clock`, { status: 403 });
 
 /** What identifies one message across WeCom's redeliveries: MsgId, or for events the sender and time. */
 const deliveryKey = (m: WecomMessage): string =>
@@ -84,6 +92,13 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
   const maxMessageChars = deps.maxMessageChars ?? 2000;
   const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
   const now = deps.now ?? Date.now;
+  const timestampWindowMs = deps.timestampWindowMs ?? 5 * 60_000;
+  if (!Number.isSafeInteger(timestampWindowMs) || timestampWindowMs < 1000) throw new KefuError('invalid_config', 'timestampWindowMs must be an integer ≥ 1000');
+  // A timestamp up to a window ahead is fresh until a window after it: the dedupe must remember
+  // a delivery that long, or a replay inside the window is answered twice.
+  if (deps.dedupe.retentionMs !== undefined && deps.dedupe.retentionMs < 2 * timestampWindowMs) {
+    throw new KefuError('invalid_config', `the WeCom dedupe retention (${deps.dedupe.retentionMs} ms) must be at least twice the timestamp window (${timestampWindowMs} ms)`);
+  }
   const render = deps.render ?? ((r: ChatReply) => r.reply);
   const texts: WecomTexts = {
     greeting: '您好，我是智能客服，请问有什么可以帮您？',
@@ -102,7 +117,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     if (m.msgType === 'other') return texts.textOnly;
     const message = m.content.trim();
     if (message.length === 0) return '';
-    if (message.length > maxMessageChars) return texts.tooLong;
+    if (message.length > maxMessageChars && codePointLength(message) > maxMessageChars) return texts.tooLong;
     try {
       const reply = await pipeline.run({
         message,
@@ -170,12 +185,21 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     }),
   );
 
+  /** After the signature: a correctly signed but old (or future) callback is a replay. */
+  function checkFresh(q: { timestamp: string; nonce: string }): void {
+    const skewMs = Math.abs(now() - Number(q.timestamp) * 1000);
+    if (skewMs <= timestampWindowMs) return;
+    logger.warn({ timestamp: q.timestamp, nonce: q.nonce, skewS: Math.round(skewMs / 1000), code: 'wecom_stale_timestamp' }, 'wecom: signed callback outside the timestamp window refused (replay or clock skew)');
+    throw stale(timestampWindowMs);
+  }
+
   app.get(WECOM_CALLBACK_PATH, (c) => {
     const q = signedQuery(c);
     // A `+` that came unescaped reads as a space; base64 has no spaces, so it was a `+`.
     const echostr = (c.req.query('echostr') ?? '').replaceAll(' ', '+');
     if (echostr.length === 0 || echostr.length > 4096) throw badRequest('echostr is missing or too long');
     if (!crypto.verify(q.signature, q.timestamp, q.nonce, echostr)) throw forbidden();
+    checkFresh(q);
     return c.text(crypto.decrypt(echostr).message);
   });
 
@@ -183,6 +207,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     const q = signedQuery(c);
     const envelope = parseWecomEnvelope(await c.req.text());
     if (!crypto.verify(q.signature, q.timestamp, q.nonce, envelope.encrypt)) throw forbidden();
+    checkFresh(q);
     const message = parseWecomMessage(crypto.decrypt(envelope.encrypt).message);
     const key = deliveryKey(message);
 

@@ -55,10 +55,13 @@ function stubPipeline(answer: (req: ChatRequest) => string | Promise<string>): C
   };
 }
 
+/** The clock of the callbacks below (their signed timestamp is 1700000000): fresh by default. */
+const CALLBACK_TIME = 1_700_000_000_000;
+
 /** The route behind the same error handler create-app uses. */
 function mount(deps: Partial<WecomRoutesDeps> & Pick<WecomRoutesDeps, 'crypto' | 'pipeline'>): Hono {
   const app = new Hono();
-  app.route('/', wecomRoutes({ client: { sendText: async () => { throw new Error('no active send expected'); } }, dedupe: createMemoryWecomDedupe(), logger, ...deps }));
+  app.route('/', wecomRoutes({ client: { sendText: async () => { throw new Error('no active send expected'); } }, dedupe: createMemoryWecomDedupe(), logger, now: () => CALLBACK_TIME, ...deps }));
   app.onError(createErrorHandler(logger, createMetrics()));
   return app;
 }
@@ -101,7 +104,8 @@ async function openReply(res: Response, crypto: WecomCrypto = corp): Promise<Wec
 const errorCode = async (res: Response): Promise<string> => `${res.status} ${((await res.json()) as { error: { code: string } }).error.code}`;
 
 describe('WeCom callback: URL verification (GET)', () => {
-  const app = mount({ crypto: createWecomCrypto(VECTOR), pipeline: stubPipeline(() => 'unused') });
+  // The official vector was signed in 2014: the clock stands at its timestamp.
+  const app = mount({ crypto: createWecomCrypto(VECTOR), pipeline: stubPipeline(() => 'unused'), now: () => Number(VERIFY.timestamp) * 1000 });
   const url = (q: Record<string, string>) => `${CALLBACK}?${new URLSearchParams(q)}`;
   const official = { msg_signature: VERIFY.signature, timestamp: VERIFY.timestamp, nonce: VERIFY.nonce, echostr: VERIFY.echostr };
 
@@ -141,7 +145,7 @@ describe('WeCom callback: messages (POST)', () => {
   it('answers the official sample message: "hello" from mycreate reaches the pipeline, the reply comes back encrypted', async () => {
     const crypto = createWecomCrypto(VECTOR);
     const pipeline = stubPipeline(() => 'Hi! How can I help?');
-    const app = mount({ crypto, pipeline });
+    const app = mount({ crypto, pipeline, now: () => Number(MESSAGE.timestamp) * 1000 });
     const res = await postSigned(app, MESSAGE.encrypt, MESSAGE.signature, { timestamp: MESSAGE.timestamp, nonce: MESSAGE.nonce }, MESSAGE_BODY);
     expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
     const reply = await openReply(res, crypto);

@@ -17,7 +17,8 @@ afterAll(async () => server?.destroy());
 it('answers an encrypted text message through the whole pipeline, labelled as AI-generated', async () => {
   const xml = `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你们的退货政策是什么?]]></Content><MsgId>7001</MsgId><AgentID>1000002</AgentID></xml>`;
   const encrypt = crypto.encrypt(xml);
-  const [timestamp, nonce] = ['1700000000', '1372623149'];
+  // A callback is refused unless its signed timestamp is within minutes of the server's clock.
+  const [timestamp, nonce] = [String(Math.floor(Date.now() / 1000)), '1372623149'];
   const res = await fetch(`${server.url}/channels/wecom/callback?msg_signature=${crypto.signature(timestamp, nonce, encrypt)}&timestamp=${timestamp}&nonce=${nonce}`, {
     method: 'POST',
     headers: { 'content-type': 'text/xml' },
@@ -41,4 +42,19 @@ it('refuses a forged signature', async () => {
   const echostr = encodeURIComponent(crypto.encrypt('1616140317555161061'));
   const res = await fetch(`${server.url}/channels/wecom/callback?msg_signature=${'0'.repeat(40)}&timestamp=1&nonce=2&echostr=${echostr}`);
   expect(res.status).toBe(403);
+});
+
+it('refuses a correctly signed callback from 2001 (a replay), whatever it carries', async () => {
+  const xml = `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1000000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[取消我的订单]]></Content><MsgId>7002</MsgId><AgentID>1000002</AgentID></xml>`;
+  const encrypt = crypto.encrypt(xml);
+  const [timestamp, nonce] = ['1000000000', '1372623149'];
+  const res = await fetch(`${server.url}/channels/wecom/callback?msg_signature=${crypto.signature(timestamp, nonce, encrypt)}&timestamp=${timestamp}&nonce=${nonce}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+  });
+  expect(res.status).toBe(403);
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('wecom_stale_timestamp');
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  expect(metrics).toMatch(/kefu_errors_total\{code="wecom_stale_timestamp"\} 1/);
 });
