@@ -71,6 +71,8 @@ import { createInputGuard } from './safety/input-guard/input-guard.ts';
 import { createPiiEngine } from './safety/pii/create-pii-engine.ts';
 import { createSqlitePiiVault } from './safety/pii/pii-vault.ts';
 import { loadVaultKey } from './safety/pii/load-vault-key.ts';
+import { protectDataDir } from './config/protect-data-dir.ts';
+import { createSessionEraser } from './sessions/erase-session.ts';
 import type { TicketKind } from './tickets/ticket.ts';
 
 /**
@@ -92,6 +94,9 @@ export interface CreateKefuOptions {
 export async function createKefu(config: KefuConfig, options: CreateKefuOptions = {}) {
   const logger = options.logger ?? createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
+  const warn = (details: Record<string, unknown>, message: string) => logger.warn(details, message);
+  protectDataDir(config.dataDir, warn);
+  const keyLocation = { dataDir: config.dataDir, keyDir: config.keyDir };
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const businessHours = parseBusinessHours(config.businessHours, config.timeZone);
@@ -173,6 +178,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const closeIdle = async (): Promise<void> => {
     try {
       await outcomes.closeIdle(config.conversationIdleMs);
+      // A rating comment goes with its transcript, which the session sweep deletes after the TTL.
+      await outcomes.eraseComments({ idleBefore: now() - config.sessionTtlMs });
     } catch (err) {
       logger.error({ err }, 'closing idle conversations failed');
     }
@@ -201,7 +208,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
   auditTimer.unref();
   const piiEngine = createPiiEngine({ onBudgetExceeded: (info) => logger.warn(info, 'PII scan budget exceeded: later recognizers skipped, what was found is masked') });
-  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: loadVaultKey(config.vaultKey, config.dataDir) });
+  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: loadVaultKey(config.vaultKey, keyLocation, warn) });
   const purgeVault = () => {
     try {
       vault.purgeOlderThan(now() - 2 * config.sessionTtlMs);
@@ -211,6 +218,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   };
   const vaultTimer = setInterval(purgeVault, 3_600_000);
   vaultTimer.unref();
+  const eraseSession = createSessionEraser({ store, outcomes, vault });
   const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => piiEngine.analyze(text) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
@@ -304,6 +312,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     handoffs,
     sessions,
     outcomes,
+    eraseSession,
     ...(kpis === null ? {} : { kpis }),
     tickets,
     readiness: [
@@ -313,6 +322,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     userIdSecret: config.userIdSecret,
     limits: { maxBodyBytes: config.maxBodyBytes, maxMessageChars: config.maxMessageChars, ratePerMinute: config.rateLimitPerMinute },
   });
+
+  // Files the stores created above get owner-only modes too (their -wal and -shm follow).
+  protectDataDir(config.dataDir, warn);
 
   return {
     app,

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -56,6 +57,10 @@ const EnvSchema = z.object({
   KEFU_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
   KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
+  KEFU_AUDIT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_AUDIT_KEY must be 64 hex characters (32 bytes)').optional(),
+  KEFU_KEY_DIR: z.string().min(1).optional(),
+  KEFU_AUDIT_CHECKPOINT_ENTRIES: z.coerce.number().int().positive().default(1000),
+  KEFU_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().positive().default(60),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
   KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
@@ -107,8 +112,17 @@ export interface KefuConfig {
   corsOrigins: string[];
   /** Audit entries older than this are pruned (a checkpoint keeps the rest verifiable); null: kept forever. */
   auditRetentionDays: number | null;
-  /** 32-byte key (hex) for the PII vault; null: a key file generated in the data dir. */
+  /** 32-byte key (hex) for the PII vault; null: `vault.key` generated under `keyDir`. */
   vaultKey: string | null;
+  /** 32-byte key (hex) for the audit chain's MAC; null: `audit.key` generated under `keyDir`. */
+  auditKey: string | null;
+  /**
+   * Where generated keys live, outside the data dir so a copy of the data is no copy of the keys
+   * (KEFU_KEY_DIR; default `$XDG_CONFIG_HOME/kefu`, else `~/.config/kefu`). One folder per data dir.
+   */
+  keyDir: string;
+  /** A signed audit checkpoint goes to the log after this many entries or minutes, whichever first. */
+  auditCheckpoint: { entries: number; ms: number };
   /** The WeCom callback; null unless token, AES key and CorpID are all set. */
   wecom: { token: string; encodingAesKey: string; corpId: string; secret: string | null; agentId: string | null; apiBase: string | null } | null;
   /** Multi-node mode: the job queue (Redis Streams), shared rate limits and cross-node events. */
@@ -132,6 +146,15 @@ export interface KefuConfig {
   auditHeadFlushMs: number;
   /** Pictures sent with a message: limits, OCR (Tesseract) and whether the file is kept (encrypted, with the session). */
   images: { maxBytes: number; maxPixels: number; ocrTimeoutMs: number; ocrConcurrency: number; ocrLanguages: string; retain: boolean };
+}
+
+/**
+ * `$XDG_CONFIG_HOME/kefu`, else `~/.config/kefu`. The process's XDG_CONFIG_HOME stands in when the
+ * env given has none, so the test setup can point every server and CLI it starts at a temp dir.
+ */
+export function defaultKeyDir(env: NodeJS.ProcessEnv): string {
+  const configHome = env['XDG_CONFIG_HOME'] ?? process.env['XDG_CONFIG_HOME'] ?? path.join(homedir(), '.config');
+  return path.join(configHome, 'kefu');
 }
 
 /** The model `npm run train:model` writes and the repository ships. */
@@ -230,6 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,
     vaultKey: e.KEFU_VAULT_KEY ?? null,
+    auditKey: e.KEFU_AUDIT_KEY ?? null,
+    keyDir: path.resolve(e.KEFU_KEY_DIR ?? defaultKeyDir(env)),
+    auditCheckpoint: { entries: e.KEFU_AUDIT_CHECKPOINT_ENTRIES, ms: Math.round(e.KEFU_AUDIT_CHECKPOINT_MINUTES * 60_000) },
     redisUrl: e.KEFU_REDIS_URL ?? null,
     cache: { enabled: e.KEFU_CACHE === 'on', ttlMs: e.KEFU_CACHE_TTL_HOURS * 3_600_000 },
     queueLeaseMs: Math.max(3, Math.round(e.KEFU_QUEUE_LEASE_SECONDS * 1000)),

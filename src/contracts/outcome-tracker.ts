@@ -67,5 +67,11 @@ export interface OutcomeTracker {
   /** CSAT 1..5, once per conversation: `invalid_rating` 400, `session_not_found` 404, `already_rated` 409. */
   rate(sessionId: string, score: number, comment: string | null): Promise<void>;
   stats(): Promise<OutcomeStats>;
+  /**
+   * Erasure: drops the free-text rating comment of one session, or of every conversation quiet
+   * since before `idleBefore` (when the session sweep deletes their transcripts). The score and
+   * outcome stay for the KPIs; the text was the customer's. Returns how many comments went.
+   */
+  eraseComments(which: { sessionId: string } | { idleBefore: number }): Promise<number>;
   shutdown(): Promise<void>;
 }

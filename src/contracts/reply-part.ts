@@ -34,6 +34,8 @@ export interface ChatReply {
   replayed?: boolean;
   /** Suggested answers for the current flow step (confirm / cancel, the orders to pick from...). */
   quick_replies?: string[];
+  /** What the turn's picture or recording was read as, shown back to the customer (docs/multimodal.md). */
+  attachments?: { type: 'image' | 'audio'; text: string }[];
   model: string;
   usage?: Usage;
   finish_reason?: FinishReason;

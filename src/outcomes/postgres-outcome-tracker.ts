@@ -36,6 +36,8 @@ function statements(schema: string | undefined) {
       RETURNING session_id, channel, intent, started_at, last_at, outcome`,
     rate: `UPDATE ${O} SET rating = $1, rating_comment = $2 WHERE session_id = $3 AND rating IS NULL RETURNING session_id`,
     exists: `SELECT rating FROM ${O} WHERE session_id = $1`,
+    eraseOne: `UPDATE ${O} SET rating_comment = NULL WHERE session_id = $1 AND rating_comment IS NOT NULL RETURNING session_id`,
+    eraseIdle: `UPDATE ${O} SET rating_comment = NULL WHERE last_at < $1 AND rating_comment IS NOT NULL RETURNING session_id`,
     byOutcome: `SELECT outcome, COUNT(*)::int AS n, AVG(ended_at - started_at)::float8 AS dur FROM ${O} GROUP BY outcome`,
     csat: `SELECT COUNT(rating)::int AS n, AVG(rating)::float8 AS avg FROM ${O}`,
     byIntent: `SELECT COALESCE(intent, 'other') AS intent, outcome, COUNT(*)::int AS n FROM ${O} WHERE outcome IS NOT NULL GROUP BY 1, 2`,
@@ -88,6 +90,10 @@ export function createPostgresOutcomeTracker(options: PostgresOutcomeTrackerOpti
         query<{ n: number; avg: number | null }>(sql.csat, []),
       ]);
       return assembleOutcomeStats(byOutcome, byIntent, csat[0] ?? { n: 0, avg: null });
+    },
+    async eraseComments(which) {
+      const rows = 'sessionId' in which ? await query(sql.eraseOne, [which.sessionId]) : await query(sql.eraseIdle, [which.idleBefore]);
+      return rows.length;
     },
     async shutdown() {
       // The pool belongs to the caller.

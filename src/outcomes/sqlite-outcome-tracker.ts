@@ -7,6 +7,8 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
   const now = options.now ?? Date.now;
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
+  // Erased comments are zeroed in the file, not left in free space.
+  db.pragma('secure_delete = ON');
   const s = {
     turn: db.prepare(`
       INSERT INTO conversation_outcomes (session_id, channel, intent, started_at, last_at, turns, transferred, resolved, last_failed)
@@ -29,6 +31,8 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
     rate: db.prepare(`UPDATE conversation_outcomes SET rating = ?, rating_comment = ? WHERE session_id = ?`),
     byOutcome: db.prepare<[], { outcome: Outcome | null; n: number; dur: number | null }>(`SELECT outcome, COUNT(*) AS n, AVG(ended_at - started_at) AS dur FROM conversation_outcomes GROUP BY outcome`),
     csat: db.prepare<[], { n: number; avg: number | null }>(`SELECT COUNT(rating) AS n, AVG(rating) AS avg FROM conversation_outcomes`),
+    eraseOne: db.prepare<[string]>(`UPDATE conversation_outcomes SET rating_comment = NULL WHERE session_id = ? AND rating_comment IS NOT NULL`),
+    eraseIdle: db.prepare<[number]>(`UPDATE conversation_outcomes SET rating_comment = NULL WHERE last_at < ? AND rating_comment IS NOT NULL`),
     byIntent: db.prepare<[], { intent: string; outcome: Outcome; n: number }>(`SELECT COALESCE(intent, 'other') AS intent, outcome, COUNT(*) AS n FROM conversation_outcomes WHERE outcome IS NOT NULL GROUP BY 1, 2`),
   };
 
@@ -72,6 +76,12 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
     },
     async stats() {
       return assembleOutcomeStats(s.byOutcome.all(), s.byIntent.all(), s.csat.get()!);
+    },
+    async eraseComments(which) {
+      const erased = 'sessionId' in which ? s.eraseOne.run(which.sessionId).changes : s.eraseIdle.run(which.idleBefore).changes;
+      // The old text is still in WAL frames until a checkpoint copies the zeroed page over it.
+      if (erased > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+      return erased;
     },
     async shutdown() {
       db.close();

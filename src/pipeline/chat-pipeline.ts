@@ -37,6 +37,9 @@ import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
 import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, ticketFiledNotice, waitingNotice } from './handoff-responder.ts';
+import { attachmentsMeta } from '../multimodal/attachments-meta.ts';
+import type { TurnAttachment } from '../multimodal/read-attachments.ts';
+import type { RetainedFiles } from '../multimodal/retained-files.ts';
 
 export interface ChatRequest {
   message: string;
@@ -49,6 +52,8 @@ export interface ChatRequest {
   locale?: Locale;
   /** Idempotency for resends: a message with an id already answered gets the stored answer back. */
   clientMessageId?: string;
+  /** Pictures and recordings read for this turn; `message` already carries their turn text. */
+  attachments?: TurnAttachment[];
   /** The client names the session (OpenAI `user`): create it under that id if it is new. */
   createSession?: boolean;
   signal?: AbortSignal;
@@ -92,6 +97,8 @@ export interface ChatPipelineDeps {
   currentDocHash: (docId: string) => string | null;
   /** Every reply and bot action, masked, hash-chained. */
   audit: Pick<AuditLog, 'append'>;
+  /** Where attached pictures are kept, encrypted, with their session (KEFU_IMAGE_RETENTION=on); absent: never kept. */
+  retainedFiles?: Pick<RetainedFiles, 'put'> | null;
   /** The shop's zone: time expressions and business hours are read in it. */
   timeZone: string;
   /** Epoch ms; tests pin it. */
@@ -228,6 +235,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let nlu = inLocale(understoodNlu, locale);
     metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
     const userMessageId = retryOf?.id ?? randomUUID();
+    // What a picture or recording said is the customer's text too: masked by the same vault.
+    const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault }).text, deps.retainedFiles ?? null);
     if (retryOf === null) {
       pending.params = {
         sessionId,
@@ -240,6 +249,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
           emotion: nlu.emotion,
           entities: nlu.entities.map((e) => ({ type: e.type, value: e.type === 'phone' || e.type === 'id_card' ? e.text : e.value })),
           ...(req.clientMessageId === undefined ? {} : { clientMessageId: req.clientMessageId }),
+          ...(attachments === undefined ? {} : { attachments }),
         },
       };
     }
@@ -514,6 +524,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       cached: cachedHit,
       ...(flow === undefined ? {} : { flow }),
       ...(quick.length === 0 ? {} : { quick_replies: quick }),
+      ...(attachments === undefined ? {} : { attachments: attachments.map((a) => ({ type: a.type, text: vault.revealAll(a.text) })) }),
       model: gen.fallback !== null ? 'retrieval' : answeredBy === modelId && model !== null ? modelId : answeredBy ?? (flow !== undefined ? 'dialogue' : 'retrieval'),
       usage: gen.usage,
       finish_reason: gen.finishReason,

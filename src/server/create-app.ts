@@ -37,6 +37,7 @@ import { kbRoutes } from './routes/kb-routes.ts';
 import { openaiRoutes } from './routes/openai-routes.ts';
 import { opsRoutes, type ReadinessCheck } from './routes/ops-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import type { EraseSession } from '../sessions/erase-session.ts';
 import { webRoutes } from './routes/web-routes.ts';
 
 export interface AppDeps {
@@ -63,6 +64,8 @@ export interface AppDeps {
   handoffs: HandoffQueue;
   sessions: SessionManager;
   outcomes: OutcomeTracker;
+  /** `DELETE /v1/sessions/:id`: erases a session's transcript, rating comment and vault entries. */
+  eraseSession?: EraseSession;
   /** KPIs from the shared database in multi-node mode; the local kefu.db otherwise. */
   kpis?: KpiQueries;
   tickets: TicketService;
@@ -130,7 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
-  app.route('/', sessionRoutes({ store: deps.store, agent }));
+  app.route('/', sessionRoutes({ store: deps.store, agent, ...(deps.eraseSession === undefined ? {} : { erase: deps.eraseSession }) }));
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin: auth.require('admin') }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));

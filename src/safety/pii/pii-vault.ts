@@ -167,7 +167,8 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
       return purgeOld.run(cutoff).changes;
     },
     purgeSession(sessionId) {
-      purge.run(mac('session', sessionId));
+      // The ciphertext's WAL frames go too: checkpoint, then cut the WAL to nothing.
+      if (purge.run(mac('session', sessionId)).changes > 0 && !inMemory) db.pragma('wal_checkpoint(TRUNCATE)');
     },
     close() {
       db.close();

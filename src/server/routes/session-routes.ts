@@ -1,11 +1,12 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ConversationStore } from '../../contracts/conversation-store.ts';
-import { notFound } from '../../errors.ts';
+import { KefuError, notFound } from '../../errors.ts';
+import type { EraseSession } from '../../sessions/erase-session.ts';
 import type { AppEnv } from '../app-env.ts';
 import { canSee } from '../auth.ts';
 
 /** Admin view of a conversation; transcripts are stored masked, so this never shows raw PII. */
-export function sessionRoutes(deps: { store: ConversationStore; agent: MiddlewareHandler<AppEnv> }) {
+export function sessionRoutes(deps: { store: ConversationStore; agent: MiddlewareHandler<AppEnv>; erase?: EraseSession }) {
   const app = new Hono<AppEnv>();
 
   app.get('/v1/sessions/:id', deps.agent, async (c) => {
@@ -30,6 +31,21 @@ export function sessionRoutes(deps: { store: ConversationStore; agent: Middlewar
       })),
     });
   });
+
+  // Erasure (a customer's request to be forgotten): admin keys only, within their tenant.
+  const erase = deps.erase;
+  if (erase !== undefined) {
+    app.delete('/v1/sessions/:id', deps.agent, async (c) => {
+      const id = c.req.param('id');
+      const principal = c.get('principal');
+      if (principal?.role !== 'admin') throw new KefuError('forbidden', 'Deleting a session needs an admin key', { status: 403 });
+      const conversation = await deps.store.getConversation(id);
+      if (conversation === null || !canSee(principal, conversation.tenant)) throw notFound('session_not_found', `No session ${id}`);
+      const deleted = await erase(id);
+      if (!deleted) throw notFound('session_not_found', `No session ${id}`);
+      return c.json({ session_id: id, deleted: true });
+    });
+  }
 
   return app;
 }

@@ -50,6 +50,8 @@ class SqliteConversationStore implements ConversationStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
+    // Deleted transcripts are zeroed in the file, not left readable in free pages.
+    this.#db.pragma('secure_delete = ON');
     this.#logger = options.logger;
     this.#migrations = options.migrations ?? sqliteMigrations;
   }
@@ -128,11 +130,20 @@ class SqliteConversationStore implements ConversationStore {
 
   async deleteIdleConversations(before: number): Promise<number> {
     checkTimestamp('before', before);
-    return this.#sql().deleteIdle.run(before).changes;
+    return this.#erased(this.#sql().deleteIdle.run(before).changes);
   }
 
   async deleteConversation(id: string): Promise<boolean> {
-    return this.#sql().deleteConversation.run(id).changes > 0;
+    return this.#erased(this.#sql().deleteConversation.run(id).changes) > 0;
+  }
+
+  /**
+   * After a delete: the WAL still holds the pages as they were before it (transcript included)
+   * until a checkpoint has copied the zeroed pages into the file and the WAL is cut to nothing.
+   */
+  #erased(deleted: number): number {
+    if (deleted > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
   }
 
   async listConversations(opts: { limit: number; before?: ConversationCursor }): Promise<Conversation[]> {
