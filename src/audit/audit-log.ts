@@ -101,6 +101,7 @@ class SqliteAuditLog implements AuditLog {
     this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
       this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       migrateComponent(this.#db, 'audit_log', auditMigrations);
       this.#sql = prepare(this.#db);

@@ -152,6 +152,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   const segment = options.segment ?? questionFeatures;

@@ -41,6 +41,7 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
   const now = options.now ?? Date.now;
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
   const s = {
     open: db.prepare<[string], Row>(`SELECT * FROM handoffs WHERE session_id = ? AND status IN ('queued', 'assigned')`),
     get: db.prepare<[string], Row>('SELECT * FROM handoffs WHERE id = ?'),

@@ -59,6 +59,7 @@ export function createProactiveService(options: ProactiveServiceOptions) {
 
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
   db.exec(`
     CREATE TABLE IF NOT EXISTS proactive_triggers (
       id INTEGER PRIMARY KEY,

@@ -70,6 +70,7 @@ class SqliteQueue implements SqliteJobQueue {
     this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
       this.#db.pragma('synchronous = NORMAL');
       migrateComponent(this.#db, 'job_queue', queueMigrations);
       this.#sql = prepareQueueStatements(this.#db);

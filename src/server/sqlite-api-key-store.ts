@@ -20,6 +20,7 @@ export function createSqliteApiKeyStore(options: { path: string; now?: () => num
   const now = options.now ?? Date.now;
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
   const s = {
     insert: db.prepare('INSERT INTO api_keys (id, name, role, tenant, key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     byHash: db.prepare<[string], Row>('SELECT id, name, role, tenant, created_at, revoked_at FROM api_keys WHERE key_hash = ?'),

@@ -47,6 +47,7 @@ class SqliteTicketStore implements TicketStore {
     this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
       this.#db.pragma('synchronous = NORMAL');
       migrateComponent(this.#db, 'tickets', ticketMigrations);
       this.#sql = prepare(this.#db);

@@ -43,6 +43,7 @@ export function createSqliteWecomDedupe(options: SqliteWecomDedupeOptions): Sqli
   const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
     db.pragma('journal_mode = WAL');
+    db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
     db.pragma('synchronous = NORMAL');
     migrateComponent(db, 'wecom_dedupe', migrations);
   } catch (err) {
