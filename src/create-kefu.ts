@@ -71,6 +71,8 @@ import { createInputGuard } from './safety/input-guard/input-guard.ts';
 import { createPiiEngine } from './safety/pii/create-pii-engine.ts';
 import { createSqlitePiiVault } from './safety/pii/pii-vault.ts';
 import { loadVaultKey } from './safety/pii/load-vault-key.ts';
+import { createUserIdSealer } from './safety/pii/stored-user-id.ts';
+import { withSealedUserIds } from './store/with-sealed-user-ids.ts';
 import { protectDataDir } from './config/protect-data-dir.ts';
 import { createSessionEraser } from './sessions/erase-session.ts';
 import type { TicketKind } from './tickets/ticket.ts';
@@ -113,6 +115,10 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     store = createPostgresConversationStore({ pool: pgPool, logger });
     await store.migrate();
   }
+  // A customer id that is personal data (a phone number, an email) is stored sealed with a key
+  // derived from the vault key; sessions and order flows see the real id in memory only.
+  const vaultKey = loadVaultKey(config.vaultKey, keyLocation, warn);
+  store = withSealedUserIds(store, createUserIdSealer(vaultKey));
   const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db') });
   if (options.importKb !== false && config.kbPaths.length > 0) {
     const result = await importKnowledge(kb, config.kbPaths);
@@ -208,7 +214,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
   auditTimer.unref();
   const piiEngine = createPiiEngine({ onBudgetExceeded: (info) => logger.warn(info, 'PII scan budget exceeded: later recognizers skipped, what was found is masked') });
-  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: loadVaultKey(config.vaultKey, keyLocation, warn) });
+  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: vaultKey });
   const purgeVault = () => {
     try {
       vault.purgeOlderThan(now() - 2 * config.sessionTtlMs);

@@ -143,7 +143,8 @@ export function handoffRoutes(deps: {
   app.post('/v1/sessions/:id/rating', deps.channel, async (c) => {
     await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
     const body = await readJsonBody(c, Rating);
-    await deps.outcomes.rate(c.req.param('id'), body.score, body.comment ?? null);
+    // The comment is the customer's free text: it is stored masked, like the transcript.
+    await deps.outcomes.rate(c.req.param('id'), body.score, body.comment === undefined ? null : maskPii(body.comment));
     return c.json({ session_id: c.req.param('id'), score: body.score }, 201);
   });
 

@@ -1,0 +1,31 @@
+import type { Conversation, ConversationStore } from '../contracts/conversation-store.ts';
+import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
+
+/**
+ * The conversation store as the rest of Kefu sees it, with customer ids that are personal data
+ * sealed on the way in and opened on the way out (see `stored-user-id.ts`): the sessions, the
+ * pipeline and the order flows work with the real id in memory; only the sealed one is written.
+ * Every other method is the store's own.
+ */
+export function withSealedUserIds(store: ConversationStore, sealer: UserIdSealer): ConversationStore {
+  const open = (c: Conversation): Conversation => (c.userId === null ? c : { ...c, userId: sealer.open(c.userId) });
+  const overrides: Partial<ConversationStore> = {
+    async createConversation(c) {
+      return open(await store.createConversation({ ...c, userId: c.userId === null ? null : sealer.seal(c.userId) }));
+    },
+    async getConversation(id) {
+      const c = await store.getConversation(id);
+      return c === null ? null : open(c);
+    },
+    async listConversations(opts) {
+      return (await store.listConversations(opts)).map(open);
+    },
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property as keyof ConversationStore];
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
