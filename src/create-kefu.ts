@@ -19,6 +19,7 @@ import { createMetrics } from './metrics/create-metrics.ts';
 import { createChatPipeline } from './pipeline/chat-pipeline.ts';
 import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
+import { ensureSessionSecret } from './sessions/session-secret.ts';
 import { createSessionManager, startSweeper } from './sessions/session-manager.ts';
 import { createSqliteConversationStore } from './store/sqlite/sqlite-conversation-store.ts';
 import type { ConversationStore } from './contracts/conversation-store.ts';
@@ -151,6 +152,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now });
   const stopSweeper = startSweeper(sessions, 60_000, { onError: (err) => logger.error({ err }, 'session sweep failed') });
   const admin = await ensureAdminKey(store, config.adminKey);
+  const sessionSecret = await ensureSessionSecret(store, config.sessionSecret);
 
   const demoOrders = config.ordersUrl === null ? createDemoOrderSystem({ path: path.join(config.dataDir, 'demo-orders.db'), now }) : null;
   const orders: OrderConnector = demoOrders ?? createHttpOrderConnector({ baseUrl: config.ordersUrl! });
@@ -281,7 +283,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
         },
       };
     }
-    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, maxMessageChars: config.maxMessageChars });
+    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, maxMessageChars: config.maxMessageChars, sessionSecret });
   }
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });
@@ -326,6 +328,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       { name: 'model', check: () => modelReady },
     ],
     userIdSecret: config.userIdSecret,
+    sessionSecret,
     limits: { maxBodyBytes: config.maxBodyBytes, maxMessageChars: config.maxMessageChars, ratePerMinute: config.rateLimitPerMinute },
   });
 

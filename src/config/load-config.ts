@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   KEFU_AUDIT_CHECKPOINT_ENTRIES: z.coerce.number().int().positive().default(1000),
   KEFU_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().positive().default(60),
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
+  KEFU_SESSION_SECRET: z.string().min(32, 'KEFU_SESSION_SECRET must be at least 32 characters').optional(),
   KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   KEFU_IMAGE_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
@@ -106,6 +107,8 @@ export interface KefuConfig {
   conversationIdleMs: number;
   /** null: user ids sent by clients are trusted (demo); set it in production. */
   userIdSecret: string | null;
+  /** Derives the façade's and WeCom's session ids; null: one generated and kept in the store's settings. */
+  sessionSecret: string | null;
   /** The principles file for the output guard; null: policies/constitution.yaml. */
   constitutionPath: string | null;
   /** Origins allowed to call /v1/* from a browser; empty: any. */
@@ -249,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     ticketsWebhookUrl: e.KEFU_TICKETS_WEBHOOK_URL ?? null,
     conversationIdleMs: e.KEFU_CONVERSATION_IDLE_MINUTES * 60_000,
     userIdSecret: e.KEFU_USER_ID_SECRET ?? null,
+    sessionSecret: e.KEFU_SESSION_SECRET ?? null,
     constitutionPath: e.KEFU_CONSTITUTION === undefined ? null : path.resolve(e.KEFU_CONSTITUTION),
     corsOrigins: csv(e.KEFU_CORS_ORIGINS),
     auditRetentionDays: e.KEFU_AUDIT_RETENTION_DAYS ?? null,

@@ -36,6 +36,11 @@ export interface Conversation {
   /** Whose conversation it is in a multi-tenant install; agents only see their tenant's. */
   tenant: string;
   channel: string;
+  /**
+   * Hex SHA-256 of the session token issued when the session was created; the token itself is
+   * never stored. null: a session from before tokens (migration 6), which only a key continues.
+   */
+  tokenHash: string | null;
   createdAt: number;
   updatedAt: number;
   /** Free-form per-session state (dialogue flow state lives here). */
@@ -62,8 +67,8 @@ export interface AppendOptions {
 
 export interface ConversationStore {
   migrate(): Promise<void>;
-  /** `tenant` defaults to `DEFAULT_TENANT`. */
-  createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; now: number }): Promise<Conversation>;
+  /** `tenant` defaults to `DEFAULT_TENANT`; `tokenHash` to null. */
+  createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
   /** Replaces the state and bumps updatedAt. */
   saveState(id: string, state: Record<string, unknown>, now: number): Promise<void>;

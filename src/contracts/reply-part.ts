@@ -22,6 +22,8 @@ export interface SourceRef {
 /** The full reply object: the JSON body of POST /v1/chat and the SSE `done` event. */
 export interface ChatReply {
   session_id: string;
+  /** Only in the reply that created the session: needed (or a key) to continue or read it. */
+  session_token?: string;
   message_id: string;
   reply: string;
   intent: Intent;

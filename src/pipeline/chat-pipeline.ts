@@ -27,6 +27,7 @@ import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
 import { maskPii } from '../safety/pii/mask-pii.ts';
 import type { PiiVault } from '../safety/pii/pii-vault.ts';
 import type { RecordMessageParams, SessionManager } from '../sessions/session-manager.ts';
+import type { SessionAccess } from '../sessions/session-token.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-guard.ts';
@@ -56,6 +57,8 @@ export interface ChatRequest {
   attachments?: TurnAttachment[];
   /** The client names the session (OpenAI `user`): create it under that id if it is new. */
   createSession?: boolean;
+  /** What lets this request continue `sessionId`: its token, or a key (see `SessionAccess`). */
+  access?: SessionAccess;
   signal?: AbortSignal;
 }
 
@@ -174,6 +177,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.tenant === undefined ? {} : { tenant: req.tenant }),
       channel: req.channel,
       ...(req.createSession === true ? { createIfMissing: true } : {}),
+      ...(req.access === undefined ? {} : { access: req.access }),
     });
     const sessionId = conversation.id;
     // A resend (the connection broke, a node died): answer it from the transcript if it was
@@ -283,11 +287,12 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       text: understood,
       nlu,
       sessionId,
-      userId: conversation.userId ?? req.userId ?? null,
+      // The session's customer, fixed when it was created (a different user_id was refused).
+      userId: conversation.userId,
       now,
       timeZone: deps.timeZone,
       orders: deps.orders,
-      requestTicket: (t) => deps.tickets.request({ ...t, sessionId, userId: conversation.userId ?? req.userId ?? null }),
+      requestTicket: (t) => deps.tickets.request({ ...t, sessionId, userId: conversation.userId }),
       reveal: (text) => vault.revealAll(text),
       orderMemory: orderMemoryFrom(dialogueState),
       ...(req.signal === undefined ? {} : { signal: req.signal }),
@@ -515,6 +520,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const quick = (offered.length > 0 ? offered : quickReplies(flow, dialogueState, nlu.lang)).map(render);
     const reply: ChatReply = {
       session_id: sessionId,
+      // Given once, with the reply that created the session: the client keeps it to go on.
+      ...(conversation.issuedToken === undefined ? {} : { session_token: conversation.issuedToken }),
       message_id: messageId,
       reply: displayText,
       intent: nlu.intent,

@@ -73,6 +73,8 @@ export interface AppDeps {
   limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
   /** KEFU_USER_ID_SECRET: when set, user ids on /v1/chat must be signed by the shop. */
   userIdSecret: string | null;
+  /** Derives the façade's session ids from (key, user) (ensureSessionSecret). */
+  sessionSecret: string;
 }
 
 const clientKey = (c: Context<AppEnv>): string => {
@@ -98,7 +100,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // on shops' own sites, so the customer endpoints and widget.js answer CORS from the origins
   // configured (any by default: they are public and take no cookies).
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
-  app.use('/v1/*', cors({ origin: deps.corsOrigins.length === 0 ? '*' : [...deps.corsOrigins], allowHeaders: ['content-type', 'authorization', 'accept', 'idempotency-key'], maxAge: 600 }));
+  app.use('/v1/*', cors({ origin: deps.corsOrigins.length === 0 ? '*' : [...deps.corsOrigins], allowHeaders: ['content-type', 'authorization', 'accept', 'idempotency-key', 'x-kefu-session-token', 'x-kefu-user-sig'], maxAge: 600 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -131,7 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
   app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel }));
-  app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, channel: auth.channel({ ignoreUnknown: true }) }));
+  app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, userIdSecret: deps.userIdSecret, sessionSecret: deps.sessionSecret, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, agent, ...(deps.eraseSession === undefined ? {} : { erase: deps.eraseSession }) }));
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));

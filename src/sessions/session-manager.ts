@@ -3,6 +3,7 @@ import { DEFAULT_TENANT, type Conversation, type ConversationStore, type StoredM
 import type { ChatMessage } from '../contracts/language-model.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
 import { assertSessionId } from './session-id.ts';
+import { checkSessionAccess, newSessionToken, type SessionAccess } from './session-token.ts';
 
 export { startSweeper, type SweeperOptions } from './start-sweeper.ts';
 
@@ -18,7 +19,12 @@ export interface OpenSessionParams {
    * session under `sessionId` when it does not exist, and start it afresh when it expired.
    */
   createIfMissing?: boolean;
+  /** What proves the caller may continue an existing session: its token, or a key (`trusted`). */
+  access?: SessionAccess;
 }
+
+/** An opened session; `issuedToken` only when this call created it (the one time it is known). */
+export type OpenedSession = Conversation & { issuedToken?: string };
 
 export interface RecordMessageParams {
   sessionId: string;
@@ -37,10 +43,12 @@ export interface SessionManager {
   readonly ttlMs: number;
   /**
    * The conversation for a request. Unknown id: 404 `session_not_found`; not updated for longer
-   * than `ttlMs`: 404 `session_expired`; malformed id: 400 `invalid_session_id`. A session that
-   * belongs to another user is reported as not found.
+   * than `ttlMs`: 404 `session_expired`; malformed id: 400 `invalid_session_id`. An existing
+   * session needs `access` (401/403, see `checkSessionAccess`); one that belongs to another user,
+   * or to none when a user is named, is 409 `session_user_mismatch`: its customer was fixed when
+   * it was created. A new session comes with its token.
    */
-  open(params: OpenSessionParams): Promise<Conversation>;
+  open(params: OpenSessionParams): Promise<OpenedSession>;
   /**
    * The newest user/assistant turns, oldest first, for the prompt (agent replies count as
    * assistant; system notes are left out). `limit` defaults to, and is capped by, `historyLimit`.
@@ -82,18 +90,22 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
 
-  async function create(id: string, params: OpenSessionParams): Promise<Conversation> {
-    return store.createConversation({ id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, now: now() });
+  async function create(id: string, params: OpenSessionParams): Promise<OpenedSession> {
+    const { token, hash } = newSessionToken();
+    const created = await store.createConversation({ id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, tokenHash: hash, now: now() });
+    return { ...created, issuedToken: token };
   }
 
-  async function openNamed(id: string, params: OpenSessionParams): Promise<Conversation> {
+  async function openNamed(id: string, params: OpenSessionParams): Promise<OpenedSession> {
     const existing = await store.getConversation(id);
     const claimedUser = params.userId ?? null;
     if (existing !== null && existing.tenant !== (params.tenant ?? DEFAULT_TENANT)) {
       throw notFound('session_not_found', `session ${id} does not exist`);
     }
-    if (existing !== null && existing.userId !== null && claimedUser !== null && existing.userId !== claimedUser) {
-      throw notFound('session_not_found', `session ${id} does not exist`);
+    if (existing !== null) checkSessionAccess(existing, params.access ?? {});
+    // Naming no user goes on as the session's own; naming one is only ever the same one.
+    if (existing !== null && claimedUser !== null && existing.userId !== claimedUser) {
+      throw new KefuError('session_user_mismatch', `session ${id} belongs to ${existing.userId === null ? 'no signed-in customer' : 'another customer'}; start a new session for this user_id`, { status: 409 });
     }
     if (existing === null) {
       if (params.createIfMissing !== true) throw notFound('session_not_found', `session ${id} does not exist`);

@@ -47,10 +47,39 @@ export interface SseEvent {
   data: unknown;
 }
 
+/**
+ * Session tokens the test clients were given, by session id: `postJson` sends a session's token
+ * with a request that continues it (as the widget and SDK do) unless the body names one itself,
+ * and `sessionHeaders` gives it for reads. Tests of the tokens themselves use plain fetch.
+ */
+const sessionTokens = new Map<string, string>();
+
+/** Remembers the token of a reply that created a session (JSON body, SSE `done`, `kefu` of the façade). */
+export function rememberSessionToken(reply: unknown): void {
+  if (typeof reply !== 'object' || reply === null) return;
+  const r = reply as { session_id?: unknown; session_token?: unknown; kefu?: unknown };
+  if (typeof r.session_id === 'string' && typeof r.session_token === 'string') sessionTokens.set(r.session_id, r.session_token);
+  if (r.kefu !== undefined) rememberSessionToken(r.kefu);
+}
+
+export const sessionTokenOf = (sessionId: string): string | undefined => sessionTokens.get(sessionId);
+
+/** The X-Kefu-Session-Token header for reading a session the tests created ({} if unknown). */
+export function sessionHeaders(sessionId: string): Record<string, string> {
+  const token = sessionTokens.get(sessionId);
+  return token === undefined ? {} : { 'x-kefu-session-token': token };
+}
+
 /** Reads a whole SSE response with a real SSE parser. */
 export async function readSse(res: Response): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  const parser = createParser({ onEvent: (e) => events.push({ event: e.event ?? 'message', data: e.data === '[DONE]' ? e.data : JSON.parse(e.data) }) });
+  const parser = createParser({
+    onEvent: (e) => {
+      const data: unknown = e.data === '[DONE]' ? e.data : JSON.parse(e.data);
+      if (e.event === 'done') rememberSessionToken(data);
+      events.push({ event: e.event ?? 'message', data });
+    },
+  });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   for (;;) {
@@ -61,6 +90,14 @@ export async function readSse(res: Response): Promise<SseEvent[]> {
   return events;
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  let sent = body;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && !('session_token' in body)) {
+    const sessionId = (body as { session_id?: unknown }).session_id;
+    const token = typeof sessionId === 'string' ? sessionTokens.get(sessionId) : undefined;
+    if (token !== undefined) sent = { ...body, session_token: token };
+  }
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(sent) });
+  if (res.ok && (res.headers.get('content-type') ?? '').includes('application/json')) rememberSessionToken(await res.clone().json().catch(() => null));
+  return res;
 }

@@ -112,6 +112,8 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
       ...(frame.user_id === undefined ? {} : { userId: frame.user_id }),
       tenant,
       channel: 'app',
+      // A key opens its tenant's sessions; a customer's socket, the session whose token it has.
+      access: principal !== null ? { trusted: true } : frame.session_token === undefined ? {} : { token: frame.session_token },
     });
     const all = await ctx.store.listMessages(conversation.id);
     const after = frame.last_message_id === undefined ? all.length : all.findIndex((m) => m.id === frame.last_message_id) + 1;
@@ -119,7 +121,7 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
     session = { id: conversation.id, userId: frame.user_id };
     // What the client already has is not pushed again.
     for (const m of all.slice(0, after)) remember(m.id);
-    send({ type: 'ready', session_id: conversation.id, resumed: frame.session_id !== undefined });
+    send({ type: 'ready', session_id: conversation.id, resumed: frame.session_id !== undefined, ...(conversation.issuedToken === undefined ? {} : { session_token: conversation.issuedToken }) });
     if (after === 0 && frame.last_message_id !== undefined) {
       refuse('message_not_found', `No message ${frame.last_message_id} in session ${conversation.id}: nothing was replayed (GET /v1/chat/sessions/${conversation.id}/messages has the transcript)`);
     } else {
@@ -141,6 +143,8 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
         ...(s.userId === undefined ? {} : { userId: s.userId }),
         tenant,
         channel: 'app',
+        // This connection proved its claim on the session at hello.
+        access: { trusted: true },
         signal: mine.controller.signal,
       });
       // After a close the sends are no-ops: the pipeline, aborted, still records what was said.

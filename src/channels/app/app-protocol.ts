@@ -18,6 +18,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
     user_id: z.string().min(1).max(128).optional(),
     /** hex HMAC-SHA256 of user_id (required when the server has KEFU_USER_ID_SECRET). */
     user_sig: z.string().max(128).optional(),
+    /** The token `ready` gave when the session was created: resuming it needs this (or a key). */
+    session_token: z.string().min(1).max(128).optional(),
     /** Resume: the newest message the client has; the ones stored after it are sent again. */
     last_message_id: z.string().min(1).max(128).optional(),
   }),
@@ -38,7 +40,8 @@ export interface AppMessage {
 
 /** Everything the server sends. Reply events carry the `id` of the client message they answer. */
 export type ServerEvent =
-  | { type: 'ready'; session_id: string; resumed: boolean }
+  /** `session_token` only when this hello created the session: keep it to resume. */
+  | { type: 'ready'; session_id: string; resumed: boolean; session_token?: string }
   | { type: 'ack'; id: string }
   | { type: 'sources'; id: string; sources: SourceRef[] }
   | { type: 'delta'; id: string; text: string }

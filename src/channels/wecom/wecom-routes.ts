@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ChatReply } from '../../contracts/reply-part.ts';
@@ -33,6 +33,11 @@ export interface WecomRoutesDeps {
   client: WecomSender;
   dedupe: WecomDedupe;
   logger: Logger;
+  /**
+   * The server's session secret (ensureSessionSecret): members' session ids are derived with it.
+   * Default: a random one for this process, so ids stay unguessable but change on restart.
+   */
+  sessionSecret?: string;
   /** A reply ready within this answers the callback itself (WeCom waits 5 s); later ones go out actively. Default 4000. */
   replyWindowMs?: number;
   /** Tenant of the conversations; default: the default tenant. */
@@ -100,6 +105,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     throw new KefuError('invalid_config', `the WeCom dedupe retention (${deps.dedupe.retentionMs} ms) must be at least twice the timestamp window (${timestampWindowMs} ms)`);
   }
   const render = deps.render ?? ((r: ChatReply) => r.reply);
+  const sessionSecret = deps.sessionSecret ?? randomBytes(32).toString('hex');
   const texts: WecomTexts = {
     greeting: '您好，我是智能客服，请问有什么可以帮您？',
     textOnly: '抱歉，我目前只能处理文字消息，请用文字描述您的问题。',
@@ -122,8 +128,10 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
       const reply = await pipeline.run({
         message,
         channel: 'wecom',
-        sessionId: wecomSessionId(crypto.corpId, m.fromUserName),
+        sessionId: wecomSessionId(sessionSecret, crypto.corpId, m.fromUserName),
         createSession: true,
+        // WeCom signed the callback and names the member: that is the proof, not a token.
+        access: { trusted: true },
         userId: m.fromUserName,
         ...(deps.tenant === undefined ? {} : { tenant: deps.tenant }),
       });

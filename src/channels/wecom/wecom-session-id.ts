@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
-
-/** The UUID namespace of Kefu's WeCom sessions (itself a random UUID, fixed forever). */
-const NAMESPACE = Buffer.from('6f1c2a4e5b7d4e0f9a3c8b1d2e4f6a70', 'hex');
+import { derivedIdBytes } from '../../sessions/session-secret.ts';
 
 /**
- * One session per member of one enterprise, the same on every delivery and every process: a
- * UUIDv5 (RFC 9562) of the CorpID and UserID. It passes SESSION_ID_PATTERN and reveals neither.
+ * One session per member of one enterprise, the same on every delivery and every node: an
+ * HMAC-SHA256 under the server's session secret of the CorpID and UserID, shaped as a UUID
+ * (RFC 9562 version 8, "custom"). It passes SESSION_ID_PATTERN, reveals neither, and cannot be
+ * computed without the secret. (Until issue 13 it was a UUIDv5 under a namespace in the source,
+ * which anyone could compute; conversations from then continue as new sessions.)
  */
-export function wecomSessionId(corpId: string, userId: string): string {
-  const hash = createHash('sha1').update(NAMESPACE).update(`${corpId}\n${userId}`, 'utf8').digest();
-  const b = hash.subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x50;
+export function wecomSessionId(secret: string, corpId: string, userId: string): string {
+  const b = derivedIdBytes(secret, 'kefu/wecom-session', corpId, userId).subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const hex = b.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -12,12 +12,15 @@ import type { Principal } from '../auth.ts';
 import { toErrorResponse } from '../error-handler.ts';
 import { codePointLength } from '../code-point-length.ts';
 import { readJsonBody } from '../read-json-body.ts';
+import { requestSessionAccess } from '../request-session-access.ts';
 
 export const CHANNELS = ['web', 'app', 'api', 'wecom', 'cli'] as const;
 
 const ChatBody = z.object({
   message: z.string({ error: 'message must be a string' }),
   session_id: z.string().min(1).max(128).optional(),
+  /** Issued with the session; continuing it needs this (or the header, or a key). */
+  session_token: z.string().min(1).max(128).optional(),
   user_id: z.string().min(1).max(128).optional(),
   /** hex HMAC-SHA256 of user_id with KEFU_USER_ID_SECRET, made by the shop's backend. */
   user_sig: z.string().max(128).optional(),
@@ -89,7 +92,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       message,
       channel: body.channel ?? 'web',
       signal: controller.signal,
-      ...(body.session_id === undefined ? {} : { sessionId: body.session_id }),
+      ...(body.session_id === undefined ? {} : { sessionId: body.session_id, access: requestSessionAccess(c, body.session_token) }),
       ...(body.user_id === undefined ? {} : { userId: body.user_id }),
       ...tenantOf(c.get('principal')),
       ...(body.client_message_id === undefined ? {} : { clientMessageId: body.client_message_id }),

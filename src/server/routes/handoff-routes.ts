@@ -11,11 +11,13 @@ import type { AuditLog } from '../../audit/audit-log.ts';
 import type { SessionEvents } from '../../channels/app/session-events.ts';
 import { canSee } from '../auth.ts';
 import { readJsonBody } from '../read-json-body.ts';
+import { requestSessionAccess } from '../request-session-access.ts';
+import { checkSessionAccess, type SessionAccess } from '../../sessions/session-token.ts';
 
 /**
  * The agent API: list the queue, claim a conversation, reply in it, resolve it or hand it back to
  * the bot. While an agent owns a session the bot stays silent; the customer reads agent replies
- * with `GET /v1/chat/sessions/:id/messages` (the session id is the customer's capability).
+ * with `GET /v1/chat/sessions/:id/messages` and its session token (X-Kefu-Session-Token), or a key.
  */
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -59,10 +61,11 @@ export function handoffRoutes(deps: {
     if (!canSee(c.get('principal'), h.tenant)) throw notFound('handoff_not_found', `No handoff ${h.id}`);
     return h;
   };
-  const visibleSession = async (c: Context<AppEnv>, tenant: string | null): Promise<string> => {
+  const visibleSession = async (c: Context<AppEnv>, tenant: string | null, access?: SessionAccess): Promise<string> => {
     const sessionId = c.req.param('id') ?? '';
     const conversation = await deps.store.getConversation(sessionId);
     if (conversation === null || (tenant !== null && conversation.tenant !== tenant)) throw notFound('session_not_found', `No session ${sessionId}`);
+    if (access !== undefined) checkSessionAccess(conversation, access);
     return sessionId;
   };
 
@@ -127,7 +130,7 @@ export function handoffRoutes(deps: {
 
   // Customer side: agent replies and notices since a message, for the widget to poll.
   app.get('/v1/chat/sessions/:id/messages', deps.channel, async (c) => {
-    const sessionId = await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
+    const sessionId = await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
     const after = c.req.query('after');
     const all = await deps.store.listMessages(sessionId);
     const from = after === undefined ? 0 : all.findIndex((m) => m.id === after) + 1;
@@ -141,7 +144,7 @@ export function handoffRoutes(deps: {
   });
 
   app.post('/v1/sessions/:id/rating', deps.channel, async (c) => {
-    await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT);
+    await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
     const body = await readJsonBody(c, Rating);
     // The comment is the customer's free text: it is stored masked, like the transcript.
     await deps.outcomes.rate(c.req.param('id'), body.score, body.comment === undefined ? null : maskPii(body.comment));

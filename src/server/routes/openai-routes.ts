@@ -3,13 +3,14 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatReply, ReplyPart } from '../../contracts/reply-part.ts';
-import { badRequest } from '../../errors.ts';
+import { KefuError, badRequest } from '../../errors.ts';
 import type { Logger } from '../../logging/create-logger.ts';
 import type { ChatPipeline, ChatRequest } from '../../pipeline/chat-pipeline.ts';
 import type { AppEnv } from '../app-env.ts';
 import { toErrorResponse } from '../error-handler.ts';
 import { readJsonBody } from '../read-json-body.ts';
-import { abortOnDisconnect, checkMessage, tenantOf } from './chat-routes.ts';
+import { abortOnDisconnect, checkMessage, checkUserSignature, tenantOf } from './chat-routes.ts';
+import { facadeSessionId } from '../../sessions/session-secret.ts';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() });
 const Message = z.object({
@@ -22,6 +23,8 @@ const CompletionBody = z.object({
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   user: z.string().min(1).max(128).optional(),
+  /** hex HMAC-SHA256 of `user` with KEFU_USER_ID_SECRET (or the X-Kefu-User-Sig header). */
+  user_sig: z.string().max(128).optional(),
 });
 
 const textOf = (content: z.infer<typeof Message>['content']): string =>
@@ -39,9 +42,11 @@ const usageOf = (reply: ChatReply) => {
 /**
  * OpenAI-compatible façade over the whole pipeline (retrieval, guards, sessions), so any OpenAI
  * client can talk to Kefu. The last user message is the turn; the `user` field names the
- * session, which keeps the earlier turns server-side.
+ * customer, whose conversation keeps the earlier turns server-side. That conversation belongs to
+ * the caller's key and `user` together (its id is derived from both with the server's secret),
+ * so naming a user opens nothing of another caller's, and `user` is signed like `user_id`.
  */
-export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; channel: MiddlewareHandler<AppEnv> }) {
+export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; userIdSecret: string | null; sessionSecret: string; channel: MiddlewareHandler<AppEnv> }) {
   const app = new Hono<AppEnv>();
 
   app.get('/v1/models', (c) =>
@@ -53,13 +58,22 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
     const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
     if (lastUser === undefined) throw badRequest('no_user_message', 'messages must contain a user message');
     const message = checkMessage(textOf(lastUser.content), deps.maxMessageChars);
+    const principal = c.get('principal');
+    if (body.user !== undefined) {
+      checkUserSignature(body.user, body.user_sig ?? c.req.header('x-kefu-user-sig'), deps.userIdSecret);
+      // Without a key and without signatures, `user` would be anyone's to name.
+      if (principal === undefined && deps.userIdSecret === null) {
+        throw new KefuError('key_required', 'the user field needs a channel key (Authorization: Bearer) or, with KEFU_USER_ID_SECRET set, a signed user (user_sig)', { status: 401 });
+      }
+    }
     const controller = abortOnDisconnect(c.req.raw);
     const req: ChatRequest = {
       message,
       channel: 'api',
       signal: controller.signal,
-      ...(body.user === undefined ? {} : { sessionId: body.user, userId: body.user, createSession: true }),
-      ...tenantOf(c.get('principal')),
+      // The key (or the signature, for callers without one) is the proof: no token is asked for.
+      ...(body.user === undefined ? {} : { sessionId: facadeSessionId(deps.sessionSecret, principal?.keyId ?? 'public', body.user), userId: body.user, createSession: true, access: { trusted: true } }),
+      ...tenantOf(principal),
     };
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);

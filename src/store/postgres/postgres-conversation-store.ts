@@ -36,6 +36,7 @@ interface ConversationRow {
   user_id: string | null;
   tenant: string;
   channel: string;
+  token_hash: string | null;
   created_at: string;
   updated_at: string;
   state: string | null;
@@ -50,7 +51,7 @@ interface MessageRow {
   meta: string | null;
 }
 
-const CONVERSATION = 'id, user_id, tenant, channel, created_at, updated_at, state';
+const CONVERSATION = 'id, user_id, tenant, channel, token_hash, created_at, updated_at, state';
 const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
 
 /** The SQL the store runs, with table names qualified by the configured schema. */
@@ -60,8 +61,8 @@ function statements(schema: string | undefined) {
   const M = q('messages');
   const S = q('settings');
   return {
-    insertConversation: `INSERT INTO ${C} (id, user_id, tenant, channel, created_at, updated_at, state)
-      VALUES ($1, $2, $3, $4, $5, $5, '{}') ON CONFLICT (id) DO NOTHING`,
+    insertConversation: `INSERT INTO ${C} (id, user_id, tenant, channel, token_hash, created_at, updated_at, state)
+      VALUES ($1, $2, $3, $4, $6, $5, $5, '{}') ON CONFLICT (id) DO NOTHING`,
     getConversation: `SELECT ${CONVERSATION} FROM ${C} WHERE id = $1`,
     saveState: `UPDATE ${C} SET state = $1, updated_at = $2 WHERE id = $3`,
     // One statement, so one atomic step: lock the conversation row (which orders concurrent
@@ -141,14 +142,15 @@ class PostgresConversationStore implements ConversationStore {
     }
   }
 
-  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; now: number }): Promise<Conversation> {
+  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation> {
     checkId('conversation id', c.id);
     checkTimestamp('now', c.now);
     const tenant = c.tenant ?? DEFAULT_TENANT;
     checkId('tenant', tenant);
-    const result = await this.#query(this.#sql.insertConversation, [c.id, c.userId, tenant, c.channel, c.now]);
+    const tokenHash = c.tokenHash ?? null;
+    const result = await this.#query(this.#sql.insertConversation, [c.id, c.userId, tenant, c.channel, c.now, tokenHash]);
     if (result.rowCount === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
-    return { id: c.id, userId: c.userId, tenant, channel: c.channel, createdAt: c.now, updatedAt: c.now, state: {} };
+    return { id: c.id, userId: c.userId, tenant, channel: c.channel, tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
@@ -258,6 +260,7 @@ class PostgresConversationStore implements ConversationStore {
       userId: row.user_id,
       tenant: row.tenant,
       channel: row.channel,
+      tokenHash: row.token_hash,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
       state: parseJsonObject(row.state, (reason) =>

@@ -62,14 +62,15 @@ class SqliteConversationStore implements ConversationStore {
     this.#appendTx = null;
   }
 
-  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; now: number }): Promise<Conversation> {
+  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation> {
     checkId('conversation id', c.id);
     checkTimestamp('now', c.now);
     const tenant = c.tenant ?? DEFAULT_TENANT;
     checkId('tenant', tenant);
-    const result = this.#sql().insertConversation.run(c.id, c.userId, tenant, c.channel, c.now, c.now);
+    const tokenHash = c.tokenHash ?? null;
+    const result = this.#sql().insertConversation.run(c.id, c.userId, tenant, c.channel, tokenHash, c.now, c.now);
     if (result.changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
-    return { id: c.id, userId: c.userId, tenant, channel: c.channel, createdAt: c.now, updatedAt: c.now, state: {} };
+    return { id: c.id, userId: c.userId, tenant, channel: c.channel, tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
@@ -197,6 +198,7 @@ class SqliteConversationStore implements ConversationStore {
       userId: row.user_id,
       tenant: row.tenant,
       channel: row.channel,
+      tokenHash: row.token_hash,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       state: parseJsonObject(row.state, (reason) =>

@@ -5,6 +5,7 @@ export interface ConversationRow {
   user_id: string | null;
   tenant: string;
   channel: string;
+  token_hash: string | null;
   created_at: number;
   updated_at: number;
   state: string | null;
@@ -19,7 +20,7 @@ export interface MessageRow {
   meta: string | null;
 }
 
-const CONVERSATION = 'id, user_id, tenant, channel, created_at, updated_at, state';
+const CONVERSATION = 'id, user_id, tenant, channel, token_hash, created_at, updated_at, state';
 const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
 
 /**
@@ -28,9 +29,9 @@ const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
  */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertConversation: db.prepare<[string, string | null, string, string, number, number]>(
-      `INSERT INTO conversations (id, user_id, tenant, channel, created_at, updated_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (id) DO NOTHING`,
+    insertConversation: db.prepare<[string, string | null, string, string, string | null, number, number]>(
+      `INSERT INTO conversations (id, user_id, tenant, channel, token_hash, created_at, updated_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (id) DO NOTHING`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${CONVERSATION} FROM conversations WHERE id = ?`),
     saveState: db.prepare<[string, number, string]>('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?'),

@@ -58,10 +58,13 @@ function stubPipeline(answer: (req: ChatRequest) => string | Promise<string>): C
 /** The clock of the callbacks below (their signed timestamp is 1700000000): fresh by default. */
 const CALLBACK_TIME = 1_700_000_000_000;
 
+/** The server's session secret the member session ids are derived with. */
+const SESSION_SECRET = 'test-session-secret-0123456789';
+
 /** The route behind the same error handler create-app uses. */
 function mount(deps: Partial<WecomRoutesDeps> & Pick<WecomRoutesDeps, 'crypto' | 'pipeline'>): Hono {
   const app = new Hono();
-  app.route('/', wecomRoutes({ client: { sendText: async () => { throw new Error('no active send expected'); } }, dedupe: createMemoryWecomDedupe(), logger, now: () => CALLBACK_TIME, ...deps }));
+  app.route('/', wecomRoutes({ client: { sendText: async () => { throw new Error('no active send expected'); } }, dedupe: createMemoryWecomDedupe(), logger, now: () => CALLBACK_TIME, sessionSecret: SESSION_SECRET, ...deps }));
   app.onError(createErrorHandler(logger, createMetrics()));
   return app;
 }
@@ -151,7 +154,7 @@ describe('WeCom callback: messages (POST)', () => {
     const reply = await openReply(res, crypto);
     expect(reply).toMatchObject({ msgType: 'text', content: 'Hi! How can I help?', toUserName: 'mycreate', fromUserName: VECTOR.corpId });
     expect(pipeline.calls).toEqual([
-      { message: 'hello', channel: 'wecom', sessionId: wecomSessionId(VECTOR.corpId, 'mycreate'), createSession: true, userId: 'mycreate' },
+      { message: 'hello', channel: 'wecom', sessionId: wecomSessionId(SESSION_SECRET, VECTOR.corpId, 'mycreate'), createSession: true, access: { trusted: true }, userId: 'mycreate' },
     ]);
   });
 
@@ -167,8 +170,10 @@ describe('WeCom callback: messages (POST)', () => {
     expect(a!.sessionId).toBe(b!.sessionId);
     expect(a!.sessionId).not.toBe(c!.sessionId);
     expect(a!.sessionId).toMatch(SESSION_ID_PATTERN);
-    expect(a!.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(wecomSessionId('otherCorp', 'zhangsan')).not.toBe(a!.sessionId);
+    expect(a!.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(wecomSessionId(SESSION_SECRET, 'otherCorp', 'zhangsan')).not.toBe(a!.sessionId);
+    // Only the server's secret makes the id: with another, or from the old public namespace, it is another.
+    expect(wecomSessionId('another-secret-0123456789', CORP.corpId, 'zhangsan')).not.toBe(a!.sessionId);
   });
 
   it('refuses a wrong signature (403) and garbage (400) without running the pipeline', async () => {
