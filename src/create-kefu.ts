@@ -20,6 +20,7 @@ import { createChatPipeline } from './pipeline/chat-pipeline.ts';
 import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
 import { ensureSessionSecret } from './sessions/session-secret.ts';
+import { parseTrustedProxies } from './server/client-address.ts';
 import { createSessionManager, startSweeper } from './sessions/session-manager.ts';
 import { createSqliteConversationStore } from './store/sqlite/sqlite-conversation-store.ts';
 import type { ConversationStore } from './contracts/conversation-store.ts';
@@ -160,6 +161,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   // One node: the embedded SQLite queue. Several nodes: Redis Streams, shared by all of them.
   const queue: JobQueue = config.redisUrl === null ? createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger, leaseMs: config.queueLeaseMs }) : createRedisStreamJobQueue({ url: config.redisUrl, logger, leaseMs: config.queueLeaseMs });
   const rateLimitStore = config.redisUrl === null ? null : createRedisRateLimitStore<AppEnv>({ url: config.redisUrl, logger });
+  const trustedProxies = config.trustedProxies.length === 0 ? null : parseTrustedProxies(config.trustedProxies);
   const tickets = createTicketService({
     queue,
     store: pgPool === null ? createSqliteTicketStore({ path: path.join(config.dataDir, 'queue.db') }) : createPostgresTicketStore({ pool: pgPool }),
@@ -267,7 +269,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   // WeCom: replies slower than WeCom's window go out through its API via the job queue.
   let wecom: Hono | null = null;
   let stopWecom = async () => {};
-  const wecomDedupe = config.wecom === null ? null : createSqliteWecomDedupe({ path: path.join(config.dataDir, 'wecom.db') });
+  const wecomDedupe = config.wecom === null ? null : createSqliteWecomDedupe({ path: path.join(config.dataDir, 'wecom.db'), ttlMs: Math.max(3_600_000, 2 * config.wecomTimestampWindowMs) });
   if (config.wecom !== null && wecomDedupe !== null) {
     const w = config.wecom;
     let client: WecomSender;
@@ -283,7 +285,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
         },
       };
     }
-    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, maxMessageChars: config.maxMessageChars, sessionSecret });
+    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, timestampWindowMs: config.wecomTimestampWindowMs, maxMessageChars: config.maxMessageChars, sessionSecret });
   }
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });
@@ -329,6 +331,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     ],
     userIdSecret: config.userIdSecret,
     sessionSecret,
+    trustedProxies,
     limits: { maxBodyBytes: config.maxBodyBytes, maxMessageChars: config.maxMessageChars, ratePerMinute: config.rateLimitPerMinute },
   });
 
@@ -353,6 +356,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     sessionEvents,
     identify: createAuth({ adminKeyHash: admin.hash, keys }).identify,
     generatedAdminKey: admin.generated,
+    /** Shared with the app socket's session limit: Redis in multi-node mode, null for in-process counters. */
+    rateLimitStore,
+    trustedProxies,
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: closeIdle,
     async close() {

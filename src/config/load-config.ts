@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { compileOrderIdPattern } from '../dialogue/entities/order-id-pattern.ts';
 import { KefuError } from '../errors.ts';
+import { parseTrustedProxies } from '../server/client-address.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_KB_PATH = path.join(PROJECT_ROOT, 'kb', 'demo-shop');
@@ -64,6 +65,9 @@ const EnvSchema = z.object({
   KEFU_USER_ID_SECRET: z.string().min(16, 'KEFU_USER_ID_SECRET must be at least 16 characters').optional(),
   KEFU_SESSION_SECRET: z.string().min(32, 'KEFU_SESSION_SECRET must be at least 32 characters').optional(),
   KEFU_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
+  KEFU_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  KEFU_TRUSTED_PROXIES: z.string().optional(),
+  KEFU_WECOM_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   KEFU_AUDIT_HEAD_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   KEFU_IMAGE_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   KEFU_IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(25_000_000),
@@ -145,6 +149,12 @@ export interface KefuConfig {
    * burst of thousands of SSE clients into connect timeouts; the kernel caps it at somaxconn.
    */
   listenBacklog: number;
+  /** A request's headers and body must arrive within this (ms), or it gets 408 and the connection closes. */
+  requestTimeoutMs: number;
+  /** KEFU_TRUSTED_PROXIES: addresses and CIDR ranges whose X-Forwarded-For gives the client address; empty: the header is ignored. */
+  trustedProxies: string[];
+  /** A WeCom callback signed further than this from now is refused as a replay. */
+  wecomTimestampWindowMs: number;
   /** How long the audit head file may lag the log (ms); 0: rewritten inside every append. */
   auditHeadFlushMs: number;
   /** Pictures sent with a message: limits, OCR (Tesseract) and whether the file is kept (encrypted, with the session). */
@@ -267,6 +277,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     shopPolicyPath: e.KEFU_SHOP_POLICY === undefined ? null : path.resolve(e.KEFU_SHOP_POLICY),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     listenBacklog: e.KEFU_LISTEN_BACKLOG,
+    requestTimeoutMs: Math.round(e.KEFU_REQUEST_TIMEOUT_SECONDS * 1000),
+    trustedProxies: [...parseTrustedProxies(csv(e.KEFU_TRUSTED_PROXIES)).entries],
+    wecomTimestampWindowMs: e.KEFU_WECOM_TIMESTAMP_WINDOW_SECONDS * 1000,
     auditHeadFlushMs: e.KEFU_AUDIT_HEAD_FLUSH_MS,
     images: {
       maxBytes: e.KEFU_IMAGE_MAX_BYTES,

@@ -13,6 +13,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiKeyStore } from '../contracts/api-key-store.ts';
 import { createAuth } from './auth.ts';
+import { clientAddress, type TrustedProxies } from './client-address.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditRoutes } from '../audit/audit-routes.ts';
@@ -75,19 +76,25 @@ export interface AppDeps {
   userIdSecret: string | null;
   /** Derives the façade's session ids from (key, user) (ensureSessionSecret). */
   sessionSecret: string;
+  /** KEFU_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client for rate limits; null: none. */
+  trustedProxies?: TrustedProxies | null;
 }
 
-const clientKey = (c: Context<AppEnv>): string => {
+/** The rate-limit key of a request: the client's address, read through trusted proxies only. */
+const clientKeyOf = (trusted: TrustedProxies | null) => (c: Context<AppEnv>): string => {
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    peer = getConnInfo(c).remote.address;
   } catch {
     return 'unknown';
   }
+  return clientAddress(peer, c.req.header('x-forwarded-for'), trusted);
 };
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { logger, metrics, limits } = deps;
   const app = new Hono<AppEnv>();
+  const clientKey = clientKeyOf(deps.trustedProxies ?? null);
   const auth = createAuth({ adminKeyHash: deps.adminKeyHash, keys: deps.keys });
   // Tenant-scoped admin keys pass `agent` (their tenant's sessions and handoffs) and the key routes;
   // `admin` is for what has no tenant (KB, tickets, KPIs, audit).

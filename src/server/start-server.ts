@@ -16,7 +16,14 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
   const kefu = await createKefu(config, options);
   // Not `serve()`: it listens with Node's default backlog of 511, too short for a burst of
   // streaming clients arriving while the event loop is busy.
-  const server: ServerType = createAdaptorServer({ fetch: kefu.app.fetch, hostname: config.host });
+  // A request's headers and body must arrive within requestTimeoutMs (Node's default is 300 s, so
+  // a body trickled a byte at a time held a connection for minutes); checked at a fraction of it.
+  const serverOptions = {
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.round(config.requestTimeoutMs / 4))),
+  };
+  const server: ServerType = createAdaptorServer({ fetch: kefu.app.fetch, hostname: config.host, serverOptions });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -41,6 +48,8 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
     ratePerMinute: config.rateLimitPerMinute,
     sessionTtlMs: config.sessionTtlMs,
     userIdSecret: config.userIdSecret,
+    trustedProxies: kefu.trustedProxies,
+    ...(kefu.rateLimitStore === null ? {} : { sessionLimitStore: kefu.rateLimitStore }),
     events: kefu.sessionEvents,
     ...(options.now ? { now: options.now } : {}),
   });

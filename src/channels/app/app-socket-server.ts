@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ClientRateLimitInfo } from 'hono-rate-limiter';
 import { WebSocketServer } from 'ws';
 import type { ConversationStore } from '../../contracts/conversation-store.ts';
 import type { Logger } from '../../logging/create-logger.ts';
 import type { Metrics } from '../../metrics/create-metrics.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import type { Principal } from '../../server/auth.ts';
+import { clientAddress, type TrustedProxies } from '../../server/client-address.ts';
 import { createSessionManager } from '../../sessions/session-manager.ts';
 import { openConnection, type AppConnection } from './app-connection.ts';
 import { toAppMessage, type ServerEvent } from './app-protocol.ts';
@@ -28,8 +30,18 @@ export interface AppSocketDeps {
   maxPayloadBytes?: number;
   /** KEFU_USER_ID_SECRET: user ids in hello must then come with user_sig. */
   userIdSecret?: string | null;
-  /** Messages per minute per client address across its connections (KEFU_RATE_LIMIT_PER_MINUTE). */
+  /**
+   * Messages per minute per client address across its connections, and new connections (each
+   * one a session) per minute per address (KEFU_RATE_LIMIT_PER_MINUTE).
+   */
   ratePerMinute?: number;
+  /** KEFU_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client; null: the peer is the client. */
+  trustedProxies?: TrustedProxies | null;
+  /**
+   * The HTTP rate-limit store (Redis in multi-node mode) for the connection limit, so it holds
+   * across nodes; a one-minute window. Default: counters in this process.
+   */
+  sessionLimitStore?: { increment(key: string): ClientRateLimitInfo | Promise<ClientRateLimitInfo> };
   /** KEFU_SESSION_TTL_MINUTES in ms: an older session cannot be resumed. */
   sessionTtlMs?: number;
   /** Stored agent replies and notices announced in-process, pushed without waiting for the poll. */
@@ -49,7 +61,7 @@ export interface AppSocket {
 
 const bearer = (header: string | undefined): string | null => /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? null;
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** Answers an upgrade request with a plain HTTP error, as the rest of the API would. */
 function reject(socket: Duplex, status: number, code: string, message: string): void {
@@ -71,24 +83,34 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
   const ratePerMinute = deps.ratePerMinute ?? Number.POSITIVE_INFINITY;
   const now = deps.now ?? Date.now;
   const logger = deps.logger;
-  // Frames are JSON around the message: room for the longest message in escaped UTF-8.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 6 + 1024) });
+  // Frames are JSON around the message: room for the longest message escaped, a code point
+  // outside the BMP being two \uXXXX escapes.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 12 + 1024) });
   const sessions = createSessionManager({ store: deps.store, ttlMs: deps.sessionTtlMs ?? 24 * 60 * 60_000, historyLimit: 20, now });
   const watcher = createSessionWatcher({ store: deps.store, intervalMs: deps.pollMs ?? 500, logger, roles: ['agent', 'system'] });
   const connections = new Set<AppConnection>();
   const budgets = new Map<string, { windowStart: number; used: number }>();
   let closing = false;
 
-  const takeMessage = (client: string): boolean => {
+  /** One more use of `key`'s budget this minute; false once it is spent. */
+  const take = (key: string): boolean => {
     if (!Number.isFinite(ratePerMinute)) return true;
     const at = Date.now();
-    let b = budgets.get(client);
+    let b = budgets.get(key);
     if (b === undefined || at - b.windowStart >= 60_000) {
       b = { windowStart: at, used: 0 };
-      budgets.set(client, b);
+      budgets.set(key, b);
     }
     b.used += 1;
     return b.used <= ratePerMinute;
+  };
+  const takeMessage = (client: string): boolean => take(`message:${client}`);
+  // Every connection is a hello and so a session: without a limit one address opened thousands
+  // in seconds. Counted at the upgrade, before a key lookup or a session costs anything.
+  const takeConnection = async (client: string): Promise<boolean> => {
+    if (!Number.isFinite(ratePerMinute)) return true;
+    if (deps.sessionLimitStore === undefined) return take(`connection:${client}`);
+    return (await deps.sessionLimitStore.increment(`ws-connection:${client}`)).totalHits <= ratePerMinute;
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -99,11 +121,28 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
       return;
     }
     if (closing) return reject(socket, 503, 'shutting_down', 'The server is shutting down');
+    const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? null);
+    takeConnection(client).then(
+      (allowed) => {
+        if (!allowed) {
+          deps.metrics?.errors.inc({ code: 'rate_limited' });
+          return reject(socket, 429, 'rate_limited', `Too many connections: the limit is ${ratePerMinute} per minute per client`);
+        }
+        authenticate(req, socket, head, url, client);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'connection limit check failed during a WebSocket upgrade');
+        reject(socket, 503, 'unavailable', 'Try again');
+      },
+    );
+  };
+
+  const authenticate = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, client: string) => {
     const key = bearer(req.headers.authorization) ?? url.searchParams.get('key');
-    if (key === null || key === '') return accept(req, socket, head, null);
+    if (key === null || key === '') return accept(req, socket, head, null, client);
     // Keys may live in a shared database: the upgrade waits for the lookup.
     deps.identify(key).then(
-      (principal) => (principal === null ? reject(socket, 401, 'unauthorized', 'Invalid or revoked key') : accept(req, socket, head, principal)),
+      (principal) => (principal === null ? reject(socket, 401, 'unauthorized', 'Invalid or revoked key') : accept(req, socket, head, principal, client)),
       (err: unknown) => {
         logger.error({ err }, 'key lookup failed during a WebSocket upgrade');
         reject(socket, 503, 'unavailable', 'Keys cannot be checked right now; try again');
@@ -111,8 +150,7 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
     );
   };
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null) => {
-    const client = req.socket.remoteAddress ?? 'unknown';
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null, client: string) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = openConnection(ws, principal, {
         pipeline: deps.pipeline,
