@@ -17,6 +17,11 @@ import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
 import { createMetrics } from './metrics/create-metrics.ts';
 import { createChatPipeline } from './pipeline/chat-pipeline.ts';
+import { AUDIO_BODY_ALLOWANCE, chatBodyLimit } from './multimodal/attachment.ts';
+import { createImageReader } from './multimodal/ocr/image-reader.ts';
+import { createTesseractPool } from './multimodal/ocr/tesseract-pool.ts';
+import type { AttachmentReaders } from './multimodal/read-attachments.ts';
+import { createSqliteRetainedFiles } from './multimodal/retained-files.ts';
 import { createApp } from './server/create-app.ts';
 import { ensureAdminKey } from './server/ensure-admin-key.ts';
 import { ensureSessionSecret } from './sessions/session-secret.ts';
@@ -228,7 +233,29 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   };
   const vaultTimer = setInterval(purgeVault, 3_600_000);
   vaultTimer.unref();
-  const eraseSession = createSessionEraser({ store, outcomes, vault });
+  // Pictures sent with a message are read by Tesseract and kept (encrypted with a key from the
+  // vault key) only with KEFU_IMAGE_RETENTION=on, and only as long as their session.
+  const retainedFiles = config.images.retain ? createSqliteRetainedFiles({ path: path.join(config.dataDir, 'retained-files.db'), key: vaultKey, now }) : null;
+  const purgeFiles = () => {
+    retainedFiles?.purgeGone(async (id) => (await store.getConversation(id)) !== null).catch((err: unknown) => logger.error({ err }, 'retained files purge failed'));
+  };
+  const filesTimer = setInterval(purgeFiles, 60_000);
+  filesTimer.unref();
+  const tesseract = createTesseractPool({ concurrency: config.images.ocrConcurrency, timeoutMs: config.images.ocrTimeoutMs, languages: config.images.ocrLanguages });
+  /** Readers of what a chat turn may carry besides text (docs/multimodal.md). */
+  const attachmentReaders: AttachmentReaders = {
+    image: createImageReader({ pool: tesseract, metrics, limits: { maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels } }),
+  };
+  const eraseSession = createSessionEraser({
+    store,
+    outcomes,
+    vault: {
+      purgeSession(sessionId) {
+        vault.purgeSession(sessionId);
+        retainedFiles?.purgeSession(sessionId);
+      },
+    },
+  });
   const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => piiEngine.analyze(text) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
 
@@ -255,6 +282,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     currentDocHash: docHashes.currentDocHash,
     audit,
     pii: { engine: piiEngine, vault },
+    retainedFiles,
     timeZone: config.timeZone,
     now,
     options: {
@@ -332,7 +360,14 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     userIdSecret: config.userIdSecret,
     sessionSecret,
     trustedProxies,
-    limits: { maxBodyBytes: config.maxBodyBytes, maxMessageChars: config.maxMessageChars, ratePerMinute: config.rateLimitPerMinute },
+    limits: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxMessageChars: config.maxMessageChars,
+      ratePerMinute: config.rateLimitPerMinute,
+      chat: { maxBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, AUDIO_BODY_ALLOWANCE), note: `a picture may be at most ${config.images.maxBytes} bytes` },
+    },
+    attachments: attachmentReaders,
+    retainedFiles,
   });
 
   // Files the stores created above get owner-only modes too (their -wal and -shm follow).
@@ -376,6 +411,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       audit.close();
       clearInterval(vaultTimer);
       vault.close();
+      clearInterval(filesTimer);
+      retainedFiles?.close();
       await outcomes.shutdown();
       await kpis?.close();
       await demoOrders?.close();

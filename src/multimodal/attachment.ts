@@ -55,6 +55,12 @@ export function decodeAttachment(a: Attachment, maxBytes: number): Buffer {
  * largest picture and recording. Bodies over it are refused before they are read (413
  * attachment_too_large), so a 30 MB upload costs the server nothing.
  */
+/**
+ * Room kept in a chat body for a recording until the voice channel says its own limit: ten
+ * minutes of Opus or AMR fit well inside.
+ */
+export const AUDIO_BODY_ALLOWANCE = 10 * 1024 * 1024;
+
 export const chatBodyLimit = (maxBodyBytes: number, maxImageBytes: number, maxAudioBytes: number): number =>
   maxBodyBytes + Math.ceil((maxImageBytes * 4) / 3) + Math.ceil((maxAudioBytes * 4) / 3) + 1024;
 

@@ -40,6 +40,8 @@ import { opsRoutes, type ReadinessCheck } from './routes/ops-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import type { EraseSession } from '../sessions/erase-session.ts';
 import { webRoutes } from './routes/web-routes.ts';
+import type { AttachmentReaders } from '../multimodal/read-attachments.ts';
+import type { RetainedFiles } from '../multimodal/retained-files.ts';
 
 export interface AppDeps {
   pipeline: ChatPipeline;
@@ -71,7 +73,11 @@ export interface AppDeps {
   kpis?: KpiQueries;
   tickets: TicketService;
   readiness: ReadinessCheck[];
-  limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number };
+  limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number; chat?: { maxBodyBytes: number; note: string } };
+  /** Readers of pictures (OCR) and recordings (ASR) sent with a chat turn; absent: text only. */
+  attachments?: AttachmentReaders;
+  /** Pictures kept with their session (KEFU_IMAGE_RETENTION=on), shown in the agent console. */
+  retainedFiles?: Pick<RetainedFiles, 'get'> | null;
   /** KEFU_USER_ID_SECRET: when set, user ids on /v1/chat must be signed by the shop. */
   userIdSecret: string | null;
   /** Derives the façade's session ids from (key, user) (ensureSessionSecret). */
@@ -115,15 +121,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     logger.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: () => {
-        throw new KefuError('payload_too_large', `Request body exceeds ${limits.maxBodyBytes} bytes`, { status: 413 });
-      },
-    }),
-  );
+  const generalLimit = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: () => {
+      throw new KefuError('payload_too_large', `Request body exceeds ${limits.maxBodyBytes} bytes`, { status: 413 });
+    },
+  });
+  // A chat turn may carry a picture or a recording (base64 in the JSON): its own, larger limit,
+  // still checked before the body is read.
+  const chat = limits.chat;
+  const chatLimit = chat === undefined ? generalLimit : bodyLimit({
+    maxSize: chat.maxBodyBytes,
+    onError: () => {
+      throw new KefuError('attachment_too_large', `Request body exceeds ${chat.maxBodyBytes} bytes: ${chat.note}`, { status: 413 });
+    },
+  });
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/chat' ? chatLimit(c, next) : generalLimit(c, next)));
   const limiter = rateLimiter<AppEnv>({
     ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
     windowMs: 60_000,
@@ -139,7 +152,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/kb/search', limiter);
 
   app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
-  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel }));
+  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel, ...(deps.attachments === undefined ? {} : { attachments: deps.attachments }) }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, userIdSecret: deps.userIdSecret, sessionSecret: deps.sessionSecret, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   app.route('/', sessionRoutes({ store: deps.store, agent, ...(deps.eraseSession === undefined ? {} : { erase: deps.eraseSession }) }));

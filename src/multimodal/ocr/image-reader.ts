@@ -16,6 +16,8 @@ export interface PictureReading {
   /** The part of it the turn carries (products, order numbers, codes): see `pictureTurnText`. */
   turnText: string;
   bytes: Buffer;
+  /** The format the bytes are (never the client's say-so). */
+  mime: string;
   info: ImageInfo;
 }
 
@@ -37,7 +39,7 @@ export function createImageReader(deps: { pool: TesseractPool; limits: ImageLimi
         ran = true;
         const raw = await deps.pool.recognize(bytes);
         const text = raw.replace(/[ \t\u3000]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
-        return { text, turnText: pictureTurnText(text), bytes, info };
+        return { text, turnText: pictureTurnText(text), bytes, mime: info.mime, info };
       } catch (err) {
         deps.metrics.ocrFailures.inc({ reason: isKefuError(err) ? err.code : 'ocr_failed' });
         throw err;

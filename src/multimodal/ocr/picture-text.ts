@@ -1,6 +1,7 @@
 import { DEMO_PRODUCTS } from '../../dialogue/entities/demo-products.ts';
 import type { CatalogueProduct } from '../../dialogue/entities/find-products.ts';
 import { findProducts } from '../../dialogue/entities/find-products.ts';
+import { findOrderNumbers } from '../../dialogue/entities/find-order-numbers.ts';
 import { orderIdCandidates } from '../../dialogue/entities/order-id-candidates.ts';
 import { idShaped } from '../../dialogue/order-reference/find-order-reference.ts';
 
@@ -16,7 +17,9 @@ const DISPLAY_CODE = /(?<![A-Za-z0-9])[A-Z]{1,2}-?\d{1,3}(?![A-Za-z0-9])/g;
  * The part of a picture's text that a turn should carry: the catalogue products it names, order
  * and waybill numbers, model numbers and error codes. A product label's ratings and an order
  * page's prices would only dilute the question for retrieval ("这个怎么安装?" plus forty words
- * of specifications matches no guide well). Nothing recognised: the text itself, shortened.
+ * of specifications matches no guide well). A picture with an order number is about that order
+ * (an order page's product names would turn it into a product question): its order numbers alone.
+ * Nothing recognised: the text itself, shortened.
  */
 export function pictureTurnText(ocrText: string, products: readonly CatalogueProduct[] = DEMO_PRODUCTS): string {
   const text = ocrText.replace(/[ \t\u3000]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
@@ -25,6 +28,10 @@ export function pictureTurnText(ocrText: string, products: readonly CataloguePro
     const t = s.trim();
     if (t.length > 0 && !kept.includes(t)) kept.push(t);
   };
+  const orders = findOrderNumbers(text).filter((e) => e.type === 'order_id');
+  // Named as the picture names it, so a turn with nothing typed is answered in the picture's language.
+  const word = /\p{Script=Han}/u.test(text) ? '订单号' : 'order number';
+  if (orders.length > 0) return [...new Set(orders.map((e) => e.value))].map((id) => `${word} ${id}`).join('\n');
   for (const p of findProducts(text, products)) keep(p.value);
   for (const c of orderIdCandidates(text)) if (idShaped(c, [])) keep(c.text);
   for (const m of text.matchAll(LABELLED_CODE)) keep(m[0]);

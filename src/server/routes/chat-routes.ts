@@ -13,11 +13,16 @@ import { toErrorResponse } from '../error-handler.ts';
 import { codePointLength } from '../code-point-length.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { requestSessionAccess } from '../request-session-access.ts';
+import { AttachmentsSchema } from '../../multimodal/attachment.ts';
+import { readTurn, type AttachmentReaders } from '../../multimodal/read-attachments.ts';
 
 export const CHANNELS = ['web', 'app', 'api', 'wecom', 'cli'] as const;
 
 const ChatBody = z.object({
-  message: z.string({ error: 'message must be a string' }),
+  /** May be empty when an attachment carries the question (a label photo, a voice message). */
+  message: z.string({ error: 'message must be a string' }).optional(),
+  /** At most one image and one audio (docs/multimodal.md). */
+  attachments: AttachmentsSchema.optional(),
   session_id: z.string().min(1).max(128).optional(),
   /** Issued with the session; continuing it needs this (or the header, or a key). */
   session_token: z.string().min(1).max(128).optional(),
@@ -80,13 +85,14 @@ export function tenantOf(p: Principal | undefined): { tenant?: string } {
   return p === undefined || p.tenant === null ? {} : { tenant: p.tenant };
 }
 
-export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null; channel: MiddlewareHandler<AppEnv> }) {
+export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null; channel: MiddlewareHandler<AppEnv>; attachments?: AttachmentReaders }) {
   const app = new Hono<AppEnv>();
 
   app.post('/v1/chat', deps.channel, async (c) => {
     const body = await readJsonBody(c, ChatBody);
-    const message = checkMessage(body.message, deps.maxMessageChars);
     checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
+    // Pictures are read (and recordings heard) before the turn: what they say is part of its text.
+    const { message, attachments } = await readTurn(body.message, body.attachments, deps.attachments, (m) => checkMessage(m, deps.maxMessageChars));
     const controller = abortOnDisconnect(c.req.raw);
     const req: ChatRequest = {
       message,
@@ -97,6 +103,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       ...tenantOf(c.get('principal')),
       ...(body.client_message_id === undefined ? {} : { clientMessageId: body.client_message_id }),
       ...(body.locale === undefined ? {} : { locale: body.locale }),
+      ...(attachments === undefined ? {} : { attachments }),
     };
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) return c.json(await deps.pipeline.run(req));

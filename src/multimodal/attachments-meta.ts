@@ -1,0 +1,17 @@
+import type { AttachmentReading } from './attachment.ts';
+import type { TurnAttachment } from './read-attachments.ts';
+import type { RetainedFiles } from './retained-files.ts';
+
+/**
+ * What a turn's attachments leave in the transcript (the customer message's `meta.attachments`):
+ * the text read, masked, and, only when retention is on, the id of the encrypted picture.
+ * Recordings are never kept: their transcript is the message.
+ */
+export function attachmentsMeta(list: readonly TurnAttachment[], sessionId: string, mask: (text: string) => string, files: Pick<RetainedFiles, 'put'> | null): AttachmentReading[] {
+  return list.map((a) => ({
+    type: a.type,
+    text: mask(a.text),
+    mime: a.file.mime,
+    ...(files !== null && a.type === 'image' ? { fileId: files.put(sessionId, a.file) } : {}),
+  }));
+}

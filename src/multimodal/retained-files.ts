@@ -1,0 +1,86 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { KefuError } from '../errors.ts';
+
+/** Pictures kept with their session (KEFU_IMAGE_RETENTION=on), for the agent who takes it over. */
+export interface RetainedFiles {
+  put(sessionId: string, file: { bytes: Buffer; mime: string }): string;
+  get(sessionId: string, id: string): { bytes: Buffer; mime: string } | null;
+  /** Deletes a session's files (zeroed on disk: secure_delete). */
+  purgeSession(sessionId: string): number;
+  /** Deletes the files of every session `exists` no longer knows (swept by idleness, erased). */
+  purgeGone(exists: (sessionId: string) => Promise<boolean>): Promise<number>;
+  close(): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS retained_files (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  iv BLOB NOT NULL,
+  ciphertext BLOB NOT NULL,
+  tag BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS retained_files_session ON retained_files (session_id);
+`;
+
+/**
+ * Its own SQLite file, encrypted as the PII vault encrypts values (src/safety/pii/pii-vault.ts):
+ * AES-256-GCM with a random 12-byte IV per file, a key derived by HKDF from the vault key, and
+ * the session and file ids as additional data, so a row cannot be moved to another session.
+ */
+export function createSqliteRetainedFiles(options: { path: string; key: Buffer; now?: () => number }): RetainedFiles {
+  if (options.key.length !== 32) throw new KefuError('invalid_vault_key', 'the file encryption key must be 32 bytes');
+  const key = Buffer.from(hkdfSync('sha256', options.key, 'kefu-retained-files', 'aes-256-gcm file encryption', 32));
+  const now = options.now ?? Date.now;
+  const inMemory = options.path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  if (!inMemory) chmodSync(options.path, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const insert = db.prepare('INSERT INTO retained_files (id, session_id, mime, iv, ciphertext, tag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const byId = db.prepare('SELECT mime, iv, ciphertext, tag FROM retained_files WHERE id = ? AND session_id = ?');
+  const purge = db.prepare('DELETE FROM retained_files WHERE session_id = ?');
+  const sessions = db.prepare('SELECT DISTINCT session_id FROM retained_files');
+  const aad = (sessionId: string, id: string) => Buffer.from(`${sessionId}\u0000${id}`);
+
+  return {
+    put(sessionId, file) {
+      const id = randomUUID();
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(aad(sessionId, id));
+      const ciphertext = Buffer.concat([cipher.update(file.bytes), cipher.final()]);
+      insert.run(id, sessionId, file.mime, iv, ciphertext, cipher.getAuthTag(), now());
+      return id;
+    },
+    get(sessionId, id) {
+      const row = byId.get(id, sessionId) as { mime: string; iv: Buffer; ciphertext: Buffer; tag: Buffer } | undefined;
+      if (row === undefined) return null;
+      const decipher = createDecipheriv('aes-256-gcm', key, row.iv);
+      decipher.setAAD(aad(sessionId, id));
+      decipher.setAuthTag(row.tag);
+      return { mime: row.mime, bytes: Buffer.concat([decipher.update(row.ciphertext), decipher.final()]) };
+    },
+    purgeSession(sessionId) {
+      return purge.run(sessionId).changes;
+    },
+    async purgeGone(exists) {
+      let removed = 0;
+      for (const { session_id: id } of sessions.all() as { session_id: string }[]) {
+        if (!(await exists(id))) removed += purge.run(id).changes;
+      }
+      return removed;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
