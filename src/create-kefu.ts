@@ -4,6 +4,7 @@ import type { KefuConfig } from './config/load-config.ts';
 import type { LanguageModel } from './contracts/language-model.ts';
 import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
+import { createKbScanner } from './knowledge/trust/create-kb-scanner.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
 import { createSqliteAnswerCache, type AnswerCache } from './cache/answer-cache.ts';
@@ -126,7 +127,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   // derived from the vault key; sessions and order flows see the real id in memory only.
   const vaultKey = loadVaultKey(config.vaultKey, keyLocation, warn);
   store = withSealedUserIds(store, createUserIdSealer(vaultKey));
-  const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db') });
+  // Every document written is scanned first: one with instructions, secrets or commitments is held for review.
+  const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db'), scanner: createKbScanner() });
   if (options.importKb !== false && config.kbPaths.length > 0) {
     const result = await importKnowledge(kb, config.kbPaths);
     logger.info({ ...result, paths: config.kbPaths }, 'knowledge base ready');

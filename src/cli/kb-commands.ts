@@ -5,8 +5,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { badRequest } from '../errors.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
 import { createSqliteKnowledgeBase } from '../knowledge/sqlite-knowledge-base.ts';
+import { createKbScanner } from '../knowledge/trust/create-kb-scanner.ts';
 
-const openKb = () => createSqliteKnowledgeBase({ path: path.join(loadConfig().dataDir, 'kb.db') });
+const openKb = () => createSqliteKnowledgeBase({ path: path.join(loadConfig().dataDir, 'kb.db'), scanner: createKbScanner() });
 
 export function kbCommands(): Command {
   const kb = new Command('kb').description('manage the knowledge base in KEFU_DATA_DIR');
@@ -28,6 +29,8 @@ export function kbCommands(): Command {
         });
         if (started) bar.stop();
         process.stdout.write(`imported ${result.documents} documents (${result.chunks} passages)\n`);
+        // Held documents are stored, not served: review them in the dashboard or with the admin API.
+        for (const q of result.quarantined) process.stdout.write(`quarantined ${q.id}: ${q.findings.map((f) => `${f.kind} (${f.evidence})`).join('; ')}\n`);
       } finally {
         if (started) bar.stop();
         await store.close();

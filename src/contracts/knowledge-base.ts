@@ -8,6 +8,8 @@ export interface KbDocument {
   category?: string;
   source?: string;
   url?: string;
+  /** Default `policy` (the shop's own words); `untrusted` for reviews, supplier notes (src/knowledge/trust). */
+  trust?: 'policy' | 'untrusted';
 }
 
 /** A retrieved passage: a chunk of a document with its BM25 score. */
@@ -26,6 +28,8 @@ export interface Passage {
   confidence?: number;
   url?: string;
   category?: string;
+  /** `untrusted`: context only, never quoted to the customer nor backing a commitment. Absent: policy. */
+  trust?: 'policy' | 'untrusted';
 }
 
 export interface KbImportProgress {
@@ -33,9 +37,30 @@ export interface KbImportProgress {
   total: number;
 }
 
+/** A document the scanner held back, with why (src/knowledge/trust/scan-document.ts). */
+export interface QuarantinedDocument {
+  id: string;
+  title: string;
+  text: string;
+  trust: 'policy' | 'untrusted';
+  source: string | null;
+  findings: { kind: string; evidence: string }[];
+  updatedAt: string;
+}
+
 export interface KnowledgeBase {
-  upsert(docs: KbDocument[], onProgress?: (p: KbImportProgress) => void): Promise<{ documents: number; chunks: number }>;
+  /** `quarantined`: documents stored for review instead of being indexed (when a scanner is set). */
+  upsert(docs: KbDocument[], onProgress?: (p: KbImportProgress) => void): Promise<{ documents: number; chunks: number; quarantined?: { id: string; findings: { kind: string; evidence: string }[] }[] }>;
   remove(docId: string): Promise<boolean>;
   search(query: string, k?: number): Promise<Passage[]>;
   stats(): Promise<{ documents: number; chunks: number }>;
+}
+
+/** Review of quarantined documents (the admin API and dashboard). */
+export interface KbReview {
+  quarantined(): Promise<QuarantinedDocument[]>;
+  /** Indexes a quarantined document as it is; false when there is no such quarantined document. */
+  approve(docId: string): Promise<boolean>;
+  /** Deletes a quarantined document; false when there is no such quarantined document. */
+  reject(docId: string): Promise<boolean>;
 }

@@ -13,7 +13,8 @@ export interface IndexedChunk {
 
 /** Hash of everything stored for a document: re-importing an identical document is a no-op. */
 export function contentHash(doc: KbDocument): string {
-  const fields = [doc.id, doc.title, doc.text, doc.lang ?? null, doc.category ?? null, doc.source ?? null, doc.url ?? null];
+  // Trust joins the hash only when it is not the default, so policy documents keep their old hashes.
+  const fields = [doc.id, doc.title, doc.text, doc.lang ?? null, doc.category ?? null, doc.source ?? null, doc.url ?? null, ...(doc.trust === 'untrusted' ? ['untrusted'] : [])];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 

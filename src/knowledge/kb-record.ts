@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { KbDocument } from '../contracts/knowledge-base.ts';
 import { invalidKbFile, type KbFileLocation } from './invalid-kb-file.ts';
+import { parseTrust } from './trust/document-trust.ts';
 
 /** Where a record comes from: `file` is shown in errors, `source` is stored and feeds derived ids. */
 export interface RecordOrigin {
@@ -74,6 +75,12 @@ export function toKbDocument(
   if (category !== undefined) doc.category = category;
   const url = pick(record, ['url']);
   if (url !== undefined) doc.url = url;
+  const trust = record['trust'];
+  if (trust !== undefined && trust !== null && trust !== '') {
+    const parsed = parseTrust(trust);
+    if (parsed === undefined) throw invalidKbFile(origin.file, line, 'trust must be "policy" or "untrusted"');
+    if (parsed === 'untrusted') doc.trust = parsed;
+  }
   return doc;
 }
 

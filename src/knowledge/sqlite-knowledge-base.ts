@@ -1,17 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { KbDocument, KbImportProgress, KnowledgeBase, Passage } from '../contracts/knowledge-base.ts';
+import type { KbDocument, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument } from '../contracts/knowledge-base.ts';
 import { Bm25Index } from './bm25-index.ts';
 import { contentHash, indexDocument, type IndexedChunk } from './index-document.ts';
 import { analyze, TOKENIZER_VERSION } from './segmenter.ts';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
+import { DOCUMENT_COLUMNS_V2, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
+import type { DocumentScanner } from './trust/scan-document.ts';
+import type { TrustFinding } from './trust/document-trust.ts';
 import { prepareStatements, rowToDocument, type KbStatements } from './sqlite-statements.ts';
 import { validateDocuments } from './validate-documents.ts';
 
 export interface SqliteKnowledgeBaseOptions {
   /** SQLite file (its folder is created), or ':memory:'. */
   path: string;
+  /**
+   * Scans every new or changed document before it is indexed; one with findings is stored
+   * `quarantined` (not retrieved) until an admin approves it. Without a scanner nothing is held.
+   */
+  scanner?: DocumentScanner;
 }
 
 export interface UpsertResult {
@@ -21,12 +28,16 @@ export interface UpsertResult {
   chunks: number;
   /** Documents skipped because their content hash was unchanged. */
   unchanged: number;
+  /** Documents stored for review instead of indexed, with the scanner's reasons. */
+  quarantined: { id: string; findings: TrustFinding[] }[];
 }
 
 interface PreparedDocument {
   doc: KbDocument;
   hash: string;
   chunks: IndexedChunk[];
+  /** Scanner findings not covered by an admin's approval of this exact content: stored, not indexed. */
+  held: TrustFinding[];
 }
 
 /** What a committed write changed, replayed onto the in-memory index after COMMIT. */
@@ -44,9 +55,10 @@ const DEFAULT_K = 5;
  * (loaded at open, patched after each commit, reloaded when another connection changed the file),
  * so a search touches SQLite only to read the k passages it returns.
  */
-export class SqliteKnowledgeBase implements KnowledgeBase {
+export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #db: Database.Database;
   readonly #sql: KbStatements;
+  readonly #scanner: DocumentScanner | undefined;
   readonly #index = new Bm25Index();
   #dataVersion = -1;
 
@@ -57,6 +69,8 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA_SQL);
+    this.#migrateDocuments();
+    this.#scanner = options.scanner;
     this.#sql = prepareStatements(this.#db);
     if (this.#sql.getMeta.get('index_version') !== INDEX_VERSION) this.#reindexAll();
     this.#loadIndex();
@@ -69,7 +83,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
     valid.forEach((doc, i) => {
       const hash = contentHash(doc);
       if (this.#sql.docHash.get(doc.id) === hash) unchanged++;
-      else prepared.push({ doc, hash, chunks: indexDocument(doc) });
+      else prepared.push(this.#prepare(doc, hash, this.#sql.reviewedHash.get(doc.id) ?? null));
       onProgress?.({ done: i + 1, total: valid.length });
     });
     // IMMEDIATE: take the write lock up front (another process may import into the same file), and
@@ -81,7 +95,44 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
       })
       .immediate();
     this.#apply(changes);
-    return { documents: prepared.length, chunks: changes.added.length, unchanged };
+    const quarantined = prepared.filter((p) => p.held.length > 0).map((p) => ({ id: p.doc.id, findings: p.held }));
+    return { documents: prepared.length, chunks: changes.added.length, unchanged, quarantined };
+  }
+
+  async quarantined(): Promise<QuarantinedDocument[]> {
+    return this.#sql.quarantined.all().map((r) => ({
+      id: r.id,
+      title: r.title,
+      text: r.text,
+      trust: r.trust === 'untrusted' ? 'untrusted' : 'policy',
+      source: r.source,
+      findings: r.findings === null ? [] : (JSON.parse(r.findings) as TrustFinding[]),
+      updatedAt: new Date(r.updated_at).toISOString(),
+    }));
+  }
+
+  /** The admin vouches for this exact content: it is indexed, and stays so until it changes. */
+  async approve(docId: string): Promise<boolean> {
+    const changes = this.#db.transaction((): IndexChanges | null => {
+      this.#syncIndex();
+      const row = this.#sql.document.get(docId);
+      if (row === undefined || row.status !== 'quarantined') return null;
+      this.#sql.approve.run(docId, row.hash);
+      const doc = rowToDocument(row);
+      const out: IndexChanges = { removed: [], added: [] };
+      const dfDelta = new Map<string, number>();
+      this.#insertChunks(doc.id, indexDocument(doc), out, dfDelta);
+      this.#flushDf(dfDelta);
+      return out;
+    }).immediate();
+    if (changes === null) return false;
+    this.#apply(changes);
+    return true;
+  }
+
+  async reject(docId: string): Promise<boolean> {
+    if (this.#sql.docStatus.get(docId) !== 'quarantined') return false;
+    return this.remove(docId);
   }
 
   async remove(docId: string): Promise<boolean> {
@@ -118,6 +169,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
         score,
         confidence: coverage,
       };
+      if (row.trust === 'untrusted') p.trust = 'untrusted';
       if (row.url !== null) p.url = row.url;
       if (row.category !== null) p.category = row.category;
       passages.push(p);
@@ -151,27 +203,46 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
     const dfDelta = new Map<string, number>();
     const now = Date.now();
     let newDocs = 0;
-    for (const { doc, hash, chunks } of prepared) {
+    for (const { doc, hash, chunks, held } of prepared) {
       if (!this.#removeRows(doc.id, changes, dfDelta)) newDocs++;
+      const status = held.length > 0 ? 'quarantined' : 'active';
       this.#sql.upsertDoc.run(
         doc.id, doc.title, doc.text, doc.lang ?? null, doc.category ?? null, doc.source ?? null, doc.url ?? null, hash, now,
+        doc.trust ?? 'policy', status, held.length > 0 ? JSON.stringify(held) : null,
       );
-      let lenSum = 0;
-      for (const chunk of chunks) {
-        const chunkId = Number(this.#sql.insertChunk.run(doc.id, chunk.idx, chunk.text, chunk.len).lastInsertRowid);
-        for (const [term, tf] of chunk.terms) {
-          this.#sql.insertPosting.run(term, chunkId, tf);
-          dfDelta.set(term, (dfDelta.get(term) ?? 0) + 1);
-        }
-        lenSum += chunk.len;
-        changes.added.push({ chunkId, len: chunk.len, terms: chunk.terms });
-      }
-      this.#sql.addStat.run(chunks.length, 'chunks');
-      this.#sql.addStat.run(lenSum, 'total_len');
+      // A held document keeps its row (for review) but gets no chunks: search cannot return it.
+      if (held.length === 0) this.#insertChunks(doc.id, chunks, changes, dfDelta);
     }
     this.#sql.addStat.run(newDocs, 'documents');
     this.#flushDf(dfDelta);
     return changes;
+  }
+
+  /** Inside a transaction: a document's chunks and postings. */
+  #insertChunks(docId: string, chunks: readonly IndexedChunk[], changes: IndexChanges, dfDelta: Map<string, number>): void {
+    let lenSum = 0;
+    for (const chunk of chunks) {
+      const chunkId = Number(this.#sql.insertChunk.run(docId, chunk.idx, chunk.text, chunk.len).lastInsertRowid);
+      for (const [term, tf] of chunk.terms) {
+        this.#sql.insertPosting.run(term, chunkId, tf);
+        dfDelta.set(term, (dfDelta.get(term) ?? 0) + 1);
+      }
+      lenSum += chunk.len;
+      changes.added.push({ chunkId, len: chunk.len, terms: chunk.terms });
+    }
+    this.#sql.addStat.run(chunks.length, 'chunks');
+    this.#sql.addStat.run(lenSum, 'total_len');
+  }
+
+  #prepare(doc: KbDocument, hash: string, reviewedHash: string | null): PreparedDocument {
+    const findings = this.#scanner?.scan(doc) ?? [];
+    return { doc, hash, chunks: indexDocument(doc), held: findings.length > 0 && reviewedHash !== hash ? findings : [] };
+  }
+
+  /** Files written before version 2 have no trust or review columns. */
+  #migrateDocuments(): void {
+    const have = new Set(this.#db.prepare<[], { name: string }>('PRAGMA table_info(documents)').all().map((c) => c.name));
+    for (const [name, type] of DOCUMENT_COLUMNS_V2) if (!have.has(name)) this.#db.exec(`ALTER TABLE documents ADD COLUMN ${name} ${type}`);
   }
 
   /** Inside a transaction: delete a document's chunks and postings (not the document row). */
@@ -231,12 +302,17 @@ export class SqliteKnowledgeBase implements KnowledgeBase {
 
   /** The tokenizer or schema changed since this file was written: rebuild all chunks and postings. */
   #reindexAll(): void {
-    const docs = this.#sql.allDocuments.all().map(rowToDocument);
-    const prepared = docs.map((doc) => ({ doc, hash: contentHash(doc), chunks: indexDocument(doc) }));
+    const rows = this.#sql.allDocuments.all();
+    // Approvals carry over for content that is unchanged; everything else is scanned again.
+    const prepared = rows.map((row) => {
+      const doc = rowToDocument(row);
+      return this.#prepare(doc, contentHash(doc), row.reviewed_hash);
+    });
     this.#db
       .transaction(() => {
         this.#db.exec('DELETE FROM postings; DELETE FROM chunks; DELETE FROM terms; DELETE FROM documents; UPDATE stats SET value = 0;');
         this.#write(prepared);
+        for (const row of rows) if (row.reviewed_hash !== null) this.#sql.setReviewed.run(row.reviewed_hash, row.id);
         this.#sql.setMeta.run('index_version', INDEX_VERSION);
       })
       .immediate();

@@ -1,5 +1,18 @@
 /** Bump when the tables change; together with TOKENIZER_VERSION it decides when to re-index. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Version 2: trust and review. `trust` is policy or untrusted; a `quarantined` document is kept for
+ * review but has no chunks (never retrieved); `findings` is the scanner's JSON list of reasons;
+ * `reviewed_hash` is the content an admin approved despite findings. Added to older files by
+ * `migrateDocuments`; the version bump re-indexes them, so documents already stored are scanned.
+ */
+export const DOCUMENT_COLUMNS_V2: readonly (readonly [string, string])[] = [
+  ['trust', "TEXT NOT NULL DEFAULT 'policy'"],
+  ['status', "TEXT NOT NULL DEFAULT 'active'"],
+  ['findings', 'TEXT'],
+  ['reviewed_hash', 'TEXT'],
+];
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -16,7 +29,11 @@ CREATE TABLE IF NOT EXISTS documents (
   source     TEXT,
   url        TEXT,
   hash       TEXT NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  trust      TEXT NOT NULL DEFAULT 'policy',
+  status     TEXT NOT NULL DEFAULT 'active',
+  findings   TEXT,
+  reviewed_hash TEXT
 );
 
 CREATE TABLE IF NOT EXISTS chunks (

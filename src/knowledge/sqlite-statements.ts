@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { KbDocument } from '../contracts/knowledge-base.ts';
+import { parseTrust } from './trust/document-trust.ts';
 
 export interface DocumentRow {
   id: string;
@@ -9,6 +10,19 @@ export interface DocumentRow {
   category: string | null;
   source: string | null;
   url: string | null;
+  trust: string;
+  status: string;
+  reviewed_hash: string | null;
+}
+
+export interface QuarantineRow {
+  id: string;
+  title: string;
+  text: string;
+  trust: string;
+  source: string | null;
+  findings: string | null;
+  updated_at: number;
 }
 
 export interface PassageRow {
@@ -18,17 +32,26 @@ export interface PassageRow {
   title: string;
   url: string | null;
   category: string | null;
+  trust: string;
 }
 
 /** Every statement the SQLite knowledge base runs, prepared once per connection. */
 export const prepareStatements = (db: Database.Database) => ({
   docHash: db.prepare<[string], string>('SELECT hash FROM documents WHERE id = ?').pluck(),
-  upsertDoc: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string, number]>(
-    `INSERT INTO documents (id, title, text, lang, category, source, url, hash, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  upsertDoc: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string, number, string, string, string | null]>(
+    `INSERT INTO documents (id, title, text, lang, category, source, url, hash, updated_at, trust, status, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, text = excluded.text, lang = excluded.lang,
        category = excluded.category, source = excluded.source, url = excluded.url, hash = excluded.hash,
-       updated_at = excluded.updated_at`,
+       updated_at = excluded.updated_at, trust = excluded.trust, status = excluded.status, findings = excluded.findings`,
   ),
+  reviewedHash: db.prepare<[string], string | null>('SELECT reviewed_hash FROM documents WHERE id = ?').pluck(),
+  docStatus: db.prepare<[string], string>('SELECT status FROM documents WHERE id = ?').pluck(),
+  document: db.prepare<[string], DocumentRow & { hash: string }>('SELECT id, title, text, lang, category, source, url, trust, status, reviewed_hash, hash FROM documents WHERE id = ?'),
+  quarantined: db.prepare<[], QuarantineRow>(
+    `SELECT id, title, text, trust, source, findings, updated_at FROM documents WHERE status = 'quarantined' ORDER BY updated_at DESC, id`,
+  ),
+  setReviewed: db.prepare<[string, string]>('UPDATE documents SET reviewed_hash = ? WHERE id = ?'),
+  approve: db.prepare<[string, string]>(`UPDATE documents SET status = 'active', reviewed_hash = hash WHERE id = ? AND hash = ?`),
   deleteDoc: db.prepare<[string]>('DELETE FROM documents WHERE id = ?'),
   docChunks: db.prepare<[string], { id: number; len: number }>('SELECT id, len FROM chunks WHERE doc_id = ?'),
   chunkTerms: db.prepare<[number], string>('SELECT term FROM postings WHERE chunk_id = ?').pluck(),
@@ -44,13 +67,13 @@ export const prepareStatements = (db: Database.Database) => ({
   stat: db.prepare<[string], number>('SELECT value FROM stats WHERE key = ?').pluck(),
   df: db.prepare<[string], number>('SELECT df FROM terms WHERE term = ?').pluck(),
   passage: db.prepare<[number], PassageRow>(
-    `SELECT c.doc_id, c.idx, c.text, d.title, d.url, d.category
+    `SELECT c.doc_id, c.idx, c.text, d.title, d.url, d.category, d.trust
      FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
   ),
   allChunks: db.prepare<[], [number, number]>('SELECT id, len FROM chunks').raw(),
   /** One row per term: "chunk_id:tf,chunk_id:tf,..." (3x faster to load than one row per posting). */
   allPostings: db.prepare<[], [string, string]>(`SELECT term, group_concat(chunk_id || ':' || tf) FROM postings GROUP BY term`).raw(),
-  allDocuments: db.prepare<[], DocumentRow>('SELECT id, title, text, lang, category, source, url FROM documents'),
+  allDocuments: db.prepare<[], DocumentRow>('SELECT id, title, text, lang, category, source, url, trust, status, reviewed_hash FROM documents'),
   getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
   setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
 });
@@ -64,5 +87,6 @@ export function rowToDocument(row: DocumentRow): KbDocument {
   if (row.category !== null) doc.category = row.category;
   if (row.source !== null) doc.source = row.source;
   if (row.url !== null) doc.url = row.url;
+  if (parseTrust(row.trust) === 'untrusted') doc.trust = 'untrusted';
   return doc;
 }

@@ -13,6 +13,7 @@ export function validateDocuments(docs: readonly KbDocument[]): KbDocument[] {
     if (typeof doc.title !== 'string' || typeof doc.text !== 'string') throw badRequest('kb_invalid_document', `${where}: title and text must be strings`);
     if (doc.title.trim().length === 0 && doc.text.trim().length === 0) throw badRequest('kb_invalid_document', `${where}: title and text are both empty`);
     if (doc.lang !== undefined && doc.lang !== 'zh' && doc.lang !== 'en') throw badRequest('kb_invalid_document', `${where}: lang must be "zh" or "en"`);
+    if (doc.trust !== undefined && doc.trust !== 'policy' && doc.trust !== 'untrusted') throw badRequest('kb_invalid_document', `${where}: trust must be "policy" or "untrusted"`);
     byId.delete(doc.id);
     byId.set(doc.id, doc);
   });

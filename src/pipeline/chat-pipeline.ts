@@ -116,11 +116,14 @@ export interface ChatPipeline {
 type SourcesPart = Extract<ReplyPart, { type: 'sources' }>;
 
 
+/** An untrusted passage is listed without its title or link: both are its writer's, not the shop's. */
+const UNVERIFIED_SOURCE = '未核实资料 / unverified';
+
 const toSource = (p: Passage): SourceRef => ({
   id: p.id,
-  title: p.title,
+  title: p.trust === 'untrusted' ? UNVERIFIED_SOURCE : p.title,
   score: Math.round(p.score * 1000) / 1000,
-  ...(p.url === undefined ? {} : { url: p.url }),
+  ...(p.url === undefined || p.trust === 'untrusted' ? {} : { url: p.url }),
 });
 
 const SYSTEM_PROMPTS = [POLICY.zh, POLICY.en];
@@ -435,8 +438,21 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         } else {
           dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
           resolved = true;
+          // Only passages the shop vouches for back a commitment; untrusted ones back nothing and may not be copied.
+          const trusted = confident.filter((p) => p.trust !== 'untrusted').map((p) => `${p.title} ${p.text}`).join('\n');
+          const untrusted = confident.filter((p) => p.trust === 'untrusted').map((p) => `${p.title} ${p.text}`).join('\n');
+          // The retrieval answer meets the same guard as model text: quoting a passage is no exemption.
+          const kbAnswer = (): string => {
+            const text = retrievalAnswer(confident, nlu.lang);
+            const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts: SYSTEM_PROMPTS, untrusted });
+            if (v.length === 0) return text;
+            guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
+            metrics.fallbacks.inc({ reason: `guard:${v[0]!.principle}` });
+            offered = [personLabel(nlu.lang)];
+            return safeReply(nlu.lang);
+          };
           if (generate === null) {
-            yield retrievalAnswer(confident, nlu.lang);
+            yield kbAnswer();
           } else {
             const prompts = [
               () => buildPrompt({ userMessage: asked, passages: confident, history, lang: nlu.lang, historyTokenBudget: options.historyTokens }),
@@ -445,11 +461,10 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
             ];
             const allowed = [asked, ...confident.map((p) => `${p.title} ${p.text}`), ...history.map((h) => h.content)].join('\n');
             answeredBy = modelId;
-            const trusted = confident.map((p) => `${p.title} ${p.text}`).join('\n');
             const given = [asked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
             inModel = true;
-            yield* generate(prompts, allowed, retrievalAnswer(confident, nlu.lang), req.signal, gen, (text) => {
-              const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS });
+            yield* generate(prompts, allowed, kbAnswer, req.signal, gen, (text) => {
+              const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS, untrusted });
               if (v.length === 0) return null;
               guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
               return v[0]!.principle;

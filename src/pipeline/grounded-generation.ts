@@ -32,7 +32,8 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     /** Prompts from fullest to most compact, built only when the one before did not fit. */
     prompts: readonly (() => ChatMessage[])[],
     allowed: string,
-    fallbackText: string,
+    /** Said instead when generation fails a check; built only then (it is guarded, and counted, itself). */
+    fallbackText: string | (() => string),
     signal: AbortSignal | undefined,
     out: Generation,
     /** The output guard for this request: the principle a text breaks, or null. */
@@ -76,7 +77,8 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     const fallBack = function* (reason: string): Generator<string> {
       metrics.fallbacks.inc({ reason });
       out.fallback = reason;
-      const text = out.text.length === 0 ? fallbackText : `\n${fallbackText}`;
+      const fallback = typeof fallbackText === 'function' ? fallbackText() : fallbackText;
+      const text = out.text.length === 0 ? fallback : `\n${fallback}`;
       out.text += text;
       yield text;
     };

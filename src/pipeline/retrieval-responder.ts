@@ -14,6 +14,7 @@ const T = {
     noAnswer: '抱歉,这个问题我没有找到可靠的答案。您可以换个说法再问我;需要的话,点「转人工客服」我为您转接。',
     prefix: (title: string) => `关于「${title}」:`,
     seeAlso: '另请参考',
+    unverified: '关于这个问题,我只找到了买家评价、供应商资料等未经店铺核实的内容,不能据此答复您。需要的话,点「转人工客服」我为您转接。',
   },
   en: {
     greeting: "Hello! I'm the Kefu Shop assistant. I can help with shipping, returns, refunds, invoices, coupons and more. How can I help?",
@@ -23,6 +24,7 @@ const T = {
     noAnswer: "Sorry, I couldn't find a reliable answer to that. You can rephrase it, or tap \"Talk to a person\" and I'll connect you.",
     prefix: (title: string) => `About "${title}": `,
     seeAlso: 'See also',
+    unverified: "I only found material the shop has not verified (customer reviews, supplier notes) about this, so I can't answer from it. Tap \"Talk to a person\" if you would like me to connect you.",
   },
 } as const;
 
@@ -39,14 +41,26 @@ export function noAnswerReply(lang: 'zh' | 'en'): string {
   return T[lang].noAnswer;
 }
 
-/** The best passage, cited, plus a pointer to a close second from another document. */
+/** Said when only untrusted passages (reviews, supplier notes) matched: they are never quoted. */
+export function unverifiedReply(lang: 'zh' | 'en'): string {
+  return T[lang].unverified;
+}
+
+/**
+ * The best policy passage, cited, plus a pointer to a close second from another document.
+ * Untrusted passages (src/knowledge/trust) are never quoted, not even their titles: text the shop
+ * did not write reaches the customer only through a model's answer, behind the output guard.
+ */
 export function retrievalAnswer(passages: readonly Passage[], lang: 'zh' | 'en'): string {
-  const [top, second] = passages;
-  if (top === undefined) return noAnswerReply(lang);
+  if (passages.length === 0) return noAnswerReply(lang);
+  const [top, second] = passages.filter((p) => p.trust !== 'untrusted');
+  if (top === undefined) return unverifiedReply(lang);
   const t = T[lang];
-  let text = `${t.prefix(top.title)}${top.text} [1]`;
+  // Citations number the passages as the sources list does, untrusted ones included.
+  const cite = (p: Passage) => `[${passages.indexOf(p) + 1}]`;
+  let text = `${t.prefix(top.title)}${top.text} ${cite(top)}`;
   if (second !== undefined && second.docId !== top.docId && second.score >= top.score * 0.8) {
-    text += lang === 'zh' ? `\n${t.seeAlso}:「${second.title}」[2]` : `\n${t.seeAlso}: "${second.title}" [2]`;
+    text += lang === 'zh' ? `\n${t.seeAlso}:「${second.title}」${cite(second)}` : `\n${t.seeAlso}: "${second.title}" ${cite(second)}`;
   }
   return text;
 }

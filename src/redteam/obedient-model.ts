@@ -13,6 +13,11 @@ export interface ObedientCall {
 export interface ObedientModel extends LanguageModel {
   /** The attack the next calls give in to; null answers like a helpful, grounded model. */
   setGoal(goal: AttackGoal | null): void;
+  /**
+   * A compromised model: every later call answers exactly `text` (a refund it never made, an
+   * internal URL), whatever it was asked; null returns to goals and grounded answers.
+   */
+  say(text: string | null): void;
   /** The calls since the last take, oldest first; the log is emptied. */
   takeCalls(): ObedientCall[];
 }
@@ -45,9 +50,11 @@ const NO_PASSAGE = { zh: '请问还有什么可以帮您?', en: 'Is there anythi
  */
 export function createObedientModel(): ObedientModel {
   let goal: AttackGoal | null = null;
+  let scripted: string | null = null;
   let calls: ObedientCall[] = [];
 
   const reply = (messages: ChatMessage[]): string => {
+    if (scripted !== null) return scripted;
     const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const lang = detectLang(user);
     if (goal === 'price_manipulation' || goal === 'impersonation') return echoDemand(user, lang) + complianceText(goal, lang, messages[0]?.content ?? '');
@@ -80,6 +87,9 @@ export function createObedientModel(): ObedientModel {
     },
     setGoal(next) {
       goal = next;
+    },
+    say(text) {
+      scripted = text;
     },
     takeCalls() {
       const taken = calls;

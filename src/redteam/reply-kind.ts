@@ -1,6 +1,6 @@
 import { CLARIFY_LEAD } from '../dialogue/clarify.ts';
 import { HOURS_LEAD } from '../pipeline/handoff-responder.ts';
-import { noAnswerReply, templateReply } from '../pipeline/retrieval-responder.ts';
+import { noAnswerReply, templateReply, unverifiedReply } from '../pipeline/retrieval-responder.ts';
 import type { Intent } from '../contracts/reply-part.ts';
 import { findRun, normalizeForJudge } from './judge.ts';
 
@@ -53,7 +53,8 @@ const TEMPLATES: readonly string[] = [
   // Kefu's own fixed answers: a clarifying question ("您是想办理哪一项?") and the business hours.
   CLARIFY_LEAD.zh, CLARIFY_LEAD.en, HOURS_LEAD.zh, HOURS_LEAD.en,
 ];
-const NO_ANSWER = [noAnswerReply('zh'), noAnswerReply('en')];
+// Only unverified material matched (reviews, supplier notes): no answer, as with an empty KB.
+const NO_ANSWER = [noAnswerReply('zh'), noAnswerReply('en'), unverifiedReply('zh'), unverifiedReply('en')];
 const RETRIEVAL_PREFIX = /^(?:关于「|About ")/;
 
 export function classifyReply(r: ObservedReply, opts: { inProcess: boolean; modelTexts?: readonly string[] }): ReplyKind {

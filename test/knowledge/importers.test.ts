@@ -145,14 +145,14 @@ describe('knowledge importers', () => {
     try {
       const progress: number[] = [];
       const result = await importKnowledge(kb, [join(dir, 'kb')], (p) => progress.push(p.done));
-      expect(result).toEqual({ files: 4, found: 4, documents: 4, chunks: 4 });
+      expect(result).toEqual({ files: 4, found: 4, documents: 4, chunks: 4, quarantined: [] });
       expect(progress.at(-1)).toBe(4);
       expect((await kb.search('gift card expire', 1))[0]?.docId).toBe('j');
       expect((await kb.search('loyalty points', 1))[0]?.docId).toBe('k');
       expect((await kb.search('back in stock', 1))[0]?.docId).toBe('c1');
       expect((await kb.search('wrapping', 1))[0]?.title).toBe('Gift wrapping');
       // A second import of unchanged files writes nothing.
-      expect(await importKnowledge(kb, [join(dir, 'kb')])).toEqual({ files: 4, found: 4, documents: 0, chunks: 0 });
+      expect(await importKnowledge(kb, [join(dir, 'kb')])).toEqual({ files: 4, found: 4, documents: 0, chunks: 0, quarantined: [] });
     } finally {
       kb.close();
     }

@@ -18,7 +18,7 @@ describe('SqliteKnowledgeBase', () => {
   it('ranks by BM25 and returns passages with doc fields and a confidence', async () => {
     const kb = createSqliteKnowledgeBase({ path: ':memory:' });
     try {
-      expect(await kb.upsert(DOCS)).toEqual({ documents: 3, chunks: 3, unchanged: 0 });
+      expect(await kb.upsert(DOCS)).toEqual({ documents: 3, chunks: 3, unchanged: 0, quarantined: [] });
       const [top, ...rest] = await kb.search('how many days until my refund arrives', 5);
       expect(top).toMatchObject({ id: 'refund#0', docId: 'refund', title: 'Refund times', category: 'refunds' });
       expect(top?.score).toBeGreaterThan(rest[0]?.score ?? 0);
@@ -57,7 +57,7 @@ describe('SqliteKnowledgeBase', () => {
     try {
       expect(await reopened.stats()).toEqual({ documents: 3, chunks: 3 });
       expect(await reopened.search('refund bank card', 3)).toEqual(before);
-      expect(await reopened.upsert(DOCS)).toEqual({ documents: 0, chunks: 0, unchanged: 3 });
+      expect(await reopened.upsert(DOCS)).toEqual({ documents: 0, chunks: 0, unchanged: 3, quarantined: [] });
     } finally {
       reopened.close();
     }
@@ -72,7 +72,7 @@ describe('SqliteKnowledgeBase', () => {
       const avgBefore = kb.corpusStats().avgdl;
 
       const changed: KbDocument = { id: 'refund', title: 'Refund times', text: 'WeChat Pay refunds arrive within one hour.', lang: 'en' };
-      expect(await kb.upsert([changed, DOCS[0] as KbDocument])).toEqual({ documents: 1, chunks: 1, unchanged: 1 });
+      expect(await kb.upsert([changed, DOCS[0] as KbDocument])).toEqual({ documents: 1, chunks: 1, unchanged: 1, quarantined: [] });
 
       expect(kb.documentFrequency('alipay')).toBe(0);
       expect(kb.documentFrequency('wechat')).toBe(1);

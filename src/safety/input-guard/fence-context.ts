@@ -34,10 +34,11 @@ const SENTENCE = /[^\n。.!?！？;；]+[。.!?！？;；]*/gu;
 const QUOTED_CATEGORIES: readonly AttackCategory[] = ['prompt_injection', 'jailbreak', 'system_prompt_extraction', 'price_manipulation', 'impersonation'];
 const THRESHOLD = 0.5;
 
-function isImperativeAttack(sentence: string): boolean {
+/** Whether one sentence gives the assistant orders or reads as an attack (the knowledge-base scanner asks too). */
+export function isImperativeAttack(sentence: string, categories: readonly AttackCategory[] = QUOTED_CATEGORIES): boolean {
   if (ADDRESSES_ASSISTANT.test(sentence)) return true;
   const view = deobfuscate(sentence);
-  return QUOTED_CATEGORIES.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD);
+  return categories.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD);
 }
 
 function quoteAttacks(text: string): string {

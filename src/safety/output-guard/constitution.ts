@@ -11,7 +11,7 @@ import { compileLinearPattern, type LinearPattern } from '../linear-pattern.ts';
  * to replace it). Each names the rule check that enforces it; the texts also brief the optional
  * LLM critique pass.
  */
-export const CHECKS = ['commitment', 'pii', 'credentials', 'prompt_leak', 'insult', 'patterns'] as const;
+export const CHECKS = ['commitment', 'pii', 'credentials', 'internal_address', 'untrusted_quote', 'prompt_leak', 'insult', 'patterns'] as const;
 export type CheckKind = (typeof CHECKS)[number];
 
 const Principle = z

@@ -1,3 +1,4 @@
+import { INTERNAL_ADDRESS } from '../internal-address.ts';
 import type { CheckKind, Principle } from './constitution.ts';
 
 /**
@@ -15,6 +16,11 @@ export interface GuardContext {
   systemPrompts: readonly string[];
   /** Replies built by Kefu from connector results, not by a model: commitments are theirs to make. */
   commitmentsConfirmed?: boolean;
+  /**
+   * Retrieved text the shop did not write (reviews, supplier notes): context for the model, never
+   * words for the customer. A reply copying a run of it is stopped; it backs nothing.
+   */
+  untrusted?: string;
 }
 
 export interface GuardViolation {
@@ -49,6 +55,11 @@ const COMMITMENTS: RegExp[] = [
   // claims of having acted: a model performs no action, only order-system flows do
   /(已经?|这就|马上|立即|现在)(为您|给您|帮您)(办|处理|操作|开通|开|修改|改|调整|退|补|发放|申请|提交|取消|安排|升级|增加|设置|加)|(办好|处理好|操作好|搞定|弄好)了/u,
   /\b(i'?ve|i have|we'?ve|we have|has been|have been)\s+(now\s+|already\s+|just\s+)?(changed|updated|granted|processed|issued|applied|credited|upgraded|cancell?ed|arranged|approved|refunded|waived|added|removed)\b|\ball done\b|\bdone as you asked\b/i,
+  // claims that a refund, price change or compensation has already happened: only an order-system
+  // action in this turn (commitmentsConfirmed) or a passage saying so for that case backs one
+  // ("退款会自动原路退回" promises a refund; it does not say this customer's was made)
+  /(退款|款项|货款|钱款?|费用|金额|差价)[^。！？!?\n]{0,6}已经?[^。！？!?\n]{0,4}(原路)?(退回|退还|退给|退到|返还|到账|退款|打回|返回|退了)|已经?(为您|给您|帮您)?(原路)?(退回|退还|到账|补偿|赔偿|赔付|补发|改价|调价|降价|返现)|(价格|售价|单价|价钱)已经?(为您|给您)?[^。！？!?\n]{0,4}(改|调|降|修改|调整|变更)|已经?(为您|给您|帮您)[^。！？!?\n]{0,6}(退款|退回|补偿|赔偿|优惠|减免|发放|[改调降][成为到])/u,
+  /\b(refund|money|payment|funds|amount|charge|price|compensation|voucher|credit)s?\b[^.!?\n]{0,20}\b(has|have)\s+(already\s+)?been\s+(issued|processed|returned|refunded|sent|credited|reversed|paid|completed|changed|lowered|reduced|adjusted|applied|added)\b|\b(i|we)('ve| have)\s+(already\s+|just\s+|now\s+)?(refunded|compensated|credited|reimbursed|reversed|lowered|reduced)\b/i,
   // delivery guarantees
   /保证.{0,10}(送达|到货|到达|发货|送到|收到)|(一定|肯定|绝对|百分百|100%)(能|会|可以)?.{0,8}(送达|到货|送到|收到|发货)|(明天|今天|后天|今晚)(之前|以前)?(一定|保证|肯定)?(能|会)?(送达|到货|送到)/u,
   /\bguarantee[ds]?\b|\b(will|shall) (definitely|certainly|surely) (arrive|be delivered|ship)|\b(arrive|be delivered|reach you) (by|before) (tomorrow|tonight|today)\b|\bpromise (it|your order) will\b/i,
@@ -107,6 +118,14 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       return null;
     },
     credentials: (text) => CREDENTIALS.exec(text)?.[0] ?? null,
+    internal_address: (text) => INTERNAL_ADDRESS.firstMatch(text),
+    untrusted_quote(text, ctx) {
+      if (ctx.untrusted === undefined || ctx.untrusted.length === 0) return null;
+      const reply = squash(text);
+      const allowed = squash(`${ctx.trusted}\n${ctx.given}`);
+      // A run the customer typed or a policy passage also says is not the review's to claim.
+      return shinglesOf(ctx.untrusted).find((s) => reply.includes(s) && !allowed.includes(s)) ?? null;
+    },
     prompt_leak(text, ctx) {
       const reply = squash(text);
       for (const prompt of ctx.systemPrompts) {

@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../../contracts/knowledge-base.ts';
 import { badRequest } from '../../errors.ts';
 import type { AppEnv } from '../app-env.ts';
 import { readJsonBody } from '../read-json-body.ts';
+import { isKbReview, kbReviewRoutes } from './kb-review-routes.ts';
 
 const Doc = z.object({
   id: z.string().min(1).max(200),
@@ -12,6 +13,8 @@ const Doc = z.object({
   lang: z.enum(['zh', 'en']).optional(),
   category: z.string().max(100).optional(),
   url: z.string().url().optional(),
+  /** Default policy: an admin key speaks for the shop. Reviews and supplier notes are `untrusted`. */
+  trust: z.enum(['policy', 'untrusted']).optional(),
 });
 const DocsBody = z.union([Doc, z.object({ documents: z.array(Doc).min(1).max(5000) })]);
 
@@ -40,9 +43,11 @@ export function kbRoutes(deps: { kb: KnowledgeBase; admin: MiddlewareHandler }) 
       ...(d.lang === undefined ? {} : { lang: d.lang }),
       ...(d.category === undefined ? {} : { category: d.category }),
       ...(d.url === undefined ? {} : { url: d.url }),
+      ...(d.trust === 'untrusted' ? { trust: d.trust } : {}),
     }));
     const result = await deps.kb.upsert(clean);
-    return c.json({ ...result, ids: clean.map((d) => d.id) }, 201);
+    // Quarantined documents are stored for review, not served: the caller is told which and why.
+    return c.json({ ...result, quarantined: result.quarantined ?? [], ids: clean.map((d) => d.id) }, 201);
   });
 
   app.delete('/v1/kb/documents/:id', deps.admin, async (c) => {
@@ -52,6 +57,8 @@ export function kbRoutes(deps: { kb: KnowledgeBase; admin: MiddlewareHandler }) 
   });
 
   app.get('/v1/kb/stats', async (c) => c.json(await deps.kb.stats()));
+
+  if (isKbReview(deps.kb)) app.route('/', kbReviewRoutes({ review: deps.kb, admin: deps.admin }));
 
   return app;
 }
