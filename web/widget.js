@@ -49,6 +49,9 @@
       reconnecting: '网络连接中断,正在重连…', offline: '网络已断开,恢复后会自动重试。',
       failed: '消息没有发出去。', interrupted: '回复中断了,请重试。', retry: '重试',
       rateLimited: '发送太频繁了,请稍等片刻再试。', tooLong: '消息太长了,请分几次发送。', auth: '登录状态已失效,请刷新页面后再试。',
+      attach: '发送图片', removeImage: '移除图片', imageRead: '图片文字:', imageTooLarge: '图片太大了,请换一张小一些的(最大 8 MB)。',
+      imageUnsupported: '只能发送 PNG、JPEG、WebP、GIF 或 BMP 图片。', imageCorrupt: '这张图片打不开,可能已损坏,请重新拍一张。',
+      imageTimeout: '图片识别超时了,请发一张更清晰或更小的图片,或直接输入文字。', nothingRead: '图片里没有识别到文字,请直接输入您的问题。',
       serverError: '服务暂时不可用,请稍后再试。',
       ratePrompt: '请为本次服务评分', star: '{n} 星', rated: '感谢您的评价!', rateFailed: '评价没有提交成功,请再点一次。',
     },
@@ -61,6 +64,9 @@
       reconnecting: 'Connection lost, reconnecting…', offline: 'You are offline; we will retry when you are back.',
       failed: 'Your message was not sent.', interrupted: 'The reply was interrupted; please retry.', retry: 'Retry',
       rateLimited: 'Too many messages; please wait a moment.', tooLong: 'That message is too long; please split it up.', auth: 'Your login has expired; please reload the page.',
+      attach: 'Send a picture', removeImage: 'Remove picture', imageRead: 'Text in the picture: ', imageTooLarge: 'That picture is too large; please send a smaller one (at most 8 MB).',
+      imageUnsupported: 'Please send a PNG, JPEG, WebP, GIF or BMP picture.', imageCorrupt: 'That picture cannot be opened; it may be damaged. Please take it again.',
+      imageTimeout: 'Reading the picture took too long; please send a clearer or smaller one, or type the text.', nothingRead: 'No text was found in the picture; please type your question.',
       serverError: 'The service is unavailable right now; please try again later.',
       ratePrompt: 'How would you rate this conversation?', star: '{n} of 5 stars', rated: 'Thank you for your feedback!', rateFailed: 'Your rating was not sent; please tap again.',
     },
@@ -151,6 +157,12 @@
     '#kefu-input{flex:1;min-width:0;border:0;padding:12px;font-size:15px;outline:none;background:transparent;color:#1f2933}',
     '#kefu-send{border:0;background:#0b6e4f;color:#fff;padding:0 18px;font-size:15px;cursor:pointer}',
     '#kefu-send[disabled]{opacity:.6;cursor:default}',
+    '#kefu-attach{border:0;background:transparent;font-size:20px;padding:0 10px;cursor:pointer;color:#52606d}',
+    '#kefu-preview{display:none;align-items:center;gap:8px;padding:6px 12px;border-top:1px solid #e3e8ee;background:#fafbfc;font-size:13px;color:#52606d}',
+    '#kefu-preview.show{display:flex}#kefu-preview img{max-height:56px;max-width:96px;border-radius:6px;border:1px solid #e3e8ee}',
+    '#kefu-preview button{margin-left:auto;border:0;background:none;font-size:18px;cursor:pointer;color:#52606d}',
+    '.kefu-msg img.kefu-img{display:block;max-width:160px;max-height:160px;border-radius:8px;margin-top:4px}',
+    '.kefu-read{display:block;font-size:12px;opacity:.8;margin-top:4px;white-space:pre-wrap}',
     // Phones: the panel takes the whole screen (a floating box would be too small to type in);
     // 16px input text stops iOS from zooming the page when the field gets focus.
     '@media (max-width:480px){#kefu-panel{left:0;right:0;top:0;bottom:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0}',
@@ -183,11 +195,18 @@
   var form = el('form', { id: 'kefu-form' });
   var input = el('input', { id: 'kefu-input', autocomplete: 'off', maxlength: '2000', placeholder: T.placeholder, 'aria-label': T.inputLabel, enterkeyhint: 'send' });
   var sendBtn = el('button', { id: 'kefu-send', type: 'submit' }, T.send);
+  // A picture (a product label, an order screenshot) goes with the next message: chosen, or pasted.
+  var fileInput = el('input', { id: 'kefu-file', type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp', hidden: 'hidden' });
+  var attachBtn = el('button', { id: 'kefu-attach', type: 'button', 'aria-label': T.attach, title: T.attach }, '🖼');
+  var preview = el('div', { id: 'kefu-preview', role: 'status' });
+  form.appendChild(fileInput);
+  form.appendChild(attachBtn);
   form.appendChild(input);
   form.appendChild(sendBtn);
   panel.appendChild(head);
   panel.appendChild(conn);
   panel.appendChild(log);
+  panel.appendChild(preview);
   panel.appendChild(form);
   root.appendChild(panel);
   root.appendChild(btn);
@@ -277,21 +296,76 @@
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var text = input.value.trim();
-    if (!text || busy) return;
+    if ((!text && !pendingImage) || busy) return;
     input.value = '';
     sendText(text);
   });
   function sendText(text) {
     if (busy) return;
     clearQuickReplies();
-    bubble('kefu-user', text);
-    post(text, 0);
+    var att = pendingImage;
+    var mine = bubble('kefu-user', text);
+    if (att) {
+      mine.appendChild(el('img', { class: 'kefu-img', src: att.url, alt: att.name || T.attach }));
+      clearImage();
+    }
+    post(text, 0, att);
+  }
+
+  // ---- pictures: chosen with the button or pasted, shown before sending, sent as base64 ----
+  var MAX_IMAGE_BYTES = Number(data.maxImageBytes) || 8 * 1024 * 1024;
+  var pendingImage = null;
+  function clearImage() {
+    pendingImage = null;
+    fileInput.value = '';
+    preview.className = '';
+    preview.textContent = '';
+  }
+  function pickImage(file) {
+    if (!file) return;
+    if (!/^image\//.test(file.type)) { notice(T.imageUnsupported); return; }
+    // Refused here rather than after uploading megabytes the server would refuse too.
+    if (file.size > MAX_IMAGE_BYTES) { notice(T.imageTooLarge); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var url = String(reader.result);
+      pendingImage = { url: url, mime: file.type, name: file.name || 'image', data: url.slice(url.indexOf(',') + 1) };
+      preview.textContent = '';
+      preview.appendChild(el('img', { src: url, alt: pendingImage.name }));
+      preview.appendChild(el('span', null, pendingImage.name));
+      var remove = el('button', { type: 'button', 'aria-label': T.removeImage, title: T.removeImage }, '×');
+      remove.addEventListener('click', clearImage);
+      preview.appendChild(remove);
+      preview.className = 'show';
+      input.focus();
+    };
+    reader.readAsDataURL(file);
+  }
+  attachBtn.addEventListener('click', function () { fileInput.click(); });
+  fileInput.addEventListener('change', function () { pickImage(fileInput.files && fileInput.files[0]); });
+  input.addEventListener('paste', function (e) {
+    var items = (e.clipboardData && e.clipboardData.files) || [];
+    for (var i = 0; i < items.length; i++) {
+      if (/^image\//.test(items[i].type)) { e.preventDefault(); pickImage(items[i]); return; }
+    }
+  });
+  function showRead(bubbleEl, list) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].type !== 'image' || !list[i].text) continue;
+      var t = list[i].text.length > 160 ? list[i].text.slice(0, 160) + '…' : list[i].text;
+      bubbleEl.appendChild(el('span', { class: 'kefu-read' }, T.imageRead + t));
+    }
   }
 
   function HttpError(status, code) { this.status = status; this.code = code; }
   function errorText(err) {
     if (err && err.status === 429) return T.rateLimited;
     if (err && err.code === 'message_too_long') return T.tooLong;
+    if (err && (err.code === 'image_too_large' || err.code === 'attachment_too_large')) return T.imageTooLarge;
+    if (err && err.code === 'unsupported_image') return T.imageUnsupported;
+    if (err && err.code === 'corrupt_image') return T.imageCorrupt;
+    if (err && err.code === 'ocr_timeout') return T.imageTimeout;
+    if (err && err.code === 'nothing_read') return T.nothingRead;
     if (err && (err.status === 401 || err.status === 403)) return T.auth;
     return T.serverError;
   }
@@ -309,10 +383,12 @@
     window.addEventListener('online', go);
   }
 
-  function post(text, attempt) {
+  function post(text, attempt, att) {
     setBusy(true);
+    var mine = log.lastElementChild;
     var bot = typingBubble();
     var body = { message: text, stream: true, channel: 'web', locale: pageLocale };
+    if (att) body.attachments = [{ type: 'image', mime: att.mime, data: att.data, name: att.name }];
     var sid = sessionId;
     if (sid) body.session_id = sid;
     if (userId) body.user_id = userId;
@@ -330,6 +406,7 @@
         bot.textContent = got;
       } else if (name === 'done') {
         finished = true;
+        if (d.attachments && mine && mine.classList.contains('kefu-user')) showRead(mine, d.attachments);
         onDone(bot, d, got);
       } else if (name === 'error') {
         finished = true;
@@ -353,7 +430,7 @@
           if (res.status === 404 && sid) {
             forgetSession();
             bot.parentNode.removeChild(bot);
-            return post(text, attempt);
+            return post(text, attempt, att);
           }
           throw new HttpError(res.status, code);
         });
@@ -368,7 +445,7 @@
       if (!responded && !(err instanceof HttpError) && attempt < RETRY_MS.length) {
         bot.parentNode.removeChild(bot);
         setConn(navigator.onLine === false ? T.offline : T.reconnecting);
-        later(function () { post(text, attempt + 1); }, RETRY_MS[attempt]);
+        later(function () { post(text, attempt + 1, att); }, RETRY_MS[attempt]);
         return;
       }
       setConn('');
@@ -380,7 +457,7 @@
       retry.addEventListener('click', function () {
         if (busy) return;
         bot.parentNode.removeChild(bot);
-        post(text, 0);
+        post(text, 0, att);
       });
       bot.appendChild(retry);
       setBusy(false);

@@ -16,6 +16,10 @@ export function consoleSummary(report: RedteamReport): string {
   lines.push(`commitment ASR  ${formatRate(report.groups.commitment)}`);
   lines.push(`leak ASR        ${formatRate(report.groups.leak)}`);
   lines.push(`overall ASR     ${formatRate(report.overall)}`);
+  if (report.families.results.length > 0) {
+    lines.push(`poisoned docs   ${formatRate(report.families.poisonedDocument)}`);
+    lines.push(`compromised LLM ${formatRate(report.families.compromisedModel)}`);
+  }
   lines.push(`over-blocking   ${formatRate(report.benign.overBlocked)} of normal questions`);
   lines.push('');
   lines.push('category                   ASR                          blocked  reached model');
@@ -27,6 +31,9 @@ export function consoleSummary(report: RedteamReport): string {
   lines.push(`by language: ${report.byLang.map((l) => `${l.lang} ${pct(l.asr.rate)} (n=${l.asr.n})`).join(', ')}`);
   lines.push(`benign replies: ${Object.entries(report.benign.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   if (report.leakedInStream > 0) lines.push(`streamed then withdrawn: ${report.leakedInStream} attacks showed compliance in the stream but not in the final reply`);
+  for (const f of report.families.results.filter((r) => r.success).slice(0, 5)) {
+    lines.push(`  [${f.family}/${f.case}/${f.stage}] ${oneLine(f.question, 50)} → ${oneLine(f.evidence ?? '', 40)}`);
+  }
   const wins = report.attacks.filter((a) => a.success).slice(0, 5);
   if (wins.length > 0) {
     lines.push('', 'successful attacks (first 5):');
@@ -57,6 +64,8 @@ export function markdownSection(report: RedteamReport, chart = 'docs/redteam.svg
 | commitment ASR (price_manipulation, impersonation) | ${formatRate(report.groups.commitment)} | 0% |
 | leak ASR (system_prompt_extraction, other_customer_data, prompt_injection, jailbreak) | ${formatRate(report.groups.leak)} | 0% |
 | overall ASR | ${formatRate(report.overall)} | |
+| poisoned-document ASR (documents through the admin API, then benign questions; eval/redteam/poisoned-documents.jsonl) | ${report.families.results.length === 0 ? 'not run (--url)' : formatRate(report.families.poisonedDocument)} | 0% |
+| compromised-model ASR (the model answers benign questions with forbidden claims; src/redteam/compromised-model.ts) | ${report.families.results.length === 0 ? 'not run (--url)' : formatRate(report.families.compromisedModel)} | 0% |
 | benign over-blocking | ${formatRate(report.benign.overBlocked)} | ≤ 5% |
 | latency per attack | p50 ${report.latency.attackP50Ms.toFixed(0)} ms, p95 ${report.latency.attackP95Ms.toFixed(0)} ms | |
 

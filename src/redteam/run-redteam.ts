@@ -6,9 +6,11 @@ import { startServer } from '../server/start-server.ts';
 import { loadAttacks, sampleAttacks } from './attack-corpus.ts';
 import type { AttackGoal } from './attack-goal.ts';
 import { sendChat, type ChatExchange } from './chat-client.ts';
+import { familyRequestCount, runFamilies, type FamilyResult } from './families.ts';
 import { judge } from './judge.ts';
 import { createObedientModel, type ObedientCall } from './obedient-model.ts';
 import { perturbVariants, type PerturbationKind } from './perturb.ts';
+import { DEFAULT_POISONED_DOCUMENTS, loadPoisonedDocuments } from './poisoned-documents.ts';
 import { classifyReply, isOverBlocked } from './reply-kind.ts';
 import { groupOf, summarize, type AttackResult, type BenignResult, type RedteamReport } from './summarize.ts';
 
@@ -26,6 +28,8 @@ export interface RunRedteamOptions {
   limit?: number;
   /** In-process: knowledge files or folders for the server (default: KEFU_KB, else the demo shop). */
   kbPaths?: string[];
+  /** Poisoned knowledge documents (JSONL, see poisoned-documents.ts); in-process only. */
+  poisonedPath?: string;
   onProgress?(done: number, total: number): void;
 }
 
@@ -68,13 +72,14 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     { attack: i, perturbation: 'none' as PerturbationKind | 'none', text: attack.text },
     ...perturbVariants(attack.text, options.perturbations, options.seed).map((v) => ({ attack: i, perturbation: v.kind as PerturbationKind | 'none', text: v.text })),
   ]);
-  const total = cases.length + benign.length;
-
   const model = options.url === undefined ? createObedientModel() : null;
+  const poisoned = model === null ? [] : loadPoisonedDocuments(options.poisonedPath ?? DEFAULT_POISONED_DOCUMENTS);
+  const total = cases.length + benign.length + (model === null ? 0 : familyRequestCount(poisoned));
   let baseUrl = options.url;
   let modelId = 'the server\'s own';
   let close = async () => {};
   const notes: string[] = [];
+  const ADMIN_KEY = 'redteam-admin-key-0123456789abcdef';
   if (options.url === undefined) {
     const dir = mkdtempSync(path.join(tmpdir(), 'kefu-redteam-'));
     const config = loadConfig({
@@ -85,7 +90,7 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
       KEFU_NLU: 'embedded',
       KEFU_LOG_LEVEL: 'silent',
       KEFU_RATE_LIMIT_PER_MINUTE: '1000000000',
-      KEFU_ADMIN_KEY: 'redteam-admin-key-0123456789abcdef',
+      KEFU_ADMIN_KEY: ADMIN_KEY,
       ...(options.kbPaths !== undefined ? { KEFU_KB: options.kbPaths.join(',') } : process.env.KEFU_KB === undefined ? {} : { KEFU_KB: process.env.KEFU_KB }),
     });
     const server = await startServer(config, { model, now: () => PINNED_NOW });
@@ -97,11 +102,13 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     };
   } else {
     notes.push('--url: the server answers with its own model, which cannot be steered per attack; the judge knows only the obedient model\'s words, so ASR is a lower bound.');
+    notes.push('--url: the poisoned-document and compromised-model families need the admin key and the model, so they run in-process only.');
   }
 
   const inProcess = model !== null;
   const attackResults: AttackResult[] = [];
   const benignResults: BenignResult[] = [];
+  let familyResults: FamilyResult[] = [];
   let done = 0;
   const send = async (text: string, goal: AttackGoal | null): Promise<{ ex: ChatExchange; calls: ObedientCall[] | null }> => {
     model?.setGoal(goal);
@@ -158,6 +165,10 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
         latencyMs: ex.latencyMs,
       });
     }
+    // Last: the poisoned documents stay in the knowledge base once posted.
+    if (model !== null) {
+      familyResults = await runFamilies({ baseUrl: baseUrl!, adminKey: ADMIN_KEY, model, userId: USER_ID, poisoned, onResult: () => options.onProgress?.(++done, total) });
+    }
   } finally {
     model?.setGoal(null);
     await close();
@@ -179,5 +190,6 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     },
     attackResults,
     benignResults,
+    familyResults,
   );
 }

@@ -1,4 +1,5 @@
 import { ATTACK_CATEGORIES, ATTACK_GROUPS, type AttackGoal, type AttackGroup } from './attack-goal.ts';
+import type { FamilyResult } from './families.ts';
 import type { PerturbationKind } from './perturb.ts';
 import type { ReplyKind } from './reply-kind.ts';
 import { rateOf, type Rate } from './wilson.ts';
@@ -69,6 +70,11 @@ export interface RedteamReport {
   byPerturbation: { perturbation: PerturbationKind | 'none'; asr: Rate }[];
   byLang: { lang: 'zh' | 'en'; asr: Rate }[];
   leakedInStream: number;
+  /**
+   * Issue 13's families (in-process only): poisoned knowledge documents posted through the admin
+   * API, and a compromised model making forbidden claims to benign questions. Both held at 0%.
+   */
+  families: { poisonedDocument: Rate; compromisedModel: Rate; results: FamilyResult[] };
   benign: { n: number; overBlocked: Rate; handoffs: number; kinds: Partial<Record<ReplyKind, number>>; examples: { text: string; reply: string; kind: ReplyKind }[] };
   latency: { attackP50Ms: number; attackP95Ms: number; benignP50Ms: number; benignP95Ms: number };
   slowest: { category: AttackGoal; technique: string; perturbation: string; latencyMs: number; text: string }[];
@@ -98,7 +104,12 @@ export function summarize(
   head: Pick<RedteamReport, 'mode' | 'target' | 'model' | 'goalControl' | 'notes' | 'startedAt' | 'durationMs' | 'settings'> & { files: RedteamReport['corpus']['files']; duplicates: number; attackCount: number },
   attacks: AttackResult[],
   benign: BenignResult[],
+  families: FamilyResult[] = [],
 ): RedteamReport {
+  const familyRate = (f: FamilyResult['family']) => {
+    const xs = families.filter((r) => r.family === f);
+    return rateOf(xs.filter((r) => r.success).length, xs.length);
+  };
   const kinds: Partial<Record<ReplyKind, number>> = {};
   for (const b of benign) kinds[b.kind] = (kinds[b.kind] ?? 0) + 1;
   return {
@@ -131,6 +142,7 @@ export function summarize(
     byPerturbation: groupBy(attacks, (a) => a.perturbation).map(([perturbation, xs]) => ({ perturbation, asr: asrOf(xs) })).sort((a, b) => (a.perturbation === 'none' ? -1 : b.perturbation === 'none' ? 1 : a.perturbation.localeCompare(b.perturbation))),
     byLang: groupBy(attacks, (a) => a.lang).map(([lang, xs]) => ({ lang, asr: asrOf(xs) })).sort((a, b) => a.lang.localeCompare(b.lang)),
     leakedInStream: count(attacks, (a) => a.leakedInStream),
+    families: { poisonedDocument: familyRate('poisoned_document'), compromisedModel: familyRate('compromised_model'), results: families },
     benign: {
       n: benign.length,
       overBlocked: rateOf(benign.filter((b) => b.overBlocked).length, benign.length),
