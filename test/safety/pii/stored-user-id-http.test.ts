@@ -65,6 +65,20 @@ describe('customer ids that are personal data are stored sealed', () => {
     expect(dataDirText(rig.server.dataDir)).not.toContain(email);
   });
 
+  it("the façade's user field that is a phone number: the order system gets it, no file holds it", async () => {
+    const phone = '13712345678';
+    for (const content of ['我的订单到哪了', '查一下我的订单']) {
+      const res = await fetch(`${rig.server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ model: 'kefu', user: phone, messages: [{ role: 'user', content }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(asked.filter((u) => u.includes(`user_id=${phone}`)).length).toBeGreaterThanOrEqual(2);
+    expect(dataDirText(rig.server.dataDir)).not.toContain(phone);
+  });
+
   it('a rating comment is masked before it is stored', async () => {
     const { session_id } = (await (await postJson(`${rig.server.url}/v1/chat`, { message: '运费怎么算?' })).json()) as { session_id: string };
     const rated = await fetch(`${rig.server.url}/v1/sessions/${session_id}/rating`, {
