@@ -32,12 +32,14 @@ export async function benchDialogueTurns(rounds = 5): Promise<DialogueBench> {
     try {
       for (const script of scripts) {
         let sid: string | undefined;
+        let token: string | undefined;
         for (const turn of script.turns) {
           const t = performance.now();
-          const res = await fetch(`${server.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: turn.user, ...(sid ? { session_id: sid } : {}), ...(script.user_id ? { user_id: script.user_id } : {}) }) });
-          const body = (await res.json()) as { session_id: string; flow?: { name: string } };
+          const res = await fetch(`${server.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: turn.user, ...(sid ? { session_id: sid, session_token: token } : {}), ...(script.user_id ? { user_id: script.user_id } : {}) }) });
+          const body = (await res.json()) as { session_id: string; session_token?: string; flow?: { name: string } };
           const ms = performance.now() - t;
           sid = body.session_id;
+          token = body.session_token ?? token;
           // The first round warms caches (n-gram model, prepared statements).
           if (r > 0) (body.flow !== undefined ? flow : other).push(ms);
         }

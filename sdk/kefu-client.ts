@@ -62,7 +62,7 @@ export type ReplyEvent =
 
 /** Every event the server sends (the protocol). */
 export type ServerEvent =
-  | { type: 'ready'; session_id: string; resumed: boolean }
+  | { type: 'ready'; session_id: string; resumed: boolean; session_token?: string }
   | { type: 'ack'; id: string }
   | { type: 'sources'; id: string; sources: SourceRef[] }
   | { type: 'delta'; id: string; text: string }
@@ -101,6 +101,8 @@ export interface KefuClientOptions {
   userSig?: string;
   /** Resume a session the app kept (with `lastMessageId`, to get what was missed). */
   sessionId?: string;
+  /** The token the server gave with that session (`sessionToken`): resuming it needs this, or a key. */
+  sessionToken?: string;
   lastMessageId?: string;
   WebSocket: WebSocketConstructor;
   /** Reconnect after a dropped connection, resuming the session (default true). */
@@ -189,6 +191,7 @@ export class KefuClient {
   #socket: WebSocketLike | null = null;
   #state: 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'idle';
   #sessionId: string | undefined;
+  #sessionToken: string | undefined;
   #lastMessageId: string | undefined;
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -198,6 +201,7 @@ export class KefuClient {
   constructor(options: KefuClientOptions) {
     this.#options = options;
     this.#sessionId = options.sessionId;
+    this.#sessionToken = options.sessionToken;
     this.#lastMessageId = options.lastMessageId;
     const r = options.reconnect ?? true;
     this.#reconnect = r === false ? null : { initialDelayMs: 500, maxDelayMs: 15_000, maxAttempts: Number.POSITIVE_INFINITY, ...(r === true ? {} : r) };
@@ -206,6 +210,11 @@ export class KefuClient {
   /** The current session (keep it, with `lastMessageId`, to resume after the app restarts). */
   get sessionId(): string | undefined {
     return this.#sessionId;
+  }
+
+  /** The session's token, given when the session was created: keep it with `sessionId` to resume. */
+  get sessionToken(): string | undefined {
+    return this.#sessionToken;
   }
 
   /** The newest stored message this client has seen. */
@@ -358,6 +367,7 @@ export class KefuClient {
         this.#write({
           type: 'hello',
           ...(this.#sessionId === undefined ? {} : { session_id: this.#sessionId }),
+          ...(this.#sessionId === undefined || this.#sessionToken === undefined ? {} : { session_token: this.#sessionToken }),
           ...(this.#options.userId === undefined ? {} : { user_id: this.#options.userId }),
           ...(this.#options.userSig === undefined ? {} : { user_sig: this.#options.userSig }),
           ...(this.#lastMessageId === undefined || this.#sessionId === undefined ? {} : { last_message_id: this.#lastMessageId }),
@@ -380,6 +390,8 @@ export class KefuClient {
           settled = true;
           clearTimeout(timeout);
           this.#sessionId = event.session_id;
+          // Only a new session comes with a token; a resumed one keeps the token it had.
+          if (event.session_token !== undefined) this.#sessionToken = event.session_token;
           this.#ready();
           this.#emit('ready', { sessionId: event.session_id, resumed: event.resumed });
           resolve();
@@ -514,6 +526,7 @@ export class KefuClient {
           // The session expired while away: say so, and carry on in a new one.
           this.#emit('error', err);
           this.#sessionId = undefined;
+          this.#sessionToken = undefined;
           this.#lastMessageId = undefined;
           this.#retry(1);
           return;

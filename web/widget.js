@@ -10,7 +10,8 @@
 // run on whatever browsers their customers have. Everything from the server or the customer is put
 // in the page with textContent, never as HTML.
 //
-// What it talks to (all on the origin this script was loaded from):
+// What it talks to (all on the origin this script was loaded from), with the session's token
+// (given when the session was created, kept in localStorage beside its id) on every call after:
 //   POST /v1/chat (SSE)                         the bot's reply, streamed
 //   GET  /v1/chat/sessions/:id/messages?after=  history after a reload; agent replies after a handoff
 //   POST /v1/sessions/:id/rating                CSAT, once
@@ -35,6 +36,8 @@
   var RETRY_MS = [1000, 2000, 4000, 8000, 15000];
   var KEY = 'kefu.session';
   var KEY_USER = 'kefu.session.user';
+  // The token the server gave with the session: continuing or reading it needs it, not the id.
+  var KEY_TOKEN = 'kefu.session.token';
   var KEY_VISITOR = 'kefu.visitor';
   var KEY_RATED = 'kefu.rated';
   var KEY_OPEN = 'kefu.open';
@@ -94,20 +97,33 @@
   // A stored session belongs to the customer who started it: another login on the same browser
   // must not see it.
   var sessionId = getItem('localStorage', KEY);
+  var sessionToken = getItem('localStorage', KEY_TOKEN);
   if (sessionId && (getItem('localStorage', KEY_USER) || '') !== userId) sessionId = null;
   if (!sessionId) forgetSession();
   var visitorId = getItem('localStorage', KEY_VISITOR);
   if (!visitorId) { visitorId = randomId(); setItem('localStorage', KEY_VISITOR, visitorId); }
 
-  function rememberSession(id) {
+  // The token comes only with the reply that created the session; later replies keep the one we have.
+  function rememberSession(id, token) {
     sessionId = id;
     setItem('localStorage', KEY, id);
+    if (token) { sessionToken = token; setItem('localStorage', KEY_TOKEN, token); }
     if (userId) setItem('localStorage', KEY_USER, userId); else removeItem('localStorage', KEY_USER);
   }
   function forgetSession() {
     sessionId = null;
+    sessionToken = null;
     removeItem('localStorage', KEY);
     removeItem('localStorage', KEY_USER);
+    removeItem('localStorage', KEY_TOKEN);
+  }
+  function tokenHeaders(headers) {
+    if (sessionToken) headers['x-kefu-session-token'] = sessionToken;
+    return headers;
+  }
+  // The server no longer lets this browser into its stored session: start a new one.
+  function sessionRefused(status, code) {
+    return status === 404 || code === 'session_token_required' || code === 'invalid_session_token' || code === 'session_user_mismatch';
   }
 
   // ---- styles: scoped by ids and kefu- classes so the shop's CSS and ours do not collide ----
@@ -391,6 +407,7 @@
     if (att) body.attachments = [{ type: 'image', mime: att.mime, data: att.data, name: att.name }];
     var sid = sessionId;
     if (sid) body.session_id = sid;
+    if (sid && sessionToken) body.session_token = sessionToken;
     if (userId) body.user_id = userId;
     if (userSig) body.user_sig = userSig;
     var responded = false;
@@ -426,8 +443,9 @@
       if (!res.ok) {
         return res.json().catch(function () { return {}; }).then(function (j) {
           var code = j && j.error ? j.error.code : '';
-          // The session expired (TTL) or was deleted: start a new one with the same message.
-          if (res.status === 404 && sid) {
+          // The session expired (TTL), was deleted or is not ours to continue: start a new one
+          // with the same message.
+          if (sid && sessionRefused(res.status, code)) {
             forgetSession();
             bot.parentNode.removeChild(bot);
             return post(text, attempt, att);
@@ -494,7 +512,7 @@
   }
 
   function onDone(bot, d, streamed) {
-    rememberSession(d.session_id);
+    rememberSession(d.session_id, d.session_token);
     seen[d.message_id] = true;
     if (!d.reply && !streamed) {
       // While an agent has the conversation the bot stays silent: no bubble, nothing stored.
@@ -566,7 +584,7 @@
   }
   function poll() {
     if (!sessionId) { polling = false; return; }
-    fetch(messagesUrl(lastId)).then(function (res) {
+    fetch(messagesUrl(lastId), { headers: tokenHeaders({}) }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (j) {
         if (res.status === 404) {
           // The message we counted from is unknown (a reply that was never stored): count from
@@ -575,6 +593,8 @@
           showHandoff(null);
           return 'stop';
         }
+        // Not ours to read (no or another token): retrying would not change that.
+        if (res.status === 401 || res.status === 403) { showHandoff(null); return 'stop'; }
         if (!res.ok) throw new HttpError(res.status, j.error ? j.error.code : '');
         pollFailures = 0;
         setConn('');
@@ -639,8 +659,8 @@
   // ---- history after a reload ----
   function restore(attempt) {
     if (!sessionId) return;
-    fetch(messagesUrl(null)).then(function (res) {
-      if (res.status === 404) { forgetSession(); return null; }
+    fetch(messagesUrl(null), { headers: tokenHeaders({}) }).then(function (res) {
+      if (res.status === 404 || res.status === 401 || res.status === 403) { forgetSession(); return null; }
       if (!res.ok) throw new HttpError(res.status, '');
       return res.json();
     }).then(function (j) {
@@ -673,7 +693,7 @@
           sending = true;
           fetch(base + '/v1/sessions/' + encodeURIComponent(sid) + '/rating', {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: tokenHeaders({ 'content-type': 'application/json' }),
             body: JSON.stringify({ score: score }),
           }).then(function (res) {
             // 409: rated already (another tab): thank them all the same.

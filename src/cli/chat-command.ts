@@ -7,15 +7,21 @@ import { createKefu } from '../create-kefu.ts';
 import { KefuError } from '../errors.ts';
 import { createLogger } from '../logging/create-logger.ts';
 
-type Turn = (message: string, sessionId: string | undefined) => AsyncIterable<ReplyPart>;
+/** A session the terminal is in, with the token the server gave for it (in-process: none needed). */
+interface CliSession {
+  id: string;
+  token?: string;
+}
+
+type Turn = (message: string, session: CliSession | undefined) => AsyncIterable<ReplyPart>;
 
 /** Talks to a running server over the same SSE stream the web page uses. */
 function remoteTurn(baseUrl: string): Turn {
-  return async function* (message, sessionId) {
+  return async function* (message, session) {
     const res = await fetch(new URL('/v1/chat', baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ message, stream: true, channel: 'cli', ...(sessionId ? { session_id: sessionId } : {}) }),
+      body: JSON.stringify({ message, stream: true, channel: 'cli', ...(session ? { session_id: session.id, ...(session.token === undefined ? {} : { session_token: session.token }) } : {}) }),
     });
     if (!res.ok || res.body === null) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
@@ -56,19 +62,21 @@ export function chatCommand(): Command {
         turn = remoteTurn(opts.url);
       } else {
         const kefu = await createKefu(loadConfig(), { logger: createLogger('warn', process.stderr) });
-        turn = (message, sessionId) =>
-          kefu.pipeline.stream({ message, channel: 'cli', ...(sessionId ? { sessionId } : {}) });
+        // The terminal runs the whole instance in-process: it continues its session as a key would.
+        turn = (message, session) =>
+          kefu.pipeline.stream({ message, channel: 'cli', ...(session ? { sessionId: session.id, access: { trusted: true } } : {}) });
         close = () => kefu.close();
       }
 
-      let sessionId: string | undefined;
+      let session: CliSession | undefined;
       const say = async (message: string) => {
-        for await (const part of turn(message, sessionId)) {
+        for await (const part of turn(message, session)) {
           if (part.type === 'text-delta') process.stdout.write(part.text);
           else if (part.type === 'handoff') process.stdout.write('\n[转人工 / handing off to a human agent]');
           else if (part.type === 'error') throw new KefuError(part.code, part.message);
           else if (part.type === 'done') {
-            sessionId = part.reply.session_id;
+            const token = part.reply.session_token ?? session?.token;
+            session = { id: part.reply.session_id, ...(token === undefined ? {} : { token }) };
             const cites = part.reply.sources.map((s, i) => `[${i + 1}] ${s.title}`).join('  ');
             process.stdout.write(`\n${cites ? `  — ${cites}\n` : ''}`);
           }

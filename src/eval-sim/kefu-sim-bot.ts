@@ -25,7 +25,8 @@ export async function createKefuSimBot(options: { env: NodeJS.ProcessEnv; dataDi
   });
   const kefu = await createKefu(config, { logger: createLogger('silent', process.stderr), now: options.now, model: null });
   return {
-    turn: (req) => kefu.pipeline.run({ message: req.message, userId: req.userId, channel: 'web', ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }) }),
+    // In-process, the simulator holds the whole instance: it continues its sessions as a key would.
+    turn: (req) => kefu.pipeline.run({ message: req.message, userId: req.userId, channel: 'web', ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId, access: { trusted: true } }) }),
     async tickets() {
       const out: SimTicket[] = [];
       let before: string | undefined;

@@ -83,7 +83,8 @@ describe('after hours', () => {
 describe('a Traditional Chinese conversation', () => {
   it('is understood and answered in Traditional characters, streamed deltas included', async () => {
     clock = DEMO_NOW;
-    const res = await postJson(`${server.url}/v1/chat`, { message: '退貨政策是什麼', stream: true });
+    // Signed in from the first turn: a session's customer is fixed when it is created.
+    const res = await postJson(`${server.url}/v1/chat`, { message: '退貨政策是什麼', stream: true, user_id: 'demo-user' });
     const events = await readSse(res);
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
     const done = events.find((e) => e.event === 'done')!.data as Reply;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, DEMO_NOW, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
  * Handoff to people, the agent API, tickets and outcomes, through HTTP as an agent console and a
@@ -73,7 +73,7 @@ describe('human handoff and the agent API', () => {
     // The agent's PII is masked in the transcript like anyone's.
     const sent = await postJson(`${server.url}/v1/sessions/${sid}/agent-messages`, { text: '您好,我是小王。可以打我电话 13812345678', agent: 'xiaowang' }, auth);
     expect(sent.status).toBe(201);
-    const polled = (await (await get(`/v1/chat/sessions/${sid}/messages`, {})).json()) as { handoff: { status: string }; messages: { role: string; content: string }[] };
+    const polled = (await (await get(`/v1/chat/sessions/${sid}/messages`, sessionHeaders(sid))).json()) as { handoff: { status: string }; messages: { role: string; content: string }[] };
     expect(polled.handoff.status).toBe('assigned');
     const agentMsg = polled.messages.find((m) => m.role === 'agent')!;
     expect(agentMsg.content).toContain('我是小王');

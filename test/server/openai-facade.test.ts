@@ -48,14 +48,22 @@ describe('OpenAI-compatible façade with the official openai client', () => {
     expect(sawUsage).toBe(true);
   });
 
-  it('uses the user field as the session, so turns accumulate server-side', async () => {
+  it('keeps a conversation per (key, user), so turns accumulate server-side', async () => {
+    const made = await fetch(`${server.url}/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ name: 'app', role: 'channel' }) });
+    const keyed = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: ((await made.json()) as { key: string }).key, maxRetries: 0 });
     const user = `sdk-user-${Date.now()}`;
-    await client.chat.completions.create({ model: 'kefu', user, messages: [{ role: 'user', content: '你好' }] });
-    await client.chat.completions.create({ model: 'kefu', user, messages: [{ role: 'user', content: '怎么开发票?' }] });
-    const res = await fetch(`${server.url}/v1/sessions/${user}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const first = (await keyed.chat.completions.create({ model: 'kefu', user, messages: [{ role: 'user', content: '你好' }] })) as unknown as { kefu: { session_id: string } };
+    await keyed.chat.completions.create({ model: 'kefu', user, messages: [{ role: 'user', content: '怎么开发票?' }] });
+    // The session is not named by user: nobody else can open it by naming them.
+    expect(first.kefu.session_id).not.toContain(user);
+    const res = await fetch(`${server.url}/v1/sessions/${first.kefu.session_id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     const transcript = (await res.json()) as { messages: unknown[]; channel: string };
     expect(transcript.messages).toHaveLength(4);
     expect(transcript.channel).toBe('api');
+  });
+
+  it('without a key (and without KEFU_USER_ID_SECRET) refuses the user field: it would be anyone\'s to name', async () => {
+    await expect(client.chat.completions.create({ model: 'kefu', user: 'demo-user', messages: [{ role: 'user', content: '我的订单到哪了' }] })).rejects.toMatchObject({ status: 401 });
   });
 
   it('surfaces validation errors as OpenAI API errors', async () => {

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationStore, StoredMessage } from '../../src/contracts/conversation-store.ts';
 import { isKefuError } from '../../src/errors.ts';
+import { hashSessionToken } from '../../src/sessions/session-token.ts';
 import { createSessionManager, type SessionManager } from '../../src/sessions/session-manager.ts';
 import { createSqliteConversationStore } from '../../src/store/sqlite/sqlite-conversation-store.ts';
+
+/** A caller that proved itself with a key: opens existing sessions without their token. */
+const TRUSTED = { trusted: true } as const;
 
 const root = mkdtempSync(join(tmpdir(), 'kefu-sessions-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,29 +53,32 @@ describe('session manager over SQLite', () => {
       expect(a.id).not.toBe(b.id);
       expect(a).toMatchObject({ userId: 'u1', channel: 'web', createdAt: clock, updatedAt: clock, state: {} });
       expect(b.userId).toBeNull();
-      expect(await store.getConversation(a.id)).toEqual(a);
+      const { issuedToken, ...stored } = a;
+      expect(await store.getConversation(a.id)).toEqual(stored);
+      // The token is given once; the store has its hash only.
+      expect(stored.tokenHash).toBe(hashSessionToken(issuedToken!));
     });
 
     it('returns the existing session with its state', async () => {
       const created = await sessions.open({ channel: 'web' });
       await sessions.saveState(created.id, { flow: 'refund' });
       clock += 1000;
-      const again = await sessions.open({ sessionId: created.id, channel: 'web' });
+      const again = await sessions.open({ sessionId: created.id, channel: 'web', access: TRUSTED });
       expect(again.id).toBe(created.id);
       expect(again.state).toEqual({ flow: 'refund' });
     });
 
     it('404s session_not_found for an unknown id and creates nothing', async () => {
-      await expectKefuError(sessions.open({ sessionId: 'does-not-exist', channel: 'web' }), 'session_not_found', 404);
+      await expectKefuError(sessions.open({ sessionId: 'does-not-exist', channel: 'web', access: TRUSTED }), 'session_not_found', 404);
       expect(await store.getConversation('does-not-exist')).toBeNull();
     });
 
     it('404s session_expired once updatedAt is older than the TTL, and not a millisecond before', async () => {
       const s = await sessions.open({ channel: 'web' });
       clock += TTL;
-      expect((await sessions.open({ sessionId: s.id, channel: 'web' })).id).toBe(s.id);
+      expect((await sessions.open({ sessionId: s.id, channel: 'web', access: TRUSTED })).id).toBe(s.id);
       clock += 1;
-      await expectKefuError(sessions.open({ sessionId: s.id, channel: 'web' }), 'session_expired', 404);
+      await expectKefuError(sessions.open({ sessionId: s.id, channel: 'web', access: TRUSTED }), 'session_expired', 404);
     });
 
     it('counts activity, not creation, towards the TTL', async () => {
@@ -79,47 +86,60 @@ describe('session manager over SQLite', () => {
       clock += TTL - 10;
       await sessions.record({ sessionId: s.id, role: 'user', content: 'still here' });
       clock += TTL - 10;
-      expect((await sessions.open({ sessionId: s.id, channel: 'web' })).id).toBe(s.id);
+      expect((await sessions.open({ sessionId: s.id, channel: 'web', access: TRUSTED })).id).toBe(s.id);
     });
 
     it('400s invalid_session_id for malformed ids', async () => {
       for (const sessionId of ['', 'a'.repeat(129), 'has space', 'semi;colon', '../etc/passwd', '会话', 'a\nb']) {
-        await expectKefuError(sessions.open({ sessionId, channel: 'web' }), 'invalid_session_id', 400);
+        await expectKefuError(sessions.open({ sessionId, channel: 'web', access: TRUSTED }), 'invalid_session_id', 400);
       }
       for (const sessionId of ['a', 'a'.repeat(128), 'user_1-2:3.4']) {
-        await expectKefuError(sessions.open({ sessionId, channel: 'web' }), 'session_not_found', 404);
+        await expectKefuError(sessions.open({ sessionId, channel: 'web', access: TRUSTED }), 'session_not_found', 404);
       }
     });
 
-    it('treats a session of another user as not found', async () => {
+    it('needs the session token (or trusted access) to open an existing session', async () => {
+      const s = await sessions.open({ channel: 'web' });
+      await expectKefuError(sessions.open({ sessionId: s.id, channel: 'web' }), 'session_token_required', 401);
+      await expectKefuError(sessions.open({ sessionId: s.id, channel: 'web', access: { token: 'guess' } }), 'invalid_session_token', 403);
+      expect((await sessions.open({ sessionId: s.id, channel: 'web', access: { token: s.issuedToken! } })).issuedToken).toBeUndefined();
+      // A session from before tokens: no token opens it, a key does.
+      await store.createConversation({ id: 'legacy', userId: 'alice', channel: 'web', now: clock });
+      await expectKefuError(sessions.open({ sessionId: 'legacy', channel: 'web', access: { token: 'anything' } }), 'invalid_session_token', 403);
+      expect((await sessions.open({ sessionId: 'legacy', channel: 'web', access: TRUSTED })).userId).toBe('alice');
+    });
+
+    it('keeps the customer the session was created for: another user id, or one on an anonymous session, is 409', async () => {
       const s = await sessions.open({ userId: 'alice', channel: 'web' });
-      await expectKefuError(sessions.open({ sessionId: s.id, userId: 'mallory', channel: 'web' }), 'session_not_found', 404);
-      expect((await sessions.open({ sessionId: s.id, userId: 'alice', channel: 'web' })).id).toBe(s.id);
-      expect((await sessions.open({ sessionId: s.id, channel: 'web' })).id).toBe(s.id);
+      await expectKefuError(sessions.open({ sessionId: s.id, userId: 'mallory', channel: 'web', access: TRUSTED }), 'session_user_mismatch', 409);
+      const anon = await sessions.open({ channel: 'web' });
+      await expectKefuError(sessions.open({ sessionId: anon.id, userId: 'alice', channel: 'web', access: TRUSTED }), 'session_user_mismatch', 409);
+      expect((await sessions.open({ sessionId: s.id, userId: 'alice', channel: 'web', access: TRUSTED })).id).toBe(s.id);
+      expect((await sessions.open({ sessionId: s.id, channel: 'web', access: TRUSTED })).id).toBe(s.id);
     });
 
     describe('createIfMissing (client-named sessions)', () => {
       it('creates the session under the given id, then reuses it', async () => {
-        const first = await sessions.open({ sessionId: 'openai-user-42', channel: 'openai', createIfMissing: true });
+        const first = await sessions.open({ sessionId: 'openai-user-42', channel: 'openai', createIfMissing: true, access: TRUSTED });
         expect(first).toMatchObject({ id: 'openai-user-42', channel: 'openai' });
         await sessions.record({ sessionId: first.id, role: 'user', content: 'hi' });
-        const again = await sessions.open({ sessionId: 'openai-user-42', channel: 'openai', createIfMissing: true });
+        const again = await sessions.open({ sessionId: 'openai-user-42', channel: 'openai', createIfMissing: true, access: TRUSTED });
         expect(await sessions.history(again.id)).toEqual([{ role: 'user', content: 'hi' }]);
       });
 
       it('starts an expired session afresh instead of failing', async () => {
-        const s = await sessions.open({ sessionId: 'named', channel: 'openai', createIfMissing: true });
+        const s = await sessions.open({ sessionId: 'named', channel: 'openai', createIfMissing: true, access: TRUSTED });
         await sessions.record({ sessionId: s.id, role: 'user', content: 'old' });
         await sessions.saveState(s.id, { flow: 'refund' });
         clock += TTL + 1;
-        const fresh = await sessions.open({ sessionId: 'named', channel: 'openai', createIfMissing: true });
+        const fresh = await sessions.open({ sessionId: 'named', channel: 'openai', createIfMissing: true, access: TRUSTED });
         expect(fresh).toMatchObject({ id: 'named', createdAt: clock, state: {} });
         expect(await sessions.history('named')).toEqual([]);
       });
 
       it('gives concurrent first requests one and the same session', async () => {
         const opened = await Promise.all(
-          Array.from({ length: 5 }, () => sessions.open({ sessionId: 'race', channel: 'openai', createIfMissing: true })),
+          Array.from({ length: 5 }, () => sessions.open({ sessionId: 'race', channel: 'openai', createIfMissing: true, access: TRUSTED })),
         );
         expect(new Set(opened.map((c) => c.id))).toEqual(new Set(['race']));
         expect(await store.listConversations({ limit: 10 })).toHaveLength(1);
@@ -142,11 +162,11 @@ describe('session manager over SQLite', () => {
           },
         });
         const racing = createSessionManager({ store: slowSecondDelete, ttlMs: TTL, historyLimit: 6, now: () => clock });
-        await racing.open({ sessionId: 'race', channel: 'openai', createIfMissing: true });
+        await racing.open({ sessionId: 'race', channel: 'openai', createIfMissing: true, access: TRUSTED });
         clock += TTL + 1;
         await Promise.all(
           ['first', 'second'].map(async (content) => {
-            const c = await racing.open({ sessionId: 'race', channel: 'openai', createIfMissing: true });
+            const c = await racing.open({ sessionId: 'race', channel: 'openai', createIfMissing: true, access: TRUSTED });
             await racing.record({ sessionId: c.id, role: 'user', content });
           }),
         );
@@ -155,7 +175,7 @@ describe('session manager over SQLite', () => {
       });
 
       it('still validates the id', async () => {
-        await expectKefuError(sessions.open({ sessionId: 'bad id', channel: 'x', createIfMissing: true }), 'invalid_session_id', 400);
+        await expectKefuError(sessions.open({ sessionId: 'bad id', channel: 'x', createIfMissing: true, access: TRUSTED }), 'invalid_session_id', 400);
       });
     });
   });
@@ -272,7 +292,7 @@ describe('session manager over SQLite', () => {
       expect(await store.getConversation(idle.id)).toBeNull();
       expect(await store.listMessages(idle.id)).toEqual([]);
       expect(await sessions.history(live.id)).toEqual([{ role: 'user', content: 'still here' }]);
-      await expectKefuError(sessions.open({ sessionId: idle.id, channel: 'web' }), 'session_not_found', 404);
+      await expectKefuError(sessions.open({ sessionId: idle.id, channel: 'web', access: TRUSTED }), 'session_not_found', 404);
     });
   });
 

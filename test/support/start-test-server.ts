@@ -97,7 +97,10 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     const token = typeof sessionId === 'string' ? sessionTokens.get(sessionId) : undefined;
     if (token !== undefined) sent = { ...body, session_token: token };
   }
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(sent) });
+  // A session's own routes (rating...) take the token as a header.
+  const inPath = /\/sessions\/([^/]+)\//.exec(new URL(url).pathname)?.[1];
+  const pathHeaders = inPath === undefined || 'x-kefu-session-token' in headers ? {} : sessionHeaders(decodeURIComponent(inPath));
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...pathHeaders, ...headers }, body: JSON.stringify(sent) });
   if (res.ok && (res.headers.get('content-type') ?? '').includes('application/json')) rememberSessionToken(await res.clone().json().catch(() => null));
   return res;
 }

@@ -8,7 +8,7 @@ import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
 import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
-import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, DEMO_NOW, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
  * Two gateway nodes sharing PostgreSQL (conversations, tickets, handoffs, outcomes, API keys),
@@ -109,7 +109,7 @@ it('serves a customer on one node from an agent on the other, with shared keys a
       if (Date.now() > until) throw new Error(`agent reply never reached the customer on node A; got ${JSON.stringify(pushed)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const polled = await getJson<{ handoff: { status: string } | null; messages: { id: string; role: string; content: string }[] }>(`${a.url}/v1/chat/sessions/${sessionId}/messages`, {});
+    const polled = await getJson<{ handoff: { status: string } | null; messages: { id: string; role: string; content: string }[] }>(`${a.url}/v1/chat/sessions/${sessionId}/messages`, sessionHeaders(sessionId));
     expect(polled.handoff).toEqual({ status: 'assigned' });
     expect(polled.messages.find((m) => m.id === agentMessageId)).toMatchObject({ role: 'agent', content: '您好,我是小王' });
     // While the agent owns the session, the bot on either node stays silent.

@@ -13,7 +13,7 @@ import { createAuth } from '../../src/server/auth.ts';
 import { createErrorHandler } from '../../src/server/error-handler.ts';
 import { adminRoutes } from '../../src/server/routes/admin-routes.ts';
 import { consoleRoutes } from '../../src/server/routes/console-routes.ts';
-import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */
 const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -68,7 +68,7 @@ describe('the agent console in headless Chromium', () => {
   });
 
   const customerMessages = async (sid: string) =>
-    ((await (await fetch(`${server.url}/v1/chat/sessions/${sid}/messages`)).json()) as { messages: { role: string; content: string }[] }).messages;
+    ((await (await fetch(`${server.url}/v1/chat/sessions/${sid}/messages`, { headers: sessionHeaders(sid) })).json()) as { messages: { role: string; content: string }[] }).messages;
 
   async function login(page: Page, key: string): Promise<void> {
     await page.goto(`${site.url}/console`);

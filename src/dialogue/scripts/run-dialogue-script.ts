@@ -36,6 +36,7 @@ const patterns = (p: string | string[] | undefined): string[] => (p === undefine
 
 interface ChatBody {
   session_id: string;
+  session_token?: string;
   reply: string;
   intent: string;
   handoff: boolean;
@@ -64,6 +65,8 @@ export async function runDialogueScript(script: DialogueScript, options: { baseU
   const doFetch: Fetch = options.fetch ?? ((url, init) => fetch(url, init));
   const url = new URL('v1/chat', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`).toString();
   let sessionId: string | null = null;
+  // Given with the first reply; later turns of the conversation send it back.
+  let sessionToken: string | null = null;
   const turns: TurnResult[] = [];
   for (const turn of script.turns) {
     const res = await doFetch(url, {
@@ -72,6 +75,7 @@ export async function runDialogueScript(script: DialogueScript, options: { baseU
       body: JSON.stringify({
         message: turn.user,
         ...(sessionId === null ? {} : { session_id: sessionId }),
+        ...(sessionToken === null ? {} : { session_token: sessionToken }),
         ...(script.user_id === undefined ? {} : { user_id: script.user_id }),
         channel: script.channel ?? 'api',
       }),
@@ -83,6 +87,7 @@ export async function runDialogueScript(script: DialogueScript, options: { baseU
     }
     const body = JSON.parse(text) as ChatBody;
     sessionId = body.session_id;
+    sessionToken = body.session_token ?? sessionToken;
     turns.push({ user: turn.user, reply: body.reply, intent: body.intent, flow: body.flow?.name ?? null, step: body.flow?.step ?? null, failures: turn.expect === undefined ? [] : check(turn.expect, body) });
   }
   return { name: script.name, file: script.file, passed: turns.every((t) => t.failures.length === 0) && turns.length === script.turns.length, sessionId, turns };
