@@ -63,6 +63,19 @@ export function createMetrics() {
       buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 20],
       registers: [registry],
     }),
+    asrSeconds: new Histogram({
+      name: 'kefu_asr_seconds',
+      help: 'Time to decode and transcribe one voice message, by engine (server, embedded).',
+      labelNames: ['engine'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    asrFailures: new Counter({
+      name: 'kefu_asr_failures_total',
+      help: 'Voice messages not transcribed, by engine and reason (audio_too_large, audio_too_long, corrupt_audio, asr_timeout, asr_busy, asr_unavailable, asr_rejected, asr_failed).',
+      labelNames: ['engine', 'reason'] as const,
+      registers: [registry],
+    }),
     ocrFailures: new Counter({
       name: 'kefu_ocr_failures_total',
       help: 'Pictures not read, by reason (image_too_large, unsupported_image, corrupt_image, ocr_timeout, ocr_busy, ocr_failed).',

@@ -28,7 +28,13 @@ export interface WecomSender {
   sendText(toUser: string, content: string, key?: string): Promise<void>;
 }
 
-export interface WecomClient extends WecomSender {
+/** Files members send (pictures, voice), fetched by MediaId (media/get; valid for three days). */
+export interface WecomMedia {
+  /** The file, refused (413 media_too_large) past `maxBytes` before more is read. */
+  downloadMedia(mediaId: string, maxBytes: number): Promise<{ bytes: Buffer; mime: string }>;
+}
+
+export interface WecomClient extends WecomSender, WecomMedia {
   /** Sends `content` to member `toUser` as one text message, or several at sentence ends when it is over 2048 bytes. */
   sendText(toUser: string, content: string): Promise<void>;
 }
@@ -130,7 +136,58 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     }
   }
 
+  /** media/get answers the file itself, or JSON with an errcode: read at most `maxBytes` of it. */
+  async function downloadOnce(mediaId: string, used: string, maxBytes: number): Promise<{ bytes: Buffer; mime: string } | WecomResult> {
+    const query = new URLSearchParams({ access_token: used, media_id: mediaId });
+    let res: Response;
+    try {
+      res = await doFetch(`${baseUrl}/cgi-bin/media/get?${query}`, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (cause) {
+      throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new KefuError('wecom_api_error', `WeCom media/get answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 });
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const tooLarge = () => new KefuError('media_too_large', `the file is over ${maxBytes} bytes`, { status: 413 });
+    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+      await res.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (res.body !== null) {
+      for await (const chunk of res.body) {
+        size += (chunk as Uint8Array).byteLength;
+        if (size > maxBytes) throw tooLarge();
+        chunks.push(Buffer.from(chunk as Uint8Array));
+      }
+    }
+    const bytes = Buffer.concat(chunks);
+    if (type === 'application/json' || type === 'text/plain') {
+      try {
+        return JSON.parse(bytes.toString('utf8')) as WecomResult;
+      } catch (cause) {
+        throw new KefuError('wecom_api_error', 'WeCom media/get answered text that is not JSON', { status: 502, cause });
+      }
+    }
+    return { bytes, mime: type };
+  }
+
   return {
+    async downloadMedia(mediaId, maxBytes) {
+      let used = await accessToken();
+      for (let attempt = 1; ; attempt++) {
+        const r = await downloadOnce(mediaId, used, maxBytes);
+        if ('bytes' in r) return r;
+        if (r.errcode !== undefined && STALE_TOKEN.has(r.errcode) && attempt < 2) {
+          used = await accessToken(used);
+          continue;
+        }
+        throw apiError('media/get', r);
+      }
+    },
     async sendText(toUser, content) {
       if (toUser.length === 0) throw new KefuError('invalid_argument', 'toUser must not be empty');
       for (const piece of splitWecomText(content, WECOM_TEXT_MAX_BYTES)) await sendOne(toUser, piece);

@@ -22,6 +22,8 @@ interface MessageBase {
 
 export type WecomMessage =
   | (MessageBase & { msgType: 'text'; content: string })
+  /** A picture: fetched by MediaId through the media API (PicUrl is WeCom's CDN and is not fetched). */
+  | (MessageBase & { msgType: 'image'; mediaId: string; picUrl: string | null })
   | (MessageBase & { msgType: 'event'; event: string; eventKey: string | null })
   | (MessageBase & { msgType: 'other'; rawType: string });
 
@@ -94,6 +96,7 @@ export function parseWecomMessage(xml: string): WecomMessage {
   const msgType = required(fields, 'MsgType');
   if (msgType === 'text') return { ...base, msgType, content: fields['Content'] ?? '' };
   if (msgType === 'event') return { ...base, msgType, event: required(fields, 'Event'), eventKey: trimmed(fields, 'EventKey') };
+  if (msgType === 'image') return { ...base, msgType, mediaId: required(fields, 'MediaId'), picUrl: trimmed(fields, 'PicUrl') };
   return { ...base, msgType: 'other', rawType: msgType };
 }
 
