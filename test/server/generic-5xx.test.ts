@@ -21,14 +21,23 @@ describe('5xx answers say nothing about the inside', () => {
     await server.destroy();
   });
 
-  const withFailingStore = async (error: () => unknown, run: () => Promise<void>): Promise<void> => {
+  /** Replaces a store method for one test; the store may be a proxy, so the replacement is deleted after, not reassigned. */
+  const patch = <K extends 'createConversation' | 'appendMessage' | 'appendMessages'>(name: K, fn: () => Promise<never>): (() => void) => {
     const store = server.kefu.store;
-    const original = store.createConversation.bind(store);
-    store.createConversation = () => Promise.reject(error());
+    const own = Object.getOwnPropertyDescriptor(store, name);
+    Object.defineProperty(store, name, { value: fn, configurable: true, writable: true });
+    return () => {
+      if (own === undefined) Reflect.deleteProperty(store, name);
+      else Object.defineProperty(store, name, own);
+    };
+  };
+
+  const withFailingStore = async (error: () => unknown, run: () => Promise<void>): Promise<void> => {
+    const restore = patch('createConversation', () => Promise.reject(error()));
     try {
       await run();
     } finally {
-      store.createConversation = original;
+      restore();
     }
   };
 
@@ -56,19 +65,16 @@ describe('5xx answers say nothing about the inside', () => {
   });
 
   it('the same on a stream: the error event carries no driver text', async () => {
-    const store = server.kefu.store;
-    const created = (await (await postJson(`${server.url}/v1/chat`, { message: '你好' })).json()) as { session_id: string };
-    const original = store.appendMessages?.bind(store);
-    const originalOne = store.appendMessage.bind(store);
-    if (store.appendMessages !== undefined) store.appendMessages = () => Promise.reject(translatePgError(refused()));
-    store.appendMessage = () => Promise.reject(translatePgError(refused()));
+    const created = (await (await postJson(`${server.url}/v1/chat`, { message: '你好' })).json()) as { session_id: string; session_token: string };
+    const restore = [patch('appendMessages', () => Promise.reject(translatePgError(refused()))), patch('appendMessage', () => Promise.reject(translatePgError(refused())))];
     try {
-      const res = await postJson(`${server.url}/v1/chat`, { message: '你好', session_id: created.session_id, stream: true });
+      const res = await postJson(`${server.url}/v1/chat`, { message: '你好', session_id: created.session_id, session_token: created.session_token, stream: true });
+      expect(res.status).toBe(200);
       const events = await readSse(res);
+      expect(events.find((e) => e.event === 'error')?.data).toMatchObject({ code: 'store_closed', message: expect.stringMatching(/error id [0-9a-f]+/) });
       expect(JSON.stringify(events)).not.toMatch(/10\.0\.0\.5|5432|ECONNREFUSED/);
     } finally {
-      if (original !== undefined) store.appendMessages = original;
-      store.appendMessage = originalOne;
+      for (const r of restore) r();
     }
   });
 });
