@@ -62,6 +62,7 @@ import { POLICY, buildPrompt } from './pipeline/prompt-builder.ts';
 import { createAuth } from './server/auth.ts';
 import type { SuggestReply } from './server/routes/admin-routes.ts';
 import { createSqliteAuditLog } from './audit/audit-log.ts';
+import { loadAuditKeying } from './audit/load-audit-key.ts';
 import { createSqliteApiKeyStore } from './server/sqlite-api-key-store.ts';
 import { createPostgresApiKeyStore } from './server/postgres-api-key-store.ts';
 import { createHttpOrderConnector } from './orders/create-http-order-connector.ts';
@@ -211,7 +212,15 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     : embeddedNlu;
   // The after-sales policy is read once at start; a bad file stops startup with the field named.
   const dialogue = createDialogueManager({ angerHandoff: 0.85, flows: createFlowCatalog(loadShopPolicy(config.shopPolicyPath ?? undefined)) });
-  const audit = createSqliteAuditLog({ path: path.join(config.dataDir, 'audit.db'), now, headFileDelayMs: config.auditHeadFlushMs });
+  // Keyed with a key outside the data dir; a signed checkpoint goes to the log now and then, for
+  // an operator who ships logs elsewhere to compare with (`kefu audit verify --checkpoint`).
+  const audit = createSqliteAuditLog({
+    path: path.join(config.dataDir, 'audit.db'),
+    now,
+    headFileDelayMs: config.auditHeadFlushMs,
+    ...loadAuditKeying(config.auditKey, keyLocation, true, warn),
+    checkpoints: { everyEntries: config.auditCheckpoint.entries, everyMs: config.auditCheckpoint.ms, emit: (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint') },
+  });
   const pruneAudit = () => {
     if (config.auditRetentionDays === null) return;
     try {

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashAuditEntry } from './audit-hash.ts';
+import { GENESIS_HASH, hashAuditEntry, macAuditEntry } from './audit-hash.ts';
 import type { AuditCheckpoint, AuditEntry, AuditProblem } from './audit-types.ts';
 
 export const GENESIS: AuditCheckpoint = { seq: 0, hash: GENESIS_HASH };
@@ -9,16 +9,26 @@ export const GENESIS: AuditCheckpoint = { seq: 0, hash: GENESIS_HASH };
  * content (else `hash_mismatch`: it was edited) and a `prevHash` equal to the previous entry's
  * hash (else `broken_link`: the previous entry was rewritten with a recomputed hash, or entries
  * were reordered). Used by the SQLite log and for exported JSONL alike.
+ *
+ * Keyed entries (`v: 2`) are checked against their MAC under the audit key. A plain entry is
+ * accepted only before the log was keyed: not after a keyed one, and not from `keyedFrom` on (the
+ * signed marker outside the data dir says where), so a chain rewritten whole with plain hashes by
+ * someone without the key fails instead of passing as a log from before keys.
  */
 export class AuditChainWalker {
   #seq: number;
   #hash: string;
+  #keyed = false;
   readonly #start: AuditCheckpoint;
+  readonly #entryKey: Buffer | null;
+  readonly #keyedFrom: number;
 
-  constructor(start: AuditCheckpoint = GENESIS) {
+  constructor(start: AuditCheckpoint = GENESIS, keying: { entryKey: Buffer | null; keyedFrom?: number } = { entryKey: null }) {
     this.#start = start;
     this.#seq = start.seq;
     this.#hash = start.hash;
+    this.#entryKey = keying.entryKey;
+    this.#keyedFrom = keying.keyedFrom ?? Number.POSITIVE_INFINITY;
   }
 
   /** The last entry accepted, or the start. */
@@ -36,20 +46,31 @@ export class AuditChainWalker {
       }
       return { seq: expected, kind: 'gap', detail: `found entry ${String(entry.seq)} where entry ${expected} was expected: entries are out of order` };
     }
+    const keyed = entry.v !== undefined;
+    if (keyed && entry.v !== 2) return { seq: entry.seq, kind: 'hash_mismatch', detail: `entry ${entry.seq} has an unknown version ${String(entry.v)}: it was edited` };
+    if (keyed && this.#entryKey === null) {
+      return { seq: entry.seq, kind: 'hash_mismatch', detail: `entry ${entry.seq} is signed with the audit key, which this check does not have: set KEFU_AUDIT_KEY, or KEFU_KEY_DIR to the folder holding audit.key` };
+    }
+    if (!keyed && (this.#keyed || entry.seq >= this.#keyedFrom)) {
+      const from = this.#keyed ? 'after keyed entries' : `though the log is keyed from entry ${this.#keyedFrom}`;
+      return { seq: entry.seq, kind: 'unkeyed_entry', detail: `entry ${entry.seq} has a plain hash, not the audit key's MAC, ${from}: the chain was rewritten by someone without the key` };
+    }
     let recomputed: string;
     try {
-      recomputed = hashAuditEntry(entry);
+      recomputed = keyed ? macAuditEntry(entry, this.#entryKey!) : hashAuditEntry(entry);
     } catch {
       recomputed = '';
     }
     if (recomputed !== entry.hash) {
-      return { seq: entry.seq, kind: 'hash_mismatch', detail: `entry ${entry.seq} does not match its hash: its content was edited` };
+      const what = keyed ? 'its MAC under the audit key' : 'its hash';
+      return { seq: entry.seq, kind: 'hash_mismatch', detail: `entry ${entry.seq} does not match ${what}: its content was edited` };
     }
     if (entry.prevHash !== this.#hash) {
       return { seq: entry.seq, kind: 'broken_link', detail: this.#linkDetail(entry.seq) };
     }
     this.#seq = entry.seq;
     this.#hash = entry.hash;
+    this.#keyed ||= keyed;
     return null;
   }
 
@@ -67,8 +88,9 @@ export class AuditChainWalker {
 export function verifyAuditEntries(
   entries: Iterable<AuditEntry>,
   start: AuditCheckpoint = GENESIS,
+  keying?: { entryKey: Buffer | null; keyedFrom?: number },
 ): { ok: boolean; entries: number; tail: AuditCheckpoint; problem?: AuditProblem } {
-  const walker = new AuditChainWalker(start);
+  const walker = new AuditChainWalker(start, keying);
   let count = 0;
   for (const entry of entries) {
     count++;

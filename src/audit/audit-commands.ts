@@ -1,4 +1,4 @@
-import { existsSync, createWriteStream } from 'node:fs';
+import { existsSync, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { badRequest, KefuError } from '../errors.ts';
 import { auditJsonlChunks } from './audit-jsonl.ts';
 import { brokenError, createSqliteAuditLog } from './audit-log.ts';
+import { loadAuditKeying } from './load-audit-key.ts';
 import type { AuditEntry, AuditLog, AuditVerification } from './audit-types.ts';
 
 /** Logs smaller than this verify in a blink; no progress bar. */
@@ -24,12 +25,18 @@ export function auditCommands(): Command {
     .description('recompute every hash and link; exit 1 if anything was edited, deleted, reordered or cut off')
     .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
     .option('--no-head-file', 'ignore <db>.head, e.g. when checking a copied database')
+    .option('--checkpoint <json>', 'also check against a signed checkpoint: the "audit checkpoint" log line (or its auditCheckpoint object), or @file holding it')
     .option('--json', 'print the verification as JSON')
-    .action((opts: { db?: string; headFile: boolean; json?: boolean }) => {
-      const result = withLog(opts.db, { headFile: opts.headFile }, (log) => verifyWithProgress(log));
+    .action((opts: { db?: string; headFile: boolean; checkpoint?: string; json?: boolean }) => {
+      const checkpoint = opts.checkpoint === undefined ? undefined : readCheckpoint(opts.checkpoint);
+      const result = withLog(opts.db, { headFile: opts.headFile }, (log) => {
+        const verified = verifyWithProgress(log);
+        const problem = verified.problem === undefined && checkpoint !== undefined ? log.verifyCheckpoint(checkpoint) : null;
+        return problem === null ? verified : { ...verified, ok: false, problem };
+      });
       if (opts.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (result.problem !== undefined) throw brokenError(result.problem);
-      if (opts.json !== true) process.stdout.write(`${summary(result)}\n`);
+      if (opts.json !== true) process.stdout.write(`${summary(result)}${checkpoint === undefined ? '' : '; the signed checkpoint matches'}\n`);
     });
 
   audit
@@ -91,7 +98,23 @@ function openLog(db: string | undefined, options: { headFile?: boolean }): Audit
   } finally {
     probe.close();
   }
-  return createSqliteAuditLog({ path: file, ...options });
+  // The key: KEFU_AUDIT_KEY, or audit.key in the key folder of the data dir the database is in.
+  const config = loadConfig();
+  const keying = loadAuditKeying(config.auditKey, { dataDir: path.dirname(file), keyDir: config.keyDir }, false);
+  return createSqliteAuditLog({ path: file, ...options, ...keying, writeKeyedFrom: false });
+}
+
+/** A checkpoint as logged: the pino line, its `auditCheckpoint` object, or `@file` holding either. */
+function readCheckpoint(value: string): unknown {
+  const text = value.startsWith('@') ? readFileSync(path.resolve(value.slice(1)), 'utf8') : value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.trim()) as unknown;
+  } catch {
+    throw badRequest('invalid_checkpoint', '--checkpoint must be JSON: the "audit checkpoint" log line or its auditCheckpoint object');
+  }
+  const inner = typeof parsed === 'object' && parsed !== null ? (parsed as { auditCheckpoint?: unknown }).auditCheckpoint : undefined;
+  return inner ?? parsed;
 }
 
 function withLog<T>(db: string | undefined, options: { headFile?: boolean }, use: (log: AuditLog) => T): T {

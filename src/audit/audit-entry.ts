@@ -1,5 +1,5 @@
 import { KefuError } from '../errors.ts';
-import { hashAuditEntry } from './audit-hash.ts';
+import { hashAuditEntry, macAuditEntry } from './audit-hash.ts';
 import type { AuditEntry, AuditInput } from './audit-types.ts';
 
 export const AUDIT_KINDS: readonly AuditInput['kind'][] = ['reply', 'action', 'handoff', 'guard_block', 'agent_message'];
@@ -20,6 +20,8 @@ export interface AuditRow {
   meta: string | null;
   prev_hash: string;
   hash: string;
+  /** 2: `hash` is the keyed MAC; null: the plain SHA-256 of entries from before the audit key */
+  v: number | null;
 }
 
 const invalid = (message: string): KefuError => new KefuError('invalid_audit_entry', message, { status: 400 });
@@ -54,9 +56,10 @@ export function normaliseAuditInput(input: AuditInput): AuditInput {
   };
 }
 
-/** The entry for a normalised input, with its fields in export order and its hash. */
-export function buildAuditEntry(input: AuditInput, seq: number, at: string, prevHash: string): AuditEntry {
+/** The entry for a normalised input, with its fields in export order and its hash (its MAC with `entryKey`). */
+export function buildAuditEntry(input: AuditInput, seq: number, at: string, prevHash: string, entryKey: Buffer | null = null): AuditEntry {
   const entry: Omit<AuditEntry, 'hash'> = {
+    ...(entryKey === null ? {} : { v: 2 as const }),
     seq,
     at,
     kind: input.kind,
@@ -71,7 +74,7 @@ export function buildAuditEntry(input: AuditInput, seq: number, at: string, prev
     ...(input.meta === undefined ? {} : { meta: input.meta }),
     prevHash,
   };
-  return { ...entry, hash: hashAuditEntry(entry) };
+  return { ...entry, hash: entryKey === null ? hashAuditEntry(entry) : macAuditEntry(entry, entryKey) };
 }
 
 export function toAuditRow(e: AuditEntry): AuditRow {
@@ -90,12 +93,15 @@ export function toAuditRow(e: AuditEntry): AuditRow {
     meta: e.meta === undefined ? null : JSON.stringify(e.meta),
     prev_hash: e.prevHash,
     hash: e.hash,
+    v: e.v ?? null,
   };
 }
 
 /** The entry a row holds, as stored; throws a SyntaxError if a JSON column was damaged. */
 export function fromAuditRow(r: AuditRow): AuditEntry {
   return {
+    // Any other number is kept as it is, for the walker to refuse.
+    ...(r.v === null ? {} : { v: r.v as 2 }),
     seq: r.seq,
     at: r.at,
     kind: r.kind as AuditEntry['kind'],

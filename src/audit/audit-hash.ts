@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { KefuError } from '../errors.ts';
 
 /** The `prevHash` of the first entry ever written. */
@@ -31,8 +31,18 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** SHA-256 (hex) of the canonical JSON of an entry without its `hash` field. */
+/** SHA-256 (hex) of the canonical JSON of an entry without its `hash` field: entries without `v`. */
 export function hashAuditEntry(entry: object): string {
   const fields = { ...(entry as Record<string, unknown>), hash: undefined };
   return createHash('sha256').update(canonicalJson(fields), 'utf8').digest('hex');
+}
+
+/**
+ * HMAC-SHA-256 (hex), under the audit key's entry key, of the same canonical JSON: entries with
+ * `v: 2`. Without the key nobody can write an entry that verifies, so a rewrite of the whole chain
+ * (and of the head) is caught, not only a rewrite that leaves one old link behind.
+ */
+export function macAuditEntry(entry: object, entryKey: Buffer): string {
+  const fields = { ...(entry as Record<string, unknown>), hash: undefined };
+  return createHmac('sha256', entryKey).update(canonicalJson(fields), 'utf8').digest('hex');
 }

@@ -5,11 +5,13 @@ import { KefuError } from '../errors.ts';
 import { migrateComponent } from '../queue/component-migrations.ts';
 import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
+import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { auditMigrations } from './audit-migrations.ts';
-import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification } from './audit-types.ts';
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from './audit-types.ts';
 import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
+import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
 
-export type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification } from './audit-types.ts';
+export type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from './audit-types.ts';
 
 export interface SqliteAuditLogOptions {
   /** Its own database file (`<dataDir>/audit.db`); parent folders are created. */
@@ -35,6 +37,20 @@ export interface SqliteAuditLogOptions {
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process's lock (ms). Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * The audit key (32 bytes, kept outside the data dir): new entries carry its MAC instead of a
+   * plain hash, the head file is signed, and signed checkpoints can be made. Null: unkeyed.
+   */
+  key?: Buffer | null;
+  /**
+   * The signed "keyed from entry N" marker beside the key (see `keyed-from-marker.ts`). Null (or
+   * absent): kept in memory only, for tests and copies.
+   */
+  keyedFromPath?: string | null;
+  /** Write a missing marker (a server). False for a reader such as `kefu audit verify`. Default true. */
+  writeKeyedFrom?: boolean;
+  /** Signed checkpoints handed to `emit` (the server logs them) at open, every so many entries or ms, and at close. */
+  checkpoints?: { everyEntries: number; everyMs: number; emit(checkpoint: SignedAuditCheckpoint): void };
 }
 
 /**
@@ -76,6 +92,7 @@ interface Statements {
   firstAtOrAfter: Database.Statement<[string], { seq: number }>;
   deleteUpTo: Database.Statement<[number]>;
   hashOf: Database.Statement<[number], { hash: string }>;
+  firstKeyed: Database.Statement<[], { seq: number | null }>;
 }
 
 const PAGE_SIZE = 500;
@@ -94,6 +111,14 @@ class SqliteAuditLog implements AuditLog {
   /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
   #headError: unknown = null;
   #closed = false;
+  readonly #keys: AuditKeys | null;
+  /** Entries from this seq on must be keyed (infinity without a key). */
+  readonly #keyedFrom: number;
+  /** A marker that did not verify: reported by every verification. */
+  readonly #markerProblem: AuditProblem | null;
+  readonly #checkpoints: NonNullable<SqliteAuditLogOptions['checkpoints']> | null;
+  #checkpointTimer: ReturnType<typeof setInterval> | null = null;
+  #lastCheckpointSeq = 0;
 
   constructor(options: SqliteAuditLogOptions) {
     const memory = options.path === ':memory:';
@@ -114,15 +139,86 @@ class SqliteAuditLog implements AuditLog {
     const delay = options.headFileDelayMs ?? 0;
     if (!Number.isSafeInteger(delay) || delay < 0) throw new KefuError('invalid_argument', 'headFileDelayMs must be an integer ≥ 0', { status: 500 });
     this.#headDelayMs = delay;
+    this.#keys = options.key === undefined || options.key === null ? null : deriveAuditKeys(options.key);
+    const keying = this.#keying(options);
+    this.#keyedFrom = keying.keyedFrom;
+    this.#markerProblem = keying.problem;
+    this.#checkpoints = this.#keys === null ? null : (options.checkpoints ?? null);
     this.#append = this.#db.transaction((clean: AuditInput, mirror: boolean) => {
       const head = this.#head();
       const at = this.#now();
-      const entry = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash);
+      const entry = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash, this.#keys?.entry ?? null);
       this.#sql.insert.run(toAuditRow(entry));
       this.#sql.setHead.run(entry.seq, entry.hash, at);
       if (mirror) this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
       return entry;
     });
+    if (this.#checkpoints !== null) {
+      this.#emitCheckpoint();
+      this.#checkpointTimer = setInterval(() => this.#emitCheckpoint(), this.#checkpoints.everyMs);
+      this.#checkpointTimer.unref();
+    }
+  }
+
+  /**
+   * Where keyed entries begin: the signed marker if there is one; else the first keyed entry
+   * (the marker was lost), else the next entry (the log is keyed from now on), written down.
+   */
+  #keying(options: SqliteAuditLogOptions): { keyedFrom: number; problem: AuditProblem | null } {
+    if (this.#keys === null) return { keyedFrom: Number.POSITIVE_INFINITY, problem: null };
+    const path = options.keyedFromPath ?? null;
+    const read = path === null ? ({ state: 'missing' } as const) : readKeyedFrom(path, this.#keys.marker);
+    if (read.state === 'ok') return { keyedFrom: read.keyedFrom, problem: null };
+    if (read.state === 'invalid') return { keyedFrom: 1, problem: { seq: 1, kind: 'checkpoint_mismatch', detail: `the keyed-from marker is not valid: ${read.reason}` } };
+    const keyedFrom = this.#sql.firstKeyed.get()?.seq ?? this.#head().seq + 1;
+    if (path === null || options.writeKeyedFrom === false) return { keyedFrom, problem: null };
+    const written = writeKeyedFrom(path, keyedFrom, this.#keys.marker);
+    return written.state === 'ok' ? { keyedFrom: written.keyedFrom, problem: null } : { keyedFrom: 1, problem: { seq: 1, kind: 'checkpoint_mismatch', detail: `the keyed-from marker is not valid: ${written.state === 'invalid' ? written.reason : 'missing'}` } };
+  }
+
+  #emitCheckpoint(): void {
+    if (this.#closed || this.#checkpoints === null) return;
+    try {
+      const checkpoint = this.signedCheckpoint();
+      if (checkpoint === null || checkpoint.seq === this.#lastCheckpointSeq) return;
+      this.#lastCheckpointSeq = checkpoint.seq;
+      this.#checkpoints.emit(checkpoint);
+    } catch {
+      // A checkpoint is a copy for outside the host; the log itself is unaffected.
+    }
+  }
+
+  signedCheckpoint(): SignedAuditCheckpoint | null {
+    this.#checkOpen();
+    if (this.#keys === null) return null;
+    const head = this.#head();
+    if (head.seq === 0) return null;
+    const fields = { format: 'kefu-audit-checkpoint/1' as const, seq: head.seq, hash: head.hash, at: new Date(this.#now()).toISOString() };
+    return { ...fields, mac: macOf(this.#keys.checkpoint, fields) };
+  }
+
+  verifyCheckpoint(checkpoint: unknown): AuditProblem | null {
+    this.#checkOpen();
+    const c = checkpoint as Partial<SignedAuditCheckpoint> | null;
+    const shaped = typeof c === 'object' && c !== null && c.format === 'kefu-audit-checkpoint/1' && Number.isSafeInteger(c.seq) && (c.seq ?? 0) >= 1 && typeof c.hash === 'string' && typeof c.at === 'string';
+    if (!shaped) throw new KefuError('invalid_checkpoint', 'a checkpoint is the JSON object of an "audit checkpoint" log line: {format, seq, hash, at, mac}', { status: 400 });
+    const { seq, hash, at } = c as SignedAuditCheckpoint;
+    if (this.#keys === null) throw new KefuError('audit_key_missing', 'checking a checkpoint needs the audit key: set KEFU_AUDIT_KEY, or KEFU_KEY_DIR to the folder holding audit.key', { status: 409 });
+    if (!macMatches(this.#keys.checkpoint, { format: c.format, seq, hash, at }, c.mac)) {
+      return { seq, kind: 'checkpoint_mismatch', detail: `the checkpoint of entry ${seq} (${at}) is not signed by this log's audit key: it was forged or edited, or belongs to another log` };
+    }
+    return this.#db.transaction((): AuditProblem | null => {
+      const head = this.#head();
+      if (seq > head.seq) {
+        return { seq: head.seq + 1, kind: 'checkpoint_mismatch', detail: `a checkpoint signed at ${at} records entry ${seq} but the log ends at entry ${head.seq}: entries were removed, or the log was restored from an older copy` };
+      }
+      // Pruned past it: nothing left to compare, except the prune checkpoint itself.
+      if (seq < head.checkpointSeq) return null;
+      const held = seq === head.checkpointSeq ? head.checkpointHash : (this.#sql.hashOf.get(seq)?.hash ?? null);
+      if (held === null) return { seq, kind: 'gap', detail: `entry ${seq}, signed in a checkpoint at ${at}, is missing` };
+      if (held !== hash) return { seq, kind: 'checkpoint_mismatch', detail: `entry ${seq} is not the one a checkpoint signed at ${at}: the log was rewritten from there or earlier` };
+      return null;
+    })();
   }
 
 
@@ -133,6 +229,7 @@ class SqliteAuditLog implements AuditLog {
     // A head file that could not be written stops appends, as it does without a delay: retry first.
     if (delayed && this.#headError !== null) this.#flushHead();
     const entry = this.#append.immediate(clean, !delayed);
+    if (this.#checkpoints !== null && entry.seq - this.#lastCheckpointSeq >= this.#checkpoints.everyEntries) this.#emitCheckpoint();
     if (delayed && this.#headTimer === null) {
       this.#headTimer = setTimeout(() => {
         try {
@@ -183,6 +280,7 @@ class SqliteAuditLog implements AuditLog {
       if (head === undefined) {
         return { ok: false, ...summary, problem: { seq: 0, kind: 'checkpoint_mismatch', detail: 'the audit_head row is missing: it was deleted outside Kefu' } };
       }
+      if (this.#markerProblem !== null) return { ok: false, ...summary, problem: this.#markerProblem };
       const problem = this.#walk(this.#sql.all.iterate(), head, (done) => {
         if (onProgress !== undefined && done % PROGRESS_EVERY === 0) onProgress(done, stats.n);
       });
@@ -217,7 +315,7 @@ class SqliteAuditLog implements AuditLog {
       const upTo = young === undefined ? head.seq : young.seq - 1;
       if (upTo <= head.checkpointSeq) return { removed: 0, checkpoint: checkpointOf(head) };
       // Never delete evidence: the part to be pruned must verify first.
-      const walker = new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash });
+      const walker = new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash }, this.#keying4walk());
       const problem =
         this.#walk(this.#sql.upTo.iterate(upTo), head, () => {}, walker) ??
         (walker.tail.seq === upTo ? null : { seq: walker.tail.seq + 1, kind: 'gap' as const, detail: `entries ${walker.tail.seq + 1}–${upTo} are missing` });
@@ -232,6 +330,8 @@ class SqliteAuditLog implements AuditLog {
 
   close(): void {
     if (this.#closed) return;
+    if (this.#checkpointTimer !== null) clearInterval(this.#checkpointTimer);
+    this.#emitCheckpoint();
     if (this.#headTimer !== null) {
       try {
         this.#flushHead();
@@ -248,7 +348,7 @@ class SqliteAuditLog implements AuditLog {
    * whole table, so the tail must also be the head recorded in `audit_head`.
    */
   #walk(rows: Iterable<AuditRow>, head: AuditHeadState, progress: (done: number) => void, walker?: AuditChainWalker): AuditProblem | null {
-    const chain = walker ?? new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash });
+    const chain = walker ?? new AuditChainWalker({ seq: head.checkpointSeq, hash: head.checkpointHash }, this.#keying4walk());
     let done = 0;
     for (const row of rows) {
       let entry: AuditEntry;
@@ -276,10 +376,20 @@ class SqliteAuditLog implements AuditLog {
     return null;
   }
 
+  #keying4walk(): { entryKey: Buffer | null; keyedFrom: number } {
+    return { entryKey: this.#keys?.entry ?? null, keyedFrom: this.#keyedFrom };
+  }
+
+  /** A head file without the key's signature where the log is keyed: someone replaced it. */
+  #unsignedProblem(read: ReturnType<typeof readHeadFile>, head: AuditHeadState): AuditProblem | null {
+    if (this.#keys === null || read.state !== 'ok' || read.signed || head.seq < this.#keyedFrom) return null;
+    return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath ?? ''} is not signed with the audit key although the log is keyed from entry ${this.#keyedFrom}: it was replaced` };
+  }
+
   #headFileProblem(): AuditProblem | null {
     if (this.#headPath === null) return null;
     const head = this.#head();
-    const read = readHeadFile(this.#headPath);
+    const read = readHeadFile(this.#headPath, this.#keys?.head ?? null);
     if (read.state === 'missing') {
       if (head.seq === 0 && head.checkpointSeq === 0) return null;
       return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath} is missing: it was deleted (the next append starts a new one)` };
@@ -287,7 +397,7 @@ class SqliteAuditLog implements AuditLog {
     if (read.state === 'unreadable') {
       return { seq: head.seq, kind: 'checkpoint_mismatch', detail: `the head file ${this.#headPath} is unreadable (${read.reason})` };
     }
-    return read.anchor.mismatch ?? anchorProblem(read.anchor, head, this.#hashAt(head));
+    return read.anchor.mismatch ?? this.#unsignedProblem(read, head) ?? anchorProblem(read.anchor, head, this.#hashAt(head));
   }
 
   /** The hash of entry `seq` as the log holds it now (the checkpoint's for pruned ones), for a lagging head file. */
@@ -298,15 +408,15 @@ class SqliteAuditLog implements AuditLog {
   /** Inside a write transaction: rewrites the head file, carrying forward any disagreement found. */
   #mirror(before: AuditHeadState, after: AuditHeadState, when: string): void {
     if (this.#headPath === null) return;
-    const read = readHeadFile(this.#headPath);
+    const read = readHeadFile(this.#headPath, this.#keys?.head ?? null);
     let mismatch: AuditProblem | null = null;
     if (read.state === 'ok') {
-      const found = read.anchor.mismatch === null ? anchorProblem(read.anchor, before, this.#hashAt(before)) : null;
+      const found = read.anchor.mismatch === null ? (this.#unsignedProblem(read, before) ?? anchorProblem(read.anchor, before, this.#hashAt(before))) : null;
       mismatch = read.anchor.mismatch ?? (found === null ? null : { ...found, detail: `${found.detail} (found by ${when})` });
     } else if (read.state === 'unreadable') {
       mismatch = { seq: before.seq, kind: 'checkpoint_mismatch', detail: `the head file was unreadable (${read.reason}) (found by ${when})` };
     }
-    writeHeadFile(this.#headPath, { ...after, mismatch });
+    writeHeadFile(this.#headPath, { ...after, mismatch }, this.#keys?.head ?? null);
   }
 
   #head(): AuditHeadState {
@@ -338,8 +448,8 @@ function prepare(db: Database.Database): Statements {
     setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ?, updated_at = ? WHERE id = 1'),
     setCheckpoint: db.prepare('UPDATE audit_head SET checkpoint_seq = ?, checkpoint_hash = ?, updated_at = ? WHERE id = 1'),
     insert: db.prepare(
-      `INSERT INTO audit_entries (seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash)
-       VALUES (@seq, @at, @kind, @session_id, @channel, @content, @model, @prompt_version, @sources, @guard, @latency_ms, @meta, @prev_hash, @hash)`,
+      `INSERT INTO audit_entries (seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash, v)
+       VALUES (@seq, @at, @kind, @session_id, @channel, @content, @model, @prompt_version, @sources, @guard, @latency_ms, @meta, @prev_hash, @hash, @v)`,
     ),
     all: db.prepare('SELECT * FROM audit_entries ORDER BY seq'),
     upTo: db.prepare('SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq'),
@@ -348,6 +458,7 @@ function prepare(db: Database.Database): Statements {
     firstAtOrAfter: db.prepare('SELECT seq FROM audit_entries WHERE at >= ? ORDER BY seq LIMIT 1'),
     deleteUpTo: db.prepare('DELETE FROM audit_entries WHERE seq <= ?'),
     hashOf: db.prepare('SELECT hash FROM audit_entries WHERE seq = ?'),
+    firstKeyed: db.prepare('SELECT MIN(seq) AS seq FROM audit_entries WHERE v = 2'),
   };
 }
 

@@ -40,4 +40,9 @@ export const auditMigrations: readonly Migration[] = [
         VALUES (1, 0, '${GENESIS_HASH}', 0, '${GENESIS_HASH}', 0);
     `,
   },
+  {
+    version: 2,
+    name: 'keyed entries: v = 2 when hash is the HMAC under the audit key',
+    sql: `ALTER TABLE audit_entries ADD COLUMN v INTEGER;`,
+  },
 ];

@@ -6,13 +6,27 @@ import type { AuditLog } from './audit-types.ts';
 
 /**
  * Admin routes: `GET /v1/audit/verify` (200 with `ok:false` when the chain is broken: the check
- * worked, its finding is the body) and `GET /v1/audit/export?from=&to=` (JSONL, streamed page by
+ * worked, its finding is the body; `?checkpoint=<json>` also checks a signed checkpoint) and `GET /v1/audit/export?from=&to=` (JSONL, streamed page by
  * page as the client reads, oldest first; bounds are inclusive seqs).
  */
-export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export'>; admin: MiddlewareHandler }) {
+export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 'verifyCheckpoint'>; admin: MiddlewareHandler }) {
   const app = new Hono<AppEnv>();
 
-  app.get('/v1/audit/verify', deps.admin, (c) => c.json(deps.audit.verify()));
+  app.get('/v1/audit/verify', deps.admin, (c) => {
+    const raw = c.req.query('checkpoint');
+    let checkpoint: unknown;
+    if (raw !== undefined) {
+      try {
+        checkpoint = JSON.parse(raw) as unknown;
+      } catch {
+        throw badRequest('invalid_checkpoint', 'checkpoint must be the JSON object of an "audit checkpoint" log line');
+      }
+    }
+    const result = deps.audit.verify();
+    if (raw === undefined || !result.ok) return c.json(result);
+    const problem = deps.audit.verifyCheckpoint(checkpoint);
+    return c.json(problem === null ? result : { ...result, ok: false, problem });
+  });
 
   app.get('/v1/audit/export', deps.admin, (c) => {
     const from = seqParam('from', c.req.query('from'));

@@ -15,8 +15,13 @@ export interface AuditInput {
   meta?: Record<string, unknown>;
 }
 
-/** One link of the chain: `hash` = SHA-256 of the canonical JSON of every other field. */
+/**
+ * One link of the chain: `hash` = SHA-256 of the canonical JSON of every other field, or, with
+ * `v: 2`, their HMAC-SHA-256 under the audit key (`macAuditEntry`). Entries written before Kefu
+ * had an audit key have no `v`; once a log is keyed, every later entry must be (`keyedFrom`).
+ */
 export interface AuditEntry extends AuditInput {
+  v?: 2;
   seq: number;
   /** ISO 8601, UTC */
   at: string;
@@ -24,7 +29,7 @@ export interface AuditEntry extends AuditInput {
   hash: string;
 }
 
-export type AuditProblemKind = 'hash_mismatch' | 'broken_link' | 'gap' | 'checkpoint_mismatch';
+export type AuditProblemKind = 'hash_mismatch' | 'broken_link' | 'gap' | 'checkpoint_mismatch' | 'unkeyed_entry';
 
 export interface AuditProblem {
   seq: number;
@@ -52,6 +57,22 @@ export interface AuditVerification {
   problem?: AuditProblem;
 }
 
+/**
+ * The head of the log signed with the audit key, written to the server's log every so many
+ * entries or minutes (`audit checkpoint`). Kept where the host cannot rewrite it (a log shipper,
+ * a SIEM), it catches what no file on the host can: the log rolled back to an older copy of
+ * itself, head file and all. `kefu audit verify --checkpoint` checks a log against one.
+ */
+export interface SignedAuditCheckpoint {
+  format: 'kefu-audit-checkpoint/1';
+  seq: number;
+  hash: string;
+  /** ISO 8601, UTC: when it was signed */
+  at: string;
+  /** HMAC-SHA-256 (hex) of the canonical JSON of the other fields, under the checkpoint key */
+  mac: string;
+}
+
 export interface AuditLog {
   /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
   append(input: AuditInput): AuditEntry;
@@ -65,5 +86,9 @@ export interface AuditLog {
    * Returns the checkpoint now in force (null if the log was never pruned).
    */
   prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };
+  /** The head, signed (null without an audit key, or while the log is empty). */
+  signedCheckpoint(): SignedAuditCheckpoint | null;
+  /** Null if the log still holds, unchanged, the entry a checkpoint signed; else what is wrong. */
+  verifyCheckpoint(checkpoint: unknown): AuditProblem | null;
   close(): void;
 }

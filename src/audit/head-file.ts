@@ -1,8 +1,11 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { KefuError } from '../errors.ts';
+import { macMatches, macOf } from './audit-keys.ts';
 import type { AuditProblem } from './audit-types.ts';
 
 const FORMAT = 'kefu-audit-head/1';
+/** The same fields and a MAC under the audit key's head key: nobody without the key can write one. */
+const SIGNED_FORMAT = 'kefu-audit-head/2';
 
 /** The head and checkpoint of the log, as the database's `audit_head` row holds them. */
 export interface AuditHeadState {
@@ -22,9 +25,10 @@ export interface HeadAnchor extends AuditHeadState {
   mismatch: AuditProblem | null;
 }
 
-export type HeadFileRead = { state: 'missing' } | { state: 'unreadable'; reason: string } | { state: 'ok'; anchor: HeadAnchor };
+/** `signed`: the file carries a MAC that `headKey` confirmed (false without a key to check it). */
+export type HeadFileRead = { state: 'missing' } | { state: 'unreadable'; reason: string } | { state: 'ok'; anchor: HeadAnchor; signed: boolean };
 
-export function readHeadFile(path: string): HeadFileRead {
+export function readHeadFile(path: string, headKey: Buffer | null = null): HeadFileRead {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -32,20 +36,27 @@ export function readHeadFile(path: string): HeadFileRead {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
     return { state: 'unreadable', reason: err instanceof Error ? err.message : String(err) };
   }
+  let value: unknown;
   try {
-    const anchor = parseAnchor(JSON.parse(text) as unknown);
-    if (anchor !== null) return { state: 'ok', anchor };
+    value = JSON.parse(text) as unknown;
   } catch {
-    // reported below
+    return { state: 'unreadable', reason: 'not a Kefu audit head file' };
   }
-  return { state: 'unreadable', reason: 'not a Kefu audit head file' };
+  const anchor = parseAnchor(value);
+  if (anchor === null) return { state: 'unreadable', reason: 'not a Kefu audit head file' };
+  const { format, mac } = value as { format: string; mac?: unknown };
+  if (format !== SIGNED_FORMAT || headKey === null) return { state: 'ok', anchor, signed: false };
+  if (!macMatches(headKey, { format, ...anchor }, mac)) return { state: 'unreadable', reason: 'its signature does not match the audit key: it was written without the key' };
+  return { state: 'ok', anchor, signed: true };
 }
 
-/** Writes the whole file under a temporary name, then renames it over the old one. */
-export function writeHeadFile(path: string, anchor: HeadAnchor): void {
+/** Writes the whole file (signed with `headKey`) under a temporary name, then renames it over the old one. */
+export function writeHeadFile(path: string, anchor: HeadAnchor, headKey: Buffer | null = null): void {
   const temporary = `${path}.${process.pid}.tmp`;
+  const fields = { format: headKey === null ? FORMAT : SIGNED_FORMAT, ...anchor };
+  const content = headKey === null ? fields : { ...fields, mac: macOf(headKey, fields) };
   try {
-    writeFileSync(temporary, `${JSON.stringify({ format: FORMAT, ...anchor })}\n`);
+    writeFileSync(temporary, `${JSON.stringify(content)}\n`, { mode: 0o600 });
     renameSync(temporary, path);
   } catch (cause) {
     rmSync(temporary, { force: true });
@@ -95,7 +106,7 @@ function parseAnchor(value: unknown): HeadAnchor | null {
   const v = value as Record<string, unknown>;
   const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
   const hex = (x: unknown): x is string => typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
-  if (v['format'] !== FORMAT || !count(v['seq']) || !hex(v['hash']) || !count(v['checkpointSeq']) || !hex(v['checkpointHash'])) return null;
+  if ((v['format'] !== FORMAT && v['format'] !== SIGNED_FORMAT) || !count(v['seq']) || !hex(v['hash']) || !count(v['checkpointSeq']) || !hex(v['checkpointHash'])) return null;
   const m = v['mismatch'];
   let mismatch: AuditProblem | null = null;
   if (m !== null) {

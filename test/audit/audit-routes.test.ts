@@ -87,8 +87,9 @@ describe('audit routes', () => {
     let pulled = 0;
     const { log } = open({ headFile: false });
     for (let i = 0; i < 3000; i++) log.append(sampleInput(i));
-    const counting: Pick<AuditLog, 'verify' | 'export'> = {
+    const counting: Pick<AuditLog, 'verify' | 'export' | 'verifyCheckpoint'> = {
       verify: () => log.verify(),
+      verifyCheckpoint: (c) => log.verifyCheckpoint(c),
       *export(options) {
         for (const e of log.export(options)) {
           pulled++;
