@@ -75,6 +75,16 @@ const EnvSchema = z.object({
   KEFU_OCR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   KEFU_OCR_LANGS: z.string().regex(/^[a-z_]+(?:\+[a-z_]+)*$/, 'KEFU_OCR_LANGS is Tesseract languages joined by +, e.g. chi_sim+eng').default('chi_sim+eng'),
   KEFU_IMAGE_RETENTION: z.enum(['on', 'off']).default('off'),
+  KEFU_ASR_BASE_URL: z.string().optional(),
+  KEFU_ASR_API_KEY: z.string().optional(),
+  KEFU_ASR_MODEL: z.string().min(1).default('whisper-1'),
+  KEFU_ASR_RESPONSE_FORMAT: z.enum(['json', 'text']).default('json'),
+  KEFU_ASR_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/, 'KEFU_ASR_LANGUAGE is an ISO-639-1 code such as zh or en').optional(),
+  KEFU_ASR_LM: z.string().optional(),
+  KEFU_ASR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  KEFU_ASR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  KEFU_AUDIO_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  KEFU_AUDIO_MAX_SECONDS: z.coerce.number().positive().max(600).default(60),
 });
 
 export interface KefuConfig {
@@ -159,6 +169,17 @@ export interface KefuConfig {
   auditHeadFlushMs: number;
   /** Pictures sent with a message: limits, OCR (Tesseract) and whether the file is kept (encrypted, with the session). */
   images: { maxBytes: number; maxPixels: number; ocrTimeoutMs: number; ocrConcurrency: number; ocrLanguages: string; retain: boolean };
+  /** Voice messages: limits and speech recognition (an OpenAI-compatible server, else embedded pocketsphinx). */
+  voice: {
+    maxBytes: number;
+    maxSeconds: number;
+    asrTimeoutMs: number;
+    asrConcurrency: number;
+    /** null: the embedded English recognizer. */
+    server: { baseUrl: string; apiKey: string | null; model: string; responseFormat: 'json' | 'text'; language: string | null } | null;
+    /** The embedded recognizer's language model; null: models/asr/kefu-en.arpa. */
+    languageModel: string | null;
+  };
 }
 
 /**
@@ -288,6 +309,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
       ocrConcurrency: e.KEFU_OCR_CONCURRENCY,
       ocrLanguages: e.KEFU_OCR_LANGS,
       retain: e.KEFU_IMAGE_RETENTION === 'on',
+    },
+    voice: {
+      maxBytes: e.KEFU_AUDIO_MAX_BYTES,
+      maxSeconds: e.KEFU_AUDIO_MAX_SECONDS,
+      asrTimeoutMs: e.KEFU_ASR_TIMEOUT_MS,
+      asrConcurrency: e.KEFU_ASR_CONCURRENCY,
+      server:
+        e.KEFU_ASR_BASE_URL === undefined || e.KEFU_ASR_BASE_URL.trim() === ''
+          ? null
+          : { baseUrl: e.KEFU_ASR_BASE_URL.trim(), apiKey: e.KEFU_ASR_API_KEY ?? null, model: e.KEFU_ASR_MODEL, responseFormat: e.KEFU_ASR_RESPONSE_FORMAT, language: e.KEFU_ASR_LANGUAGE ?? null },
+      languageModel: e.KEFU_ASR_LM ?? null,
     },
     wecom:
       wecomSet === 3

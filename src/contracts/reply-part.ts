@@ -38,6 +38,8 @@ export interface ChatReply {
   quick_replies?: string[];
   /** What the turn's picture or recording was read as, shown back to the customer (docs/multimodal.md). */
   attachments?: { type: 'image' | 'audio'; text: string }[];
+  /** What was heard in the turn's voice message: shown as the customer's own words. */
+  transcript?: string;
   model: string;
   usage?: Usage;
   finish_reason?: FinishReason;

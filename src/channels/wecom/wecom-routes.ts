@@ -6,7 +6,9 @@ import { KefuError } from '../../errors.ts';
 import type { Logger } from '../../logging/create-logger.ts';
 import { codePointLength } from '../../server/code-point-length.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
-import type { WecomSender } from './wecom-client.ts';
+import type { AttachmentReaders, TurnAttachment } from '../../multimodal/read-attachments.ts';
+import type { WecomMedia, WecomSender } from './wecom-client.ts';
+import { WECOM_PICTURE_TEXTS, wecomPictureTurn, type WecomPictureTexts } from './wecom-picture.ts';
 import type { WecomCrypto } from './wecom-crypto.ts';
 import type { WecomDedupe } from './wecom-dedupe.ts';
 import { wecomSessionId } from './wecom-session-id.ts';
@@ -47,6 +49,13 @@ export interface WecomRoutesDeps {
   /** Callback bodies above this are refused (413). Default 64 KiB. */
   maxBodyBytes?: number;
   texts?: Partial<WecomTexts>;
+  /** Fetches members' pictures (the WeCom client); absent: pictures get `texts.textOnly`. */
+  media?: WecomMedia;
+  /** Readers of pictures (OCR), as /v1/chat has them. */
+  attachments?: AttachmentReaders;
+  /** Pictures above this are refused before they are read. Default 8 MiB. */
+  maxImageBytes?: number;
+  pictureTexts?: Partial<WecomPictureTexts>;
   /** The text the member sees for a reply, e.g. with an AI label added. Default: `reply.reply`. */
   render?: (reply: ChatReply) => string;
   /** Epoch ms, for reply timestamps and the freshness check. */
@@ -113,6 +122,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     failed: '抱歉，系统暂时无法回复，请稍后再试。',
     ...deps.texts,
   };
+  const pictureTexts: WecomPictureTexts = { ...WECOM_PICTURE_TEXTS, ...deps.pictureTexts };
   /** Deliveries being answered in this process; a call moves its reply to the active API. */
   const inFlight = new Map<string, () => void>();
   const app = new Hono();
@@ -121,12 +131,23 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
   async function answer(m: WecomMessage): Promise<string> {
     if (m.msgType === 'event') return ENTRY_EVENTS.has(m.event) ? texts.greeting : '';
     if (m.msgType === 'other') return texts.textOnly;
-    const message = m.content.trim();
+    let message: string;
+    let attachments: TurnAttachment[] | undefined;
+    if (m.msgType === 'image') {
+      // Read when the server reads pictures and can fetch them (the app Secret is set).
+      if (deps.media === undefined || deps.attachments?.image === undefined) return texts.textOnly;
+      const turn = await wecomPictureTurn(m.mediaId, { media: deps.media, readers: deps.attachments, maxBytes: deps.maxImageBytes ?? 8 * 1024 * 1024, texts: pictureTexts, logger });
+      if ('refusal' in turn) return turn.refusal;
+      ({ message, attachments } = turn);
+    } else {
+      message = m.content.trim();
+    }
     if (message.length === 0) return '';
     if (message.length > maxMessageChars && codePointLength(message) > maxMessageChars) return texts.tooLong;
     try {
       const reply = await pipeline.run({
         message,
+        ...(attachments === undefined ? {} : { attachments }),
         channel: 'wecom',
         sessionId: wecomSessionId(sessionSecret, crypto.corpId, m.fromUserName),
         createSession: true,

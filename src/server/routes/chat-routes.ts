@@ -106,7 +106,13 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       ...(attachments === undefined ? {} : { attachments }),
     };
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
-    if (!wantsStream) return c.json(await deps.pipeline.run(req));
+    // A voice message's words go back with the reply: the customer's bubble shows what was heard.
+    const transcript = attachments?.find((a) => a.type === 'audio')?.text;
+    const heard = (part: ReplyPart): ReplyPart => (transcript !== undefined && part.type === 'done' ? { ...part, reply: { ...part.reply, transcript } } : part);
+    if (!wantsStream) {
+      const reply = await deps.pipeline.run(req);
+      return c.json(transcript === undefined ? reply : { ...reply, transcript });
+    }
 
     // Open the pipeline before committing to 200 so that an unknown session is still a 4xx.
     const parts = deps.pipeline.stream(req);
@@ -117,10 +123,10 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       stream.onAbort(() => controller.abort());
       deps.metrics.activeStreams.inc();
       try {
-        if (!first.done) await stream.writeSSE(sseEvent(first.value));
+        if (!first.done) await stream.writeSSE(sseEvent(heard(first.value)));
         for await (const part of parts) {
           if (stream.aborted) break;
-          await stream.writeSSE(sseEvent(part));
+          await stream.writeSSE(sseEvent(heard(part)));
         }
       } catch (err) {
         const { body: errBody } = toErrorResponse(err, deps.logger);

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { KefuError } from '../../errors.ts';
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface ProcessPool {
+  /**
+   * Runs `job` when a slot is free; `deadline` (epoch ms) counts from the call, waiting in line
+   * included. A full queue is refused at once (503 asr_busy) rather than queued for minutes.
+   */
+  run<T>(timeoutMs: number, job: (deadline: number) => Promise<T>): Promise<T>;
+}
+
+export const asrTimeout = (ms: number): KefuError =>
+  new KefuError('asr_timeout', `transcribing the recording took longer than ${ms / 1000} s: try a shorter message, or type it`, { status: 504, retryable: true });
+
+/** A bounded number of jobs at once; the slot passes straight to the next in line, so no one overtakes. */
+export function createProcessPool(options: { concurrency: number; maxQueue?: number }): ProcessPool {
+  const maxQueue = options.maxQueue ?? options.concurrency * 8;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next === undefined) running -= 1;
+    else next();
+  };
+  return {
+    async run(timeoutMs, job) {
+      const deadline = Date.now() + timeoutMs;
+      if (running >= options.concurrency) {
+        if (waiting.length >= maxQueue) throw new KefuError('asr_busy', 'too many voice messages are being transcribed right now: try again in a moment', { status: 503, retryable: true });
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      } else {
+        running += 1;
+      }
+      try {
+        if (Date.now() >= deadline) throw asrTimeout(timeoutMs);
+        return await job(deadline);
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * One child process: `input` on stdin, stdout kept up to `maxStdoutBytes`, killed (SIGKILL) at
+ * `deadline`. Resolves with `timedOut` rather than rejecting, so the caller names the error.
+ */
+export function runProcess(
+  binary: string,
+  args: readonly string[],
+  input: Uint8Array,
+  opts: { deadline: number; maxStdoutBytes: number; what: string },
+): Promise<ProcessResult & { timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, Math.max(0, opts.deadline - Date.now()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (outBytes < opts.maxStdoutBytes) out.push(chunk);
+      outBytes += chunk.length;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 8192) stderr += chunk.toString('utf8');
+    });
+    // A process that gives up on its input early closes stdin: EPIPE is its answer, not ours.
+    child.stdin.on('error', () => {});
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new KefuError('asr_unavailable', `${opts.what} could not be started: install it (see README, "Voice")`, { status: 503, cause: err }));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).subarray(0, opts.maxStdoutBytes), stderr, timedOut });
+    });
+    child.stdin.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+  });
+}
