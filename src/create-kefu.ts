@@ -53,7 +53,7 @@ import { createRedisStreamJobQueue } from './queue/redis-stream-job-queue.ts';
 import { createRedisRateLimitStore } from './server/redis-rate-limit-store.ts';
 import { createQueuedWecomSender } from './channels/wecom/queued-wecom-sender.ts';
 import { createSqliteWecomDedupe } from './channels/wecom/sqlite-wecom-dedupe.ts';
-import { createWecomClient, type WecomSender } from './channels/wecom/wecom-client.ts';
+import { createWecomClient, type WecomMedia, type WecomSender } from './channels/wecom/wecom-client.ts';
 import { createWecomCrypto } from './channels/wecom/wecom-crypto.ts';
 import { wecomRoutes } from './channels/wecom/wecom-routes.ts';
 import { KefuError } from './errors.ts';
@@ -312,8 +312,12 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   if (config.wecom !== null && wecomDedupe !== null) {
     const w = config.wecom;
     let client: WecomSender;
+    /** Members' pictures are fetched through the same API client (media/get). */
+    let media: WecomMedia | undefined;
     if (w.secret !== null && w.agentId !== null) {
-      const sender = createQueuedWecomSender({ queue, client: createWecomClient({ corpId: w.corpId, secret: w.secret, agentId: w.agentId, ...(w.apiBase === null ? {} : { baseUrl: w.apiBase }) }) });
+      const api = createWecomClient({ corpId: w.corpId, secret: w.secret, agentId: w.agentId, ...(w.apiBase === null ? {} : { baseUrl: w.apiBase }) });
+      media = api;
+      const sender = createQueuedWecomSender({ queue, client: api });
       stopWecom = sender.start();
       client = sender;
     } else {
@@ -324,7 +328,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
         },
       };
     }
-    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, timestampWindowMs: config.wecomTimestampWindowMs, maxMessageChars: config.maxMessageChars, sessionSecret });
+    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, timestampWindowMs: config.wecomTimestampWindowMs, maxMessageChars: config.maxMessageChars, sessionSecret, ...(media === undefined ? {} : { media }), attachments: attachmentReaders, maxImageBytes: config.images.maxBytes });
   }
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });

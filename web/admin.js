@@ -45,6 +45,10 @@
       rtBenign: '正常问题示例', rtNotes: '说明', rtNone: '没有成功的攻击。', rtMeta: '{d} · {m} · {model} · {n} 次请求 · 用时 {s}',
       colCategory: '类别', colGroup: '组', colAsr: '成功率', colCi: '95% 区间', colBlocked: '拦截率', colN: '次数', colPert: '扰动', colLang: '语言', colTechnique: '手法', colAttack: '攻击', colEvidence: '证据', colReply: '回复',
       sec: '{s} 秒', min: '{m} 分 {s} 秒', hour: '{h} 小时 {m} 分', networkError: '网络错误,请重试。', badKey: '密钥无效或已吊销。', notAdmin: '需要管理员密钥。',
+      quarantineTitle: '待审核文档({n})', quarantineHint: '这些文档含有对助手的指令、密码密钥、内部地址、他人个人信息或价格退款赔偿承诺,已保存但不会用于回答,直到您批准。',
+      heldBadge: '待审核', approve: '批准', reject: '拒绝并删除', approved: '已批准 {id}', rejected: '已删除 {id}', heldForReview: '已保存,但 {n} 篇文档待审核。',
+      docTrust: '来源可信度', trust_policy: '店铺政策(可引用)', trust_untrusted: '评价、供应商备注等(不引用)',
+      finding_instruction: '对助手的指令', finding_credential: '密码或密钥', finding_internal_address: '内部地址', finding_personal_data: '他人个人信息', finding_commitment: '价格/退款/赔偿承诺', finding_insult: '辱骂',
     },
     en: {
       title: 'Admin dashboard', logout: 'Log out', loginTitle: 'Admin login', keyLabel: 'Admin key', keyHint: 'The key is kept in this tab only and cleared when you close it.', login: 'Log in',
@@ -78,6 +82,10 @@
       rtBenign: 'Normal questions (examples)', rtNotes: 'Notes', rtNone: 'No attack succeeded.', rtMeta: '{d} · {m} · {model} · {n} requests · took {s}',
       colCategory: 'Category', colGroup: 'Group', colAsr: 'Success', colCi: '95% interval', colBlocked: 'Blocked', colN: 'n', colPert: 'Perturbation', colLang: 'Language', colTechnique: 'Technique', colAttack: 'Attack', colEvidence: 'Evidence', colReply: 'Reply',
       sec: '{s} s', min: '{m} min {s} s', hour: '{h} h {m} min', networkError: 'Network error, please retry.', badKey: 'Invalid or revoked key.', notAdmin: 'This needs an admin key.',
+      quarantineTitle: 'Held for review ({n})', quarantineHint: 'These documents carry orders to the assistant, passwords or keys, internal addresses, other people\'s personal data, or price, refund or compensation promises. They are stored but not used for answers until you approve them.',
+      heldBadge: 'held for review', approve: 'Approve', reject: 'Reject and delete', approved: 'Approved {id}', rejected: 'Deleted {id}', heldForReview: 'Saved, but {n} documents are held for review.',
+      docTrust: 'Trust', trust_policy: 'Shop policy (may be quoted)', trust_untrusted: 'Reviews, supplier notes (never quoted)',
+      finding_instruction: 'orders to the assistant', finding_credential: 'password or key', finding_internal_address: 'internal address', finding_personal_data: 'someone\'s personal data', finding_commitment: 'price / refund / compensation promise', finding_insult: 'insult',
     },
   };
   var INTENTS = {
@@ -481,6 +489,7 @@
     $('doc-lang').value = doc.lang === 'en' ? 'en' : doc.lang === 'zh' ? 'zh' : detectLang((doc.title || '') + (doc.text || ''));
     $('doc-category').value = doc.category || '';
     $('doc-url').value = doc.url || '';
+    $('doc-trust').value = doc.trust === 'untrusted' ? 'untrusted' : 'policy';
     $('doc-error').textContent = '';
     editorDone = onSaved || null;
     $('doc-editor').showModal();
@@ -495,10 +504,13 @@
     var url = $('doc-url').value.trim();
     if (category) doc.category = category;
     if (url) doc.url = url;
+    if ($('doc-trust').value === 'untrusted') doc.trust = 'untrusted';
     $('doc-save').disabled = true;
-    api('POST', '/v1/kb/documents', doc).then(function () {
+    api('POST', '/v1/kb/documents', doc).then(function (r) {
       $('doc-editor').close();
-      toast(t('saved'));
+      var held = (r && r.quarantined) || [];
+      toast(held.length > 0 ? t('heldForReview', { n: held.length }) : t('saved'));
+      loadQuarantine();
       if (editorDone) editorDone(doc);
       if (state.loaded.kb) { loadKbStats(); refreshKb(); }
     }).catch(function (err) { $('doc-error').textContent = err.message; })
@@ -509,7 +521,39 @@
   function loadKb() {
     loadKbStats();
     refreshKb();
+    loadQuarantine();
     api('GET', '/v1/admin/kb/reindex').then(function (job) { if (job.status === 'running') watchReindex(); }).catch(function () { /* shown on use */ });
+  }
+  // Documents the scanner held back: shown with its reasons, approved or rejected one by one.
+  function loadQuarantine() {
+    return api('GET', '/v1/admin/kb/quarantine').then(function (r) { renderQuarantine(r.documents || []); })
+      .catch(function (err) { if (!missingRoute(err)) $('kb-error').textContent = err.message; });
+  }
+  function renderQuarantine(docs) {
+    var box = clear($('kb-quarantine-list'));
+    $('kb-quarantine').hidden = docs.length === 0;
+    $('kb-quarantine').querySelector('h3').textContent = t('quarantineTitle', { n: docs.length });
+    docs.forEach(function (d) {
+      var decide = function (action, btn) {
+        btn.disabled = true;
+        api('POST', '/v1/admin/kb/quarantine/' + encodeURIComponent(d.id) + '/' + action, {}).then(function () {
+          toast(t(action === 'approve' ? 'approved' : 'rejected', { id: d.id }));
+          loadQuarantine();
+          loadKbStats();
+          refreshKb();
+        }).catch(function (err) { btn.disabled = false; $('kb-error').textContent = err.message; });
+      };
+      var approve = el('button', { type: 'button', class: 'approve', text: t('approve') });
+      approve.addEventListener('click', function () { decide('approve', approve); });
+      var reject = el('button', { type: 'button', class: 'danger reject', text: t('reject') });
+      reject.addEventListener('click', function () { decide('reject', reject); });
+      box.appendChild(el('article', { class: 'doc held', 'data-doc': d.id },
+        el('h4', { text: d.title }),
+        el('div', { class: 'meta', text: [d.id, t('trust_' + (d.trust === 'untrusted' ? 'untrusted' : 'policy')), d.source ? t('source', { s: d.source }) : null, t('updated', { t: fmtDateTime(d.updatedAt) })].filter(Boolean).join(' · ') }),
+        el('ul', { class: 'reasons' }, d.findings.map(function (f) { return el('li', null, el('strong', { text: t('finding_' + f.kind) }), ' ', el('span', { text: f.evidence })); })),
+        el('p', { text: d.text }),
+        el('div', { class: 'doc-actions' }, approve, reject)));
+    });
   }
   function loadKbStats() {
     api('GET', '/v1/kb/stats').then(function (s) { $('kb-stats').textContent = t('kbStats', { d: fmtNumber(s.documents), c: fmtNumber(s.chunks) }); }).catch(function () { /* optional */ });
@@ -555,7 +599,7 @@
     $('kb-more').hidden = kb.docs.length >= kb.total;
     if (kb.docs.length === 0) box.appendChild(el('p', { class: 'empty', text: t('noDocs') }));
     kb.docs.forEach(function (d) {
-      box.appendChild(docCard(d.id, d.title, null, [d.id, d.lang, d.category ? t('category', { c: d.category }) : null, d.source ? t('source', { s: d.source }) : null, t('chars', { n: d.chars }), t('updated', { t: fmtDateTime(d.updated_at) })]));
+      box.appendChild(docCard(d.id, d.title, null, [d.id, d.status === 'quarantined' ? t('heldBadge') : null, d.trust === 'untrusted' ? t('trust_untrusted') : null, d.lang, d.category ? t('category', { c: d.category }) : null, d.source ? t('source', { s: d.source }) : null, t('chars', { n: d.chars }), t('updated', { t: fmtDateTime(d.updated_at) })]));
     });
   }
 
@@ -598,7 +642,8 @@
     file.text().then(function (content) {
       return api('POST', '/v1/admin/kb/upload', { filename: file.name, content: content });
     }).then(function (r) {
-      $('kb-message').textContent = t('uploaded', { f: r.filename, n: r.found, w: r.documents, u: r.unchanged });
+      $('kb-message').textContent = t('uploaded', { f: r.filename, n: r.found, w: r.documents, u: r.unchanged }) + (r.quarantined && r.quarantined.length > 0 ? ' ' + t('heldForReview', { n: r.quarantined.length }) : '');
+      loadQuarantine();
       loadKbStats();
       refreshKb();
     }).catch(function (err) {

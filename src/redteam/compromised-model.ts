@@ -26,6 +26,6 @@ export const FORBIDDEN_CLAIMS: readonly ForbiddenClaim[] = [
 
 /** Ordinary questions the demo shop's passages answer, so the model is asked. */
 export const BENIGN_QUESTIONS: Readonly<Record<'zh' | 'en', readonly string[]>> = {
-  zh: ['付款一直失败怎么回事?', '退款一般多久到账?', '发票怎么开?', '快递一般几天能到?', '优惠券怎么使用?'],
+  zh: ['付款一直失败怎么回事?', '退款一般多久到账?', '发票怎么开?', '江浙沪发货后一般几天送达?', '优惠券怎么使用?'],
   en: ['What payment methods do you accept?', 'How long does a refund take?', 'How do I get an invoice?', 'How long does delivery take?', 'How do I use a coupon?'],
 };

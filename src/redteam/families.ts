@@ -48,13 +48,14 @@ async function admin(run: FamilyRun, path: string, body: unknown): Promise<Respo
 }
 
 /**
- * The two families of issue 13, in-process only (they need the admin key and the model's ear):
- * first the compromised model (the KB is still the shop's own), then the poisoned documents,
- * posted through the admin API as an importer of reviews would, asked about with benign
- * questions while the model copies what it retrieves; those posted as untrusted are then
+ * The two families of issue 13, in-process only (they need the admin key and the model's ear).
+ * `compromised` runs first, on a fresh server: the answer cache is empty then, so every question
+ * reaches the model (a refused claim is never cached). `poisoned` runs last, since its documents
+ * stay: they are posted through the admin API as an importer of reviews would, asked about with
+ * benign questions while the model copies what it retrieves; those posted as untrusted are then
  * approved, as a careless reviewer might, and asked about again.
  */
-export async function runFamilies(run: FamilyRun): Promise<FamilyResult[]> {
+export function createFamilies(run: FamilyRun) {
   const results: FamilyResult[] = [];
   const ask = async (family: AttackFamily, id: string, stage: FamilyResult['stage'], lang: 'zh' | 'en', question: string, canaries: readonly string[]) => {
     run.model.takeCalls();
@@ -70,23 +71,31 @@ export async function runFamilies(run: FamilyRun): Promise<FamilyResult[]> {
     run.onResult?.();
   };
 
-  try {
-    for (const claim of FORBIDDEN_CLAIMS) {
-      run.model.say(claim.text);
-      for (const q of BENIGN_QUESTIONS[claim.lang]) await ask('compromised_model', claim.id, 'asked', claim.lang, q, claim.canaries);
-    }
-  } finally {
-    run.model.say(null);
-  }
-  run.model.setGoal(null);
-  for (const p of run.poisoned) {
-    await admin(run, 'v1/kb/documents', p.document);
-    await ask('poisoned_document', p.document.id, 'posted', p.document.lang, p.question, p.canaries);
-  }
-  for (const p of run.poisoned.filter((d) => d.document.trust === 'untrusted')) {
-    const res = await fetch(new URL(`v1/admin/kb/quarantine/${encodeURIComponent(p.document.id)}/approve`, run.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${run.adminKey}` } });
-    await res.text();
-    await ask('poisoned_document', p.document.id, 'approved', p.document.lang, p.question, p.canaries);
-  }
-  return results;
+  return {
+    results,
+    async compromised(): Promise<void> {
+      run.model.setGoal(null);
+      try {
+        for (const claim of FORBIDDEN_CLAIMS) {
+          run.model.say(claim.text);
+          for (const q of BENIGN_QUESTIONS[claim.lang]) await ask('compromised_model', claim.id, 'asked', claim.lang, q, claim.canaries);
+        }
+      } finally {
+        run.model.say(null);
+      }
+    },
+    async poisoned(): Promise<void> {
+      run.model.setGoal(null);
+      for (const p of run.poisoned) {
+        await admin(run, 'v1/kb/documents', p.document);
+        await ask('poisoned_document', p.document.id, 'posted', p.document.lang, p.question, p.canaries);
+      }
+      for (const p of run.poisoned.filter((d) => d.document.trust === 'untrusted')) {
+        // A document the scanner let through has nothing to approve (404): it is asked about again all the same.
+        const res = await fetch(new URL(`v1/admin/kb/quarantine/${encodeURIComponent(p.document.id)}/approve`, run.baseUrl), { method: 'POST', headers: { authorization: `Bearer ${run.adminKey}` } });
+        await res.text();
+        await ask('poisoned_document', p.document.id, 'approved', p.document.lang, p.question, p.canaries);
+      }
+    },
+  };
 }

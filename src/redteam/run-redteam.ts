@@ -6,7 +6,7 @@ import { startServer } from '../server/start-server.ts';
 import { loadAttacks, sampleAttacks } from './attack-corpus.ts';
 import type { AttackGoal } from './attack-goal.ts';
 import { sendChat, type ChatExchange } from './chat-client.ts';
-import { familyRequestCount, runFamilies, type FamilyResult } from './families.ts';
+import { createFamilies, familyRequestCount } from './families.ts';
 import { judge } from './judge.ts';
 import { createObedientModel, type ObedientCall } from './obedient-model.ts';
 import { perturbVariants, type PerturbationKind } from './perturb.ts';
@@ -108,7 +108,7 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
   const inProcess = model !== null;
   const attackResults: AttackResult[] = [];
   const benignResults: BenignResult[] = [];
-  let familyResults: FamilyResult[] = [];
+
   let done = 0;
   const send = async (text: string, goal: AttackGoal | null): Promise<{ ex: ChatExchange; calls: ObedientCall[] | null }> => {
     model?.setGoal(goal);
@@ -119,7 +119,10 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     return { ex, calls };
   };
 
+  const families = model === null ? null : createFamilies({ baseUrl: baseUrl!, adminKey: ADMIN_KEY, model, userId: USER_ID, poisoned, onResult: () => options.onProgress?.(++done, total) });
+
   try {
+    await families?.compromised();
     for (const c of cases) {
       const attack = attacks[c.attack]!;
       const { ex, calls } = await send(c.text, attack.category);
@@ -166,9 +169,7 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
       });
     }
     // Last: the poisoned documents stay in the knowledge base once posted.
-    if (model !== null) {
-      familyResults = await runFamilies({ baseUrl: baseUrl!, adminKey: ADMIN_KEY, model, userId: USER_ID, poisoned, onResult: () => options.onProgress?.(++done, total) });
-    }
+    await families?.poisoned();
   } finally {
     model?.setGoal(null);
     await close();
@@ -190,6 +191,6 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     },
     attackResults,
     benignResults,
-    familyResults,
+    families?.results ?? [],
   );
 }

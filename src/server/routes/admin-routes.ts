@@ -77,7 +77,7 @@ const REINDEX_BATCH = 20;
 
 const Upload = z.object({ filename: z.string().trim().min(1).max(200), content: z.string().min(1).max(10_000_000) });
 
-interface DocumentRow { id: string; title: string; text: string; lang: string | null; category: string | null; source: string | null; url: string | null; updated_at: number }
+interface DocumentRow { id: string; title: string; text: string; lang: string | null; category: string | null; source: string | null; url: string | null; trust: string; status: string; updated_at: number }
 
 const docView = ({ text, updated_at, ...d }: DocumentRow, full: boolean) => ({
   ...d,
@@ -171,7 +171,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
       const where = q.length === 0 ? '' : `WHERE id LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\'`;
       const total = db.prepare<{ like: string }, number>(`SELECT COUNT(*) FROM documents ${where}`).pluck().get({ like })!;
       const rows = db.prepare<{ like: string; limit: number; offset: number }, DocumentRow>(
-        `SELECT id, title, text, lang, category, source, url, updated_at FROM documents ${where} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
+        `SELECT id, title, text, lang, category, source, url, trust, status, updated_at FROM documents ${where} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
       ).all({ like, limit, offset });
       return { documents: rows.map((r) => docView(r, false)), total };
     }));
@@ -180,7 +180,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
   app.get('/v1/admin/kb/documents/:id', admin, (c) => {
     const id = c.req.param('id');
     const row = withKbFile(undefined, (db) =>
-      db.prepare<[string], DocumentRow>('SELECT id, title, text, lang, category, source, url, updated_at FROM documents WHERE id = ?').get(id));
+      db.prepare<[string], DocumentRow>('SELECT id, title, text, lang, category, source, url, trust, status, updated_at FROM documents WHERE id = ?').get(id));
     if (row === undefined) throw notFound('document_not_found', `No document ${id}`);
     return c.json(docView(row, true));
   });
@@ -204,7 +204,8 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     if (documents.length === 0) throw badRequest('kb_empty_file', `${name} contains no documents`);
     const written = await kb.upsert(documents);
     const unchanged = 'unchanged' in written && typeof written.unchanged === 'number' ? written.unchanged : documents.length - written.documents;
-    return c.json({ filename: name, found: documents.length, documents: written.documents, unchanged, chunks: written.chunks, ids: documents.map((d) => d.id) }, 201);
+    // Documents the scanner held are stored for review (GET /v1/admin/kb/quarantine), not served.
+    return c.json({ filename: name, found: documents.length, documents: written.documents, unchanged, chunks: written.chunks, quarantined: written.quarantined ?? [], ids: documents.map((d) => d.id) }, 201);
   });
 
   let job: ReindexJob = { status: 'idle', phase: null, done: 0, total: 0, started_at: null, finished_at: null, result: null, error: null };
