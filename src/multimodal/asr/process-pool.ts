@@ -55,17 +55,28 @@ export function runProcess(
   binary: string,
   args: readonly string[],
   input: Uint8Array,
-  opts: { deadline: number; maxStdoutBytes: number; what: string },
+  opts: { deadline: number; maxStdoutBytes: number; what: string; stdinAsPipe?: boolean },
 ): Promise<ProcessResult & { timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Node's stdin is a socket, which a program that opens /dev/stdin as a file cannot open: `cat`
+    // turns it into a pipe. The child leads its own process group, so a kill reaches both.
+    const [command, argv] = opts.stdinAsPipe === true ? ['sh', ['-c', 'cat | "$0" "$@"', binary, ...args]] : [binary, args];
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: opts.stdinAsPipe === true });
+    const kill = () => {
+      try {
+        if (opts.stdinAsPipe === true && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     const out: Buffer[] = [];
     let outBytes = 0;
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      kill();
     }, Math.max(0, opts.deadline - Date.now()));
     child.stdout.on('data', (chunk: Buffer) => {
       if (outBytes < opts.maxStdoutBytes) out.push(chunk);
