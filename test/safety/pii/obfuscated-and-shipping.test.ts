@@ -85,6 +85,11 @@ describe('names in shipping formats', () => {
     expect(masked('Ship to: Mary Smith')).toBe('Ship to: [姓名]');
     expect(masked('SHIP TO: John Carter, 45 Elm Street')).toBe('SHIP TO: [姓名], [地址]');
   });
+  it('an English surname with a capital inside is masked whole, not cut at the capital', () => {
+    expect(masked('Ship to: Sarah O’Neil, tel 138 1234 5678')).toBe('Ship to: [姓名], tel [手机号]');
+    expect(masked("my name is Ronald McDonald")).toBe('my name is [姓名]');
+    expect(masked("Jane O'Brien +44 20 7946 0958")).toBe('[姓名] [手机号]');
+  });
   it('places after ship to are no names', () => {
     for (const text of ['Ship to: Hong Kong', 'Ship to: Hong Kong office', 'ship to: New York', 'I want to ship to Hong Kong']) expect(found(text)).toEqual([]);
   });

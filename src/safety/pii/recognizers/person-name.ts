@@ -65,7 +65,9 @@ const EN_STRONG = /\b(?:my name is|my name's|(?:full )?name\s*[:：]|recipient\s
 // "Ship to: Mary Smith", the shipping-label form: two capitalised words required, places excluded.
 const EN_SHIP_LABEL = /\b(?:ship(?:ping)? to|deliver to|send to|bill to|sold to|ship it to)\s*[:：]\s*/giu;
 const EN_WEAK = /\b(?:this is|i'm|i am|ship (?:it |this |the order )?to|deliver (?:it )?to|send (?:it )?to|mr\.?|mrs\.?|ms\.?|miss|dr\.?)\s+/giu;
-const EN_WORDS = /\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}[\p{Ll}'’-]+){0,2}/uy;
+// A word may have one capital inside after its first letters (O’Neil, McDonald): one optional
+// segment that starts with the one character class the first part cannot take, so still one way.
+const EN_WORDS = /\p{Lu}[\p{Ll}'’-]+(?:\p{Lu}\p{Ll}+)?(?:[ \t]+\p{Lu}[\p{Ll}'’-]+(?:\p{Lu}\p{Ll}+)?){0,2}/uy;
 const EN_NOT_NAMES = new Set([
   'very', 'so', 'not', 'really', 'sorry', 'happy', 'glad', 'here', 'still', 'just', 'the', 'a', 'an', 'order', 'customer', 'your', 'our', 'from', 'in', 'at',
   'on', 'calling', 'writing', 'trying', 'looking', 'going', 'interested', 'unable', 'room', 'building', 'floor', 'unit', 'apt', 'no', 'please', 'thanks', 'china',
@@ -115,7 +117,7 @@ function chineseNameEndingAt(text: string, end: number): number {
 
 // "Jane Doe, +44 20 7946 0958": two or three capitalised words ending right before the phone. Run
 // on the 70 characters before it only, so the work per phone number is bounded.
-const EN_NAME_BEFORE = /(?<![\p{L}'’-])\p{Lu}[\p{Ll}'’-]{1,20}(?:[ \t]\p{Lu}[\p{Ll}'’-]{1,20}){1,2}$/u;
+const EN_NAME_BEFORE = /(?<![\p{L}'’-])\p{Lu}[\p{Ll}'’-]{1,20}(?:\p{Lu}\p{Ll}{1,20})?(?:[ \t]\p{Lu}[\p{Ll}'’-]{1,20}(?:\p{Lu}\p{Ll}{1,20})?){1,2}$/u;
 const EN_NOT_IN_NAME = new Set([
   ...EN_NOT_NAMES, 'call', 'me', 'phone', 'mobile', 'tel', 'number', 'contact', 'text', 'whatsapp', 'office', 'head', 'hotline', 'fax', 'home', 'work', 'cell',
   'street', 'road', 'avenue', 'lane', 'drive', 'way', 'place', 'court', 'parkway', 'boulevard', 'highway', 'square', 'terrace', 'crescent', 'close', 'circle',
