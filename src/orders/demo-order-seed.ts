@@ -1,4 +1,5 @@
 import type { OrderStatus } from '../contracts/order-connector.ts';
+import { chinaDayStart } from './demo-order-ids.ts';
 
 /**
  * The orders the demo order system starts with, as times relative to the moment it is first
@@ -10,7 +11,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Products of the demo shop (kb/demo-shop), named for both Chinese and English conversations. */
-const CATALOG = {
+export const DEMO_CATALOG = {
   purifier: { sku: 'KF-P3', name: 'Kefu 空气净化器 P3 / Air Purifier P3', price: 1299 },
   filter: { sku: 'KF-P3-FILTER', name: 'P3 原装复合滤网 / P3 composite filter', price: 129 },
   tv: { sku: 'KF-TV65', name: 'Kefu 65英寸 4K 电视 / 65-inch 4K TV', price: 4999 },
@@ -19,7 +20,7 @@ const CATALOG = {
   valve: { sku: 'KF-WH-VALVE', name: '混水阀 / Mixing valve', price: 80 },
 } as const;
 
-type Product = keyof typeof CATALOG;
+type Product = keyof typeof DEMO_CATALOG;
 
 export interface SeedItem {
   sku: string;
@@ -61,10 +62,34 @@ const ADDRESSES = {
 
 type DemoUser = keyof typeof ADDRESSES;
 
-const line = (product: Product, qty = 1): SeedItem => ({ ...CATALOG[product], qty });
+const line = (product: Product, qty = 1): SeedItem => ({ ...DEMO_CATALOG[product], qty });
 
-/** Every status appears; `demo-user` alone has all six. */
+/**
+ * Keeps an order on the shop's calendar day it was meant for: "ordered yesterday" (27 h back)
+ * seeded at 01:30 in Shanghai would fall on the day before yesterday, and "2 h ago" at 00:30 on
+ * yesterday, so "昨天下的单" would find the wrong order or none. An order whose creation slipped
+ * to an earlier day (of `floor(age / 1 day)` days back) moves forward, its whole timeline with it,
+ * to the start of its day; no time passes `now`. At 10:00 nothing moves.
+ */
+function onItsDay(o: SeedOrder, now: number): SeedOrder {
+  const day = chinaDayStart(now) - Math.floor((now - o.createdAt) / DAY) * DAY;
+  const shift = day - o.createdAt;
+  if (shift <= 0) return o;
+  const move = (t: number): number => Math.min(now, t + shift);
+  const moved: SeedOrder = { ...o, createdAt: move(o.createdAt), returns: o.returns.map((r) => ({ ...r, createdAt: move(r.createdAt) })) };
+  for (const k of ['paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt'] as const) {
+    const t = o[k];
+    if (t !== undefined) moved[k] = move(t);
+  }
+  return moved;
+}
+
+/** Every status appears; `demo-user` alone has all six. Days are the shop's (Asia/Shanghai, UTC+8). */
 export function demoOrderSeed(now: number): SeedOrder[] {
+  return seedAt(now).map((o) => onItsDay(o, now));
+}
+
+function seedAt(now: number): SeedOrder[] {
   const at = (ago: number): number => now - ago;
   const order = (
     seq: number,

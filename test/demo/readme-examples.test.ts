@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ChatReply } from '../../src/contracts/reply-part.ts';
+import { chinaDate } from '../../src/orders/demo-order-ids.ts';
+import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+
+/**
+ * The README's Quick start questions, read from the README itself, asked through the HTTP API of
+ * a fresh server (demo KB, demo orders seeded at that moment) at hours where a seed relative to
+ * "now" used to put orders on the wrong Shanghai day: each finds its order or gets a complete,
+ * cited answer.
+ */
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+const prose = quickStart.replace(/```[\s\S]*?```/g, '');
+const asked = [...prose.matchAll(/"([^"\n]+)"/g)].map((m) => m[1]!);
+
+const DAY = 86_400_000;
+/** A knowledge answer ends its last sentence before the citation: nothing cut off mid-word. */
+const COMPLETE_CITED = /[。.!?！？]\s*(?:\[\d+\])+\s*$/u;
+
+type Check = (ask: (message: string, sessionId?: string) => Promise<ChatReply>, now: number, question: string) => Promise<void>;
+
+const knowledge = (fact: string): Check => async (ask, _now, question) => {
+  const r = await ask(question);
+  expect(r.sources.length).toBeGreaterThan(0);
+  expect(r.reply).toMatch(COMPLETE_CITED);
+  expect(r.reply).toContain(fact);
+};
+
+/** What each README question must lead to; a question the README gains must be added here. */
+const EXPECTED: Record<string, Check> = {
+  '你们的退货政策是什么?': knowledge('7天'),
+  'How long does shipping take?': knowledge('16:00'),
+  '昨天下的单怎么还没发货?': async (ask, now) => {
+    const r = await ask('昨天下的单怎么还没发货?');
+    expect(r.flow?.name).toBe('order_status');
+    // The order placed yesterday (Shanghai), whatever the hour it was seeded at.
+    expect(r.reply).toContain(`KF${chinaDate(now - DAY)}002`);
+  },
+  // "then pick an order, give a reason, confirm with 嗯对"
+  '我要退货': async (ask) => {
+    const first = await ask('我要退货');
+    expect(first.flow).toMatchObject({ name: 'return', step: 'choose_order' });
+    await ask('1', first.session_id);
+    await ask('不想要了', first.session_id);
+    const done = await ask('嗯对', first.session_id);
+    expect(done.flow).toMatchObject({ name: 'return', step: 'done' });
+    expect(done.reply).toMatch(/RT\d{11}/);
+  },
+  '嗯对': async () => {},
+  '帮我改下收货地址': async (ask) => {
+    const r = await ask('帮我改下收货地址');
+    expect(r.flow?.name).toBe('address_change');
+    expect(r.quick_replies?.some((q) => /^KF\d{11}$/.test(q))).toBe(true);
+  },
+  '转人工': async (ask) => {
+    expect((await ask('转人工')).handoff).toBe(true);
+  },
+};
+
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.destroy();
+});
+
+it('reads the example questions from the README', () => {
+  expect(asked).toContain('昨天下的单怎么还没发货?');
+  expect(asked.filter((q) => EXPECTED[q] === undefined)).toEqual([]);
+});
+
+describe.each(['2026-11-24T01:30:00+08:00', '2026-11-24T00:05:00+08:00', '2026-11-24T10:00:00+08:00', '2026-11-24T23:55:00+08:00'])('seeded and asked at %s', (at) => {
+  it('every README example finds its order or gets a complete, cited answer', async () => {
+    const now = Date.parse(at);
+    const server = await startTestServer({}, undefined, { now: () => now });
+    servers.push(server);
+    const ask = async (message: string, sessionId?: string): Promise<ChatReply> => {
+      const res = await postJson(`${server.url}/v1/chat`, { message, user_id: 'demo-user', ...(sessionId === undefined ? {} : { session_id: sessionId }) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as ChatReply;
+    };
+    for (const q of asked) await EXPECTED[q]!(ask, now, q);
+  });
+});
