@@ -196,14 +196,17 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const closeIdle = async (): Promise<void> => {
     try {
       await outcomes.closeIdle(config.conversationIdleMs);
-      // A rating comment goes with its transcript, which the session sweep deletes after the TTL.
-      await outcomes.eraseComments({ idleBefore: now() - config.sessionTtlMs });
     } catch (err) {
       logger.error({ err }, 'closing idle conversations failed');
     }
   };
   const outcomeTimer = setInterval(() => void closeIdle(), Math.min(60_000, config.conversationIdleMs));
   outcomeTimer.unref();
+  // A rating comment goes with its transcript, which the session sweep deletes after the TTL;
+  // hourly, as the vault purge, since each run looks at every conversation's outcome row.
+  const eraseOldComments = () => void outcomes.eraseComments({ idleBefore: now() - config.sessionTtlMs }).catch((err: unknown) => logger.error({ err }, 'erasing rating comments past the session TTL failed'));
+  const commentTimer = setInterval(eraseOldComments, 3_600_000);
+  commentTimer.unref();
 
   const orderIdPattern = config.orderIdPattern === null ? undefined : compileOrderIdPattern(config.orderIdPattern);
   const embeddedNlu = createEmbeddedNlu({ extractEntities: orderIdPattern === undefined ? extractEntities : (text, options) => extractEntities(text, { ...options, orderIdPattern }) });
@@ -414,6 +417,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     async close() {
       stopSweeper();
       clearInterval(outcomeTimer);
+      clearInterval(commentTimer);
       await stopWecom();
       await stopTicketWorker();
       await queue.close();

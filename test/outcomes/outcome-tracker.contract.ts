@@ -75,6 +75,22 @@ export function runOutcomeTrackerContract(name: string, open: OpenBackend): void
       expect(ratings).toEqual([4]);
     });
 
+    it('erases rating comments of one session, or of every conversation quiet past a cutoff, keeping the scores', async () => {
+      const t = backend.outcomes({ now: () => now });
+      for (const sessionId of ['old', 'erased', 'recent']) {
+        await t.recordTurn({ sessionId, channel: 'web', intent: 'refund', answered: true, resolved: true, transferred: false });
+        await t.rate(sessionId, 2, `${sessionId}: 快递员态度差, 电话 [PHONE_1]`);
+        advance(10 * MIN);
+      }
+      expect(await t.eraseComments({ sessionId: 'erased' })).toBe(1);
+      expect(await t.eraseComments({ sessionId: 'erased' })).toBe(0);
+      // 'old' last spoke 30 minutes ago, 'recent' 10: a cutoff 20 minutes back takes 'old' only.
+      expect(await t.eraseComments({ idleBefore: now - 20 * MIN })).toBe(1);
+      expect(await t.eraseComments({ idleBefore: now - 20 * MIN })).toBe(0);
+      expect(await t.eraseComments({ sessionId: 'recent' })).toBe(1);
+      expect((await t.stats()).csat).toEqual({ count: 3, average: 2 });
+    });
+
     it('closes each idle conversation once when every node sweeps at the same time', async () => {
       const closed: ClosedConversation[] = [];
       const nodes = [0, 1, 2].map(() => backend.outcomes({ now: () => now, onClosed: (c) => closed.push(c) }));
