@@ -157,12 +157,14 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    if (res.body !== null) {
-      for await (const chunk of res.body) {
-        size += (chunk as Uint8Array).byteLength;
-        if (size > maxBytes) throw tooLarge();
-        chunks.push(Buffer.from(chunk as Uint8Array));
+    const reader = res.body?.getReader();
+    for (let r = await reader?.read(); r !== undefined && !r.done; r = await reader?.read()) {
+      size += r.value.byteLength;
+      if (size > maxBytes) {
+        await reader?.cancel();
+        throw tooLarge();
       }
+      chunks.push(Buffer.from(r.value));
     }
     const bytes = Buffer.concat(chunks);
     if (type === 'application/json' || type === 'text/plain') {

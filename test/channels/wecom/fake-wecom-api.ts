@@ -20,6 +20,10 @@ export interface FakeWecomApi {
   failNextSends(n: number, answer: { errcode: number; errmsg: string }): void;
   /** The next `n` requests (any path) have their connection destroyed before any answer. */
   dropNextRequests(n: number): void;
+  /** Files members "sent", served by media/get under their MediaId. */
+  putMedia(mediaId: string, bytes: Buffer, contentType: string): void;
+  /** Every media/get call's media_id. */
+  mediaRequests: string[];
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export async function startFakeWecomApi(expected: { corpId: string; secret: stri
   let issued = 0;
   let failures: { n: number; answer: { errcode: number; errmsg: string } } = { n: 0, answer: { errcode: 0, errmsg: 'ok' } };
   let drops = 0;
+  const media = new Map<string, { bytes: Buffer; contentType: string }>();
 
   const json = (res: ServerResponse, body: unknown) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -60,6 +65,10 @@ export async function startFakeWecomApi(expected: { corpId: string; secret: stri
     dropNextRequests(n) {
       drops = n;
     },
+    putMedia(mediaId, bytes, contentType) {
+      media.set(mediaId, { bytes, contentType });
+    },
+    mediaRequests: [],
     close: async () => {},
   };
 
@@ -94,6 +103,19 @@ export async function startFakeWecomApi(expected: { corpId: string; secret: stri
         }
         api.sent.push({ accessToken: token, body });
         return json(res, { errcode: 0, errmsg: 'ok', invaliduser: '' });
+      }
+      // media/get: the file itself with its type, or WeCom's JSON error (40007 invalid media_id).
+      if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') {
+        const token = url.searchParams.get('access_token') ?? '';
+        if (expired.has(token)) return json(res, { errcode: 42001, errmsg: 'access_token expired' });
+        if (!valid.has(token)) return json(res, { errcode: 40014, errmsg: 'invalid access_token' });
+        const id = url.searchParams.get('media_id') ?? '';
+        api.mediaRequests.push(id);
+        const file = media.get(id);
+        if (file === undefined) return json(res, { errcode: 40007, errmsg: 'invalid media_id' });
+        res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length), 'content-disposition': `attachment; filename="${id}"` });
+        res.end(file.bytes);
+        return;
       }
       res.writeHead(404).end();
     })();

@@ -42,7 +42,9 @@ describe('WeCom XML', () => {
 
   it('reads events and tells other message types apart', () => {
     expect(parseWecomMessage(message('<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey>'))).toMatchObject({ msgType: 'event', event: 'enter_agent', eventKey: null, msgId: null });
-    expect(parseWecomMessage(message('<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x/y.jpg]]></PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>'))).toMatchObject({ msgType: 'other', rawType: 'image', msgId: '1' });
+    expect(parseWecomMessage(message('<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x/y.jpg]]></PicUrl><MediaId>m</MediaId><MsgId>1</MsgId>'))).toMatchObject({ msgType: 'image', mediaId: 'm', picUrl: 'http://x/y.jpg', msgId: '1' });
+    expect(code(() => parseWecomMessage(message('<MsgType><![CDATA[image]]></MsgType><MsgId>1</MsgId>')))).toBe('400 wecom_bad_message');
+    expect(parseWecomMessage(message('<MsgType><![CDATA[location]]></MsgType><Location_X>23.1</Location_X><MsgId>2</MsgId>'))).toMatchObject({ msgType: 'other', rawType: 'location', msgId: '2' });
   });
 
   it('refuses DOCTYPE and entity declarations (no XXE, no entity expansion)', () => {
