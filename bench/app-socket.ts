@@ -37,7 +37,7 @@ export async function benchAppSocket(options: { clients?: number; messages?: num
   const clients = options.clients ?? 50;
   const messages = options.messages ?? 20;
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-bench-'));
-  const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: ADMIN_KEY }));
+  const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: ADMIN_KEY }));
   const http: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: server.kefu.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

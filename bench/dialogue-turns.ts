@@ -28,7 +28,7 @@ export async function benchDialogueTurns(rounds = 5): Promise<DialogueBench> {
   const other: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const dir = mkdtempSync(path.join(tmpdir(), 'kefu-bench-dialogue-'));
-    const server = await startServer(loadConfig({ PORT: '0', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '10000000' }), { now: () => DEMO_NOW });
+    const server = await startServer(loadConfig({ PORT: '0', KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '10000000' }), { now: () => DEMO_NOW });
     try {
       for (const script of scripts) {
         let sid: string | undefined;

@@ -16,7 +16,7 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
  */
 export async function benchPipelineOverhead(): Promise<{ sequential: { n: number; p50Ms: number; p99Ms: number }; load: { connections: number; requests: number; rps: number; p50Ms: number; p99Ms: number; errors: number } }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-bench-'));
-  const server = await startServer(loadConfig({ PORT: '0', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '10000000' }));
+  const server = await startServer(loadConfig({ PORT: '0', KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '10000000' }));
   try {
     const times: number[] = [];
     for (let i = 0; i < 400; i++) {

@@ -29,7 +29,7 @@ export interface BenchServer extends RunningServer {
 export async function startKefu(env: Record<string, string>): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-scale-'));
   const server = await startServer(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '100000000', ...env }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), KEFU_LLM: 'none', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '100000000', ...env }),
   );
   return {
     ...server,

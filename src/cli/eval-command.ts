@@ -37,7 +37,7 @@ export function evalCommand(): Command {
       let close = async () => {};
       if (baseUrl === undefined) {
         const dir = mkdtempSync(path.join(tmpdir(), 'kefu-eval-'));
-        const config = { ...loadConfig({ ...process.env, KEFU_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', KEFU_ADMIN_KEY: 'eval-admin-key-0123456789abcdef' }), rateLimitPerMinute: 1_000_000 };
+        const config = { ...loadConfig({ ...process.env, KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), PORT: '0', HOST: '127.0.0.1', KEFU_ADMIN_KEY: 'eval-admin-key-0123456789abcdef' }), rateLimitPerMinute: 1_000_000 };
         const server = await startServer(config, { logger: createLogger('warn', process.stderr), ...(pinned === undefined ? {} : { now: () => pinned! }) });
         baseUrl = server.url;
         close = async () => {

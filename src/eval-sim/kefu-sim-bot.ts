@@ -18,6 +18,7 @@ export async function createKefuSimBot(options: { env: NodeJS.ProcessEnv; dataDi
   const config = loadConfig({
     ...env,
     KEFU_DATA_DIR: options.dataDir,
+    KEFU_KEY_DIR: `${options.dataDir}/keys`, // a throwaway server: its keys go with its data dir
     KEFU_LLM: 'none',
     KEFU_ADMIN_KEY: 'simulator-admin-key-0123456789abcdef',
     KEFU_LOG_LEVEL: 'silent',

@@ -86,6 +86,7 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
       PORT: '0',
       HOST: '127.0.0.1',
       KEFU_DATA_DIR: dir,
+      KEFU_KEY_DIR: path.join(dir, 'keys'), // a throwaway server: its keys go with its data dir
       KEFU_LLM: 'none',
       KEFU_NLU: 'embedded',
       KEFU_LOG_LEVEL: 'silent',
