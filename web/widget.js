@@ -56,6 +56,8 @@
       imageUnsupported: '只能发送 PNG、JPEG、WebP、GIF 或 BMP 图片。', imageCorrupt: '这张图片打不开,可能已损坏,请重新拍一张。',
       imageTimeout: '图片识别超时了,请发一张更清晰或更小的图片,或直接输入文字。', nothingRead: '图片里没有识别到文字,请直接输入您的问题。',
       serverError: '服务暂时不可用,请稍后再试。',
+      record: '录一段语音', stopRecord: '停止录音并发送', recording: '正在录音… 再点一次 ⏹ 发送', voice: '语音消息', micDenied: '无法使用麦克风,请在浏览器里允许后再试,或直接输入文字。',
+      audioTooLong: '语音太长了,请控制在一分钟以内。', audioCorrupt: '这段语音无法识别,请重新录一次,或直接输入文字。', nothingHeard: '没有听清您说的话,请再录一次,或直接输入文字。', asrUnavailable: '语音识别暂时不可用,请直接输入文字。',
       ratePrompt: '请为本次服务评分', star: '{n} 星', rated: '感谢您的评价!', rateFailed: '评价没有提交成功,请再点一次。',
     },
     en: {
@@ -71,6 +73,8 @@
       imageUnsupported: 'Please send a PNG, JPEG, WebP, GIF or BMP picture.', imageCorrupt: 'That picture cannot be opened; it may be damaged. Please take it again.',
       imageTimeout: 'Reading the picture took too long; please send a clearer or smaller one, or type the text.', nothingRead: 'No text was found in the picture; please type your question.',
       serverError: 'The service is unavailable right now; please try again later.',
+      record: 'Record a voice message', stopRecord: 'Stop and send', recording: 'Recording… press ⏹ to send', voice: 'Voice message', micDenied: 'The microphone is not available; allow it in your browser and try again, or type your question.',
+      audioTooLong: 'That voice message is too long; please keep it under a minute.', audioCorrupt: 'That recording could not be played; please record it again or type your question.', nothingHeard: 'We could not make out any words; please record again or type your question.', asrUnavailable: 'Voice messages are unavailable right now; please type your question.',
       ratePrompt: 'How would you rate this conversation?', star: '{n} of 5 stars', rated: 'Thank you for your feedback!', rateFailed: 'Your rating was not sent; please tap again.',
     },
   };
@@ -179,6 +183,8 @@
     '#kefu-preview button{margin-left:auto;border:0;background:none;font-size:18px;cursor:pointer;color:#52606d}',
     '.kefu-msg img.kefu-img{display:block;max-width:160px;max-height:160px;border-radius:8px;margin-top:4px}',
     '.kefu-read{display:block;font-size:12px;opacity:.8;margin-top:4px;white-space:pre-wrap}',
+    '#kefu-mic{border:0;background:transparent;font-size:18px;padding:0 8px;cursor:pointer;color:#52606d}#kefu-mic[aria-pressed=true]{color:#c0392b}',
+    '.kefu-voice-tag{display:block;font-size:12px;opacity:.8}',
     // Phones: the panel takes the whole screen (a floating box would be too small to type in);
     // 16px input text stops iOS from zooming the page when the field gets focus.
     '@media (max-width:480px){#kefu-panel{left:0;right:0;top:0;bottom:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0}',
@@ -217,6 +223,10 @@
   var preview = el('div', { id: 'kefu-preview', role: 'status' });
   form.appendChild(fileInput);
   form.appendChild(attachBtn);
+  // A voice message: recorded with MediaRecorder where the browser has it, sent as an audio attachment.
+  var canRecord = !!(window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+  var micBtn = el('button', { id: 'kefu-mic', type: 'button', 'aria-label': T.record, title: T.record, 'aria-pressed': 'false' }, '🎤');
+  if (canRecord) form.appendChild(micBtn);
   form.appendChild(input);
   form.appendChild(sendBtn);
   panel.appendChild(head);
@@ -320,6 +330,7 @@
     if (busy) return;
     clearQuickReplies();
     var att = pendingImage;
+    lastWasVoice = false;
     var mine = bubble('kefu-user', text);
     if (att) {
       mine.appendChild(el('img', { class: 'kefu-img', src: att.url, alt: att.name || T.attach }));
@@ -373,6 +384,73 @@
     }
   }
 
+  // ---- voice: press 🎤 to record, press ⏹ to send (or it stops itself at the limit) ----
+  var MAX_AUDIO_SECONDS = Number(data.maxAudioSeconds) || 60;
+  var recorder = null;
+  var lastWasVoice = false;
+  function recordingMime() {
+    var kinds = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/webm', 'audio/mp4'];
+    for (var i = 0; i < kinds.length; i++) if (MediaRecorder.isTypeSupported && MediaRecorder.isTypeSupported(kinds[i])) return kinds[i];
+    return '';
+  }
+  function setRecording(on) {
+    micBtn.setAttribute('aria-pressed', on ? 'true' : 'false');
+    micBtn.textContent = on ? '⏹' : '🎤';
+    micBtn.setAttribute('aria-label', on ? T.stopRecord : T.record);
+    micBtn.title = on ? T.stopRecord : T.record;
+    setConn(on ? T.recording : '');
+  }
+  function startRecording() {
+    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+      var mime = recordingMime();
+      var rec = tryOr(function () { return mime ? new MediaRecorder(stream, { mimeType: mime }) : new MediaRecorder(stream); }, null);
+      if (!rec) { stopTracks(stream); notice(T.micDenied); return; }
+      var chunks = [];
+      var timer = setTimeout(function () { if (rec.state === 'recording') rec.stop(); }, MAX_AUDIO_SECONDS * 1000);
+      rec.ondataavailable = function (e) { if (e.data && e.data.size > 0) chunks.push(e.data); };
+      rec.onstop = function () {
+        clearTimeout(timer);
+        stopTracks(stream);
+        recorder = null;
+        setRecording(false);
+        var blob = new Blob(chunks, { type: (rec.mimeType || mime || 'audio/webm').split(';')[0] });
+        if (blob.size > 0) sendVoice(blob);
+      };
+      recorder = rec;
+      rec.start();
+      setRecording(true);
+    }, function () { notice(T.micDenied); });
+  }
+  function stopTracks(stream) {
+    var tracks = stream.getTracks();
+    for (var i = 0; i < tracks.length; i++) tracks[i].stop();
+  }
+  function sendVoice(blob) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var url = String(reader.result);
+      if (busy) return;
+      clearQuickReplies();
+      // The bubble says "voice message" until the reply brings back what was heard.
+      var mine = bubble('kefu-user kefu-voice', '🎤 ' + T.voice);
+      mine.setAttribute('data-voice', 'pending');
+      lastWasVoice = true;
+      post('', 0, { type: 'audio', mime: blob.type, data: url.slice(url.indexOf(',') + 1), name: 'voice' });
+    };
+    reader.readAsDataURL(blob);
+  }
+  function showHeard(bubbleEl, transcript) {
+    bubbleEl.textContent = '';
+    bubbleEl.appendChild(el('span', { class: 'kefu-voice-tag' }, '🎤 ' + T.voice));
+    bubbleEl.appendChild(document.createTextNode(transcript));
+    bubbleEl.setAttribute('data-voice', 'heard');
+  }
+  micBtn.addEventListener('click', function () {
+    if (recorder) { if (recorder.state === 'recording') recorder.stop(); return; }
+    if (busy) return;
+    startRecording();
+  });
+
   function HttpError(status, code) { this.status = status; this.code = code; }
   function errorText(err) {
     if (err && err.status === 429) return T.rateLimited;
@@ -381,7 +459,10 @@
     if (err && err.code === 'unsupported_image') return T.imageUnsupported;
     if (err && err.code === 'corrupt_image') return T.imageCorrupt;
     if (err && err.code === 'ocr_timeout') return T.imageTimeout;
-    if (err && err.code === 'nothing_read') return T.nothingRead;
+    if (err && err.code === 'nothing_read') return lastWasVoice ? T.nothingHeard : T.nothingRead;
+    if (err && (err.code === 'audio_too_long' || err.code === 'audio_too_large')) return T.audioTooLong;
+    if (err && (err.code === 'corrupt_audio' || err.code === 'asr_rejected')) return T.audioCorrupt;
+    if (err && /^asr_/.test(err.code || '')) return T.asrUnavailable;
     if (err && (err.status === 401 || err.status === 403)) return T.auth;
     return T.serverError;
   }
@@ -404,7 +485,7 @@
     var mine = log.lastElementChild;
     var bot = typingBubble();
     var body = { message: text, stream: true, channel: 'web', locale: pageLocale };
-    if (att) body.attachments = [{ type: 'image', mime: att.mime, data: att.data, name: att.name }];
+    if (att) body.attachments = [{ type: att.type || 'image', mime: att.mime, data: att.data, name: att.name }];
     var sid = sessionId;
     if (sid) body.session_id = sid;
     if (sid && sessionToken) body.session_token = sessionToken;
@@ -424,6 +505,7 @@
       } else if (name === 'done') {
         finished = true;
         if (d.attachments && mine && mine.classList.contains('kefu-user')) showRead(mine, d.attachments);
+        if (d.transcript && mine && mine.classList.contains('kefu-voice')) showHeard(mine, d.transcript);
         onDone(bot, d, got);
       } else if (name === 'error') {
         finished = true;

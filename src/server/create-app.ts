@@ -114,6 +114,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // configured (any by default: they are public and take no cookies).
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.use('/v1/*', cors({ origin: deps.corsOrigins.length === 0 ? '*' : [...deps.corsOrigins], allowHeaders: ['content-type', 'authorization', 'accept', 'idempotency-key', 'x-kefu-session-token', 'x-kefu-user-sig'], maxAge: 600 }));
+  // Hono's streamSSE answers `Connection: keep-alive`, which overrode a client's `Connection:
+  // close` and held its socket for the keep-alive timeout after the stream ended: Node alone
+  // manages the connection.
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.headers.has('connection')) c.res.headers.delete('connection');
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

@@ -35,6 +35,11 @@ export function toErrorResponse(err: unknown, logger: Logger): { status: Content
   if (err instanceof HTTPException && err.status < 500) {
     return { status: err.status as ContentfulStatusCode, body: { error: { code: `http_${err.status}`, message: err.message || 'request failed' } } };
   }
+  // The client hung up while its body was being read (Node's 'aborted'): nothing failed here, so
+  // no internal error is logged or counted for it, and no one is left to read this answer.
+  if (err instanceof Error && err.message === 'aborted' && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+    return { status: 400, body: { error: { code: 'client_closed_request', message: 'The client closed the connection before its request arrived' } } };
+  }
   const errorId = randomBytes(8).toString('hex');
   const status = (isKefuError(err) || err instanceof HTTPException ? err.status : 500) as ContentfulStatusCode;
   const code = isKefuError(err) ? err.code : err instanceof HTTPException ? `http_${err.status}` : 'internal_error';

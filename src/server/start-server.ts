@@ -2,6 +2,7 @@ import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachAppSocket } from '../channels/app/app-socket-server.ts';
+import { answerMalformedRequests } from './client-error-reply.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { createKefu, type CreateKefuOptions, type Kefu } from '../create-kefu.ts';
 import type { Logger } from '../logging/create-logger.ts';
@@ -24,6 +25,7 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.round(config.requestTimeoutMs / 4))),
   };
   const server: ServerType = createAdaptorServer({ fetch: kefu.app.fetch, hostname: config.host, serverOptions });
+  answerMalformedRequests(server as Server, kefu.app.fetch, config.host);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
