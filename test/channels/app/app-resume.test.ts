@@ -88,13 +88,13 @@ describe('agent replies and resume', () => {
 
       // The protocol underneath: hello with last_message_id replays what came after it.
       const raw = await rawClient(h.wsUrl);
-      raw.send({ type: 'hello', session_id: sessionId, last_message_id: firstId });
+      raw.send({ type: 'hello', session_id: sessionId, session_token: kefu.sessionToken, last_message_id: firstId });
       expect(await raw.next()).toEqual({ type: 'ready', session_id: sessionId, resumed: true });
       expect(await raw.next()).toMatchObject({ type: 'message', message: { id: secondId, role: 'agent' } });
       raw.ws.close();
 
       const unknown = await rawClient(h.wsUrl);
-      unknown.send({ type: 'hello', session_id: sessionId, last_message_id: 'gone' });
+      unknown.send({ type: 'hello', session_id: sessionId, session_token: kefu.sessionToken, last_message_id: 'gone' });
       expect((await unknown.next()).type).toBe('ready');
       expect(await unknown.next()).toMatchObject({ type: 'error', code: 'message_not_found' });
       unknown.ws.close();
@@ -110,7 +110,8 @@ describe('agent replies and resume', () => {
     await claim(sessionId);
     const seenId = await agentSays(sessionId, '您好');
     await eventually(() => (first.lastMessageId === seenId ? true : null));
-    const kept = { sessionId: first.sessionId!, lastMessageId: first.lastMessageId! };
+    // What an app keeps across runs: the session, its token and where it was.
+    const kept = { sessionId: first.sessionId!, sessionToken: first.sessionToken!, lastMessageId: first.lastMessageId! };
     first.close();
 
     const missedId = await agentSays(sessionId, '稍等,我看一下物流。');
