@@ -1,5 +1,5 @@
 import { deobfuscate } from '../../safety/input-guard/deobfuscate.ts';
-import { isImperativeAttack } from '../../safety/input-guard/fence-context.ts';
+import { addressesAssistant } from '../../safety/input-guard/fence-context.ts';
 import { RULES } from '../../safety/input-guard/rules/index.ts';
 import { scoreRules } from '../../safety/input-guard/score.ts';
 import { INTERNAL_ADDRESS } from '../../safety/internal-address.ts';
@@ -26,7 +26,8 @@ const PERSON_NAME_MIN_SCORE = 0.7;
 
 // One sentence at a time, as the fence reads passages: bounded pieces, each scanned once.
 const SENTENCE = /[^\n。.!?！？;；]+[。.!?！？;；]*/gu;
-const INSULT_THRESHOLD = 0.5;
+/** The input guard's line for a category, as the prompt fence uses it. */
+const THRESHOLD = 0.5;
 /** Orders to the assistant (the jailbreak rules read "interest-free" as "free from rules"); a policy's own prices and refund rules are the commitment check's business. */
 const ORDERS = ['prompt_injection', 'system_prompt_extraction'] as const;
 
@@ -51,9 +52,11 @@ export function createDocumentScanner(deps: { findPii: PiiFinder }): DocumentSca
       for (const m of whole.matchAll(SENTENCE)) {
         const sentence = m[0].trim();
         if (sentence.length === 0) continue;
-        if (isImperativeAttack(sentence, ORDERS)) add('instruction', sentence);
-        const insult = scoreRules(RULES.insult, deobfuscate(sentence));
-        if (insult.score >= INSULT_THRESHOLD) add('insult', insult.evidence);
+        // One de-obfuscated view per sentence for every rule set: it is most of the cost.
+        const view = deobfuscate(sentence);
+        if (addressesAssistant(sentence) || ORDERS.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD)) add('instruction', sentence);
+        const insult = scoreRules(RULES.insult, view);
+        if (insult.score >= THRESHOLD) add('insult', insult.evidence);
       }
       const credential = CREDENTIAL.firstMatch(whole);
       if (credential !== null) add('credential', credential.replace(/([A-Za-z0-9!@#$%^&*_+=/.-]{2})[A-Za-z0-9!@#$%^&*_+=/.-]{2,}$/u, '$1****'));

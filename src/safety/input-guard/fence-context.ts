@@ -34,11 +34,15 @@ const SENTENCE = /[^\n。.!?！？;；]+[。.!?！？;；]*/gu;
 const QUOTED_CATEGORIES: readonly AttackCategory[] = ['prompt_injection', 'jailbreak', 'system_prompt_extraction', 'price_manipulation', 'impersonation'];
 const THRESHOLD = 0.5;
 
-/** Whether one sentence gives the assistant orders or reads as an attack (the knowledge-base scanner asks too). */
-export function isImperativeAttack(sentence: string, categories: readonly AttackCategory[] = QUOTED_CATEGORIES): boolean {
+/** Whether a sentence speaks to the assistant ("AI:", "you must", "请你"): the knowledge-base scanner asks too. */
+export function addressesAssistant(sentence: string): boolean {
+  return ADDRESSES_ASSISTANT.test(sentence);
+}
+
+function isImperativeAttack(sentence: string): boolean {
   if (ADDRESSES_ASSISTANT.test(sentence)) return true;
   const view = deobfuscate(sentence);
-  return categories.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD);
+  return QUOTED_CATEGORIES.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD);
 }
 
 function quoteAttacks(text: string): string {

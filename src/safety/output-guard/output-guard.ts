@@ -1,4 +1,5 @@
 import { INTERNAL_ADDRESS } from '../internal-address.ts';
+import { COMMITMENT as DOCUMENT_COMMITMENT } from '../../knowledge/trust/trust-patterns.ts';
 import type { CheckKind, Principle } from './constitution.ts';
 
 /**
@@ -101,6 +102,10 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
         // The same words in the shop's own passages (a policy) back the statement.
         if (m !== null && !trusted.includes(squash(m[0]))) return m[0];
       }
+      // What the knowledge-base scanner holds a document for ("全场商品仅需1元", "refunds are
+      // guaranteed") is no more a model's to say than a document's.
+      const d = DOCUMENT_COMMITMENT.firstMatch(text);
+      if (d !== null && !trusted.includes(squash(d))) return d;
       return null;
     },
     pii(text, ctx) {
