@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/config/load-config.ts';
 
@@ -27,7 +28,10 @@ export async function startLlamaServer(opts: { model: string; threads: number; p
   const port = 20000 + Math.floor(Math.random() * 20000);
   const args = ['-m', opts.model, '--host', '127.0.0.1', '--port', String(port), '-t', String(opts.threads), '-tb', String(opts.threads)];
   args.push('-np', String(opts.parallel), '-c', String(opts.parallel * opts.contextPerSlot), '--no-webui');
-  const child = spawn(llamaServerBinary(), args, { stdio: 'ignore' });
+  const binary = llamaServerBinary();
+  // A wrong KEFU_LLAMA_SERVER would otherwise surface as an unhandled spawn 'error' event.
+  if (!existsSync(binary)) throw new Error(`llama-server not found at ${binary}: build it with scripts/build-llama-server.sh or set KEFU_LLAMA_SERVER`);
+  const child = spawn(binary, args, { stdio: 'ignore' });
   const root = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (await fetch(`${root}/health`).then((r) => r.ok, () => false)) return { baseURL: `${root}/v1`, stop: () => child.kill('SIGTERM') };

@@ -7,12 +7,14 @@ import { createOpenAICompatibleProvider } from '../../src/llm/openai-compatible-
 import { buildPrompt } from '../../src/pipeline/prompt-builder.ts';
 import { startLlamaServer, type RunningLlamaServer } from '../../scripts/llama-server.ts';
 import { postJson, startTestServer } from '../support/start-test-server.ts';
-import { deadURL } from './fake-openai-server.ts';
+import { deadURL } from '../llm/fake-openai-server.ts';
 
 /**
  * The OpenAI-compatible provider against a real llama.cpp `llama-server`, built from the source
  * node-llama-cpp ships (scripts/build-llama-server.sh, cached outside the repo; the first build
- * takes ~13 minutes on 2 cores, and .ci/run builds it before the tests), serving the shipped model.
+ * takes ~13 minutes on 2 cores, and .ci/run builds it before `npm run test:conformance`), serving
+ * the shipped model. Not part of `npm test`: vitest.conformance.config.ts runs test/conformance/.
+ * A missing binary or model fails here; nothing is skipped.
  */
 const MODEL = findShippedModel();
 const messages: ChatMessage[] = buildPrompt({
@@ -29,8 +31,7 @@ async function collect(model: LanguageModel, params: Parameters<LanguageModel['d
 }
 const textOf = (parts: LanguageModelStreamPart[]): string => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
 
-// MODEL is the shipped GGUF, always in this repository: skipped only in a checkout without models/.
-describe.runIf(MODEL !== null)('OpenAI-compatible provider against llama.cpp llama-server', () => {
+describe('OpenAI-compatible provider against llama.cpp llama-server', () => {
   let server: RunningLlamaServer;
   let baseURL: string;
   const open: LanguageModel[] = [];
@@ -41,7 +42,8 @@ describe.runIf(MODEL !== null)('OpenAI-compatible provider against llama.cpp lla
   };
 
   beforeAll(async () => {
-    server = await startLlamaServer({ model: MODEL!, threads: 1, parallel: 4, contextPerSlot: 512 });
+    if (MODEL === null) throw new Error('no GGUF model in models/: the shipped kefu-tiny-zh-en.gguf is part of the repository');
+    server = await startLlamaServer({ model: MODEL, threads: 1, parallel: 4, contextPerSlot: 512 });
     baseURL = server.baseURL;
   }, 30 * 60_000);
   afterAll(async () => {
