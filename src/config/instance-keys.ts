@@ -28,8 +28,9 @@ export function instanceKeyDir(loc: KeyLocation, create: boolean): string | null
   } else {
     if (!create) return null;
     mkdirSync(loc.dataDir, { recursive: true, mode: 0o700 });
-    id = randomUUID();
-    writeFileSync(idFile, `${id}\n`, { mode: 0o600, flag: 'wx' });
+    // Another process starting on the same data dir may be first: its id stands.
+    if (!writeOnce(idFile, `${randomUUID()}\n`)) return instanceKeyDir(loc, false);
+    id = readFileSync(idFile, 'utf8').trim();
   }
   return path.join(loc.keyDir, id);
 }
@@ -81,10 +82,10 @@ function moveOut(legacy: string, file: string, o: LoadKeyOptions): Buffer {
     if (!readKey(file).equals(key)) {
       throw new KefuError('invalid_config', `two different ${o.file} files: ${legacy} and ${file}. Keep the one the data was written with (move the other away) and start again`);
     }
-  } else {
-    writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx', flush: true });
+  } else if (!writeOnce(file, `${key.toString('hex')}\n`) && !readKey(file).equals(key)) {
+    throw new KefuError('invalid_config', `two different ${o.file} files: ${legacy} and ${file}. Keep the one the data was written with (move the other away) and start again`);
   }
-  rmSync(legacy);
+  rmSync(legacy, { force: true });
   o.warn?.({ from: legacy, to: file }, `moved ${o.file} out of the data dir to ${file}: back it up apart from the data (without it the data it protects cannot be read or verified)`);
   return key;
 }
@@ -96,7 +97,17 @@ function readKey(file: string): Buffer {
 }
 
 function generate(file: string): Buffer {
-  const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx', flush: true });
-  return key;
+  writeOnce(file, `${randomBytes(32).toString('hex')}\n`);
+  return readKey(file);
+}
+
+/** Creates `file` (0600) unless it exists; false if another process created it first. */
+function writeOnce(file: string, content: string): boolean {
+  try {
+    writeFileSync(file, content, { mode: 0o600, flag: 'wx', flush: true });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
 }
