@@ -51,6 +51,8 @@ export async function startFuzzServer(extraEnv: Record<string, string> = {}): Pr
       PORT: String(port),
       HOST: '127.0.0.1',
       KEFU_DATA_DIR: dataDir,
+      // Its generated keys go with its temp data dir, not into ~/.config/kefu.
+      KEFU_KEY_DIR: path.join(dataDir, 'keys'),
       KEFU_LLM: 'none',
       KEFU_ADMIN_KEY: FUZZ_ADMIN_KEY,
       KEFU_LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'warn',
