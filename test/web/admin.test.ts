@@ -1,48 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_KB_PATH, PROJECT_ROOT } from '../../src/config/load-config.ts';
-import { hashKey } from '../../src/server/admin-auth.ts';
-import type { AppEnv } from '../../src/server/app-env.ts';
-import { createAuth } from '../../src/server/auth.ts';
-import { createErrorHandler } from '../../src/server/error-handler.ts';
-import { adminRoutes } from '../../src/server/routes/admin-routes.ts';
-import { consoleRoutes } from '../../src/server/routes/console-routes.ts';
+import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */
 const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
-
-/**
- * The server with /admin and the admin routes: Kefu's own app once they are wired in create-app;
- * until then the same routes in front of it, over real HTTP on a random port.
- */
-async function withDashboard(server: TestServer): Promise<{ url: string; close: () => Promise<void> }> {
-  const wired = (await fetch(`${server.url}/admin`)).status === 200 && (await fetch(`${server.url}/v1/admin/kpis`)).status !== 404;
-  if (wired) return { url: server.url, close: async () => {} };
-  const auth = createAuth({ adminKeyHash: hashKey(ADMIN_KEY), keys: server.kefu.keys });
-  const app = new Hono<AppEnv>();
-  app.route('/', consoleRoutes());
-  app.route('/', adminRoutes({ store: server.kefu.store, kb: server.kefu.kb, dataDir: server.dataDir, kbPaths: [DEMO_KB_PATH], outcomes: server.kefu.outcomes, admin: auth.require('admin'), agent: auth.require('agent') }));
-  app.notFound((c) => server.kefu.app.fetch(c.req.raw, c.env));
-  app.onError(createErrorHandler(server.kefu.logger, server.kefu.metrics));
-  const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  return {
-    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      if ('closeAllConnections' in s) s.closeAllConnections();
-    }),
-  };
-}
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
@@ -75,7 +41,6 @@ const REPORT = {
 
 describe('the admin dashboard in headless Chromium', () => {
   let server: TestServer;
-  let site: { url: string; close: () => Promise<void> };
   let browser: Browser;
 
   const chat = async (message: string, sessionId?: string) => {
@@ -87,7 +52,6 @@ describe('the admin dashboard in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer({ KEFU_BUSINESS_HOURS: 'always' });
-    site = await withDashboard(server);
     // Some traffic: answered and thanked, a handoff, the same unknown question twice, one still open.
     const returns = await chat('退货运费谁出');
     await chat('谢谢', returns.session_id);
@@ -102,7 +66,6 @@ describe('the admin dashboard in headless Chromium', () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await site?.close();
     await server?.destroy();
   });
 
@@ -110,7 +73,7 @@ describe('the admin dashboard in headless Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${site.url}/admin`);
+    await page.goto(`${server.url}/admin`);
     await page.fill('#key', ADMIN_KEY);
     await page.click('#login-btn');
 
@@ -171,7 +134,7 @@ describe('the admin dashboard in headless Chromium', () => {
 
   it('manages the knowledge base: search, edit, upload, delete, re-index with progress', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${site.url}/admin#kb`);
+    await page.goto(`${server.url}/admin#kb`);
     await page.fill('#key', ADMIN_KEY);
     await page.click('#login-btn');
     await expect.poll(() => page.locator('#kb-stats').innerText()).toMatch(/^\d+ documents · \d+ passages$/);
@@ -223,7 +186,7 @@ describe('the admin dashboard in headless Chromium', () => {
 
   it('holds poisoned documents for review with their reasons; approve and reject from the dashboard (issue 13)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${site.url}/admin#kb`);
+    await page.goto(`${server.url}/admin#kb`);
     await page.fill('#key', ADMIN_KEY);
     await page.click('#login-btn');
     await page.locator('#kb-results .doc').first().waitFor();
@@ -261,7 +224,7 @@ describe('the admin dashboard in headless Chromium', () => {
 
   it('shows the audit check (or says it is not enabled) and the red-team report', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${site.url}/admin#audit`);
+    await page.goto(`${server.url}/admin#audit`);
     await page.fill('#key', ADMIN_KEY);
     await page.click('#login-btn');
     const status = page.locator('#audit-result [data-audit]');
@@ -298,7 +261,7 @@ describe('the admin dashboard in headless Chromium', () => {
 
   it('fits a 375 px phone screen on every tab, without horizontal scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 }, isMobile: true });
-    await page.goto(`${site.url}/admin`);
+    await page.goto(`${server.url}/admin`);
     expect(await noHorizontalScroll(page)).toBe(true);
     await page.fill('#key', ADMIN_KEY);
     await page.click('#login-btn');

@@ -1,61 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_KB_PATH, PROJECT_ROOT } from '../../src/config/load-config.ts';
-import { hashKey } from '../../src/server/admin-auth.ts';
-import type { AppEnv } from '../../src/server/app-env.ts';
-import { createAuth } from '../../src/server/auth.ts';
-import { createErrorHandler } from '../../src/server/error-handler.ts';
-import { adminRoutes } from '../../src/server/routes/admin-routes.ts';
-import { consoleRoutes } from '../../src/server/routes/console-routes.ts';
+import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { ADMIN_KEY, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */
 const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
-/**
- * The server with /console and the admin routes: Kefu's own app once they are wired in
- * create-app; until then the same routes in front of it, over real HTTP on a random port.
- */
-async function withConsole(server: TestServer): Promise<{ url: string; close: () => Promise<void> }> {
-  const wired = (await fetch(`${server.url}/console`)).status === 200 && (await fetch(`${server.url}/v1/admin/kpis`)).status !== 404;
-  if (wired) return { url: server.url, close: async () => {} };
-  const auth = createAuth({ adminKeyHash: hashKey(ADMIN_KEY), keys: server.kefu.keys });
-  const app = new Hono<AppEnv>();
-  app.route('/', consoleRoutes());
-  app.route('/', adminRoutes({ store: server.kefu.store, kb: server.kefu.kb, dataDir: server.dataDir, kbPaths: [DEMO_KB_PATH], outcomes: server.kefu.outcomes, admin: auth.require('admin'), agent: auth.require('agent') }));
-  app.notFound((c) => server.kefu.app.fetch(c.req.raw, c.env));
-  app.onError(createErrorHandler(server.kefu.logger, server.kefu.metrics));
-  const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  return {
-    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      if ('closeAllConnections' in s) s.closeAllConnections();
-    }),
-  };
-}
-
 interface Handoff { id: string; session_id: string; status: string; agent: string | null }
 
 describe('the agent console in headless Chromium', () => {
   let server: TestServer;
-  let site: { url: string; close: () => Promise<void> };
   let browser: Browser;
   let agentKey: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startTestServer({ KEFU_BUSINESS_HOURS: 'always' });
-    site = await withConsole(server);
     const res = await postJson(`${server.url}/v1/keys`, { name: 'xiaowang', role: 'agent' }, { authorization: `Bearer ${ADMIN_KEY}` });
     expect(res.status).toBe(201);
     agentKey = ((await res.json()) as { key: string }).key;
@@ -63,7 +27,6 @@ describe('the agent console in headless Chromium', () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await site?.close();
     await server?.destroy();
   });
 
@@ -71,7 +34,7 @@ describe('the agent console in headless Chromium', () => {
     ((await (await fetch(`${server.url}/v1/chat/sessions/${sid}/messages`, { headers: sessionHeaders(sid) })).json()) as { messages: { role: string; content: string }[] }).messages;
 
   async function login(page: Page, key: string): Promise<void> {
-    await page.goto(`${site.url}/console`);
+    await page.goto(`${server.url}/console`);
     await page.fill('#key', key);
     await page.click('#login-btn');
     await page.locator('#workspace').waitFor();
@@ -92,7 +55,7 @@ describe('the agent console in headless Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${site.url}/console`);
+    await page.goto(`${server.url}/console`);
     // A wrong key is refused in words, not JSON.
     await page.fill('#key', 'kefu_agent_wrong-key');
     await page.click('#login-btn');
