@@ -63,9 +63,16 @@ export function runConversationStoreContract(name: string, factory: () => Promis
 
       it('creates and reads back a conversation', async () => {
         const created = await conversation('c1');
-        const expected = { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: T0, updatedAt: T0, state: {} };
+        const expected = { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', tokenHash: null, createdAt: T0, updatedAt: T0, state: {} };
         expect(created).toEqual(expected);
         expect(await store.getConversation('c1')).toEqual(expected);
+      });
+
+      it('keeps the hash of the session token it is given', async () => {
+        const hash = 'ab'.repeat(32);
+        expect((await store.createConversation({ id: 'tok', userId: null, channel: 'web', tokenHash: hash, now: T0 })).tokenHash).toBe(hash);
+        expect((await store.getConversation('tok'))?.tokenHash).toBe(hash);
+        expect((await store.listConversations({ limit: 10 })).find((c) => c.id === 'tok')?.tokenHash).toBe(hash);
       });
 
       it('keeps a null user id', async () => {
@@ -312,7 +319,7 @@ export function runConversationStoreContract(name: string, factory: () => Promis
         await conversation('c1');
         await store.saveState('c1', { a: 1 }, T0 + 1);
         expect(await store.listConversations({ limit: 10 })).toEqual([
-          { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: T0, updatedAt: T0 + 1, state: { a: 1 } },
+          { id: 'c1', userId: 'u1', tenant: 'default', channel: 'web', tokenHash: null, createdAt: T0, updatedAt: T0 + 1, state: { a: 1 } },
         ]);
         expect(await store.listConversations({ limit: 0 })).toEqual([]);
       });

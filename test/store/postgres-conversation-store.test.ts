@@ -105,7 +105,8 @@ run('PostgreSQL conversation store', () => {
       const store = await openStore({ schema });
       expect(await versions(schema)).toEqual(postgresMigrations.map((m) => m.version));
       expect(await store.getConversation('old-1')).toEqual({
-        id: 'old-1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
+        // From before session tokens: no token hash, so only a key continues it.
+        id: 'old-1', userId: 'u1', tenant: 'default', channel: 'web', tokenHash: null, createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
       });
       expect((await store.listMessages('old-1')).map((m) => [m.id, m.role, m.content, m.meta])).toEqual([
         ['m1', 'user', '我要退货', { intent: 'return' }],

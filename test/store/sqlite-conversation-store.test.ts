@@ -64,7 +64,7 @@ describe('SQLite conversation store', () => {
 
     const second = await openStore({ path });
     expect(await second.getConversation('s1')).toEqual({
-      id: 's1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: 1000, updatedAt: 1003, state: { step: 'ask_order' },
+      id: 's1', userId: 'u1', tenant: 'default', channel: 'web', tokenHash: null, createdAt: 1000, updatedAt: 1003, state: { step: 'ask_order' },
     });
     expect((await second.listMessages('s1')).map((m) => [m.id, m.content, m.meta])).toEqual([
       ['m1', '在吗', { a: 1 }],
@@ -162,7 +162,8 @@ describe('SQLite conversation store', () => {
         const store = await openStore({ path });
         expect(versions(path)).toEqual(sqliteMigrations.map((m) => m.version));
         expect(await store.getConversation('old-1')).toEqual({
-          id: 'old-1', userId: 'u1', tenant: 'default', channel: 'web', createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
+          // From before session tokens: no token hash, so only a key continues it.
+          id: 'old-1', userId: 'u1', tenant: 'default', channel: 'web', tokenHash: null, createdAt: 10, updatedAt: 20, state: { step: 'confirm' },
         });
         expect((await store.listMessages('old-1')).map((m) => [m.id, m.role, m.content, m.meta])).toEqual([
           ['m1', 'user', '我要退货', { intent: 'return' }],
