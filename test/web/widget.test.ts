@@ -4,19 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_KB_PATH, PROJECT_ROOT } from '../../src/config/load-config.ts';
-import { proactiveRoutes } from '../../src/proactive/proactive-routes.ts';
-import { loadProactiveRules } from '../../src/proactive/proactive-rules.ts';
-import { createProactiveService, type ProactiveService } from '../../src/proactive/proactive-service.ts';
-import { hashKey } from '../../src/server/admin-auth.ts';
+import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import type { AppEnv } from '../../src/server/app-env.ts';
-import { createAuth } from '../../src/server/auth.ts';
-import { createErrorHandler } from '../../src/server/error-handler.ts';
-import { adminRoutes } from '../../src/server/routes/admin-routes.ts';
-import { consoleRoutes } from '../../src/server/routes/console-routes.ts';
 import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /** Debian's Chromium; `npx playwright install` cannot download browsers here. */
@@ -49,41 +40,6 @@ const listen = (app: Hono<AppEnv>): Promise<Site> =>
         }),
       }));
   });
-
-/**
- * Kefu with /console, the admin routes and the proactive routes: its own app once they are wired
- * in create-app; until then the missing ones in front of it, over real HTTP on a random port.
- */
-async function withKefu(server: TestServer, rulesFile: string, now: () => number): Promise<Site & { wired: string[] }> {
-  const consoleWired = (await fetch(`${server.url}/console`)).status === 200 && (await fetch(`${server.url}/v1/admin/kpis`)).status !== 404;
-  const proactiveWired = (await fetch(`${server.url}/v1/admin/proactive`)).status !== 404;
-  const wired = [...(consoleWired ? ['console'] : []), ...(proactiveWired ? ['proactive'] : [])];
-  if (consoleWired && proactiveWired) return { url: server.url, wired, close: async () => {} };
-  const auth = createAuth({ adminKeyHash: hashKey(ADMIN_KEY), keys: server.kefu.keys });
-  const app = new Hono<AppEnv>();
-  let service: ProactiveService | null = null;
-  if (!consoleWired) {
-    app.route('/', consoleRoutes());
-    app.route('/', adminRoutes({ store: server.kefu.store, kb: server.kefu.kb, dataDir: server.dataDir, kbPaths: [DEMO_KB_PATH], outcomes: server.kefu.outcomes, admin: auth.require('admin'), agent: auth.require('agent'), now }));
-  }
-  if (!proactiveWired) {
-    service = createProactiveService({ path: path.join(server.dataDir, 'proactive.db'), rules: loadProactiveRules(rulesFile), now, timeZone: 'Asia/Shanghai' });
-    // The shop pages below are another origin, as on a merchant's site.
-    app.use('/v1/events', cors());
-    app.route('/', proactiveRoutes({ service, admin: auth.require('admin') }));
-  }
-  app.notFound((c) => server.kefu.app.fetch(c.req.raw, c.env));
-  app.onError(createErrorHandler(server.kefu.logger, server.kefu.metrics));
-  const site = await listen(app);
-  return {
-    url: site.url,
-    wired,
-    close: async () => {
-      await site.close();
-      service?.close();
-    },
-  };
-}
 
 /** A merchant's own pages on another origin, each embedding the widget with one script tag. */
 async function shopSite(kefuUrl: string): Promise<Site> {
@@ -121,7 +77,6 @@ describe('the chat widget in headless Chromium', () => {
   let clock = DEMO_NOW;
   let rulesDir: string;
   let server: TestServer;
-  let kefu: Site & { wired: string[] };
   let shop: Site;
   let browser: Browser;
   let agentKey: string;
@@ -138,8 +93,7 @@ describe('the chat widget in headless Chromium', () => {
       undefined,
       { now: () => clock },
     );
-    kefu = await withKefu(server, rulesFile, () => clock);
-    shop = await shopSite(kefu.url);
+    shop = await shopSite(server.url);
     const key = await postJson(`${server.url}/v1/keys`, { name: 'xiaowang', role: 'agent' }, admin);
     expect(key.status).toBe(201);
     agentKey = ((await key.json()) as { key: string }).key;
@@ -151,7 +105,6 @@ describe('the chat widget in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await shop?.close();
-    await kefu?.close();
     await server?.destroy();
     if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
   });
@@ -161,7 +114,7 @@ describe('the chat widget in headless Chromium', () => {
     const customer = await customerCtx.newPage();
     const errors: string[] = [];
     customer.on('pageerror', (e) => errors.push(e.message));
-    await customer.goto(`${kefu.url}/`);
+    await customer.goto(`${server.url}/`);
     await customer.click('#kefu-btn');
     expect(await customer.getAttribute('#kefu-btn', 'aria-expanded')).toBe('true');
     expect(await customer.locator('.kefu-welcome').innerText()).toBe('您好!请问有什么可以帮您?');
@@ -198,7 +151,7 @@ describe('the chat widget in headless Chromium', () => {
     // An agent, in a browser of their own, claims the conversation and answers.
     const agentCtx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const agent = await agentCtx.newPage();
-    await agent.goto(`${kefu.url}/console`);
+    await agent.goto(`${server.url}/console`);
     await agent.fill('#key', agentKey);
     await agent.click('#login-btn');
     await agent.locator('#workspace').waitFor();
@@ -245,16 +198,16 @@ describe('the chat widget in headless Chromium', () => {
     clock += 31 * MINUTE;
     await server.kefu.closeIdleConversations();
     const period = `from=${new Date(DEMO_NOW - DAY).toISOString()}&to=${new Date(DEMO_NOW + DAY).toISOString()}`;
-    const kpis = (await (await fetch(`${kefu.url}/v1/admin/kpis?${period}`, { headers: admin })).json()) as {
+    const kpis = (await (await fetch(`${server.url}/v1/admin/kpis?${period}`, { headers: admin })).json()) as {
       conversations: number; outcomes: { transferred: number }; csat: { count: number; average: number | null }; messages: { agent: number };
     };
     expect(kpis).toMatchObject({ conversations: 1, outcomes: { transferred: 1 }, csat: { count: 1, average: 5 }, messages: { agent: 1 } });
-    const outcomes = (await (await fetch(`${kefu.url}/v1/stats/outcomes`, { headers: admin })).json()) as { byOutcome: { transferred: number }; csat: { average: number } };
+    const outcomes = (await (await fetch(`${server.url}/v1/stats/outcomes`, { headers: admin })).json()) as { byOutcome: { transferred: number }; csat: { average: number } };
     expect(outcomes).toMatchObject({ byOutcome: { transferred: 1 }, csat: { average: 5 } });
 
     // …and the admin dashboard shows it for those days.
     const dash = await agentCtx.newPage();
-    await dash.goto(`${kefu.url}/admin`);
+    await dash.goto(`${server.url}/admin`);
     await dash.fill('#key', ADMIN_KEY);
     await dash.click('#login-btn');
     await dash.locator('.kpi[data-kpi="conversations"]').waitFor();
@@ -289,7 +242,7 @@ describe('the chat widget in headless Chromium', () => {
   it('fits a phone: full-screen panel, no horizontal scroll, sources as links, the demo checkout reports its step', async () => {
     const ctx = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     const page = await ctx.newPage();
-    await page.goto(`${kefu.url}/`);
+    await page.goto(`${server.url}/`);
     expect(await noHorizontalScroll(page)).toBe(true);
 
     // The demo shop's pretend checkout tells the widget the customer is paying.
@@ -373,7 +326,7 @@ describe('the chat widget in headless Chromium', () => {
 
   it('proactive: on the payment page past the threshold the widget opens with a message, once per visitor per day', async () => {
     const stats = async () =>
-      ((await (await fetch(`${kefu.url}/v1/admin/proactive?days=2`, { headers: admin })).json()) as {
+      ((await (await fetch(`${server.url}/v1/admin/proactive?days=2`, { headers: admin })).json()) as {
         rules: { id: string; triggers: { today: number } }[]; events: { day: string; payment: number }[];
       });
     expect((await stats()).rules.map((r) => r.id), 'the proactive service must use KEFU_PROACTIVE_RULES').toContain('test_payment');
