@@ -28,6 +28,17 @@ export interface SourceRef {
   url?: string;
 }
 
+/**
+ * A picture or a recording sent with a message (docs/multimodal.md): at most one of each; the
+ * text may then be empty. `data` is the file in base64.
+ */
+export interface KefuAttachment {
+  type: 'image' | 'audio';
+  mime: string;
+  data: string;
+  name?: string;
+}
+
 /** The full reply (the `done` event; the same object as POST /v1/chat returns). */
 export interface ChatReply {
   session_id: string;
@@ -43,6 +54,8 @@ export interface ChatReply {
   model: string;
   usage?: { inputTokens?: number; outputTokens?: number };
   finish_reason?: string;
+  /** What the message's picture or recording was read as. */
+  attachments?: { type: 'image' | 'audio'; text: string }[];
 }
 
 /** A stored message pushed or replayed: agent replies, system notices, bot replies missed. */
@@ -249,7 +262,7 @@ export class KefuClient {
    * Sent at once (read the events when you like); while reconnecting it waits for the session.
    * Fails with `busy` when a reply is still streaming, `disconnected` when the connection drops.
    */
-  send(text: string): AsyncIterable<ReplyEvent> {
+  send(text: string, attachments?: readonly KefuAttachment[]): AsyncIterable<ReplyEvent> {
     const id = `${this.#idPrefix}-${++this.#counter}`;
     const queue = new ReplyQueue();
     this.#pending.set(id, queue);
@@ -257,7 +270,7 @@ export class KefuClient {
       () => {
         if (queue.finished) return;
         queue.sent = true;
-        this.#write({ type: 'message', id, text });
+        this.#write({ type: 'message', id, text, ...(attachments === undefined || attachments.length === 0 ? {} : { attachments: [...attachments] }) });
       },
       (err: Error) => {
         this.#pending.delete(id);
@@ -268,8 +281,8 @@ export class KefuClient {
   }
 
   /** `send`, keeping only the full reply. */
-  async ask(text: string): Promise<ChatReply> {
-    for await (const event of this.send(text)) if (event.type === 'done') return event.reply;
+  async ask(text: string, attachments?: readonly KefuAttachment[]): Promise<ChatReply> {
+    for await (const event of this.send(text, attachments)) if (event.type === 'done') return event.reply;
     throw new KefuClientError('no_reply', 'The reply ended without a done event');
   }
 

@@ -412,6 +412,10 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     /** Shared with the app socket's session limit: Redis in multi-node mode, null for in-process counters. */
     rateLimitStore,
     trustedProxies,
+    /** Readers of pictures (and recordings) sent with a turn, for the app socket as for /v1/chat. */
+    attachments: attachmentReaders,
+    /** The largest chat turn with attachments (bytes): the app socket's frame limit too. */
+    chatBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, AUDIO_BODY_ALLOWANCE),
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: closeIdle,
     async close() {

@@ -46,7 +46,9 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
     logger: kefu.logger,
     metrics: kefu.metrics,
     maxMessageChars: config.maxMessageChars,
-    maxPayloadBytes: config.maxBodyBytes,
+    // A message frame may carry a picture or a recording (base64), as a /v1/chat body may.
+    maxPayloadBytes: kefu.chatBodyBytes,
+    attachments: kefu.attachments,
     ratePerMinute: config.rateLimitPerMinute,
     sessionTtlMs: config.sessionTtlMs,
     userIdSecret: config.userIdSecret,

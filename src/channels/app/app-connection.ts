@@ -6,6 +6,7 @@ import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import type { Principal } from '../../server/auth.ts';
 import { toErrorResponse } from '../../server/error-handler.ts';
 import { checkMessage, checkUserSignature } from '../../server/routes/chat-routes.ts';
+import { readTurn, type AttachmentReaders, type TurnAttachment } from '../../multimodal/read-attachments.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import { parseClientFrame, replyEvent, toAppMessage, type AppMessage, type ClientFrame, type ServerEvent } from './app-protocol.ts';
 import type { SessionWatcher } from './session-watcher.ts';
@@ -18,6 +19,8 @@ export interface ConnectionContext {
   metrics?: Pick<Metrics, 'activeStreams' | 'errors'>;
   maxMessageChars: number;
   userIdSecret: string | null;
+  /** Readers of pictures and recordings sent with a message; absent: text only. */
+  attachments?: AttachmentReaders;
   watcher: SessionWatcher;
   /** Takes one message from the client's budget; false: refuse it as `rate_limited`. */
   takeMessage(): boolean;
@@ -131,7 +134,7 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
     log.debug({ sessionId: conversation.id, resumed: frame.session_id !== undefined }, 'app socket: ready');
   }
 
-  async function answer(s: { id: string; userId: string | undefined }, mine: { id: string; controller: AbortController }, text: string): Promise<void> {
+  async function answer(s: { id: string; userId: string | undefined }, mine: { id: string; controller: AbortController }, text: string, attachments?: TurnAttachment[]): Promise<void> {
     const idle = () => {
       if (current === mine) current = null;
     };
@@ -139,6 +142,7 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
     try {
       const parts = ctx.pipeline.stream({
         message: text,
+        ...(attachments === undefined ? {} : { attachments }),
         sessionId: s.id,
         ...(s.userId === undefined ? {} : { userId: s.userId }),
         tenant,
@@ -172,9 +176,10 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
       refuse('busy', `Still answering message ${current.id}: send the next one after its done event`, frame.id);
       return;
     }
+    const check = (m: string) => checkMessage(m, ctx.maxMessageChars);
     let text: string;
     try {
-      text = checkMessage(frame.text, ctx.maxMessageChars);
+      text = frame.attachments === undefined || frame.attachments.length === 0 ? check(frame.text) : '';
     } catch (err) {
       sendError(err, frame.id);
       return;
@@ -186,7 +191,19 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
     const mine = { id: frame.id, controller: new AbortController() };
     current = mine;
     send({ type: 'ack', id: frame.id });
-    generation = answer(session, mine, text);
+    if (frame.attachments === undefined || frame.attachments.length === 0) {
+      generation = answer(session, mine, text);
+      return;
+    }
+    // Pictures are read before the turn, as on /v1/chat; a refusal ends this message only.
+    const s = session;
+    generation = readTurn(frame.text, frame.attachments, ctx.attachments, check).then(
+      (turn) => answer(s, mine, turn.message, turn.attachments),
+      (err: unknown) => {
+        if (current === mine) current = null;
+        sendError(err, frame.id);
+      },
+    );
   }
 
   async function handle(frame: ClientFrame): Promise<void> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StoredMessage } from '../../contracts/conversation-store.ts';
 import type { ChatReply, ReplyPart, SourceRef } from '../../contracts/reply-part.ts';
 import { SESSION_ID_PATTERN } from '../../sessions/session-id.ts';
+import { AttachmentsSchema } from '../../multimodal/attachment.ts';
 
 /**
  * The app channel's wire protocol: JSON text frames, one object each, tagged by `type`.
@@ -23,7 +24,14 @@ export const ClientFrame = z.discriminatedUnion('type', [
     /** Resume: the newest message the client has; the ones stored after it are sent again. */
     last_message_id: z.string().min(1).max(128).optional(),
   }),
-  z.object({ type: z.literal('message'), id: ClientId, text: z.string({ error: 'text must be a string' }) }),
+  z.object({
+    type: z.literal('message'),
+    id: ClientId,
+    /** May be empty when an attachment carries the question. */
+    text: z.string({ error: 'text must be a string' }),
+    /** A picture and/or a recording, as on POST /v1/chat (docs/multimodal.md). */
+    attachments: AttachmentsSchema.optional(),
+  }),
   z.object({ type: z.literal('ping') }),
   z.object({ type: z.literal('typing') }),
 ]);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { AttachmentReaders } from '../../multimodal/read-attachments.ts';
 import type { Duplex } from 'node:stream';
 import type { ClientRateLimitInfo } from 'hono-rate-limiter';
 import { WebSocketServer } from 'ws';
@@ -28,6 +29,8 @@ export interface AppSocketDeps {
   pollMs?: number;
   /** Largest frame accepted; a bigger one closes the connection with 1009. */
   maxPayloadBytes?: number;
+  /** Readers of pictures and recordings in message frames (docs/multimodal.md); absent: text only. */
+  attachments?: AttachmentReaders;
   /** KEFU_USER_ID_SECRET: user ids in hello must then come with user_sig. */
   userIdSecret?: string | null;
   /**
@@ -160,6 +163,7 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
         ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
         maxMessageChars: deps.maxMessageChars,
         userIdSecret: deps.userIdSecret ?? null,
+        ...(deps.attachments === undefined ? {} : { attachments: deps.attachments }),
         watcher,
         takeMessage: () => takeMessage(client),
         maxBufferedBytes: 4 * 1024 * 1024,
