@@ -57,7 +57,7 @@ describe('runRedteam in-process', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('benign over-blocking');
     expect(JSON.parse(jsonReport(report)).attacks).toHaveLength(20);
-  });
+  }, 180_000);
 
   it('a policy file that words the promise no longer lets it through: the document is held for review (issue 13)', async () => {
     // Before knowledge trust: a knowledge base that happened to use the words of the promise, and

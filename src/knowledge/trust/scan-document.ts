@@ -51,7 +51,8 @@ export function createDocumentScanner(deps: { findPii: PiiFinder }): DocumentSca
       const whole = `${doc.title}\n${doc.text}`.normalize('NFKC');
       for (const m of whole.matchAll(SENTENCE)) {
         const sentence = m[0].trim();
-        if (sentence.length === 0) continue;
+        // No order or insult fits in two characters ("a.", "1."): a run of them costs a view each.
+        if (sentence.length < 3) continue;
         // One de-obfuscated view per sentence for every rule set: it is most of the cost.
         const view = deobfuscate(sentence);
         if (addressesAssistant(sentence) || ORDERS.some((c) => scoreRules(RULES[c], view).score >= THRESHOLD)) add('instruction', sentence);
