@@ -31,6 +31,11 @@ export interface FuzzCase {
   request: RawRequest;
   /** The request promises more body than it sends: no response is owed; drop it after a while. */
   abandon: boolean;
+  /**
+   * Its framing is broken (a body longer or shorter than announced, bad chunks): the parser may
+   * close the connection at once, even after an interim `100 Continue`, with no answer owed.
+   */
+  framing?: boolean;
 }
 
 const CUSTOMER_TEXTS = [
@@ -214,6 +219,7 @@ interface Wire {
   headers: [string, string][];
   contentLength: RawRequest['contentLength'];
   abandon?: boolean;
+  framing?: boolean;
 }
 
 const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
@@ -249,11 +255,11 @@ function wire(v: unknown): fc.Arbitrary<Wire> {
     { weight: 1, arbitrary: fc.integer({ min: 100, max: 100_000 }).map((n) => plain('deep nesting', Buffer.from('['.repeat(n) + ']'.repeat(n)))) },
     { weight: 1, arbitrary: fc.constantFrom(60_000, 70_000, 1_000_000).map((n) => plain(`${n} bytes`, Buffer.from(JSON.stringify({ message: 'x'.repeat(n), text: 'y' })))) },
     { weight: 1, arbitrary: lazy((): Wire => ({ encoding: 'chunked', body: chunked(json, Array.from({ length: Math.ceil(json.length / 8) }, (_, i) => Math.min(8, json.length - i * 8).toString(16))), headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], contentLength: 'none' })) },
-    { weight: 1, arbitrary: lazy((): Wire => ({ encoding: 'bad chunks', body: chunked(json, Array.from({ length: Math.ceil(json.length / 8) }, () => 'zz')), headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], contentLength: 'none' })) },
-    { weight: 1, arbitrary: fc.constant<Wire>({ encoding: 'content-length and chunked', body: json, headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], contentLength: json.length }) },
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }).map((k): Wire => ({ encoding: 'content-length short', body: json, headers: [JSON_TYPE], contentLength: Math.max(0, json.length - k) })) },
+    { weight: 1, arbitrary: lazy((): Wire => ({ encoding: 'bad chunks', body: chunked(json, Array.from({ length: Math.ceil(json.length / 8) }, () => 'zz')), headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], contentLength: 'none', framing: true })) },
+    { weight: 1, arbitrary: fc.constant<Wire>({ encoding: 'content-length and chunked', body: json, headers: [JSON_TYPE, ['Transfer-Encoding', 'chunked']], contentLength: json.length, framing: true }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }).map((k): Wire => ({ encoding: 'content-length short', body: json, headers: [JSON_TYPE], contentLength: Math.max(0, json.length - k), framing: true })) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 10_000 }).map((k): Wire => ({ encoding: 'content-length long', body: json, headers: [JSON_TYPE], contentLength: json.length + k, abandon: true })) },
-    { weight: 1, arbitrary: fc.constantFrom('abc', '-1', '1e3', '0x10', '99999999999999999999', '5, 6').map((cl): Wire => ({ encoding: `content-length ${cl}`, body: json, headers: [JSON_TYPE, ['Content-Length', cl]], contentLength: 'none' })) },
+    { weight: 1, arbitrary: fc.constantFrom('abc', '-1', '1e3', '0x10', '99999999999999999999', '5, 6').map((cl): Wire => ({ encoding: `content-length ${cl}`, body: json, headers: [JSON_TYPE, ['Content-Length', cl]], contentLength: 'none', framing: true })) },
   );
 }
 
@@ -317,6 +323,7 @@ export function fuzzCases(fx: Fixtures): fc.Arbitrary<FuzzCase> {
         route: `${route.method} ${route.path}`,
         encoding: withBody ? w.encoding : 'no body',
         abandon: withBody && w.abandon === true,
+        framing: withBody && w.framing === true,
         request: withBody
           ? { method, target: path + q, headers: [...a, ...w.headers, ...extra], body: w.body, contentLength: w.contentLength }
           : { method, target: path + q, headers: [...a, ...extra], body: new Uint8Array(), contentLength: 'none' },

@@ -67,7 +67,7 @@ async function makeFixtures(server: FuzzServer): Promise<Fixtures> {
 const STACK = /\n\s+at [^\n]*:\d+:\d+|node_modules\/|\(file:\/\//;
 
 function check(c: FuzzCase, r: RawResult): string | null {
-  if (r.kind === 'no_response') return c.abandon ? null : `no response (${r.reason})`;
+  if (r.kind === 'no_response') return c.abandon || (c.framing === true && r.reason === 'closed without a response') ? null : `no response (${r.reason})`;
   const path = c.request.target.split('?')[0] ?? '';
   const body = r.body.toString('utf8');
   if (r.status >= 500 && !(r.status === 503 && path === '/readyz')) return `status ${r.status}`;

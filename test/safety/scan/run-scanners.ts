@@ -26,6 +26,7 @@ export function runScanners(mode: 'corpus' | 'corpus-long' | 'fuzz', names: read
 export const SCANNER_GROUPS: readonly (readonly string[])[] = [
   ['pii:address', 'pii:person_name', 'pii:phone', 'pii:landline', 'pii:id_card', 'pii:bank_card', 'pii:uscc', 'pii:email', 'pii:ip', 'pii:passport', 'pii:permit', 'pii:license_plate', 'pii:mask', 'pii:normalize'],
   ['input-guard', 'output-guard'],
+  ['input-guard:context', 'output-guard:context'],
   ['entities', 'intent-normalize'],
   ['intent', 'emotion'],
 ];

@@ -8,7 +8,11 @@
  */
 import fc from 'fast-check';
 import { adversarialMessages, ATOMS, SEPARATORS, sourceKeywords } from '../../../bench/scan/adversarial.ts';
-import { createScanners } from '../../../bench/scan/scanners.ts';
+import { createScanners, type Scanner } from '../../../bench/scan/scanners.ts';
+import { createInputGuard } from '../../../src/safety/input-guard/input-guard.ts';
+import { DEFAULT_CONSTITUTION, loadConstitution } from '../../../src/safety/output-guard/constitution.ts';
+import { createOutputGuard } from '../../../src/safety/output-guard/output-guard.ts';
+import { createPiiEngine } from '../../../src/safety/pii/create-pii-engine.ts';
 
 export interface ScanTiming {
   scanner: string;
@@ -24,8 +28,23 @@ const WARM_UP = ['寄到北京市朝阳区建国路88号，电话13812345678', '
 /** Per message, CPU time: what the tests assert too (generous for a loaded 2-core machine). */
 const MAX_MS = 200;
 
+/**
+ * The guards with everything they are given drawn from the fuzzed text too: the customer's earlier
+ * turns for the input guard; the trusted passage, the customer's words and the system prompt for
+ * the output guard (the bench scanners hold those fixed).
+ */
+function guardsWithContext(): Record<string, Scanner> {
+  const engine = createPiiEngine();
+  const inputGuard = createInputGuard();
+  const outputGuard = createOutputGuard({ principles: loadConstitution(DEFAULT_CONSTITUTION), findPii: (text) => engine.analyze(text) });
+  return {
+    'input-guard:context': (text) => inputGuard.inspect(text, { history: [text.slice(0, 700), text.slice(700, 1400), text.slice(1400), text] }),
+    'output-guard:context': (text) => outputGuard.check(text, { trusted: text.slice(0, 800), given: text.slice(400, 1200), systemPrompts: [text.slice(-600), text.slice(0, 300)], untrusted: text.slice(1000) }),
+  };
+}
+
 const [mode = 'corpus', ...names] = process.argv.slice(2);
-const scanners = createScanners();
+const scanners = { ...createScanners(), ...guardsWithContext() };
 // A new seed each run explores more; a failure names it, and SCAN_FUZZ_SEED replays it.
 const seed = Number(process.env.SCAN_FUZZ_SEED ?? Date.now() % 2 ** 31);
 
@@ -56,7 +75,7 @@ function summarise(scanner: string, samples: { name: string; ms: number }[], err
 /** Which fragments each scanner is built from: its own family is drawn three times as often. */
 const OWN_FAMILY: Record<string, string> = {
   'pii:address': 'address', 'pii:person_name': 'cues', 'pii:email': 'text', 'pii:mask': 'address',
-  'input-guard': 'guard', 'output-guard': 'guard', entities: 'dates', 'intent-normalize': 'guard',
+  'input-guard': 'guard', 'output-guard': 'guard', 'input-guard:context': 'guard', 'output-guard:context': 'guard', entities: 'dates', 'intent-normalize': 'guard',
 };
 
 /**
@@ -98,7 +117,8 @@ for (const name of names) {
       // /v1/pii/* takes 20,000 characters: every fourth message of the set at that length.
       for (const [i, m] of adversarialMessages(20_000).entries()) if (i % 4 === 0) samples.push({ name: m.name, ms: time(scan, m.text) });
     } else {
-      const arbitrary = fc.oneof(messageArbitrary(name), keywordRunArbitrary, mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }));
+      // 'binary': any code unit sequence, lone surrogates included, as JSON escapes deliver them.
+      const arbitrary = fc.oneof(messageArbitrary(name), keywordRunArbitrary, mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 2000 }));
       fc.assert(
         fc.property(arbitrary, (text) => {
           const ms = time(scan, text);
