@@ -20,6 +20,7 @@
       replyPlaceholder: '输入回复,Enter 发送,Shift+Enter 换行', claim: '接入', open: '查看', position: '第 {n} 位',
       waiting: '已等待 {t}', handledBy: '{a} 处理中', you: '(我)', customer: '客户', bot: '机器人', agent: '坐席 {a}',
       sources: '来源', guard: '安全拦截', replaced: '已替换', unanswered: '未答上', fallback: '回退:{r}', flow: '流程 {f}',
+      readImage: '图片文字', readAudio: '语音转写', imageNotKept: '图片未保存',
       noSuggestion: '知识库里没有找到合适的建议,请手动回复。', use: '采用', fromKb: '知识库', fromModel: '模型',
       suggestUnavailable: '此服务器未开启 AI 建议。', badKey: '密钥无效或已吊销。', needKey: '请输入密钥。',
       wrongRole: '此密钥没有坐席权限。', needName: '管理员密钥接入时请填写坐席名称。', network: '网络错误,请重试。',
@@ -37,6 +38,7 @@
       replyPlaceholder: 'Type a reply. Enter sends, Shift+Enter for a new line', claim: 'Claim', open: 'Open', position: '#{n} in line',
       waiting: 'waiting {t}', handledBy: 'with {a}', you: '(you)', customer: 'Customer', bot: 'Bot', agent: 'Agent {a}',
       sources: 'Sources', guard: 'Guard', replaced: 'replaced', unanswered: 'unanswered', fallback: 'fallback: {r}', flow: 'flow {f}',
+      readImage: 'Text in the picture', readAudio: 'Transcript', imageNotKept: 'picture not kept',
       noSuggestion: 'Nothing suitable in the knowledge base; please reply in your own words.', use: 'Use', fromKb: 'Knowledge base', fromModel: 'Model',
       suggestUnavailable: 'Suggestions are not enabled on this server.', badKey: 'Invalid or revoked key.', needKey: 'Enter a key.',
       wrongRole: 'This key may not use the agent console.', needName: 'With an admin key, enter an agent name to claim.', network: 'Network error, please retry.',
@@ -378,6 +380,7 @@
       meta.sources.forEach(function (s, i) { src.appendChild(sourceLink(s, i, li)); });
       li.appendChild(src);
     }
+    if (Array.isArray(meta.attachments)) meta.attachments.forEach(function (a) { li.appendChild(renderAttachment(m, a)); });
     if (Array.isArray(meta.guard)) {
       meta.guard.forEach(function (g) {
         li.appendChild(el('div', { class: 'guard', 'data-guard': g.principle },
@@ -385,6 +388,23 @@
       });
     }
     return li;
+  }
+
+  /**
+   * What a picture or recording was read as (masked, like the message), and the picture itself
+   * when the server keeps pictures (KEFU_IMAGE_RETENTION=on): fetched with the key, shown as a blob.
+   */
+  function renderAttachment(m, a) {
+    var box = el('div', { class: 'attachment', 'data-type': a.type },
+      el('div', { class: 'attachment-label', text: (a.type === 'audio' ? '🎤 ' + t('readAudio') : '🖼 ' + t('readImage')) + (a.type === 'image' && !a.fileId ? ' · ' + t('imageNotKept') : '') }),
+      el('div', { class: 'attachment-text', text: a.text || '' }));
+    if (a.fileId) {
+      fetch('/v1/sessions/' + encodeURIComponent(state.current.sessionId) + '/files/' + encodeURIComponent(a.fileId), { headers: { authorization: 'Bearer ' + state.key } })
+        .then(function (res) { return res.ok ? res.blob() : null; })
+        .then(function (blob) { if (blob) box.insertBefore(el('img', { class: 'attachment-image', src: URL.createObjectURL(blob), alt: t('readImage') }), box.firstChild); })
+        .catch(function () {});
+    }
+    return box;
   }
 
   /** A source with a URL links to it; otherwise the link shows the cited passage in place. */

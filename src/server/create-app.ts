@@ -38,6 +38,7 @@ import { kbRoutes } from './routes/kb-routes.ts';
 import { openaiRoutes } from './routes/openai-routes.ts';
 import { opsRoutes, type ReadinessCheck } from './routes/ops-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { retainedFileRoutes } from './routes/retained-file-routes.ts';
 import type { EraseSession } from '../sessions/erase-session.ts';
 import { webRoutes } from './routes/web-routes.ts';
 import type { AttachmentReaders } from '../multimodal/read-attachments.ts';
@@ -162,6 +163,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel, ...(deps.attachments === undefined ? {} : { attachments: deps.attachments }) }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, userIdSecret: deps.userIdSecret, sessionSecret: deps.sessionSecret, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
+  if (deps.retainedFiles) app.route('/', retainedFileRoutes({ store: deps.store, files: deps.retainedFiles, agent }));
   app.route('/', sessionRoutes({ store: deps.store, agent, ...(deps.eraseSession === undefined ? {} : { erase: deps.eraseSession }) }));
   app.route('/', handoffRoutes({ handoffs: deps.handoffs, sessions: deps.sessions, store: deps.store, outcomes: deps.outcomes, audit: deps.audit, ...(deps.sessionEvents === undefined ? {} : { events: deps.sessionEvents }), admin, agent, channel }));
   app.route('/', keyRoutes({ keys: deps.keys, admin: auth.require('admin') }));
