@@ -40,6 +40,9 @@ async function freePort(): Promise<number> {
  */
 export async function startFuzzServer(extraEnv: Record<string, string> = {}): Promise<FuzzServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kefu-fuzz-'));
+  // Generated keys (vault, session secret) go under XDG_CONFIG_HOME, outside the data dir: a
+  // throwaway one, so a run leaves nothing in the home directory.
+  const configHome = mkdtempSync(path.join(tmpdir(), 'kefu-fuzz-config-'));
   const logPath = path.join(dataDir, 'server.log');
   const port = await freePort();
   const log = createWriteStream(logPath);
@@ -48,6 +51,7 @@ export async function startFuzzServer(extraEnv: Record<string, string> = {}): Pr
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? dataDir,
+      XDG_CONFIG_HOME: configHome,
       PORT: String(port),
       HOST: '127.0.0.1',
       KEFU_DATA_DIR: dataDir,
@@ -104,7 +108,10 @@ export async function startFuzzServer(extraEnv: Record<string, string> = {}): Pr
       }
       log.end();
       const code = child.exitCode;
-      if (process.env.FUZZ_KEEP_DATA !== '1') rmSync(dataDir, { recursive: true, force: true });
+      if (process.env.FUZZ_KEEP_DATA !== '1') {
+        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(configHome, { recursive: true, force: true });
+      }
       return code;
     },
   };
