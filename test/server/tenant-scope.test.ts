@@ -62,6 +62,9 @@ describe('tenant-scoped admin keys', () => {
     const webHandoff = await handoffOf(webSession, root);
     expect((await get(`/v1/handoffs/${webHandoff.id}`, acme)).status).toBe(404);
     expect((await postJson(`${server.url}/v1/handoffs/${webHandoff.id}/claim`, { agent: 'x' }, acme)).status).toBe(404);
+    // Nor can it erase another tenant's conversation.
+    expect((await del(`/v1/sessions/${webSession}`, acme)).status).toBe(404);
+    expect((await get(`/v1/sessions/${webSession}`, root)).status).toBe(200);
 
     // Keys: lists, makes and revokes its own tenant's only; cannot mint a wider key.
     const keys = ((await (await get('/v1/keys', acme)).json()) as { keys: KeyView[] }).keys;
