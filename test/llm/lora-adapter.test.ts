@@ -11,15 +11,20 @@ import { POLICY } from '../../src/pipeline/prompt-builder.ts';
 const MODEL = findShippedModel();
 const ADAPTER = path.join(PROJECT_ROOT, 'models', 'lora', 'kefu-house-style.gguf');
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
-/** Debian's python3-torch, -sentencepiece, -numpy, -yaml (.ci/run installs them). */
-const hasTorch = ((): boolean => {
+/** Debian's python3-torch, -sentencepiece, -numpy, -yaml (.ci/run installs them): missing ones fail the test. */
+function requireTorch(): void {
   try {
     execFileSync(PYTHON, ['-c', 'import torch, sentencepiece, numpy, yaml'], { stdio: 'ignore' });
-    return true;
   } catch {
-    return false;
+    throw new Error(`${PYTHON} cannot import torch, sentencepiece, numpy and yaml (Debian: python3-torch python3-sentencepiece python3-numpy python3-yaml)`);
   }
-})();
+}
+
+/** The shipped model and demo adapter are committed: without them the tests fail, they do not skip. */
+function requireModel(): string {
+  if (MODEL === null || !existsSync(ADAPTER)) throw new Error(`the shipped model and ${ADAPTER} are part of the repository and missing here`);
+  return MODEL;
+}
 
 /** Questions the adapter was not trained on (the demo data uses KB titles, not these phrasings). */
 const QUESTIONS = ['发票可以开公司抬头吗', '退货要多久才能退款', '快递一般几天到'];
@@ -41,8 +46,7 @@ const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
     );
   });
 
-// The shipped model and demo adapter are committed: skipped only in a checkout without models/.
-describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipped model (KEFU_LORA_PATH)', () => {
+describe('LoRA adapter on the shipped model (KEFU_LORA_PATH)', () => {
   const open: LanguageModel[] = [];
   afterAll(async () => {
     await Promise.all(open.map((m) => m.close()));
@@ -51,8 +55,9 @@ describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipp
   // The house style opens with '亲,' and closes with '祝您购物愉快!'. The closing is what 60 steps of
   // q/v LoRA teach the 11.2M model; its own '您好,' opener survives them (models/README.md).
   it("loads in node-llama-cpp and moves replies to the house style it was trained on (… '祝您购物愉快')", async () => {
-    const base = createEmbeddedProvider({ modelPath: MODEL!, gpu: false, contextSize: 512, sequences: 1 });
-    const tuned = createEmbeddedProvider({ modelPath: MODEL!, loraPath: ADAPTER, gpu: false, contextSize: 512, sequences: 1 });
+    const modelPath = requireModel();
+    const base = createEmbeddedProvider({ modelPath, gpu: false, contextSize: 512, sequences: 1 });
+    const tuned = createEmbeddedProvider({ modelPath, loraPath: ADAPTER, gpu: false, contextSize: 512, sequences: 1 });
     open.push(base, tuned);
     let styledBase = 0;
     let styledTuned = 0;
@@ -67,12 +72,13 @@ describe.runIf(MODEL !== null && existsSync(ADAPTER))('LoRA adapter on the shipp
   });
 });
 
-// Needs Debian's python3-torch & co (.ci/run installs them); skipped only where they are missing.
-describe.runIf(MODEL !== null && hasTorch)('training/lora.py from a finetune export', () => {
+describe('training/lora.py from a finetune export', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-lora-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('exports, trains a few steps with lower validation loss, and writes an adapter llama.cpp loads', async () => {
+    const modelPath = requireModel();
+    requireTorch();
     const data = path.join(dir, 'export');
     const exported = await run(process.execPath, ['--import', 'tsx', 'training/lora-demo-data.ts', data]);
     expect(exported.out).toMatch(/exported \d+ train/);
@@ -87,7 +93,7 @@ describe.runIf(MODEL !== null && hasTorch)('training/lora.py from a finetune exp
     expect(after).toBeLessThan(before);
     expect(readFileSync(out).subarray(0, 4).toString()).toBe('GGUF');
 
-    const tuned = createEmbeddedProvider({ modelPath: MODEL!, loraPath: out, gpu: false, contextSize: 512, sequences: 1 });
+    const tuned = createEmbeddedProvider({ modelPath, loraPath: out, gpu: false, contextSize: 512, sequences: 1 });
     try {
       expect((await reply(tuned, prompt(QUESTIONS[0]!))).length).toBeGreaterThan(0);
     } finally {

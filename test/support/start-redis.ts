@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,8 @@ export async function startRedis(options: { persistent?: boolean } = {}): Promis
 }
 
 async function launch(args: string[], port: number): Promise<ChildProcess> {
+  // Spawning a missing binary would surface as an unhandled 'error' event, not as this test's failure.
+  if (!existsSync(REDIS_SERVER)) throw new Error(`redis-server not found at ${REDIS_SERVER} (Debian package redis-server; KEFU_REDIS_SERVER names another)`);
   const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
