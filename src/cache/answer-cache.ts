@@ -87,6 +87,11 @@ export interface AnswerCache {
   lookupAsync(question: string, options: LookupOptions): Promise<CacheHit | null>;
   /** Stores (or replaces) an answer; returns false when the question may not be cached. */
   store(entry: CacheEntryInput): boolean;
+  /**
+   * Drops the entry stored under this question (as stored: `CacheHit.question` or what `store`
+   * got), when what followed the answer says it was not sound; returns whether there was one.
+   */
+  evict(question: string, lang: CacheLang): boolean;
   /** Drops every entry citing one of these documents; returns how many. */
   invalidateDocs(docIds: readonly string[]): number;
   /** Stores many pre-generated answers in one transaction; returns how many were stored. */
@@ -188,7 +193,22 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     if (lang !== 'zh' && lang !== 'en') return;
     candidates.set(id, { id, lang, intent, question, features: segment(norm) });
   };
-  for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.question, r.intent);
+  const load = (): void => {
+    candidates.clear();
+    for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.question, r.intent);
+  };
+  load();
+  // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
+  // data_version: the candidates are read again, or warmed answers would serve exact matches only
+  // until a restart and cleared ones would linger in memory.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let seenVersion = dataVersion.get();
+  const refresh = (): void => {
+    const v = dataVersion.get();
+    if (v === seenVersion) return;
+    seenVersion = v;
+    load();
+  };
 
   const remove = (id: number): void => {
     sql.delete.run(id);
@@ -240,6 +260,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
 
   function lexicalLookup(question: string, opts: LookupOptions): { hit: CacheHit | null; norm: string | null } {
     if (!isCacheable(question)) return { hit: null, norm: null };
+    refresh();
     const norm = normaliseQuestion(question, opts.lang);
     if (norm.length === 0) return { hit: null, norm: null };
     const exact = sql.byNorm.get(opts.lang, norm);
@@ -292,6 +313,13 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       });
       const id = write();
       addCandidate(id, entry.lang, norm, entry.question, entry.intent ?? null);
+      return true;
+    },
+
+    evict(question, lang) {
+      const row = sql.byNorm.get(lang, normaliseQuestion(question, lang));
+      if (row === undefined) return false;
+      remove(row.id);
       return true;
     },
 

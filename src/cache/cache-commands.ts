@@ -14,12 +14,22 @@ import Database from 'better-sqlite3';
 /** The answer cache's file in the data directory. */
 export const cachePath = (dataDir: string): string => path.join(dataDir, 'answer-cache.db');
 
-/** All documents of a knowledge base file, read-only. */
-export function readKbDocuments(kbPath: string): KbDocument[] {
+/**
+ * The documents of a knowledge base file that may answer (read-only): retrieved ones, not those
+ * held in quarantine or marked untrusted, which the retrieval answer never quotes either. Each
+ * with the hash the knowledge base stored for it, which the server checks a cached answer against
+ * (a hash recomputed from some of the fields missed category and source: every warmed answer was
+ * dropped at its first hit).
+ */
+export function readKbDocuments(kbPath: string): (KbDocument & { hash: string })[] {
   const db = new Database(kbPath, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare<[], { id: string; title: string; text: string; lang: string | null; url: string | null }>('SELECT id, title, text, lang, url FROM documents ORDER BY id').all();
-    return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, ...(r.lang === 'zh' || r.lang === 'en' ? { lang: r.lang } : {}), ...(r.url === null ? {} : { url: r.url }) }));
+    const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(documents)').all().map((c) => c.name));
+    const where = [columns.has('status') ? "COALESCE(status, 'active') = 'active'" : null, columns.has('trust') ? "COALESCE(trust, 'policy') <> 'untrusted'" : null].filter((w) => w !== null);
+    const rows = db.prepare<[], { id: string; title: string; text: string; lang: string | null; url: string | null; hash: string }>(
+      `SELECT id, title, text, lang, url, hash FROM documents ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY id`,
+    ).all();
+    return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, hash: r.hash, ...(r.lang === 'zh' || r.lang === 'en' ? { lang: r.lang } : {}), ...(r.url === null ? {} : { url: r.url }) }));
   } finally {
     db.close();
   }

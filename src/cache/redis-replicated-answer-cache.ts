@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createSqliteAnswerCache, type AnswerCache, type AnswerCacheOptions, type CacheEntryInput, type CacheHit } from './answer-cache.ts';
-import { normaliseQuestion } from './normalise.ts';
+import { normaliseQuestion, type CacheLang } from './normalise.ts';
 
 export interface RedisReplicatedAnswerCacheOptions extends Omit<AnswerCacheOptions, 'path'> {
   /** KEFU_REDIS_URL. Two connections are opened: one for commands, one subscribed to the events. */
@@ -24,10 +24,11 @@ type SharedEntry = CacheEntryInput & { createdAt: number };
 type CacheEvent =
   | { origin: string; op: 'store'; entries: SharedEntry[] }
   | { origin: string; op: 'invalidate'; docIds: string[] }
+  | { origin: string; op: 'evict'; question: string; lang: CacheLang }
   | { origin: string; op: 'clear' };
 
 /** Apply-to-replica operations, replayed onto a fresh replica when they happen during a reload. */
-type Op = { op: 'store'; entries: SharedEntry[] } | { op: 'invalidate'; docIds: string[] } | { op: 'clear' };
+type Op = { op: 'store'; entries: SharedEntry[] } | { op: 'invalidate'; docIds: string[] } | { op: 'evict'; question: string; lang: CacheLang } | { op: 'clear' };
 
 // Drops every entry citing one of ARGV's documents. O(entries) inside Redis, but invalidation only
 // follows a knowledge-base change, and a per-document index would go stale when an entry is replaced.
@@ -77,6 +78,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   const apply = (target: AnswerCache, op: Op): void => {
     if (op.op === 'clear') target.clear();
     else if (op.op === 'invalidate') target.invalidateDocs(op.docIds);
+    else if (op.op === 'evict') target.evict(op.question, op.lang);
     else {
       for (const e of op.entries) {
         pinned = e.createdAt;
@@ -161,6 +163,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
     if (event.origin === origin) return;
     if (event.op === 'store' && Array.isArray(event.entries)) applyNow({ op: 'store', entries: event.entries });
     else if (event.op === 'invalidate' && Array.isArray(event.docIds)) applyNow({ op: 'invalidate', docIds: event.docIds });
+    else if (event.op === 'evict' && typeof event.question === 'string' && (event.lang === 'zh' || event.lang === 'en')) applyNow({ op: 'evict', question: event.question, lang: event.lang });
     else if (event.op === 'clear') applyNow({ op: 'clear' });
   });
 
@@ -249,6 +252,14 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
     store: (entry) => storeAll([entry]) === 1,
 
     warm: (entries, onProgress) => storeAll(entries, onProgress),
+
+    evict(question, lang) {
+      const had = replica.evict(question, lang);
+      duringReload?.push({ op: 'evict', question, lang });
+      // Evicted in Redis and on every node even when this replica had no such entry (it may have missed the store).
+      background('eviction', publish(commands.multi().hdel(entriesKey, `${lang}:${normaliseQuestion(question, lang)}`), { op: 'evict', question, lang }));
+      return had;
+    },
 
     invalidateDocs(docIds) {
       const ids = [...docIds];

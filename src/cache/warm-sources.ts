@@ -4,20 +4,21 @@ import { contentHash } from '../knowledge/index-document.ts';
 import { retrievalAnswer } from '../pipeline/retrieval-responder.ts';
 import { docIdOf, type CacheEntryInput, type CacheSource } from './answer-cache.ts';
 import type { CacheLang } from './normalise.ts';
+import { unsoundReason } from './unsound-reply.ts';
 
 const langOf = (doc: KbDocument): CacheLang => doc.lang ?? (/\p{Script=Han}/u.test(doc.title) ? 'zh' : 'en');
 
 /**
  * Pre-generated answers from the knowledge base: each document's title (its FAQ question) as the
- * question, the document cited as the retrieval answer, the document's content hash as the
- * validity check.
+ * question, the document cited as the retrieval answer, the document's content hash (the one the
+ * knowledge base stored, when given) as the validity check.
  */
-export function entriesFromKb(docs: readonly KbDocument[], top = Number.POSITIVE_INFINITY): CacheEntryInput[] {
+export function entriesFromKb(docs: readonly (KbDocument & { hash?: string })[], top = Number.POSITIVE_INFINITY): CacheEntryInput[] {
   return docs.slice(0, top).map((doc) => {
     const lang = langOf(doc);
     const passage: Passage = { id: `${doc.id}#0`, docId: doc.id, title: doc.title, text: doc.text, score: 1, ...(doc.url === undefined ? {} : { url: doc.url }) };
     const source: CacheSource = { id: passage.id, title: doc.title, score: 1, ...(doc.url === undefined ? {} : { url: doc.url }) };
-    return { question: doc.title, lang, intent: null, answer: retrievalAnswer([passage], lang), sources: [source], docHashes: { [doc.id]: contentHash(doc) }, model: 'retrieval' };
+    return { question: doc.title, lang, intent: null, answer: retrievalAnswer([passage], lang), sources: [source], docHashes: { [doc.id]: doc.hash ?? contentHash(doc) }, model: 'retrieval' };
   });
 }
 
@@ -26,21 +27,30 @@ interface LogRow {
   answer: string;
   meta: string;
   n: number;
+  next_text: string | null;
+  next_meta: string | null;
+  rating: number | null;
 }
 
 /**
  * The most frequent user questions in the conversation store (`kefu.db`, opened read-only) whose
- * next assistant reply was answered with sources, with that reply as the answer. Entries whose
- * cited documents no longer exist are skipped.
+ * next assistant reply was answered with sources and was sound (`unsoundReason`: no fallback or
+ * replacement, strictly grounded, not disputed by the next turn, the session not rated low), with
+ * that reply as the answer. Entries whose cited documents no longer exist are skipped.
  */
 export function entriesFromLogs(dbPath: string, top: number, currentDocHash: (docId: string) => string | null): CacheEntryInput[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
+    const rated = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_outcomes'").get() !== undefined;
+    const ratingColumn = rated ? '(SELECT rating FROM conversation_outcomes o WHERE o.session_id = a.conversation_id) AS rating' : 'NULL AS rating';
     const rows = db.prepare<[number], LogRow>(`
-      SELECT u.content AS question, a.content AS answer, a.meta AS meta, count(*) OVER (PARTITION BY u.content) AS n
+      SELECT u.content AS question, a.content AS answer, a.meta AS meta, count(*) OVER (PARTITION BY u.content) AS n,
+        nx.content AS next_text, nx.meta AS next_meta, ${ratingColumn}
       FROM messages u
       JOIN messages a ON a.conversation_id = u.conversation_id AND a.role = 'assistant'
         AND a.seq = (SELECT min(seq) FROM messages x WHERE x.conversation_id = u.conversation_id AND x.seq > u.seq)
+      LEFT JOIN messages nx ON nx.conversation_id = a.conversation_id AND nx.role = 'user'
+        AND nx.seq = (SELECT min(seq) FROM messages y WHERE y.conversation_id = a.conversation_id AND y.seq > a.seq)
       WHERE u.role = 'user'
       ORDER BY n DESC, a.seq DESC
       LIMIT ?`).all(top * 20);
@@ -49,9 +59,12 @@ export function entriesFromLogs(dbPath: string, top: number, currentDocHash: (do
     for (const r of rows) {
       if (out.length >= top || seen.has(r.question)) continue;
       seen.add(r.question);
-      const meta = JSON.parse(r.meta) as { sources?: CacheSource[]; intent?: string; unanswered?: boolean; flow?: unknown; guard?: unknown[]; fallback?: unknown; model?: string };
+      const meta = JSON.parse(r.meta) as { sources?: CacheSource[]; intent?: string; unanswered?: boolean; flow?: unknown; guard?: unknown[]; fallback?: unknown; model?: string; sound?: boolean };
       const sources = meta.sources ?? [];
-      if (sources.length === 0 || meta.unanswered === true || meta.flow !== undefined || (meta.guard?.length ?? 0) > 0) continue;
+      if (sources.length === 0 || meta.unanswered === true || meta.flow !== undefined) continue;
+      // Only a reply the pipeline found sound (older ones never said) that nothing after it disputed.
+      const next = r.next_text === null ? undefined : { content: r.next_text, meta: JSON.parse(r.next_meta ?? '{}') as Record<string, unknown> };
+      if (meta.sound !== true || unsoundReason({ role: 'assistant', content: r.answer, meta }, { question: { content: r.question, meta: {} }, next, rating: r.rating }) !== null) continue;
       const docHashes: Record<string, string> = {};
       let missing = false;
       for (const s of sources) {

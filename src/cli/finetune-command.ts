@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -7,6 +8,20 @@ import { badRequest } from '../errors.ts';
 import { exportTrainingPairs, peftAdapterConfig, type TrainingExample } from '../finetune/export-training-pairs.ts';
 import { POLICY } from '../pipeline/prompt-builder.ts';
 import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversation-store.ts';
+
+/** CSAT ratings by session from the outcomes table (read-only); none when the table is not there yet. */
+function readRatings(dbPath: string): Map<string, number> {
+  if (!existsSync(dbPath)) return new Map();
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_outcomes'").get();
+    if (table === undefined) return new Map();
+    const rows = db.prepare<[], { session_id: string; rating: number }>('SELECT session_id, rating FROM conversation_outcomes WHERE rating IS NOT NULL').all();
+    return new Map(rows.map((r) => [r.session_id, r.rating]));
+  } finally {
+    db.close();
+  }
+}
 
 const jsonl = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
@@ -36,7 +51,9 @@ export function finetuneCommand(): Command {
       try {
         await store.migrate();
         bar.start(0, 0, { examples: 0 });
+        const ratings = readRatings(path.join(config.dataDir, 'kefu.db'));
         const result = await exportTrainingPairs(store, {
+          ratingOf: (id) => ratings.get(id) ?? null,
           contextTurns: turns,
           validationRatio: ratio,
           systemPrompt: POLICY.zh,

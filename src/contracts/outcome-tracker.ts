@@ -56,7 +56,8 @@ export interface OutcomeTrackerHooks {
   now?: () => number;
   /** Called once per closed conversation, on the node that closed it (metrics). */
   onClosed?: (c: ClosedConversation) => void;
-  onRating?: (score: number) => void;
+  /** After a rating is stored; a low one evicts the session's cached answers. */
+  onRating?: (score: number, sessionId: string) => void;
 }
 
 export interface OutcomeTracker {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConversationStore, StoredMessage } from '../contracts/conversation-store.ts';
 import { maskPii, pseudonymsToPlaceholders } from '../safety/pii/mask-pii.ts';
+import { unsoundReason } from '../cache/unsound-reply.ts';
 
 /** The seed's fine-tuning record. */
 export interface ContextResponsePair {
@@ -27,6 +28,8 @@ export interface ExportOptions {
   /** System prompt put first in each chat record. */
   systemPrompt: string;
   onProgress?: (p: { conversations: number; examples: number }) => void;
+  /** The conversation's CSAT rating (1..5), null when unrated: replies of a low-rated one are left out. */
+  ratingOf?: (conversationId: string) => number | null;
 }
 
 export interface ExportResult {
@@ -75,7 +78,11 @@ export async function exportTrainingPairs(store: ConversationStore, options: Exp
         const previous = turns.slice(Math.max(0, i - options.contextTurns), i);
         if (previous.at(-1)?.role !== 'user') return; // a reply must answer a customer turn
         result.stats.candidates++;
-        const reason = skipReason(turn.message);
+        // Replaced, fallen back, not strictly grounded, complained about, asked again or rated low: not a target.
+        const next = turns[i + 1]?.message;
+        const reason =
+          skipReason(turn.message) ??
+          unsoundReason(turn.message, { question: previous.at(-1)!.message, next: next?.role === 'user' ? next : undefined, rating: options.ratingOf?.(c.id) ?? null });
         if (reason !== null) {
           result.stats.skipped[reason] = (result.stats.skipped[reason] ?? 0) + 1;
           return;

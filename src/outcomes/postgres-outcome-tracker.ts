@@ -81,7 +81,7 @@ export function createPostgresOutcomeTracker(options: PostgresOutcomeTrackerOpti
         const [row] = await query<{ rating: number | null }>(sql.exists, [sessionId]);
         throw row === undefined ? noConversation(sessionId) : alreadyRated(sessionId);
       }
-      options.onRating?.(score);
+      options.onRating?.(score, sessionId);
     },
     async stats() {
       const [byOutcome, byIntent, csat] = await Promise.all([

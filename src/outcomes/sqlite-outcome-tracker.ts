@@ -72,7 +72,7 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
       if (row === undefined) throw noConversation(sessionId);
       if (row.rating !== null) throw alreadyRated(sessionId);
       s.rate.run(score, comment, sessionId);
-      options.onRating?.(score);
+      options.onRating?.(score, sessionId);
     },
     async stats() {
       return assembleOutcomeStats(s.byOutcome.all(), s.byIntent.all(), s.csat.get()!);

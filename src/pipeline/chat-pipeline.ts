@@ -34,6 +34,9 @@ import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-gua
 import type { AuditLog } from '../audit/audit-log.ts';
 import { docIdOf, type AnswerCache } from '../cache/answer-cache.ts';
 import { isCacheable } from '../cache/cacheable.ts';
+import { disputeOf } from '../cache/disputed-answer.ts';
+import type { CacheLang } from '../cache/normalise.ts';
+import { strictGroundingFailures } from './grounding-check.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
@@ -163,6 +166,23 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
   const generate = model === null ? null : createGroundedGenerator({ model, metrics, logger, maxTokens: options.maxTokens, minSentenceSupport: options.minSentenceSupport });
 
   /**
+   * Drops the cached answer the last reply came from or went into when this turn, the next the
+   * customer sent after it, disputes it (see `disputeOf`). The eviction reaches every node.
+   */
+  async function evictDisputed(cache: AnswerCache, sessionId: string, text: string, nlu: NluResult): Promise<void> {
+    const recent = await sessions.recent(sessionId, 6);
+    const last = recent.findLast((m) => m.role === 'assistant' || m.role === 'user');
+    const key = last?.role === 'assistant' ? (last.meta['cacheKey'] as { question?: unknown; lang?: unknown } | undefined) : undefined;
+    if (key === undefined || typeof key.question !== 'string' || (key.lang !== 'zh' && key.lang !== 'en')) return;
+    const question = recent.find((m) => m.id === last!.meta['replyTo'])?.content;
+    if (question === undefined) return;
+    const dispute = disputeOf(question, { text, intent: nlu.intent, emotion: nlu.emotion });
+    if (dispute === null) return;
+    if (cache.evict(key.question, key.lang)) metrics.answerCache.inc({ result: 'evicted' });
+    logger.info({ sessionId, dispute }, 'answer cache: evicted a disputed answer');
+  }
+
+  /**
    * The customer's message of a turn still to be written: it is stored with the reply, in one
    * transaction, at the end of the turn; a turn that fails or is dropped before that writes it
    * alone (see `turn` below), so the transcript keeps it as it did when it was written first.
@@ -242,6 +262,9 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let nlu = inLocale(understoodNlu, locale);
     metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
     const userMessageId = retryOf?.id ?? randomUUID();
+    // This turn may say the answer before it did not do (the same question again, a complaint,
+    // dissatisfaction): that answer leaves the cache, so the next customer does not get it.
+    if (deps.cache !== null && retryOf === null && turns.length > 0) await evictDisputed(deps.cache, sessionId, understood, nlu);
     // What a picture or recording said is the customer's text too: masked by the same vault.
     const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault }).text, deps.retainedFiles ?? null);
     if (retryOf === null) {
@@ -275,6 +298,10 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let answeredBy: string | null = null;
     let inModel = false;
     let cachedHit = false;
+    /** The cached question a hit was stored under. */
+    let servedFrom: string | null = null;
+    /** What a knowledge reply may draw on (the question, the confident passages): its strict check reads it. */
+    let groundedOn: string | null = null;
     const guardDecisions: { principle: string; evidence: string; action: string }[] = [];
     // Text for the customer, and the sources part once retrieval has run.
     let parts: AsyncIterable<string | SourcesPart>;
@@ -412,6 +439,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       } else if (hit !== null) {
         answeredBy = 'cache';
         cachedHit = true;
+        servedFrom = hit.question;
         resolved = true;
         sources = hit.sources;
         dialogueState = dialogue.afterAnswer(dialogueState, { confident: true, factual: false }).state;
@@ -442,6 +470,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
           const trusted = confident.filter((p) => p.trust !== 'untrusted').map((p) => `${p.title} ${p.text}`).join('\n');
           const untrusted = confident.filter((p) => p.trust === 'untrusted').map((p) => `${p.title} ${p.text}`).join('\n');
           // The retrieval answer meets the same guard as model text: quoting a passage is no exemption.
+          groundedOn = [asked, ...confident.map((p) => `${p.title} ${p.text}`)].join('\n');
           const kbAnswer = (): string => {
             const text = retrievalAnswer(confident, nlu.lang);
             const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts: SYSTEM_PROMPTS, untrusted });
@@ -521,6 +550,15 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       yield { type: 'text-delta', text: shown };
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
+    // Sound: nothing replaced or fallen back, and a knowledge reply passes the strict check. Only a
+    // sound reply is cached, exported for training or counts as resolving the conversation.
+    const replaced = guardDecisions.length > 0 || gen.fallback !== null;
+    const strict = groundedOn === null || replyText.length === 0 ? [] : strictGroundingFailures(replyText, groundedOn, sources.length);
+    const sound = !replaced && strict.length === 0;
+    if (!sound) {
+      resolved = false;
+      answered = false;
+    }
     // Plain-text channels (WeCom) carry the AI-generated label in the text itself.
     if (replyText.length > 0 && CHANNELS_NEEDING_AI_LABEL.has(req.channel)) {
       const label = `\n${aiLabelLine(nlu.lang)}`;
@@ -558,6 +596,11 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // it led to are written together: a node dying here leaves none or all, so a resent message
     // meets a consistent flow, and the turn costs one commit.
     const user = pending.params === null ? [] : [pending.params];
+    // A first question answered soundly from the knowledge base is kept for the next customer
+    // who asks it; later turns may lean on the conversation, so they are not.
+    const keep = deps.cache !== null && !cachedHit && sound && history.length === 0 && replyText.length > 0 && isCacheable(understood, { intent: nlu.intent, flow, handoff, unanswered, guardReplaced: replaced, inputGuard, sources });
+    /** The cache entry this reply came from or went into: evicted if what follows disputes it. */
+    const cacheKey: { question: string; lang: CacheLang } | null = cachedHit && servedFrom !== null ? { question: servedFrom, lang: nlu.lang } : keep ? { question: understood, lang: nlu.lang } : null;
     if (replyText.length > 0) {
       await sessions.recordAll([
         ...user,
@@ -566,7 +609,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
           id: messageId,
           role: 'assistant',
           content: maskedReply,
-          meta: { replyTo: userMessageId, intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
+          meta: { replyTo: userMessageId, intent: nlu.intent, sources, model: reply.model, promptVersion: PROMPT_VERSION, fallback: gen.fallback, finishReason: gen.finishReason, unanswered, guard: guardDecisions, inputGuard, cached: cachedHit, sound, ...(strict.length === 0 ? {} : { strict }), ...(cacheKey === null ? {} : { cacheKey }), latencyMs: Math.round(performance.now() - started), ...(flow === undefined ? {} : { flow }) },
         },
       ], nextState);
     } else if (user.length > 0) {
@@ -576,18 +619,15 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     }
     pending.params = null;
 
-    // A first question answered cleanly from the knowledge base is kept for the next customer
-    // who asks it; later turns may lean on the conversation, so they are not.
-    if (deps.cache !== null && !cachedHit && history.length === 0 && replyText.length > 0) {
-      const meta = { intent: nlu.intent, flow, handoff, unanswered, guardReplaced: guardDecisions.length > 0 || gen.fallback !== null, inputGuard, sources };
-      if (isCacheable(understood, meta)) {
-        const docHashes: Record<string, string> = {};
-        for (const s of sources) {
-          const h = deps.currentDocHash(docIdOf(s.id));
-          if (h !== null) docHashes[docIdOf(s.id)] = h;
-        }
-        if (deps.cache.store({ question: understood, lang: nlu.lang, intent: nlu.intent, answer: replyText, sources, docHashes, model: reply.model })) metrics.answerCache.inc({ result: 'stored' });
+    if (keep && deps.cache !== null) {
+      const docHashes: Record<string, string> = {};
+      for (const src of sources) {
+        const h = deps.currentDocHash(docIdOf(src.id));
+        if (h !== null) docHashes[docIdOf(src.id)] = h;
       }
+      if (deps.cache.store({ question: understood, lang: nlu.lang, intent: nlu.intent, answer: replyText, sources, docHashes, model: reply.model })) metrics.answerCache.inc({ result: 'stored' });
+    } else if (deps.cache !== null && !cachedHit && !sound && groundedOn !== null) {
+      metrics.answerCache.inc({ result: 'not_stored_unsound' });
     }
     if (replyText.length > 0 || handoff) {
       deps.audit.append({
