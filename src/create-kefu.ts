@@ -13,6 +13,7 @@ import { createProactiveService } from './proactive/proactive-service.ts';
 import { loadProactiveRules } from './proactive/proactive-rules.ts';
 import { cachePath } from './cache/cache-commands.ts';
 import { createKbDocHashReader } from './cache/kb-doc-hashes.ts';
+import { evictRatedAnswers } from './cache/evict-rated-answers.ts';
 import type { LlmRouter } from './llm/router/create-llm-router.ts';
 import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
@@ -189,7 +190,11 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       metrics.conversations.inc({ outcome: c.outcome, intent: c.intent });
       metrics.conversationDuration.observe({ outcome: c.outcome }, c.durationMs / 1000);
     },
-    onRating: (score) => metrics.csat.observe(score),
+    onRating: (score, sessionId) => {
+      metrics.csat.observe(score);
+      // A low rating says the session's answers did not help: they leave the answer cache.
+      if (cache !== null) void evictRatedAnswers(cache, store, sessionId, score).catch((err: unknown) => logger.warn({ err }, 'evicting the cached answers of a low-rated session failed'));
+    },
   };
   const outcomes = pgPool === null ? createSqliteOutcomeTracker({ path: localDb, ...outcomeHooks }) : createPostgresOutcomeTracker({ pool: pgPool, ...outcomeHooks });
   const kpis = pgPool === null ? null : createPostgresKpiQueries({ pool: pgPool });
