@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/kb/search', limiter);
 
   app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
-  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel, ...(deps.attachments === undefined ? {} : { attachments: deps.attachments }) }));
+  app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel, ...(deps.attachments === undefined ? {} : { attachments: deps.attachments, maxTextBodyBytes: limits.maxBodyBytes }) }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, userIdSecret: deps.userIdSecret, sessionSecret: deps.sessionSecret, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));
   if (deps.retainedFiles) app.route('/', retainedFileRoutes({ store: deps.store, files: deps.retainedFiles, agent }));

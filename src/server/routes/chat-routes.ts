@@ -85,11 +85,15 @@ export function tenantOf(p: Principal | undefined): { tenant?: string } {
   return p === undefined || p.tenant === null ? {} : { tenant: p.tenant };
 }
 
-export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null; channel: MiddlewareHandler<AppEnv>; attachments?: AttachmentReaders }) {
+export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: number; logger: Logger; metrics: Metrics; userIdSecret: string | null; channel: MiddlewareHandler<AppEnv>; attachments?: AttachmentReaders; maxTextBodyBytes?: number }) {
   const app = new Hono<AppEnv>();
 
   app.post('/v1/chat', deps.channel, async (c) => {
     const body = await readJsonBody(c, ChatBody);
+    // The body limit on this route leaves room for a picture; a text-only turn keeps the general one.
+    if (deps.maxTextBodyBytes !== undefined && (body.attachments === undefined || body.attachments.length === 0) && Number(c.req.header('content-length') ?? 0) > deps.maxTextBodyBytes) {
+      throw new KefuError('payload_too_large', `Request body exceeds ${deps.maxTextBodyBytes} bytes`, { status: 413 });
+    }
     checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
     // Pictures are read (and recordings heard) before the turn: what they say is part of its text.
     const { message, attachments } = await readTurn(body.message, body.attachments, deps.attachments, (m) => checkMessage(m, deps.maxMessageChars));
