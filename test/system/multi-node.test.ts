@@ -8,7 +8,7 @@ import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
 import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
-import { ADMIN_KEY, DEMO_NOW, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
  * Two gateway nodes sharing PostgreSQL (conversations, tickets, handoffs, outcomes, API keys),
@@ -87,6 +87,8 @@ it('serves a customer on one node from an agent on the other, with shared keys a
   try {
     const { sessionId } = await customer.connect();
     expect((await customer.ask('转人工')).handoff).toBe(true);
+    // The customer's own reads and rating go with the token the app got with the session, on either node.
+    const customerToken = { 'x-kefu-session-token': customer.sessionToken! };
 
     // The agent polls node B: the handoff is there, first in line.
     type HandoffView = { id: string; session_id: string; status: string; agent: string | null; position?: number };
@@ -109,16 +111,17 @@ it('serves a customer on one node from an agent on the other, with shared keys a
       if (Date.now() > until) throw new Error(`agent reply never reached the customer on node A; got ${JSON.stringify(pushed)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const polled = await getJson<{ handoff: { status: string } | null; messages: { id: string; role: string; content: string }[] }>(`${a.url}/v1/chat/sessions/${sessionId}/messages`, sessionHeaders(sessionId));
+    const polled = await getJson<{ handoff: { status: string } | null; messages: { id: string; role: string; content: string }[] }>(`${a.url}/v1/chat/sessions/${sessionId}/messages`, customerToken);
     expect(polled.handoff).toEqual({ status: 'assigned' });
     expect(polled.messages.find((m) => m.id === agentMessageId)).toMatchObject({ role: 'agent', content: '您好,我是小王' });
     // While the agent owns the session, the bot on either node stays silent.
-    expect((await chat(b, '好的', sessionId)).reply).toBe('');
+    const onB = await postJson(`${b.url}/v1/chat`, { message: '好的', session_id: sessionId, session_token: customer.sessionToken });
+    expect(((await onB.json()) as { reply: string }).reply).toBe('');
 
     // Resolved on node A, rated on node B; node A's sweep closes it.
     expect((await postJson(`${a.url}/v1/handoffs/${mine!.id}/resolve`, {}, agent)).status).toBe(200);
-    expect((await postJson(`${b.url}/v1/sessions/${sessionId}/rating`, { score: 5 })).status).toBe(201);
-    expect((await postJson(`${a.url}/v1/sessions/${sessionId}/rating`, { score: 4 })).status).toBe(409);
+    expect((await postJson(`${b.url}/v1/sessions/${sessionId}/rating`, { score: 5 }, customerToken)).status).toBe(201);
+    expect((await postJson(`${a.url}/v1/sessions/${sessionId}/rating`, { score: 4 }, customerToken)).status).toBe(409);
     clock += 31 * 60_000;
     await a.kefu.closeIdleConversations();
     clock = DEMO_NOW; // the next test's orders and flows expect the demo clock
