@@ -53,6 +53,11 @@ describe('DELETE /v1/sessions/:id erases the conversation', () => {
     expect(vaultRows(server.dataDir)).toBeGreaterThan(0);
 
     expect((await fetch(`${server.url}/v1/sessions/${id}`, { method: 'DELETE' })).status).toBe(401);
+    // An agent key reads transcripts but does not erase them.
+    const agent = (await (await postJson(`${server.url}/v1/keys`, { name: 'zhang', role: 'agent' }, admin)).json()) as { key: string };
+    const byAgent = await fetch(`${server.url}/v1/sessions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${agent.key}` } });
+    expect(byAgent.status).toBe(403);
+    expect(filesHolding(server.dataDir, marker)).not.toEqual([]);
     const deleted = await fetch(`${server.url}/v1/sessions/${id}`, { method: 'DELETE', headers: admin });
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toEqual({ session_id: id, deleted: true });
