@@ -68,6 +68,19 @@ describe('answer cache replicated through Redis', () => {
     expect(c.stats().entries).toBe(0);
   });
 
+  it('an answer evicted on one node (disputed by its customer) leaves every node and Redis', async () => {
+    const [a, b] = [await open(), await open()];
+    a.warm([entry(SHIPPING, 'return-shipping-zh'), entry('积分怎么用', 'points-rules-zh')]);
+    await waitFor(() => b.stats().entries === 2, 'node B to receive both entries', 2000);
+    expect(b.evict(SHIPPING, 'zh')).toBe(true);
+    await waitFor(() => a.stats().entries === 1, 'node A to drop the evicted entry', 2000);
+    expect(hit(a)).toBeNull();
+    await b.flush();
+    const c = await open();
+    expect(c.stats().entries).toBe(1);
+    expect(hit(c)).toBeNull();
+  });
+
   it('a node started later loads the entries already in Redis', async () => {
     const a = await open();
     a.store(entry(SHIPPING, 'return-shipping-zh'));
