@@ -147,6 +147,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     baseURLs: config.llmBaseURLs,
     ...(config.llmModel === null ? {} : { model: config.llmModel }),
     ...(config.llmApiKey === null ? {} : { apiKey: config.llmApiKey }),
+    latencyBudgetMs: config.llmLatencyBudgetMs,
   });
   if (model !== null && 'status' in model) routerMetrics.watch(model as LanguageModel & Pick<LlmRouter, 'status'>);
   // Loading starts now; /readyz reports when it is done and chat waits for it.

@@ -37,7 +37,7 @@ export interface CacheHit {
   answer: string;
   sources: CacheSource[];
   model: string;
-  match: 'exact' | 'lexical' | 'embedding';
+  match: 'exact' | 'lexical';
   /** 1 for an exact match; the similarity otherwise. */
   score: number;
 }
@@ -49,15 +49,12 @@ export interface LookupOptions {
   threshold?: number;
 }
 
-/** A candidate the lexical pass found, for re-ranking. */
-export interface CacheCandidate {
+/** A candidate the lexical pass found. */
+interface CacheCandidate {
   id: number;
   question: string;
   score: number;
 }
-
-/** Re-scores lexical candidates (embeddings); returns the best id and its score, or null. */
-export type CandidateReranker = (question: string, candidates: readonly CacheCandidate[]) => Promise<{ id: number; score: number } | null>;
 
 export interface AnswerCacheOptions {
   /** SQLite file (its folder is created), or ':memory:'. */
@@ -70,8 +67,6 @@ export interface AnswerCacheOptions {
   /** Entries older than this are dropped on lookup (default 7 days; 0 = never expire). */
   ttlMs?: number;
   threshold?: number;
-  /** Semantic re-rank used by `lookupAsync`. */
-  rerank?: { fn: CandidateReranker; candidates?: number; minLexical?: number; threshold: number };
 }
 
 export interface CacheStats {
@@ -83,7 +78,7 @@ export interface CacheStats {
 
 export interface AnswerCache {
   lookup(question: string, options: LookupOptions): CacheHit | null;
-  /** `lookup`, then (with a re-ranker configured) an embedding re-rank of the lexical candidates. */
+  /** `lookup` for callers that may be served by a remote cache (the Redis-replicated one awaits its replica). */
   lookupAsync(question: string, options: LookupOptions): Promise<CacheHit | null>;
   /** Stores (or replaces) an answer; returns false when the question may not be cached. */
   store(entry: CacheEntryInput): boolean;
@@ -282,20 +277,9 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     },
 
     async lookupAsync(question, opts) {
-      const { hit, norm } = lexicalLookup(question, opts);
-      if (hit !== null) return hit;
-      const rr = options.rerank;
-      if (rr !== undefined && norm !== null) {
-        const floor = rr.minLexical ?? 0.2;
-        const pool = rank(norm, opts).filter((c) => c.score >= floor).slice(0, rr.candidates ?? 5);
-        const best = pool.length === 0 ? null : await rr.fn(question, pool);
-        if (best !== null && best.score >= rr.threshold) {
-          const row = sql.byId.get(best.id);
-          if (row !== undefined && validRow(row) !== null) return toHit(row, 'embedding', best.score);
-        }
-      }
-      sql.bump.run('misses');
-      return null;
+      const { hit } = lexicalLookup(question, opts);
+      if (hit === null) sql.bump.run('misses');
+      return hit;
     },
 
     store(entry) {

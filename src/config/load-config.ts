@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   KEFU_LLM_MODEL: z.string().optional(),
   KEFU_LLM_API_KEY: z.string().optional(),
   KEFU_LLM_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  KEFU_LLM_LATENCY_BUDGET_MS: z.coerce.number().int().nonnegative().default(15_000),
   KEFU_ADMIN_KEY: z.string().min(16, 'KEFU_ADMIN_KEY must be at least 16 characters').optional(),
   KEFU_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KEFU_SESSION_TTL_MINUTES: z.coerce.number().positive().default(24 * 60),
@@ -101,6 +102,8 @@ export interface KefuConfig {
   llmModel: string | null;
   llmApiKey: string | null;
   llmThreads: number | null;
+  /** Time the model has to start answering before the reply comes from the knowledge base instead; 0: none. */
+  llmLatencyBudgetMs: number;
   adminKey: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlMs: number;
@@ -267,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     llmModel: e.KEFU_LLM_MODEL ?? null,
     llmApiKey: e.KEFU_LLM_API_KEY ?? null,
     llmThreads: e.KEFU_LLM_THREADS ?? null,
+    llmLatencyBudgetMs: e.KEFU_LLM_LATENCY_BUDGET_MS,
     adminKey: e.KEFU_ADMIN_KEY ?? null,
     logLevel: e.KEFU_LOG_LEVEL,
     sessionTtlMs: e.KEFU_SESSION_TTL_MINUTES * 60_000,

@@ -5,6 +5,7 @@ import type { LanguageModel } from '../contracts/language-model.ts';
 import { KefuError } from '../errors.ts';
 import { createEmbeddedProvider } from './embedded-provider.ts';
 import { createOpenAICompatibleProvider } from './openai-compatible-provider.ts';
+import { withLatencyBudget } from './latency-budget.ts';
 
 export interface LanguageModelConfig {
   /** `KEFU_LLM` */
@@ -27,6 +28,8 @@ export interface LanguageModelConfig {
   sequences?: number;
   /** HTTP client for openai (tests, proxies). */
   fetch?: typeof globalThis.fetch;
+  /** `KEFU_LLM_LATENCY_BUDGET_MS`: no text by then ends the call (latency-budget.ts); 0 or unset: none. */
+  latencyBudgetMs?: number;
 }
 
 const notConfigured = (message: string): KefuError =>
@@ -44,6 +47,12 @@ export function parseBaseURLs(value: readonly string[] | string | undefined): st
  * the environment variable to set, not at the first request.
  */
 export function createLanguageModel(config: LanguageModelConfig): LanguageModel | null {
+  const model = createBackend(config);
+  const budget = config.latencyBudgetMs ?? 0;
+  return model === null || budget === 0 ? model : withLatencyBudget(model, budget);
+}
+
+function createBackend(config: LanguageModelConfig): LanguageModel | null {
   switch (config.llm) {
     case 'none':
       return null;

@@ -1,5 +1,6 @@
 import type { ChatMessage, FinishReason, LanguageModel, Usage } from '../contracts/language-model.ts';
 import { isKefuError } from '../errors.ts';
+import { LATENCY_BUDGET_CODE } from '../llm/latency-budget.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
@@ -122,8 +123,10 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
           out.usage = part.usage;
           out.finishReason = part.finishReason;
         } else {
-          logger.warn({ err: part.error }, 'generation failed, using the retrieval answer');
-          return yield* fallBack('model_error');
+          // Over its latency budget the model is not broken, only late: counted apart from failures.
+          const late = isKefuError(part.error) && part.error.code === LATENCY_BUDGET_CODE;
+          logger.warn({ err: part.error }, late ? 'model over its latency budget, using the retrieval answer' : 'generation failed, using the retrieval answer');
+          return yield* fallBack(late ? 'latency_budget' : 'model_error');
         }
       }
     } catch (err) {

@@ -63,6 +63,20 @@ describe('createLanguageModel', () => {
     }
   });
 
+  it('with a latency budget, a routed model still reports its backends (router metrics read status())', async () => {
+    const server = await startFakeOpenAIServer({ replies: [{ sse: transcript('ollama') }] });
+    try {
+      const model = createLanguageModel({ llm: 'openai', baseURLs: `${server.url}, http://127.0.0.1:9/v1`, latencyBudgetMs: 5_000 });
+      expect(model !== null && 'status' in model).toBe(true);
+      const status = (model as unknown as { status(): { id: string }[] }).status();
+      expect(status.map((b) => b.id)).toHaveLength(2);
+      const r = await generateText(model!, { messages: [{ role: 'user', content: '物流' }] });
+      expect(r.text.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rejects an unknown KEFU_LLM value', () => {
     const config = JSON.parse('{"llm":"gpt"}') as Parameters<typeof createLanguageModel>[0];
     expect(thrown(() => createLanguageModel(config)).message).toContain('KEFU_LLM');
