@@ -2,7 +2,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { GENESIS_HASH } from '../../src/audit/audit-hash.ts';
+import { deriveAuditKeys } from '../../src/audit/audit-keys.ts';
 import type { SignedAuditCheckpoint } from '../../src/audit/audit-log.ts';
 import { writeHeadFile } from '../../src/audit/head-file.ts';
 import { rewriteWithoutKey } from './rewrite-without-key.ts';
@@ -106,6 +108,28 @@ describe('the keyed audit chain', () => {
 
     const forged: SignedAuditCheckpoint = { ...checkpoint, seq: 8, hash: entries[7]!.hash };
     expect(log.verifyCheckpoint(forged)).toMatchObject({ kind: 'checkpoint_mismatch', detail: expect.stringMatching(/not signed by this log's audit key/) });
+  });
+
+  it('prunes a keyed log behind a checkpoint, refuses to prune a downgraded one, and its export verifies with the key', () => {
+    let t = Date.parse('2025-01-01T00:00:00Z');
+    const file = freshPath();
+    const old = open({ path: file, now: () => t });
+    for (let i = 1; i <= 4; i++, t += 86_400_000) old.log.append(sampleInput(i));
+    old.log.close();
+    const options = { ...keyedOptions(), path: file, now: () => t };
+    const { log } = open(options);
+    for (let i = 5; i <= 10; i++, t += 86_400_000) log.append(sampleInput(i));
+    // Entries 1–6 (four unkeyed, two keyed) are more than four days old.
+    expect(log.prune(4 * 86_400_000)).toMatchObject({ removed: 6, checkpoint: { seq: 6 } });
+    expect(log.verify()).toMatchObject({ ok: true, entries: 4, firstSeq: 7 });
+    const exported = [...log.export()];
+    expect(verifyAuditEntries(exported, { seq: 6, hash: log.verify().checkpoint!.hash }, { entryKey: deriveAuditKeys(KEY).entry, keyedFrom: 5 })).toMatchObject({ ok: true, entries: 4 });
+    expect(verifyAuditEntries(exported, { seq: 6, hash: log.verify().checkpoint!.hash })).toMatchObject({ ok: false, problem: { seq: 7, detail: expect.stringMatching(/KEFU_AUDIT_KEY/) } });
+
+    rewriteWithoutKey(file, 9);
+    // Everything is old enough now: the downgraded entries 9 and 10 are in the part to delete.
+    t += 5 * 86_400_000;
+    expect(() => log.prune(4 * 86_400_000)).toThrow(/audit log broken at seq 9: entry 9 has a plain hash/);
   });
 
   it('emits signed checkpoints at open, every N entries and at close', () => {
