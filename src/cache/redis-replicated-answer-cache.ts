@@ -99,7 +99,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
     duringReload?.push(op);
   };
 
-  // A replica swapped out while a `lookupAsync` awaits its re-rank is closed when that lookup ends.
+  // A replica swapped out while a `lookupAsync` on it is in flight is closed when that lookup ends.
   const inFlight = new Map<AnswerCache, number>();
   const retired = new Set<AnswerCache>();
   const retire = (old: AnswerCache): void => {
