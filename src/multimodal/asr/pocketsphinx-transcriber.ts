@@ -26,7 +26,9 @@ export function createPocketsphinxTranscriber(options: PocketsphinxOptions = {})
     engine: 'embedded',
     async transcribe(wav, { deadline, timeoutMs }) {
       if (!existsSync(EN_US_ACOUSTIC_MODEL)) throw new KefuError('asr_unavailable', 'the embedded recognizer needs Debian\'s pocketsphinx-en-us (or set KEFU_ASR_BASE_URL)', { status: 503 });
-      const r = await runProcess(binary, args, wav, { deadline, maxStdoutBytes: 16 * 1024, stdinAsPipe: true, what: 'pocketsphinx_continuous (Debian pocketsphinx)' });
+      // Raw samples: pocketsphinx reads a header only from files named .wav, and 44 bytes of
+      // header read as sound shift every frame (enough to turn 'order' into 'card').
+      const r = await runProcess(binary, args, wav.subarray(44), { deadline, maxStdoutBytes: 16 * 1024, stdinAsPipe: true, what: 'pocketsphinx_continuous (Debian pocketsphinx)' });
       if (r.timedOut) throw asrTimeout(timeoutMs);
       if (r.code === 127) throw new KefuError('asr_unavailable', 'the embedded recognizer needs Debian\'s pocketsphinx (or set KEFU_ASR_BASE_URL)', { status: 503 });
       if (r.code !== 0) throw new KefuError('asr_failed', 'the recording could not be transcribed', { status: 422, cause: new Error(r.stderr.slice(0, 500)) });
