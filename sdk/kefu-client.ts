@@ -140,8 +140,11 @@ export interface KefuClientEvents {
 type Listener<K extends keyof KefuClientEvents> = (event: KefuClientEvents[K]) => void;
 
 const OPEN = 1;
-/** Sessions the server no longer has: the client starts a new one instead of retrying. */
-const SESSION_GONE = new Set(['session_not_found', 'session_expired']);
+/**
+ * Sessions the server no longer has, or no longer lets this client into (one kept without its
+ * token, from before session tokens): the client starts a new one instead of retrying.
+ */
+const SESSION_GONE = new Set(['session_not_found', 'session_expired', 'session_token_required', 'invalid_session_token']);
 
 /** One reply's events, buffered until the caller reads them. */
 class ReplyQueue implements AsyncIterable<ReplyEvent> {
