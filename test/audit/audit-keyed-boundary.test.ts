@@ -130,5 +130,5 @@ describe('the keyed audit chain at its boundaries', () => {
     const rewritten = await kefu(['audit', 'verify'], env);
     expect(rewritten.code).toBe(1);
     expect(rewritten.stderr).toMatch(/plain hash, not the audit key's MAC/);
-  });
+  }, 120_000); // six CLI processes, each compiling the CLI through tsx
 });
