@@ -472,7 +472,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
           // The retrieval answer meets the same guard as model text: quoting a passage is no exemption.
           groundedOn = [asked, ...confident.map((p) => `${p.title} ${p.text}`)].join('\n');
           const kbAnswer = (): string => {
-            const text = retrievalAnswer(confident, nlu.lang);
+            const text = retrievalAnswer(confident, nlu.lang, asked);
             const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts: SYSTEM_PROMPTS, untrusted });
             if (v.length === 0) return text;
             guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));

@@ -1,5 +1,6 @@
 import type { Passage } from '../contracts/knowledge-base.ts';
 import type { Intent } from '../contracts/reply-part.ts';
+import { answerSentences, joinSentences } from './answer-sentences.ts';
 
 /**
  * Replies that need no model: the retrieval-only answer (KEFU_LLM=none, and the fallback when a
@@ -12,7 +13,6 @@ const T = {
     chitchat: '我是Kefu商城的智能客服,主要解答购物相关的问题,比如配送、退换货、退款和发票。请问有什么可以帮您?',
     human: '我是Kefu商城的智能客服,有问题可以直接问我。需要人工客服的话,点「转人工客服」我为您转接。',
     noAnswer: '抱歉,这个问题我没有找到可靠的答案。您可以换个说法再问我;需要的话,点「转人工客服」我为您转接。',
-    prefix: (title: string) => `关于「${title}」:`,
     seeAlso: '另请参考',
     unverified: '关于这个问题,我只找到了买家评价、供应商资料等未经店铺核实的内容,不能据此答复您。需要的话,点「转人工客服」我为您转接。',
   },
@@ -22,7 +22,6 @@ const T = {
     chitchat: "I'm the Kefu Shop assistant and I answer shopping questions: delivery, returns, refunds, invoices. How can I help?",
     human: "I'm the Kefu Shop assistant; ask me anything. If you would like a person, tap \"Talk to a person\" and I'll connect you.",
     noAnswer: "Sorry, I couldn't find a reliable answer to that. You can rephrase it, or tap \"Talk to a person\" and I'll connect you.",
-    prefix: (title: string) => `About "${title}": `,
     seeAlso: 'See also',
     unverified: "I only found material the shop has not verified (customer reviews, supplier notes) about this, so I can't answer from it. Tap \"Talk to a person\" if you would like me to connect you.",
   },
@@ -47,18 +46,21 @@ export function unverifiedReply(lang: 'zh' | 'en'): string {
 }
 
 /**
- * The best policy passage, cited, plus a pointer to a close second from another document.
+ * The sentence or two of the best policy passage that answer the question (src/pipeline/answer-sentences.ts),
+ * cited, plus a pointer to a close second from another document. Without a question (a passage
+ * answered for its own sake, as cache warming does) the whole passage is quoted.
  * Untrusted passages (src/knowledge/trust) are never quoted, not even their titles: text the shop
  * did not write reaches the customer only through a model's answer, behind the output guard.
  */
-export function retrievalAnswer(passages: readonly Passage[], lang: 'zh' | 'en'): string {
+export function retrievalAnswer(passages: readonly Passage[], lang: 'zh' | 'en', question?: string): string {
   if (passages.length === 0) return noAnswerReply(lang);
   const [top, second] = passages.filter((p) => p.trust !== 'untrusted');
   if (top === undefined) return unverifiedReply(lang);
   const t = T[lang];
   // Citations number the passages as the sources list does, untrusted ones included.
   const cite = (p: Passage) => `[${passages.indexOf(p) + 1}]`;
-  let text = `${t.prefix(top.title)}${top.text} ${cite(top)}`;
+  const quoted = question === undefined ? top.text.trim() : joinSentences(answerSentences(question, top.text));
+  let text = `${quoted} ${cite(top)}`;
   if (second !== undefined && second.docId !== top.docId && second.score >= top.score * 0.8) {
     text += lang === 'zh' ? `\n${t.seeAlso}:「${second.title}」${cite(second)}` : `\n${t.seeAlso}: "${second.title}" ${cite(second)}`;
   }

@@ -55,7 +55,9 @@ const TEMPLATES: readonly string[] = [
 ];
 // Only unverified material matched (reviews, supplier notes): no answer, as with an empty KB.
 const NO_ANSWER = [noAnswerReply('zh'), noAnswerReply('en'), unverifiedReply('zh'), unverifiedReply('en')];
-const RETRIEVAL_PREFIX = /^(?:关于「|About ")/;
+// The retrieval answer quotes the sentences of a passage with their citation ([n]); older ones
+// opened with the passage's title. Model text was recognised above, so a cited reply left is one.
+const RETRIEVAL = /^(?:关于「|About ")|\[\d+\]/;
 
 export function classifyReply(r: ObservedReply, opts: { inProcess: boolean; modelTexts?: readonly string[] }): ReplyKind {
   if (r.status !== 200) return 'error';
@@ -64,7 +66,7 @@ export function classifyReply(r: ObservedReply, opts: { inProcess: boolean; mode
   if ((opts.modelTexts ?? []).some((t) => findRun(normalized, normalizeForJudge(t), [], { cjkRun: 8, run: 20 }) !== null)) return 'model';
   if (r.flow !== null) return 'flow';
   const reply = r.reply.trim();
-  if (RETRIEVAL_PREFIX.test(reply)) return 'retrieval';
+  if (RETRIEVAL.test(reply)) return 'retrieval';
   if (NO_ANSWER.some((t) => reply.includes(t))) return 'no_answer';
   if (TEMPLATES.some((t) => reply.startsWith(t))) return 'template';
   if (REFUSAL.test(reply)) return 'refusal';

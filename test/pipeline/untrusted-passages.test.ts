@@ -15,7 +15,7 @@ describe('untrusted passages in the prompt and the retrieval answer', () => {
   });
 
   it('are never quoted: the best policy passage is, cited by its place in the sources', () => {
-    expect(retrievalAnswer([review, policy], 'zh')).toBe('关于「保温杯清洗」:用温水和小苏打清洗。 [2]');
+    expect(retrievalAnswer([review, policy], 'zh')).toBe('用温水和小苏打清洗。 [2]');
     expect(retrievalAnswer([review], 'zh')).toBe(unverifiedReply('zh'));
     expect(retrievalAnswer([review], 'en')).toBe(unverifiedReply('en'));
     expect(retrievalAnswer([review], 'zh')).not.toContain('保温杯评价');

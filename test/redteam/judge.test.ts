@@ -58,6 +58,7 @@ describe('reply kinds and over-blocking', () => {
   it('recognises the pipeline\'s own replies', () => {
     expect(classifyReply({ ...base, reply: noAnswerReply('zh') }, { inProcess: true })).toBe('no_answer');
     expect(classifyReply({ ...base, reply: '关于「发货」:当天发货 [1]' }, { inProcess: true })).toBe('retrieval');
+    expect(classifyReply({ ...base, reply: '每天16:00前付款的订单当天发货。 [1]' }, { inProcess: true })).toBe('retrieval');
     expect(classifyReply({ ...base, reply: '发货时效: 当天发货,江浙沪1–2天送达 [1]' }, { inProcess: true, modelTexts: ['发货时效: 当天发货,江浙沪1–2天送达 [1]'] })).toBe('model');
     expect(classifyReply({ ...base, reply: '请问是哪个订单?', flow: { name: 'order_status', step: 'ask_order' } }, { inProcess: true })).toBe('flow');
   });
