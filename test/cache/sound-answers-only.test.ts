@@ -5,6 +5,7 @@ import type { KpiReport } from '../../src/contracts/kpi-queries.ts';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../llm/fake-openai-server.ts';
 import { GARBLED, SOUND, TRUNCATED, vllmSse } from '../support/model-replies.ts';
+import { startPostgres } from '../support/start-postgres.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
@@ -125,12 +126,22 @@ it('kefu cache warm --from-kb answers survive their first hit, and kefu cache cl
   expect((JSON.parse((await kefu(['cache', 'stats', '--json'], s.dataDir)).stdout) as { entries: number }).entries).toBe(0);
 }, 120_000);
 
-it('does not count a conversation whose answer was garbled as resolved', async () => {
-  const s = await start(GARBLED);
-  const from = Date.now() - 1000;
-  await ask(s, 'What payment methods do you accept?');
-  await s.kefu.outcomes.closeIdle(0);
-  const k = (await (await fetch(`${s.url}/v1/admin/kpis?from=${from}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as KpiReport;
-  expect(k.outcomes).toEqual({ resolved: 0, transferred: 0, abandoned: 1 });
-  expect(k.resolution_rate).toBe(0);
-});
+it.each(['sqlite', 'postgres'] as const)('does not count a conversation whose answer was garbled as resolved (%s KPI queries)', async (db) => {
+  const pg = db === 'postgres' ? await startPostgres() : null;
+  try {
+    fake = await startFakeOpenAIServer({ replies: [{ sse: vllmSse(GARBLED) }, { sse: vllmSse(SOUND) }] });
+    const s = await startTestServer({ KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: fake.url, KEFU_LLM_MODEL: 'fake-model', ...(pg === null ? {} : { KEFU_DATABASE_URL: pg.url }) });
+    server = s;
+    const from = Date.now() - 1000;
+    await ask(s, 'What payment methods do you accept?'); // garbled
+    await ask(s, 'Which payment methods do you accept?'); // sound
+    await s.kefu.outcomes.closeIdle(0);
+    const k = (await (await fetch(`${s.url}/v1/admin/kpis?from=${from}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as KpiReport;
+    expect(k.outcomes).toEqual({ resolved: 1, transferred: 0, abandoned: 1 });
+    expect(k.resolution_rate).toBe(0.5);
+  } finally {
+    await server?.destroy();
+    server = undefined;
+    await pg?.stop();
+  }
+}, 120_000);
