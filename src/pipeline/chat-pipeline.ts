@@ -63,6 +63,8 @@ export interface ChatRequest {
   /** What lets this request continue `sessionId`: its token, or a key (see `SessionAccess`). */
   access?: SessionAccess;
   signal?: AbortSignal;
+  /** Called once the session is open: what fails after it is no longer the request's fault. */
+  onOpened?: () => void;
 }
 
 export interface ChatPipelineOptions {
@@ -202,6 +204,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       ...(req.createSession === true ? { createIfMissing: true } : {}),
       ...(req.access === undefined ? {} : { access: req.access }),
     });
+    req.onOpened?.();
     const sessionId = conversation.id;
     // A resend (the connection broke, a node died): answer it from the transcript if it was
     // answered, else finish the turn without storing the customer's message a second time.
@@ -497,7 +500,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
               if (v.length === 0) return null;
               guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
               return v[0]!.principle;
-            });
+            }, { untrusted });
             inModel = false;
           }
         }

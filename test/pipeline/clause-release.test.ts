@@ -141,7 +141,8 @@ describe('clause release through the server (SSE)', () => {
 
   it('a commitment opened in one clause and finished in the next is never shown in part', async () => {
     const r = await ask('自签收次日起7天内可以退货。我们保证，明天一定送达您手上，请放心 [1]。', '明天');
-    expect(r.beforePause).toBe('自签收次日起7天内可以退货。');
+    // What comes before the opening is shown; from "保证" on nothing is, until the sentence is judged.
+    expect(r.beforePause).toBe('自签收次日起7天内可以退货。我们');
     expect(r.all).not.toContain('保证');
     expect(r.reply).not.toContain('送达');
     expect(r.model).toBe('retrieval');
@@ -162,6 +163,34 @@ describe('clause release through the server (SSE)', () => {
     expect(r.reply).not.toContain('\uFFFD');
     expect(r.all.startsWith('自签收次日起7天内，商品完好的可以退货，')).toBe(true);
     expect(r.model).toBe('retrieval');
+  });
+
+  it('the response headers go out before the model says anything', async () => {
+    say = '自签收次日起7天内可以退货 [1]。';
+    pauseAfter = 0;
+    const headers = await Promise.race([postJson(`${server.url}/v1/chat`, { message: '你们的退货政策是什么?', stream: true }), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+    resume();
+    expect(headers?.status).toBe(200);
+    expect(headers?.headers.get('content-type')).toContain('text/event-stream');
+    await headers?.body?.cancel();
+  });
+
+  it('the first words go out with the first tokens, before any clause ends', async () => {
+    const r = await ask('自签收次日起7天内，商品完好的可以退货 [1]。', '次日');
+    expect(r.beforePause).toBe('自签');
+    expect(r.all).toBe('自签收次日起7天内，商品完好的可以退货 [1]。');
+  });
+
+  it('a figure waits until it is whole, and a rule word the text ends in until it is known', async () => {
+    expect((await ask('自签收次日起7天内可以退货 [1]。', '天内')).beforePause).toBe('自签收次日起');
+    const r = await ask('商品完好的可以全额退款 [1]。', '额');
+    expect(r.beforePause).toBe('商品完好的可以');
+    expect(r.all).not.toContain('全额');
+    expect(r.model).toBe('retrieval');
+    // "I" may begin "I have refunded": it is held until the next word says otherwise.
+    const en = await ask('I have refunded you in full [1].', ' have');
+    expect(en.beforePause).toBe('');
+    expect(en.all).not.toContain('refunded');
   });
 
   it('an invented figure in a later clause stops the reply there', async () => {

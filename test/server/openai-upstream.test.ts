@@ -37,8 +37,9 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
     const res = await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take? My phone is 13812345678', stream: true });
     const events = await readSse(res);
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
-    // Sentences are held back until checked, so the stream arrives sentence by sentence.
-    expect(deltas).toEqual(['Delivery usually takes 2–4 days to other mainland provinces, and 1–2 days to Shanghai.', ' Orders paid before 16:00 ship the same day.']);
+    // Text goes out as soon as it is checked: the first words with the first token, not the first sentence.
+    expect(deltas[0]).toBe('Delivery usually takes ');
+    expect(deltas.join('')).toBe(GROUNDED.join(''));
     const done = events.at(-1)!.data as ChatReply;
     expect(done.model).toBe('openai:fake-model');
     expect(done.reply).toBe(GROUNDED.join(''));
@@ -95,6 +96,24 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
     await expect.poll(() => chatCalls()[0]?.clientClosed, { timeout: 5000 }).toBe(true);
     expect(chatCalls()[0]!.completed).toBe(false);
     await expect.poll(async () => (await (await fetch(`${server.url}/metrics`)).text()).match(/llama_requests_total\{channel="web",outcome="aborted"\} 1/) !== null, { timeout: 5000 }).toBe(true);
+  });
+
+  it('closes the upstream request when a client waiting for a whole (not streamed) reply disconnects', async () => {
+    const slow = Array.from({ length: 60 }, () => 'Orders paid before 16:00 ship the same day. ');
+    await start({ replies: [{ sse: vllmSse(slow), delayMs: 50 }] });
+    const controller = new AbortController();
+    const asked = fetch(`${server.url}/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'How long does shipping take?' }),
+      signal: controller.signal,
+    }).catch(() => null);
+    // The disconnect is read from the Node socket: nothing is streamed to notice it on.
+    await expect.poll(() => chatCalls().length, { timeout: 5000 }).toBe(1);
+    controller.abort();
+    await asked;
+    await expect.poll(() => chatCalls()[0]?.clientClosed, { timeout: 5000 }).toBe(true);
+    expect(chatCalls()[0]!.completed).toBe(false);
   });
 });
 

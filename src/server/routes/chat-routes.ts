@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { ServerResponse } from 'node:http';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ReplyPart } from '../../contracts/reply-part.ts';
@@ -12,9 +13,9 @@ import type { Principal } from '../auth.ts';
 import { toErrorResponse } from '../error-handler.ts';
 import { codePointLength } from '../code-point-length.ts';
 import { readJsonBody } from '../read-json-body.ts';
-import { requestSessionAccess } from '../request-session-access.ts';
 import { AttachmentsSchema } from '../../multimodal/attachment.ts';
 import { readTurn, type AttachmentReaders } from '../../multimodal/read-attachments.ts';
+import { requestSessionAccess } from '../request-session-access.ts';
 
 export const CHANNELS = ['web', 'app', 'api', 'wecom', 'cli'] as const;
 
@@ -48,11 +49,32 @@ export function checkMessage(message: string, maxChars: number): string {
   return trimmed;
 }
 
-/** Links the client connection to generation: a closed connection aborts the model call. */
-export function abortOnDisconnect(raw: Request): AbortController {
+/** The Node response under a request served by @hono/node-server (`c.env.outgoing`). */
+function nodeResponse(env: unknown): ServerResponse | null {
+  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return null;
+  return env.outgoing instanceof ServerResponse ? env.outgoing : null;
+}
+
+/**
+ * Links the client connection to generation: a closed connection aborts the model call. Read
+ * from the Node response's 'close' (a response closed before it finished is a disconnect):
+ * `c.req.raw.signal` would build an undici Request and its signal for every request (issue 16).
+ * Without a Node response (`app.request` in tests) the Request's signal is used.
+ */
+export function abortOnDisconnect(c: Context): AbortController {
   const controller = new AbortController();
-  if (raw.signal.aborted) controller.abort();
-  else raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  const res = nodeResponse(c.env);
+  if (res === null) {
+    const raw = c.req.raw;
+    if (raw.signal.aborted) controller.abort();
+    else raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    return controller;
+  }
+  const onClose = (): void => {
+    if (!res.writableFinished) controller.abort();
+  };
+  if (res.destroyed || res.socket?.destroyed === true) onClose();
+  else res.once('close', onClose);
   return controller;
 }
 
@@ -97,7 +119,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
     checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
     // Pictures are read (and recordings heard) before the turn: what they say is part of its text.
     const { message, attachments } = await readTurn(body.message, body.attachments, deps.attachments, (m) => checkMessage(m, deps.maxMessageChars));
-    const controller = abortOnDisconnect(c.req.raw);
+    const controller = abortOnDisconnect(c);
     const req: ChatRequest = {
       message,
       channel: body.channel ?? 'web',
@@ -118,16 +140,21 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
       return c.json(transcript === undefined ? reply : { ...reply, transcript });
     }
 
-    // Open the pipeline before committing to 200 so that an unknown session is still a 4xx.
-    const parts = deps.pipeline.stream(req);
-    const first = await parts.next();
+    // Open the session before committing to 200 so that an unknown one is still a 4xx; the
+    // headers then go out at once instead of after NLU and retrieval (issue 16).
+    let opened: () => void = () => {};
+    const sessionOpen = new Promise<null>((resolve) => (opened = () => resolve(null)));
+    const parts = deps.pipeline.stream({ ...req, onOpened: () => opened() });
+    const next = parts.next();
+    const first = await Promise.race([next, sessionOpen]);
     c.header('Cache-Control', 'no-cache');
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => controller.abort());
       deps.metrics.activeStreams.inc();
       try {
-        if (!first.done) await stream.writeSSE(sseEvent(heard(first.value)));
+        const part = first ?? (await next);
+        if (!part.done) await stream.writeSSE(sseEvent(heard(part.value)));
         for await (const part of parts) {
           if (stream.aborted) break;
           await stream.writeSSE(sseEvent(heard(part)));

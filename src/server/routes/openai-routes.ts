@@ -66,7 +66,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
         throw new KefuError('key_required', 'the user field needs a channel key (Authorization: Bearer) or, with KEFU_USER_ID_SECRET set, a signed user (user_sig)', { status: 401 });
       }
     }
-    const controller = abortOnDisconnect(c.req.raw);
+    const controller = abortOnDisconnect(c);
     const req: ChatRequest = {
       message,
       channel: 'api',
