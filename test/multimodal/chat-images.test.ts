@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, DEMO_NOW, postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
@@ -24,6 +25,22 @@ const chat = async (url: string, body: Record<string, unknown>): Promise<{ statu
   const res = await postJson(`${url}/v1/chat`, body);
   return { status: res.status, body: (await res.json()) as Reply };
 };
+
+/** A POST /v1/chat that declares `bytes` of JSON and sends none of it until the server has answered. */
+function declaredOnly(url: string, bytes: number): Promise<{ status: number; body: Reply }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Reply });
+      });
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 /** The session's stored messages, as the agent console reads them. */
 const transcript = async (url: string, sessionId: string) =>
@@ -82,9 +99,13 @@ describe('pictures sent with a chat turn (POST /v1/chat attachments)', () => {
     expect(first.status).toBe(200);
     const session = { session_id: first.body.session_id, ...(first.body.session_token === undefined ? {} : { session_token: first.body.session_token }) };
 
-    const huge = await chat(server.url, { ...session, message: '看看这个', attachments: [imageAttachment(Buffer.alloc(30 * 1024 * 1024, 7))] });
+    // 30 MB (40 MB of base64) is refused by its declared length before a byte of it is read. The
+    // client here waits for the answer before sending the body: one that streams 40 MB regardless
+    // may meet a closed connection before it reads the 413 (the widget refuses it before upload).
+    const huge = await declaredOnly(server.url, 40 * 1024 * 1024);
     expect(huge.status).toBe(413);
     expect(huge.body.error?.code).toBe('attachment_too_large');
+    expect(huge.body.error?.message).toMatch(/a picture may be at most 8388608 bytes/);
 
     const notImage = await chat(server.url, { ...session, message: '看看这个', attachments: [imageAttachment(Buffer.from('%PDF-1.7 not a picture at all'), 'image/png')] });
     expect(notImage.status).toBe(415);
