@@ -23,6 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface ChatReply {
   session_id: string;
+  session_token?: string;
   reply: string;
   model?: string;
   flow?: { name: string; step: string };
@@ -31,11 +32,14 @@ interface Transcript {
   messages: { role: string; content: string }[];
 }
 
+/** The token each session was created with: later turns, on any node, send it back. */
+const sessionTokens = new Map<string, string>();
+
 async function post(c: Cluster, message: string, user: string, session: string | undefined, clientMessageId: string): Promise<Response> {
   return fetch(`${c.url}/v1/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message, user_id: user, client_message_id: clientMessageId, ...(session === undefined ? {} : { session_id: session }) }),
+    body: JSON.stringify({ message, user_id: user, client_message_id: clientMessageId, ...(session === undefined ? {} : { session_id: session, session_token: sessionTokens.get(session) }) }),
   });
 }
 
@@ -92,6 +96,7 @@ async function converse(c: Cluster, script: Script, observed: Observed, onTurn: 
       if (res !== null && res.status === 200) {
         last = (await res.json()) as ChatReply & { replayed?: boolean };
         session = last.session_id;
+        if (last.session_token !== undefined) sessionTokens.set(session, last.session_token);
         if ((last as { replayed?: boolean }).replayed === true) observed.recordedAnyway++;
         break;
       }
