@@ -337,7 +337,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
         },
       };
     }
-    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, timestampWindowMs: config.wecomTimestampWindowMs, maxMessageChars: config.maxMessageChars, sessionSecret, ...(media === undefined ? {} : { media }), attachments: attachmentReaders, maxImageBytes: config.images.maxBytes });
+    wecom = wecomRoutes({ crypto: createWecomCrypto({ token: w.token, encodingAesKey: w.encodingAesKey, corpId: w.corpId }), pipeline, client, dedupe: wecomDedupe, logger, timestampWindowMs: config.wecomTimestampWindowMs, maxMessageChars: config.maxMessageChars, sessionSecret, ...(media === undefined ? {} : { media }), attachments: attachmentReaders, maxImageBytes: config.images.maxBytes, maxAudioBytes: config.voice.maxBytes });
   }
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });

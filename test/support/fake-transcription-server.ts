@@ -45,7 +45,7 @@ export async function startFakeTranscriptionServer(): Promise<FakeTranscriptionS
       // The platform's own multipart parser (undici): the same one fetch's FormData is written for.
       let form: FormData;
       try {
-        form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+        form = await new Response(new Uint8Array(body), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
       } catch {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'expected multipart/form-data', type: 'invalid_request_error' } }));
         return;

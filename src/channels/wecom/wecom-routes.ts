@@ -9,6 +9,7 @@ import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import type { AttachmentReaders, TurnAttachment } from '../../multimodal/read-attachments.ts';
 import type { WecomMedia, WecomSender } from './wecom-client.ts';
 import { WECOM_PICTURE_TEXTS, wecomPictureTurn, type WecomPictureTexts } from './wecom-picture.ts';
+import { WECOM_VOICE_TEXTS, wecomVoiceTurn, type WecomVoiceTexts } from './wecom-voice.ts';
 import type { WecomCrypto } from './wecom-crypto.ts';
 import type { WecomDedupe } from './wecom-dedupe.ts';
 import { wecomSessionId } from './wecom-session-id.ts';
@@ -56,6 +57,9 @@ export interface WecomRoutesDeps {
   /** Pictures above this are refused before they are read. Default 8 MiB. */
   maxImageBytes?: number;
   pictureTexts?: Partial<WecomPictureTexts>;
+  /** Voice recordings above this are refused before they are decoded. Default 4 MiB. */
+  maxAudioBytes?: number;
+  voiceTexts?: Partial<WecomVoiceTexts>;
   /** The text the member sees for a reply, e.g. with an AI label added. Default: `reply.reply`. */
   render?: (reply: ChatReply) => string;
   /** Epoch ms, for reply timestamps and the freshness check. */
@@ -123,6 +127,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     ...deps.texts,
   };
   const pictureTexts: WecomPictureTexts = { ...WECOM_PICTURE_TEXTS, ...deps.pictureTexts };
+  const voiceTexts: WecomVoiceTexts = { ...WECOM_VOICE_TEXTS, ...deps.voiceTexts };
   /** Deliveries being answered in this process; a call moves its reply to the active API. */
   const inFlight = new Map<string, () => void>();
   const app = new Hono();
@@ -137,6 +142,10 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
       // Read when the server reads pictures and can fetch them (the app Secret is set).
       if (deps.media === undefined || deps.attachments?.image === undefined) return texts.textOnly;
       const turn = await wecomPictureTurn(m.mediaId, { media: deps.media, readers: deps.attachments, maxBytes: deps.maxImageBytes ?? 8 * 1024 * 1024, texts: pictureTexts, logger });
+      if ('refusal' in turn) return turn.refusal;
+      ({ message, attachments } = turn);
+    } else if (m.msgType === 'voice') {
+      const turn = await wecomVoiceTurn(m, { media: deps.media, readers: deps.attachments, maxBytes: deps.maxAudioBytes ?? 4 * 1024 * 1024, texts: voiceTexts, logger });
       if ('refusal' in turn) return turn.refusal;
       ({ message, attachments } = turn);
     } else {

@@ -24,6 +24,8 @@ export type WecomMessage =
   | (MessageBase & { msgType: 'text'; content: string })
   /** A picture: fetched by MediaId through the media API (PicUrl is WeCom's CDN and is not fetched). */
   | (MessageBase & { msgType: 'image'; mediaId: string; picUrl: string | null })
+  /** A voice message (AMR): `Recognition` is WeCom's own transcript when the app has it switched on. */
+  | (MessageBase & { msgType: 'voice'; mediaId: string; format: string | null; recognition: string | null })
   | (MessageBase & { msgType: 'event'; event: string; eventKey: string | null })
   | (MessageBase & { msgType: 'other'; rawType: string });
 
@@ -97,6 +99,7 @@ export function parseWecomMessage(xml: string): WecomMessage {
   if (msgType === 'text') return { ...base, msgType, content: fields['Content'] ?? '' };
   if (msgType === 'event') return { ...base, msgType, event: required(fields, 'Event'), eventKey: trimmed(fields, 'EventKey') };
   if (msgType === 'image') return { ...base, msgType, mediaId: required(fields, 'MediaId'), picUrl: trimmed(fields, 'PicUrl') };
+  if (msgType === 'voice') return { ...base, msgType, mediaId: required(fields, 'MediaId'), format: trimmed(fields, 'Format'), recognition: trimmed(fields, 'Recognition') };
   return { ...base, msgType: 'other', rawType: msgType };
 }
 
