@@ -56,6 +56,8 @@ export interface ChatReply {
   finish_reason?: string;
   /** What the message's picture or recording was read as. */
   attachments?: { type: 'image' | 'audio'; text: string }[];
+  /** What was heard in the message's voice recording: show it as the customer's words. */
+  transcript?: string;
 }
 
 /** A stored message pushed or replayed: agent replies, system notices, bot replies missed. */

@@ -151,11 +151,13 @@ export function openConnection(ws: WebSocket, principal: Principal | null, ctx: 
         access: { trusted: true },
         signal: mine.controller.signal,
       });
+      // A voice message's words go back with the reply, as on /v1/chat: the app shows what was heard.
+      const transcript = attachments?.find((a) => a.type === 'audio')?.text;
       // After a close the sends are no-ops: the pipeline, aborted, still records what was said.
       for await (const part of parts) {
         if (part.type === 'done' || part.type === 'error') idle();
         if (part.type === 'done' && part.reply.reply.length > 0) remember(part.reply.message_id);
-        send(replyEvent(mine.id, part));
+        send(replyEvent(mine.id, transcript !== undefined && part.type === 'done' ? { ...part, reply: { ...part.reply, transcript } } : part));
       }
     } catch (err) {
       idle();
