@@ -6,7 +6,9 @@ import type {
 } from '../contracts/language-model.ts';
 import { LLMProviderError } from './llm-provider-error.ts';
 import { mapFinishReason, parseChatCompletionChunk } from './openai-chunk.ts';
-import { readSSEEvents } from './read-sse-events.ts';
+import type { IncomingMessage } from 'node:http';
+import { postStream, readText } from './post-stream.ts';
+import { SSELineParser, type SSEEvent } from './read-sse-events.ts';
 
 export interface OpenAICompatibleProviderOptions {
   /**
@@ -37,9 +39,9 @@ const CONTEXT_OVERFLOW = /context (?:length|size|window)|exceed_context|max_new_
 
 const isRetryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 
-function retryAfterMs(res: Response): number {
-  const h = res.headers.get('retry-after');
-  if (h === null) return 0;
+function retryAfterMs(value: string | string[] | undefined): number {
+  const h = Array.isArray(value) ? value[0] : value;
+  if (h === undefined) return 0;
   const seconds = Number(h);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(h);
@@ -48,7 +50,8 @@ function retryAfterMs(res: Response): number {
 
 function describe(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const code = e.cause instanceof Error && 'code' in e.cause ? ` (${String(e.cause.code)})` : '';
+  const own = 'code' in e ? e : e.cause;
+  const code = own instanceof Error && 'code' in own ? ` (${String(own.code)})` : '';
   return `${e.message}${code}`;
 }
 
@@ -137,46 +140,51 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
     const error = (code: string, message: string, extra: { retryable?: boolean; cause?: unknown; upstreamStatus?: number } = {}) =>
       new LLMProviderError(code, `${url}: ${message}`, { status: 502, url, ...extra });
 
+    let response: IncomingMessage | undefined;
     try {
-      const res = await doFetch(`${url}/chat/completions`, { method: 'POST', headers, body, signal: ctrl.signal });
-      if (!res.ok) {
-        const detail = (await res.text()).slice(0, 500);
-        if (isRetryableStatus(res.status))
+      const res = await postStream(`${url}/chat/completions`, headers, body, ctrl.signal);
+      response = res;
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        const detail = (await readText(res)).slice(0, 500);
+        if (isRetryableStatus(status))
           return {
             kind: 'retry',
-            error: error('llm_unavailable', `HTTP ${res.status} ${detail}`, { retryable: true, upstreamStatus: res.status }),
-            retryAfterMs: retryAfterMs(res),
+            error: error('llm_unavailable', `HTTP ${status} ${detail}`, { retryable: true, upstreamStatus: status }),
+            retryAfterMs: retryAfterMs(res.headers['retry-after']),
           };
         // vLLM ("maximum context length is"), llama-server (exceed_context_size_error) and TGI
         // ("tokens + `max_new_tokens` must be <=") reject a prompt too long in their own words.
-        const overflow = res.status === 400 && CONTEXT_OVERFLOW.test(detail);
+        const overflow = status === 400 && CONTEXT_OVERFLOW.test(detail);
         yield {
           type: 'error',
-          error: error(overflow ? 'llm_context_overflow' : 'llm_bad_request', `HTTP ${res.status} ${detail}`, { upstreamStatus: res.status }),
+          error: error(overflow ? 'llm_context_overflow' : 'llm_bad_request', `HTTP ${status} ${detail}`, { upstreamStatus: status }),
         };
         return SETTLED;
       }
-      if ((res.headers.get('content-type') ?? '').includes('application/json')) {
+      if ((res.headers['content-type'] ?? '').includes('application/json')) {
         // A server that ignored `stream: true` and answered with one completion object.
-        const chunk = parseChatCompletionChunk(await res.json());
+        const text = await readText(res);
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch (e) {
+          throw error('llm_bad_response', `not JSON: ${text.slice(0, 100)}`, { retryable: true, cause: e });
+        }
+        const chunk = parseChatCompletionChunk(json);
         if (chunk.error !== undefined) throw error('llm_upstream_error', chunk.error);
         if (chunk.text !== '') yield { type: 'text-delta', text: chunk.text };
         yield { type: 'finish', finishReason: mapFinishReason(chunk.finishReason), usage: chunk.usage ?? {} };
         return SETTLED;
       }
-      if (res.body === null) throw error('llm_bad_response', 'empty response body', { retryable: true });
 
-      for await (const event of readSSEEvents(res.body)) {
-        // Events already parsed from the last network chunk are not delivered after an abort or timeout.
-        if (cause !== undefined) throw new Error(`stopped: ${cause}`);
+      /** Reads one event; returns the text it carries ('' for none), or null at `[DONE]`. */
+      const read = (event: SSEEvent): string | null => {
         if (event.type === 'unknown-field') {
           if (event.field === 'error') throw error('llm_upstream_error', event.value);
-          continue;
+          return '';
         }
-        if (event.data.trim() === '[DONE]') {
-          sawDone = true;
-          break;
-        }
+        if (event.data.trim() === '[DONE]') return null;
         let json: unknown;
         try {
           json = JSON.parse(event.data);
@@ -187,12 +195,31 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
         if (chunk.error !== undefined) throw error('llm_upstream_error', chunk.error);
         if (chunk.usage) usage = chunk.usage;
         if (chunk.finishReason !== undefined) finishReason = chunk.finishReason;
-        if (chunk.text !== '') {
-          if (!delivered) clearTimeout(firstTokenTimer);
-          delivered = true;
-          yield { type: 'text-delta', text: chunk.text };
+        return chunk.text;
+      };
+      // One network chunk at a time: the events it completes are parsed together, then yielded.
+      const parser = new SSELineParser();
+      const chunks = res[Symbol.asyncIterator]();
+      reading: for (;;) {
+        const next = await chunks.next();
+        const events = next.done === true ? parser.end() : parser.feed(next.value as Buffer);
+        for (const event of events) {
+          // Events already parsed from the last network chunk are not delivered after an abort or timeout.
+          if (cause !== undefined) throw new Error(`stopped: ${cause}`);
+          const text = read(event);
+          if (text === null) {
+            sawDone = true;
+            break reading;
+          }
+          if (text !== '') {
+            if (!delivered) clearTimeout(firstTokenTimer);
+            delivered = true;
+            yield { type: 'text-delta', text };
+          }
         }
+        if (next.done === true) break;
       }
+      if (sawDone) res.resume();
       if (cause === 'abort') {
         yield { type: 'finish', finishReason: 'abort', usage };
         return SETTLED;
@@ -244,7 +271,9 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
       clearTimeout(firstTokenTimer);
       signal?.removeEventListener('abort', onAbort);
       active.delete(stop);
-      ctrl.abort(); // closes the upstream connection if the caller stopped reading early
+      // Closes the upstream connection if the caller stopped reading early; a finished response
+      // leaves its socket to the pool for the next request.
+      if (response?.complete !== true) ctrl.abort();
     }
   }
 

@@ -1,4 +1,4 @@
-import { createParser } from 'eventsource-parser';
+import { StringDecoder } from 'node:string_decoder';
 
 export type SSEEvent =
   | { type: 'message'; data: string; event: string | undefined }
@@ -6,35 +6,66 @@ export type SSEEvent =
   | { type: 'unknown-field'; field: string; value: string };
 
 /**
- * Reads a `text/event-stream` body as SSE events. Comments (keep-alives) are skipped, chunk
- * boundaries may fall anywhere (even inside a UTF-8 character), and a last event without its
- * closing blank line is still delivered. Stopping the iteration cancels the body.
+ * A line-based `text/event-stream` parser fed one network chunk at a time: every event the chunk
+ * completes is parsed synchronously and returned together, so a reply costs one async step per
+ * chunk, not per token through web streams (issue 16.4). Comments (keep-alives) are skipped,
+ * chunk boundaries may fall anywhere (even inside a UTF-8 character or between "\r" and "\n"),
+ * and `end()` delivers a last event without its closing blank line.
  */
-export async function* readSSEEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SSEEvent, void, undefined> {
-  const pending: SSEEvent[] = [];
-  const parser = createParser({
-    onEvent: (e) => pending.push({ type: 'message', data: e.data, event: e.event }),
-    onError: (e) => {
-      if (e.type === 'unknown-field' && e.field !== undefined)
-        pending.push({ type: 'unknown-field', field: e.field, value: e.value ?? '' });
-    },
-  });
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.feed(decoder.decode(value, { stream: true }));
-      while (pending.length > 0) yield pending.shift()!;
+export class SSELineParser {
+  private readonly decoder = new StringDecoder('utf8');
+  private rest = '';
+  private data: string[] = [];
+  private event: string | undefined;
+  /** The chunk before ended in "\r": a "\n" starting this one belongs to that line end. */
+  private afterCR = false;
+
+  /** Parses a chunk; returns the events it completes, in order. */
+  feed(chunk: Buffer | string): SSEEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (this.afterCR && text.startsWith('\n')) text = text.slice(1);
+    this.afterCR = false;
+    const out: SSEEvent[] = [];
+    let start = 0;
+    const all = this.rest + text;
+    for (let i = this.rest.length; i < all.length; i++) {
+      const c = all.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.line(all.slice(start, i), out);
+      if (c === 13) {
+        if (i + 1 === all.length) this.afterCR = true;
+        else if (all.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
     }
-    finished = true;
-    // A body that ends without the closing blank line still delivers its last event.
-    parser.feed(`${decoder.decode()}\n\n`);
-    while (pending.length > 0) yield pending.shift()!;
-  } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+    this.rest = all.slice(start);
+    return out;
+  }
+
+  /** The stream ended: whatever is left, as if a blank line closed it. */
+  end(): SSEEvent[] {
+    const out: SSEEvent[] = [];
+    const tail = this.rest + this.decoder.end();
+    this.rest = '';
+    if (tail !== '') this.line(tail, out);
+    this.line('', out);
+    return out;
+  }
+
+  private line(line: string, out: SSEEvent[]): void {
+    if (line === '') {
+      if (this.data.length > 0) out.push({ type: 'message', data: this.data.join('\n'), event: this.event });
+      this.data = [];
+      this.event = undefined;
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ':' a comment
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+    else if (field !== 'id' && field !== 'retry') out.push({ type: 'unknown-field', field, value });
   }
 }
