@@ -3,7 +3,7 @@ import { isKefuError } from '../errors.ts';
 import { LATENCY_BUDGET_CODE } from '../llm/latency-budget.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { isDecline, lexicalSupport, unsupportedFigures } from './grounding-check.ts';
+import { isDecline, lexicalSupporter, unsupportedFigures } from './grounding-check.ts';
 import { releasePoint } from './release-point.ts';
 import { SentenceHoldback } from './sentence-holdback.ts';
 
@@ -43,6 +43,9 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     options: { untrusted?: string } = {},
   ): AsyncGenerator<string> {
     const holdback = new SentenceHoldback();
+    const support = lexicalSupporter(allowed);
+    // A figure the check can report has two digits or more: text with fewer needs no look.
+    const figuresOk = (text: string): boolean => (text.match(/\d/g)?.length ?? 0) < 2 || unsupportedFigures(text, allowed).length === 0;
     const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
     const check = (text: string): string | null => {
       // U+FFFD means the model emitted bytes that are no UTF-8 (the token stream never splits a
@@ -50,9 +53,9 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       if (text.includes('\uFFFD')) return 'garbled';
       const broken = guard(text);
       if (broken !== null) return `guard:${broken}`;
-      if (unsupportedFigures(text, allowed).length > 0) return 'unsupported_figure';
+      if (!figuresOk(text)) return 'unsupported_figure';
       if (isDecline(text)) return 'declined_despite_passages';
-      if (units(text) >= MIN_CHECKED_UNITS && lexicalSupport(text, allowed) < deps.minSentenceSupport) return 'low_support';
+      if (units(text) >= MIN_CHECKED_UNITS && support(text) < deps.minSentenceSupport) return 'low_support';
       return null;
     };
     // Text since the last whole judgement: finished sentences not yet judged (a lone "不客气!"
@@ -76,9 +79,10 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       tried = at;
       const candidate = text.slice(0, at);
       if (candidate.trim().length === 0) return null;
-      if (candidate.includes('\uFFFD') || guard(candidate) !== null || unsupportedFigures(candidate, allowed).length > 0 || isDecline(candidate)) return null;
-      const support = lexicalSupport(candidate, allowed);
-      if (units(candidate) < MIN_CHECKED_UNITS ? support < 1 : support < deps.minSentenceSupport) return null;
+      if (candidate.includes('\uFFFD') || !figuresOk(candidate) || isDecline(candidate)) return null;
+      const share = support(candidate);
+      if (units(candidate) < MIN_CHECKED_UNITS ? share < 1 : share < deps.minSentenceSupport) return null;
+      if (guard(candidate) !== null) return null;
       const out = candidate.slice(shown);
       shown = at;
       return out;

@@ -25,12 +25,19 @@ export function unsupportedFigures(reply: string, allowedText: string): string[]
 
 /** Share of the reply's content words/characters found in the allowed text (0..1). */
 export function lexicalSupport(reply: string, allowedText: string): number {
-  const units = (s: string): string[] =>
-    s.toLowerCase().match(/\p{Script=Han}|[a-z]{3,}/gu) ?? [];
-  const allowed = new Set(units(allowedText));
-  const r = units(reply.replace(/\[\d+\]/g, ''));
-  if (r.length === 0) return 1;
-  return r.filter((u) => allowed.has(u)).length / r.length;
+  return lexicalSupporter(allowedText)(reply);
+}
+
+const supportUnits = (s: string): string[] => s.toLowerCase().match(/\p{Script=Han}|[a-z]{3,}/gu) ?? [];
+
+/** `lexicalSupport` against one allowed text whose words are gathered once: streaming asks on every token. */
+export function lexicalSupporter(allowedText: string): (reply: string) => number {
+  const allowed = new Set(supportUnits(allowedText));
+  return (reply) => {
+    const r = supportUnits(reply.replace(/\[\d+\]/g, ''));
+    if (r.length === 0) return 1;
+    return r.filter((u) => allowed.has(u)).length / r.length;
+  };
 }
 
 const DECLINE =
