@@ -134,3 +134,29 @@ describe('voice messages through an ASR server (KEFU_ASR_BASE_URL)', () => {
     expect(silent.body.error?.code).toBe('nothing_read');
   }, 60_000);
 });
+
+describe('a slow ASR server', () => {
+  let server: TestServer;
+  let asr: FakeTranscriptionServer;
+  beforeAll(async () => {
+    asr = await startFakeTranscriptionServer();
+    server = await startTestServer({ KEFU_ASR_BASE_URL: asr.baseUrl, KEFU_ASR_TIMEOUT_MS: '1500' });
+  });
+  afterAll(async () => {
+    await server?.destroy();
+    await asr?.close();
+  });
+
+  it('is given up on at KEFU_ASR_TIMEOUT_MS (504 asr_timeout), and the next turn is answered', async () => {
+    asr.mode = { kind: 'slow', delayMs: 10_000, text: 'too late' };
+    const started = Date.now();
+    const slow = await chat(server.url, { message: '', attachments: [audioAttachment(audioFixture('where-is-my-order.ogg'))] });
+    expect(slow.status).toBe(504);
+    expect(slow.body.error?.code).toBe('asr_timeout');
+    expect(Date.now() - started).toBeLessThan(5000);
+    asr.mode = { kind: 'ok', text: 'how long does shipping take' };
+    const next = await chat(server.url, { message: '', attachments: [audioAttachment(audioFixture('where-is-my-order.ogg'))] });
+    expect(next.status).toBe(200);
+    expect(next.body.transcript).toBe('how long does shipping take');
+  }, 30_000);
+});
