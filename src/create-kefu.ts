@@ -19,9 +19,10 @@ import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
 import { createMetrics } from './metrics/create-metrics.ts';
 import { createChatPipeline } from './pipeline/chat-pipeline.ts';
-import { AUDIO_BODY_ALLOWANCE, chatBodyLimit } from './multimodal/attachment.ts';
+import { chatBodyLimit } from './multimodal/attachment.ts';
 import { createImageReader } from './multimodal/ocr/image-reader.ts';
 import { createTesseractPool } from './multimodal/ocr/tesseract-pool.ts';
+import { createVoiceReaderFromConfig } from './multimodal/asr/create-voice-reader.ts';
 import type { AttachmentReaders } from './multimodal/read-attachments.ts';
 import { createSqliteRetainedFiles } from './multimodal/retained-files.ts';
 import { createApp } from './server/create-app.ts';
@@ -265,6 +266,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   /** Readers of what a chat turn may carry besides text (docs/multimodal.md). */
   const attachmentReaders: AttachmentReaders = {
     image: createImageReader({ pool: tesseract, metrics, limits: { maxBytes: config.images.maxBytes, maxPixels: config.images.maxPixels } }),
+    // Voice messages: KEFU_ASR_BASE_URL's server, else the embedded English recognizer (pocketsphinx).
+    audio: createVoiceReaderFromConfig(config.voice, metrics),
   };
   const eraseSession = createSessionEraser({
     store,
@@ -388,7 +391,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       maxBodyBytes: config.maxBodyBytes,
       maxMessageChars: config.maxMessageChars,
       ratePerMinute: config.rateLimitPerMinute,
-      chat: { maxBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, AUDIO_BODY_ALLOWANCE), note: `a picture may be at most ${config.images.maxBytes} bytes` },
+      chat: { maxBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, config.voice.maxBytes), note: `a picture may be at most ${config.images.maxBytes} bytes, a recording ${config.voice.maxBytes}` },
     },
     attachments: attachmentReaders,
     retainedFiles,
@@ -421,7 +424,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     /** Readers of pictures (and recordings) sent with a turn, for the app socket as for /v1/chat. */
     attachments: attachmentReaders,
     /** The largest chat turn with attachments (bytes): the app socket's frame limit too. */
-    chatBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, AUDIO_BODY_ALLOWANCE),
+    chatBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, config.voice.maxBytes),
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: closeIdle,
     async close() {
