@@ -129,7 +129,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   // A customer id that is personal data (a phone number, an email) is stored sealed with a key
   // derived from the vault key; sessions and order flows see the real id in memory only.
   const vaultKey = loadVaultKey(config.vaultKey, keyLocation, warn);
-  store = withSealedUserIds(store, createUserIdSealer(vaultKey));
+  const userIds = createUserIdSealer(vaultKey);
+  store = withSealedUserIds(store, userIds);
   // Every document written is scanned first: one with instructions, secrets or commitments is held for review.
   const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db'), scanner: createKbScanner() });
   if (options.importKb !== false && config.kbPaths.length > 0) {
@@ -177,6 +178,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     queue,
     store: pgPool === null ? createSqliteTicketStore({ path: path.join(config.dataDir, 'queue.db') }) : createPostgresTicketStore({ pool: pgPool }),
     ...(config.ticketsWebhookUrl === null ? {} : { webhookUrl: config.ticketsWebhookUrl }),
+    // The queued job and the stored ticket hold a personal customer id sealed; the helpdesk gets it opened.
+    userIds,
     logger,
     now,
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobQueue } from '../contracts/job-queue.ts';
 import { KefuError, badRequest } from '../errors.ts';
+import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
 import { postTicketWebhook, type TicketWebhook } from './post-ticket-webhook.ts';
 import { TICKET_KINDS, type Ticket, type TicketKind, type TicketStatus } from './ticket.ts';
 import type { NewTicket, TicketStore } from './ticket-store.ts';
@@ -49,6 +50,12 @@ export interface TicketServiceOptions {
   webhookTimeoutMs?: number;
   /** Delivery attempts before a ticket job is dead. Default 10 (about 3 minutes of backoff). */
   maxAttempts?: number;
+  /**
+   * Seals a customer id that is personal data (a phone number, an email) before it is queued or
+   * stored; it is opened in memory for the helpdesk, which needs the real id, and for the admin
+   * listing. Without it ids are kept as given.
+   */
+  userIds?: UserIdSealer;
 }
 
 export const MAX_SUMMARY_CHARS = 4000;
@@ -75,6 +82,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const { queue, store, logger } = options;
   const now = options.now ?? Date.now;
   const webhook = options.webhookUrl === undefined ? null : webhookFrom(options);
+  const seal = (userId: string | null): string | null => (userId === null || options.userIds === undefined ? userId : options.userIds.seal(userId));
+  const open = (ticket: Ticket): Ticket => (ticket.user_id === null || options.userIds === undefined ? ticket : { ...ticket, user_id: options.userIds.open(ticket.user_id) });
 
   async function createTicket(payload: unknown): Promise<void> {
     const parsed = jobSchema.safeParse(payload);
@@ -84,7 +93,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
     const { ticket, created } = await store.insert(parsed.data satisfies NewTicket);
     if (created) logger?.info({ ticketId: ticket.id, kind: ticket.kind, sessionId: ticket.session_id }, 'ticket created');
     if (webhook === null || ticket.external_ref !== null) return;
-    const externalRef = await postTicketWebhook(ticket, webhook);
+    const externalRef = await postTicketWebhook(open(ticket), webhook);
     if (externalRef !== null) await store.setExternalRef(ticket.id, externalRef);
     logger?.info({ ticketId: ticket.id, externalRef }, 'ticket delivered to the helpdesk');
   }
@@ -100,7 +109,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       const payload: NewTicket = {
         kind: r.kind,
         session_id: r.sessionId,
-        user_id: r.userId,
+        user_id: seal(r.userId),
         summary: r.summary,
         created_at: new Date(now()).toISOString(),
         idempotency_key: r.idempotencyKey,
@@ -121,11 +130,14 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
         throw badRequest('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
       }
       const rows = await store.list({ ...query, limit: query.limit + 1 });
-      const tickets = rows.slice(0, query.limit);
+      const tickets = rows.slice(0, query.limit).map(open);
       return { tickets, next: rows.length > query.limit ? (tickets.at(-1)?.id ?? null) : null };
     },
 
-    get: (id) => store.get(id),
+    async get(id) {
+      const ticket = await store.get(id);
+      return ticket === null ? null : open(ticket);
+    },
   };
 }
 
