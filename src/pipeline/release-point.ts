@@ -38,7 +38,7 @@ export function releasePoint(text: string, from: number, untrusted = ''): number
   if (opening >= 0) at = startOfFigureBefore(text, opening, from);
   at = Math.min(at, startOfFigureBefore(text, text.length, from));
   const unfinished = unfinishedOpening(text, from);
-  if (unfinished >= 0) at = Math.min(at, unfinished);
+  if (unfinished >= 0) at = Math.min(at, startOfFigureBefore(text, unfinished, from));
   const lt = text.indexOf('<', from);
   if (lt >= 0) at = Math.min(at, lt);
   if (untrusted !== '') {

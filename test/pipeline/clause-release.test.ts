@@ -1,50 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
-import { clauseCut } from '../../src/pipeline/sentence-holdback.ts';
+import { releasePoint } from '../../src/pipeline/release-point.ts';
 import { mayRunOn, mayRunOnInClause } from '../../src/safety/output-guard/open-ended.ts';
 import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
-describe('clause cuts inside a sentence', () => {
-  it('cuts after the last clause mark', () => {
-    expect(clauseCut('自签收次日起7天内，商品完好、不影响').at).toBe('自签收次日起7天内，商品完好、'.length);
-    expect(clauseCut('Returns are free, and').at).toBe('Returns are free,'.length);
-    expect(clauseCut('没有标点的半句').at).toBe(0);
+describe('how much of a sentence in progress may go out', () => {
+  const upTo = (text: string, from = 0, untrusted = ''): string => text.slice(0, releasePoint(text, from, untrusted));
+
+  it('everything, when nothing in it could still become a violation', () => {
+    expect(upTo('自签收次日起')).toBe('自签收次日起');
+    expect(upTo('You can return it ')).toBe('You can return it ');
   });
 
-  it('never inside a figure, nor after a digit before the next character is known', () => {
-    expect(clauseCut('价格是1,299').at).toBe(0);
-    expect(clauseCut('价格是1,').at).toBe(0);
-    expect(clauseCut('价格是1，').at).toBe(0);
-    expect(clauseCut('营业时间10:30').at).toBe(0);
-    expect(clauseCut('营业时间10:').at).toBe(0);
-    expect(clauseCut('共7天，可').at).toBe('共7天，'.length);
-    expect(clauseCut('满1,299元，可').at).toBe('满1,299元，'.length);
+  it('not from a rule opening on, nor the figure just before it', () => {
+    expect(upTo('我们保证明天')).toBe('我们');
+    expect(upTo('这次给您打8折')).toBe('这次');
+    expect(upTo('订单满 8折')).toBe('订单满 ');
+    expect(upTo('Orders get 20% off')).toBe('Orders get ');
+    expect(upTo('We have issued')).toBe('');
   });
 
-  it('long English without marks at a space, never between digits', () => {
-    const long = 'You can return any item within the seven days after delivery when the item is unused and still in its original packing with every accessory and the receipt kept ';
-    // The last three words stay back ("…the receipt kept ").
-    expect(clauseCut(long).at).toBe(long.length - 'the receipt kept '.length);
-    expect(clauseCut('short text without marks ').at).toBe(0);
-    const phone = `${long}call 139 1234 now`;
-    // Not next to a digit: "call 139 1234" waits to be judged whole.
-    expect(clauseCut(phone).at).toBe(long.length);
+  it('not a figure that may go on, nor a rule word the text ends in', () => {
+    expect(upTo('满1,2')).toBe('满');
+    expect(upTo('满1,299元')).toBe('满1,299元');
+    expect(upTo('可以全')).toBe('可以');
+    expect(upTo('You get a ref')).toBe('You get a ');
+    expect(upTo('Thanks<|e')).toBe('Thanks');
+  });
+
+  it('not the end of the text that copies an untrusted passage, and never less than was shown', () => {
+    expect(upTo('好评说这款非常', 0, '这款非常好用，推荐')).toBe('好评说');
+    expect(releasePoint('我们保证', 2)).toBe(2);
   });
 });
 
-describe('cuts inside a long clause', () => {
-  it('at the end of a long Chinese run, never after a digit or a separator that a figure may go on with', () => {
-    // Four characters stay back, so a rule word cut in two is seen whole before the cut is released.
-    const run = '商品完好不影响二次销售的可以在我的订单中申请';
-    expect(clauseCut(run)).toEqual({ at: run.length - 4, mark: false });
-    expect(clauseCut('商品完好不影响二次').at).toBe(0);
-    // The figure stays with the kept-back characters; a cut never lands right after a digit.
-    expect(clauseCut('商品完好不影响二次销售的订单满足条件的金额12').at).toBe('商品完好不影响二次销售的订单满足条件的'.length);
-    expect(clauseCut('商品完好不影响二次销售的订单满足条件的金额123456').at).toBe(0);
-    expect(clauseCut('a long clause, then more').mark).toBe(true);
-  });
-
-  it('holds a cut inside a clause whenever it holds the opening of any rule, not only the gapped ones', () => {
+describe('rule openings', () => {
+  it('holds text cut inside a clause whenever it holds the opening of any rule, not only the gapped ones', () => {
     for (const text of ['我们已经为您', '商品完好的可以全额', 'I have already', 'We will issue a', '您这个白痴', '满8']) expect(mayRunOnInClause(text)).toBe(true);
     for (const text of ['商品完好不影响二次销售的可以在我的订单中申请', 'Kefu商城支持七天无理由退货', '退货运费由买家承担', 'You can return any item within the period after it reaches you']) expect(mayRunOnInClause(text)).toBe(false);
     for (const text of ['商品完好的可以申请退', '我们会', 'we will', 'all done']) expect(mayRunOnInClause(text)).toBe(true);
