@@ -811,14 +811,21 @@
   function report(type) {
     if (!eventsOn) return;
     var body = { visitor_id: visitorId, type: type, page: stepPage, dwell_ms: dwell(), lang: lang };
-    if (sessionId) body.session_id = sessionId;
+    // Naming a session takes its token, as chat does.
+    if (sessionId) { body.session_id = sessionId; if (sessionToken) body.session_token = sessionToken; }
     fetch(base + '/v1/events', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }).then(function (res) {
-      if (res.status === 404) { eventsOn = false; return null; } // this server has no proactive service
-      return res.ok ? res.json() : null;
+      if (res.ok) return res.json();
+      return res.json().catch(function () { return null; }).then(function (j) {
+        var code = j && j.error ? j.error.code : undefined;
+        // The stored session is refused here as it would be in chat: the next message starts a new one.
+        if (code === 'session_not_found' || (res.status !== 404 && sessionRefused(res.status, code))) forgetSession();
+        else if (res.status === 404) eventsOn = false; // this server has no proactive service
+        return null;
+      });
     }).then(function (j) {
       if (j && j.open && j.message) openPanel(false, j.message);
     }).catch(function () { /* events are best effort: chat must work without them */ });

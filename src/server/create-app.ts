@@ -195,7 +195,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
       },
     });
-    app.route('/', proactiveRoutes({ service: deps.proactive, admin, limiter: eventsLimiter }));
+    app.route('/', proactiveRoutes({ service: deps.proactive, admin, channel, sessions: deps.store, limiter: eventsLimiter }));
   }
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
   app.route('/', webRoutes());

@@ -115,7 +115,7 @@ function routes(fx: Fixtures): Route[] {
   );
   const pageEvent = object(
     { visitor_id: maybe(fc.string({ maxLength: 140 })), type: maybe(fc.constantFrom('page_view', 'dwell', 'cart', 'checkout', 'payment', 'click')), page: maybe(fc.oneof(fc.webUrl(), text)) },
-    { session_id: maybe(sessionIds), dwell_ms: maybe(fc.integer({ min: -10, max: 10 ** 10 })), lang: maybe(fc.constantFrom('zh', 'en', 'ja')) },
+    { session_id: maybe(sessionIds), session_token: maybe(token), dwell_ms: maybe(fc.integer({ min: -10, max: 10 ** 10 })), lang: maybe(fc.constantFrom('zh', 'en', 'ja')) },
   );
   const period = fc.record({ from: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 })), to: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 })), limit: fc.oneof(fc.integer({ min: -5, max: 1000 }).map(String), fc.string({ maxLength: 8 })) }, { requiredKeys: [] });
   return [

@@ -15,6 +15,7 @@ import { createSqliteApiKeyStore } from '../../src/server/sqlite-api-key-store.t
 import type { AppEnv } from '../../src/server/app-env.ts';
 import { createAuth } from '../../src/server/auth.ts';
 import { createErrorHandler } from '../../src/server/error-handler.ts';
+import { newSessionToken } from '../../src/sessions/session-token.ts';
 import { createSqliteConversationStore } from '../../src/store/sqlite/sqlite-conversation-store.ts';
 import { useTempDir } from '../knowledge/temp-dir.ts';
 
@@ -28,7 +29,7 @@ rules:
 `, 'test');
 const NOW = Date.parse('2026-11-24T10:00:00+08:00');
 
-interface Site { url: string; service: ProactiveService; close(): Promise<void> }
+interface Site { url: string; service: ProactiveService; session: { id: string; token: string }; close(): Promise<void> }
 
 describe('proactive routes over HTTP', () => {
   const tempDir = useTempDir();
@@ -42,6 +43,9 @@ describe('proactive routes over HTTP', () => {
     const dir = tempDir();
     const store = createSqliteConversationStore({ path: path.join(dir, 'kefu.db') });
     await store.migrate();
+    // A conversation the events may name, with the token its creating reply would have carried.
+    const { token, hash } = newSessionToken();
+    await store.createConversation({ id: 'sess-1', userId: null, tenant: 'default', channel: 'web', tokenHash: hash, now: NOW });
     const keys = createSqliteApiKeyStore({ path: path.join(dir, 'kefu.db') });
     const service = createProactiveService({ path: path.join(dir, 'proactive.db'), rules: RULES, now: () => NOW, timeZone: 'Asia/Shanghai' });
     const auth = createAuth({ adminKeyHash: hashKey(ADMIN), keys });
@@ -54,7 +58,7 @@ describe('proactive routes over HTTP', () => {
       },
     });
     const app = new Hono<AppEnv>();
-    app.route('/', proactiveRoutes({ service, admin: auth.require('admin'), ...(limiter === undefined ? {} : { limiter }) }));
+    app.route('/', proactiveRoutes({ service, admin: auth.require('admin'), channel: auth.channel(), sessions: store, ...(limiter === undefined ? {} : { limiter }) }));
     app.onError(createErrorHandler(createLogger('silent'), createMetrics()));
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -62,6 +66,7 @@ describe('proactive routes over HTTP', () => {
     const s: Site = {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       service,
+      session: { id: 'sess-1', token },
       close: async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         service.close();
@@ -80,7 +85,7 @@ describe('proactive routes over HTTP', () => {
     const s = await site();
     const pay = { visitor_id: 'v1', type: 'payment', page: 'https://shop.example.com/checkout/pay?order=KF1', dwell_ms: 61_000 };
     expect(await (await post(s, { ...pay, type: 'page_view', dwell_ms: 0 })).json()).toEqual({ open: false });
-    const first = await post(s, { ...pay, lang: 'en', session_id: 'sess-1' });
+    const first = await post(s, { ...pay, lang: 'en', session_id: s.session.id, session_token: s.session.token });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ open: true, rule: 'payment_hesitation', message: 'Trouble paying?' });
     expect(await (await post(s, pay)).json()).toEqual({ open: false });

@@ -366,6 +366,14 @@ describe('the chat widget in headless Chromium', () => {
     await nextDay.goto(`${shop.url}/checkout/pay`);
     await nextDay.locator('.kefu-proactive').waitFor({ timeout: 6000 });
     expect(await today()).toBe(1);
+
+    // Once the visitor chats, the page events name the session and carry its token, which the
+    // server requires of every request that names a session (issue 13).
+    await say(nextDay, '运费怎么算?');
+    await lastBotReply(nextDay, /运费|包邮|元/);
+    const named = await nextDay.waitForResponse((r) => r.url().endsWith('/v1/events') && (r.request().postDataJSON() as { session_id?: string }).session_id !== undefined, { timeout: 6000 });
+    expect(named.status()).toBe(200);
+    expect(typeof (named.request().postDataJSON() as { session_token?: unknown }).session_token).toBe('string');
     await ctx.close();
   }, 60_000);
 });
