@@ -37,7 +37,7 @@ const fold = (s: string): string => s.normalize('NFKC').replace(/[–—-]/g, '-
 export async function scoreFallback(lines: readonly Line[]): Promise<FallbackScore> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-eval-fallback-'));
   const server = await startServer(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_ADMIN_KEY: 'eval-admin-key-0123456789', KEFU_LOG_LEVEL: 'silent', KEFU_BUSINESS_HOURS: 'always', KEFU_CACHE: 'off' }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_LLM: 'none', KEFU_ADMIN_KEY: 'eval-admin-key-0123456789', KEFU_LOG_LEVEL: 'silent', KEFU_BUSINESS_HOURS: 'always', KEFU_CACHE: 'off', KEFU_RATE_LIMIT_PER_MINUTE: '100000' }),
   );
   try {
     const lengths: number[] = [];

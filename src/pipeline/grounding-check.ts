@@ -1,3 +1,5 @@
+import { topicAgreement, type TopicPassage } from './topic-agreement.ts';
+
 /**
  * Figures a model can invent — order numbers, amounts, days, dates, phone-like numbers — must
  * appear in what the model was given (passages, the user's words, history). A reply with a
@@ -63,8 +65,84 @@ const CITATION = /\[(\d+)\]/g;
 const EN_COMMON = new Set(
   'the and for you your our are can will may not but with from this that have has its about yes also please within after before than then there here which what when where how who all any each more most only just some such they them their these those into over under per was were been being would could should does did has had'.split(' '),
 );
+// The model's stock openers and closers ("According to our policy,", "Here is what I found:",
+// "Hope this helps!", "根据资料,", "关于这个问题:") carry no fact and are no sign of garbling.
+for (const w of 'according policy found good question hope helps help sure thanks thank happy'.split(' ')) EN_COMMON.add(w);
 /** Han characters any Chinese reply may use though no passage has them. */
-const ZH_COMMON = new Set([...'的了是在有和与及或也都就还要需将把被对从到给为以等个这那其该此每中内外上下后前时可会能请您你我们他她它吗呢吧啊哦呀好关于按照根据如果若但而且并即如需']);
+const ZH_COMMON = new Set([...'的了是在有和与及或也都就还要需将把被对从到给为以等个这那其该此每中内外上下后前时可会能请您你我们他她它吗呢吧啊哦呀好关于按照根据如果若但而且并即如需问题资料']);
+
+const ENDS = new Set([...'。.!?！？…\n']);
+const CLOSING = new Set([...'"\'”’）)」』']);
+const DANGLING_MARK = new Set([...':：,，、(（—-;；']);
+
+/**
+ * Whether the reply stops in the middle of a sentence it copies: the model copies passages, and
+ * puts its full stop after the citation ("…still shows unpaid [1]."), so the words before a citation
+ * that closes a sentence are looked up in the passages; found only where their sentence goes on
+ * ("unpaid, the status syncs…"), the reply was cut. A colon or comma before such a citation, or a
+ * bracket left open, says the same. Each lookup is of a short tail (≤ 3 words, ≤ 6 characters).
+ */
+function stopsMidSentence(reply: string, allowedText: string): boolean {
+  let open = 0;
+  for (const ch of reply) {
+    if (ch === '(' || ch === '（') open++;
+    else if ((ch === ')' || ch === '）') && open > 0) open--;
+  }
+  if (open > 0) return true;
+  for (const m of reply.matchAll(CITATION)) {
+    let after = m.index + m[0].length;
+    while (reply[after] === ' ' || reply[after] === '[' || /[\d\]]/.test(reply[after] ?? '')) after++;
+    const next = reply[after];
+    if (next !== undefined && !ENDS.has(next)) continue;
+    const before = reply.slice(Math.max(0, m.index - 80), m.index).trimEnd();
+    const last = before.at(-1);
+    if (last === undefined || ENDS.has(last) || CLOSING.has(last)) continue;
+    if (DANGLING_MARK.has(last)) return true;
+    const han = /\p{Script=Han}/u.test(last);
+    const tail = han ? Array.from(before).slice(-6).join('') : before.split(' ').slice(-3).join(' ');
+    if (Array.from(tail).length < 4) continue;
+    let complete = false;
+    let found = false;
+    for (let at = allowedText.indexOf(tail), n = 0; at !== -1 && n < 50 && !complete; at = allowedText.indexOf(tail, at + 1), n++) {
+      found = true;
+      let k = at + tail.length;
+      while (k < allowedText.length && CLOSING.has(allowedText[k]!)) k++;
+      const c = allowedText[k];
+      // A Chinese clause before "，" or "；" stands on its own ("…48小时内自动开具[1]。"); an English one does not.
+      complete = c === undefined || ENDS.has(c) || (han && (c === '，' || c === '；'));
+    }
+    if (found && !complete) return true;
+  }
+  return false;
+}
+
+/** Words an English sentence does not end on: a reply whose words stop there before a citation was cut off. */
+const DANGLING = new Set('a an the to of and or but with within for from by at in on into than that which who your our its is are was were be been can cannot may will would should must not no if when while after before during until via per as'.split(' '));
+
+/**
+ * Whether the word before a citation was cut: a word no sentence ends on ("it cannot [1].") or the
+ * start of a word of the passages that is no word itself ("within 2 wo [1]", "once approv [1]").
+ * The model often puts the full stop after the citation ("…manua [1]."), so the end of the text
+ * alone does not show it. Prefixes are kept up to 24 letters: linear in the allowed text.
+ */
+function cutBeforeCitation(reply: string, allowedText: string): boolean {
+  const allowed = new Set([...(allowedText.toLowerCase().match(/[a-z]+/g) ?? []), ...EN_COMMON]);
+  const stems = new Set([...allowed].map(stem));
+  const prefixes = new Set<string>();
+  for (const w of allowed) for (let k = 1; k < Math.min(w.length, 24); k++) prefixes.add(w.slice(0, k));
+  for (const m of reply.matchAll(CITATION)) {
+    // Walk back over spaces, then over at most 40 letters: bounded work per citation.
+    let end = m.index;
+    while (end > 0 && (reply[end - 1] === ' ' || reply[end - 1] === '\t')) end--;
+    let start = end;
+    while (start > 0 && end - start < 40 && /[A-Za-z]/.test(reply[start - 1]!)) start--;
+    if (start === end) continue;
+    const w = reply.slice(start, end).toLowerCase();
+    if (DANGLING.has(w)) return true;
+    if (!allowed.has(w) && !stems.has(stem(w)) && prefixes.has(w)) return true;
+  }
+  return false;
+}
 
 /** A word without a plural, past, -ing or -ly ending: "supported" and "supports" meet at "support". */
 const stem = (w: string): string => {
@@ -93,9 +171,35 @@ export function strictGroundingFailures(reply: string, allowedText: string, sour
   const cited = [...reply.matchAll(CITATION)].map((m) => Number(m[1]));
   if (cited.length === 0 || cited.some((n) => n < 1 || n > sources)) failures.push('uncited');
   const body = reply.replace(CITATIONS_AT_END, '').trimEnd();
-  if (!SENTENCE_END.test(body)) failures.push('truncated');
+  if (!SENTENCE_END.test(body) || cutBeforeCitation(reply, allowedText) || stopsMidSentence(reply, allowedText)) failures.push('truncated');
   const allowedHan = new Set(allowedText.match(/\p{Script=Han}/gu) ?? []);
   const unknownHan = (reply.match(/\p{Script=Han}/gu) ?? []).filter((c) => !allowedHan.has(c) && !ZH_COMMON.has(c));
   if (unknownHan.length > 0 || unknownWords(reply.replace(CITATION, ''), allowedText).length > 0) failures.push('unknown_tokens');
   return failures;
+}
+
+/** What can be wrong with a knowledge reply to a question, over the passages it was given. */
+export type ReplyFault = StrictFailure | 'off_topic' | 'cited_off_topic';
+
+/** "另请参考:「…」[2]" / "See also: "…" [2]": a pointer line after the answer, not a sentence of it. */
+const SEE_ALSO_LINE = /\n(?:另请参考|See also)[^\n]*$/u;
+
+/**
+ * The whole check on a knowledge reply (docs/grounding.md): the strict failures above (garbled,
+ * unknown words, truncated, uncited) plus question–passage–answer agreement: the reply is
+ * `off_topic` when its words come from a passage that is not about the question clearly more than
+ * from any that is (the invoice passage for "运费多少?"), and `cited_off_topic` when it cites a
+ * passage that is not about the question. `passages` are numbered as the customer sees them ([1]
+ * is the first). Empty: sound. Linear in the lengths of the texts.
+ */
+export function replyFaults(question: string, reply: string, passages: readonly TopicPassage[]): ReplyFault[] {
+  const answer = reply.replace(SEE_ALSO_LINE, '');
+  const allowed = [question, ...passages.map((p) => `${p.title} ${p.text}`)].join('\n');
+  const faults: ReplyFault[] = strictGroundingFailures(answer, allowed, passages.length);
+  if (passages.length === 0) return faults;
+  const t = topicAgreement(question, answer, passages);
+  if (t.source !== -1 && !t.about.has(t.source) && t.sourceSupport - t.aboutSupport > 0.15) faults.push('off_topic');
+  const cited = [...answer.matchAll(CITATION)].map((m) => Number(m[1]) - 1);
+  if (t.about.size > 0 && cited.some((i) => i >= 0 && i < passages.length && !t.about.has(i))) faults.push('cited_off_topic');
+  return faults;
 }
