@@ -332,7 +332,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     if (w.secret !== null && w.agentId !== null) {
       const api = createWecomClient({ corpId: w.corpId, secret: w.secret, agentId: w.agentId, ...(w.apiBase === null ? {} : { baseUrl: w.apiBase }) });
       media = api;
-      const sender = createQueuedWecomSender({ queue, client: api });
+      // A member named by phone number is queued with the UserID sealed, like a ticket's customer.
+      const sender = createQueuedWecomSender({ queue, client: api, userIds });
       stopWecom = sender.start();
       client = sender;
     } else {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +10,7 @@ import { createMetrics } from '../../../src/metrics/create-metrics.ts';
 import type { ChatPipeline, ChatRequest } from '../../../src/pipeline/chat-pipeline.ts';
 import { createQueuedWecomSender } from '../../../src/channels/wecom/queued-wecom-sender.ts';
 import { createSqliteJobQueue } from '../../../src/queue/sqlite-job-queue.ts';
+import { createUserIdSealer } from '../../../src/safety/pii/stored-user-id.ts';
 import { createErrorHandler } from '../../../src/server/error-handler.ts';
 import { createWecomClient, type WecomSender } from '../../../src/channels/wecom/wecom-client.ts';
 import { createWecomCrypto, type WecomCrypto } from '../../../src/channels/wecom/wecom-crypto.ts';
@@ -325,5 +329,31 @@ describe('WeCom callback: messages (POST)', () => {
       await stop();
       await queue.close();
     }
+  });
+
+  it('a member whose UserID is a phone number: the queued job holds it sealed, WeCom gets the real one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kefu-wecom-queue-'));
+    const queue = createSqliteJobQueue({ path: path.join(dir, 'queue.db'), backoff: { baseMs: 5, capMs: 20 } });
+    const sender = createQueuedWecomSender({ queue, client: wecomClient(), userIds: createUserIdSealer(Buffer.alloc(32, 7)) });
+    const stop = sender.start({ pollMs: 5 });
+    const phone = '13812349876';
+    try {
+      const slow = gate();
+      const app = mount({ crypto: corp, pipeline: stubPipeline(async () => {
+        await slow.promise;
+        return 'late reply';
+      }), client: sender, replyWindowMs: 20 });
+      expect(await (await post(app, textXml(phone, 'hi', '71'))).text()).toBe('success');
+      slow.open();
+      await waitFor(() => api.sent.length === 1, 'the queued reply');
+      expect(api.sent[0]!.body).toMatchObject({ touser: phone, text: { content: 'late reply' } });
+      expect((await queue.stats()).done).toBe(1);
+    } finally {
+      await stop();
+      await queue.close();
+    }
+    const bytes = readdirSync(dir).map((f) => readFileSync(path.join(dir, f)).toString('latin1')).join('\n');
+    rmSync(dir, { recursive: true, force: true });
+    expect({ sealed: bytes.includes('pii1.'), raw: bytes.includes(phone) }).toEqual({ sealed: true, raw: false });
   });
 });
