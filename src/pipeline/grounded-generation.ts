@@ -3,7 +3,7 @@ import { isKefuError } from '../errors.ts';
 import { LATENCY_BUDGET_CODE } from '../llm/latency-budget.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { isDecline, lexicalSupporter, unsupportedFigures } from './grounding-check.ts';
+import { isDecline, lexicalSupporter, mayBecomeDecline, unsupportedFigures } from './grounding-check.ts';
 import { releasePoint } from './release-point.ts';
 import { SentenceHoldback } from './sentence-holdback.ts';
 
@@ -72,6 +72,7 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
      * pass it, and its words are in what the model was given (all of them while there are fewer
      * than enough to judge a share, else the sentence's share).
      */
+    const replyStarted = (): boolean => out.text.length > 0;
     const releaseEarly = (): string | null => {
       const text = chunk + holdback.pending;
       const at = releasePoint(text, shown, options.untrusted);
@@ -80,6 +81,8 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       const candidate = text.slice(0, at);
       if (candidate.trim().length === 0) return null;
       if (candidate.includes('\uFFFD') || !figuresOk(candidate) || isDecline(candidate)) return null;
+      // Nothing shown yet and it opens like a decline: its first sentence is judged whole (docs/grounding.md).
+      if (!replyStarted() && mayBecomeDecline(candidate)) return null;
       const share = support(candidate);
       if (units(candidate) < MIN_CHECKED_UNITS ? share < 1 : share < deps.minSentenceSupport) return null;
       if (guard(candidate) !== null) return null;

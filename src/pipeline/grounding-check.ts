@@ -54,6 +54,17 @@ export function isDecline(sentence: string): boolean {
   return DECLINE.test(sentence);
 }
 
+/** How a decline opens ("I'm sorry…", "Sorry…", "不好意思…", "抱歉…"): anchored, one pass. */
+const DECLINE_OPENING = /^\s*(?:I(?![a-z])|Sorry|Unfortunately|不好意思|抱歉|很抱歉|对不起|非常抱歉)/i;
+
+/**
+ * Whether a reply's opening may still become a decline: such text waits for its first sentence,
+ * so that "I'm " is not left on screen above the retrieval answer that replaces the decline.
+ */
+export function mayBecomeDecline(opening: string): boolean {
+  return DECLINE_OPENING.test(opening);
+}
+
 /** Why a knowledge reply is not sound enough to keep (cache, training data, resolution KPI). */
 export type StrictFailure = 'uncited' | 'truncated' | 'unknown_tokens' | 'garbled';
 

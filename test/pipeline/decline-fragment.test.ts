@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
+import type { ChatReply } from '../../src/contracts/reply-part.ts';
+import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+
+/**
+ * A model that declines although the passage is in its prompt is replaced by the retrieval answer.
+ * Text goes out token by token, so the opening of the decline ("I'm ", "不好意思,我在资料中") used
+ * to stay on screen above that answer: 30 of 229 real replies of the shipped model
+ * (docs/grounding.md). A reply that opens like a decline waits for its first sentence.
+ */
+let say = '';
+const model: LanguageModel = {
+  id: 'decliner',
+  ready: async () => {},
+  close: async () => {},
+  async *doStream(): AsyncIterable<LanguageModelStreamPart> {
+    for (let i = 0; i < say.length; i += 2) yield { type: 'text-delta', text: say.slice(i, i + 2) };
+    yield { type: 'finish', finishReason: 'stop', usage: { outputTokens: say.length } };
+  },
+};
+
+describe('a decline after the first tokens', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ KEFU_CACHE: 'off' }, undefined, { model });
+  });
+  afterAll(async () => {
+    await server.destroy();
+  });
+  const ask = async (reply: string, message: string): Promise<ChatReply> => {
+    say = reply;
+    const res = await postJson(`${server.url}/v1/chat`, { message });
+    expect(res.status).toBe(200);
+    return (await res.json()) as ChatReply;
+  };
+
+  it.each([
+    ["I'm sorry, I don't have that information. [1]", 'How long does shipping take?', '16:00'],
+    ['不好意思,我在资料中没有找到相关信息。', '发货要多久?', '16:00'],
+  ])('%s leaves no fragment above the retrieval answer', async (decline, question, fact) => {
+    const r = await ask(decline, question);
+    expect(r.model).toBe('retrieval');
+    expect(r.reply).toContain(fact);
+    expect(r.reply.startsWith(decline.slice(0, 3))).toBe(false);
+    expect(r.reply).not.toMatch(/^\s*\n/);
+  });
+
+  it('an answer that only opens like one still goes out whole', async () => {
+    const r = await ask('不支持预订，到货后会通知您 [1]。', '缺货商品可以预订吗?');
+    expect(r.reply).toBe('不支持预订，到货后会通知您 [1]。');
+  });
+});
