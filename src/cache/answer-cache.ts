@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isCacheable } from './cacheable.ts';
-import { jaccard, normaliseQuestion, questionFeatures, type CacheLang } from './normalise.ts';
+import { createFeatureIndex } from './feature-index.ts';
+import { normaliseQuestion, questionFeatures, type CacheLang } from './normalise.ts';
 
 /**
  * Lexical (Jaccard over jieba words + character bigrams / stemmed English words) similarity a
@@ -49,13 +50,6 @@ export interface LookupOptions {
   threshold?: number;
 }
 
-/** A candidate the lexical pass found. */
-interface CacheCandidate {
-  id: number;
-  question: string;
-  score: number;
-}
-
 export interface AnswerCacheOptions {
   /** SQLite file (its folder is created), or ':memory:'. */
   path: string;
@@ -67,6 +61,11 @@ export interface AnswerCacheOptions {
   /** Entries older than this are dropped on lookup (default 7 days; 0 = never expire). */
   ttlMs?: number;
   threshold?: number;
+  /**
+   * Hit and miss counters are kept in memory and written at most this often (default 1000 ms)
+   * and on close, so a lookup is not a commit.
+   */
+  counterFlushMs?: number;
 }
 
 export interface CacheStats {
@@ -110,11 +109,7 @@ interface Row {
 }
 
 interface Candidate {
-  id: number;
-  lang: CacheLang;
   intent: string | null;
-  question: string;
-  features: Set<string>;
 }
 
 const SCHEMA = `
@@ -174,23 +169,23 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     addDoc: db.prepare<[number, string]>('INSERT OR IGNORE INTO answer_cache_docs (entry_id, doc_id) VALUES (?, ?)'),
     entriesCiting: db.prepare<[string], number>('SELECT entry_id FROM answer_cache_docs WHERE doc_id = ?').pluck(),
     delete: db.prepare<[number]>('DELETE FROM answer_cache WHERE id = ?'),
-    hit: db.prepare<[number]>('UPDATE answer_cache SET hits = hits + 1 WHERE id = ?'),
+    hit: db.prepare<[number, number]>('UPDATE answer_cache SET hits = hits + ? WHERE id = ?'),
     count: db.prepare<[], number>('SELECT count(*) FROM answer_cache').pluck(),
     stat: db.prepare<[string], number>('SELECT value FROM answer_cache_stats WHERE key = ?').pluck(),
-    bump: db.prepare<[string]>('UPDATE answer_cache_stats SET value = value + 1 WHERE key = ?'),
+    bump: db.prepare<[number, string]>('UPDATE answer_cache_stats SET value = value + ? WHERE key = ?'),
     clear: db.prepare('DELETE FROM answer_cache'),
     resetStats: db.prepare('UPDATE answer_cache_stats SET value = 0'),
   };
 
-  /** In-memory candidates per language, loaded at open and kept in step with writes. */
-  const candidates = new Map<number, Candidate>();
-  const addCandidate = (id: number, lang: string, norm: string, question: string, intent: string | null): void => {
+  /** In-memory candidates indexed by feature, loaded at open and kept in step with writes. */
+  const candidates = createFeatureIndex<Candidate>();
+  const addCandidate = (id: number, lang: string, norm: string, intent: string | null): void => {
     if (lang !== 'zh' && lang !== 'en') return;
-    candidates.set(id, { id, lang, intent, question, features: segment(norm) });
+    candidates.add({ id, group: lang, features: segment(norm), value: { intent } });
   };
   const load = (): void => {
     candidates.clear();
-    for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.question, r.intent);
+    for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.intent);
   };
   load();
   // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
@@ -205,9 +200,28 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     load();
   };
 
+  // Counts not yet written: a commit per lookup was a WAL write on every turn (issue 16.2).
+  let pendingHits = 0;
+  let pendingMisses = 0;
+  const pendingEntryHits = new Map<number, number>();
+  const flushCounters = db.transaction(() => {
+    for (const [id, n] of pendingEntryHits) sql.hit.run(n, id);
+    if (pendingHits > 0) sql.bump.run(pendingHits, 'hits');
+    if (pendingMisses > 0) sql.bump.run(pendingMisses, 'misses');
+    pendingEntryHits.clear();
+    pendingHits = 0;
+    pendingMisses = 0;
+  });
+  const flush = (): void => {
+    if (pendingHits > 0 || pendingMisses > 0) flushCounters();
+  };
+  const flushTimer = setInterval(flush, options.counterFlushMs ?? 1000);
+  flushTimer.unref();
+
   const remove = (id: number): void => {
     sql.delete.run(id);
-    candidates.delete(id);
+    candidates.remove(id);
+    pendingEntryHits.delete(id);
   };
 
   /** The entry if it is still valid: not expired, every cited document unchanged. */
@@ -228,11 +242,10 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     return row;
   };
 
-  // The entry's and the cache's hit counters in one commit: each commit is a WAL write.
-  const countHit = db.transaction((id: number) => {
-    sql.hit.run(id);
-    sql.bump.run('hits');
-  });
+  const countHit = (id: number): void => {
+    pendingHits++;
+    pendingEntryHits.set(id, (pendingEntryHits.get(id) ?? 0) + 1);
+  };
   const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
     countHit(row.id);
     return { id: row.id, question: row.question, answer: row.answer, sources: JSON.parse(row.sources) as CacheSource[], model: row.model, match, score };
@@ -241,17 +254,9 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   const intentMatches = (a: string | null | undefined, b: string | null): boolean =>
     a === undefined || a === null || a === 'other' || b === null || b === 'other' || a === b;
 
-  /** Lexical candidates, best first. */
-  const rank = (norm: string, opts: LookupOptions): CacheCandidate[] => {
-    const features = segment(norm);
-    const out: CacheCandidate[] = [];
-    for (const c of candidates.values()) {
-      if (c.lang !== opts.lang || !intentMatches(opts.intent, c.intent)) continue;
-      const score = jaccard(features, c.features);
-      if (score > 0) out.push({ id: c.id, question: c.question, score });
-    }
-    return out.sort((a, b) => b.score - a.score || a.id - b.id);
-  };
+  /** Lexical candidates at or above `min`, best first (ties: oldest first). */
+  const rank = (norm: string, opts: LookupOptions, min: number) =>
+    candidates.search(opts.lang, segment(norm), min, (c) => intentMatches(opts.intent, c.intent));
 
   function lexicalLookup(question: string, opts: LookupOptions): { hit: CacheHit | null; norm: string | null } {
     if (!isCacheable(question)) return { hit: null, norm: null };
@@ -261,8 +266,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     const exact = sql.byNorm.get(opts.lang, norm);
     if (exact !== undefined && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return { hit: toHit(exact, 'exact', 1), norm };
     const min = opts.threshold ?? threshold;
-    for (const c of rank(norm, opts)) {
-      if (c.score < min) break;
+    for (const c of rank(norm, opts, min)) {
       const row = sql.byId.get(c.id);
       if (row !== undefined && validRow(row) !== null) return { hit: toHit(row, 'lexical', c.score), norm };
     }
@@ -272,13 +276,13 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   return {
     lookup(question, opts) {
       const { hit } = lexicalLookup(question, opts);
-      if (hit === null) sql.bump.run('misses');
+      if (hit === null) pendingMisses++;
       return hit;
     },
 
     async lookupAsync(question, opts) {
       const { hit } = lexicalLookup(question, opts);
-      if (hit === null) sql.bump.run('misses');
+      if (hit === null) pendingMisses++;
       return hit;
     },
 
@@ -296,7 +300,8 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
         return row.id;
       });
       const id = write();
-      addCandidate(id, entry.lang, norm, entry.question, entry.intent ?? null);
+      pendingEntryHits.delete(id); // the replaced answer's hits are reset with it
+      addCandidate(id, entry.lang, norm, entry.intent ?? null);
       return true;
     },
 
@@ -328,8 +333,8 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     },
 
     stats() {
-      const hits = sql.stat.get('hits') ?? 0;
-      const misses = sql.stat.get('misses') ?? 0;
+      const hits = (sql.stat.get('hits') ?? 0) + pendingHits;
+      const misses = (sql.stat.get('misses') ?? 0) + pendingMisses;
       return { entries: sql.count.get() ?? 0, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
     },
 
@@ -340,10 +345,15 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
         sql.resetStats.run();
       })();
       candidates.clear();
+      pendingEntryHits.clear();
+      pendingHits = 0;
+      pendingMisses = 0;
       return n;
     },
 
     close() {
+      clearInterval(flushTimer);
+      if (db.open) flush();
       db.close();
     },
   };

@@ -106,6 +106,40 @@ describe('answer cache', () => {
     }
   });
 
+  it('batches hit and miss counters: no commit per lookup, written periodically and on close', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { default: Database } = await import('better-sqlite3');
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cache-'));
+    const file = join(dir, 'c.db');
+    try {
+      const a = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000 });
+      a.store(entry('运费多少', 'ship-fees-zh'));
+      const other = new Database(file, { readonly: true });
+      const stored = () => ({
+        ...Object.fromEntries(other.prepare<[], { key: string; value: number }>('SELECT key, value FROM answer_cache_stats').all().map((r) => [r.key, r.value])),
+        entry: other.prepare('SELECT hits FROM answer_cache').pluck().get(),
+      });
+      for (let i = 0; i < 30; i++) a.lookup('运费多少', { lang: 'zh' });
+      for (let i = 0; i < 20; i++) await a.lookupAsync('发票怎么开', { lang: 'zh' });
+      expect(stored()).toEqual({ hits: 0, misses: 0, entry: 0 });
+      expect(a.stats()).toMatchObject({ hits: 30, misses: 20 });
+      a.close();
+      expect(stored()).toEqual({ hits: 30, misses: 20, entry: 30 });
+
+      const b = createSqliteAnswerCache({ path: file, counterFlushMs: 20 });
+      b.lookup('运费多少', { lang: 'zh' });
+      b.lookup('发票怎么开', { lang: 'zh' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stored()).toEqual({ hits: 31, misses: 21, entry: 31 });
+      b.close();
+      other.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('maps source ids to document ids', () => {
     expect(docIdOf('return-shipping-zh#2')).toBe('return-shipping-zh');
     expect(docIdOf('plain')).toBe('plain');
