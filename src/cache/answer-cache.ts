@@ -91,6 +91,8 @@ export interface AnswerCache {
   /** Stores many pre-generated answers in one transaction; returns how many were stored. */
   warm(entries: readonly CacheEntryInput[], onProgress?: (done: number, total: number) => void): number;
   stats(): CacheStats;
+  /** Stored questions the lexical pass has scored so far (benchmark: does a lookup's work grow with entries?). */
+  scoredCandidates?(): number;
   clear(): number;
   close(): void;
 }
@@ -331,6 +333,8 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       })();
       return stored;
     },
+
+    scoredCandidates: () => candidates.scored,
 
     stats() {
       const hits = (sql.stat.get('hits') ?? 0) + pendingHits;
