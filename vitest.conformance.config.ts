@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:conformance`: tests against programs that must be built first (llama.cpp's
- * llama-server, scripts/build-llama-server.sh). Kept out of `npm test` so it compiles nothing.
+ * llama-server, scripts/build-llama-server.sh) and LoRA training with Debian's torch (minutes of
+ * CPU). Kept out of `npm test` so that compiles nothing and stays under 10 minutes on 2 cores.
  */
 export default defineConfig({
   test: {
