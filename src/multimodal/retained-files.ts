@@ -1,8 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { KefuError } from '../errors.ts';
+import { openPrivateDatabase } from '../store/sqlite/open-private-database.ts';
 
 /** Pictures kept with their session (KEFU_IMAGE_RETENTION=on), for the agent who takes it over. */
 export interface RetainedFiles {
@@ -37,13 +35,7 @@ export function createSqliteRetainedFiles(options: { path: string; key: Buffer; 
   if (options.key.length !== 32) throw new KefuError('invalid_vault_key', 'the file encryption key must be 32 bytes');
   const key = Buffer.from(hkdfSync('sha256', options.key, 'kefu-retained-files', 'aes-256-gcm file encryption', 32));
   const now = options.now ?? Date.now;
-  const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  if (!inMemory) chmodSync(options.path, 0o600);
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
+  const db = openPrivateDatabase(options.path);
   db.exec(SCHEMA);
   const insert = db.prepare('INSERT INTO retained_files (id, session_id, mime, iv, ciphertext, tag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const byId = db.prepare('SELECT mime, iv, ciphertext, tag FROM retained_files WHERE id = ? AND session_id = ?');

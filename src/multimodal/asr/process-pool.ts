@@ -1,100 +1,28 @@
-import { spawn } from 'node:child_process';
 import { KefuError } from '../../errors.ts';
+import * as generic from '../process-pool.ts';
 
-export interface ProcessResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-export interface ProcessPool {
-  /**
-   * Runs `job` when a slot is free; `deadline` (epoch ms) counts from the call, waiting in line
-   * included. A full queue is refused at once (503 asr_busy) rather than queued for minutes.
-   */
-  run<T>(timeoutMs: number, job: (deadline: number) => Promise<T>): Promise<T>;
-}
+export type { ProcessPool, ProcessResult } from '../process-pool.ts';
 
 export const asrTimeout = (ms: number): KefuError =>
   new KefuError('asr_timeout', `transcribing the recording took longer than ${ms / 1000} s: try a shorter message, or type it`, { status: 504, retryable: true });
 
-/** A bounded number of jobs at once; the slot passes straight to the next in line, so no one overtakes. */
-export function createProcessPool(options: { concurrency: number; maxQueue?: number }): ProcessPool {
-  const maxQueue = options.maxQueue ?? options.concurrency * 8;
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  };
-  return {
-    async run(timeoutMs, job) {
-      const deadline = Date.now() + timeoutMs;
-      if (running >= options.concurrency) {
-        if (waiting.length >= maxQueue) throw new KefuError('asr_busy', 'too many voice messages are being transcribed right now: try again in a moment', { status: 503, retryable: true });
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      } else {
-        running += 1;
-      }
-      try {
-        if (Date.now() >= deadline) throw asrTimeout(timeoutMs);
-        return await job(deadline);
-      } finally {
-        release();
-      }
-    },
-  };
+const asrBusy = (): KefuError =>
+  new KefuError('asr_busy', 'too many voice messages are being transcribed right now: try again in a moment', { status: 503, retryable: true });
+
+/** The voice pool: ffmpeg and the embedded recognizer share its slots. */
+export function createProcessPool(options: { concurrency: number; maxQueue?: number }): generic.ProcessPool {
+  return generic.createProcessPool({ ...options, busy: asrBusy, expired: asrTimeout });
 }
 
-/**
- * One child process: `input` on stdin, stdout kept up to `maxStdoutBytes`, killed (SIGKILL) at
- * `deadline`. Resolves with `timedOut` rather than rejecting, so the caller names the error.
- */
+/** One audio program run (see the generic runProcess); a missing program is 503 asr_unavailable. */
 export function runProcess(
   binary: string,
   args: readonly string[],
   input: Uint8Array,
   opts: { deadline: number; maxStdoutBytes: number; what: string; stdinAsPipe?: boolean },
-): Promise<ProcessResult & { timedOut: boolean }> {
-  return new Promise((resolve, reject) => {
-    // Node's stdin is a socket, which a program that opens /dev/stdin as a file cannot open: `cat`
-    // turns it into a pipe. The child leads its own process group, so a kill reaches both.
-    const [command, argv] = opts.stdinAsPipe === true ? ['sh', ['-c', 'cat | "$0" "$@"', binary, ...args]] : [binary, args];
-    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: opts.stdinAsPipe === true });
-    const kill = () => {
-      try {
-        if (opts.stdinAsPipe === true && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, Math.max(0, opts.deadline - Date.now()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (outBytes < opts.maxStdoutBytes) out.push(chunk);
-      outBytes += chunk.length;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 8192) stderr += chunk.toString('utf8');
-    });
-    // A process that gives up on its input early closes stdin: EPIPE is its answer, not ours.
-    child.stdin.on('error', () => {});
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new KefuError('asr_unavailable', `${opts.what} could not be started: install it (see README, "Voice")`, { status: 503, cause: err }));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).subarray(0, opts.maxStdoutBytes), stderr, timedOut });
-    });
-    child.stdin.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+): Promise<generic.ProcessResult> {
+  return generic.runProcess(binary, args, input, {
+    ...opts,
+    unavailable: (cause) => new KefuError('asr_unavailable', `${opts.what} could not be started: install it (see README, "Voice")`, { status: 503, cause }),
   });
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { KefuError } from '../../errors.ts';
 import { corruptImage } from './inspect-image.ts';
+import { createProcessPool, runProcess } from '../process-pool.ts';
 
 export interface TesseractPoolOptions {
   /** Tesseract processes at once; more wait their turn (each uses one core: OMP_THREAD_LIMIT=1). */
@@ -33,75 +33,28 @@ export const ocrTimeout = (ms: number): KefuError =>
  */
 export function createTesseractPool(options: TesseractPoolOptions): TesseractPool {
   const binary = options.binary ?? 'tesseract';
-  const maxQueue = options.maxQueue ?? options.concurrency * 8;
-  let running = 0;
-  const waiting: (() => void)[] = [];
+  const pool = createProcessPool({
+    concurrency: options.concurrency,
+    ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
+    busy: () => new KefuError('ocr_busy', 'too many pictures are being read right now: try again in a moment', { status: 503, retryable: true }),
+    expired: ocrTimeout,
+  });
 
-  /** The slot passes straight to the next in line (running stays counted), so no one overtakes it. */
-  const release = () => {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  };
-
-  function run(image: Uint8Array, deadline: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        reject(ocrTimeout(options.timeoutMs));
-        return;
-      }
-      const child = spawn(binary, ['stdin', 'stdout', '-l', options.languages, '--psm', '3'], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-      });
-      const out: Buffer[] = [];
-      let outBytes = 0;
-      let stderr = '';
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, left);
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (outBytes < MAX_OUTPUT_BYTES) out.push(chunk);
-        outBytes += chunk.length;
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 4096) stderr += chunk.toString('utf8');
-      });
-      // Tesseract may exit before reading all of a picture it cannot open: EPIPE is its answer, not ours.
-      child.stdin.on('error', () => {});
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(new KefuError('ocr_unavailable', 'the OCR engine (tesseract) could not be started: install tesseract-ocr', { status: 503, cause: err }));
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (timedOut) reject(ocrTimeout(options.timeoutMs));
-        else if (code === 0) resolve(Buffer.concat(out).subarray(0, MAX_OUTPUT_BYTES).toString('utf8'));
-        // Leptonica's "Error in pixRead...": the bytes passed the header check but do not decode.
-        else if (/pixRead|no pix|Read Error|internal png error|Corrupt JPEG|Premature end/i.test(stderr)) reject(corruptImage('it does not decode'));
-        else reject(new KefuError('ocr_failed', 'the picture could not be read', { status: 422, cause: new Error(stderr.slice(0, 500)) }));
-      });
-      child.stdin.end(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+  async function run(image: Uint8Array, deadline: number): Promise<string> {
+    const r = await runProcess(binary, ['stdin', 'stdout', '-l', options.languages, '--psm', '3'], image, {
+      deadline,
+      maxStdoutBytes: MAX_OUTPUT_BYTES,
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      unavailable: (cause) => new KefuError('ocr_unavailable', 'the OCR engine (tesseract) could not be started: install tesseract-ocr', { status: 503, cause }),
     });
+    if (r.timedOut) throw ocrTimeout(options.timeoutMs);
+    if (r.code === 0) return r.stdout.toString('utf8');
+    // Leptonica's "Error in pixRead...": the bytes passed the header check but do not decode.
+    if (/pixRead|no pix|Read Error|internal png error|Corrupt JPEG|Premature end/i.test(r.stderr)) throw corruptImage('it does not decode');
+    throw new KefuError('ocr_failed', 'the picture could not be read', { status: 422, cause: new Error(r.stderr.slice(0, 500)) });
   }
 
   return {
-    async recognize(image) {
-      const deadline = Date.now() + options.timeoutMs;
-      if (running >= options.concurrency) {
-        if (waiting.length >= maxQueue) throw new KefuError('ocr_busy', 'too many pictures are being read right now: try again in a moment', { status: 503, retryable: true });
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      } else {
-        running += 1;
-      }
-      try {
-        return await run(image, deadline);
-      } finally {
-        release();
-      }
-    },
+    recognize: (image) => pool.run(options.timeoutMs, (deadline) => run(image, deadline)),
   };
 }

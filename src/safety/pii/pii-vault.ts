@@ -1,8 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { KefuError } from '../../errors.ts';
+import { openPrivateDatabase } from '../../store/sqlite/open-private-database.ts';
 import { foldDigits } from './normalize-for-scan.ts';
 import { PII_TYPES, PSEUDONYM_LABELS, type PiiType } from './pii-types.ts';
 
@@ -89,13 +87,7 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
   const macKey = derive('hmac-sha256 lookup');
   const mac = (...parts: string[]) => createHmac('sha256', macKey).update(parts.join('\u0000')).digest();
 
-  const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  if (!inMemory) chmodSync(options.path, 0o600);
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
+  const db = openPrivateDatabase(options.path);
   db.exec(SCHEMA);
 
   const check = mac('key-check');
@@ -168,7 +160,7 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
     },
     purgeSession(sessionId) {
       // The ciphertext's WAL frames go too: checkpoint, then cut the WAL to nothing.
-      if (purge.run(mac('session', sessionId)).changes > 0 && !inMemory) db.pragma('wal_checkpoint(TRUNCATE)');
+      if (purge.run(mac('session', sessionId)).changes > 0 && options.path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
     },
     close() {
       db.close();
