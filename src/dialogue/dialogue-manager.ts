@@ -75,6 +75,9 @@ function empathy(emotion: Emotion, lang: 'zh' | 'en'): string {
 
 const t = (ctx: FlowContext, zh: string, en: string) => (ctx.lang === 'zh' ? zh : en);
 
+/** Asking what the shop does or allows (linear: alternation of literals). */
+const ASKS_WHAT_IS_POSSIBLE = /一般|通常|政策|规则|流程|可以|可不可以|能不能|能否|支持|是否|吗|\busually\b|\bpolicy\b|\bcan (?:i|you)\b|\bdo you\b|\bis it\b/i;
+
 export function createDialogueManager(options: DialogueManagerOptions) {
   const flows = options.flows ?? FLOWS;
   const clarifyBelow = options.clarifyBelow ?? 0.5;
@@ -312,6 +315,22 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       const spec = flowFor(ctx);
       if (spec !== null) return start(spec, ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
       return { kind: 'answer', state };
+    },
+
+    /**
+     * A known customer's question about their orders that the knowledge base could not answer
+     * ("包裹好几天都没动静了", "订单一直显示待处理是咋回事") is shown their orders rather than "no
+     * answer". A refund question is shown the orders' state, never a new refund request: that
+     * still needs the customer to ask for one.
+     */
+    async startWhenUnanswered(ctx: FlowContext, state: DialogueState): Promise<Decision | null> {
+      if (ctx.userId === null || state.flow !== null || state.clarify !== undefined || ctx.nlu.confidence < 0.6) return null;
+      // "可以寄到香港吗", "退款一般几天到账": a question about what is possible, not about their orders.
+      if (ASKS_WHAT_IS_POSSIBLE.test(ctx.text)) return null;
+      const intent: Intent = ctx.nlu.intent === 'refund' ? 'order_status' : ctx.nlu.intent;
+      const spec = Object.values(flows).find((f) => f.intents.includes(intent));
+      if (spec === undefined) return null;
+      return start(spec, ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
     },
 
     /** After the knowledge/LLM path answered: count unanswered turns; two in a row go to a person. */

@@ -455,7 +455,16 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
         sources = confident.map(toSource);
         yield { type: 'sources', sources };
         const inFlow = decision?.kind === 'answer' && decision.resume !== undefined;
-        if (confident.length === 0) {
+        const fromOrders = confident.length === 0 && decision?.kind === 'answer' && !inFlow ? await dialogue.startWhenUnanswered({ ...ctx, nlu }, dialogueState) : null;
+        if (fromOrders?.kind === 'reply') {
+          dialogueState = fromOrders.state;
+          flow = fromOrders.flow;
+          if (fromOrders.event !== undefined && fromOrders.flow !== undefined) metrics.flowEvents.inc({ flow: fromOrders.flow.name, event: fromOrders.event });
+          resolved = fromOrders.event === 'completed' || fromOrders.event === 'ended';
+          answered = fromOrders.state.flow === null;
+          offered = fromOrders.quickReplies ?? [];
+          yield fromOrders.text;
+        } else if (confident.length === 0) {
           unanswered = true;
           const after = dialogue.afterAnswer(dialogueState, { confident: false, factual: FACTUAL.has(nlu.intent) && !inFlow });
           dialogueState = after.state;
