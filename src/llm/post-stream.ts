@@ -12,23 +12,30 @@ export function postStream(url: string, headers: Readonly<Record<string, string>
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
-    const onAbort = (): void => {
-      req.destroy();
+    const attempt = (mayRetryStale: boolean): void => {
+      const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+      const onAbort = (): void => {
+        req.destroy();
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        signal.removeEventListener('abort', onAbort);
+        // A pooled keep-alive socket the server had already closed (llama-server drops idle ones):
+        // nothing reached the server, so the request goes again once on a fresh socket (Node's
+        // documented pattern) instead of counting the server as down and failing over.
+        if (mayRetryStale && req.reusedSocket && !signal.aborted && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) attempt(false);
+        else reject(e);
+      });
+      req.once('response', (res) => {
+        res.once('close', () => signal.removeEventListener('abort', onAbort));
+        // A reset mid-body reaches the reader through its iterator; this keeps it from being unhandled before.
+        res.on('error', () => undefined);
+        resolve(res);
+      });
+      req.end(body);
     };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(e);
-    });
-    req.once('response', (res) => {
-      res.once('close', () => signal.removeEventListener('abort', onAbort));
-      // A reset mid-body reaches the reader through its iterator; this keeps it from being unhandled before.
-      res.on('error', () => undefined);
-      resolve(res);
-    });
-    req.end(body);
+    attempt(true);
   });
 }
 
