@@ -1,42 +1,15 @@
-import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWecomCrypto } from '../../../src/channels/wecom/wecom-crypto.ts';
-import { parseWecomMessage } from '../../../src/channels/wecom/wecom-xml.ts';
 import { pictureFixture } from '../../support/picture-fixtures.ts';
 import { startTestServer, type TestServer } from '../../support/start-test-server.ts';
 import { startFakeWecomApi, type FakeWecomApi } from './fake-wecom-api.ts';
+import { MEDIA_CORP, wecomSender } from './wecom-media-rig.ts';
 
 /** WeCom picture messages on a real Kefu server: encrypted callback, media fetched from a fake WeCom API on loopback, real OCR. */
-const CORP = { token: 'kefuToken42', corpId: 'ww0123456789abcdef', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', secret: 'app-secret-1', agentId: '1000002' };
-const crypto = createWecomCrypto(CORP);
+const CORP = MEDIA_CORP;
 let server: TestServer;
 let api: FakeWecomApi;
-let msgId = 9100;
-
-/** Posts one encrypted message; the reply text, passive (in the callback's answer) or active (sent through the API). */
-async function send(inner: string, from: string): Promise<string> {
-  const id = ++msgId;
-  const xml = `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime>${inner}<MsgId>${id}</MsgId><AgentID>${CORP.agentId}</AgentID></xml>`;
-  const encrypt = crypto.encrypt(xml);
-  const [timestamp, nonce] = [String(Math.floor(Date.now() / 1000)), String(id)];
-  const sentBefore = api.sent.length;
-  const res = await fetch(`${server.url}/channels/wecom/callback?msg_signature=${crypto.signature(timestamp, nonce, encrypt)}&timestamp=${timestamp}&nonce=${nonce}`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/xml' },
-    body: `<xml><ToUserName><![CDATA[${CORP.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[${CORP.agentId}]]></AgentID></xml>`,
-  });
-  expect(res.status).toBe(200);
-  const body = await res.text();
-  if (body !== 'success') {
-    const doc = new XMLParser({ parseTagValue: false }).parse(body) as { xml: Record<string, string> };
-    const reply = parseWecomMessage(crypto.decrypt(doc.xml['Encrypt']!).message);
-    expect(reply).toMatchObject({ msgType: 'text', toUserName: from });
-    return (reply as { content: string }).content;
-  }
-  // Slower than WeCom's window (a busy machine): the reply goes out through message/send.
-  await expect.poll(() => api.sent.length, { timeout: 30_000 }).toBeGreaterThan(sentBefore);
-  return api.sent.slice(sentBefore).map((m) => m.body.text.content).join('');
-}
+/** Reading the media can take longer than WeCom's window: the reply then goes out through message/send. */
+const send = wecomSender(() => ({ url: server.url, api }), { firstMsgId: 9100, activeReplyTimeoutMs: 30_000 });
 
 const image = (mediaId: string) => `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://wx.qlogo.example/${mediaId}]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId>`;
 
