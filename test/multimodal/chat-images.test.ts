@@ -4,27 +4,15 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, DEMO_NOW, postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { chatTurn, type MultimodalReply } from '../support/multimodal-chat.ts';
 import { imageAttachment, pictureFixture, pngHeader } from '../support/picture-fixtures.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const label = () => imageAttachment(pictureFixture('label-purifier-p3.jpg'), 'image/jpeg', 'label.jpg');
 const screenshot = () => imageAttachment(pictureFixture('order-screenshot-kf20261123002.png'));
 
-interface Reply {
-  session_id: string;
-  session_token?: string;
-  reply: string;
-  intent: string;
-  sources: { id: string; title: string }[];
-  flow?: { name: string; step: string };
-  attachments?: { type: string; text: string }[];
-  error?: { code: string; message: string };
-}
-
-const chat = async (url: string, body: Record<string, unknown>): Promise<{ status: number; body: Reply }> => {
-  const res = await postJson(`${url}/v1/chat`, body);
-  return { status: res.status, body: (await res.json()) as Reply };
-};
+type Reply = MultimodalReply;
+const chat = chatTurn;
 
 /** A POST /v1/chat that declares `bytes` of JSON and sends none of it until the server has answered. */
 function declaredOnly(url: string, bytes: number): Promise<{ status: number; body: Reply }> {

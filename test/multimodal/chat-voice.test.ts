@@ -1,26 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, DEMO_NOW, postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { chatTurn, type MultimodalReply } from '../support/multimodal-chat.ts';
 import { audioAttachment, audioFixture, longRecording } from '../support/audio-fixtures.ts';
 import { startFakeTranscriptionServer, type FakeTranscriptionServer } from '../support/fake-transcription-server.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
-interface Reply {
-  session_id: string;
-  session_token?: string;
-  reply: string;
-  intent: string;
-  transcript?: string;
-  sources: { id: string; title: string }[];
-  flow?: { name: string; step: string };
-  attachments?: { type: string; text: string }[];
-  error?: { code: string; message: string };
-}
-
-const chat = async (url: string, body: Record<string, unknown>): Promise<{ status: number; body: Reply }> => {
-  const res = await postJson(`${url}/v1/chat`, body);
-  return { status: res.status, body: (await res.json()) as Reply };
-};
+type Reply = MultimodalReply;
+const chat = chatTurn;
 
 const storedMessages = async (url: string, sessionId: string) =>
   ((await (await fetch(`${url}/v1/sessions/${sessionId}`, { headers: admin })).json()) as { messages: { role: string; content: string; meta: Record<string, unknown> }[] }).messages;
