@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { createSqliteRetainedFiles } from '../../src/multimodal/retained-files.ts';
 import { imageAttachment, pictureFixture } from '../support/picture-fixtures.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
 interface Stored { role: string; meta: { attachments?: { type: string; text: string; fileId?: string }[] } }
@@ -17,7 +17,7 @@ describe('pictures kept with KEFU_IMAGE_RETENTION=on: encrypted, shown to the ag
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer({ KEFU_IMAGE_RETENTION: 'on' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,12 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
-/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
@@ -62,7 +61,7 @@ describe('the admin dashboard in headless Chromium', () => {
     await chat('How long does shipping take?');
     expect((await postJson(`${server.url}/v1/sessions/${returns.session_id}/rating`, { score: 5 })).status).toBe(201);
     expect((await postJson(`${server.url}/v1/sessions/${miss.session_id}/rating`, { score: 3 })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

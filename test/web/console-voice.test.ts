@@ -1,9 +1,8 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { audioAttachment, audioFixture } from '../support/audio-fixtures.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
-
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** The agent sees what a customer said in a voice message: the transcript, marked as voice. */
 describe('a voice message in the agent console, in headless Chromium', () => {
@@ -14,7 +13,7 @@ describe('a voice message in the agent console, in headless Chromium', () => {
     server = await startTestServer({ KEFU_BUSINESS_HOURS: 'always' });
     const res = await postJson(`${server.url}/v1/keys`, { name: 'xiaoli', role: 'agent' }, { authorization: `Bearer ${ADMIN_KEY}` });
     agentKey = ((await res.json()) as { key: string }).key;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { ADMIN_KEY, postJson, sessionHeaders, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
-/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 
 interface Handoff { id: string; session_id: string; status: string; agent: string | null }
@@ -23,7 +22,7 @@ describe('the agent console in headless Chromium', () => {
     const res = await postJson(`${server.url}/v1/keys`, { name: 'xiaowang', role: 'agent' }, { authorization: `Bearer ${ADMIN_KEY}` });
     expect(res.status).toBe(201);
     agentKey = ((await res.json()) as { key: string }).key;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,16 +1,14 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { startTestServer, type TestServer } from '../support/start-test-server.ts';
-
-/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 
 describe('the demo page in headless Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import { DEMO_NOW, startTestServer, type TestServer } from '../support/start-test-server.ts';
 import { pictureFixture } from '../support/picture-fixtures.ts';
 
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const IMAGES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'images');
 
 /** The reply bubble for the nth message once it is complete (its sources, if any, rendered). */
@@ -22,7 +22,7 @@ describe('pictures in the widget, in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer({}, undefined, { now: () => DEMO_NOW });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,8 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { hashSessionToken } from '../../src/sessions/session-token.ts';
 import { DEMO_NOW, startTestServer, type TestServer } from '../support/start-test-server.ts';
-
-/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /**
  * The widget keeps the session token beside the session id and is let back into its
@@ -16,7 +14,7 @@ describe('the widget and session tokens in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

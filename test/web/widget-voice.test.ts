@@ -1,10 +1,9 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { AUDIO_FIXTURES } from '../support/audio-fixtures.ts';
 import { DEMO_NOW, startTestServer, type TestServer } from '../support/start-test-server.ts';
-
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /**
  * Chromium's fake microphone plays an espeak-ng clip into getUserMedia, and the permission prompt
@@ -15,17 +14,12 @@ describe('a voice message recorded in the widget, in headless Chromium, heard by
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer({}, undefined, { now: () => DEMO_NOW });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${path.join(AUDIO_FIXTURES, 'where-is-my-order.wav')}%noloop`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${path.join(AUDIO_FIXTURES, 'where-is-my-order.wav')}%noloop`,
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

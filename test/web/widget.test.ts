@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/launch-chromium.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import type { AppEnv } from '../../src/server/app-env.ts';
 import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
-/** Debian's Chromium; `npx playwright install` cannot download browsers here. */
-const CHROMIUM = process.env['KEFU_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const MINUTE = 60_000;
@@ -100,7 +99,7 @@ describe('the chat widget in headless Chromium', () => {
     // A help-centre article with a link, so sources can be shown as links.
     const doc = await postJson(`${server.url}/v1/kb/documents`, { id: 'points-help', title: '会员积分规则', text: '会员积分:每消费1元得1积分,100积分可抵扣1元,积分有效期为12个月。', lang: 'zh', url: 'https://shop.example.com/help/points' }, admin);
     expect(doc.status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
