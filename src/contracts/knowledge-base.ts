@@ -48,12 +48,52 @@ export interface QuarantinedDocument {
   updatedAt: string;
 }
 
+/** A document as stored, active or held for review: what the admin API browses. */
+export interface StoredKbDocument {
+  id: string;
+  title: string;
+  text: string;
+  lang: 'zh' | 'en' | null;
+  category: string | null;
+  source: string | null;
+  url: string | null;
+  trust: 'policy' | 'untrusted';
+  /** `quarantined`: stored for review, never retrieved (KbReview). */
+  status: 'active' | 'quarantined';
+  /** The content hash stored with it (contentHash): cached answers are checked against it. */
+  hash: string;
+  /** Epoch ms of the last write. */
+  updatedAt: number;
+}
+
+export interface KbDocumentQuery {
+  /** Substring of the id or title; all documents when absent or empty. */
+  query?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * SQLite in the data dir on one node (src/knowledge/sqlite-knowledge-base.ts); with
+ * KEFU_DATABASE_URL the documents live in PostgreSQL and each node's in-memory index follows
+ * changes through Redis (src/knowledge/postgres/). test/knowledge/knowledge-base.contract.ts.
+ */
 export interface KnowledgeBase {
   /** `quarantined`: documents stored for review instead of being indexed (when a scanner is set). */
-  upsert(docs: KbDocument[], onProgress?: (p: KbImportProgress) => void): Promise<{ documents: number; chunks: number; quarantined?: { id: string; findings: { kind: string; evidence: string }[] }[] }>;
+  upsert(docs: KbDocument[], onProgress?: (p: KbImportProgress) => void): Promise<{ documents: number; chunks: number; unchanged?: number; quarantined?: { id: string; findings: { kind: string; evidence: string }[] }[] }>;
   remove(docId: string): Promise<boolean>;
   search(query: string, k?: number): Promise<Passage[]>;
   stats(): Promise<{ documents: number; chunks: number }>;
+  /** One stored document (active or quarantined); null when there is none. */
+  getDocument(id: string): Promise<StoredKbDocument | null>;
+  /** Stored documents, most recently written first (ties by id), and how many match in all. */
+  listDocuments(query: KbDocumentQuery): Promise<{ documents: StoredKbDocument[]; total: number }>;
+  /**
+   * The stored content hash of a document, null when it is gone. Synchronous and local (the
+   * answer cache checks every hit with it): SQLite reads its file, PostgreSQL its node's replica.
+   */
+  docHash(id: string): string | null;
+  close(): Promise<void>;
 }
 
 /** Review of quarantined documents (the admin API and dashboard). */

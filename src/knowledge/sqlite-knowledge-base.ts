@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { KbDocument, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument } from '../contracts/knowledge-base.ts';
+import type { KbDocument, KbDocumentQuery, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
 import { Bm25Index } from './bm25-index.ts';
 import { contentHash, indexDocument, type IndexedChunk } from './index-document.ts';
 import { analyze, TOKENIZER_VERSION } from './segmenter.ts';
 import { DOCUMENT_COLUMNS_V2, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 import type { DocumentScanner } from './trust/scan-document.ts';
 import type { TrustFinding } from './trust/document-trust.ts';
-import { prepareStatements, rowToDocument, type KbStatements } from './sqlite-statements.ts';
+import { likePattern, prepareStatements, rowToDocument, rowToStored, type KbStatements } from './sqlite-statements.ts';
 import { validateDocuments } from './validate-documents.ts';
 
 export interface SqliteKnowledgeBaseOptions {
@@ -181,6 +181,22 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
     return { documents: this.#sql.stat.get('documents') ?? 0, chunks: this.#sql.stat.get('chunks') ?? 0 };
   }
 
+  async getDocument(id: string): Promise<StoredKbDocument | null> {
+    const row = this.#sql.stored.get(id);
+    return row === undefined ? null : rowToStored(row);
+  }
+
+  async listDocuments(query: KbDocumentQuery): Promise<{ documents: StoredKbDocument[]; total: number }> {
+    const like = likePattern(query.query);
+    const total = this.#sql.storedCount.get({ like }) ?? 0;
+    const rows = this.#sql.storedPage.all({ like, limit: query.limit, offset: query.offset });
+    return { documents: rows.map(rowToStored), total };
+  }
+
+  docHash(id: string): string | null {
+    return this.#sql.docHash.get(id) ?? null;
+  }
+
   /** Document frequency of an index term as stored in SQLite (for diagnostics and tests). */
   documentFrequency(term: string): number {
     return this.#sql.df.get(term) ?? 0;
@@ -193,7 +209,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
     return { chunks, avgdl: chunks === 0 ? 0 : totalLen / chunks };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#db.close();
   }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { KbDocument } from '../contracts/knowledge-base.ts';
+import type { KbDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
 import { parseTrust } from './trust/document-trust.ts';
 
 export interface DocumentRow {
@@ -34,6 +34,13 @@ export interface PassageRow {
   category: string | null;
   trust: string;
 }
+
+export interface StoredRow extends DocumentRow {
+  hash: string;
+  updated_at: number;
+}
+
+const STORED_COLUMNS = 'id, title, text, lang, category, source, url, trust, status, reviewed_hash, hash, updated_at';
 
 /** Every statement the SQLite knowledge base runs, prepared once per connection. */
 export const prepareStatements = (db: Database.Database) => ({
@@ -74,6 +81,14 @@ export const prepareStatements = (db: Database.Database) => ({
   /** One row per term: "chunk_id:tf,chunk_id:tf,..." (3x faster to load than one row per posting). */
   allPostings: db.prepare<[], [string, string]>(`SELECT term, group_concat(chunk_id || ':' || tf) FROM postings GROUP BY term`).raw(),
   allDocuments: db.prepare<[], DocumentRow>('SELECT id, title, text, lang, category, source, url, trust, status, reviewed_hash FROM documents'),
+  stored: db.prepare<[string], StoredRow>(`SELECT ${STORED_COLUMNS} FROM documents WHERE id = ?`),
+  storedCount: db.prepare<{ like: string | null }, number>(
+    `SELECT COUNT(*) FROM documents WHERE @like IS NULL OR id LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\'`,
+  ).pluck(),
+  storedPage: db.prepare<{ like: string | null; limit: number; offset: number }, StoredRow>(
+    `SELECT ${STORED_COLUMNS} FROM documents WHERE @like IS NULL OR id LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\'
+     ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
+  ),
   getMeta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
   setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
 });
@@ -89,4 +104,26 @@ export function rowToDocument(row: DocumentRow): KbDocument {
   if (row.url !== null) doc.url = row.url;
   if (parseTrust(row.trust) === 'untrusted') doc.trust = 'untrusted';
   return doc;
+}
+
+export function rowToStored(row: StoredRow): StoredKbDocument {
+  return {
+    id: row.id,
+    title: row.title,
+    text: row.text,
+    lang: row.lang === 'zh' || row.lang === 'en' ? row.lang : null,
+    category: row.category,
+    source: row.source,
+    url: row.url,
+    trust: parseTrust(row.trust) === 'untrusted' ? 'untrusted' : 'policy',
+    status: row.status === 'quarantined' ? 'quarantined' : 'active',
+    hash: row.hash,
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** A LIKE pattern matching `query` as a plain substring (`\\` escapes); null for no filter. */
+export function likePattern(query: string | undefined): string | null {
+  const q = (query ?? '').trim();
+  return q.length === 0 ? null : `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
