@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { createSqliteAnswerCache, type CacheEntryInput } from '../src/cache/answer-cache.ts';
+import { createSqliteAnswerCache } from '../src/cache/answer-cache.ts';
+import type { CacheEntryInput } from '../src/contracts/answer-cache.ts';
 import { writeBenchSection } from './write-section.ts';
 
 /**

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeBenchSection } from '../bench/write-section.ts';
 import { createSqliteAnswerCache, DEFAULT_LEXICAL_THRESHOLD, docIdOf } from '../src/cache/answer-cache.ts';
-import type { CacheLang } from '../src/cache/normalise.ts';
+import type { CacheLang } from '../src/contracts/answer-cache.ts';
 import { entriesFromKb } from '../src/cache/warm-sources.ts';
 import { loadKbFiles } from '../src/knowledge/load-kb-files.ts';
 

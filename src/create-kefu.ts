@@ -7,7 +7,8 @@ import { importKnowledge } from './knowledge/import-kb.ts';
 import { createKbScanner } from './knowledge/trust/create-kb-scanner.ts';
 import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
-import { createSqliteAnswerCache, type AnswerCache } from './cache/answer-cache.ts';
+import { createSqliteAnswerCache } from './cache/answer-cache.ts';
+import type { AnswerCache } from './contracts/answer-cache.ts';
 import { createRedisReplicatedAnswerCache } from './cache/redis-replicated-answer-cache.ts';
 import { createProactiveService } from './proactive/proactive-service.ts';
 import { loadProactiveRules } from './proactive/proactive-rules.ts';
@@ -47,7 +48,8 @@ import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createSqliteHandoffQueue } from './handoff/sqlite-handoff-queue.ts';
 import { createPostgresHandoffQueue } from './handoff/postgres-handoff-queue.ts';
 import type { Hono } from 'hono';
-import { createSessionEvents, type SessionEvents } from './channels/app/session-events.ts';
+import { createSessionEvents } from './channels/app/session-events.ts';
+import type { SessionEvents } from './contracts/session-events.ts';
 import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
 import type { JobQueue } from './contracts/job-queue.ts';
 import type { AppEnv } from './server/app-env.ts';
@@ -86,7 +88,7 @@ import { createUserIdSealer } from './safety/pii/stored-user-id.ts';
 import { withSealedUserIds } from './store/with-sealed-user-ids.ts';
 import { protectDataDir } from './config/protect-data-dir.ts';
 import { createSessionEraser } from './sessions/erase-session.ts';
-import type { TicketKind } from './tickets/ticket.ts';
+import type { TicketKind } from './contracts/ticket-store.ts';
 
 /**
  * The composition root: the one place where configuration picks adapters and wires them.

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, hashAuditEntry, macAuditEntry } from './audit-hash.ts';
-import type { AuditCheckpoint, AuditEntry, AuditProblem } from './audit-types.ts';
+import type { AuditCheckpoint, AuditEntry, AuditProblem } from '../contracts/audit-log.ts';
 
 export const GENESIS: AuditCheckpoint = { seq: 0, hash: GENESIS_HASH };
 

@@ -10,7 +10,7 @@ import { badRequest, KefuError } from '../errors.ts';
 import { auditJsonlChunks } from './audit-jsonl.ts';
 import { brokenError, createSqliteAuditLog } from './audit-log.ts';
 import { loadAuditKeying } from './load-audit-key.ts';
-import type { AuditEntry, AuditLog, AuditVerification } from './audit-types.ts';
+import type { AuditEntry, AuditLog, AuditVerification } from '../contracts/audit-log.ts';
 
 /** Logs smaller than this verify in a blink; no progress bar. */
 const PROGRESS_FROM = 10_000;

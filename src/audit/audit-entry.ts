@@ -1,6 +1,6 @@
 import { KefuError } from '../errors.ts';
 import { hashAuditEntry, macAuditEntry } from './audit-hash.ts';
-import type { AuditEntry, AuditInput } from './audit-types.ts';
+import type { AuditEntry, AuditInput } from '../contracts/audit-log.ts';
 
 export const AUDIT_KINDS: readonly AuditInput['kind'][] = ['reply', 'action', 'handoff', 'guard_block', 'agent_message'];
 

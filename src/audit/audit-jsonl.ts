@@ -1,4 +1,4 @@
-import type { AuditEntry } from './audit-types.ts';
+import type { AuditEntry } from '../contracts/audit-log.ts';
 
 /** JSONL text for entries, a few hundred lines per chunk, for writing to a stream with backpressure. */
 export function* auditJsonlChunks(entries: Iterable<AuditEntry>, linesPerChunk = 200): Generator<string> {

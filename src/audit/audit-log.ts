@@ -7,11 +7,9 @@ import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
 import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { auditMigrations } from './audit-migrations.ts';
-import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from './audit-types.ts';
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
 import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
 import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
-
-export type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from './audit-types.ts';
 
 export interface SqliteAuditLogOptions {
   /** Its own database file (`<dataDir>/audit.db`); parent folders are created. */

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { badRequest } from '../errors.ts';
 import type { AppEnv } from '../server/app-env.ts';
 import { auditJsonlChunks } from './audit-jsonl.ts';
-import type { AuditLog } from './audit-types.ts';
+import type { AuditLog } from '../contracts/audit-log.ts';
 
 /**
  * Admin routes: `GET /v1/audit/verify` (200 with `ok:false` when the chain is broken: the check

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { KefuError } from '../errors.ts';
 import { macMatches, macOf } from './audit-keys.ts';
-import type { AuditProblem } from './audit-types.ts';
+import type { AuditProblem } from '../contracts/audit-log.ts';
 
 const FORMAT = 'kefu-audit-head/1';
 /** The same fields and a MAC under the audit key's head key: nobody without the key can write one. */

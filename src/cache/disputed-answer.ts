@@ -1,5 +1,6 @@
 import type { Emotion } from '../contracts/reply-part.ts';
-import { jaccard, normaliseQuestion, questionFeatures, type CacheLang } from './normalise.ts';
+import { jaccard, normaliseQuestion, questionFeatures } from './normalise.ts';
+import type { CacheLang } from '../contracts/answer-cache.ts';
 
 /** Why the customer's next turn says the answer before it did not do: it is then not kept. */
 export type Dispute = 'rephrase' | 'complaint' | 'dissatisfied' | 'low_rating';

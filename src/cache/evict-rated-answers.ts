@@ -1,5 +1,5 @@
 import type { ConversationStore } from '../contracts/conversation-store.ts';
-import type { AnswerCache } from './answer-cache.ts';
+import type { AnswerCache } from '../contracts/answer-cache.ts';
 import { LOW_RATING } from './disputed-answer.ts';
 
 /**

@@ -1,6 +1,5 @@
+import type { CacheLang } from '../contracts/answer-cache.ts';
 import { analyze } from '../knowledge/segmenter.ts';
-
-export type CacheLang = 'zh' | 'en';
 
 /** Politeness and filler that never change what is asked, longest first. */
 const ZH_FILLERS = [

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSqliteAnswerCache, type AnswerCache, type AnswerCacheOptions, type CacheEntryInput, type CacheHit } from './answer-cache.ts';
-import { normaliseQuestion, type CacheLang } from './normalise.ts';
+import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
+import type { AnswerCache, CacheEntryInput, CacheHit } from '../contracts/answer-cache.ts';
+import { normaliseQuestion } from './normalise.ts';
+import type { CacheLang } from '../contracts/answer-cache.ts';
 
 export interface RedisReplicatedAnswerCacheOptions extends Omit<AnswerCacheOptions, 'path'> {
   /** KEFU_REDIS_URL. Two connections are opened: one for commands, one subscribed to the events. */

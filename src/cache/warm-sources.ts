@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import type { KbDocument, Passage } from '../contracts/knowledge-base.ts';
 import { contentHash } from '../knowledge/index-document.ts';
 import { retrievalAnswer } from '../pipeline/retrieval-responder.ts';
-import { docIdOf, type CacheEntryInput, type CacheSource } from './answer-cache.ts';
-import type { CacheLang } from './normalise.ts';
+import { docIdOf } from './answer-cache.ts';
+import type { CacheEntryInput, CacheSource } from '../contracts/answer-cache.ts';
+import type { CacheLang } from '../contracts/answer-cache.ts';
 import { unsoundReason } from './unsound-reply.ts';
 
 const langOf = (doc: KbDocument): CacheLang => doc.lang ?? (/\p{Script=Han}/u.test(doc.title) ? 'zh' : 'en');

@@ -1,6 +1,6 @@
 import type { AttachmentReading } from './attachment.ts';
 import type { TurnAttachment } from './read-attachments.ts';
-import type { RetainedFiles } from './retained-files.ts';
+import type { RetainedFiles } from '../contracts/retained-files.ts';
 
 /**
  * What a turn's attachments leave in the transcript (the customer message's `meta.attachments`):

@@ -25,17 +25,18 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
 import { maskPii } from '../safety/pii/mask-pii.ts';
-import type { PiiVault } from '../safety/pii/pii-vault.ts';
+import type { PiiVault } from '../contracts/pii-vault.ts';
 import type { RecordMessageParams, SessionManager } from '../sessions/session-manager.ts';
 import type { SessionAccess } from '../sessions/session-token.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import { safeTemplate, type InputVerdict } from '../safety/input-guard/input-guard.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
-import { docIdOf, type AnswerCache } from '../cache/answer-cache.ts';
+import type { AuditLog } from '../contracts/audit-log.ts';
+import { docIdOf } from '../cache/answer-cache.ts';
+import type { AnswerCache } from '../contracts/answer-cache.ts';
 import { isCacheable } from '../cache/cacheable.ts';
 import { disputeOf } from '../cache/disputed-answer.ts';
-import type { CacheLang } from '../cache/normalise.ts';
+import type { CacheLang } from '../contracts/answer-cache.ts';
 import { strictGroundingFailures } from './grounding-check.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
@@ -43,7 +44,7 @@ import { createGroundedGenerator, type Generation } from './grounded-generation.
 import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, ticketFiledNotice, waitingNotice } from './handoff-responder.ts';
 import { attachmentsMeta } from '../multimodal/attachments-meta.ts';
 import type { TurnAttachment } from '../multimodal/read-attachments.ts';
-import type { RetainedFiles } from '../multimodal/retained-files.ts';
+import type { RetainedFiles } from '../contracts/retained-files.ts';
 
 export interface ChatRequest {
   message: string;

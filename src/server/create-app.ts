@@ -2,9 +2,10 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { rateLimiter, type Store } from 'hono-rate-limiter';
+import { rateLimiter } from 'hono-rate-limiter';
 import type { ConversationStore } from '../contracts/conversation-store.ts';
 import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
+import type { RateLimitStore } from '../contracts/rate-limit-store.ts';
 import { KefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
@@ -15,11 +16,11 @@ import type { ApiKeyStore } from '../contracts/api-key-store.ts';
 import { createAuth } from './auth.ts';
 import { clientAddress, type TrustedProxies } from './client-address.ts';
 import { keyRoutes } from './routes/key-routes.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../contracts/audit-log.ts';
 import { auditRoutes } from '../audit/audit-routes.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { piiRoutes } from './routes/pii-routes.ts';
-import type { SessionEvents } from '../channels/app/session-events.ts';
+import type { SessionEvents } from '../contracts/session-events.ts';
 import { adminRoutes, type SuggestReply } from './routes/admin-routes.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
 import type { ProactiveService } from '../proactive/proactive-service.ts';
@@ -42,7 +43,7 @@ import { retainedFileRoutes } from './routes/retained-file-routes.ts';
 import type { EraseSession } from '../sessions/erase-session.ts';
 import { webRoutes } from './routes/web-routes.ts';
 import type { AttachmentReaders } from '../multimodal/read-attachments.ts';
-import type { RetainedFiles } from '../multimodal/retained-files.ts';
+import type { RetainedFiles } from '../contracts/retained-files.ts';
 
 export interface AppDeps {
   pipeline: ChatPipeline;
@@ -59,7 +60,7 @@ export interface AppDeps {
   sessionEvents?: SessionEvents;
   proactive?: ProactiveService;
   /** Shared counters in multi-node mode (Redis); in memory otherwise. */
-  rateLimitStore?: Store<AppEnv>;
+  rateLimitStore?: RateLimitStore<AppEnv>;
   dataDir: string;
   kbPaths: readonly string[];
   suggest?: SuggestReply;

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import type { ClientRateLimitInfo, HonoConfigType, Store } from 'hono-rate-limiter';
+import type { ClientRateLimitInfo, HonoConfigType } from 'hono-rate-limiter';
 import type { Env } from 'hono';
+import type { RateLimitStore } from '../contracts/rate-limit-store.ts';
 
 export interface RedisRateLimitStoreOptions {
   /** KEFU_REDIS_URL; the store opens its own fail-fast connection (a command fails after one reconnect try or 1 s). */
@@ -15,11 +16,6 @@ export interface RedisRateLimitStoreOptions {
    */
   failOpen?: boolean;
   logger?: { warn(details: Record<string, unknown>, message: string): void };
-}
-
-export interface RedisRateLimitStore<E extends Env = Env> extends Store<E> {
-  /** Closes the connection the store opened itself. */
-  close(): Promise<void>;
 }
 
 // A fixed window per key: the first hit of a window sets its expiry, so every node counts into
@@ -45,7 +41,7 @@ return 0
  * counts a client's hits in one Redis key (INCR and PEXPIRE in one Lua script), so the limit holds
  * for the whole install rather than per node.
  */
-export function createRedisRateLimitStore<E extends Env = Env>(options: RedisRateLimitStoreOptions): RedisRateLimitStore<E> {
+export function createRedisRateLimitStore<E extends Env = Env>(options: RedisRateLimitStoreOptions): RateLimitStore<E> {
   const owns = options.redis === undefined;
   const redis =
     options.redis ??

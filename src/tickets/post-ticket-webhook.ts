@@ -1,5 +1,5 @@
 import { KefuError } from '../errors.ts';
-import type { Ticket } from './ticket.ts';
+import type { Ticket } from '../contracts/ticket-store.ts';
 
 export interface TicketWebhook {
   url: string;

@@ -5,8 +5,8 @@ import { createPool, type PostgresConnection } from '../store/postgres/postgres-
 import { translatePgError } from '../store/postgres/postgres-errors.ts';
 import { quoteIdent, runPostgresMigrations } from '../store/postgres/run-postgres-migrations.ts';
 import type { Migration } from '../store/sqlite/migrations.ts';
-import type { Ticket, TicketKind, TicketStatus } from './ticket.ts';
-import type { NewTicket, TicketListQuery, TicketStore } from './ticket-store.ts';
+import type { Ticket, TicketKind, TicketStatus } from '../contracts/ticket-store.ts';
+import type { NewTicket, TicketListQuery, TicketStore } from '../contracts/ticket-store.ts';
 
 export type PostgresTicketStoreOptions = PostgresConnection & {
   /** Schema for the table (created on first use); the connection's search_path otherwise. */

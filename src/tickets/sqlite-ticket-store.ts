@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KefuError, badRequest, notFound } from '../errors.ts';
 import { migrateComponent } from '../queue/component-migrations.ts';
-import type { Ticket, TicketKind, TicketStatus } from './ticket.ts';
+import type { Ticket, TicketKind, TicketStatus } from '../contracts/ticket-store.ts';
 import { ticketMigrations } from './ticket-migrations.ts';
-import type { NewTicket, TicketListQuery, TicketStore } from './ticket-store.ts';
+import type { NewTicket, TicketListQuery, TicketStore } from '../contracts/ticket-store.ts';
 
 export interface SqliteTicketStoreOptions {
   /** Database file, normally the queue's `<dataDir>/queue.db`; parent folders are created. */

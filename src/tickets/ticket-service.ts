@@ -3,8 +3,8 @@ import type { JobQueue } from '../contracts/job-queue.ts';
 import { KefuError, badRequest } from '../errors.ts';
 import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
 import { postTicketWebhook, type TicketWebhook } from './post-ticket-webhook.ts';
-import { TICKET_KINDS, type Ticket, type TicketKind, type TicketStatus } from './ticket.ts';
-import type { NewTicket, TicketStore } from './ticket-store.ts';
+import { TICKET_KINDS, type Ticket, type TicketKind, type TicketStatus } from '../contracts/ticket-store.ts';
+import type { NewTicket, TicketStore } from '../contracts/ticket-store.ts';
 
 export const TICKET_CREATE_JOB = 'ticket.create';
 

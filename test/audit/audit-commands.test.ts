@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { parseAuditLine } from '../../src/audit/audit-jsonl.ts';
-import { createSqliteAuditLog, type AuditEntry } from '../../src/audit/audit-log.ts';
+import { createSqliteAuditLog } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { sampleInput, tamper } from './use-audit-log.ts';
 
 const CLI = fileURLToPath(new URL('./fixtures/audit-cli.ts', import.meta.url));

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { hashAuditEntry } from '../../src/audit/audit-hash.ts';
-import type { AuditEntry } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { sampleInput, tamper, useAuditLogs } from './use-audit-log.ts';
 
 const { open } = useAuditLogs();

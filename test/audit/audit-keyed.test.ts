@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { GENESIS_HASH } from '../../src/audit/audit-hash.ts';
 import { deriveAuditKeys } from '../../src/audit/audit-keys.ts';
-import type { SignedAuditCheckpoint } from '../../src/audit/audit-log.ts';
+import type { SignedAuditCheckpoint } from '../../src/contracts/audit-log.ts';
 import { writeHeadFile } from '../../src/audit/head-file.ts';
 import { rewriteWithoutKey } from './rewrite-without-key.ts';
 import { sampleInput, tamper, useAuditLogs } from './use-audit-log.ts';

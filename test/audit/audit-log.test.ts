@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../src/audit/audit-hash.ts';
-import type { AuditEntry } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { useAuditLogs, sampleInput } from './use-audit-log.ts';
 
 const { open } = useAuditLogs();

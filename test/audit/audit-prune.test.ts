@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { auditJsonlChunks, parseAuditLine } from '../../src/audit/audit-jsonl.ts';
-import type { AuditEntry } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { sampleInput, tamper, useAuditLogs } from './use-audit-log.ts';
 
 const { open } = useAuditLogs();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { parseAuditLine } from '../../src/audit/audit-jsonl.ts';
 import { auditRoutes } from '../../src/audit/audit-routes.ts';
-import type { AuditLog } from '../../src/audit/audit-log.ts';
+import type { AuditLog } from '../../src/contracts/audit-log.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { adminAuth, hashKey } from '../../src/server/admin-auth.ts';
 import { toErrorResponse } from '../../src/server/error-handler.ts';

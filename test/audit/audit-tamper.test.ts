@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hashAuditEntry } from '../../src/audit/audit-hash.ts';
-import type { AuditEntry } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { rawRow, sampleInput, tamper, useAuditLogs } from './use-audit-log.ts';
 
 const { open } = useAuditLogs();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { fromAuditRow, type AuditRow } from '../../src/audit/audit-entry.ts';
 import { GENESIS_HASH, hashAuditEntry } from '../../src/audit/audit-hash.ts';
-import type { AuditEntry } from '../../src/audit/audit-log.ts';
+import type { AuditEntry } from '../../src/contracts/audit-log.ts';
 import { writeHeadFile } from '../../src/audit/head-file.ts';
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import { createSqliteAuditLog, type AuditInput, type AuditLog, type SqliteAuditLogOptions } from '../../src/audit/audit-log.ts';
+import { createSqliteAuditLog, type SqliteAuditLogOptions } from '../../src/audit/audit-log.ts';
+import type { AuditInput, AuditLog } from '../../src/contracts/audit-log.ts';
 
 /** Fresh audit logs in temporary folders, closed and removed after each test. */
 export function useAuditLogs() {

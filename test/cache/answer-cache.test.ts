@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSqliteAnswerCache, docIdOf, type CacheEntryInput } from '../../src/cache/answer-cache.ts';
+import { createSqliteAnswerCache, docIdOf } from '../../src/cache/answer-cache.ts';
+import type { CacheEntryInput } from '../../src/contracts/answer-cache.ts';
 
 const entry = (question: string, doc: string, lang: 'zh' | 'en' = 'zh', extra: Partial<CacheEntryInput> = {}): CacheEntryInput => ({
   question, lang, answer: `answer:${doc}`, sources: [{ id: `${doc}#0`, title: doc, score: 1 }], docHashes: { [doc]: 'h1' }, model: 'retrieval', ...extra,

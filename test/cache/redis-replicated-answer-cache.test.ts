@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheEntryInput } from '../../src/cache/answer-cache.ts';
+import type { CacheEntryInput } from '../../src/contracts/answer-cache.ts';
 import { cacheCommands } from '../../src/cache/cache-commands.ts';
 import { createRedisReplicatedAnswerCache, type RedisReplicatedAnswerCache } from '../../src/cache/redis-replicated-answer-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisRateLimitStore, type RedisRateLimitStore } from '../../src/server/redis-rate-limit-store.ts';
+import type { RateLimitStore } from '../../src/contracts/rate-limit-store.ts';
+import { createRedisRateLimitStore } from '../../src/server/redis-rate-limit-store.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 
 describe('Redis rate limit store', () => {
   let redis: TestRedis;
-  const stores: RedisRateLimitStore[] = [];
+  const stores: RateLimitStore[] = [];
   beforeAll(async () => {
     redis = await startRedis();
   });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/errors.ts';
-import type { NewTicket } from '../../src/tickets/ticket-store.ts';
+import type { NewTicket } from '../../src/contracts/ticket-store.ts';
 import { useTicketSystem } from './use-ticket-system.ts';
 
 const newSystem = useTicketSystem();

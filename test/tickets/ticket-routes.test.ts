@@ -4,7 +4,7 @@ import { createLogger } from '../../src/logging/create-logger.ts';
 import { adminAuth, hashKey } from '../../src/server/admin-auth.ts';
 import { toErrorResponse } from '../../src/server/error-handler.ts';
 import { ticketRoutes } from '../../src/server/routes/ticket-routes.ts';
-import type { Ticket } from '../../src/tickets/ticket.ts';
+import type { Ticket } from '../../src/contracts/ticket-store.ts';
 import { createTicketService } from '../../src/tickets/ticket-service.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { useTicketSystem } from './use-ticket-system.ts';

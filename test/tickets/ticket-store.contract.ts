@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/errors.ts';
-import type { NewTicket, TicketStore } from '../../src/tickets/ticket-store.ts';
+import type { NewTicket, TicketStore } from '../../src/contracts/ticket-store.ts';
 
 export const draftTicket = (n: number, over: Partial<NewTicket> = {}): NewTicket => ({
   kind: 'callback',

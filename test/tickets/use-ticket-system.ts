@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createSqliteJobQueue, type SqliteJobQueue } from '../../src/queue/sqlite-job-queue.ts';
 import { createSqliteTicketStore } from '../../src/tickets/sqlite-ticket-store.ts';
-import type { TicketStore } from '../../src/tickets/ticket-store.ts';
+import type { TicketStore } from '../../src/contracts/ticket-store.ts';
 
 export interface TicketSystem {
   path: string;

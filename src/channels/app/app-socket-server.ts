@@ -12,7 +12,7 @@ import { clientAddress, type TrustedProxies } from '../../server/client-address.
 import { createSessionManager } from '../../sessions/session-manager.ts';
 import { openConnection, type AppConnection } from './app-connection.ts';
 import { toAppMessage, type ServerEvent } from './app-protocol.ts';
-import type { SessionEvents } from './session-events.ts';
+import type { SessionEvents } from '../../contracts/session-events.ts';
 import { createSessionWatcher } from './session-watcher.ts';
 
 export interface AppSocketDeps {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { StoredMessage } from '../../contracts/conversation-store.ts';
-import type { SessionEvents } from './session-events.ts';
+import type { SessionEvents } from '../../contracts/session-events.ts';
 
 export interface RedisSessionEventsOptions {
   /** KEFU_REDIS_URL. Two connections are opened: one publishes, one subscribes. */

@@ -3,7 +3,7 @@ import { KefuError } from '../../errors.ts';
 import { partialMask } from './partial-mask.ts';
 import { PSEUDONYM_LABELS, type MaskMode, type PiiCandidate, type PiiEntity, type PiiRecognizer, type PiiType } from './pii-types.ts';
 import { normalizeForScan, originalSpan } from './normalize-for-scan.ts';
-import type { PiiVault } from './pii-vault.ts';
+import type { PiiVault } from '../../contracts/pii-vault.ts';
 import { addressRecognizer } from './recognizers/address.ts';
 import { bankCardRecognizer } from './recognizers/bank-card.ts';
 import { emailRecognizer } from './recognizers/email.ts';

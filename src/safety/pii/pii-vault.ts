@@ -2,30 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 import { KefuError } from '../../errors.ts';
 import { openPrivateDatabase } from '../../store/sqlite/open-private-database.ts';
 import { foldDigits } from './normalize-for-scan.ts';
+import type { PiiVault, PiiVaultStore } from '../../contracts/pii-vault.ts';
 import { PII_TYPES, PSEUDONYM_LABELS, type PiiType } from './pii-types.ts';
-
-/** One session's pseudonyms: `[PHONE_1]` stands for the same number all through the session. */
-export interface PiiVault {
-  /** The pseudonym for a value, the same one each time the session sees an equal value. */
-  pseudonym(type: PiiType, value: string): string;
-  /** The original behind `[PHONE_1]` (brackets optional), or null if this session has none. */
-  reveal(pseudonym: string): string | null;
-  /** Replaces every pseudonym of this session in `text` by its original; unknown ones stay. */
-  revealAll(text: string): string;
-}
-
-export interface SqlitePiiVaultStore {
-  forSession(sessionId: string): PiiVault;
-  /** Deletes every value of a session (with SQLite's secure_delete, the pages are zeroed). */
-  purgeSession(sessionId: string): void;
-  /**
-   * Deletes originals stored before `cutoff` (epoch ms). Sessions expire by idleness and the
-   * vault only knows sessions by a keyed hash, so retention runs by age: the composition root
-   * purges at twice the session TTL.
-   */
-  purgeOlderThan(cutoff: number): number;
-  close(): void;
-}
 
 const LABEL_TO_TYPE = new Map(PII_TYPES.map((t) => [PSEUDONYM_LABELS[t], t]));
 const PSEUDONYM = /\[([A-Z]+)_(\d+)\]/g;
@@ -78,7 +56,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS pii_pseudonyms_lookup ON pii_pseudonyms (sessi
  * so the file holds no plaintext value and no session id. Encryption and lookup keys are derived
  * from the 32-byte `key` with HKDF; a file written with another key is refused on open.
  */
-export function createSqlitePiiVault(options: { path: string; key: Buffer }): SqlitePiiVaultStore {
+export function createSqlitePiiVault(options: { path: string; key: Buffer }): PiiVaultStore {
   if (!Buffer.isBuffer(options.key) || options.key.length !== 32) {
     throw new KefuError('invalid_vault_key', 'The PII vault key must be 32 bytes: set KEFU_VAULT_KEY to 64 hex characters');
   }

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ConversationStore } from '../../contracts/conversation-store.ts';
 import { notFound } from '../../errors.ts';
-import type { RetainedFiles } from '../../multimodal/retained-files.ts';
+import type { RetainedFiles } from '../../contracts/retained-files.ts';
 import type { AppEnv } from '../app-env.ts';
 import { canSee } from '../auth.ts';
 

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { badRequest, notFound } from '../../errors.ts';
-import { TICKET_STATUSES, type TicketStatus } from '../../tickets/ticket.ts';
+import { TICKET_STATUSES, type TicketStatus } from '../../contracts/ticket-store.ts';
 import { MAX_PAGE_SIZE, type TicketService } from '../../tickets/ticket-service.ts';
 import type { AppEnv } from '../app-env.ts';
 
