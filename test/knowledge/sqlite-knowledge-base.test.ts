@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
 import { isKefuError } from '../../src/errors.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
+import { runKnowledgeBaseContract } from './knowledge-base.contract.ts';
 import { useTempDir } from './temp-dir.ts';
 
 const tempDir = useTempDir();
@@ -13,6 +14,8 @@ const DOCS: KbDocument[] = [
   { id: 'refund', title: 'Refund times', text: 'Alipay refunds arrive within 1-3 working days; bank cards take 3-7 working days.', lang: 'en', category: 'refunds' },
   { id: 'invoice', title: '电子发票', text: '确认收货后48小时内自动开具电子发票，可在订单详情下载。', lang: 'zh', category: 'invoices' },
 ];
+
+runKnowledgeBaseContract('sqlite', async ({ scanner }) => createSqliteKnowledgeBase({ path: join(tempDir(), 'kb.db'), ...(scanner === undefined ? {} : { scanner }) }));
 
 describe('SqliteKnowledgeBase', () => {
   it('ranks by BM25 and returns passages with doc fields and a confidence', async () => {
