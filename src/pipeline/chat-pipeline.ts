@@ -25,7 +25,8 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
 import { maskPii } from '../safety/pii/mask-pii.ts';
-import type { PiiVault } from '../contracts/pii-vault.ts';
+import type { PiiVault, PiiVaultStore } from '../contracts/pii-vault.ts';
+import { maskWithVault } from '../safety/pii/mask-with-vault.ts';
 import type { RecordMessageParams, SessionManager } from '../sessions/session-manager.ts';
 import type { SessionAccess } from '../sessions/session-token.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
@@ -41,6 +42,7 @@ import { strictGroundingFailures } from './grounding-check.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../audit/ai-label.ts';
 import { noAnswerReply, retrievalAnswer, templateReply } from './retrieval-responder.ts';
 import { createGroundedGenerator, type Generation } from './grounded-generation.ts';
+import { gateModelReply, isRetract, type RetractPart } from './grounding-gate.ts';
 import { complaintNotice, handoffCancelled, handoffLead, hoursNotice, queuedNotice, ticketFiledNotice, waitingNotice } from './handoff-responder.ts';
 import { attachmentsMeta } from '../multimodal/attachments-meta.ts';
 import type { TurnAttachment } from '../multimodal/read-attachments.ts';
@@ -97,7 +99,7 @@ export interface ChatPipelineDeps {
   /** The last word on every reply (constitution rules). */
   outputGuard: OutputGuard;
   /** The PII engine and the per-session vault of pseudonymised originals. */
-  pii: { engine: PiiEngine; vault: { forSession(sessionId: string): PiiVault } };
+  pii: { engine: PiiEngine; vault: Pick<PiiVaultStore, 'open'> };
   /** Prompt injection, manipulation, other customers' data, insults: caught before anything acts. */
   inputGuard: { inspect(text: string, context?: { history?: readonly string[] }): InputVerdict };
   /** Answers to frequent questions (null: off). */
@@ -215,7 +217,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       const user = recent.find((m) => m.role === 'user' && m.meta['clientMessageId'] === req.clientMessageId) ?? null;
       const answered = user === null ? undefined : recent.find((m) => m.role === 'assistant' && m.meta['replyTo'] === user.id);
       if (answered !== undefined) {
-        const text = deps.pii.vault.forSession(sessionId).revealAll(answered.content);
+        const text = (await deps.pii.vault.open(sessionId)).revealAll(answered.content);
         yield { type: 'text-delta', text };
         const m = answered.meta;
         yield {
@@ -241,8 +243,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // Personal data becomes per-session pseudonyms ([PHONE_1]) before anything else sees the
     // message; the originals stay in the encrypted vault for the customer's own replies and for
     // flows that must pass them to the order system.
-    const vault = deps.pii.vault.forSession(sessionId);
-    const masked = deps.pii.engine.mask(req.message, { mode: 'pseudonym', vault }).text;
+    // The vault may be shared with other nodes: what this turn pseudonymises (its attachments' text
+    // too) is committed before any of it is stored, and masked again if another node took a pseudonym.
+    const vault = await deps.pii.vault.open(sessionId);
+    const maskText = (text: string, v: PiiVault = vault) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault: v }).text;
+    const masked = await maskWithVault(vault, (v) => {
+      for (const a of req.attachments ?? []) maskText(a.text, v);
+      return maskText(req.message, v);
+    });
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
     // The conversation's language follows the customer; a turn with no prose of its own keeps it.
     const locale = nextLocale(masked, readLocale(conversation.state['locale']), req.locale);
@@ -270,7 +278,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // dissatisfaction): that answer leaves the cache, so the next customer does not get it.
     if (deps.cache !== null && retryOf === null && turns.length > 0) await evictDisputed(deps.cache, sessionId, understood, nlu);
     // What a picture or recording said is the customer's text too: masked by the same vault.
-    const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault }).text, deps.retainedFiles ?? null);
+    const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => maskText(text), deps.retainedFiles ?? null);
     if (retryOf === null) {
       pending.params = {
         sessionId,
@@ -308,7 +316,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     let groundedOn: string | null = null;
     const guardDecisions: { principle: string; evidence: string; action: string }[] = [];
     // Text for the customer, and the sources part once retrieval has run.
-    let parts: AsyncIterable<string | SourcesPart>;
+    let parts: AsyncIterable<string | SourcesPart | RetractPart>;
     /** Buttons this turn offers beyond the flow step's own (the readings of an unclear message, a person). */
     let offered: string[] = [];
     /** What the knowledge path answers: the message, or the unclear one a clarification resolved. */
@@ -415,7 +423,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     }
 
     // The knowledge / LLM path: templates for small talk, retrieval, generation behind the guard.
-    async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart> {
+    async function* answerFromKnowledge(): AsyncGenerator<string | SourcesPart | RetractPart> {
       const hours = asksAboutHours(asked);
       // A thin guess at small talk ("quantum chromodynamics…" read as a goodbye at 0.17) is no
       // reason to say "you're welcome": the knowledge base gets the message instead.
@@ -505,12 +513,18 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
             answeredBy = modelId;
             const given = [asked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
             inModel = true;
-            yield* generate(prompts, allowed, kbAnswer, req.signal, gen, (text) => {
+            const streamed = generate(prompts, allowed, kbAnswer, req.signal, gen, (text) => {
               const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS, untrusted });
               if (v.length === 0) return null;
               guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
               return v[0]!.principle;
             }, { untrusted });
+            // The grounding gate (docs/grounding.md): a garbled, cut or off-topic reply is withdrawn for the extractive answer.
+            const noAnswer = (): string => {
+              offered = [personLabel(nlu.lang)];
+              return noAnswerReply(nlu.lang);
+            };
+            yield* gateModelReply(streamed, { question: asked, passages: confident, gen, replacement: kbAnswer, noAnswer, onReplaced: (reason) => metrics.fallbacks.inc({ reason }) });
             inModel = false;
           }
         }
@@ -532,7 +546,16 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     /** As shown, still pseudonymised: the transcript and the audit keep what the customer saw. */
     let renderedText = '';
     let displayText = '';
+    /** Set when the text so far was withdrawn (`RetractPart`): the replacement goes out on a new line. */
+    let retracted = false;
     for await (const text of parts) {
+      if (isRetract(text)) {
+        retracted = displayText.length > 0;
+        replyText = '';
+        renderedText = '';
+        displayText = '';
+        continue;
+      }
       if (typeof text !== 'string') {
         yield text;
         continue;
@@ -560,7 +583,8 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       renderedText += rendered;
       const shown = vault.revealAll(rendered);
       displayText += shown;
-      yield { type: 'text-delta', text: shown };
+      yield { type: 'text-delta', text: retracted ? `\n${shown}` : shown };
+      retracted = false;
     }
     if (req.signal?.aborted) gen.finishReason = 'abort';
     // Sound: nothing replaced or fallen back, and a knowledge reply passes the strict check. Only a
@@ -643,7 +667,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       metrics.answerCache.inc({ result: 'not_stored_unsound' });
     }
     if (replyText.length > 0 || handoff) {
-      deps.audit.append({
+      await deps.audit.append({
         kind: inputGuard !== null ? 'guard_block' : handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
         sessionId,
         channel: req.channel,
