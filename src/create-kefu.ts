@@ -4,8 +4,7 @@ import type { KefuConfig } from './config/load-config.ts';
 import type { LanguageModel } from './contracts/language-model.ts';
 import { CONFIDENT_PASSAGE } from './knowledge/confidence.ts';
 import { importKnowledge } from './knowledge/import-kb.ts';
-import { createKbScanner } from './knowledge/trust/create-kb-scanner.ts';
-import { createSqliteKnowledgeBase } from './knowledge/sqlite-knowledge-base.ts';
+import { openKnowledgeBase } from './knowledge/open-knowledge-base.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
 import { createSqliteAnswerCache } from './cache/answer-cache.ts';
 import type { AnswerCache } from './contracts/answer-cache.ts';
@@ -13,7 +12,6 @@ import { createRedisReplicatedAnswerCache } from './cache/redis-replicated-answe
 import { createProactiveService } from './proactive/proactive-service.ts';
 import { loadProactiveRules } from './proactive/proactive-rules.ts';
 import { cachePath } from './cache/cache-commands.ts';
-import { createKbDocHashReader } from './cache/kb-doc-hashes.ts';
 import { evictRatedAnswers } from './cache/evict-rated-answers.ts';
 import type { LlmRouter } from './llm/router/create-llm-router.ts';
 import { createLlmRouterMetrics } from './llm/router/router-metrics.ts';
@@ -134,7 +132,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const userIds = createUserIdSealer(vaultKey);
   store = withSealedUserIds(store, userIds);
   // Every document written is scanned first: one with instructions, secrets or commitments is held for review.
-  const kb = createSqliteKnowledgeBase({ path: path.join(config.dataDir, 'kb.db'), scanner: createKbScanner() });
+  // One node: <data dir>/kb.db. Several: PostgreSQL, each node searching a replica that follows changes.
+  const kb = await openKnowledgeBase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, pool: pgPool, logger });
   if (options.importKb !== false && config.kbPaths.length > 0) {
     const result = await importKnowledge(kb, config.kbPaths);
     logger.info({ ...result, paths: config.kbPaths }, 'knowledge base ready');
@@ -158,7 +157,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const modelReady = model?.ready() ?? Promise.resolve();
   modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));
 
-  const docHashes = createKbDocHashReader(path.join(config.dataDir, 'kb.db'));
+  // A cached answer is checked against the hashes the knowledge base holds for its documents.
+  const docHashes = { currentDocHash: (docId: string) => kb.docHash(docId) };
   // One node: the cache file in the data dir. Several nodes: the entries in Redis, each node
   // serving lookups from its own in-memory replica of them.
   const cacheOptions = { currentDocHash: docHashes.currentDocHash, ttlMs: config.cache.ttlMs };
@@ -458,7 +458,6 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       if (sharedCache !== null) await sharedCache.quit();
       else cache?.close();
       proactive.close();
-      docHashes.close();
       await kb.close();
       await store.close();
       await pgPool?.end();

@@ -28,6 +28,8 @@ export interface PostgresKnowledgeBaseOptions {
   /** How often the replica reads changes it may not have been told about (default 5000 ms; 0: never). */
   pollMs?: number;
   now?: () => number;
+  /** Runs last in `close()`: the feed and pool the caller opened for this knowledge base alone. */
+  onClose?: () => Promise<void>;
   logger?: { warn(details: Record<string, unknown>, message: string): void };
 }
 
@@ -172,6 +174,7 @@ export class PostgresKnowledgeBase implements KnowledgeBase, KbReview {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#unsubscribe?.();
     await this.#pulling?.catch(() => undefined);
+    await this.#options.onClose?.();
   }
 
   #prepare(doc: KbDocument, hash: string, reviewedHash: string | null): Prepared {
