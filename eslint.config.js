@@ -9,4 +9,43 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Size limits (issue 14, docs/decisions.md): physical lines, as `wc -l` counts them — blank
+    // lines and comments included, so the number cannot be met by squeezing. A function's count
+    // includes the closures inside it: a factory is as long as everything it returns.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
+  },
+  {
+    // Burn-down list: files that broke a limit when it was set (4 files over 400 lines, 34 functions over 80 in 31 files at 44539d6); each entry goes when
+    // its file is split. Do not add to it.
+    files: [
+      'src/audit/audit-log.ts', 'src/create-kefu.ts', 'src/dialogue/intent-training/phrasebook.ts', 'src/queue/redis-stream-job-queue.ts',
+    ],
+    rules: { 'max-lines': 'off' },
+  },
+  {
+    files: [
+      'src/audit/audit-log.ts', 'src/cache/answer-cache.ts', 'src/cache/feature-index.ts', 'src/cache/redis-replicated-answer-cache.ts',
+      'src/channels/app/app-connection.ts', 'src/channels/app/app-socket-server.ts', 'src/channels/wecom/wecom-client.ts',
+      'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/create-kefu.ts', 'src/dialogue/dialogue-manager.ts',
+      'src/dialogue/flows/return-flow.ts', 'src/dialogue/order-reference/find-order-reference.ts', 'src/eval-sim/demo-sim-world.ts',
+      'src/eval-sim/sim-customer.ts', 'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
+      'src/llm/router/circuit-breaker.ts', 'src/llm/router/create-llm-router.ts', 'src/metrics/create-metrics.ts',
+      'src/orders/create-http-order-connector.ts', 'src/outcomes/sqlite-outcome-tracker.ts', 'src/pipeline/grounded-generation.ts',
+      'src/proactive/proactive-service.ts', 'src/redteam/run-redteam.ts', 'src/safety/pii/pii-vault.ts', 'src/server/create-app.ts',
+      'src/server/routes/admin-routes.ts', 'src/server/routes/handoff-routes.ts', 'src/server/routes/openai-routes.ts',
+      'src/sessions/session-manager.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
+    // TEMPORARY: the turn is being rewritten into stages (issue 14.3); the lead removes this
+    // override once chat-pipeline.ts and src/pipeline/stages/ are within the limits.
+    files: ['src/pipeline/chat-pipeline.ts', 'src/pipeline/stages/**/*.ts'],
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+  },
 );

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isCacheable } from './cacheable.ts';
 import { createFeatureIndex } from './feature-index.ts';
-import type { AnswerCache, CacheEntryInput, CacheHit, CacheLang, CacheSource, CacheStats, LookupOptions } from '../contracts/answer-cache.ts';
+import type { AnswerCache, CacheHit, CacheSource, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion, questionFeatures } from './normalise.ts';
 
 /**
