@@ -1,6 +1,7 @@
 import type { Intent } from '../../contracts/reply-part.ts';
 import type { TrainingExample } from './expand.ts';
-import { PHRASEBOOK, VOCAB } from './phrasebook.ts';
+import { PHRASEBOOK } from './phrasebook.ts';
+import { VOCAB } from './phrasebook-vocab.ts';
 import { mulberry32 } from '../../random/mulberry32.ts';
 
 /**

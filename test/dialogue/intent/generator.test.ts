@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { INTENTS } from '../../../src/dialogue/intent-classifier.ts';
 import { dress, fill, generateCorpus, seeded, traditional, typo } from '../../../src/dialogue/intent-training/generator.ts';
 import { normalize } from '../../../src/dialogue/intent-training/normalize.ts';
-import { PHRASEBOOK, VOCAB } from '../../../src/dialogue/intent-training/phrasebook.ts';
+import { PHRASEBOOK } from '../../../src/dialogue/intent-training/phrasebook.ts';
+import { VOCAB } from '../../../src/dialogue/intent-training/phrasebook-vocab.ts';
 
 describe('training-text generator', () => {
   it('is deterministic for a seed and covers every intent in both languages', () => {
