@@ -68,8 +68,8 @@ export function mayBecomeDecline(opening: string): boolean {
 /** Why a knowledge reply is not sound enough to keep (cache, training data, resolution KPI). */
 export type StrictFailure = 'uncited' | 'truncated' | 'unknown_tokens' | 'garbled';
 
-/** Ends a sentence: 。.!?！？… and closing quotes or brackets after them. */
-const SENTENCE_END = /[。.!?！？…]["'”’）)」』]*$/u;
+/** Ends a sentence: 。.!?！？… and closing quotes or brackets after them; "|" ends a table row quoted whole. */
+const SENTENCE_END = /[。.!?！？…|]["'”’）)」』]*$/u;
 const CITATIONS_AT_END = /(?:\s*\[\d+\])+\s*$/u;
 const CITATION = /\[(\d+)\]/g;
 /** Words any English reply may use though no passage has them. */

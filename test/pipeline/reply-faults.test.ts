@@ -39,6 +39,12 @@ describe('replyFaults', () => {
     expect(replyFaults('如何开具电子发票？', '您好,订单确认收货后48小时内自动开具[1]。', [{ title: '如何开具电子发票？', text: 'Kefu商城默认开具电子普通发票。订单确认收货后48小时内自动开具，可在订单详情中下载PDF。' }])).toEqual([]);
   });
 
+  it('takes a table row quoted whole as finished, and a row cut in its middle as truncated', () => {
+    const plans = { title: 'Subscription plans and prices', text: '| Plan | Price |\n|---|---|\n| Basic monthly | 49 yuan per month |\n| Plus yearly | 799 yuan per year |' };
+    expect(replyFaults('How much is the Basic monthly plan?', '| Basic monthly | 49 yuan per month | [1]', [plans])).toEqual([]);
+    expect(replyFaults('How much is the Basic monthly plan?', '| Basic monthly | 49 yuan [1]', [plans])).toContain('truncated');
+  });
+
   it('catches the invoice passage given for "运费多少?"', () => {
     const faults = replyFaults('运费多少?', '发票金额为订单实际支付金额（含运费），优惠券、积分抵扣部分不计入发票金额。 [2]', [scored(shipFees, 15.6), scored(invoiceAmount, 10.5)]);
     expect(faults).toContain('off_topic');
