@@ -96,12 +96,8 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
       const { cache, shared, close } = await open(dataDir());
       try {
         const s = cache.stats();
-        if (shared) {
-          // Hits and misses are counted by each node (kefu_answer_cache_total on its /metrics), not in Redis.
-          process.stdout.write(opts.json === true ? `${JSON.stringify({ entries: s.entries, hits: null, misses: null, hitRate: null })}\n` : `entries ${s.entries} (in Redis)\nhits and misses: per node, kefu_answer_cache_total on each node's /metrics\n`);
-        } else {
-          process.stdout.write(opts.json === true ? `${JSON.stringify(s)}\n` : `entries ${s.entries}\nhits ${s.hits}\nmisses ${s.misses}\nhit rate ${(s.hitRate * 100).toFixed(1)}%\n`);
-        }
+        // With Redis: every node's hits and misses, as the nodes sent them (once a second).
+        process.stdout.write(opts.json === true ? `${JSON.stringify(s)}\n` : `entries ${s.entries}${shared ? ' (in Redis, every node)' : ''}\nhits ${s.hits}\nmisses ${s.misses}\nhit rate ${(s.hitRate * 100).toFixed(1)}%\n`);
       } finally {
         await close();
       }

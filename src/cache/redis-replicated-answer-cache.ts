@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
 import type { AnswerCache, CacheEntryInput, CacheHit } from '../contracts/answer-cache.ts';
 import { normaliseQuestion } from './normalise.ts';
+import { createSharedCacheCounters } from './shared-cache-counters.ts';
 import type { CacheLang } from '../contracts/answer-cache.ts';
 
 export interface RedisReplicatedAnswerCacheOptions extends Omit<AnswerCacheOptions, 'path'> {
@@ -14,7 +15,7 @@ export interface RedisReplicatedAnswerCacheOptions extends Omit<AnswerCacheOptio
 }
 
 export interface RedisReplicatedAnswerCache extends AnswerCache {
-  /** Resolves once every Redis write issued so far has been answered (or has failed and been logged). */
+  /** Resolves once every Redis write issued so far (entries and hit counts) has been answered (or has failed and been logged). */
   flush(): Promise<void>;
   /** Flushes, then closes the replica and both connections. `close()` does the same without waiting. */
   quit(): Promise<void>;
@@ -59,7 +60,8 @@ const DAY = 86_400_000;
  * keeps an in-memory SQLite replica, so lookups stay synchronous and never wait on the network.
  * Writes apply to the replica at once and go to Redis in the background, with a pub/sub event that
  * the other nodes apply to their replicas. A node cut off from Redis keeps serving its replica and
- * reloads it from the hash when the subscription reconnects. Hit and miss counters are per node.
+ * reloads it from the hash when the subscription reconnects. Hit and miss counters are the
+ * cluster's: each node adds its own to a Redis hash once a second (shared-cache-counters.ts).
  */
 export async function createRedisReplicatedAnswerCache(options: RedisReplicatedAnswerCacheOptions): Promise<RedisReplicatedAnswerCache> {
   const { url, prefix = 'kefu', logger, ...cacheOptions } = options;
@@ -74,8 +76,6 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   let pinned: number | null = null;
   const openReplica = (): AnswerCache => createSqliteAnswerCache({ ...cacheOptions, path: ':memory:', now: () => pinned ?? clock() });
   let replica = openReplica();
-  let hits = 0;
-  let misses = 0;
 
   const apply = (target: AnswerCache, op: Op): void => {
     if (op.op === 'clear') target.clear();
@@ -114,6 +114,10 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
   commands.on('error', () => {});
   subscriber.on('error', () => {});
+  const counters = createSharedCacheCounters(commands, `${prefix}:cache:stats`, {
+    ...(cacheOptions.counterFlushMs === undefined ? {} : { flushMs: cacheOptions.counterFlushMs }),
+    onError: (err) => logger?.warn({ err }, 'answer cache: hit counters did not reach Redis; sent with the next flush'),
+  });
 
   const writes = new Set<Promise<unknown>>();
   const background = (what: string, write: Promise<unknown>): void => {
@@ -181,6 +185,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   try {
     await subscriber.subscribe(channel);
     await load();
+    await counters.load();
   } catch (err) {
     logger?.warn({ err }, 'answer cache: Redis unavailable at start; starting with an empty replica, loaded when Redis is back');
   }
@@ -220,7 +225,8 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
     closed = true;
     // Writes queued while Redis is unreachable would hold shutdown until ioredis gives up on them.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([flush(), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    counters.stop();
+    await Promise.race([Promise.all([flush(), counters.flush()]), new Promise((r) => (timer = setTimeout(r, 2000)))]);
     clearTimeout(timer);
     await Promise.all([commands.quit().catch(() => commands.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
     replica.close();
@@ -228,8 +234,8 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   };
 
   const count = <T extends CacheHit | null>(hit: T): T => {
-    if (hit === null) misses++;
-    else hits++;
+    if (hit === null) counters.miss();
+    else counters.hit();
     return hit;
   };
 
@@ -273,22 +279,24 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
 
     stats() {
       const { entries } = replica.stats();
+      const { hits, misses } = counters.totals();
       return { entries, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
     },
 
     clear() {
       const n = replica.clear();
-      hits = 0;
-      misses = 0;
       duringReload?.push({ op: 'clear' });
-      background('clear', publish(commands.multi().del(entriesKey), { op: 'clear' }));
+      background('clear', publish(counters.reset(commands.multi().del(entriesKey)), { op: 'clear' }));
       return n;
     },
 
     close() {
       void quit();
     },
-    flush,
+    async flush() {
+      await flush();
+      await counters.flush();
+    },
     quit,
   };
 }

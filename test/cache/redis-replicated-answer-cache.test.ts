@@ -47,7 +47,12 @@ describe('answer cache replicated through Redis', () => {
     expect(hit(a)).toMatchObject({ answer: 'answer:return-shipping-zh' }); // at once, locally
     const served = await waitFor(() => hit(b) ?? undefined, 'node B to receive the entry', 2000);
     expect(served).toMatchObject({ match: 'exact', answer: 'answer:return-shipping-zh' });
-    expect(b.stats()).toMatchObject({ entries: 1, hits: 1 });
+    // Hits are the cluster's: A's and B's, once both have sent theirs (and read back the other's).
+    await a.flush();
+    await b.flush();
+    expect(b.stats()).toMatchObject({ entries: 1, hits: 2 });
+    await a.flush();
+    expect(a.stats()).toMatchObject({ hits: 2, misses: b.stats().misses });
     // A personal question is refused on the storing node and never reaches Redis.
     expect(a.store(entry('我的订单KF20261124001发货了吗', 'ship-delay-zh'))).toBe(false);
   });
@@ -140,6 +145,7 @@ describe('answer cache replicated through Redis', () => {
     const kb = createSqliteKnowledgeBase({ path: join(dir, 'kb.db') });
     await kb.upsert([{ id: 'return-shipping-zh', title: SHIPPING, text: '质量问题退货的运费由商城承担。', lang: 'zh' }]);
     const out: string[] = [];
+    let counted = { hits: -1, misses: -1 };
     const write = process.stdout.write.bind(process.stdout);
     const cli = (...args: string[]) => cacheCommands({ dataDir: () => dir, redisUrl: () => redis.url }).parseAsync(['node', 'cache', ...args]);
     prefix = 'kefu'; // the CLI uses the server's default namespace
@@ -148,6 +154,8 @@ describe('answer cache replicated through Redis', () => {
     try {
       await cli('warm', '--from-kb');
       await waitFor(() => hit(node) ?? undefined, 'a running node to receive the warmed answer', 2000);
+      await node.flush();
+      counted = node.stats();
       await cli('stats', '--json');
       await cli('clear');
       await waitFor(() => node.stats().entries === 0, 'a running node to hear the clear', 2000);
@@ -157,7 +165,10 @@ describe('answer cache replicated through Redis', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(out.join('')).toContain('stored 1 answers');
-    expect(out.join('')).toContain('{"entries":1,"hits":null,"misses":null,"hitRate":null}');
+    // The running node's lookups, sent to Redis by its flush: one hit, the misses before the warmed answer arrived.
+    const stats = JSON.parse(out.find((line) => line.startsWith('{"entries"')) ?? '{}') as { entries: number; hits: number; misses: number };
+    expect(stats).toMatchObject({ entries: 1, hits: 1, misses: counted.misses });
+    expect(counted.hits).toBe(1);
     expect(out.join('')).toContain('cleared 1 answers');
   });
 });
