@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -7,21 +6,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { badRequest } from '../errors.ts';
 import { exportTrainingPairs, peftAdapterConfig, type TrainingExample } from '../finetune/export-training-pairs.ts';
 import { POLICY } from '../pipeline/prompt-builder.ts';
-import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversation-store.ts';
-
-/** CSAT ratings by session from the outcomes table (read-only); none when the table is not there yet. */
-function readRatings(dbPath: string): Map<string, number> {
-  if (!existsSync(dbPath)) return new Map();
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conversation_outcomes'").get();
-    if (table === undefined) return new Map();
-    const rows = db.prepare<[], { session_id: string; rating: number }>('SELECT session_id, rating FROM conversation_outcomes WHERE rating IS NOT NULL').all();
-    return new Map(rows.map((r) => [r.session_id, r.rating]));
-  } finally {
-    db.close();
-  }
-}
+import { openExportSource } from '../finetune/open-export-source.ts';
 
 const jsonl = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
@@ -46,13 +31,13 @@ export function finetuneCommand(): Command {
       const turns = Number(opts.contextTurns);
       if (!Number.isInteger(turns) || turns < 1 || turns > 50) throw badRequest('invalid_context_turns', '--context-turns must be an integer from 1 to 50');
       const config = loadConfig();
-      const store = createSqliteConversationStore({ path: path.join(config.dataDir, 'kefu.db') });
+      // Every node's conversations with KEFU_DATABASE_URL, else this data dir's.
+      const source = await openExportSource({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
       const bar = new SingleBar({ format: 'exporting [{bar}] {value} conversations | {examples} examples', stream: process.stderr }, Presets.shades_classic);
       try {
-        await store.migrate();
         bar.start(0, 0, { examples: 0 });
-        const ratings = readRatings(path.join(config.dataDir, 'kefu.db'));
-        const result = await exportTrainingPairs(store, {
+        const ratings = await source.ratings();
+        const result = await exportTrainingPairs(source.store, {
           ratingOf: (id) => ratings.get(id) ?? null,
           contextTurns: turns,
           validationRatio: ratio,
@@ -77,7 +62,7 @@ export function finetuneCommand(): Command {
         if (result.train.length === 0) process.stderr.write('warning: no training examples; chat with Kefu first or import conversations\n');
       } finally {
         bar.stop();
-        await store.close();
+        await source.close();
       }
     });
 
