@@ -15,6 +15,7 @@ import path from 'node:path';
 import { chunkText } from '../src/knowledge/chunker.ts';
 import { loadKbFiles } from '../src/knowledge/load-kb-files.ts';
 import { replyFaults, strictGroundingFailures } from '../src/pipeline/grounding-check.ts';
+import { gatedFaults } from '../src/pipeline/grounding-gate.ts';
 import type { TopicPassage } from '../src/pipeline/topic-agreement.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -146,6 +147,8 @@ if (import.meta.filename === process.argv[1]) {
   const allowed = (c: Case): string => [c.question, ...c.passages.map((p) => `${p.title} ${p.text}`)].join('\n');
   const results = {
     replyFaults: score(cases, (c) => replyFaults(c.question, c.reply, c.passages).length > 0),
+    // What the grounding gate withholds from the customer (uncited replies are shown, not kept).
+    gate: score(cases, (c) => gatedFaults(c.question, c.reply, c.passages).length > 0),
     strictOnly: score(cases, (c) => strictGroundingFailures(c.reply.replace(/\n(?:另请参考|See also)[^\n]*$/u, ''), allowed(c), c.passages.length).length > 0),
   };
   console.log(JSON.stringify(results, null, 2));
