@@ -51,6 +51,7 @@ import type { SessionEvents } from './contracts/session-events.ts';
 import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
 import type { JobQueue } from './contracts/job-queue.ts';
 import type { AppEnv } from './server/app-env.ts';
+import type { RateLimitStore } from './contracts/rate-limit-store.ts';
 import { createRedisStreamJobQueue } from './queue/redis-stream-job-queue.ts';
 import { createRedisRateLimitStore } from './server/redis-rate-limit-store.ts';
 import { createQueuedWecomSender } from './channels/wecom/queued-wecom-sender.ts';
@@ -102,6 +103,11 @@ export interface CreateKefuOptions {
    * red-team suite injects an obedient model here so the guards are tested on their own.
    */
   model?: LanguageModel | null;
+  /**
+   * A worker of `kefu serve --workers N` without Redis: session events, rate-limit counters and the
+   * /metrics text go through the primary, so they hold for the machine (src/cluster/, docs/cluster.md).
+   */
+  shared?: { sessionEvents: SessionEvents; rateLimitStore: RateLimitStore<AppEnv>; metricsText: () => Promise<string> };
 }
 
 export async function createKefu(config: KefuConfig, options: CreateKefuOptions = {}) {
@@ -174,7 +180,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
 
   // One node: the embedded SQLite queue. Several nodes: Redis Streams, shared by all of them.
   const queue: JobQueue = config.redisUrl === null ? createSqliteJobQueue({ path: path.join(config.dataDir, 'queue.db'), logger, leaseMs: config.queueLeaseMs }) : createRedisStreamJobQueue({ url: config.redisUrl, logger, leaseMs: config.queueLeaseMs });
-  const rateLimitStore = config.redisUrl === null ? null : createRedisRateLimitStore<AppEnv>({ url: config.redisUrl, logger });
+  const rateLimitStore: RateLimitStore<AppEnv> | null = config.redisUrl === null ? (options.shared?.rateLimitStore ?? null) : createRedisRateLimitStore<AppEnv>({ url: config.redisUrl, logger });
   const trustedProxies = config.trustedProxies.length === 0 ? null : parseTrustedProxies(config.trustedProxies);
   const tickets = createTicketService({
     queue,
@@ -350,7 +356,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   }
 
   const redisEvents = config.redisUrl === null ? null : createRedisSessionEvents({ url: config.redisUrl, logger });
-  const sessionEvents: SessionEvents = redisEvents ?? createSessionEvents();
+  const sessionEvents: SessionEvents = redisEvents ?? options.shared?.sessionEvents ?? createSessionEvents();
   const proactive = createProactiveService({ path: path.join(config.dataDir, 'proactive.db'), rules: loadProactiveRules(config.proactiveRulesPath ?? undefined), now, timeZone: config.timeZone });
   const app = createApp({
     pipeline,
@@ -366,6 +372,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     proactive,
     sessionEvents,
     ...(rateLimitStore === null ? {} : { rateLimitStore }),
+    ...(options.shared === undefined ? {} : { metricsText: options.shared.metricsText }),
     dataDir: config.dataDir,
     kbPaths: config.kbPaths,
     ...(model === null

@@ -1,13 +1,21 @@
+import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
+import { runPrimary } from '../cluster/run-primary.ts';
+import { runWorker } from '../cluster/run-worker.ts';
+import { workerCount } from '../cluster/worker-count.ts';
 import { startServer } from '../server/start-server.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('start the HTTP server (configuration from environment variables, see README)')
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
-    .action(async (opts: { port?: string }) => {
+    .option('-w, --workers <n>', 'HTTP worker processes sharing the port (overrides KEFU_WORKERS; default one per core; 1: a single process)')
+    .action(async (opts: { port?: string; workers?: string }) => {
       const config = loadConfig({ ...process.env, ...(opts.port === undefined ? {} : { PORT: opts.port }) });
+      if (cluster.isWorker) return runWorker(config);
+      const workers = workerCount(opts.workers);
+      if (workers > 1) return runPrimary(config, workers);
       const server = await startServer(config);
       if (server.kefu.generatedAdminKey !== null) {
         process.stderr.write(

@@ -61,6 +61,8 @@ export interface AppDeps {
   proactive?: ProactiveService;
   /** Shared counters in multi-node mode (Redis); in memory otherwise. */
   rateLimitStore?: RateLimitStore<AppEnv>;
+  /** The /metrics text when it is not this process's registry alone (`--workers N`: the machine's sum). */
+  metricsText?: () => Promise<string>;
   dataDir: string;
   kbPaths: readonly string[];
   suggest?: SuggestReply;
@@ -160,7 +162,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/chat/*', limiter);
   app.use('/v1/kb/search', limiter);
 
-  app.route('/', opsRoutes({ metrics, checks: deps.readiness }));
+  app.route('/', opsRoutes({ metrics, checks: deps.readiness, ...(deps.metricsText === undefined ? {} : { metricsText: deps.metricsText }) }));
   app.route('/', chatRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, metrics, userIdSecret: deps.userIdSecret, channel, ...(deps.attachments === undefined ? {} : { attachments: deps.attachments, maxTextBodyBytes: limits.maxBodyBytes }) }));
   app.route('/', openaiRoutes({ pipeline: deps.pipeline, maxMessageChars: limits.maxMessageChars, logger, userIdSecret: deps.userIdSecret, sessionSecret: deps.sessionSecret, channel: auth.channel({ ignoreUnknown: true }) }));
   app.route('/', kbRoutes({ kb: deps.kb, admin }));

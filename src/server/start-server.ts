@@ -13,7 +13,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model'> = {}): Promise<RunningServer> {
+export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model' | 'importKb' | 'shared'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
   // Not `serve()`: it listens with Node's default backlog of 511, too short for a burst of
   // streaming clients arriving while the event loop is busy.

@@ -7,7 +7,7 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-export function opsRoutes(deps: { metrics: Metrics; checks: ReadinessCheck[] }) {
+export function opsRoutes(deps: { metrics: Metrics; checks: ReadinessCheck[]; metricsText?: () => Promise<string> }) {
   const app = new Hono<AppEnv>();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -29,7 +29,7 @@ export function opsRoutes(deps: { metrics: Metrics; checks: ReadinessCheck[] }) 
 
   app.get('/metrics', async (c) => {
     c.header('Content-Type', deps.metrics.registry.contentType);
-    return c.body(await deps.metrics.registry.metrics());
+    return c.body(await (deps.metricsText ?? (() => deps.metrics.registry.metrics()))());
   });
 
   return app;
