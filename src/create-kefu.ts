@@ -77,6 +77,8 @@ import type { OutcomeTrackerHooks } from './contracts/outcome-tracker.ts';
 import { createSqliteJobQueue } from './queue/sqlite-job-queue.ts';
 import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
+import { createSqliteKpiQueries } from './outcomes/sqlite-kpi-queries.ts';
+import type { KpiQueries } from './contracts/kpi-queries.ts';
 import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
 import { createInputGuard } from './safety/input-guard/input-guard.ts';
@@ -210,7 +212,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     },
   };
   const outcomes = pgPool === null ? createSqliteOutcomeTracker({ path: localDb, ...outcomeHooks }) : createPostgresOutcomeTracker({ pool: pgPool, ...outcomeHooks });
-  const kpis = pgPool === null ? null : createPostgresKpiQueries({ pool: pgPool });
+  // Read-only over kefu.db (opened on first use) on one node; the shared database otherwise.
+  const kpis: KpiQueries = pgPool === null ? createSqliteKpiQueries({ path: localDb }) : createPostgresKpiQueries({ pool: pgPool });
   const closeIdle = async (): Promise<void> => {
     try {
       await outcomes.closeIdle(config.conversationIdleMs);
@@ -391,7 +394,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     sessions,
     outcomes,
     eraseSession,
-    ...(kpis === null ? {} : { kpis }),
+    kpis,
     tickets,
     readiness: [
       { name: 'store', check: () => store.ping() },
@@ -435,6 +438,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     rateLimitStore,
     trustedProxies,
     /** Readers of pictures (and recordings) sent with a turn, for the app socket as for /v1/chat. */
+    kpis,
     attachments: attachmentReaders,
     /** The largest chat turn with attachments (bytes): the app socket's frame limit too. */
     chatBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, config.voice.maxBytes),
@@ -459,7 +463,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       clearInterval(filesTimer);
       retainedFiles?.close();
       await outcomes.shutdown();
-      await kpis?.close();
+      await kpis.close();
       await demoOrders?.close();
       await model?.close();
       if (sharedCache !== null) await sharedCache.quit();

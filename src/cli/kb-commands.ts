@@ -1,22 +1,19 @@
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { loadConfig } from '../config/load-config.ts';
+import type { CommandAdapters } from '../compose/command-adapters.ts';
 import { badRequest } from '../errors.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
-import { createSqliteKnowledgeBase } from '../knowledge/sqlite-knowledge-base.ts';
-import { createKbScanner } from '../knowledge/trust/create-kb-scanner.ts';
 
-const openKb = () => createSqliteKnowledgeBase({ path: path.join(loadConfig().dataDir, 'kb.db'), scanner: createKbScanner() });
-
-export function kbCommands(): Command {
-  const kb = new Command('kb').description('manage the knowledge base in KEFU_DATA_DIR');
+/** `kefu kb`: the knowledge base the server uses (kb.db in KEFU_DATA_DIR, or PostgreSQL with KEFU_DATABASE_URL). */
+export function kbCommands(adapters: Pick<CommandAdapters, 'knowledgeBase'>): Command {
+  const kb = new Command('kb').description('manage the knowledge base (KEFU_DATA_DIR, or PostgreSQL with KEFU_DATABASE_URL)');
 
   kb.command('import')
     .description('import md, json, jsonl or csv files (or folders of them)')
     .argument('<paths...>', 'files or folders')
     .action(async (paths: string[]) => {
-      const store = openKb();
+      const store = await adapters.knowledgeBase();
       const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} documents', stream: process.stderr }, Presets.shades_classic);
       let started = false;
       try {
@@ -45,7 +42,7 @@ export function kbCommands(): Command {
     .action(async (query: string, opts: { k: string; json?: boolean }) => {
       const k = Number(opts.k);
       if (!Number.isInteger(k) || k < 1 || k > 50) throw badRequest('invalid_k', '-k must be an integer from 1 to 50');
-      const store = openKb();
+      const store = await adapters.knowledgeBase();
       try {
         const results = await store.search(query, k);
         if (opts.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -1,35 +1,13 @@
-import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../config/load-config.ts';
+import type { CommandAdapters } from '../compose/command-adapters.ts';
 import { badRequest } from '../errors.ts';
-import type { ApiKeyStore, KeyRole } from '../contracts/api-key-store.ts';
-import { createPostgresApiKeyStore } from '../server/postgres-api-key-store.ts';
-import { createSqliteApiKeyStore } from '../server/sqlite-api-key-store.ts';
-import { createPool, createPostgresConversationStore } from '../store/postgres/postgres-conversation-store.ts';
-import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversation-store.ts';
+import type { KeyRole } from '../contracts/api-key-store.ts';
 
 /**
  * `kefu keys`: agent, channel and admin keys (the key is printed once), in KEFU_DATA_DIR, or in
  * PostgreSQL when KEFU_DATABASE_URL is set, where every node sees them.
  */
-async function openKeys(): Promise<ApiKeyStore> {
-  const config = loadConfig();
-  if (config.databaseUrl !== null) {
-    const pool = createPool(config.databaseUrl, 2);
-    const store = createPostgresConversationStore({ pool });
-    await store.migrate();
-    await store.close();
-    const keys = createPostgresApiKeyStore({ pool });
-    return { ...keys, close: () => pool.end() };
-  }
-  const file = path.join(config.dataDir, 'kefu.db');
-  const store = createSqliteConversationStore({ path: file });
-  await store.migrate();
-  await store.close();
-  return createSqliteApiKeyStore({ path: file });
-}
-
-export function keysCommand(): Command {
+export function keysCommand(adapters: Pick<CommandAdapters, 'apiKeys'>): Command {
   const cmd = new Command('keys').description('API keys for agents (agent API), channels (customer chat per tenant) and admins');
   cmd
     .command('create')
@@ -39,7 +17,7 @@ export function keysCommand(): Command {
     .option('--tenant <tenant>', 'the tenant it acts for (default: default; an admin key without one administers every tenant)')
     .action(async (opts: { name: string; role: string; tenant?: string }) => {
       if (!['agent', 'channel', 'admin'].includes(opts.role)) throw badRequest('invalid_role', `--role must be agent, channel or admin, got ${opts.role}`);
-      const keys = await openKeys();
+      const keys = await adapters.apiKeys();
       try {
         const { key, info } = await keys.create({ name: opts.name, role: opts.role as KeyRole, ...(opts.tenant === undefined ? {} : { tenant: opts.tenant }) });
         process.stdout.write(`${key}\n`);
@@ -52,7 +30,7 @@ export function keysCommand(): Command {
     .command('list')
     .description('list keys (never the keys themselves)')
     .action(async () => {
-      const keys = await openKeys();
+      const keys = await adapters.apiKeys();
       try {
         for (const k of await keys.list()) {
           process.stdout.write(`${k.id}  ${k.role.padEnd(7)}  ${k.tenant.padEnd(12)}  ${k.name}${k.revokedAt === null ? '' : '  (revoked)'}\n`);
@@ -66,7 +44,7 @@ export function keysCommand(): Command {
     .argument('<id>', 'key id from `kefu keys list`')
     .description('revoke a key at once')
     .action(async (id: string) => {
-      const keys = await openKeys();
+      const keys = await adapters.apiKeys();
       try {
         const k = await keys.revoke(id);
         process.stdout.write(`revoked ${k.role} key ${k.id} (${k.name})\n`);

@@ -10,6 +10,11 @@ import { ordersCommand } from './orders-command.ts';
 import { finetuneCommand } from './finetune-command.ts';
 import { kbCommands } from './kb-commands.ts';
 import { serveCommand } from './serve-command.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createCommandAdapters } from '../compose/command-adapters.ts';
+
+// The commands' adapters come from the composition root's rules (src/compose/), never from a command.
+const adapters = createCommandAdapters(() => loadConfig());
 
 const program = new Command()
   .name('kefu')
@@ -19,11 +24,11 @@ const program = new Command()
 
 program.addCommand(serveCommand());
 program.addCommand(chatCommand());
-program.addCommand(kbCommands());
+program.addCommand(kbCommands(adapters));
 program.addCommand(finetuneCommand());
 program.addCommand(evalCommand());
 program.addCommand(ordersCommand());
-program.addCommand(keysCommand());
+program.addCommand(keysCommand(adapters));
 program.addCommand(auditCommands());
 program.addCommand(redteamCommand());
 program.addCommand(cacheCommands());

@@ -74,7 +74,7 @@ export interface AppDeps {
   /** `DELETE /v1/sessions/:id`: erases a session's transcript, rating comment and vault entries. */
   eraseSession?: EraseSession;
   /** KPIs from the shared database in multi-node mode; the local kefu.db otherwise. */
-  kpis?: KpiQueries;
+  kpis: KpiQueries;
   tickets: TicketService;
   readiness: ReadinessCheck[];
   limits: { maxBodyBytes: number; maxMessageChars: number; ratePerMinute: number; chat?: { maxBodyBytes: number; note: string } };
@@ -183,7 +183,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   });
   app.route('/', piiRoutes({ engine: deps.piiEngine, auth: auth.require('agent', 'channel'), limiter: piiLimiter }));
-  app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, ...(deps.kpis === undefined ? {} : { kpis: deps.kpis }), admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
+  app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, kpis: deps.kpis, admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
   app.route('/', consoleRoutes());
   if (deps.wecom) app.route('/', deps.wecom);
   if (deps.proactive) {

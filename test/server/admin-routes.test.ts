@@ -37,6 +37,7 @@ function mount(overrides: Partial<AdminRoutesDeps> = {}): Hono<AppEnv> {
     dataDir: server.dataDir,
     kbPaths: [kbDir],
     outcomes: server.kefu.outcomes,
+    kpis: server.kefu.kpis,
     admin: auth.require('admin'),
     agent: auth.require('agent'),
     ...overrides,

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { ConversationStore } from '../../contracts/conversation-store.ts';
-import type { KbDocument, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
+import type { KbDocument, KnowledgeBase, Passage, StoredKbDocument } from '../../contracts/knowledge-base.ts';
 import type { ChatMessage } from '../../contracts/language-model.ts';
 import { detectLang } from '../../dialogue/embedded-nlu.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../../errors.ts';
@@ -15,7 +13,6 @@ import { KB_FILE_EXTENSIONS, loadKbFiles } from '../../knowledge/load-kb-files.t
 import type { Logger } from '../../logging/create-logger.ts';
 import type { KpiPeriod, KpiQueries } from '../../contracts/kpi-queries.ts';
 import type { OutcomeTracker } from '../../contracts/outcome-tracker.ts';
-import { createSqliteKpiQueries } from '../../outcomes/sqlite-kpi-queries.ts';
 import { retrievalAnswer } from '../../pipeline/retrieval-responder.ts';
 import type { AppEnv } from '../app-env.ts';
 import { canSee } from '../auth.ts';
@@ -44,15 +41,13 @@ export type SuggestReply = (input: SuggestInput) => Promise<string | null>;
 export interface AdminRoutesDeps {
   store: ConversationStore;
   kb: KnowledgeBase;
-  /** `<data dir>`: kefu.db (read-only KPI queries) and redteam-report.json live here. */
+  /** `<data dir>`: redteam-report.json lives here. */
   dataDir: string;
-  /** The knowledge base's SQLite file, read-only for browsing documents; default `<data dir>/kb.db`. */
-  kbPath?: string;
   /** KEFU_KB: what a re-index imports again. */
   kbPaths?: readonly string[];
   outcomes: Pick<OutcomeTracker, 'stats'>;
-  /** KPIs from the shared database (multi-node); without it, from `<data dir>/kefu.db`. */
-  kpis?: KpiQueries;
+  /** KPIs: `<data dir>/kefu.db` read-only on one node, the shared database otherwise (the composition root picks). */
+  kpis: KpiQueries;
   admin: MiddlewareHandler<AppEnv>;
   agent: MiddlewareHandler<AppEnv>;
   suggest?: SuggestReply;
@@ -77,13 +72,19 @@ const REINDEX_BATCH = 20;
 
 const Upload = z.object({ filename: z.string().trim().min(1).max(200), content: z.string().min(1).max(10_000_000) });
 
-interface DocumentRow { id: string; title: string; text: string; lang: string | null; category: string | null; source: string | null; url: string | null; trust: string; status: string; updated_at: number }
-
-const docView = ({ text, updated_at, ...d }: DocumentRow, full: boolean) => ({
-  ...d,
-  chars: text.length,
-  updated_at: new Date(updated_at).toISOString(),
-  ...(full ? { text } : {}),
+/** The admin API's view of a stored document (the content hash stays inside). */
+const docView = (d: StoredKbDocument, full: boolean) => ({
+  id: d.id,
+  title: d.title,
+  lang: d.lang,
+  category: d.category,
+  source: d.source,
+  url: d.url,
+  trust: d.trust,
+  status: d.status,
+  chars: d.text.length,
+  updated_at: new Date(d.updatedAt).toISOString(),
+  ...(full ? { text: d.text } : {}),
 });
 
 function timeParam(name: string, value: string | undefined): number | undefined {
@@ -126,63 +127,34 @@ export function adminRoutes(deps: AdminRoutesDeps) {
   const { admin, agent, kb } = deps;
   const now = deps.now ?? Date.now;
   const app = new Hono<AppEnv>();
-  const dbPath = path.join(deps.dataDir, 'kefu.db');
-  const kbPath = deps.kbPath ?? path.join(deps.dataDir, 'kb.db');
-
-  // Opened per request (cheap) so nothing needs closing when the server stops.
-  const withKpis = async <T>(f: (q: KpiQueries) => Promise<T>): Promise<T> => {
-    if (deps.kpis !== undefined) return f(deps.kpis);
-    const q = createSqliteKpiQueries({ path: dbPath });
-    try {
-      return await f(q);
-    } finally {
-      q.closeSync();
-    }
-  };
-  const withKbFile = <T>(empty: T, f: (db: Database.Database) => T): T => {
-    if (!existsSync(kbPath)) return empty;
-    const db = new Database(kbPath, { readonly: true, fileMustExist: true, timeout: 5000 });
-    try {
-      return f(db);
-    } finally {
-      db.close();
-    }
-  };
+  const { kpis } = deps;
 
   app.get('/v1/admin/kpis', admin, async (c) => {
     const period = periodOf(c, now());
-    const [report, allTime] = await Promise.all([withKpis((q) => q.kpis(period)), deps.outcomes.stats()]);
+    const [report, allTime] = await Promise.all([kpis.kpis(period), deps.outcomes.stats()]);
     return c.json({ ...report, all_time: allTime });
   });
 
   app.get('/v1/admin/unanswered', admin, async (c) => {
     const period = periodOf(c, now());
     const limit = intParam('limit', c.req.query('limit'), 20, 1, 200);
-    return c.json({ questions: await withKpis((q) => q.unanswered(period, limit)) });
+    return c.json({ questions: await kpis.unanswered(period, limit) });
   });
 
   // Knowledge base: browse documents (the search endpoint returns passages), upload, re-index.
-  app.get('/v1/admin/kb/documents', admin, (c) => {
-    const q = (c.req.query('q') ?? '').trim();
+  app.get('/v1/admin/kb/documents', admin, async (c) => {
+    const query = (c.req.query('q') ?? '').trim();
     const limit = intParam('limit', c.req.query('limit'), 50, 1, 500);
     const offset = intParam('offset', c.req.query('offset'), 0, 0, 1_000_000);
-    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    return c.json(withKbFile({ documents: [], total: 0 }, (db) => {
-      const where = q.length === 0 ? '' : `WHERE id LIKE @like ESCAPE '\\' OR title LIKE @like ESCAPE '\\'`;
-      const total = db.prepare<{ like: string }, number>(`SELECT COUNT(*) FROM documents ${where}`).pluck().get({ like })!;
-      const rows = db.prepare<{ like: string; limit: number; offset: number }, DocumentRow>(
-        `SELECT id, title, text, lang, category, source, url, trust, status, updated_at FROM documents ${where} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
-      ).all({ like, limit, offset });
-      return { documents: rows.map((r) => docView(r, false)), total };
-    }));
+    const { documents, total } = await kb.listDocuments({ query, limit, offset });
+    return c.json({ documents: documents.map((d) => docView(d, false)), total });
   });
 
-  app.get('/v1/admin/kb/documents/:id', admin, (c) => {
+  app.get('/v1/admin/kb/documents/:id', admin, async (c) => {
     const id = c.req.param('id');
-    const row = withKbFile(undefined, (db) =>
-      db.prepare<[string], DocumentRow>('SELECT id, title, text, lang, category, source, url, trust, status, updated_at FROM documents WHERE id = ?').get(id));
-    if (row === undefined) throw notFound('document_not_found', `No document ${id}`);
-    return c.json(docView(row, true));
+    const doc = await kb.getDocument(id);
+    if (doc === null) throw notFound('document_not_found', `No document ${id}`);
+    return c.json(docView(doc, true));
   });
 
   app.post('/v1/admin/kb/upload', admin, async (c) => {

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { ApiKeyStore } from '../contracts/api-key-store.ts';
+import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
+import type { KefuConfig } from '../config/load-config.ts';
+import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
+import { createPostgresApiKeyStore } from '../server/postgres-api-key-store.ts';
+import { createSqliteApiKeyStore } from '../server/sqlite-api-key-store.ts';
+import { createPool, createPostgresConversationStore } from '../store/postgres/postgres-conversation-store.ts';
+import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversation-store.ts';
+
+/**
+ * What the CLI commands work on, opened on demand from the configuration by the same rules as
+ * `createKefu`: `<data dir>` files on one node, PostgreSQL (and Redis) with KEFU_DATABASE_URL.
+ * A command gets these and never picks an adapter itself; each opener's result is the caller's
+ * to close. The configuration is read on first use, so `kefu --help` needs none.
+ */
+export interface CommandAdapters {
+  knowledgeBase(): Promise<KnowledgeBase & KbReview>;
+  apiKeys(): Promise<ApiKeyStore>;
+}
+
+export function createCommandAdapters(config: () => KefuConfig): CommandAdapters {
+  return {
+    async knowledgeBase() {
+      const c = config();
+      return openKnowledgeBase({ dataDir: c.dataDir, databaseUrl: c.databaseUrl, redisUrl: c.redisUrl });
+    },
+
+    async apiKeys() {
+      const c = config();
+      // The keys live beside the conversations; the store's migrations make their tables.
+      if (c.databaseUrl !== null) {
+        const pool = createPool(c.databaseUrl, 2);
+        const store = createPostgresConversationStore({ pool });
+        await store.migrate();
+        await store.close();
+        return { ...createPostgresApiKeyStore({ pool }), close: () => pool.end() };
+      }
+      const file = path.join(c.dataDir, 'kefu.db');
+      const store = createSqliteConversationStore({ path: file });
+      await store.migrate();
+      await store.close();
+      return createSqliteApiKeyStore({ path: file });
+    },
+  };
+}
