@@ -65,6 +65,20 @@ async function ask(url: string, question: string): Promise<Shown> {
   return { ...(done as Omit<Shown, 'streamed'>), streamed };
 }
 
+/** Why the model's text was replaced, from the server's own counter (kefu_generation_fallbacks_total{reason}). */
+async function fallbackReasons(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('kefu_generation_fallbacks_total{')) continue;
+    const reason = /reason="([^"]*)"/.exec(line)?.[1] ?? '?';
+    out[reason] = (out[reason] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return out;
+}
+
+const reasons: Record<string, Record<string, number>> = {};
+
 async function replayShop(shop: Shop, limit: number): Promise<Verdict[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-replay-'));
   const server = await startServer(
@@ -77,6 +91,7 @@ async function replayShop(shop: Shop, limit: number): Promise<Verdict[]> {
       out.push(judge(shop.name, q, await ask(server.url, q.q), passages));
       process.stderr.write('.');
     }
+    reasons[shop.name] = await fallbackReasons(server.url);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -92,12 +107,13 @@ async function main(): Promise<void> {
   for (const shop of await shops()) verdicts.push(...(await replayShop(shop, limit)));
   const rs = rows(verdicts);
   console.log(table(rs));
+  for (const [shop, r] of Object.entries(reasons)) console.log(`model text replaced in ${shop}: ${Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'never'}`);
   const bad = verdicts.filter((v) => v.garbled || v.offTopic || v.truncated);
   for (const v of bad) console.log(`  BAD [${v.faults.join(',')}] ${v.shop}: ${v.q} → ${v.reply.replace(/\n/g, ' ⏎ ')}`);
   for (const v of verdicts.filter((x) => x.keyFact === false)) console.log(`  no key fact (${v.by}) ${v.shop}: ${v.q} → ${v.reply.replace(/\n/g, ' ⏎ ')}`);
   if (process.argv.includes('--write')) {
     mkdirSync(path.join(ROOT, 'eval/replay'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'eval/replay/results.json'), `${JSON.stringify({ rows: rs, verdicts }, null, 2)}\n`);
+    writeFileSync(path.join(ROOT, 'eval/replay/results.json'), `${JSON.stringify({ rows: rs, fallbackReasons: reasons, verdicts }, null, 2)}\n`);
     writeFileSync(path.join(ROOT, 'docs/replay.svg'), svg(rs));
     console.log('wrote eval/replay/results.json and docs/replay.svg');
   }
