@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Cache-hit replies/s at 50 connections, `kefu serve --workers 1` against `--workers 2`, in one
+ * run (issue 16.5: at least 1.7x, p99 at most 500 ms). Both servers are started first (KEFU_LLM=none,
+ * answer cache on), then autocannon (its own process) alternates between them, `repetitions`
+ * times each, so a change in the shared machine's load falls on both. Prints JSON; also callable
+ * as `benchWorkers()` from `npm run bench:scale`.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const AUTOCANNON = path.join(ROOT, 'node_modules/.bin/autocannon');
+const QUESTION = '你们的退货政策是什么?';
+
+export interface WorkersOptions {
+  workers?: readonly number[];
+  connections?: number;
+  seconds?: number;
+  repetitions?: number;
+}
+interface Cannon { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }
+interface Spawned { url: string; proc: ChildProcess; dir: string }
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' / ');
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function spawnKefu(workers: number): Promise<Spawned> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kefu-bench-workers-'));
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin/kefu.js'), 'serve', '--workers', String(workers)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEFU_DATA_DIR: dir, KEFU_KEY_DIR: path.join(dir, 'keys'), KEFU_LLM: 'none', KEFU_CACHE: 'on', KEFU_LOG_LEVEL: 'silent', KEFU_ADMIN_KEY: 'bench-admin-key-0123456789', KEFU_RATE_LIMIT_PER_MINUTE: '100000000' },
+  });
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  // The primary says so once every worker listens (a single process once it listens).
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`--workers ${workers} did not listen in 120 s: ${err}`)), 120_000);
+    proc.stderr!.on('data', () => {
+      const m = /Kefu is listening on (http:\/\/\S+)/.exec(err);
+      if (m === null) return;
+      clearTimeout(timer);
+      resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`--workers ${workers} exited (${code}): ${err}`)));
+  });
+  return { url, proc, dir };
+}
+
+async function stop(s: Spawned): Promise<void> {
+  if (s.proc.exitCode === null && s.proc.signalCode === null) {
+    const exited = new Promise((r) => s.proc.once('exit', r));
+    s.proc.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+function autocannon(url: string, connections: number, seconds: number): Promise<Cannon> {
+  const args = ['-j', '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ message: QUESTION }), `${url}/v1/chat`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(AUTOCANNON, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+        resolve({ rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+      } catch (e) {
+        reject(new Error(`autocannon output: ${out.slice(0, 200)}`, { cause: e }));
+      }
+    });
+  });
+}
+
+async function warm(url: string): Promise<void> {
+  const ask = async () => (await (await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) })).json()) as { cached?: boolean };
+  await ask();
+  // Every worker stores nothing new: the first answer is in the shared cache file; each one's JIT warms here.
+  for (let i = 0; i < 200; i++) await ask();
+  if ((await ask()).cached !== true) throw new Error('the question is not a cache hit after warming');
+}
+
+export async function benchWorkers(options: WorkersOptions = {}) {
+  const counts = options.workers ?? [1, 2];
+  const connections = options.connections ?? 50;
+  const seconds = options.seconds ?? 10;
+  const repetitions = options.repetitions ?? 3;
+  const loadStart = load();
+  const servers: Spawned[] = [];
+  try {
+    for (const w of counts) servers.push(await spawnKefu(w));
+    for (const s of servers) await warm(s.url);
+    const runs = new Map<number, Cannon[]>(counts.map((w) => [w, []]));
+    for (let r = 0; r < repetitions; r++) {
+      for (const [i, w] of counts.entries()) runs.get(w)!.push(await autocannon(servers[i]!.url, connections, seconds));
+    }
+    const summary = counts.map((w) => {
+      const rs = runs.get(w)!;
+      const rps = rs.map((x) => x.rps);
+      return { workers: w, rps: { min: Math.min(...rps), median: median(rps), max: Math.max(...rps) }, p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: { median: median(rs.map((x) => x.p99Ms)), max: Math.max(...rs.map((x) => x.p99Ms)) }, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0), runs: rs };
+    });
+    const base = summary[0]!.rps.median;
+    return { connections, seconds, repetitions, question: QUESTION, summary, ratioOfMedians: summary.map((s) => Math.round((s.rps.median / base) * 100) / 100), load: { start: loadStart, end: load() } };
+  } finally {
+    for (const s of servers) await stop(s);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+  const repetitions = Number(process.env['BENCH_REPETITIONS'] ?? 3);
+  process.stdout.write(`${JSON.stringify(await benchWorkers({ seconds, repetitions }), null, 2)}\n`);
+}
