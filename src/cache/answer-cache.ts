@@ -116,25 +116,35 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
 
   /** In-memory candidates indexed by feature, loaded at open and kept in step with writes. */
   const candidates = createFeatureIndex<Candidate>();
+  /** The highest entry id read so far: ids only grow (AUTOINCREMENT), so newer ones are new entries. */
+  let maxId = 0;
   const addCandidate = (id: number, lang: string, norm: string, intent: string | null): void => {
     if (lang !== 'zh' && lang !== 'en') return;
     candidates.add({ id, group: lang, features: segment(norm), value: { intent } });
+    if (id > maxId) maxId = id;
   };
   const load = (): void => {
     candidates.clear();
+    maxId = 0;
     for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.intent);
   };
   load();
   // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
   // data_version: the candidates are read again, or warmed answers would serve exact matches only
   // until a restart and cleared ones would linger in memory.
+  // Sibling workers of `kefu serve --workers N` write the same file all the time (their answers,
+  // their counters every second): only entries newer than the last one read are added; the whole
+  // index is read again only when entries went away (the count no longer matches).
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const newer = db.prepare<[number], Pick<Row, 'id' | 'lang' | 'norm' | 'intent'>>('SELECT id, lang, norm, intent FROM answer_cache WHERE id > ? ORDER BY id');
+  const indexable = db.prepare<[], number>("SELECT count(*) FROM answer_cache WHERE lang IN ('zh', 'en')").pluck();
   let seenVersion = dataVersion.get();
   const refresh = (): void => {
     const v = dataVersion.get();
     if (v === seenVersion) return;
     seenVersion = v;
-    load();
+    for (const r of newer.iterate(maxId)) addCandidate(r.id, r.lang, r.norm, r.intent);
+    if (candidates.size !== indexable.get()) load();
   };
 
   // Counts not yet written: a commit per lookup was a WAL write on every turn (issue 16.2).
@@ -205,7 +215,8 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     const min = opts.threshold ?? threshold;
     for (const c of rank(norm, opts, min)) {
       const row = sql.byId.get(c.id);
-      if (row !== undefined && validRow(row) !== null) return { hit: toHit(row, 'lexical', c.score), norm };
+      // The row's intent, not the index's: another process may have replaced the answer under the same id.
+      if (row !== undefined && intentMatches(opts.intent, row.intent) && validRow(row) !== null) return { hit: toHit(row, 'lexical', c.score), norm };
     }
     return { hit: null, norm };
   }

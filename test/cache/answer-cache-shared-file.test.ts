@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { createSqliteAnswerCache } from '../../src/cache/answer-cache.ts';
+import { questionFeatures } from '../../src/cache/normalise.ts';
+import type { CacheEntryInput } from '../../src/contracts/answer-cache.ts';
+
+/**
+ * Two caches on one file, as the workers of `kefu serve --workers 2` have: what one stores,
+ * replaces or drops the other sees, and the other's counter writes (every second) do not make it
+ * read every question again.
+ */
+const dir = mkdtempSync(path.join(tmpdir(), 'kefu-cache-shared-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (question: string, doc: string, extra: Partial<CacheEntryInput> = {}): CacheEntryInput => ({
+  question, lang: 'zh', answer: `answer:${doc}`, sources: [{ id: `${doc}#0`, title: doc, score: 1 }], docHashes: { [doc]: 'h1' }, model: 'retrieval', ...extra,
+});
+
+it('sees what the other connection stores, replaces and drops, and reads only what is new', () => {
+  const file = path.join(dir, 'cache.db');
+  const a = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000 });
+  let segmented = 0;
+  const b = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000, segment: (norm) => (segmented++, questionFeatures(norm)) });
+  try {
+    for (let i = 0; i < 50; i++) a.store(entry(`第${i}号商品的保修期是多久`, `warranty-${i}`));
+    a.store(entry('退货运费谁承担', 'return-shipping', { intent: 'return' }));
+    segmented = 0;
+    expect(b.lookup('退货的运费谁承担', { lang: 'zh', intent: 'return' })).toMatchObject({ match: 'lexical', answer: 'answer:return-shipping' });
+    // The 51 new questions and the query: read once each.
+    expect(segmented).toBe(52);
+
+    // A sibling's counters: a write to the file, but no new question to read.
+    a.lookup('退货运费谁承担', { lang: 'zh' });
+    a.close();
+    const a2 = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000 });
+    segmented = 0;
+    expect(b.lookup('退货的运费谁承担', { lang: 'zh', intent: 'return' })).not.toBeNull();
+    expect(segmented).toBe(1);
+
+    // Replaced under the same id with another intent: never served to the old intent (the row's
+    // intent decides). This connection's index still files it under the old one, a miss at worst,
+    // until it stores the answer itself, as the pipeline does after a miss.
+    a2.store(entry('退货运费谁承担', 'exchange-shipping', { intent: 'exchange' }));
+    expect(b.lookup('退货的运费谁承担', { lang: 'zh', intent: 'return' })).toBeNull();
+    b.store(entry('退货运费谁承担', 'exchange-shipping', { intent: 'exchange' }));
+    expect(b.lookup('退货的运费谁承担', { lang: 'zh', intent: 'exchange' })).toMatchObject({ answer: 'answer:exchange-shipping' });
+
+    // Dropped by the other: gone here too.
+    expect(a2.evict('退货运费谁承担', 'zh')).toBe(true);
+    expect(b.lookup('退货的运费谁承担', { lang: 'zh' })).toBeNull();
+    a2.close();
+  } finally {
+    b.close();
+  }
+});
