@@ -50,6 +50,7 @@ import { createSessionEvents } from './channels/app/session-events.ts';
 import type { SessionEvents } from './contracts/session-events.ts';
 import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
 import type { JobQueue } from './contracts/job-queue.ts';
+import type { SignedAuditCheckpoint } from './contracts/audit-log.ts';
 import type { AppEnv } from './server/app-env.ts';
 import type { RateLimitStore } from './contracts/rate-limit-store.ts';
 import { createRedisStreamJobQueue } from './queue/redis-stream-job-queue.ts';
@@ -64,7 +65,9 @@ import { generateText } from './llm/generate-text.ts';
 import { POLICY, buildPrompt } from './pipeline/prompt-builder.ts';
 import { createAuth } from './server/auth.ts';
 import type { SuggestReply } from './server/routes/admin-routes.ts';
-import { createSqliteAuditLog } from './audit/audit-log.ts';
+import { createSqliteAuditLogStore } from './audit/sqlite-audit-log-store.ts';
+import { createPostgresAuditLog } from './audit/postgres-audit-log.ts';
+import { clusterKey } from './config/cluster-key.ts';
 import { loadAuditKeying } from './audit/load-audit-key.ts';
 import { createSqliteApiKeyStore } from './server/sqlite-api-key-store.ts';
 import { createPostgresApiKeyStore } from './server/postgres-api-key-store.ts';
@@ -83,7 +86,8 @@ import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
 import { createInputGuard } from './safety/input-guard/input-guard.ts';
 import { createPiiEngine } from './safety/pii/create-pii-engine.ts';
-import { createSqlitePiiVault } from './safety/pii/pii-vault.ts';
+import { createSqlitePiiVaultStore } from './safety/pii/sqlite-pii-vault-store.ts';
+import { createPostgresPiiVault } from './safety/pii/postgres-pii-vault.ts';
 import { loadVaultKey } from './safety/pii/load-vault-key.ts';
 import { createUserIdSealer } from './safety/pii/stored-user-id.ts';
 import { withSealedUserIds } from './store/with-sealed-user-ids.ts';
@@ -136,7 +140,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   }
   // A customer id that is personal data (a phone number, an email) is stored sealed with a key
   // derived from the vault key; sessions and order flows see the real id in memory only.
-  const vaultKey = loadVaultKey(config.vaultKey, keyLocation, warn);
+  // A cluster shares the vault (and the sealed ids), so its key comes from the environment, one for all nodes.
+  const vaultKey = pgPool === null ? loadVaultKey(config.vaultKey, keyLocation, warn) : clusterKey(config.vaultKey, 'KEFU_VAULT_KEY');
   const userIds = createUserIdSealer(vaultKey);
   store = withSealedUserIds(store, userIds);
   // Every document written is scanned first: one with instructions, secrets or commitments is held for review.
@@ -238,33 +243,29 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const dialogue = createDialogueManager({ angerHandoff: 0.85, flows: createFlowCatalog(loadShopPolicy(config.shopPolicyPath ?? undefined)) });
   // Keyed with a key outside the data dir; a signed checkpoint goes to the log now and then, for
   // an operator who ships logs elsewhere to compare with (`kefu audit verify --checkpoint`).
-  const audit = createSqliteAuditLog({
-    path: path.join(config.dataDir, 'audit.db'),
-    now,
-    headFileDelayMs: config.auditHeadFlushMs,
-    ...loadAuditKeying(config.auditKey, keyLocation, true, warn),
-    checkpoints: { everyEntries: config.auditCheckpoint.entries, everyMs: config.auditCheckpoint.ms, emit: (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint') },
-  });
-  const pruneAudit = () => {
+  // One node: <data dir>/audit.db and its head file. A cluster: one chain in PostgreSQL that every
+  // node appends to, keyed with KEFU_AUDIT_KEY (the same on all nodes), so any node verifies all.
+  const auditCheckpoints = { everyEntries: config.auditCheckpoint.entries, everyMs: config.auditCheckpoint.ms, emit: (checkpoint: SignedAuditCheckpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint') };
+  const audit = pgPool === null
+    ? createSqliteAuditLogStore({ path: path.join(config.dataDir, 'audit.db'), now, headFileDelayMs: config.auditHeadFlushMs, ...loadAuditKeying(config.auditKey, keyLocation, true, warn), checkpoints: auditCheckpoints })
+    : await createPostgresAuditLog({ pool: pgPool, key: clusterKey(config.auditKey, 'KEFU_AUDIT_KEY'), now, checkpoints: auditCheckpoints });
+  const pruneAudit = async () => {
     if (config.auditRetentionDays === null) return;
     try {
-      const pruned = audit.prune(config.auditRetentionDays * 86_400_000);
+      const pruned = await audit.prune(config.auditRetentionDays * 86_400_000);
       if (pruned.removed > 0) logger.info({ removed: pruned.removed, checkpoint: pruned.checkpoint }, 'audit log pruned to the retention period');
     } catch (err) {
       logger.error({ err }, 'audit prune failed (the log may have been tampered with: run kefu audit verify)');
     }
   };
-  pruneAudit();
-  const auditTimer = setInterval(pruneAudit, 6 * 3_600_000);
+  await pruneAudit();
+  const auditTimer = setInterval(() => void pruneAudit(), 6 * 3_600_000);
   auditTimer.unref();
   const piiEngine = createPiiEngine({ onBudgetExceeded: (info) => logger.warn(info, 'PII scan budget exceeded: later recognizers skipped, what was found is masked') });
-  const vault = createSqlitePiiVault({ path: path.join(config.dataDir, 'pii-vault.db'), key: vaultKey });
+  // One node: <data dir>/pii-vault.db. A cluster: PostgreSQL, so a pseudonym made on one node is revealed on another.
+  const vault = pgPool === null ? createSqlitePiiVaultStore({ path: path.join(config.dataDir, 'pii-vault.db'), key: vaultKey }) : await createPostgresPiiVault({ pool: pgPool, key: vaultKey, now });
   const purgeVault = () => {
-    try {
-      vault.purgeOlderThan(now() - 2 * config.sessionTtlMs);
-    } catch (err) {
-      logger.error({ err }, 'PII vault purge failed');
-    }
+    vault.purgeOlderThan(now() - 2 * config.sessionTtlMs).catch((err: unknown) => logger.error({ err }, 'PII vault purge failed'));
   };
   const vaultTimer = setInterval(purgeVault, 3_600_000);
   vaultTimer.unref();
@@ -287,8 +288,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     store,
     outcomes,
     vault: {
-      purgeSession(sessionId) {
-        vault.purgeSession(sessionId);
+      async purgeSession(sessionId) {
+        await vault.purgeSession(sessionId);
         retainedFiles?.purgeSession(sessionId);
       },
     },
@@ -457,9 +458,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await handoffs.shutdown();
       await keys.close();
       clearInterval(auditTimer);
-      audit.close();
+      await audit.close();
       clearInterval(vaultTimer);
-      vault.close();
+      await vault.close();
       clearInterval(filesTimer);
       retainedFiles?.close();
       await outcomes.shutdown();

@@ -7,31 +7,38 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { badRequest, KefuError } from '../errors.ts';
-import { auditJsonlChunks } from './audit-jsonl.ts';
+import { clusterKey } from '../config/cluster-key.ts';
+import { createPool } from '../store/postgres/postgres-conversation-store.ts';
+import { auditJsonlChunksAsync } from './audit-jsonl.ts';
 import { brokenError, createSqliteAuditLog } from './audit-log.ts';
 import { loadAuditKeying } from './load-audit-key.ts';
+import { createPostgresAuditLog } from './postgres-audit-log.ts';
+import { asyncAuditLog } from './sqlite-audit-log-store.ts';
 import type { AuditEntry, AuditLog, AuditVerification } from '../contracts/audit-log.ts';
 
 /** Logs smaller than this verify in a blink; no progress bar. */
 const PROGRESS_FROM = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `kefu audit verify | export | prune`, on `<KEFU_DATA_DIR>/audit.db` unless `--db` says otherwise. */
+/**
+ * `kefu audit verify | export | prune`, on `<KEFU_DATA_DIR>/audit.db` unless `--db` says otherwise;
+ * with KEFU_DATABASE_URL set, on the cluster's chain in PostgreSQL (every node's entries).
+ */
 export function auditCommands(): Command {
   const audit = new Command('audit').description('check, export and prune the tamper-evident audit log');
 
   audit
     .command('verify')
     .description('recompute every hash and link; exit 1 if anything was edited, deleted, reordered or cut off')
-    .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
+    .option('--db <file>', 'audit database (default: the cluster\'s chain with KEFU_DATABASE_URL, else <KEFU_DATA_DIR>/audit.db)')
     .option('--no-head-file', 'ignore <db>.head, e.g. when checking a copied database')
     .option('--checkpoint <json>', 'also check against a signed checkpoint: the "audit checkpoint" log line (or its auditCheckpoint object), or @file holding it')
     .option('--json', 'print the verification as JSON')
-    .action((opts: { db?: string; headFile: boolean; checkpoint?: string; json?: boolean }) => {
+    .action(async (opts: { db?: string; headFile: boolean; checkpoint?: string; json?: boolean }) => {
       const checkpoint = opts.checkpoint === undefined ? undefined : readCheckpoint(opts.checkpoint);
-      const result = withLog(opts.db, { headFile: opts.headFile }, (log) => {
-        const verified = verifyWithProgress(log);
-        const problem = verified.problem === undefined && checkpoint !== undefined ? log.verifyCheckpoint(checkpoint) : null;
+      const result = await withLog(opts.db, { headFile: opts.headFile }, async (log) => {
+        const verified = await verifyWithProgress(log);
+        const problem = verified.problem === undefined && checkpoint !== undefined ? await log.verifyCheckpoint(checkpoint) : null;
         return problem === null ? verified : { ...verified, ok: false, problem };
       });
       if (opts.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -50,16 +57,16 @@ export function auditCommands(): Command {
       const from = seqOption('--from', opts.from);
       const to = seqOption('--to', opts.to);
       if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', '--from must not be greater than --to');
-      const log = openLog(opts.db, {});
+      const log = await openLog(opts.db, {});
       try {
         let count = 0;
         const entries = countEntries(log.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }), () => count++);
         if (opts.output === undefined) {
-          await writeChunks(process.stdout, auditJsonlChunks(entries));
+          await writeChunks(process.stdout, auditJsonlChunksAsync(entries));
         } else {
           const file = createWriteStream(path.resolve(opts.output));
           try {
-            await writeChunks(file, auditJsonlChunks(entries));
+            await writeChunks(file, auditJsonlChunksAsync(entries));
           } finally {
             file.end();
           }
@@ -67,7 +74,7 @@ export function auditCommands(): Command {
           process.stderr.write(`exported ${count} entries to ${opts.output}\n`);
         }
       } finally {
-        log.close();
+        await log.close();
       }
     });
 
@@ -76,10 +83,10 @@ export function auditCommands(): Command {
     .description('delete entries older than the retention period, keeping a checkpoint so the rest still verifies')
     .requiredOption('--older-than-days <days>', 'delete entries written more than this many days ago')
     .option('--db <file>', 'audit database (default: <KEFU_DATA_DIR>/audit.db)')
-    .action((opts: { olderThanDays: string; db?: string }) => {
+    .action(async (opts: { olderThanDays: string; db?: string }) => {
       const days = /^\d{1,6}$/.test(opts.olderThanDays) ? Number(opts.olderThanDays) : Number.NaN;
       if (!(days >= 1)) throw badRequest('invalid_days', `--older-than-days must be a whole number of days ≥ 1, got ${opts.olderThanDays}`);
-      const { removed, checkpoint } = withLog(opts.db, {}, (log) => log.prune(days * DAY_MS));
+      const { removed, checkpoint } = await withLog(opts.db, {}, (log) => log.prune(days * DAY_MS));
       const from = checkpoint === null ? '' : `; verification starts after entry ${checkpoint.seq} (hash ${checkpoint.hash})`;
       process.stdout.write(`pruned ${removed} entries older than ${days} days${from}\n`);
     });
@@ -87,7 +94,9 @@ export function auditCommands(): Command {
   return audit;
 }
 
-function openLog(db: string | undefined, options: { headFile?: boolean }): AuditLog {
+async function openLog(db: string | undefined, options: { headFile?: boolean }): Promise<AuditLog> {
+  const config = loadConfig();
+  if (db === undefined && config.databaseUrl !== null) return openClusterLog(config.databaseUrl, config.auditKey);
   const file = db === undefined ? path.join(loadConfig().dataDir, 'audit.db') : path.resolve(db);
   if (!existsSync(file)) throw new KefuError('audit_log_missing', `no audit log at ${file}`, { status: 404 });
   // Opening runs the audit migrations; a mistyped --db must not grow audit tables in another database.
@@ -99,9 +108,32 @@ function openLog(db: string | undefined, options: { headFile?: boolean }): Audit
     probe.close();
   }
   // The key: KEFU_AUDIT_KEY, or audit.key in the key folder of the data dir the database is in.
-  const config = loadConfig();
   const keying = loadAuditKeying(config.auditKey, { dataDir: path.dirname(file), keyDir: config.keyDir }, false);
-  return createSqliteAuditLog({ path: file, ...options, ...keying, writeKeyedFrom: false });
+  return asyncAuditLog(createSqliteAuditLog({ path: file, ...options, ...keying, writeKeyedFrom: false }));
+}
+
+/** The cluster's one chain: a log whose head another key signed is reported, not refused. */
+async function openClusterLog(url: string, configuredKey: string | null): Promise<AuditLog> {
+  const key = clusterKey(configuredKey, 'KEFU_AUDIT_KEY');
+  const pool = createPool(url, 2);
+  try {
+    const log = await createPostgresAuditLog({ pool, key, refuseForeignKey: false });
+    return {
+      append: (input) => log.append(input),
+      verify: (onProgress) => log.verify(onProgress),
+      export: (range) => log.export(range),
+      prune: (olderThanMs) => log.prune(olderThanMs),
+      signedCheckpoint: () => log.signedCheckpoint(),
+      verifyCheckpoint: (checkpoint) => log.verifyCheckpoint(checkpoint),
+      async close() {
+        await log.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 /** A checkpoint as logged: the pino line, its `auditCheckpoint` object, or `@file` holding either. */
@@ -117,20 +149,20 @@ function readCheckpoint(value: string): unknown {
   return inner ?? parsed;
 }
 
-function withLog<T>(db: string | undefined, options: { headFile?: boolean }, use: (log: AuditLog) => T): T {
-  const log = openLog(db, options);
+async function withLog<T>(db: string | undefined, options: { headFile?: boolean }, use: (log: AuditLog) => Promise<T>): Promise<T> {
+  const log = await openLog(db, options);
   try {
-    return use(log);
+    return await use(log);
   } finally {
-    log.close();
+    await log.close();
   }
 }
 
-function verifyWithProgress(log: AuditLog): AuditVerification {
+async function verifyWithProgress(log: AuditLog): Promise<AuditVerification> {
   const bar = new SingleBar({ format: 'verifying [{bar}] {percentage}% | {value}/{total} entries', stream: process.stderr }, Presets.shades_classic);
   let started = false;
   try {
-    return log.verify((done, total) => {
+    return await log.verify((done, total) => {
       if (total < PROGRESS_FROM) return;
       if (!started) {
         bar.start(total, 0);
@@ -157,20 +189,20 @@ function seqOption(name: string, value: string | undefined): number | undefined 
   return n;
 }
 
-function* countEntries(entries: Iterable<AuditEntry>, onEntry: () => void): Generator<AuditEntry> {
-  for (const entry of entries) {
+async function* countEntries(entries: AsyncIterable<AuditEntry>, onEntry: () => void): AsyncGenerator<AuditEntry> {
+  for await (const entry of entries) {
     onEntry();
     yield entry;
   }
 }
 
 /** Writes with backpressure; a failed write (EPIPE, disk full) rejects instead of crashing the process. */
-async function writeChunks(out: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+async function writeChunks(out: NodeJS.WritableStream, chunks: AsyncIterable<string>): Promise<void> {
   let failure: unknown = null;
   const onError = (err: unknown) => (failure ??= err);
   out.on('error', onError);
   try {
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       if (failure !== null) break;
       if (!out.write(chunk)) await once(out, 'drain');
     }

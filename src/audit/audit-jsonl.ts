@@ -21,3 +21,18 @@ export function parseAuditLine(line: string): AuditEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SyntaxError('an audit line must be a JSON object');
   return value as AuditEntry;
 }
+
+/** `auditJsonlChunks` for entries read from a remote log. */
+export async function* auditJsonlChunksAsync(entries: AsyncIterable<AuditEntry>, linesPerChunk = 200): AsyncGenerator<string> {
+  let chunk = '';
+  let lines = 0;
+  for await (const entry of entries) {
+    chunk += `${JSON.stringify(entry)}\n`;
+    if (++lines === linesPerChunk) {
+      yield chunk;
+      chunk = '';
+      lines = 0;
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}

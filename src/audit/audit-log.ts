@@ -7,7 +7,8 @@ import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
 import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { auditMigrations } from './audit-migrations.ts';
-import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
+import type { SyncAuditLog } from './sync-audit-log.ts';
 import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
 import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
 
@@ -74,7 +75,7 @@ export interface SqliteAuditLogOptions {
  * Retention: `prune` checks the entries it is about to delete, deletes them, and keeps the seq and
  * hash of the last one as the checkpoint verification starts from.
  */
-export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
+export function createSqliteAuditLog(options: SqliteAuditLogOptions): SyncAuditLog {
   return new SqliteAuditLog(options);
 }
 
@@ -96,7 +97,7 @@ interface Statements {
 const PAGE_SIZE = 500;
 const PROGRESS_EVERY = 1000;
 
-class SqliteAuditLog implements AuditLog {
+class SqliteAuditLog implements SyncAuditLog {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #now: () => number;

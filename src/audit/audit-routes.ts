@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { badRequest } from '../errors.ts';
 import type { AppEnv } from '../server/app-env.ts';
-import { auditJsonlChunks } from './audit-jsonl.ts';
+import { auditJsonlChunksAsync } from './audit-jsonl.ts';
 import type { AuditLog } from '../contracts/audit-log.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { AuditLog } from '../contracts/audit-log.ts';
 export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 'verifyCheckpoint'>; admin: MiddlewareHandler }) {
   const app = new Hono<AppEnv>();
 
-  app.get('/v1/audit/verify', deps.admin, (c) => {
+  app.get('/v1/audit/verify', deps.admin, async (c) => {
     const raw = c.req.query('checkpoint');
     let checkpoint: unknown;
     if (raw !== undefined) {
@@ -22,9 +22,9 @@ export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 
         throw badRequest('invalid_checkpoint', 'checkpoint must be the JSON object of an "audit checkpoint" log line');
       }
     }
-    const result = deps.audit.verify();
+    const result = await deps.audit.verify();
     if (raw === undefined || !result.ok) return c.json(result);
-    const problem = deps.audit.verifyCheckpoint(checkpoint);
+    const problem = await deps.audit.verifyCheckpoint(checkpoint);
     return c.json(problem === null ? result : { ...result, ok: false, problem });
   });
 
@@ -32,18 +32,18 @@ export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 
     const from = seqParam('from', c.req.query('from'));
     const to = seqParam('to', c.req.query('to'));
     if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', 'from must not be greater than to');
-    const chunks = auditJsonlChunks(
+    const chunks = auditJsonlChunksAsync(
       deps.audit.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }),
     );
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.next();
+      async pull(controller) {
+        const next = await chunks.next();
         if (next.done === true) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       },
-      cancel() {
-        chunks.return(undefined);
+      async cancel() {
+        await chunks.return(undefined);
       },
     });
     return c.body(body, 200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });

@@ -73,22 +73,26 @@ export interface SignedAuditCheckpoint {
   mac: string;
 }
 
+/**
+ * The audit log: a SQLite file in the data dir on one node (`createSqliteAuditLogStore`), one
+ * chain in PostgreSQL for a cluster (`createPostgresAuditLog`). Async because a store can be remote.
+ */
 export interface AuditLog {
-  /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
-  append(input: AuditInput): AuditEntry;
+  /** Atomic: the entry, its link and the new head are written together; safe across processes and nodes. */
+  append(input: AuditInput): Promise<AuditEntry>;
   /** Recomputes every hash and link, then checks the tail against the head anchors. */
-  verify(onProgress?: (done: number, total: number) => void): AuditVerification;
+  verify(onProgress?: (done: number, total: number) => void): Promise<AuditVerification>;
   /** Oldest first, read page by page (the connection stays free between pages). Bounds are inclusive. */
-  export(options?: { fromSeq?: number; toSeq?: number }): Iterable<AuditEntry>;
+  export(options?: { fromSeq?: number; toSeq?: number }): AsyncIterable<AuditEntry>;
   /**
    * Retention: deletes the oldest entries written more than `olderThanMs` ago, after checking
    * them, and records the last one deleted as the checkpoint verification starts from.
    * Returns the checkpoint now in force (null if the log was never pruned).
    */
-  prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };
+  prune(olderThanMs: number): Promise<{ removed: number; checkpoint: AuditCheckpoint | null }>;
   /** The head, signed (null without an audit key, or while the log is empty). */
-  signedCheckpoint(): SignedAuditCheckpoint | null;
+  signedCheckpoint(): Promise<SignedAuditCheckpoint | null>;
   /** Null if the log still holds, unchanged, the entry a checkpoint signed; else what is wrong. */
-  verifyCheckpoint(checkpoint: unknown): AuditProblem | null;
-  close(): void;
+  verifyCheckpoint(checkpoint: unknown): Promise<AuditProblem | null>;
+  close(): Promise<void>;
 }

@@ -10,16 +10,34 @@ export interface PiiVault {
   revealAll(text: string): string;
 }
 
-/** Where every session's originals are kept, encrypted. */
+/**
+ * One session's vault opened for a turn. Pseudonyms are numbered in memory, synchronously (the
+ * PII engine masks without awaiting), and written by `commit`; run masking through
+ * `maskWithVault` (src/safety/pii/mask-with-vault.ts), which commits and masks again on a conflict.
+ */
+export interface SessionVault extends PiiVault {
+  /**
+   * Writes the pseudonyms assigned since the session was opened or last committed. False when
+   * another node committed one of the same pseudonyms for another value first: the vault has
+   * reloaded the session, dropped what it had not written, and the caller must mask again.
+   */
+  commit(): Promise<boolean>;
+}
+
+/**
+ * Where every session's originals are kept, encrypted: a SQLite file in the data dir on one
+ * node, PostgreSQL when KEFU_DATABASE_URL is set (every node reads what another wrote).
+ */
 export interface PiiVaultStore {
-  forSession(sessionId: string): PiiVault;
+  /** Loads what the session holds; a remote store is read once here, not at each reveal. */
+  open(sessionId: string): Promise<SessionVault>;
   /** Deletes every value of a session (the SQLite adapter zeroes the pages: secure_delete). */
-  purgeSession(sessionId: string): void;
+  purgeSession(sessionId: string): Promise<void>;
   /**
    * Deletes originals stored before `cutoff` (epoch ms). Sessions expire by idleness and the
    * vault only knows sessions by a keyed hash, so retention runs by age: the composition root
    * purges at twice the session TTL.
    */
-  purgeOlderThan(cutoff: number): number;
-  close(): void;
+  purgeOlderThan(cutoff: number): Promise<number>;
+  close(): Promise<void>;
 }

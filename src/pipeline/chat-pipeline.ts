@@ -25,7 +25,8 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import { stripPlaceholders } from '../safety/pii/create-pii-engine.ts';
 import { maskPii } from '../safety/pii/mask-pii.ts';
-import type { PiiVault } from '../contracts/pii-vault.ts';
+import type { PiiVault, PiiVaultStore } from '../contracts/pii-vault.ts';
+import { maskWithVault } from '../safety/pii/mask-with-vault.ts';
 import type { RecordMessageParams, SessionManager } from '../sessions/session-manager.ts';
 import type { SessionAccess } from '../sessions/session-token.ts';
 import { POLICY, PROMPT_VERSION, buildPrompt } from './prompt-builder.ts';
@@ -98,7 +99,7 @@ export interface ChatPipelineDeps {
   /** The last word on every reply (constitution rules). */
   outputGuard: OutputGuard;
   /** The PII engine and the per-session vault of pseudonymised originals. */
-  pii: { engine: PiiEngine; vault: { forSession(sessionId: string): PiiVault } };
+  pii: { engine: PiiEngine; vault: Pick<PiiVaultStore, 'open'> };
   /** Prompt injection, manipulation, other customers' data, insults: caught before anything acts. */
   inputGuard: { inspect(text: string, context?: { history?: readonly string[] }): InputVerdict };
   /** Answers to frequent questions (null: off). */
@@ -216,7 +217,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       const user = recent.find((m) => m.role === 'user' && m.meta['clientMessageId'] === req.clientMessageId) ?? null;
       const answered = user === null ? undefined : recent.find((m) => m.role === 'assistant' && m.meta['replyTo'] === user.id);
       if (answered !== undefined) {
-        const text = deps.pii.vault.forSession(sessionId).revealAll(answered.content);
+        const text = (await deps.pii.vault.open(sessionId)).revealAll(answered.content);
         yield { type: 'text-delta', text };
         const m = answered.meta;
         yield {
@@ -242,8 +243,14 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // Personal data becomes per-session pseudonyms ([PHONE_1]) before anything else sees the
     // message; the originals stay in the encrypted vault for the customer's own replies and for
     // flows that must pass them to the order system.
-    const vault = deps.pii.vault.forSession(sessionId);
-    const masked = deps.pii.engine.mask(req.message, { mode: 'pseudonym', vault }).text;
+    // The vault may be shared with other nodes: what this turn pseudonymises (its attachments' text
+    // too) is committed before any of it is stored, and masked again if another node took a pseudonym.
+    const vault = await deps.pii.vault.open(sessionId);
+    const maskText = (text: string, v: PiiVault = vault) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault: v }).text;
+    const masked = await maskWithVault(vault, (v) => {
+      for (const a of req.attachments ?? []) maskText(a.text, v);
+      return maskText(req.message, v);
+    });
     const previousEmotion = conversation.state['lastEmotion'] as Emotion | undefined;
     // The conversation's language follows the customer; a turn with no prose of its own keeps it.
     const locale = nextLocale(masked, readLocale(conversation.state['locale']), req.locale);
@@ -271,7 +278,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     // dissatisfaction): that answer leaves the cache, so the next customer does not get it.
     if (deps.cache !== null && retryOf === null && turns.length > 0) await evictDisputed(deps.cache, sessionId, understood, nlu);
     // What a picture or recording said is the customer's text too: masked by the same vault.
-    const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => deps.pii.engine.mask(text, { mode: 'pseudonym', vault }).text, deps.retainedFiles ?? null);
+    const attachments = retryOf !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, sessionId, (text) => maskText(text), deps.retainedFiles ?? null);
     if (retryOf === null) {
       pending.params = {
         sessionId,
@@ -660,7 +667,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       metrics.answerCache.inc({ result: 'not_stored_unsound' });
     }
     if (replyText.length > 0 || handoff) {
-      deps.audit.append({
+      await deps.audit.append({
         kind: inputGuard !== null ? 'guard_block' : handoffReason !== null ? 'handoff' : flow !== undefined && flow.step === 'done' ? 'action' : 'reply',
         sessionId,
         channel: req.channel,

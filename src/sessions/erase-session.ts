@@ -14,11 +14,11 @@ export type EraseSession = (sessionId: string) => Promise<boolean>;
 export function createSessionEraser(deps: {
   store: Pick<ConversationStore, 'deleteConversation'>;
   outcomes: Pick<OutcomeTracker, 'eraseComments'>;
-  vault: { purgeSession(sessionId: string): void };
+  vault: { purgeSession(sessionId: string): Promise<void> };
 }): EraseSession {
   return async (sessionId) => {
     await deps.outcomes.eraseComments({ sessionId });
-    deps.vault.purgeSession(sessionId);
+    await deps.vault.purgeSession(sessionId);
     return deps.store.deleteConversation(sessionId);
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditEntries } from '../../src/audit/audit-chain.ts';
 import { parseAuditLine } from '../../src/audit/audit-jsonl.ts';
 import { auditRoutes } from '../../src/audit/audit-routes.ts';
+import { asyncAuditLog } from '../../src/audit/sqlite-audit-log-store.ts';
 import type { AuditLog } from '../../src/contracts/audit-log.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { adminAuth, hashKey } from '../../src/server/admin-auth.ts';
@@ -23,7 +24,7 @@ function setup(count: number) {
     const { status, body } = toErrorResponse(err, logger);
     return c.json(body, status);
   });
-  app.route('/', auditRoutes({ audit: log, admin: adminAuth(hashKey(ADMIN_KEY)) }));
+  app.route('/', auditRoutes({ audit: asyncAuditLog(log), admin: adminAuth(hashKey(ADMIN_KEY)) }));
   return { app, log, path, entries };
 }
 
@@ -88,9 +89,9 @@ describe('audit routes', () => {
     const { log } = open({ headFile: false });
     for (let i = 0; i < 3000; i++) log.append(sampleInput(i));
     const counting: Pick<AuditLog, 'verify' | 'export' | 'verifyCheckpoint'> = {
-      verify: () => log.verify(),
-      verifyCheckpoint: (c) => log.verifyCheckpoint(c),
-      *export(options) {
+      verify: async () => log.verify(),
+      verifyCheckpoint: async (c) => log.verifyCheckpoint(c),
+      async *export(options) {
         for (const e of log.export(options)) {
           pulled++;
           yield e;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { createSqliteAuditLog, type SqliteAuditLogOptions } from '../../src/audit/audit-log.ts';
-import type { AuditInput, AuditLog } from '../../src/contracts/audit-log.ts';
+import type { AuditInput } from '../../src/contracts/audit-log.ts';
+import type { SyncAuditLog as AuditLog } from '../../src/audit/sync-audit-log.ts';
 
 /** Fresh audit logs in temporary folders, closed and removed after each test. */
 export function useAuditLogs() {

@@ -130,7 +130,7 @@ it.each(['sqlite', 'postgres'] as const)('does not count a conversation whose an
   const pg = db === 'postgres' ? await startPostgres() : null;
   try {
     fake = await startFakeOpenAIServer({ replies: [{ sse: vllmSse(GARBLED) }, { sse: vllmSse(SOUND) }] });
-    const s = await startTestServer({ KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: fake.url, KEFU_LLM_MODEL: 'fake-model', ...(pg === null ? {} : { KEFU_DATABASE_URL: pg.url }) });
+    const s = await startTestServer({ KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: fake.url, KEFU_LLM_MODEL: 'fake-model', ...(pg === null ? {} : { KEFU_DATABASE_URL: pg.url, KEFU_VAULT_KEY: '7e'.repeat(32), KEFU_AUDIT_KEY: 'a1'.repeat(32) }) });
     server = s;
     const from = Date.now() - 1000;
     await ask(s, 'What payment methods do you accept?'); // garbled

@@ -29,6 +29,8 @@ export interface ClusterNode {
 export interface Cluster {
   /** nginx, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The PostgreSQL every node uses (for running `kefu` commands as a node would). */
+  databaseUrl: string;
   nodes: ClusterNode[];
   primary: FakeOpenAIServer;
   standby: FakeOpenAIServer;
@@ -89,7 +91,8 @@ ${upstreamConf(ports)}
 `;
 }
 
-export async function startCluster(options: { nodes?: number } = {}): Promise<Cluster> {
+/** `env`: more settings for every node, over the harness's own (another order system, shared keys). */
+export async function startCluster(options: { nodes?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
   const count = options.nodes ?? 3;
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -128,6 +131,7 @@ export async function startCluster(options: { nodes?: number } = {}): Promise<Cl
         KEFU_ORDERS_URL: orders.url,
         KEFU_SHOP_POLICY: policy,
         KEFU_LLM_BASE_URL: `${primary.url};standby=${standby.url}`,
+        ...options.env,
       });
       nodes.push(node);
       cleanups.push(() => stopProcess(node.proc));
@@ -152,6 +156,7 @@ export async function startCluster(options: { nodes?: number } = {}): Promise<Cl
     const errorLog = path.join(nginxDir, 'error.log');
     return {
       url,
+      databaseUrl: pg.url,
       nodes,
       primary,
       standby,
@@ -186,6 +191,9 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
     cwd: ROOT,
     env: {
       ...process.env,
+      // The vault and the audit chain are shared: one key for every node (a test may set others).
+      KEFU_VAULT_KEY: '5a'.repeat(32),
+      KEFU_AUDIT_KEY: 'c3'.repeat(32),
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -216,11 +224,12 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
   };
 }
 
+/** Two cores shared with other suites: a node has taken 55 s to start under a load average of 25. */
 async function waitReady(node: ClusterNode): Promise<void> {
   await waitFor(async () => {
     if (!node.alive()) throw new Error(`node ${node.index} exited (${node.proc.exitCode ?? node.proc.signalCode}): ${node.stderr()}`);
     return (await fetch(`${node.url}/readyz`).catch(() => null))?.ok === true;
-  }, 45_000, () => `node ${node.index} not ready on ${node.url} within 45 s: ${node.stderr()}`);
+  }, 120_000, () => `node ${node.index} not ready on ${node.url} within 120 s: ${node.stderr()}`);
 }
 
 async function waitFor(ok: () => Promise<boolean>, ms: number, message: () => string): Promise<void> {

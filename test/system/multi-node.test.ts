@@ -29,7 +29,8 @@ beforeAll(async () => {
   [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   ordersDir = mkdtempSync(path.join(tmpdir(), 'kefu-orders-'));
   orders = await startDemoOrderServer({ path: path.join(ordersDir, 'orders.db'), now: () => DEMO_NOW });
-  const env = { KEFU_DATABASE_URL: pg.url, KEFU_REDIS_URL: redis.url, KEFU_ORDERS_URL: orders.url };
+  // Shared state means shared keys: KEFU_DATABASE_URL requires the vault and audit keys from the environment.
+  const env = { KEFU_DATABASE_URL: pg.url, KEFU_REDIS_URL: redis.url, KEFU_ORDERS_URL: orders.url, KEFU_VAULT_KEY: '7e'.repeat(32), KEFU_AUDIT_KEY: 'a1'.repeat(32) };
   [a, b] = await Promise.all([startTestServer(env, undefined, { now: () => clock }), startTestServer(env, undefined, { now: () => clock })]);
 }, 60_000);
 afterAll(async () => {

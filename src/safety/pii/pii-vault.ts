@@ -2,8 +2,18 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
 import { KefuError } from '../../errors.ts';
 import { openPrivateDatabase } from '../../store/sqlite/open-private-database.ts';
 import { foldDigits } from './normalize-for-scan.ts';
-import type { PiiVault, PiiVaultStore } from '../../contracts/pii-vault.ts';
+import type { PiiVault } from '../../contracts/pii-vault.ts';
 import { PII_TYPES, PSEUDONYM_LABELS, type PiiType } from './pii-types.ts';
+
+/** The SQLite vault itself, synchronous; `createSqlitePiiVaultStore` puts it behind `PiiVaultStore`. */
+export interface SqlitePiiVault {
+  forSession(sessionId: string): PiiVault;
+  /** Deletes every value of a session (with SQLite's secure_delete, the pages are zeroed). */
+  purgeSession(sessionId: string): void;
+  /** Deletes originals stored before `cutoff` (epoch ms). */
+  purgeOlderThan(cutoff: number): number;
+  close(): void;
+}
 
 const LABEL_TO_TYPE = new Map(PII_TYPES.map((t) => [PSEUDONYM_LABELS[t], t]));
 const PSEUDONYM = /\[([A-Z]+)_(\d+)\]/g;
@@ -56,7 +66,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS pii_pseudonyms_lookup ON pii_pseudonyms (sessi
  * so the file holds no plaintext value and no session id. Encryption and lookup keys are derived
  * from the 32-byte `key` with HKDF; a file written with another key is refused on open.
  */
-export function createSqlitePiiVault(options: { path: string; key: Buffer }): PiiVaultStore {
+export function createSqlitePiiVault(options: { path: string; key: Buffer }): SqlitePiiVault {
   if (!Buffer.isBuffer(options.key) || options.key.length !== 32) {
     throw new KefuError('invalid_vault_key', 'The PII vault key must be 32 bytes: set KEFU_VAULT_KEY to 64 hex characters');
   }

@@ -124,7 +124,7 @@ export function handoffRoutes(deps: {
     const masked = maskPii(body.text);
     const m = await deps.sessions.record({ sessionId, role: 'agent', content: masked, meta: { agent: open.agent, handoff: open.id } });
     deps.events?.publish(sessionId, m);
-    deps.audit.append({ kind: 'agent_message', sessionId, channel: 'agent', content: masked, model: `agent:${open.agent ?? ''}`, promptVersion: null, sources: [], guard: {}, latencyMs: null, meta: { messageId: m.id, handoff: open.id } });
+    await deps.audit.append({ kind: 'agent_message', sessionId, channel: 'agent', content: masked, model: `agent:${open.agent ?? ''}`, promptVersion: null, sources: [], guard: {}, latencyMs: null, meta: { messageId: m.id, handoff: open.id } });
     return c.json({ message_id: m.id, session_id: sessionId, created_at: iso(m.createdAt) }, 201);
   });
 

@@ -1,0 +1,16 @@
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
+
+/**
+ * The SQLite audit log as it is: synchronous, since better-sqlite3 is. `createSqliteAuditLogStore`
+ * puts it behind the async `AuditLog` contract for the server; tests and benchmarks use it directly.
+ */
+export interface SyncAuditLog {
+  /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
+  append(input: AuditInput): AuditEntry;
+  verify(onProgress?: (done: number, total: number) => void): AuditVerification;
+  export(options?: { fromSeq?: number; toSeq?: number }): Iterable<AuditEntry>;
+  prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };
+  signedCheckpoint(): SignedAuditCheckpoint | null;
+  verifyCheckpoint(checkpoint: unknown): AuditProblem | null;
+  close(): void;
+}
