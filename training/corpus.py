@@ -24,6 +24,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import shops  # noqa: E402
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, 'work')
 SEP = '<|doc|>'
@@ -478,6 +480,74 @@ class Gen:
         return self.small(lang)
 
 
+class ShopDialogues:
+    """Dialogues about synthetic shops of other domains (training/shops.py): the model must read a shop it has never seen.
+
+    Grounded: the customer's question is phrased the way people ask, not as the passage's title; the reply copies the one
+    sentence (or list line) of the right passage that answers it, with its citation. Not covered: the question's fact is
+    in none of the passages shown (often other passages of the same shop, with the same names in them): decline.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def question(self, f: dict, lang: str) -> str:
+        q = self.rng.choice(f['qzh'] if lang == 'zh' else f['qen'])
+        if lang == 'zh':
+            q = self.rng.choice(ZH_PREFIX) + q
+        else:
+            q = self.rng.choice(EN_PREFIX) + (q if self.rng.random() < 0.7 else q[0].lower() + q[1:])
+        if self.rng.random() < 0.15:
+            q = re.sub(r'[?？]$', '', q)
+        return q
+
+    def reply(self, sent: str, pos: int, lang: str) -> str:
+        sent = sent.strip().lstrip('- ')
+        if lang == 'zh':
+            body = re.sub(r'[。;；.]$', '', sent)
+            return f'{self.rng.choice(ZH_OPEN)}{body}[{pos}]。{self.rng.choice(ZH_CLOSE)}'
+        body = re.sub(r'[.;。]$', '', sent)
+        close = self.rng.choice(EN_CLOSE)
+        return f'{self.rng.choice(EN_OPEN)}{body} [{pos}].' + (' ' + close if close else '')
+
+    def as_passages(self, ents: list[dict], tag: str) -> list[dict]:
+        return [{'id': f'shop-{tag}-{i}#0', 'docId': f'shop-{tag}-{i}', 'title': e['title'], 'text': e['text'], 'score': 1.0} for i, e in enumerate(ents)]
+
+    def sample(self) -> dict:
+        rng = self.rng
+        shop = shops.make_shop(rng)
+        lang = rng.choice(['zh', 'en'])
+        ents = shops.entries_of(shop, lang, rng)
+        tag = f'{rng.getrandbits(32):08x}'
+        n = rng.choices([1, 2, 3], [0.2, 0.35, 0.45])[0]
+        r = rng.random()
+        if r < 0.2 and len(ents) > 1:  # not covered: the fact is in none of the passages shown
+            if rng.random() < 0.3:
+                f = rng.choice(shops.make_shop(rng)['facts'])
+                pool = ents
+            else:
+                f = rng.choice(shop['facts'])
+                pool = [e for e in ents if f not in e['facts']]
+            ps = rng.sample(pool, min(n, len(pool)))
+            if rng.random() < 0.05:
+                ps = []
+            return dict(type='shop-noanswer', lang=lang, user=self.question(f, lang), passages=self.as_passages(ps, tag), history=[],
+                        reply=rng.choice(ZH_NOANS if lang == 'zh' else EN_NOANS), domain=shop['domain'])
+        cands = [(e, f) for e in ents for f in e['facts'] if shops.visible(e['text'], e['sents'][f['kind']], 300)]
+        e, f = rng.choice(cands)
+        others = [x for x in ents if x is not e]
+        ps = rng.sample(others, min(n - 1, len(others))) + [e]
+        rng.shuffle(ps)
+        pos = ps.index(e) + 1
+        history: list[dict] = []
+        if r > 0.88 and len(cands) > 1:  # an earlier exchange about another fact of the same shop
+            e2, f2 = rng.choice([c for c in cands if c[1] is not f])
+            history = [{'role': 'user', 'content': self.question(f2, lang)},
+                       {'role': 'assistant', 'content': self.reply(e2['sents'][f2['kind']], 1, lang)}]
+        return dict(type='shop-grounded', lang=lang, user=self.question(f, lang), passages=self.as_passages(ps, tag), history=history,
+                    reply=self.reply(e['sents'][f['kind']], pos, lang), pos=pos, facts=[f['key_zh' if lang == 'zh' else 'key_en']], domain=shop['domain'])
+
+
 def check_against_ts(samples: list[dict]) -> None:
     inputs = [dict(userMessage=s['user'], passages=s['passages'], history=s['history'], lang=s['lang'], reply=s['reply']) for s in samples]
     res = subprocess.run(['npx', 'tsx', os.path.join('training', 'render-prompts.ts')], input=json.dumps(inputs, ensure_ascii=False),
@@ -485,16 +555,25 @@ def check_against_ts(samples: list[dict]) -> None:
     if res.returncode != 0:
         raise SystemExit(f'render-prompts.ts failed: {res.stderr[-2000:]}')
     ts = json.loads(res.stdout)
-    bad = sum(1 for s, t in zip(samples, ts) if render(s['user'], s['passages'], s['history'], s['lang'], s['reply']) != t)
-    print(f'prompt check vs TypeScript buildPrompt/formatKefuPrompt: {len(ts) - bad}/{len(ts)} identical')
-    if bad:
+    diffs = [(s, t) for s, t in zip(samples, ts) if render(s['user'], s['passages'], s['history'], s['lang'], s['reply']) != t]
+    # The server fences a passage that reads like an order to the assistant; a recombined synthetic passage (Synth)
+    # now and then does ("…; and selected products offer…"). Those few differ on purpose; anything else is a bug.
+    fenced = [d for d in diffs if '«data»' in d[1]]
+    other = [d for d in diffs if '«data»' not in d[1]]
+    for s, t in other[:2]:
+        print(f"differs ({s['type']}):\n--- python\n{render(s['user'], s['passages'], s['history'], s['lang'], s['reply'])}\n--- server\n{t}", file=sys.stderr)
+    print(f'prompt check vs TypeScript buildPrompt/formatKefuPrompt: {len(ts) - len(diffs)}/{len(ts)} identical'
+          + (f', {len(fenced)} with a synthetic passage the server fences as a possible injection' if fenced else ''))
+    if other or len(fenced) > 0.05 * len(ts):
         raise SystemExit('Python prompt rendering differs from the server')
 
 
 def generate_chunk(job) -> list[dict]:
-    entries, seed, n, perturb, synth = job
-    g = Gen(entries, random.Random(seed), perturb=perturb, synth=synth)
-    return [g.sample(entries) for _ in range(n)]
+    entries, seed, n, perturb, synth, shop_share = job
+    rng = random.Random(seed)
+    g = Gen(entries, rng, perturb=perturb, synth=synth)
+    sd = ShopDialogues(rng)
+    return [sd.sample() if shop_share and rng.random() < shop_share else g.sample(entries) for _ in range(n)]
 
 
 def main() -> None:
@@ -508,6 +587,7 @@ def main() -> None:
     ap.add_argument('--perturb', type=float, default=0.5, help='share of grounded examples whose figures are randomised')
     ap.add_argument('--synth', type=float, default=0.0, help='share of targets and distractors replaced by synthetic unseen entries (Synth)')
     ap.add_argument('--workers', type=int, default=1, help='processes generating the training corpus')
+    ap.add_argument('--shops', type=float, default=0.0, help='share of dialogues about synthetic shops of other domains (ShopDialogues)')
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     kb = load_kb(args.kb)
@@ -522,7 +602,7 @@ def main() -> None:
     print(f'KB: {len(kb)} entries ({len(bases)} base ids); held out {len(eval_kb)} entries: {sorted(held)}')
 
     chunk = 5000
-    jobs = [(train_kb, args.seed * 1000 + i, min(chunk, args.n_train - i * chunk), args.perturb, args.synth)
+    jobs = [(train_kb, args.seed * 1000 + i, min(chunk, args.n_train - i * chunk), args.perturb, args.synth, args.shops)
             for i in range(-(-args.n_train // chunk))]
     train: list[dict] = []
     with open(os.path.join(WORK, 'corpus.train.txt'), 'w', encoding='utf-8') as f:
@@ -556,7 +636,7 @@ def main() -> None:
     print('train examples:', args.n_train, 'kinds in the first', len(train), kinds)
     print('eval examples:', len(ev))
     if not args.no_check:
-        check_against_ts(train[:30] + ev[:10])
+        check_against_ts(train[:120] + ev[:10])
 
 
 if __name__ == '__main__':

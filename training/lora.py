@@ -52,6 +52,14 @@ class LoRALinear(nn.Module):
         return self.base(x) + (self.dropout(x) @ self.a.t() @ self.b.t()) * self.scale
 
 
+def tensor_f32(gguf, t) -> np.ndarray:
+    """A GGUF tensor as float32: F16/F32 as they are, Q8_0 (and other llama.cpp types gguf-py knows) dequantised."""
+    if t.tensor_type in (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16):
+        return np.array(t.data, dtype=np.float32)
+    out = gguf.quants.dequantize(np.asarray(t.data), t.tensor_type).astype(np.float32)
+    return out.reshape([int(d) for d in reversed(t.shape.tolist())])
+
+
 def load_gguf_model(gguf, path: str) -> tuple[Llama, dict]:
     reader = gguf.GGUFReader(path)
 
@@ -70,7 +78,7 @@ def load_gguf_model(gguf, path: str) -> tuple[Llama, dict]:
         norm_eps=float(field('llama.attention.layer_norm_rms_epsilon')),
         attn_impl='bmm',
     )
-    tensors = {t.name: torch.from_numpy(np.array(t.data, dtype=np.float32)) for t in reader.tensors}
+    tensors = {t.name: torch.from_numpy(tensor_f32(gguf, t)) for t in reader.tensors}
     model = Llama(cfg)
     names = {'attention.wq': 'attn_q', 'attention.wk': 'attn_k', 'attention.wv': 'attn_v', 'attention.wo': 'attn_output',
              'feed_forward.w1': 'ffn_gate', 'feed_forward.w3': 'ffn_up', 'feed_forward.w2': 'ffn_down'}

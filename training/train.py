@@ -155,6 +155,10 @@ def main() -> None:
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--init', default=None, help='continue from this checkpoint: its weights, a fresh LR schedule, the loss log appended')
+    ap.add_argument('--freeze-layers', type=int, default=0, help='keep the embeddings and the first N layers fixed: on a busy CPU the '
+                    'backward pass then stops at layer N (fine-tuning from --init-gguf/--init)')
+    ap.add_argument('--init-gguf', default=None, help='continue from the weights of this GGUF F16/F32 file (e.g. the shipped model; '
+                    'its shape overrides --dim/--layers/...), a fresh LR schedule and loss log')
     args = ap.parse_args()
     global DEVICE
     DEVICE = torch.device('cuda' if args.device == 'auto' and torch.cuda.is_available() else 'cpu' if args.device == 'auto' else args.device)
@@ -182,14 +186,30 @@ def main() -> None:
                  max_seq=args.seq, attn_impl=args.attn)
     model = Llama(cfg).to(DEVICE)
     base_step, base_tokens, base_s = 0, 0, 0.0
-    if args.init:
+    if args.init_gguf:
+        # the GGUF is the only copy of the shipped weights: read them the way training/lora.py does
+        from export_gguf import import_gguf
+        from lora import load_gguf_model
+        model, _ = load_gguf_model(import_gguf(), args.init_gguf)
+        cfg = model.cfg
+        cfg.attn_impl = args.attn
+        if cfg.vocab_size != sp.get_piece_size():
+            raise SystemExit(f'{args.init_gguf} has {cfg.vocab_size} tokens, the tokenizer {sp.get_piece_size()}: use the tokenizer shipped with it')
+        model = model.to(DEVICE)
+        print(f'continuing from the weights of {args.init_gguf}', flush=True)
+    elif args.init:
         ck = torch.load(args.init, map_location=DEVICE)
         model.load_state_dict(ck['model'])
         base_step, base_tokens, base_s = ck['step'], ck['tokens'], ck['elapsed_s']
         print(f'continuing from {args.init}: step {base_step}, {base_s/60:.1f} min', flush=True)
     print(f'model: {model.num_params()/1e6:.2f}M params, {cfg.to_dict()}', flush=True)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    if args.freeze_layers:
+        for name, p in model.named_parameters():
+            if name.startswith('tok_embeddings.') or any(name.startswith(f'layers.{l}.') for l in range(args.freeze_layers)):
+                p.requires_grad_(False)
+        print(f'trainable: {sum(p.numel() for p in model.parameters() if p.requires_grad)/1e6:.2f}M (embeddings and layers 0-{args.freeze_layers - 1} fixed)', flush=True)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and p.requires_grad]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 and p.requires_grad]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
 
@@ -232,7 +252,7 @@ def main() -> None:
             loss, _ = masked_loss(model, x, m)
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             opt.step()
             step += 1
             tokens += x.numel()
