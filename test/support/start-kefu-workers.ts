@@ -69,7 +69,8 @@ export async function startKefuWorkers(workers: number, env: Record<string, stri
   };
 }
 
-function childrenOf(pid: number): number[] {
+/** The pids whose parent is `pid` (a primary's workers). */
+export function childrenOf(pid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

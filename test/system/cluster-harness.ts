@@ -92,8 +92,10 @@ ${upstreamConf(ports)}
 }
 
 /** `env`: more settings for every node, over the harness's own (another order system, shared keys). */
-export async function startCluster(options: { nodes?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
+export async function startCluster(options: { nodes?: number; workers?: number; env?: Record<string, string> } = {}): Promise<Cluster> {
   const count = options.nodes ?? 3;
+  // `kefu serve --workers N` per node (docs/cluster.md, Workers); KEFU_TEST_NODE_WORKERS=2 runs any cluster test that way.
+  const workers = options.workers ?? Number(process.env['KEFU_TEST_NODE_WORKERS'] ?? 1);
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
@@ -131,6 +133,7 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
         KEFU_ORDERS_URL: orders.url,
         KEFU_SHOP_POLICY: policy,
         KEFU_LLM_BASE_URL: `${primary.url};standby=${standby.url}`,
+        KEFU_WORKERS: String(workers),
         ...options.env,
       });
       nodes.push(node);
