@@ -60,7 +60,8 @@ async function ask(url: string, question: string): Promise<Shown> {
     },
   });
   const decoder = new TextDecoder();
-  for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+  const reader = res.body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) parser.feed(decoder.decode(r.value, { stream: true }));
   if (done === null) throw new Error(`${question}: no done event`);
   return { ...(done as Omit<Shown, 'streamed'>), streamed };
 }
