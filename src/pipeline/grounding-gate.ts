@@ -31,7 +31,7 @@ export interface GroundingGateDeps {
   /** The passages as the customer's citations number them ([1] is the first). */
   passages: readonly TopicPassage[];
   /** The generation record: `fallback` set by the generator marks its own replacement; the gate sets it too. */
-  gen: { fallback: string | null };
+  gen: { fallback: string | null; finishReason?: string };
   /** The extractive answer (the sentence or two that answer, cited), built only when needed. */
   replacement: () => string;
   /** The honest "the passages don't say / a person can help" reply, when the extractive one fails too. */
@@ -77,7 +77,8 @@ export async function* gateModelReply(stream: AsyncIterable<string>, deps: Groun
     if (!fellBack) model += text;
     yield text;
   }
-  if (fellBack || model.trim().length === 0) return;
+  // A reply the customer walked away from is not judged: nobody is left to read a replacement.
+  if (fellBack || model.trim().length === 0 || deps.gen.finishReason === 'abort') return;
   const faults = gatedFaults(deps.question, model, deps.passages);
   if (faults.length === 0) return;
   const reason = `grounding:${faults.join('+')}`;
