@@ -45,6 +45,7 @@ export async function benchAppSocket(options: { clients?: number; messages?: num
   const socket = attachAppSocket(node, {
     pipeline: server.kefu.pipeline,
     store: server.kefu.store,
+    sessions: server.kefu.sessions,
     identify: createAuth({ adminKeyHash: hashKey(ADMIN_KEY), keys: server.kefu.keys }).identify,
     maxMessageChars: 2000,
     logger: server.kefu.logger,

@@ -46,6 +46,8 @@ import { parseBusinessHours } from './handoff/business-hours.ts';
 import { createSqliteHandoffQueue } from './handoff/sqlite-handoff-queue.ts';
 import { createPostgresHandoffQueue } from './handoff/postgres-handoff-queue.ts';
 import type { Hono } from 'hono';
+import type { Server } from 'node:http';
+import { attachAppSocket, type AppSocket } from './channels/app/app-socket-server.ts';
 import { createSessionEvents } from './channels/app/session-events.ts';
 import type { SessionEvents } from './contracts/session-events.ts';
 import { createRedisSessionEvents } from './channels/app/redis-session-events.ts';
@@ -76,12 +78,12 @@ import { createDemoOrderSystem } from './orders/demo-order-system.ts';
 import { createSqliteOutcomeTracker } from './outcomes/sqlite-outcome-tracker.ts';
 import { createPostgresOutcomeTracker } from './outcomes/postgres-outcome-tracker.ts';
 import { createPostgresKpiQueries } from './outcomes/postgres-kpi-queries.ts';
+import { createSqliteKpiQueries } from './outcomes/sqlite-kpi-queries.ts';
+import type { KpiQueries } from './contracts/kpi-queries.ts';
 import type { OutcomeTrackerHooks } from './contracts/outcome-tracker.ts';
 import { createSqliteJobQueue } from './queue/sqlite-job-queue.ts';
 import { createSqliteTicketStore } from './tickets/sqlite-ticket-store.ts';
 import { createTicketService } from './tickets/ticket-service.ts';
-import { createSqliteKpiQueries } from './outcomes/sqlite-kpi-queries.ts';
-import type { KpiQueries } from './contracts/kpi-queries.ts';
 import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
 import { createInputGuard } from './safety/input-guard/input-guard.ts';
@@ -416,6 +418,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
 
   // Files the stores created above get owner-only modes too (their -wal and -shm follow).
   protectDataDir(config.dataDir, warn);
+  const { identify } = createAuth({ adminKeyHash: admin.hash, keys });
+  const chatBodyBytes = chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, config.voice.maxBytes);
 
   return {
     app,
@@ -431,18 +435,38 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
     keys,
     audit,
     outcomes,
+    kpis,
     queue,
     sessionEvents,
-    identify: createAuth({ adminKeyHash: admin.hash, keys }).identify,
+    identify,
     generatedAdminKey: admin.generated,
+    sessions,
     /** Shared with the app socket's session limit: Redis in multi-node mode, null for in-process counters. */
     rateLimitStore,
+    /** The app channel (WebSocket, /v1/ws) on the HTTP server that serves `app`, wired like the rest. */
+    attachAppSocket: (server: Server): AppSocket =>
+      attachAppSocket(server, {
+        pipeline,
+        store,
+        sessions,
+        identify,
+        logger,
+        metrics,
+        maxMessageChars: config.maxMessageChars,
+        // A message frame may carry a picture or a recording (base64), as a /v1/chat body may.
+        maxPayloadBytes: chatBodyBytes,
+        attachments: attachmentReaders,
+        ratePerMinute: config.rateLimitPerMinute,
+        userIdSecret: config.userIdSecret,
+        trustedProxies,
+        ...(rateLimitStore === null ? {} : { sessionLimitStore: rateLimitStore }),
+        events: sessionEvents,
+      }),
     trustedProxies,
     /** Readers of pictures (and recordings) sent with a turn, for the app socket as for /v1/chat. */
-    kpis,
     attachments: attachmentReaders,
     /** The largest chat turn with attachments (bytes): the app socket's frame limit too. */
-    chatBodyBytes: chatBodyLimit(config.maxBodyBytes, config.images.maxBytes, config.voice.maxBytes),
+    chatBodyBytes,
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: closeIdle,
     async close() {

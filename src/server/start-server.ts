@@ -1,7 +1,6 @@
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachAppSocket } from '../channels/app/app-socket-server.ts';
 import { answerMalformedRequests } from './client-error-reply.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { createKefu, type CreateKefuOptions, type Kefu } from '../create-kefu.ts';
@@ -38,25 +37,8 @@ export async function startServer(config: KefuConfig, options: { logger?: Logger
     await kefu.close();
     throw err;
   }
-  // Mobile apps: the WebSocket channel on the same port (/v1/ws).
-  const appSocket = attachAppSocket(server as Server, {
-    pipeline: kefu.pipeline,
-    store: kefu.store,
-    identify: kefu.identify,
-    logger: kefu.logger,
-    metrics: kefu.metrics,
-    maxMessageChars: config.maxMessageChars,
-    // A message frame may carry a picture or a recording (base64), as a /v1/chat body may.
-    maxPayloadBytes: kefu.chatBodyBytes,
-    attachments: kefu.attachments,
-    ratePerMinute: config.rateLimitPerMinute,
-    sessionTtlMs: config.sessionTtlMs,
-    userIdSecret: config.userIdSecret,
-    trustedProxies: kefu.trustedProxies,
-    ...(kefu.rateLimitStore === null ? {} : { sessionLimitStore: kefu.rateLimitStore }),
-    events: kefu.sessionEvents,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  // Mobile apps: the WebSocket channel on the same port (/v1/ws), wired by createKefu.
+  const appSocket = kefu.attachAppSocket(server as Server);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

@@ -9,7 +9,7 @@ import type { Metrics } from '../../metrics/create-metrics.ts';
 import type { ChatPipeline } from '../../pipeline/chat-pipeline.ts';
 import type { Principal } from '../../server/auth.ts';
 import { clientAddress, type TrustedProxies } from '../../server/client-address.ts';
-import { createSessionManager } from '../../sessions/session-manager.ts';
+import type { SessionManager } from '../../sessions/session-manager.ts';
 import { openConnection, type AppConnection } from './app-connection.ts';
 import { toAppMessage, type ServerEvent } from './app-protocol.ts';
 import type { SessionEvents } from '../../contracts/session-events.ts';
@@ -18,6 +18,8 @@ import { createSessionWatcher } from './session-watcher.ts';
 export interface AppSocketDeps {
   pipeline: ChatPipeline;
   store: ConversationStore;
+  /** The node's one session manager, shared with the HTTP channels (createKefu builds it). */
+  sessions: SessionManager;
   /** `auth.identify`: the principal of a key, null for an unknown or revoked one. */
   identify: (key: string) => Promise<Principal | null>;
   maxMessageChars: number;
@@ -45,12 +47,9 @@ export interface AppSocketDeps {
    * across nodes; a one-minute window. Default: counters in this process.
    */
   sessionLimitStore?: { increment(key: string): ClientRateLimitInfo | Promise<ClientRateLimitInfo> };
-  /** KEFU_SESSION_TTL_MINUTES in ms: an older session cannot be resumed. */
-  sessionTtlMs?: number;
   /** Stored agent replies and notices announced in-process, pushed without waiting for the poll. */
   events?: SessionEvents;
   metrics?: Pick<Metrics, 'activeStreams' | 'errors'>;
-  now?: () => number;
 }
 
 export interface AppSocket {
@@ -84,12 +83,11 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
   const path = deps.path ?? '/v1/ws';
   const heartbeatMs = deps.heartbeatMs ?? 25_000;
   const ratePerMinute = deps.ratePerMinute ?? Number.POSITIVE_INFINITY;
-  const now = deps.now ?? Date.now;
   const logger = deps.logger;
   // Frames are JSON around the message: room for the longest message escaped, a code point
   // outside the BMP being two \uXXXX escapes.
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 12 + 1024) });
-  const sessions = createSessionManager({ store: deps.store, ttlMs: deps.sessionTtlMs ?? 24 * 60 * 60_000, historyLimit: 20, now });
+  const { sessions } = deps;
   const watcher = createSessionWatcher({ store: deps.store, intervalMs: deps.pollMs ?? 500, logger, roles: ['agent', 'system'] });
   const connections = new Set<AppConnection>();
   const budgets = new Map<string, { windowStart: number; used: number }>();

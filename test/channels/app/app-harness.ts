@@ -33,6 +33,7 @@ export async function startAppHarness(options: { env?: Record<string, string>; m
   const socket = attachAppSocket(node, {
     pipeline: server.kefu.pipeline,
     store: server.kefu.store,
+    sessions: server.kefu.sessions,
     identify,
     maxMessageChars: 2000,
     logger: server.kefu.logger,

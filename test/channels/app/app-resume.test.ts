@@ -130,7 +130,7 @@ describe('agent replies and resume', () => {
   it('pushes published session events at once and broadcasts to a session', async () => {
     // A second endpoint on the same server that hears only the in-process events (no poll).
     const events = createSessionEvents();
-    const bus = attachAppSocket(h.http, { pipeline: h.server.kefu.pipeline, store: h.server.kefu.store, identify: h.identify, maxMessageChars: 2000, logger: h.server.kefu.logger, path: '/v1/ws-bus', pollMs: 3_600_000, events });
+    const bus = attachAppSocket(h.http, { pipeline: h.server.kefu.pipeline, store: h.server.kefu.store, sessions: h.server.kefu.sessions, identify: h.identify, maxMessageChars: 2000, logger: h.server.kefu.logger, path: '/v1/ws-bus', pollMs: 3_600_000, events });
     try {
       const raw = await rawClient(h.wsUrl.replace('/v1/ws', '/v1/ws-bus'));
       raw.send({ type: 'hello' });
