@@ -23,7 +23,7 @@ export default tseslint.config(
     // Burn-down list: files that broke a limit when it was set (4 files over 400 lines, 34 functions over 80 in 31 files at 44539d6); each entry goes when
     // its file is split. Do not add to it.
     files: [
-      'src/audit/audit-log.ts', 'src/create-kefu.ts', 'src/queue/redis-stream-job-queue.ts',
+      'src/audit/audit-log.ts', 'src/create-kefu.ts',
     ],
     rules: { 'max-lines': 'off' },
   },
