@@ -59,6 +59,7 @@ import { createRedisStreamJobQueue } from './queue/redis-stream-job-queue.ts';
 import { createRedisRateLimitStore } from './server/redis-rate-limit-store.ts';
 import { createQueuedWecomSender } from './channels/wecom/queued-wecom-sender.ts';
 import { createSqliteWecomDedupe } from './channels/wecom/sqlite-wecom-dedupe.ts';
+import { createRedisWecomDedupe } from './channels/wecom/redis-wecom-dedupe.ts';
 import { createWecomClient, type WecomMedia, type WecomSender } from './channels/wecom/wecom-client.ts';
 import { createWecomCrypto } from './channels/wecom/wecom-crypto.ts';
 import { wecomRoutes } from './channels/wecom/wecom-routes.ts';
@@ -337,7 +338,9 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   // WeCom: replies slower than WeCom's window go out through its API via the job queue.
   let wecom: Hono | null = null;
   let stopWecom = async () => {};
-  const wecomDedupe = config.wecom === null ? null : createSqliteWecomDedupe({ path: path.join(config.dataDir, 'wecom.db'), ttlMs: Math.max(3_600_000, 2 * config.wecomTimestampWindowMs) });
+  // A delivery WeCom retries may reach another node: with Redis, every node dedupes together.
+  const dedupeTtlMs = Math.max(3_600_000, 2 * config.wecomTimestampWindowMs);
+  const wecomDedupe = config.wecom === null ? null : config.redisUrl === null ? createSqliteWecomDedupe({ path: path.join(config.dataDir, 'wecom.db'), ttlMs: dedupeTtlMs }) : createRedisWecomDedupe({ url: config.redisUrl, ttlMs: dedupeTtlMs, logger });
   if (config.wecom !== null && wecomDedupe !== null) {
     const w = config.wecom;
     let client: WecomSender;
@@ -478,7 +481,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       await queue.close();
       await redisEvents?.close();
       await rateLimitStore?.close();
-      wecomDedupe?.close();
+      await wecomDedupe?.close();
       await handoffs.shutdown();
       await keys.close();
       clearInterval(auditTimer);

@@ -3,8 +3,8 @@
  * answer to within five seconds (three times), and each delivery must be answered only once.
  */
 export interface WecomDedupe {
-  /** True the first time `key` is seen within the retention period; false for every repeat. */
-  firstTime(key: string): boolean;
+  /** True the first time `key` is seen within the retention period; false for every repeat (a promise from a shared store). */
+  firstTime(key: string): boolean | Promise<boolean>;
   /** How long a key is remembered (ms): the route checks it outlasts a timestamp's freshness. */
   readonly retentionMs?: number;
 }
@@ -17,7 +17,7 @@ export interface MemoryWecomDedupeOptions {
   now?: () => number;
 }
 
-/** One process's memory: enough for a single Kefu; use the SQLite one when processes share a callback. */
+/** One process's memory: enough for a single Kefu; use the SQLite one when processes share a callback, the Redis one when nodes do. */
 export function createMemoryWecomDedupe(options: MemoryWecomDedupeOptions = {}): WecomDedupe {
   const ttlMs = options.ttlMs ?? 3_600_000;
   const maxEntries = options.maxEntries ?? 10_000;

@@ -257,7 +257,10 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
       logger.info({ msgId: message.msgId }, 'wecom: redelivery of a message still being answered');
       return c.text('success');
     }
-    if (!dedupe.firstTime(key)) {
+    const claimed = dedupe.firstTime(key);
+    if (!(typeof claimed === 'boolean' ? claimed : await claimed)) {
+      // While a shared dedupe answered, the first delivery may have started here: it goes out actively.
+      inFlight.get(key)?.();
       logger.info({ msgId: message.msgId }, 'wecom: duplicate delivery ignored');
       return c.text('success');
     }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatReply } from '../../../src/contracts/reply-part.ts';
 import { createLogger } from '../../../src/logging/create-logger.ts';
 import { createMetrics } from '../../../src/metrics/create-metrics.ts';
@@ -15,6 +16,8 @@ import { createErrorHandler } from '../../../src/server/error-handler.ts';
 import { createWecomClient, type WecomSender } from '../../../src/channels/wecom/wecom-client.ts';
 import { createWecomCrypto, type WecomCrypto } from '../../../src/channels/wecom/wecom-crypto.ts';
 import { createMemoryWecomDedupe } from '../../../src/channels/wecom/wecom-dedupe.ts';
+import { createRedisWecomDedupe, type RedisWecomDedupe } from '../../../src/channels/wecom/redis-wecom-dedupe.ts';
+import { startRedis, type TestRedis } from '../../support/start-redis.ts';
 import { wecomRoutes, type WecomRoutesDeps } from '../../../src/channels/wecom/wecom-routes.ts';
 import { wecomSessionId } from '../../../src/channels/wecom/wecom-session-id.ts';
 import { parseWecomMessage, type WecomMessage } from '../../../src/channels/wecom/wecom-xml.ts';
@@ -355,5 +358,38 @@ describe('WeCom callback: messages (POST)', () => {
     const bytes = readdirSync(dir).map((f) => readFileSync(path.join(dir, f)).toString('latin1')).join('\n');
     rmSync(dir, { recursive: true, force: true });
     expect({ sealed: bytes.includes('pii1.'), raw: bytes.includes(phone) }).toEqual({ sealed: true, raw: false });
+  });
+});
+
+describe('WeCom callback on two nodes sharing a Redis dedupe', () => {
+  let redis: TestRedis;
+  const dedupes: RedisWecomDedupe[] = [];
+  beforeAll(async () => {
+    // redis-server is a Debian package .ci/run installs: one that cannot start fails here, with the reason.
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    for (const d of dedupes.splice(0)) await d.close();
+    await redis.stop();
+  });
+
+  it('a retried delivery that reaches the other node is not answered again', async () => {
+    const prefix = randomUUID();
+    const pipeline = stubPipeline(() => 'once');
+    const node = () => {
+      const dedupe = createRedisWecomDedupe({ url: redis.url, prefix });
+      dedupes.push(dedupe);
+      return mount({ crypto: corp, pipeline, dedupe });
+    };
+    const [a, b] = [node(), node()];
+    const xml = textXml('zhangsan', 'hi', '4561255354251345930');
+    const first = await openReply(await post(a, xml));
+    expect(first.content).toBe('once');
+    expect(await (await post(b, xml, corp, { timestamp: '1700000005', nonce: '7' })).text()).toBe('success');
+    // At once on both nodes: one of the two takes it (the pipeline runs once more for the new MsgId only).
+    const again = textXml('zhangsan', 'hi again', '4561255354251345931');
+    const both = await Promise.all([post(a, again), post(b, again)]);
+    expect(both.filter((r) => r.headers.get('content-type')?.includes('xml') === true)).toHaveLength(1);
+    expect(pipeline.calls).toHaveLength(2);
   });
 });
