@@ -41,10 +41,15 @@ describe('kefu serve --workers 2', () => {
     const mapsModel = (pid: number) => /\.gguf$/m.test(readFileSync(`/proc/${pid}/maps`, 'utf8'));
     expect(mapsModel(kefu.primary.pid!)).toBe(true);
     for (const pid of workers) expect(mapsModel(pid)).toBe(false);
-    // A knowledge answer generated in the primary for whichever worker took the turn.
-    const reply = await httpJson(`${kefu.url}/v1/chat`, { body: { message: 'How long does shipping take?' } });
-    expect(reply.status).toBe(200);
-    expect((reply.body as ChatReply).reply.length).toBeGreaterThan(0);
+    // A draft for an agent is the model's (the workers have no model of their own): generated in
+    // the primary for whichever worker took the request, tokens streamed back over IPC.
+    const turn = await httpJson(`${kefu.url}/v1/chat`, { body: { message: '会员有哪些好处,值得开通吗?' } });
+    expect(turn.status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const drafted = await httpJson(`${kefu.url}/v1/sessions/${(turn.body as ChatReply).session_id}/suggest`, { body: {}, headers: admin });
+      expect(drafted.status).toBe(200);
+      expect((drafted.body as { suggestions: { source: string; text: string }[] }).suggestions).toContainEqual(expect.objectContaining({ source: 'model' }));
+    }
   }, 60_000);
 
   it('keeps every turn of concurrent sessions exactly once, whichever worker takes each turn', async () => {

@@ -69,7 +69,7 @@ export async function startKefuWorkers(workers: number, env: Record<string, stri
   };
 }
 
-/** The pids whose parent is `pid` (a primary's workers). */
+/** The Kefu processes whose parent is `pid` (a primary's workers). */
 export function childrenOf(pid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -78,7 +78,8 @@ export function childrenOf(pid: number): number[] {
       // Field 4 of /proc/<pid>/stat is the parent pid; the command name (2) is in parentheses.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) pids.push(Number(entry));
+      // Only Kefu processes: tsx may run an esbuild service as a child too.
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('bin/kefu.js')) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
