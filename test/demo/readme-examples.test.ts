@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
 import { chinaDate } from '../../src/orders/demo-order-ids.ts';
-import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { DEMO_KB_PATH } from '../../src/config/load-config.ts';
+import { chunkText } from '../../src/knowledge/chunker.ts';
+import { loadKbFiles } from '../../src/knowledge/load-kb-files.ts';
+import { gatedFaults } from '../../src/pipeline/grounding-gate.ts';
+import { postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
  * The README's Quick start questions, read from the README itself, asked through the HTTP API of
@@ -28,10 +32,12 @@ const knowledge = (fact: string): Check => async (ask, _now, question) => {
   expect(r.reply).toContain(fact);
 };
 
+/** The README questions the knowledge base answers, with the fact each answer must hold. */
+const KNOWLEDGE: Record<string, string> = { '你们的退货政策是什么?': '7天', 'How long does shipping take?': '16:00' };
+
 /** What each README question must lead to; a question the README gains must be added here. */
 const EXPECTED: Record<string, Check> = {
-  '你们的退货政策是什么?': knowledge('7天'),
-  'How long does shipping take?': knowledge('16:00'),
+  ...Object.fromEntries(Object.entries(KNOWLEDGE).map(([q, fact]) => [q, knowledge(fact)])),
   '昨天下的单怎么还没发货?': async (ask, now) => {
     const r = await ask('昨天下的单怎么还没发货?');
     expect(r.flow?.name).toBe('order_status');
@@ -82,3 +88,34 @@ describe.each(['2026-11-24T01:30:00+08:00', '2026-11-24T00:05:00+08:00', '2026-1
     for (const q of asked) await EXPECTED[q]!(ask, now, q);
   });
 });
+
+/**
+ * The same knowledge questions answered by the shipped model (KEFU_LLM=embedded), as JSON and as
+ * the widget streams them: what is shown (the `done` reply) is complete, cited, holds the fact and
+ * has none of the faults the grounding gate withholds, whoever wrote it (the model or the
+ * extractive answer that replaced it). "…During big sales, dispatch [1]" was shown here before.
+ */
+describe('with the shipped model', () => {
+  it('the README knowledge questions get complete, correct, cited answers over JSON and SSE', { timeout: 180_000 }, async () => {
+    const server = await startTestServer({ KEFU_LLM: 'embedded', KEFU_CACHE: 'off' });
+    servers.push(server);
+    const passages = await readmePassages();
+    for (const [question, fact] of Object.entries(KNOWLEDGE)) {
+      const json = (await (await postJson(`${server.url}/v1/chat`, { message: question })).json()) as ChatReply;
+      const done = (await readSse(await postJson(`${server.url}/v1/chat`, { message: question, stream: true }))).find((e) => e.event === 'done')!.data as ChatReply;
+      for (const r of [json, done]) {
+        expect(r.reply, `${question} (${r.model})`).toMatch(COMPLETE_CITED);
+        expect(r.reply).toContain(fact);
+        const given = r.sources.map((s) => ({ ...passages.get(s.id)!, score: s.score }));
+        expect(gatedFaults(question, r.reply, given), r.reply).toEqual([]);
+      }
+    }
+  });
+});
+
+async function readmePassages(): Promise<Map<string, { title: string; text: string }>> {
+  const { documents } = await loadKbFiles([DEMO_KB_PATH]);
+  const out = new Map<string, { title: string; text: string }>();
+  for (const d of documents) chunkText(d.text).forEach((text, i) => out.set(`${d.id}#${i}`, { title: d.title, text }));
+  return out;
+}
