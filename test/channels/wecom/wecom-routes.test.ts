@@ -383,8 +383,7 @@ describe('WeCom callback on two nodes sharing a Redis dedupe', () => {
     };
     const [a, b] = [node(), node()];
     const xml = textXml('zhangsan', 'hi', '4561255354251345930');
-    const first = await openReply(await post(a, xml));
-    expect(first.content).toBe('once');
+    expect(await openReply(await post(a, xml))).toMatchObject({ msgType: 'text', content: 'once' });
     expect(await (await post(b, xml, corp, { timestamp: '1700000005', nonce: '7' })).text()).toBe('success');
     // At once on both nodes: one of the two takes it (the pipeline runs once more for the new MsgId only).
     const again = textXml('zhangsan', 'hi again', '4561255354251345931');
