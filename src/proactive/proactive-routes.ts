@@ -52,7 +52,7 @@ export function proactiveRoutes(deps: {
       }
       checkSessionAccess(conversation, requestSessionAccess(c, body.session_token));
     }
-    const decision = deps.service.evaluate({
+    const decision = await deps.service.evaluate({
       visitorId: body.visitor_id,
       type: body.type,
       page: normalisePage(body.page),
@@ -63,11 +63,11 @@ export function proactiveRoutes(deps: {
     return c.json({ open: true, rule: decision.rule.id, message: decision.rule.message[body.lang ?? 'zh'] });
   });
 
-  app.get('/v1/admin/proactive', deps.admin, (c) => {
+  app.get('/v1/admin/proactive', deps.admin, async (c) => {
     const raw = c.req.query('days') ?? '14';
     const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
     if (!(days >= 1 && days <= 400)) throw badRequest('invalid_days', 'days must be an integer from 1 to 400');
-    return c.json(deps.service.stats(days));
+    return c.json(await deps.service.stats(days));
   });
 
   return app;

@@ -1,12 +1,13 @@
-import Database from 'better-sqlite3';
 import { KefuError } from '../errors.ts';
+import type { ProactiveLedger } from './proactive-ledger.ts';
 import { PAGE_EVENT_TYPES, ruleMatches, type PageEvent, type PageEventType, type ProactiveRule } from './proactive-rules.ts';
+import { createSqliteProactiveLedger } from './sqlite-proactive-ledger.ts';
 
 /**
  * Proactive service: evaluates the widget's page events against the rules and decides whether
- * the widget should open itself. Each trigger is written to its own SQLite file
- * (`<data dir>/proactive.db`), so the per-visitor daily limit survives restarts and is shared by
- * every gateway process on the machine, and the dashboard can count triggers per day.
+ * the widget should open itself. Each trigger is written to the ledger (`<data dir>/proactive.db`,
+ * or PostgreSQL in a cluster), so the per-visitor daily limit survives restarts and holds for every
+ * process and node, and the dashboard can count triggers per day.
  */
 export type ProactiveDecision = { open: true; rule: ProactiveRule } | { open: false };
 
@@ -32,8 +33,10 @@ export interface ProactiveStats {
 const KEEP_DAYS = 400;
 
 export interface ProactiveServiceOptions {
-  /** The SQLite file, normally `<data dir>/proactive.db`. */
-  path: string;
+  /** The SQLite file, normally `<data dir>/proactive.db`; unused when `ledger` is given. */
+  path?: string;
+  /** Where triggers are kept instead of `path` (PostgreSQL in a cluster); closed with the service. */
+  ledger?: ProactiveLedger;
   rules: ProactiveRule[];
   now?: () => number;
   /** What "per day" means: calendar days in the shop's time zone (KEFU_TIMEZONE); default UTC. */
@@ -57,75 +60,33 @@ export function createProactiveService(options: ProactiveServiceOptions) {
     return new Date(Date.UTC(y, m - 1, d - n)).toISOString().slice(0, 10);
   };
 
-  const db = new Database(options.path, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS proactive_triggers (
-      id INTEGER PRIMARY KEY,
-      rule_id TEXT NOT NULL,
-      visitor_id TEXT NOT NULL,
-      session_id TEXT,
-      page TEXT NOT NULL,
-      day TEXT NOT NULL,
-      at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS proactive_triggers_visitor ON proactive_triggers (visitor_id, rule_id, day);
-    CREATE INDEX IF NOT EXISTS proactive_triggers_day ON proactive_triggers (day, rule_id);
-    CREATE TABLE IF NOT EXISTS proactive_events (
-      day TEXT NOT NULL,
-      type TEXT NOT NULL,
-      count INTEGER NOT NULL,
-      PRIMARY KEY (day, type)
-    );
-  `);
-  const s = {
-    countToday: db.prepare<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM proactive_triggers WHERE visitor_id = ? AND rule_id = ? AND day = ?'),
-    insert: db.prepare('INSERT INTO proactive_triggers (rule_id, visitor_id, session_id, page, day, at) VALUES (?, ?, ?, ?, ?, ?)'),
-    countEvent: db.prepare(`INSERT INTO proactive_events (day, type, count) VALUES (?, ?, 1) ON CONFLICT (day, type) DO UPDATE SET count = count + 1`),
-    triggersByDay: db.prepare<[string], { rule_id: string; day: string; n: number }>('SELECT rule_id, day, COUNT(*) AS n FROM proactive_triggers WHERE day >= ? GROUP BY rule_id, day'),
-    eventsByDay: db.prepare<[string], { day: string; type: string; count: number }>('SELECT day, type, count FROM proactive_events WHERE day >= ?'),
-    pruneTriggers: db.prepare<[string]>('DELETE FROM proactive_triggers WHERE day < ?'),
-    pruneEvents: db.prepare<[string]>('DELETE FROM proactive_events WHERE day < ?'),
-  };
+  if (options.ledger === undefined && options.path === undefined) throw new Error('the proactive service needs a path or a ledger');
+  const ledger = options.ledger ?? createSqliteProactiveLedger(options.path ?? '');
 
   let prunedOn = '';
-  const prune = (today: string) => {
+  const prune = async (today: string): Promise<void> => {
     if (prunedOn === today) return;
-    const cutoff = daysBefore(today, KEEP_DAYS);
-    s.pruneTriggers.run(cutoff);
-    s.pruneEvents.run(cutoff);
     prunedOn = today;
+    await ledger.prune(daysBefore(today, KEEP_DAYS));
   };
-
-  // Check-then-insert in one immediate transaction: two gateway processes (or two tabs of the same
-  // visitor) cannot both pass the limit.
-  const evaluateTx = db.transaction((event: PageEvent, at: number): ProactiveDecision => {
-    const day = dayOf(at);
-    prune(day);
-    s.countEvent.run(day, event.type);
-    for (const rule of options.rules) {
-      if (!ruleMatches(rule, event)) continue;
-      if (s.countToday.get(event.visitorId, rule.id, day)!.n >= rule.maxPerVisitorPerDay) continue;
-      s.insert.run(rule.id, event.visitorId, event.sessionId ?? null, event.page, day, at);
-      return { open: true, rule };
-    }
-    return { open: false };
-  });
 
   return {
     rules: options.rules,
     /** The first matching rule this visitor has not yet used up today opens the widget. */
-    evaluate(event: PageEvent): ProactiveDecision {
-      return evaluateTx.immediate(event, now());
+    async evaluate(event: PageEvent): Promise<ProactiveDecision> {
+      const at = now();
+      const day = dayOf(at);
+      await prune(day);
+      const rule = await ledger.record(event, day, at, options.rules.filter((r) => ruleMatches(r, event)));
+      return rule === null ? { open: false } : { open: true, rule };
     },
     /** Rules with their triggers over the last `days` days (today included), for the dashboard. */
-    stats(days = 14): ProactiveStats {
+    async stats(days = 14): Promise<ProactiveStats> {
       const today = dayOf(now());
       const list = Array.from({ length: days }, (_, i) => daysBefore(today, days - 1 - i));
       const from = list[0]!;
       const triggers = new Map<string, Map<string, number>>();
-      for (const r of s.triggersByDay.all(from)) {
+      for (const r of await ledger.triggersSince(from)) {
         const perDay = triggers.get(r.rule_id) ?? new Map<string, number>();
         perDay.set(r.day, r.n);
         triggers.set(r.rule_id, perDay);
@@ -133,7 +94,7 @@ export function createProactiveService(options: ProactiveServiceOptions) {
       const events = new Map<string, { day: string } & Record<PageEventType, number>>(
         list.map((day) => [day, { day, ...(Object.fromEntries(PAGE_EVENT_TYPES.map((t) => [t, 0])) as Record<PageEventType, number>) }]),
       );
-      for (const r of s.eventsByDay.all(from)) {
+      for (const r of await ledger.eventsSince(from)) {
         const e = events.get(r.day);
         if (e !== undefined && (PAGE_EVENT_TYPES as readonly string[]).includes(r.type)) e[r.type as PageEventType] = r.count;
       }
@@ -155,8 +116,8 @@ export function createProactiveService(options: ProactiveServiceOptions) {
         events: [...events.values()],
       };
     },
-    close(): void {
-      db.close();
+    close(): Promise<void> {
+      return ledger.close();
     },
   };
 }

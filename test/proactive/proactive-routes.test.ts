@@ -121,7 +121,7 @@ describe('proactive routes over HTTP', () => {
     expect(wrongType.status).toBe(400);
     expect(((await wrongType.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
     // Nothing malformed was counted.
-    expect(s.service.stats(1).events[0]).toMatchObject({ dwell: 0 });
+    expect((await s.service.stats(1)).events[0]).toMatchObject({ dwell: 0 });
   });
 
   it('is rate limited per client when given the chat limiter', async () => {
