@@ -1,7 +1,8 @@
 /**
- * What travels between the primary and its workers (cluster IPC, `serialization: 'advanced'`, so
- * Buffers and Dates survive). `k` names the kind; a request carries `id` and is answered by a
- * `reply` with the same id, holding `b` or the error text `e`.
+ * What travels between the primary and its workers (cluster IPC, JSON: a rate-limit round trip
+ * cost 45 µs of CPU on both sides together, 72 µs with `serialization: 'advanced'`; everything sent
+ * is JSON already). `k` names the kind; a request carries `id` and is answered by a `reply` with
+ * the same id, holding `b` or the error text `e`.
  */
 export interface IpcMessage {
   k: string;

@@ -28,7 +28,6 @@ interface Ready {
  */
 export async function runPrimary(config: KefuConfig, count: number): Promise<void> {
   const logger = createLogger(config.logLevel);
-  cluster.setupPrimary({ serialization: 'advanced' });
   const bus = createPrimaryBus();
   relaySessionEvents(bus);
   const stopRateLimits = serveRateLimits(bus);
