@@ -23,7 +23,7 @@ export default tseslint.config(
     // Burn-down list: files that broke a limit when it was set (4 files over 400 lines, 34 functions over 80 in 31 files at 44539d6); each entry goes when
     // its file is split. Do not add to it.
     files: [
-      'src/audit/audit-log.ts', 'src/create-kefu.ts',
+      'src/audit/audit-log.ts',
     ],
     rules: { 'max-lines': 'off' },
   },
@@ -31,7 +31,7 @@ export default tseslint.config(
     files: [
       'src/audit/audit-log.ts', 'src/cache/answer-cache.ts', 'src/cache/feature-index.ts', 'src/cache/redis-replicated-answer-cache.ts',
       'src/channels/app/app-connection.ts', 'src/channels/app/app-socket-server.ts', 'src/channels/wecom/wecom-client.ts',
-      'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/create-kefu.ts', 'src/dialogue/dialogue-manager.ts',
+      'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/dialogue/dialogue-manager.ts',
       'src/dialogue/flows/return-flow.ts', 'src/dialogue/order-reference/find-order-reference.ts', 'src/eval-sim/demo-sim-world.ts',
       'src/eval-sim/sim-customer.ts', 'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
       'src/llm/router/circuit-breaker.ts', 'src/llm/router/create-llm-router.ts', 'src/metrics/create-metrics.ts',
