@@ -1,20 +1,13 @@
-import { existsSync, createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import Database from 'better-sqlite3';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { loadConfig } from '../config/load-config.ts';
 import { badRequest, KefuError } from '../errors.ts';
-import { clusterKey } from '../config/cluster-key.ts';
-import { createPool } from '../store/postgres/postgres-conversation-store.ts';
 import { auditJsonlChunksAsync } from './audit-jsonl.ts';
-import { brokenError, createSqliteAuditLog } from './audit-log.ts';
-import { loadAuditKeying } from './load-audit-key.ts';
-import { createPostgresAuditLog } from './postgres-audit-log.ts';
-import { asyncAuditLog } from './sqlite-audit-log-store.ts';
-import type { AuditEntry, AuditLog, AuditVerification } from '../contracts/audit-log.ts';
+import type { CommandAdapters } from '../compose/command-adapters.ts';
+import type { AuditEntry, AuditLog, AuditProblem, AuditVerification } from '../contracts/audit-log.ts';
 
 /** Logs smaller than this verify in a blink; no progress bar. */
 const PROGRESS_FROM = 10_000;
@@ -24,7 +17,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * `kefu audit verify | export | prune`, on `<KEFU_DATA_DIR>/audit.db` unless `--db` says otherwise;
  * with KEFU_DATABASE_URL set, on the cluster's chain in PostgreSQL (every node's entries).
  */
-export function auditCommands(): Command {
+export function auditCommands(adapters: Pick<CommandAdapters, 'auditLog'>): Command {
   const audit = new Command('audit').description('check, export and prune the tamper-evident audit log');
 
   audit
@@ -36,7 +29,7 @@ export function auditCommands(): Command {
     .option('--json', 'print the verification as JSON')
     .action(async (opts: { db?: string; headFile: boolean; checkpoint?: string; json?: boolean }) => {
       const checkpoint = opts.checkpoint === undefined ? undefined : readCheckpoint(opts.checkpoint);
-      const result = await withLog(opts.db, { headFile: opts.headFile }, async (log) => {
+      const result = await withLog(adapters, { ...db(opts.db), headFile: opts.headFile }, async (log) => {
         const verified = await verifyWithProgress(log);
         const problem = verified.problem === undefined && checkpoint !== undefined ? await log.verifyCheckpoint(checkpoint) : null;
         return problem === null ? verified : { ...verified, ok: false, problem };
@@ -57,7 +50,7 @@ export function auditCommands(): Command {
       const from = seqOption('--from', opts.from);
       const to = seqOption('--to', opts.to);
       if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', '--from must not be greater than --to');
-      const log = await openLog(opts.db, {});
+      const log = await adapters.auditLog(db(opts.db));
       try {
         let count = 0;
         const entries = countEntries(log.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }), () => count++);
@@ -86,54 +79,12 @@ export function auditCommands(): Command {
     .action(async (opts: { olderThanDays: string; db?: string }) => {
       const days = /^\d{1,6}$/.test(opts.olderThanDays) ? Number(opts.olderThanDays) : Number.NaN;
       if (!(days >= 1)) throw badRequest('invalid_days', `--older-than-days must be a whole number of days ≥ 1, got ${opts.olderThanDays}`);
-      const { removed, checkpoint } = await withLog(opts.db, {}, (log) => log.prune(days * DAY_MS));
+      const { removed, checkpoint } = await withLog(adapters, db(opts.db), (log) => log.prune(days * DAY_MS));
       const from = checkpoint === null ? '' : `; verification starts after entry ${checkpoint.seq} (hash ${checkpoint.hash})`;
       process.stdout.write(`pruned ${removed} entries older than ${days} days${from}\n`);
     });
 
   return audit;
-}
-
-async function openLog(db: string | undefined, options: { headFile?: boolean }): Promise<AuditLog> {
-  const config = loadConfig();
-  if (db === undefined && config.databaseUrl !== null) return openClusterLog(config.databaseUrl, config.auditKey);
-  const file = db === undefined ? path.join(loadConfig().dataDir, 'audit.db') : path.resolve(db);
-  if (!existsSync(file)) throw new KefuError('audit_log_missing', `no audit log at ${file}`, { status: 404 });
-  // Opening runs the audit migrations; a mistyped --db must not grow audit tables in another database.
-  const probe = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const found = probe.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entries'").get();
-    if (found === undefined) throw new KefuError('audit_log_missing', `${file} is not a Kefu audit log`, { status: 404 });
-  } finally {
-    probe.close();
-  }
-  // The key: KEFU_AUDIT_KEY, or audit.key in the key folder of the data dir the database is in.
-  const keying = loadAuditKeying(config.auditKey, { dataDir: path.dirname(file), keyDir: config.keyDir }, false);
-  return asyncAuditLog(createSqliteAuditLog({ path: file, ...options, ...keying, writeKeyedFrom: false }));
-}
-
-/** The cluster's one chain: a log whose head another key signed is reported, not refused. */
-async function openClusterLog(url: string, configuredKey: string | null): Promise<AuditLog> {
-  const key = clusterKey(configuredKey, 'KEFU_AUDIT_KEY');
-  const pool = createPool(url, 2);
-  try {
-    const log = await createPostgresAuditLog({ pool, key, refuseForeignKey: false });
-    return {
-      append: (input) => log.append(input),
-      verify: (onProgress) => log.verify(onProgress),
-      export: (range) => log.export(range),
-      prune: (olderThanMs) => log.prune(olderThanMs),
-      signedCheckpoint: () => log.signedCheckpoint(),
-      verifyCheckpoint: (checkpoint) => log.verifyCheckpoint(checkpoint),
-      async close() {
-        await log.close();
-        await pool.end();
-      },
-    };
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
 }
 
 /** A checkpoint as logged: the pino line, its `auditCheckpoint` object, or `@file` holding either. */
@@ -149,8 +100,15 @@ function readCheckpoint(value: string): unknown {
   return inner ?? parsed;
 }
 
-async function withLog<T>(db: string | undefined, options: { headFile?: boolean }, use: (log: AuditLog) => Promise<T>): Promise<T> {
-  const log = await openLog(db, options);
+const db = (file: string | undefined): { db?: string } => (file === undefined ? {} : { db: file });
+
+/** `audit log broken at seq N: …`, what the commands fail with. */
+function brokenError(problem: AuditProblem): KefuError {
+  return new KefuError('audit_broken', `audit log broken at seq ${problem.seq}: ${problem.detail}`, { status: 409 });
+}
+
+async function withLog<T>(adapters: Pick<CommandAdapters, 'auditLog'>, options: { db?: string; headFile?: boolean }, use: (log: AuditLog) => Promise<T>): Promise<T> {
+  const log = await adapters.auditLog(options);
   try {
     return await use(log);
   } finally {

@@ -98,14 +98,14 @@ class PostgresAuditLog implements AuditLog {
   async append(input: AuditInput): Promise<AuditEntry> {
     this.#checkOpen();
     const clean = normaliseAuditInput(input);
+    // Every node's appends queue on the head row's lock, held from the SELECT … FOR UPDATE to the COMMIT.
     const entry = await this.#transaction(async (client) => {
       const head = await this.#lockedHead(client);
       const at = this.#now();
       const built = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash, this.#keys.entry);
-      await client.query(this.#sql.insert, insertValues(toAuditRow(built)));
       // A head found edited stays on record in every later head, so more appends cannot hide it.
       const mismatch = head.mismatch ?? this.#found(head, `the append of entry ${built.seq} at ${built.at}`);
-      await this.#setHead(client, { ...head, seq: built.seq, hash: built.hash, mismatch }, at);
+      await client.query(this.#sql.appendWrite, [...insertValues(toAuditRow(built)), ...this.#headValues({ ...head, seq: built.seq, hash: built.hash, mismatch }, at)]);
       return built;
     });
     if (this.#checkpoints !== null && entry.seq - this.#lastCheckpointSeq >= this.#checkpoints.everyEntries) void this.#emitCheckpoint();
@@ -218,8 +218,13 @@ class PostgresAuditLog implements AuditLog {
   }
 
   async #setHead(client: Client, head: Omit<Head, 'mac'>, at: number): Promise<void> {
+    await client.query(this.#sql.setHead, this.#headValues(head, at));
+  }
+
+  /** The head row's values, signed, in `setHead`'s order. */
+  #headValues(head: Omit<Head, 'mac'>, at: number): unknown[] {
     const mac = macOf(this.#keys.head, signedFields(head));
-    await client.query(this.#sql.setHead, [head.seq, head.hash, head.checkpointSeq, head.checkpointHash, head.mismatch === null ? null : JSON.stringify(head.mismatch), mac, at]);
+    return [head.seq, head.hash, head.checkpointSeq, head.checkpointHash, head.mismatch === null ? null : JSON.stringify(head.mismatch), mac, at];
   }
 
   async #head(client: Client): Promise<Head | null> {

@@ -29,7 +29,7 @@ program.addCommand(finetuneCommand());
 program.addCommand(evalCommand());
 program.addCommand(ordersCommand());
 program.addCommand(keysCommand(adapters));
-program.addCommand(auditCommands());
+program.addCommand(auditCommands(adapters));
 program.addCommand(redteamCommand());
 program.addCommand(cacheCommands());
 

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { ApiKeyStore } from '../contracts/api-key-store.ts';
+import type { AuditLog } from '../contracts/audit-log.ts';
 import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
+import { openCommandAuditLog, type CommandAuditLogOptions } from './open-command-audit-log.ts';
 import { createPostgresApiKeyStore } from '../server/postgres-api-key-store.ts';
 import { createSqliteApiKeyStore } from '../server/sqlite-api-key-store.ts';
 import { createPool, createPostgresConversationStore } from '../store/postgres/postgres-conversation-store.ts';
@@ -17,6 +19,8 @@ import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversati
 export interface CommandAdapters {
   knowledgeBase(): Promise<KnowledgeBase & KbReview>;
   apiKeys(): Promise<ApiKeyStore>;
+  /** `kefu audit`: the cluster's chain with KEFU_DATABASE_URL, else `<data dir>/audit.db`, or `db`. */
+  auditLog(options?: CommandAuditLogOptions): Promise<AuditLog>;
 }
 
 export function createCommandAdapters(config: () => KefuConfig): CommandAdapters {
@@ -41,6 +45,10 @@ export function createCommandAdapters(config: () => KefuConfig): CommandAdapters
       await store.migrate();
       await store.close();
       return createSqliteApiKeyStore({ path: file });
+    },
+
+    async auditLog(options = {}) {
+      return openCommandAuditLog(config(), options);
     },
   };
 }

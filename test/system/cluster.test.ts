@@ -13,7 +13,8 @@ let cluster: Cluster | null = null;
 // suite: .ci/run installs everything it needs, so a skip here would only hide a crash.
 beforeAll(async () => {
   cluster = await startCluster({ nodes: 3 });
-}, 60_000);
+  // Each node may take its harness's 120 s to be ready on a loaded 2-core machine.
+}, 300_000);
 afterAll(async () => {
   await cluster?.close();
 });
