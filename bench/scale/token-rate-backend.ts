@@ -19,6 +19,10 @@ export interface TokenRateOptions {
   tokensPerSecond: number;
   firstTokenMs: number;
   maxTokens: number;
+  /** Every token written at once on arrival, no timers (the per-turn CPU benchmark's backend). */
+  instant?: boolean;
+  /** The reply ends at the last whole sentence within `maxTokens` (one a grounding check accepts). */
+  wholeSentences?: boolean;
 }
 
 export interface BackendRecord {
@@ -43,13 +47,25 @@ export const wallMs = (): number => performance.timeOrigin + performance.now();
 
 const sleepUntil = (t: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t - wallMs())));
 
-function tokensFor(messages: readonly { role: string; content: string }[], max: number): string[] {
+function tokensFor(messages: readonly { role: string; content: string }[], max: number, whole = false): string[] {
   const system = messages.find((m) => m.role === 'system')?.content ?? '';
   const line = system.split('\n').find((l) => l.startsWith('[1] ')) ?? '[1] none: OK.';
   const text = line.slice(line.indexOf(': ') + 2).replace(/…$/, '');
   const zh = /[\u4e00-\u9fff]/.test(text);
-  const pieces = zh ? Array.from(text) : text.split(/(?<= )/);
-  return [...pieces.slice(0, Math.max(1, max - 1)), zh ? '[1]' : ' [1]'];
+  // Whole sentences: English in pieces of three characters (about a model's sub-word tokens),
+  // so `max` tokens hold a sentence or two; otherwise one word per token.
+  const pieces = zh ? Array.from(text) : whole ? (text.match(/[\s\S]{1,3}/g) ?? []) : text.split(/(?<= )/);
+  const kept = pieces.slice(0, Math.max(1, max - 1));
+  if (whole) {
+    // Up to the last sentence end that fits, as a model that stops on its own would.
+    const end = kept.findLastIndex((p) => /[。！？.!?]/.test(p));
+    if (end >= 0) {
+      const cut = kept[end]!;
+      kept.length = end + 1;
+      kept[end] = cut.slice(0, Math.max(...['。', '！', '？', '.', '!', '?'].map((c) => cut.lastIndexOf(c))) + 1);
+    }
+  }
+  return [...kept, zh ? '[1]' : ' [1]'];
 }
 
 const chunk = (id: string, delta: Record<string, unknown>, finish: string | null): string =>
@@ -75,7 +91,7 @@ export function serveTokenRate(options: TokenRateOptions): Promise<{ url: string
       const user = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
       const rec: BackendRecord = { user, arrivedAt, firstTokenAt: null, endAt: null, aborted: false };
       records.push(rec);
-      void stream(res, rec, tokensFor(body.messages, Math.min(options.maxTokens, body.max_tokens ?? Infinity)), `chatcmpl-${++seq}`);
+      void stream(res, rec, tokensFor(body.messages, Math.min(options.maxTokens, body.max_tokens ?? Infinity), options.wholeSentences), `chatcmpl-${++seq}`);
     });
   });
 
@@ -89,7 +105,7 @@ export function serveTokenRate(options: TokenRateOptions): Promise<{ url: string
     const start = rec.arrivedAt + options.firstTokenMs;
     res.write(chunk(id, { role: 'assistant', content: '' }, null));
     for (let i = 0; i < tokens.length; i++) {
-      await sleepUntil(start + i * interval);
+      if (options.instant !== true) await sleepUntil(start + i * interval);
       if (res.destroyed) return;
       res.write(chunk(id, { content: tokens[i] }, null));
       if (i === 0) rec.firstTokenAt = wallMs();

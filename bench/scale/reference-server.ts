@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { createSqliteAuditLog } from '../../src/audit/audit-log.ts';
+import { POLICY } from '../../src/pipeline/prompt-builder.ts';
+import { createInputGuard } from '../../src/safety/input-guard/input-guard.ts';
+import { loadConstitution } from '../../src/safety/output-guard/constitution.ts';
+import { createOutputGuard } from '../../src/safety/output-guard/output-guard.ts';
+import { createPiiEngine } from '../../src/safety/pii/create-pii-engine.ts';
+
+/**
+ * The reference servers of issue 16's "Done means", run as their own process so the benchmark can
+ * read their CPU time from /proc beside Kefu's:
+ * - `plain`: Hono, the request validated with zod, one SQLite transaction (a session row and the
+ *   turn's two messages) and a JSON reply;
+ * - `guarded`: the same plus what Kefu must do on every turn and nothing else: its PII scan of the
+ *   question (masked before storing) and of the reply, its input guard on the question, its output
+ *   guard on the reply, and an append to its tamper-evident audit log (own file, as Kefu keeps it).
+ *
+ * The reply is a fixed answer with a citation: the text Kefu's cache gives for the benchmark's question.
+ */
+export type ReferenceKind = 'plain' | 'guarded';
+
+const ANSWER = 'how long does delivery take?: Orders paid before 16:00 ship the same day; orders paid after 16:00 ship the next day. [1]';
+const SYSTEM_PROMPTS = [POLICY.zh, POLICY.en];
+const Body = z.object({ message: z.string().min(1).max(4000), session_id: z.string().max(100).optional(), stream: z.boolean().optional() });
+
+function openDb(dir: string): Database.Database {
+  const db = new Database(path.join(dir, 'ref.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+    CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, at INTEGER NOT NULL)`);
+  return db;
+}
+
+/** The reference app: validation, one transaction, JSON; `guarded` adds PII, guards and audit. */
+export function referenceApp(kind: ReferenceKind, dir: string): { app: Hono; close(): void } {
+  const db = openDb(dir);
+  const insertSession = db.prepare('INSERT INTO sessions (id, created_at) VALUES (?, ?)');
+  const insertMessage = db.prepare('INSERT INTO messages (session_id, role, content, at) VALUES (?, ?, ?, ?)');
+  const turn = db.transaction((id: string, question: string, answer: string, at: number) => {
+    insertSession.run(id, at);
+    insertMessage.run(id, 'user', question, at);
+    insertMessage.run(id, 'assistant', answer, at);
+  });
+  const pii = createPiiEngine();
+  const input = createInputGuard();
+  const output = createOutputGuard({ principles: loadConstitution(), findPii: (text) => pii.analyze(text) });
+  const audit = kind === 'guarded' ? createSqliteAuditLog({ path: path.join(dir, 'audit.db'), headFileDelayMs: 1000 }) : null;
+  const app = new Hono().post('/v1/chat', async (c) => {
+    const parsed = Body.safeParse(await c.req.json());
+    if (!parsed.success) return c.json({ error: { code: 'bad_request' } }, 400);
+    const id = parsed.data.session_id ?? randomUUID();
+    let question = parsed.data.message;
+    let answer = ANSWER;
+    if (audit !== null) {
+      question = pii.mask(question).text;
+      const verdict = input.inspect(question);
+      const violations = output.check(answer, { trusted: answer, given: question, systemPrompts: SYSTEM_PROMPTS });
+      if (verdict.action !== 'allow' || violations.length > 0) answer = 'Sorry, I cannot answer that.';
+      answer = pii.mask(answer).text;
+    }
+    const at = Date.now();
+    turn(id, question, answer, at);
+    audit?.append({ kind: 'reply', sessionId: id, channel: 'web', content: answer, model: 'cache', promptVersion: null, sources: ['doc-1#0'], guard: { input: null, output: [] }, latencyMs: 0, meta: {} });
+    return c.json({ session_id: id, reply: answer, cached: true, sources: [{ id: 'doc-1#0' }] });
+  });
+  return { app, close: () => { audit?.close(); db.close(); } };
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  const kind = (process.argv[2] ?? 'plain') as ReferenceKind;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kefu-ref-'));
+  const { app, close } = referenceApp(kind, dir);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    console.log(JSON.stringify({ url: `http://127.0.0.1:${info.port}` }));
+  });
+  process.on('SIGTERM', () => {
+    server.close();
+    close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
