@@ -2,7 +2,9 @@
  * Precision and recall of the grounding check (replyFaults, src/pipeline/grounding-check.ts) on a
  * labelled set built from real replies: eval/grounding/real-replies.jsonl (the shipped embedded
  * model over demo-KB questions through the HTTP API, scripts/make-grounding-replies.ts; labels
- * checked by hand in eval/grounding/real-labels.json, good unless listed) and four mechanical
+ * checked by hand in eval/grounding/real-labels.json, good unless listed), a second batch made
+ * after the gate (real-replies-2.jsonl: the reply as it streamed before the gate withdrew it;
+ * real-labels-2.json) and four mechanical
  * corruptions of each good real reply, all labelled bad: cut at a random word boundary
  * (truncated), a made-up word inserted (garbled), the answer of a question about another document
  * (swapped), the citation moved to a retrieved passage of another document (miscited).
@@ -10,7 +12,7 @@
  *
  *   npm run eval:grounding [-- --write]   (--write: eval/grounding/results.json)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chunkText } from '../src/knowledge/chunker.ts';
 import { loadKbFiles } from '../src/knowledge/load-kb-files.ts';
@@ -58,12 +60,29 @@ const docOf = (id: string): string => id.replace(/#\d+$/, '');
 const SYLLABLES = ['hda', 'tap', 'ping', 'xu', 'qor', 'blen', 'vik', 'str', 'oum', 'zah'];
 const HAN_NOISE = [...'獭罍鼗彧龘爨齉鬯'];
 
+/** The batches of real replies with their hand labels (by line, bad ones only), as one list. */
+const BATCHES = [
+  ['real-replies.jsonl', 'real-labels.json'],
+  ['real-replies-2.jsonl', 'real-labels-2.json'],
+] as const;
+
+function readBatches(): { real: RealReply[]; labels: Record<string, string> } {
+  const real: RealReply[] = [];
+  const labels: Record<string, string> = {};
+  for (const [replies, labelled] of BATCHES) {
+    if (!existsSync(path.join(ROOT, 'eval/grounding', labelled))) continue;
+    const batch = JSON.parse(readFileSync(path.join(ROOT, 'eval/grounding', labelled), 'utf8')) as Record<string, string>;
+    for (const [line, why] of Object.entries(batch)) labels[String(real.length + Number(line))] = why;
+    real.push(...readFileSync(path.join(ROOT, 'eval/grounding', replies), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as RealReply));
+  }
+  return { real, labels };
+}
+
 export async function buildCases(): Promise<Case[]> {
   const { documents } = await loadKbFiles([path.join(ROOT, 'kb/demo-shop')]);
   const passage = new Map<string, TopicPassage>();
   for (const d of documents) chunkText(d.text).forEach((text, i) => passage.set(`${d.id}#${i}`, { title: d.title, text }));
-  const real = readFileSync(path.join(ROOT, 'eval/grounding/real-replies.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as RealReply);
-  const labels = JSON.parse(readFileSync(path.join(ROOT, 'eval/grounding/real-labels.json'), 'utf8')) as Record<string, string>;
+  const { real, labels } = readBatches();
   const random = rng(15);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const cases: Case[] = [];
@@ -149,6 +168,7 @@ if (import.meta.filename === process.argv[1]) {
     replyFaults: score(cases, (c) => replyFaults(c.question, c.reply, c.passages).length > 0),
     // What the grounding gate withholds from the customer (uncited replies are shown, not kept).
     gate: score(cases, (c) => gatedFaults(c.question, c.reply, c.passages).length > 0),
+    gateOnRealRepliesOnly: score(cases.filter((c) => c.kind === 'real'), (c) => gatedFaults(c.question, c.reply, c.passages).length > 0),
     strictOnly: score(cases, (c) => strictGroundingFailures(c.reply.replace(/\n(?:另请参考|See also)[^\n]*$/u, ''), allowed(c), c.passages.length).length > 0),
   };
   console.log(JSON.stringify(results, null, 2));

@@ -80,7 +80,8 @@ const EN_COMMON = new Set(
 // "Hope this helps!", "根据资料,", "关于这个问题:") carry no fact and are no sign of garbling.
 for (const w of 'according policy found good question hope helps help sure thanks thank happy'.split(' ')) EN_COMMON.add(w);
 /** Han characters any Chinese reply may use though no passage has them. */
-const ZH_COMMON = new Set([...'的了是在有和与及或也都就还要需将把被对从到给为以等个这那其该此每中内外上下后前时可会能请您你我们他她它吗呢吧啊哦呀好关于按照根据如果若但而且并即如需问题资料']);
+// "亲" is the shop assistant's salutation ("亲,在支付页选择…"): two good model replies of the second labelled batch were withheld for it.
+const ZH_COMMON = new Set([...'的了是在有和与及或也都就还要需将把被对从到给为以等个这那其该此每中内外上下后前时可会能请您你我们他她它吗呢吧啊哦呀好关于按照根据如果若但而且并即如需问题资料亲']);
 
 const ENDS = new Set([...'。.!?！？…\n']);
 const CLOSING = new Set([...'"\'”’）)」』']);

@@ -17,6 +17,11 @@ describe('replyFaults', () => {
     expect(replyFaults('运费多少?', '单笔订单实付满99元包邮，不满99元收取运费8元。 [1]\n另请参考:「发票金额是多少？包含运费吗？」[2]', [scored(shipFees, 15.6), scored(invoiceAmount, 10.5)])).toEqual([]);
   });
 
+  it('takes the assistant\'s "亲," salutation as no sign of garbling', () => {
+    const huabei = { title: '花呗分期怎么用？', text: '在支付页选择“花呗分期”并选择期数即可。订单退款后，花呗额度在1–3个工作日内恢复。' };
+    expect(replyFaults('花呗分期怎么用？', '亲,在支付页选择“花呗分期”并选择期数即可[1]。', [huabei])).toEqual([]);
+  });
+
   it('catches the garbled payment answer', () => {
     const reply = 'Kefu Shop accepts Alipay. Book Hdatapping: If the same order is charged twice, the extra payment is refunded automatically. handle it manua [2]';
     expect(replyFaults('What payment methods do you accept?', reply, [scored(payMethods, 16.7), scored(payDouble, 7.9)])).toEqual(expect.arrayContaining(['unknown_tokens', 'truncated', 'cited_off_topic']));
