@@ -21,7 +21,7 @@ import { chatBodyLimit } from './multimodal/attachment.ts';
 import { createImageReader } from './multimodal/ocr/image-reader.ts';
 import { createTesseractPool } from './multimodal/ocr/tesseract-pool.ts';
 import type { AttachmentReaders } from './multimodal/read-attachments.ts';
-import { createProactiveService } from './proactive/proactive-service.ts';
+import { openProactiveService } from './proactive/open-proactive-service.ts';
 import { loadProactiveRules } from './proactive/proactive-rules.ts';
 import { loadConstitution } from './safety/output-guard/constitution.ts';
 import { createOutputGuard } from './safety/output-guard/output-guard.ts';
@@ -121,7 +121,7 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
   const wecom = buildWecom(ctx, { pipeline, queue: core.queue, userIds: core.userIds, sessionSecret, attachments });
   const sessionEvents = openSessionEvents(ctx, options.shared?.sessionEvents);
   // A visitor's daily limit holds on every node: the triggers are in PostgreSQL with KEFU_DATABASE_URL.
-  const proactive = createProactiveService({ path: `${config.dataDir}/proactive.db`, rules: loadProactiveRules(config.proactiveRulesPath ?? undefined), now: ctx.now, timeZone: config.timeZone });
+  const proactive = await openProactiveService({ dataDir: config.dataDir, pool: core.pgPool, rules: loadProactiveRules(config.proactiveRulesPath ?? undefined), now: ctx.now, timeZone: config.timeZone });
   ctx.closing.defer(() => proactive.close());
   const trustedProxies = config.trustedProxies.length === 0 ? null : parseTrustedProxies(config.trustedProxies);
   const app = buildApp(ctx, {
