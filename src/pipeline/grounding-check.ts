@@ -62,8 +62,13 @@ const DECLINE_OPENING = /^\s*(?:I(?![a-z])|Sorry|Unfortunately|不好意思|抱�
  * so that "I'm " is not left on screen above the retrieval answer that replaces the decline.
  */
 export function mayBecomeDecline(opening: string): boolean {
-  return DECLINE_OPENING.test(opening);
+  if (DECLINE_OPENING.test(opening)) return true;
+  // The first token of a decline can be shorter than its opening word: "不" before "好意思".
+  const start = opening.trimStart().toLowerCase();
+  return start.length > 0 && DECLINE_OPENERS.some((o) => o.length > start.length && o.startsWith(start));
 }
+
+const DECLINE_OPENERS = ['sorry', 'unfortunately', '不好意思', '抱歉', '很抱歉', '对不起', '非常抱歉'];
 
 /** Why a knowledge reply is not sound enough to keep (cache, training data, resolution KPI). */
 export type StrictFailure = 'uncited' | 'truncated' | 'unknown_tokens' | 'garbled';

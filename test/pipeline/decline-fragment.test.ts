@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
-import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
  * A model that declines although the passage is in its prompt is replaced by the retrieval answer.
@@ -10,12 +10,14 @@ import { postJson, startTestServer, type TestServer } from '../support/start-tes
  * (docs/grounding.md). A reply that opens like a decline waits for its first sentence.
  */
 let say = '';
+/** Characters per token. */
+let step = 2;
 const model: LanguageModel = {
   id: 'decliner',
   ready: async () => {},
   close: async () => {},
   async *doStream(): AsyncIterable<LanguageModelStreamPart> {
-    for (let i = 0; i < say.length; i += 2) yield { type: 'text-delta', text: say.slice(i, i + 2) };
+    for (let i = 0; i < say.length; i += step) yield { type: 'text-delta', text: say.slice(i, i + step) };
     yield { type: 'finish', finishReason: 'stop', usage: { outputTokens: say.length } };
   },
 };
@@ -44,6 +46,18 @@ describe('a decline after the first tokens', () => {
     expect(r.reply).toContain(fact);
     expect(r.reply.startsWith(decline.slice(0, 3))).toBe(false);
     expect(r.reply).not.toMatch(/^\s*\n/);
+  });
+
+  it('a first token shorter than the opening word ("不" before "好意思") is not streamed either', async () => {
+    step = 1;
+    say = '不好意思,我在资料中没有找到相关信息。';
+    const res = await postJson(`${server.url}/v1/chat`, { message: '你们支持无理由退货吗', stream: true });
+    const events = await readSse(res);
+    step = 2;
+    const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
+    const done = events.find((e) => e.event === 'done')!.data as ChatReply;
+    expect(done.reply).toContain('7天');
+    expect(streamed).toBe(done.reply);
   });
 
   it('an answer that only opens like one still goes out whole', async () => {
