@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { auditJsonlChunks } from '../src/audit/audit-jsonl.ts';
-import { createSqliteAuditLog, type SqliteAuditLogOptions } from '../src/audit/audit-log.ts';
+import { createSqliteAuditLog } from '../src/audit/audit-log.ts';
+import type { SqliteAuditLogOptions } from '../src/audit/sqlite-audit-log-options.ts';
 import type { AuditInput } from '../src/contracts/audit-log.ts';
 
 export interface AppendBench {

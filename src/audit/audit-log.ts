@@ -11,46 +11,8 @@ import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerifi
 import type { SyncAuditLog } from './sync-audit-log.ts';
 import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
 import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
-
-export interface SqliteAuditLogOptions {
-  /** Its own database file (`<dataDir>/audit.db`); parent folders are created. */
-  path: string;
-  /** Epoch ms for `at` and for retention; injectable for tests. Default `Date.now`. */
-  now?: () => number;
-  /**
-   * Mirror the head to `<path>.head` (written to a temporary file, then renamed) inside each
-   * write transaction, and check it when verifying. Default true for a file, false for `:memory:`.
-   * The rename costs about a millisecond per append on ext4.
-   */
-  headFile?: boolean;
-  /**
-   * 0 (default): the head file is rewritten inside every append. More: it is rewritten at most
-   * this many ms after an append, once for all the appends in between, so a busy server pays the
-   * rename once per batch instead of once per reply. The chain itself is committed with each
-   * append either way; what a delay gives up is the outside anchor for the newest entries: a
-   * crash (or someone deleting rows) within that window leaves a head file that lags the log,
-   * and a lagging file that still points at an entry of the chain is accepted as a crash's lag.
-   */
-  headFileDelayMs?: number;
-  /** `normal` (default): an append survives a process crash; `full`: also a power cut, for ~1 ms more. */
-  synchronous?: 'normal' | 'full';
-  /** How long a write waits for another process's lock (ms). Default 5000. */
-  busyTimeoutMs?: number;
-  /**
-   * The audit key (32 bytes, kept outside the data dir): new entries carry its MAC instead of a
-   * plain hash, the head file is signed, and signed checkpoints can be made. Null: unkeyed.
-   */
-  key?: Buffer | null;
-  /**
-   * The signed "keyed from entry N" marker beside the key (see `keyed-from-marker.ts`). Null (or
-   * absent): kept in memory only, for tests and copies.
-   */
-  keyedFromPath?: string | null;
-  /** Write a missing marker (a server). False for a reader such as `kefu audit verify`. Default true. */
-  writeKeyedFrom?: boolean;
-  /** Signed checkpoints handed to `emit` (the server logs them) at open, every so many entries or ms, and at close. */
-  checkpoints?: { everyEntries: number; everyMs: number; emit(checkpoint: SignedAuditCheckpoint): void };
-}
+import type { SqliteAuditLogOptions } from './sqlite-audit-log-options.ts';
+import { checkpointOf, prepare, readRow, type Statements } from './sqlite-audit-statements.ts';
 
 /**
  * The tamper-evident audit log: an append-only table in its own SQLite file, each entry carrying
@@ -77,21 +39,6 @@ export interface SqliteAuditLogOptions {
  */
 export function createSqliteAuditLog(options: SqliteAuditLogOptions): SyncAuditLog {
   return new SqliteAuditLog(options);
-}
-
-interface Statements {
-  head: Database.Statement<[], AuditHeadState>;
-  setHead: Database.Statement<[number, string, number]>;
-  setCheckpoint: Database.Statement<[number, string, number]>;
-  insert: Database.Statement<[AuditRow]>;
-  all: Database.Statement<[], AuditRow>;
-  upTo: Database.Statement<[number], AuditRow>;
-  page: Database.Statement<[number, number, number], AuditRow>;
-  stats: Database.Statement<[], { n: number; first: number | null; last: number | null }>;
-  firstAtOrAfter: Database.Statement<[string], { seq: number }>;
-  deleteUpTo: Database.Statement<[number]>;
-  hashOf: Database.Statement<[number], { hash: string }>;
-  firstKeyed: Database.Statement<[], { seq: number | null }>;
 }
 
 const PAGE_SIZE = 500;
@@ -439,38 +386,6 @@ class SqliteAuditLog implements SyncAuditLog {
   #checkOpen(): void {
     if (this.#closed) throw new KefuError('audit_closed', 'the audit log is closed', { status: 503 });
   }
-}
-
-function prepare(db: Database.Database): Statements {
-  return {
-    head: db.prepare('SELECT seq, hash, checkpoint_seq AS checkpointSeq, checkpoint_hash AS checkpointHash FROM audit_head WHERE id = 1'),
-    setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ?, updated_at = ? WHERE id = 1'),
-    setCheckpoint: db.prepare('UPDATE audit_head SET checkpoint_seq = ?, checkpoint_hash = ?, updated_at = ? WHERE id = 1'),
-    insert: db.prepare(
-      `INSERT INTO audit_entries (seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash, v)
-       VALUES (@seq, @at, @kind, @session_id, @channel, @content, @model, @prompt_version, @sources, @guard, @latency_ms, @meta, @prev_hash, @hash, @v)`,
-    ),
-    all: db.prepare('SELECT * FROM audit_entries ORDER BY seq'),
-    upTo: db.prepare('SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq'),
-    page: db.prepare('SELECT * FROM audit_entries WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?'),
-    stats: db.prepare('SELECT COUNT(*) AS n, MIN(seq) AS first, MAX(seq) AS last FROM audit_entries'),
-    firstAtOrAfter: db.prepare('SELECT seq FROM audit_entries WHERE at >= ? ORDER BY seq LIMIT 1'),
-    deleteUpTo: db.prepare('DELETE FROM audit_entries WHERE seq <= ?'),
-    hashOf: db.prepare('SELECT hash FROM audit_entries WHERE seq = ?'),
-    firstKeyed: db.prepare('SELECT MIN(seq) AS seq FROM audit_entries WHERE v = 2'),
-  };
-}
-
-function readRow(row: AuditRow): AuditEntry {
-  try {
-    return fromAuditRow(row);
-  } catch (cause) {
-    throw new KefuError('audit_broken', `audit log broken at seq ${row.seq}: damaged JSON in sources, guard or meta; run kefu audit verify`, { status: 500, cause });
-  }
-}
-
-function checkpointOf(head: AuditHeadState): AuditCheckpoint | null {
-  return head.checkpointSeq === 0 ? null : { seq: head.checkpointSeq, hash: head.checkpointHash };
 }
 
 /** `audit log broken at seq N: …`, the error `kefu audit` and `prune` fail with. */

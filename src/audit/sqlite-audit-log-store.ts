@@ -1,5 +1,6 @@
 import type { AuditLog } from '../contracts/audit-log.ts';
-import { createSqliteAuditLog, type SqliteAuditLogOptions } from './audit-log.ts';
+import { createSqliteAuditLog } from './audit-log.ts';
+import type { SqliteAuditLogOptions } from './sqlite-audit-log-options.ts';
 import type { SyncAuditLog } from './sync-audit-log.ts';
 
 /** One node's audit log (`<data dir>/audit.db` and its head file) behind the async contract. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import { createSqliteAuditLog, type SqliteAuditLogOptions } from '../../src/audit/audit-log.ts';
+import { createSqliteAuditLog } from '../../src/audit/audit-log.ts';
+import type { SqliteAuditLogOptions } from '../../src/audit/sqlite-audit-log-options.ts';
 import type { AuditInput } from '../../src/contracts/audit-log.ts';
 import type { SyncAuditLog as AuditLog } from '../../src/audit/sync-audit-log.ts';
 
