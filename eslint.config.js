@@ -24,7 +24,7 @@ export default tseslint.config(
     // 31 files at 44539d6; every file is within 400 lines now); each entry goes when its functions
     // are split. Do not add to it.
     files: [
-      'src/audit/audit-log.ts', 'src/cache/answer-cache.ts', 'src/cache/feature-index.ts', 'src/cache/redis-replicated-answer-cache.ts',
+      'src/audit/audit-log.ts', 'src/cache/answer-cache.ts', 'src/cache/redis-replicated-answer-cache.ts',
       'src/channels/app/app-connection.ts', 'src/channels/app/app-socket-server.ts', 'src/channels/wecom/wecom-client.ts',
       'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/dialogue/dialogue-manager.ts',
       'src/dialogue/flows/return-flow.ts', 'src/dialogue/order-reference/find-order-reference.ts', 'src/eval-sim/demo-sim-world.ts',

@@ -47,6 +47,59 @@ describe('feature index', () => {
     );
   });
 
+  it('finds what a scan finds through the pair index too: several build thresholds, rebuilds as entries double, removes after them', () => {
+    // Enough questions that the index is rebuilt (at 256 and 512 entries) under new feature ranks.
+    const many = fc.array(question, { minLength: 250, maxLength: 700 });
+    fc.assert(
+      fc.property(many, fc.array(fc.nat(), { maxLength: 80 }), fc.array(question, { minLength: 1, maxLength: 6 }), fc.constantFrom(0.3, 0.5, 0.65, 0.8), fc.constantFrom(0.3, 0.5, 0.65, 0.7, 0.8, 0.9, 1), (stored, removals, queries, pairMin, min) => {
+        const index = createFeatureIndex<{ intent: string }>({ pairMin });
+        let all: Q[] = stored.map((q, i) => ({ ...q, id: i + 1 }));
+        for (const q of all) index.add({ id: q.id, group: q.group, features: q.features, value: { intent: q.intent } });
+        for (const r of removals) {
+          const gone = all[r % all.length]!;
+          index.remove(gone.id);
+          all = all.filter((q) => q.id !== gone.id);
+        }
+        for (const q of queries) {
+          expect(index.search(q.group, q.features, min).map(({ id, score }) => ({ id, score }))).toEqual(bruteForce(all, q.group, q.features, min, null));
+        }
+      }),
+      { seed: 16_21, numRuns: 60 },
+    );
+  });
+
+  it('reads about as many posting entries per lookup at 20,000 questions as at 1,000 (pairs of rare words, not lists of common ones)', () => {
+    // Every question is a frame (its words in a quarter of all questions) and 2-4 words of 3,000.
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i}`);
+    const frames = [['how', 'long', 'take'], ['can', 'return'], ['where', 'order'], ['policy', 'what']];
+    let seed = 16;
+    const next = (k: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % k;
+    };
+    const ask = (): Set<string> => new Set([...frames[next(frames.length)]!, ...Array.from({ length: 2 + next(3) }, () => words[next(words.length)]!)]);
+    const readsPerLookup = (entries: number): number => {
+      const index = createFeatureIndex<null>();
+      // As the cache stores: only a question no stored one answers (a hit is not stored again).
+      const stored: Set<string>[] = [];
+      while (stored.length < entries) {
+        const features = ask();
+        if (index.search('en', features, 0.65).length > 0) continue;
+        index.add({ id: stored.length, group: 'en', features, value: null });
+        stored.push(features);
+      }
+      const before = index.scored;
+      for (let i = 0; i < 500; i++) index.search('en', i % 2 === 0 ? stored[next(entries)]! : ask(), 0.65);
+      return (index.scored - before) / 500;
+    };
+    const small = readsPerLookup(1_000);
+    const large = readsPerLookup(20_000);
+    // Single-feature lists: about 20x more reads at 20x the entries.
+    expect(large).toBeLessThan(Math.max(2, small * 2));
+  });
+
   it('re-adding an id replaces its features', () => {
     const index = createFeatureIndex<null>();
     index.add({ id: 1, group: 'en', features: new Set(['a', 'b']), value: null });
