@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchSection } from './write-section.ts';
 
 /**
  * Cache-hit replies/s at 50 connections, `kefu serve --workers 1` against `--workers 2`, in one
@@ -111,8 +112,26 @@ export async function benchWorkers(options: WorkersOptions = {}) {
   }
 }
 
+type WorkersResult = Awaited<ReturnType<typeof benchWorkers>>;
+
+/** The BENCHMARKS.md section (`npm run bench:workers -- --write`). */
+export function workersMarkdown(r: WorkersResult): string {
+  const rows = r.summary.map((s, i) => `| ${s.workers} | ${s.rps.min} / ${s.rps.median} / ${s.rps.max} | ${r.ratioOfMedians[i]}x | ${s.p50Ms} | ${s.p99Ms.median} (max ${s.p99Ms.max}) | ${s.errors} |`);
+  return [
+    '## Workers: cache-hit replies/s, `kefu serve --workers 1` against `--workers 2`',
+    '',
+    `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them (autocannon in its own process on the same machine). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
+    '',
+    '| workers | replies/s min / median / max | median vs 1 | p50 ms (median) | p99 ms median | errors + non-2xx |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
   const repetitions = Number(process.env['BENCH_REPETITIONS'] ?? 3);
-  process.stdout.write(`${JSON.stringify(await benchWorkers({ seconds, repetitions }), null, 2)}\n`);
+  const result = await benchWorkers({ seconds, repetitions });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (process.argv.includes('--write')) writeBenchSection('workers', workersMarkdown(result));
 }
