@@ -1,7 +1,9 @@
 import { pino, type Logger } from 'pino';
-import { maskPii } from '../safety/pii/mask-pii.ts';
+import { createLogStringMasker } from './log-string-masker.ts';
 
 export type { Logger };
+
+const maskString = createLogStringMasker();
 
 /**
  * Structured JSON logs. Every string that goes out passes the PII masker, so a careless
@@ -9,7 +11,7 @@ export type { Logger };
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const maskDeep = (v: unknown): unknown => {
-    if (typeof v === 'string') return maskPii(v);
+    if (typeof v === 'string') return maskString(v);
     if (Array.isArray(v)) return v.map(maskDeep);
     if (v !== null && typeof v === 'object' && !(v instanceof Error)) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));
