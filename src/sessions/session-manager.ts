@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_TENANT, type Conversation, type ConversationStore, type StoredMessage } from '../contracts/conversation-store.ts';
 import type { ChatMessage } from '../contracts/language-model.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
+import { createFreshSessions } from './fresh-sessions.ts';
 import { assertSessionId } from './session-id.ts';
 import { checkSessionAccess, newSessionToken, type SessionAccess } from './session-token.ts';
 
@@ -89,10 +90,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
+  const fresh = createFreshSessions(now);
 
   async function create(id: string, params: OpenSessionParams): Promise<OpenedSession> {
     const { token, hash } = newSessionToken();
     const created = await store.createConversation({ id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, tokenHash: hash, now: now() });
+    fresh.add(id);
     return { ...created, issuedToken: token };
   }
 
@@ -129,7 +132,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     assertSessionId(sessionId);
     if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest('invalid_limit', 'limit must be a non-negative integer');
     const wanted = Math.min(limit, historyLimit);
-    if (wanted === 0) return [];
+    if (wanted === 0 || fresh.has(sessionId)) return [];
     // System notes are not turns: fetch more until `wanted` turns are found or the start is reached.
     for (let fetch = wanted; ; fetch *= 2) {
       const stored = await store.listMessages(sessionId, fetch);
@@ -147,6 +150,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     history,
     async record(params) {
       const message = toStored(params, now());
+      fresh.forget(message.conversationId);
       await sessionWrite(params.sessionId, store.appendMessage(message, params.state === undefined ? {} : { state: params.state }));
       return message;
     },
@@ -155,6 +159,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const messages = params.map((p) => toStored(p, at));
       const first = params[0];
       if (first === undefined) throw badRequest('invalid_argument', 'recordAll needs at least one message');
+      for (const m of messages) fresh.forget(m.conversationId);
       const options = state === undefined ? {} : { state };
       if (store.appendMessages !== undefined) {
         await sessionWrite(first.sessionId, store.appendMessages(messages, options));
@@ -165,6 +170,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     async recent(sessionId, limit) {
       assertSessionId(sessionId);
+      if (fresh.has(sessionId)) return [];
       return store.listMessages(sessionId, limit);
     },
     async saveState(sessionId, state) {

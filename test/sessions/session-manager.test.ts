@@ -279,6 +279,50 @@ describe('session manager over SQLite', () => {
     });
   });
 
+  describe('a session created here', () => {
+    /** The real store, its message reads counted. */
+    const counting = (inner: ConversationStore): { store: ConversationStore; reads: () => number } => {
+      let reads = 0;
+      const store = new Proxy(inner, {
+        get(target, key, receiver) {
+          const v = Reflect.get(target, key, receiver) as unknown;
+          if (key === 'listMessages') return (...a: Parameters<ConversationStore['listMessages']>) => (reads++, target.listMessages(...a));
+          return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      return { store, reads: () => reads };
+    };
+
+    it('has its empty history and recent messages answered without a read, until a message is written', async () => {
+      const c = counting(store);
+      const here = createSessionManager({ store: c.store, ttlMs: TTL, historyLimit: 6, now: () => clock });
+      const s = await here.open({ channel: 'web' });
+      expect(await here.history(s.id)).toEqual([]);
+      expect(await here.recent(s.id, 40)).toEqual([]);
+      expect(c.reads()).toBe(0);
+      await here.recordAll([{ sessionId: s.id, role: 'user', content: 'hi' }, { sessionId: s.id, role: 'assistant', content: 'hello' }]);
+      expect(await here.history(s.id)).toEqual([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]);
+      expect(c.reads()).toBe(1);
+      const t = await here.open({ channel: 'web' });
+      await here.record({ sessionId: t.id, role: 'user', content: 'one' });
+      expect((await here.recent(t.id, 40)).map((m) => m.content)).toEqual(['one']);
+    });
+
+    it('reads a session created by another process, and one created here once the window has passed', async () => {
+      const c = counting(store);
+      const here = createSessionManager({ store: c.store, ttlMs: TTL, historyLimit: 6, now: () => clock });
+      const elsewhere = await sessions.open({ channel: 'web' });
+      await sessions.record({ sessionId: elsewhere.id, role: 'user', content: 'from another node' });
+      expect(await here.history(elsewhere.id)).toEqual([{ role: 'user', content: 'from another node' }]);
+      const mine = await here.open({ channel: 'web' });
+      // Another process writing to it once it knows the session (it cannot before this turn replies).
+      await sessions.record({ sessionId: mine.id, role: 'agent', content: 'late' });
+      clock += 61_000;
+      expect(await here.history(mine.id)).toEqual([{ role: 'assistant', content: 'late' }]);
+      expect(c.reads()).toBe(2);
+    });
+  });
+
   describe('sweep', () => {
     it('deletes expired sessions with their messages and keeps live ones', async () => {
       const idle = await sessions.open({ channel: 'web' });
