@@ -23,7 +23,8 @@ export function createSharedCacheCounters(redis: Redis, key: string, options: { 
   let pendingHits = 0;
   let pendingMisses = 0;
   let shared = { hits: 0, misses: 0 };
-  let running: Promise<void> | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let queued = 0;
 
   const send = async (): Promise<void> => {
     const hits = pendingHits;
@@ -41,14 +42,19 @@ export function createSharedCacheCounters(redis: Redis, key: string, options: { 
       options.onError?.(err);
     }
   };
+  // One send at a time, in order: a flush returns once everything counted before it was sent
+  // (joining a send already under way would miss what was counted after that one started).
   const flush = (): Promise<void> => {
-    running ??= send().finally(() => {
-      running = null;
+    queued++;
+    chain = chain.then(send).finally(() => {
+      queued--;
     });
-    return running;
+    return chain;
   };
   // Also when this node counted nothing: the totals other nodes sent are read back.
-  const timer = setInterval(() => void flush(), options.flushMs ?? 1000);
+  const timer = setInterval(() => {
+    if (queued === 0) void flush();
+  }, options.flushMs ?? 1000);
   timer.unref();
 
   return {
