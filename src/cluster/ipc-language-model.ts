@@ -42,23 +42,35 @@ export function createIpcLanguageModel(bus: WorkerBus, id: string): LanguageMode
 async function* stream(bus: WorkerBus, streams: Map<number, (e: StreamEvent) => void>, params: GenerateParams): AsyncIterable<LanguageModelStreamPart> {
   const id = nextStream++;
   const queue: StreamEvent[] = [];
-  let wake: (() => void) | null = null;
+  const waiting: { wake: (() => void) | null } = { wake: null };
   streams.set(id, (e) => {
     queue.push(e);
-    wake?.();
+    waiting.wake?.();
   });
   const { signal, ...rest } = params;
-  const abort = () => bus.send('llm.abort', { id });
+  let settled = false;
+  // As the providers do: nothing more after an abort, a `finish` (abort) instead, and the
+  // generation in the primary stopped.
+  const abort = () => {
+    if (!settled) bus.send('llm.abort', { id });
+    settled = true;
+    waiting.wake?.();
+  };
   signal?.addEventListener('abort', abort, { once: true });
-  let ended = false;
   try {
     bus.send('llm.generate', { id, params: rest });
     for (;;) {
-      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      const e = queue.shift()!;
+      if (signal?.aborted) {
+        abort();
+        yield { type: 'finish', finishReason: 'abort', usage: {} };
+        return;
+      }
+      if (queue.length === 0) await new Promise<void>((resolve) => (waiting.wake = resolve));
+      waiting.wake = null;
+      const e = queue.shift();
+      if (e === undefined) continue;
       if (e.end === true) {
-        ended = true;
+        settled = true;
         return;
       }
       if (e.part !== undefined) yield fromWire(e.part);
@@ -67,7 +79,7 @@ async function* stream(bus: WorkerBus, streams: Map<number, (e: StreamEvent) => 
     streams.delete(id);
     signal?.removeEventListener('abort', abort);
     // A consumer that stopped reading early: the primary stops generating for it.
-    if (!ended) abort();
+    abort();
   }
 }
 
