@@ -1,0 +1,27 @@
+import { isRetract } from '../grounding-gate.ts';
+import type { AnswerPart, StageDeps, Turn } from '../turn.ts';
+import { SYSTEM_PROMPTS, replaceStopped } from './safe-reply.ts';
+
+/**
+ * Every part the customer sees is the reply, whichever route produced it. Model text was guarded
+ * sentence by sentence as it was generated; Kefu's own texts (templates, flows, cited passages)
+ * get the same checks here as a backstop, with their commitments taken as confirmed. A stopped
+ * text becomes the safe reply. Stops when the customer went away.
+ */
+export async function* guardOutput(turn: Pick<Turn, 'req' | 'decision' | 'reply'>, deps: StageDeps, parts: AsyncIterable<AnswerPart> | Iterable<AnswerPart>): AsyncGenerator<AnswerPart> {
+  const { reply, decision } = turn;
+  for await (const text of parts) {
+    if (isRetract(text) || typeof text !== 'string') {
+      yield text;
+      continue;
+    }
+    if (turn.req.signal?.aborted) return;
+    if (text.length === 0) continue;
+    if (reply.inModel) {
+      yield text;
+      continue;
+    }
+    const v = deps.outputGuard.check(text, { trusted: reply.sources.length > 0 ? text : '', given: decision.asked, systemPrompts: SYSTEM_PROMPTS, commitmentsConfirmed: true });
+    yield v.length === 0 ? text : replaceStopped(turn, deps, v);
+  }
+}

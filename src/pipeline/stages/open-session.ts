@@ -1,0 +1,16 @@
+import type { Turn, TurnSession, StageDeps } from '../turn.ts';
+
+/** Opens (or creates) the conversation and finds a resent message already stored in it. */
+export async function openSession(turn: Pick<Turn, 'req'>, deps: StageDeps): Promise<TurnSession> {
+  const { req } = turn;
+  const conversation = await deps.sessions.open({
+    ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
+    ...(req.userId === undefined ? {} : { userId: req.userId }),
+    ...(req.tenant === undefined ? {} : { tenant: req.tenant }),
+    channel: req.channel,
+    ...(req.createSession === true ? { createIfMissing: true } : {}),
+    ...(req.access === undefined ? {} : { access: req.access }),
+  });
+  req.onOpened?.();
+  return { conversation, id: conversation.id, vault: await deps.pii.vault.open(conversation.id), resent: null };
+}
