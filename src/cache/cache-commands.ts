@@ -7,41 +7,49 @@ import { badRequest } from '../errors.ts';
 import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
 import type { AnswerCache, CacheEntryInput } from '../contracts/answer-cache.ts';
 import { createRedisReplicatedAnswerCache } from './redis-replicated-answer-cache.ts';
-import { createKbDocHashReader } from './kb-doc-hashes.ts';
 import { entriesFromKb, entriesFromLogs } from './warm-sources.ts';
-import type { KbDocument } from '../contracts/knowledge-base.ts';
-import Database from 'better-sqlite3';
+import type { KbDocument, KnowledgeBase } from '../contracts/knowledge-base.ts';
+import { createSqliteKnowledgeBase } from '../knowledge/sqlite-knowledge-base.ts';
+
+const KB_PAGE = 500;
 
 /** The answer cache's file in the data directory. */
 export const cachePath = (dataDir: string): string => path.join(dataDir, 'answer-cache.db');
 
 /**
- * The documents of a knowledge base file that may answer (read-only): retrieved ones, not those
- * held in quarantine or marked untrusted, which the retrieval answer never quotes either. Each
- * with the hash the knowledge base stored for it, which the server checks a cached answer against
- * (a hash recomputed from some of the fields missed category and source: every warmed answer was
- * dropped at its first hit).
+ * The documents that may answer (retrieved ones, not those held in quarantine or marked
+ * untrusted, which the retrieval answer never quotes either), by id, each with the hash the
+ * knowledge base stored for it, which the server checks a cached answer against (a hash
+ * recomputed from some of the fields missed category and source: every warmed answer was dropped
+ * at its first hit).
  */
-export function readKbDocuments(kbPath: string): (KbDocument & { hash: string })[] {
-  const db = new Database(kbPath, { readonly: true, fileMustExist: true });
-  try {
-    const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(documents)').all().map((c) => c.name));
-    const where = [columns.has('status') ? "COALESCE(status, 'active') = 'active'" : null, columns.has('trust') ? "COALESCE(trust, 'policy') <> 'untrusted'" : null].filter((w) => w !== null);
-    const rows = db.prepare<[], { id: string; title: string; text: string; lang: string | null; url: string | null; hash: string }>(
-      `SELECT id, title, text, lang, url, hash FROM documents ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY id`,
-    ).all();
-    return rows.map((r) => ({ id: r.id, title: r.title, text: r.text, hash: r.hash, ...(r.lang === 'zh' || r.lang === 'en' ? { lang: r.lang } : {}), ...(r.url === null ? {} : { url: r.url }) }));
-  } finally {
-    db.close();
+export async function readKbDocuments(kb: Pick<KnowledgeBase, 'listDocuments'>): Promise<(KbDocument & { hash: string })[]> {
+  const out: (KbDocument & { hash: string })[] = [];
+  for (let offset = 0; ; offset += KB_PAGE) {
+    const { documents } = await kb.listDocuments({ limit: KB_PAGE, offset });
+    for (const d of documents) {
+      if (d.status !== 'active' || d.trust === 'untrusted') continue;
+      out.push({ id: d.id, title: d.title, text: d.text, hash: d.hash, ...(d.lang === null ? {} : { lang: d.lang }), ...(d.url === null ? {} : { url: d.url }) });
+    }
+    if (documents.length < KB_PAGE) break;
   }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function openKbFile(dir: string): Promise<KnowledgeBase> {
+  const kbPath = path.join(dir, 'kb.db');
+  if (!existsSync(kbPath)) throw badRequest('no_kb', `no knowledge base at ${kbPath}: run \`kefu kb import\` first`);
+  return createSqliteKnowledgeBase({ path: kbPath });
 }
 
 /**
  * `kefu cache warm|stats|clear` over the cache the server uses: the entries in Redis when
  * KEFU_REDIS_URL is set (shared by every node), else KEFU_DATA_DIR/answer-cache.db.
  */
-export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () => string | null } = {}): Command {
+export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () => string | null; knowledgeBase?: () => Promise<KnowledgeBase> } = {}): Command {
   const dataDir = options.dataDir ?? (() => loadConfig().dataDir);
+  // The server's knowledge base (PostgreSQL in a cluster, from the composition root), else the data dir's kb.db.
+  const openKb = options.knowledgeBase ?? (() => openKbFile(dataDir()));
   const redisUrl = options.redisUrl ?? (() => loadConfig().redisUrl);
   const cmd = new Command('cache').description('manage the answer cache (in Redis with KEFU_REDIS_URL, else in KEFU_DATA_DIR)');
 
@@ -65,18 +73,20 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 1) throw badRequest('invalid_top', '--top must be a positive integer');
       const dir = dataDir();
-      const kbPath = path.join(dir, 'kb.db');
-      if (!existsSync(kbPath)) throw badRequest('no_kb', `no knowledge base at ${kbPath}: run \`kefu kb import\` first`);
       const fromKb = opts.fromKb === true || opts.fromLogs !== true;
-      const hashes = createKbDocHashReader(kbPath);
-      const { cache, close } = await open(dir, { currentDocHash: hashes.currentDocHash });
+      const kb = await openKb();
+      const currentDocHash = (docId: string) => kb.docHash(docId);
+      const { cache, close } = await open(dir, { currentDocHash }).catch(async (err: unknown) => {
+        await kb.close();
+        throw err;
+      });
       try {
         const entries: CacheEntryInput[] = [];
-        if (fromKb) entries.push(...entriesFromKb(readKbDocuments(kbPath), top));
+        if (fromKb) entries.push(...entriesFromKb(await readKbDocuments(kb), top));
         if (opts.fromLogs === true) {
           const logs = path.join(dir, 'kefu.db');
           if (!existsSync(logs)) throw badRequest('no_logs', `no conversation store at ${logs}`);
-          entries.push(...entriesFromLogs(logs, top, hashes.currentDocHash));
+          entries.push(...entriesFromLogs(logs, top, currentDocHash));
         }
         const bar = new SingleBar({ format: 'warming [{bar}] {percentage}% | {value}/{total} questions', stream: process.stderr }, Presets.shades_classic);
         bar.start(entries.length, 0);
@@ -85,7 +95,7 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
         process.stdout.write(`stored ${stored} answers (${entries.length - stored} not cacheable); ${cache.stats().entries} in the cache\n`);
       } finally {
         await close();
-        hashes.close();
+        await kb.close();
       }
     });
 

@@ -31,7 +31,7 @@ program.addCommand(ordersCommand());
 program.addCommand(keysCommand(adapters));
 program.addCommand(auditCommands(adapters));
 program.addCommand(redteamCommand());
-program.addCommand(cacheCommands());
+program.addCommand(cacheCommands({ knowledgeBase: adapters.knowledgeBase }));
 
 try {
   await program.parseAsync(process.argv);

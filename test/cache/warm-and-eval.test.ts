@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteAnswerCache, DEFAULT_LEXICAL_THRESHOLD } from '../../src/cache/answer-cache.ts';
 import { cacheCommands, cachePath } from '../../src/cache/cache-commands.ts';
-import { createKbDocHashReader } from '../../src/cache/kb-doc-hashes.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { MAX_FALSE_HIT_RATE, readReplay, replay } from '../../scripts/eval-cache.ts';
 
@@ -40,8 +39,7 @@ describe('kefu cache warm', () => {
     // "My order has not shipped yet" is about one's own order: not cached.
     expect(out.join('')).toContain('stored 2 answers (1 not cacheable)');
 
-    const hashes = createKbDocHashReader(join(dir, 'kb.db'));
-    const cache = createSqliteAnswerCache({ path: cachePath(dir), currentDocHash: hashes.currentDocHash });
+    const cache = createSqliteAnswerCache({ path: cachePath(dir), currentDocHash: (id) => kb.docHash(id) });
     const hit = cache.lookup('请问退货运费谁承担', { lang: 'zh' });
     expect(hit?.answer).toContain('买家承担');
     expect(hit?.sources[0]?.id).toBe('return-shipping-zh#0');
@@ -51,8 +49,7 @@ describe('kefu cache warm', () => {
     expect(cache.lookup('退货运费谁承担', { lang: 'zh' })).toBeNull();
     expect(cache.stats().entries).toBe(1);
     cache.close();
-    hashes.close();
-    kb.close();
+    await kb.close();
   });
 });
 
