@@ -126,3 +126,12 @@ it('reports the same KPIs on both nodes and exports every node\'s conversations 
   // Answered on node B from the document node A added.
   expect(readFileSync(path.join(out, 'train.jsonl'), 'utf8')).toContain('每周三');
 }, 120_000);
+
+it('browses the shared documents from either node, and warms the shared cache from them with kefu cache warm', async () => {
+  // moon-express: added again on A by the test above.
+  const listed = (await (await fetch(`${a.url}/v1/admin/kb/documents?q=moon`, { headers: admin })).json()) as { documents: { id: string; status: string }[]; total: number };
+  expect(listed).toMatchObject({ total: 1, documents: [{ id: 'moon-express', status: 'active' }] });
+  const run = await kefu(['cache', 'warm', '--from-kb', '--top', '5'], path.join(root, 'cli'));
+  expect(run.code, run.stderr).toBe(0);
+  expect(Number(/stored (\d+) answers/.exec(run.stdout)?.[1] ?? 0)).toBeGreaterThan(0);
+}, 120_000);
