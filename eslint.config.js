@@ -24,15 +24,15 @@ export default tseslint.config(
     // 31 files at 44539d6; every file is within 400 lines now); each entry goes when its functions
     // are split. Do not add to it.
     files: [
-      'src/audit/audit-log.ts', 'src/cache/answer-cache.ts', 'src/cache/redis-replicated-answer-cache.ts',
+      'src/cache/answer-cache.ts', 'src/cache/redis-replicated-answer-cache.ts',
       'src/channels/app/app-connection.ts', 'src/channels/app/app-socket-server.ts', 'src/channels/wecom/wecom-client.ts',
       'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/dialogue/dialogue-manager.ts',
-      'src/dialogue/flows/return-flow.ts', 'src/dialogue/order-reference/find-order-reference.ts', 'src/eval-sim/demo-sim-world.ts',
+      'src/dialogue/flows/return-flow.ts',
       'src/eval-sim/sim-customer.ts', 'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
       'src/llm/router/circuit-breaker.ts', 'src/llm/router/create-llm-router.ts', 'src/metrics/create-metrics.ts',
-      'src/orders/create-http-order-connector.ts', 'src/outcomes/sqlite-outcome-tracker.ts', 'src/pipeline/grounded-generation.ts',
+      'src/orders/create-http-order-connector.ts', 'src/pipeline/grounded-generation.ts',
       'src/proactive/proactive-service.ts', 'src/redteam/run-redteam.ts', 'src/safety/pii/pii-vault.ts', 'src/server/create-app.ts',
-      'src/server/routes/admin-routes.ts', 'src/server/routes/handoff-routes.ts', 'src/server/routes/openai-routes.ts',
+      'src/server/routes/handoff-routes.ts',
       'src/sessions/session-manager.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },

@@ -59,6 +59,20 @@ function trackingNo(rng: Rng, carrier: string): string {
   return carrier === '顺丰' ? `SF${digits(13)}` : carrier === '京东物流' ? `JDVA${digits(11)}` : `7${digits(13)}`;
 }
 
+/** The statements the simulator writes customers and reads facts with. */
+function prepareWorld(db: Database.Database) {
+  return {
+    insertOrder: db.prepare(`
+      INSERT INTO orders (order_id, user_id, status, created_at, paid_at, shipped_at, delivered_at, cancelled_at, carrier, tracking_no, total_fen, currency, address)
+      VALUES (@order_id, @user_id, @status, @created_at, @paid_at, @shipped_at, @delivered_at, @cancelled_at, @carrier, @tracking_no, @total_fen, 'CNY', @address)`),
+    insertItem: db.prepare<[string, number, string, string, number, number]>('INSERT INTO order_items (order_id, line_no, sku, name, qty, price_fen) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertReturn: db.prepare<[string, string, string, string, string, number]>("INSERT INTO returns (return_id, order_id, type, reason, skus, status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?)"),
+    ordersOf: db.prepare<[string], { order_id: string; status: OrderStatus; address: string }>('SELECT order_id, status, address FROM orders WHERE user_id = ?'),
+    returnsOf: db.prepare<[string], { order_id: string; type: 'refund' | 'exchange'; reason: string }>('SELECT r.order_id, r.type, r.reason FROM returns r JOIN orders o ON o.order_id = r.order_id WHERE o.user_id = ? ORDER BY r.created_at, r.return_id'),
+    taken: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE order_id = ?'),
+  };
+}
+
 /**
  * The built-in demo order system with fresh customers: before each conversation one customer
  * (`sim-<seed>-<n>`) gets a target order fit for the goal and up to three others, written into
@@ -72,14 +86,7 @@ export function createDemoSimWorld(options: { path: string; seed: number }): Sim
   void createDemoOrderSystem({ path: options.path, now }).close();
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
-  const insertOrder = db.prepare(`
-    INSERT INTO orders (order_id, user_id, status, created_at, paid_at, shipped_at, delivered_at, cancelled_at, carrier, tracking_no, total_fen, currency, address)
-    VALUES (@order_id, @user_id, @status, @created_at, @paid_at, @shipped_at, @delivered_at, @cancelled_at, @carrier, @tracking_no, @total_fen, 'CNY', @address)`);
-  const insertItem = db.prepare<[string, number, string, string, number, number]>('INSERT INTO order_items (order_id, line_no, sku, name, qty, price_fen) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertReturn = db.prepare<[string, string, string, string, string, number]>("INSERT INTO returns (return_id, order_id, type, reason, skus, status, created_at) VALUES (?, ?, ?, ?, ?, 'completed', ?)");
-  const ordersOf = db.prepare<[string], { order_id: string; status: OrderStatus; address: string }>('SELECT order_id, status, address FROM orders WHERE user_id = ?');
-  const returnsOf = db.prepare<[string], { order_id: string; type: 'refund' | 'exchange'; reason: string }>('SELECT r.order_id, r.type, r.reason FROM returns r JOIN orders o ON o.order_id = r.order_id WHERE o.user_id = ? ORDER BY r.created_at, r.return_id');
-  const taken = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM orders WHERE order_id = ?');
+  const { insertOrder, insertItem, insertReturn, ordersOf, returnsOf, taken } = prepareWorld(db);
   const nextSeq = new Map<string, number>();
 
   const orderId = (createdAt: number): string => {

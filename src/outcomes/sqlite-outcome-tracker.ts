@@ -2,14 +2,9 @@ import Database from 'better-sqlite3';
 import type { ClosedConversation, Outcome, OutcomeTracker, OutcomeTrackerHooks } from '../contracts/outcome-tracker.ts';
 import { alreadyRated, assembleOutcomeStats, checkRating, mainIntent, noConversation, outcomeOf } from './outcome-rules.ts';
 
-/** Conversation outcomes in one node's conversation database (migration 3). */
-export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path: string }): OutcomeTracker {
-  const now = options.now ?? Date.now;
-  const db = new Database(options.path, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  // Erased comments are zeroed in the file, not left in free space.
-  db.pragma('secure_delete = ON');
-  const s = {
+/** The tracker's statements over `conversation_outcomes`. */
+function prepare(db: Database.Database) {
+  return {
     turn: db.prepare(`
       INSERT INTO conversation_outcomes (session_id, channel, intent, started_at, last_at, turns, transferred, resolved, last_failed)
       VALUES (@sessionId, @channel, @intent, @now, @now, 1, @transferred, @resolved, @failed)
@@ -35,6 +30,16 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
     eraseIdle: db.prepare<[number]>(`UPDATE conversation_outcomes SET rating_comment = NULL WHERE last_at < ? AND rating_comment IS NOT NULL`),
     byIntent: db.prepare<[], { intent: string; outcome: Outcome; n: number }>(`SELECT COALESCE(intent, 'other') AS intent, outcome, COUNT(*) AS n FROM conversation_outcomes WHERE outcome IS NOT NULL GROUP BY 1, 2`),
   };
+}
+
+/** Conversation outcomes in one node's conversation database (migration 3). */
+export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path: string }): OutcomeTracker {
+  const now = options.now ?? Date.now;
+  const db = new Database(options.path, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  // Erased comments are zeroed in the file, not left in free space.
+  db.pragma('secure_delete = ON');
+  const s = prepare(db);
 
   return {
     async recordTurn(t) {

@@ -103,8 +103,31 @@ function unlistedId(candidates: readonly IdCandidate[], entities: readonly Entit
 const one = (orders: readonly Order[], by: ReferenceKind): OrderReference =>
   orders.length === 1 ? { kind: 'order', order: orders[0]!, by } : { kind: 'choice', orders: [...orders] };
 
-export async function findOrderReference(input: ReferenceInput): Promise<OrderReference> {
+/** The orders that fit what the customer said was bought and when; null when they said neither. */
+function byDescription(orders: readonly Order[], input: ReferenceInput): OrderReference | null {
   const { text, entities, timeZone } = input;
+  const dates = entities.filter((e) => e.type === 'date');
+  const products = entities.filter((e) => e.type === 'product');
+  const scores = itemNameScores(orders, text);
+  const named = products.length > 0 || scores.some((s) => s > 0);
+  if (dates.length === 0 && !named) return null;
+  let pool = orders.map((o, i) => ({ o, score: Math.max(scores[i]!, catalogueMatch(o, products) ? 2 : 0) }));
+  if (dates.length > 0) {
+    const placed = pool.filter((p) => placedIn(p.o, dates, timeZone, 'created'));
+    pool = placed.length > 0 ? placed : pool.filter((p) => placedIn(p.o, dates, timeZone, 'any'));
+  }
+  if (named) {
+    const best = Math.max(0, ...pool.map((p) => p.score));
+    pool = best === 0 ? [] : pool.filter((p) => p.score === best);
+  }
+  const fits = pool.map((p) => p.o);
+  if (fits.length === 0) return { kind: 'no_match' };
+  const preferred = input.prefer === undefined ? fits : fits.filter(input.prefer);
+  return one(preferred.length > 0 ? preferred : fits, 'description');
+}
+
+export async function findOrderReference(input: ReferenceInput): Promise<OrderReference> {
+  const { text, entities } = input;
   const orders = input.orders.filter((o) => o.order_id !== input.exclude);
   const byKey = new Map(input.orders.map((o) => [orderIdKey(o.order_id), o]));
   const byTracking = new Map(input.orders.filter((o) => o.tracking_no !== undefined).map((o) => [orderIdKey(o.tracking_no!), o]));
@@ -157,25 +180,8 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
   }
 
   // 5. What was bought, and when.
-  const dates = entities.filter((e) => e.type === 'date');
-  const products = entities.filter((e) => e.type === 'product');
-  const scores = itemNameScores(orders, text);
-  const named = products.length > 0 || scores.some((s) => s > 0);
-  if (dates.length > 0 || named) {
-    let pool = orders.map((o, i) => ({ o, score: Math.max(scores[i]!, catalogueMatch(o, products) ? 2 : 0) }));
-    if (dates.length > 0) {
-      const placed = pool.filter((p) => placedIn(p.o, dates, timeZone, 'created'));
-      pool = placed.length > 0 ? placed : pool.filter((p) => placedIn(p.o, dates, timeZone, 'any'));
-    }
-    if (named) {
-      const best = Math.max(0, ...pool.map((p) => p.score));
-      pool = best === 0 ? [] : pool.filter((p) => p.score === best);
-    }
-    const fits = pool.map((p) => p.o);
-    if (fits.length === 0) return { kind: 'no_match' };
-    const preferred = input.prefer === undefined ? fits : fits.filter(input.prefer);
-    return one(preferred.length > 0 ? preferred : fits, 'description');
-  }
+  const described = byDescription(orders, input);
+  if (described !== null) return described;
 
   // 6. The order just discussed.
   if (input.focusOrderId != null && input.focusOrderId !== input.exclude && refersToFocus(text)) {

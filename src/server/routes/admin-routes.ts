@@ -124,38 +124,15 @@ const errorOf = (err: unknown): { code: string; message: string } =>
   isKefuError(err) && err.status < 500 ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'Re-index failed; see the server log' };
 
 export function adminRoutes(deps: AdminRoutesDeps) {
-  const { admin, agent, kb } = deps;
+  const { admin, kb } = deps;
   const now = deps.now ?? Date.now;
   const app = new Hono<AppEnv>();
-  const { kpis } = deps;
+  kpiRoutes(app, deps, now);
+  redteamReportRoute(app, deps);
+  suggestRoute(app, deps);
 
-  app.get('/v1/admin/kpis', admin, async (c) => {
-    const period = periodOf(c, now());
-    const [report, allTime] = await Promise.all([kpis.kpis(period), deps.outcomes.stats()]);
-    return c.json({ ...report, all_time: allTime });
-  });
-
-  app.get('/v1/admin/unanswered', admin, async (c) => {
-    const period = periodOf(c, now());
-    const limit = intParam('limit', c.req.query('limit'), 20, 1, 200);
-    return c.json({ questions: await kpis.unanswered(period, limit) });
-  });
-
-  // Knowledge base: browse documents (the search endpoint returns passages), upload, re-index.
-  app.get('/v1/admin/kb/documents', admin, async (c) => {
-    const query = (c.req.query('q') ?? '').trim();
-    const limit = intParam('limit', c.req.query('limit'), 50, 1, 500);
-    const offset = intParam('offset', c.req.query('offset'), 0, 0, 1_000_000);
-    const { documents, total } = await kb.listDocuments({ query, limit, offset });
-    return c.json({ documents: documents.map((d) => docView(d, false)), total });
-  });
-
-  app.get('/v1/admin/kb/documents/:id', admin, async (c) => {
-    const id = c.req.param('id');
-    const doc = await kb.getDocument(id);
-    if (doc === null) throw notFound('document_not_found', `No document ${id}`);
-    return c.json(docView(doc, true));
-  });
+  // Knowledge base: browse documents (kbDocumentRoutes), upload, re-index.
+  kbDocumentRoutes(app, deps);
 
   app.post('/v1/admin/kb/upload', admin, async (c) => {
     const body = await readJsonBody(c, Upload);
@@ -217,6 +194,30 @@ export function adminRoutes(deps: AdminRoutesDeps) {
 
   app.get('/v1/admin/kb/reindex', admin, (c) => c.json(job));
 
+  return app;
+}
+
+type AdminApp = Hono<AppEnv>;
+
+/** KPIs and unanswered questions over a period, from the KPI queries the composition root gave. */
+function kpiRoutes(app: AdminApp, deps: AdminRoutesDeps, now: () => number): void {
+  const { admin, kpis } = deps;
+  app.get('/v1/admin/kpis', admin, async (c) => {
+    const period = periodOf(c, now());
+    const [report, allTime] = await Promise.all([kpis.kpis(period), deps.outcomes.stats()]);
+    return c.json({ ...report, all_time: allTime });
+  });
+
+  app.get('/v1/admin/unanswered', admin, async (c) => {
+    const period = periodOf(c, now());
+    const limit = intParam('limit', c.req.query('limit'), 20, 1, 200);
+    return c.json({ questions: await kpis.unanswered(period, limit) });
+  });
+}
+
+/** The last red-team report (`kefu redteam --write`), as written. */
+function redteamReportRoute(app: AdminApp, deps: AdminRoutesDeps): void {
+  const { admin } = deps;
   app.get('/v1/redteam/report', admin, async (c) => {
     let text: string;
     try {
@@ -233,7 +234,11 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     }
     return c.json(report as Record<string, unknown>);
   });
+}
 
+/** Reply drafts for the customer's last message, from the KB and, when wired, the model. */
+function suggestRoute(app: AdminApp, deps: AdminRoutesDeps): void {
+  const { agent, kb } = deps;
   // Agents: reply drafts for the customer's last message, from the KB and, when wired, the model.
   app.post('/v1/sessions/:id/suggest', agent, async (c) => {
     const sessionId = c.req.param('id');
@@ -261,6 +266,23 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     if (passages.length > 0) suggestions.push({ text: retrievalAnswer(passages, lang).replace(/\s*\[\d+\]/g, ''), source: 'kb', citations });
     return c.json({ session_id: sessionId, message, suggestions });
   });
+}
 
-  return app;
+/** Stored documents, active or held, through the KnowledgeBase contract (the search endpoint returns passages). */
+function kbDocumentRoutes(app: AdminApp, deps: AdminRoutesDeps): void {
+  const { admin, kb } = deps;
+  app.get('/v1/admin/kb/documents', admin, async (c) => {
+    const query = (c.req.query('q') ?? '').trim();
+    const limit = intParam('limit', c.req.query('limit'), 50, 1, 500);
+    const offset = intParam('offset', c.req.query('offset'), 0, 0, 1_000_000);
+    const { documents, total } = await kb.listDocuments({ query, limit, offset });
+    return c.json({ documents: documents.map((d) => docView(d, false)), total });
+  });
+
+  app.get('/v1/admin/kb/documents/:id', admin, async (c) => {
+    const id = c.req.param('id');
+    const doc = await kb.getDocument(id);
+    if (doc === null) throw notFound('document_not_found', `No document ${id}`);
+    return c.json(docView(doc, true));
+  });
 }

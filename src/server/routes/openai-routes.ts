@@ -39,6 +39,14 @@ const usageOf = (reply: ChatReply) => {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 };
 
+/** A `user` must be signed when signatures are on, and needs a key or a signature: else it would be anyone's to name. */
+function checkFacadeUser(user: string, signature: string | undefined, keyed: boolean, userIdSecret: string | null): void {
+  checkUserSignature(user, signature, userIdSecret);
+  if (!keyed && userIdSecret === null) {
+    throw new KefuError('key_required', 'the user field needs a channel key (Authorization: Bearer) or, with KEFU_USER_ID_SECRET set, a signed user (user_sig)', { status: 401 });
+  }
+}
+
 /**
  * OpenAI-compatible façade over the whole pipeline (retrieval, guards, sessions), so any OpenAI
  * client can talk to Kefu. The last user message is the turn; the `user` field names the
@@ -59,13 +67,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
     if (lastUser === undefined) throw badRequest('no_user_message', 'messages must contain a user message');
     const message = checkMessage(textOf(lastUser.content), deps.maxMessageChars);
     const principal = c.get('principal');
-    if (body.user !== undefined) {
-      checkUserSignature(body.user, body.user_sig ?? c.req.header('x-kefu-user-sig'), deps.userIdSecret);
-      // Without a key and without signatures, `user` would be anyone's to name.
-      if (principal === undefined && deps.userIdSecret === null) {
-        throw new KefuError('key_required', 'the user field needs a channel key (Authorization: Bearer) or, with KEFU_USER_ID_SECRET set, a signed user (user_sig)', { status: 401 });
-      }
-    }
+    if (body.user !== undefined) checkFacadeUser(body.user, body.user_sig ?? c.req.header('x-kefu-user-sig'), principal !== undefined, deps.userIdSecret);
     const controller = abortOnDisconnect(c);
     const req: ChatRequest = {
       message,
