@@ -39,7 +39,7 @@ export function runAuditLogContract(name: string, backend: () => Promise<AuditBa
 
     it('chains entries, exports them in order with inclusive bounds, and verifies', async () => {
       const log = await node();
-      const written = [];
+      const written: AuditEntry[] = [];
       for (let i = 0; i < 5; i++) written.push(await log.append(sampleInput(i)));
       expect(written.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
       expect(written.every((e, i) => i === 0 || e.prevHash === written[i - 1]!.hash)).toBe(true);
