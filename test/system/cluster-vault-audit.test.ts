@@ -79,4 +79,5 @@ it('an address change begun on node A and confirmed on node B after A is killed 
   expect(session.filter((e) => e.at >= killedAt).length).toBeGreaterThanOrEqual(1);
   // The audit keeps pseudonyms, never the address itself.
   expect(session.map((e) => e.content).join('\n')).not.toContain('Baker Street');
-}, 120_000);
+  // Three turns and two CLI runs: 50–85 s measured on the 2-core machine under a load average of 20–25.
+}, 240_000);
