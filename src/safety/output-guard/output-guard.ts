@@ -38,8 +38,26 @@ export interface OutputGuard {
   check(text: string, ctx: GuardContext): GuardViolation[];
 }
 
-const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
+export const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
 const digits = (s: string): string => s.replace(/\D/g, '');
+
+/**
+ * `fn` remembered for the context strings a turn checks its reply against again and again (the
+ * passages, the customer's words: once per released piece of a streamed reply, issue 16: their
+ * squashing was most of the guard's cost). Bounded; emptied when full.
+ */
+function remembered<T>(fn: (s: string) => T, max = 256): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    let out = seen.get(s);
+    if (out === undefined) {
+      out = fn(s);
+      if (seen.size >= max) seen.clear();
+      seen.set(s, out);
+    }
+    return out;
+  };
+}
 
 // Digit runs are bounded and start after a non-digit: an unbounded run tried from every digit of a
 // long number is quadratic (issue 13).
@@ -82,21 +100,17 @@ function shingles(text: string): string[] {
 }
 
 export function createOutputGuard(options: { principles: readonly Principle[]; findPii: PiiFinder }): OutputGuard {
-  const cache = new Map<string, string[]>();
-  const shinglesOf = (prompt: string) => {
-    let s = cache.get(prompt);
-    if (s === undefined) {
-      s = shingles(prompt);
-      if (cache.size > 64) cache.clear();
-      cache.set(prompt, s);
-    }
-    return s;
-  };
+  const shinglesOf = remembered(shingles, 64);
+
+  // A newline between two texts keeps NFKC, lower-casing and the squash from joining across it, so
+  // squash(`${a}\n${b}`) is squash(a) + squash(b) (and digits alike): each part is remembered.
+  const squashed = remembered(squash);
+  const digitsOf = remembered(digits);
 
   const rules: Record<CheckKind, (text: string, ctx: GuardContext, p: Principle) => string | null> = {
     commitment(text, ctx) {
       if (ctx.commitmentsConfirmed === true) return null;
-      const trusted = squash(ctx.trusted);
+      const trusted = squashed(ctx.trusted);
       for (const re of COMMITMENTS) {
         const m = re.exec(text);
         // The same words in the shop's own passages (a policy) back the statement.
@@ -113,8 +127,8 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       // Every entity in a text found whole in what was given is known (its digits and squashed
       // form are part of the given text's): Kefu's own cited texts are checked against themselves.
       if (given.includes(text)) return null;
-      const givenSquashed = squash(given);
-      const givenDigits = digits(given);
+      const givenSquashed = squashed(ctx.given) + squashed(ctx.trusted);
+      const givenDigits = digitsOf(ctx.given) + digitsOf(ctx.trusted);
       for (const e of options.findPii(text)) {
         const d = digits(e.text);
         const known = d.length >= 6 ? givenDigits.includes(d) : givenSquashed.includes(squash(e.text));
@@ -127,7 +141,7 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
     untrusted_quote(text, ctx) {
       if (ctx.untrusted === undefined || ctx.untrusted.length === 0) return null;
       const reply = squash(text);
-      const allowed = squash(`${ctx.trusted}\n${ctx.given}`);
+      const allowed = squashed(ctx.trusted) + squashed(ctx.given);
       // A run the customer typed or a policy passage also says is not the review's to claim.
       return shinglesOf(ctx.untrusted).find((s) => reply.includes(s) && !allowed.includes(s)) ?? null;
     },
