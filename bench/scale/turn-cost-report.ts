@@ -57,7 +57,7 @@ export function markdown(report: TurnCostReport, commit: string, workers: Worker
   const verdict = (r: Ratio): string => (r.ok === null ? '' : r.ok ? '**met**' : '**not met**');
   return `## Per-turn cost against reference servers (\`npm run bench:scale\`)
 
-Issue 16's "Done means", in one run at ${commit}. Every server is its own process; its CPU time
+Issue 16's "Done means", in one run of the working tree at ${commit} (uncommitted work of others in the shared tree included). Every server is its own process; its CPU time
 (user + system, all threads and child processes, from \`/proc/<pid>/stat\`) over an autocannon run
 (its own process) of ${report.seconds} s at ${report.connections} connections, after 3 s of warm-up, divided by the replies it
 gave, is its cost per turn. Every request is \`POST /v1/chat {"message": "${QUESTION}"}\` with no
