@@ -2,11 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { loadConfig } from '../config/load-config.ts';
+import type { CommandAdapters } from '../compose/command-adapters.ts';
 import { badRequest } from '../errors.ts';
 import { exportTrainingPairs, peftAdapterConfig, type TrainingExample } from '../finetune/export-training-pairs.ts';
 import { POLICY } from '../pipeline/prompt-builder.ts';
-import { openExportSource } from '../finetune/open-export-source.ts';
 
 const jsonl = (rows: readonly unknown[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
@@ -15,7 +14,8 @@ function writeSplit(dir: string, name: string, examples: readonly TrainingExampl
   writeFileSync(path.join(dir, `${name}.chat.jsonl`), jsonl(examples.map((e) => e.chat)));
 }
 
-export function finetuneCommand(): Command {
+/** `kefu finetune`: over the conversations the server stores (the export source comes from src/compose/). */
+export function finetuneCommand(adapters: Pick<CommandAdapters, 'exportSource'>): Command {
   const finetune = new Command('finetune').description('fine-tuning data from stored conversations');
 
   finetune
@@ -30,9 +30,8 @@ export function finetuneCommand(): Command {
       if (!(ratio >= 0 && ratio < 1)) throw badRequest('invalid_validation', '--validation must be a number from 0 to below 1');
       const turns = Number(opts.contextTurns);
       if (!Number.isInteger(turns) || turns < 1 || turns > 50) throw badRequest('invalid_context_turns', '--context-turns must be an integer from 1 to 50');
-      const config = loadConfig();
       // Every node's conversations with KEFU_DATABASE_URL, else this data dir's.
-      const source = await openExportSource({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+      const source = await adapters.exportSource();
       const bar = new SingleBar({ format: 'exporting [{bar}] {value} conversations | {examples} examples', stream: process.stderr }, Presets.shades_classic);
       try {
         bar.start(0, 0, { examples: 0 });

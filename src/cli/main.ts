@@ -25,7 +25,7 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(chatCommand());
 program.addCommand(kbCommands(adapters));
-program.addCommand(finetuneCommand());
+program.addCommand(finetuneCommand(adapters));
 program.addCommand(evalCommand());
 program.addCommand(ordersCommand());
 program.addCommand(keysCommand(adapters));

@@ -5,6 +5,7 @@ import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
 import { openCommandAuditLog, type CommandAuditLogOptions } from './open-command-audit-log.ts';
+import { openExportSource, type ExportSource } from './open-export-source.ts';
 import { createPostgresApiKeyStore } from '../server/postgres-api-key-store.ts';
 import { createSqliteApiKeyStore } from '../server/sqlite-api-key-store.ts';
 import { createPool, createPostgresConversationStore } from '../store/postgres/postgres-conversation-store.ts';
@@ -21,6 +22,8 @@ export interface CommandAdapters {
   apiKeys(): Promise<ApiKeyStore>;
   /** `kefu audit`: the cluster's chain with KEFU_DATABASE_URL, else `<data dir>/audit.db`, or `db`. */
   auditLog(options?: CommandAuditLogOptions): Promise<AuditLog>;
+  /** `kefu finetune export`: every node's conversations with KEFU_DATABASE_URL, else this data dir's. */
+  exportSource(): Promise<ExportSource>;
 }
 
 export function createCommandAdapters(config: () => KefuConfig): CommandAdapters {
@@ -45,6 +48,11 @@ export function createCommandAdapters(config: () => KefuConfig): CommandAdapters
       await store.migrate();
       await store.close();
       return createSqliteApiKeyStore({ path: file });
+    },
+
+    async exportSource() {
+      const c = config();
+      return openExportSource({ dataDir: c.dataDir, databaseUrl: c.databaseUrl });
     },
 
     async auditLog(options = {}) {

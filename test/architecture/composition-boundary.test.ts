@@ -32,7 +32,6 @@ const isOutsideKefu = (rel: string): boolean => rel === 'orders/demo-order-syste
  */
 const PENDING = new Map<string, string>([
   ['cache/cache-commands.ts', 'warming reads kb.db and kefu.db tables; to go through the KnowledgeBase and ConversationStore contracts'],
-  ['cli/finetune-command.ts', 'opens its export source itself (src/finetune/open-export-source.ts), which is to move to src/compose/'],
 ]);
 
 /** Routes and commands: what must receive its adapters. */
