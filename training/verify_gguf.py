@@ -31,7 +31,8 @@ def load_model(path: str) -> Llama:
 
 
 def run_llama(model_path: str, prompts: list[list[dict]], max_tokens: int, threads: int = 1) -> dict:
-    inp, out = os.path.join(WORK, 'llama_in.json'), os.path.join(WORK, 'llama_out.json')
+    # per process: evaluations of two models may run at the same time
+    inp, out = os.path.join(WORK, f'llama_in.{os.getpid()}.json'), os.path.join(WORK, f'llama_out.{os.getpid()}.json')
     json.dump({'modelPath': os.path.abspath(model_path), 'maxTokens': max_tokens, 'threads': threads,
                'prompts': [{'messages': p} for p in prompts]}, open(inp, 'w'), ensure_ascii=False)
     res = subprocess.run(['npx', 'tsx', os.path.join('training', 'llama-generate.ts'), inp, out], cwd=ROOT,
