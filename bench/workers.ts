@@ -47,6 +47,9 @@ async function spawnKefu(workers: number): Promise<Spawned> {
       resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`--workers ${workers} exited (${code}): ${err}`)));
+  }).catch(async (error: unknown) => {
+    await stop({ url: '', proc, dir });
+    throw error;
   });
   return { url, proc, dir };
 }
