@@ -33,7 +33,6 @@ export default tseslint.config(
       'src/orders/create-http-order-connector.ts', 'src/pipeline/grounded-generation.ts',
       'src/proactive/proactive-service.ts', 'src/redteam/run-redteam.ts', 'src/safety/pii/pii-vault.ts', 'src/server/create-app.ts',
       'src/server/routes/handoff-routes.ts',
-      'src/sessions/session-manager.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },

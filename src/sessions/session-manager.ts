@@ -79,15 +79,45 @@ export interface SessionManagerOptions {
   now?: () => number;
 }
 
-export function createSessionManager(options: SessionManagerOptions): SessionManager {
-  const { store, ttlMs, historyLimit } = options;
-  const now = options.now ?? Date.now;
+function checkOptions(ttlMs: number, historyLimit: number): void {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
     throw new KefuError('invalid_config', `session ttlMs must be a positive integer, got ${ttlMs}`);
   }
   if (!Number.isSafeInteger(historyLimit) || historyLimit < 0) {
     throw new KefuError('invalid_config', `historyLimit must be a non-negative integer, got ${historyLimit}`);
   }
+}
+
+/** A stored session opens only in its tenant, with its token (or trusted access), for its own customer. */
+function checkMayOpen(existing: Conversation, id: string, params: OpenSessionParams): void {
+  if (existing.tenant !== (params.tenant ?? DEFAULT_TENANT)) throw notFound('session_not_found', `session ${id} does not exist`);
+  checkSessionAccess(existing, params.access ?? {});
+  // Naming no user goes on as the session's own; naming one is only ever the same one.
+  const claimedUser = params.userId ?? null;
+  if (claimedUser !== null && existing.userId !== claimedUser) {
+    throw new KefuError('session_user_mismatch', `session ${id} belongs to ${existing.userId === null ? 'no signed-in customer' : 'another customer'}; start a new session for this user_id`, { status: 409 });
+  }
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest('invalid_limit', 'limit must be a non-negative integer');
+  return limit;
+}
+
+/** The last `wanted` turns; system notes are not turns, so more are fetched until enough are found or the start is reached. */
+async function readHistory(store: ConversationStore, sessionId: string, wanted: number, fresh: { has(id: string): boolean }): Promise<ChatMessage[]> {
+  if (wanted === 0 || fresh.has(sessionId)) return [];
+  for (let fetch = wanted; ; fetch *= 2) {
+    const stored = await store.listMessages(sessionId, fetch);
+    const turns = stored.flatMap(toChatMessage);
+    if (turns.length >= wanted || stored.length < fetch) return turns.slice(-wanted);
+  }
+}
+
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const { store, ttlMs, historyLimit } = options;
+  const now = options.now ?? Date.now;
+  checkOptions(ttlMs, historyLimit);
 
   const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
   const fresh = createFreshSessions(now);
@@ -101,15 +131,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   async function openNamed(id: string, params: OpenSessionParams): Promise<OpenedSession> {
     const existing = await store.getConversation(id);
-    const claimedUser = params.userId ?? null;
-    if (existing !== null && existing.tenant !== (params.tenant ?? DEFAULT_TENANT)) {
-      throw notFound('session_not_found', `session ${id} does not exist`);
-    }
-    if (existing !== null) checkSessionAccess(existing, params.access ?? {});
-    // Naming no user goes on as the session's own; naming one is only ever the same one.
-    if (existing !== null && claimedUser !== null && existing.userId !== claimedUser) {
-      throw new KefuError('session_user_mismatch', `session ${id} belongs to ${existing.userId === null ? 'no signed-in customer' : 'another customer'}; start a new session for this user_id`, { status: 409 });
-    }
+    if (existing !== null) checkMayOpen(existing, id, params);
     if (existing === null) {
       if (params.createIfMissing !== true) throw notFound('session_not_found', `session ${id} does not exist`);
       try {
@@ -128,18 +150,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return openNamed(id, params);
   }
 
-  async function history(sessionId: string, limit: number = historyLimit): Promise<ChatMessage[]> {
-    assertSessionId(sessionId);
-    if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest('invalid_limit', 'limit must be a non-negative integer');
-    const wanted = Math.min(limit, historyLimit);
-    if (wanted === 0 || fresh.has(sessionId)) return [];
-    // System notes are not turns: fetch more until `wanted` turns are found or the start is reached.
-    for (let fetch = wanted; ; fetch *= 2) {
-      const stored = await store.listMessages(sessionId, fetch);
-      const turns = stored.flatMap(toChatMessage);
-      if (turns.length >= wanted || stored.length < fetch) return turns.slice(-wanted);
-    }
-  }
+  const history = async (sessionId: string, limit: number = historyLimit): Promise<ChatMessage[]> => readHistory(store, assertSessionId(sessionId), Math.min(checkLimit(limit), historyLimit), fresh);
 
   return {
     ttlMs,
