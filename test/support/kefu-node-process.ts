@@ -19,7 +19,8 @@ export interface KefuNodeProcess {
 
 /**
  * Starts a real node process as an operator would (KEFU_LOG_LEVEL=warn, the admin key of the test
- * servers) and waits for /readyz; a node that exits or is not ready in 60 s rejects with its stderr.
+ * servers) and waits for /readyz; a node that exits or is not ready in 120 s (a loaded 2-core
+ * machine) rejects with its stderr.
  */
 export async function startKefuNode(dataDir: string, env: Record<string, string>): Promise<KefuNodeProcess> {
   mkdirSync(dataDir, { recursive: true });
@@ -32,13 +33,13 @@ export async function startKefuNode(dataDir: string, env: Record<string, string>
   let stderr = '';
   proc.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const node: KefuNodeProcess = { url: `http://127.0.0.1:${port}`, dataDir, proc, stderr: () => stderr, stop: () => stopProcess(proc) };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`kefu node exited (${proc.exitCode ?? proc.signalCode}): ${stderr}`);
     if ((await fetch(`${node.url}/readyz`).catch(() => null))?.ok === true) return node;
     if (Date.now() > deadline) {
       await node.stop();
-      throw new Error(`kefu node not ready on ${node.url} within 60 s: ${stderr}`);
+      throw new Error(`kefu node not ready on ${node.url} within 120 s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
