@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmbeddedProvider } from '../../src/llm/embedded-provider.ts';
+import { createOpenAICompatibleProvider } from '../../src/llm/openai-compatible-provider.ts';
+import { createLlmRouter } from '../../src/llm/router/create-llm-router.ts';
+import type { LanguageModel } from '../../src/contracts/language-model.ts';
+import { writeTinyLlamaGguf } from '../fixtures/llm/tiny-gguf.ts';
+import { deadURL, startFakeOpenAIServer, transcript, type FakeOpenAIServer } from './fake-openai-server.ts';
+import { runLanguageModelContract } from './language-model.contract.ts';
+
+/** Every LanguageModel adapter, each against a real backend: llama.cpp, an HTTP server, the router over HTTP servers. */
+
+runLanguageModelContract('embedded (llama.cpp on a tiny random GGUF)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-llm-contract-'));
+  const modelPath = join(dir, 'tiny-random.gguf');
+  writeTinyLlamaGguf(modelPath);
+  const open = (path: string): LanguageModel => createEmbeddedProvider({ modelPath: path, gpu: false, contextSize: 512, sequences: 2 });
+  // The tiny model never emits EOS: a long maxTokens keeps it streaming until the abort.
+  const model = open(modelPath);
+  const broken = open(join(dir, 'missing.gguf'));
+  return {
+    model,
+    slow: model,
+    broken,
+    async close() {
+      await Promise.all([model.close(), broken.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}, { timeoutMs: 120_000 });
+
+/** A local OpenAI-compatible server replaying the vLLM transcript, and one sending a token every 100 ms. */
+async function servers(): Promise<{ fast: FakeOpenAIServer; slow: FakeOpenAIServer; dead: string; close(): Promise<void> }> {
+  const [fast, slow] = await Promise.all([
+    startFakeOpenAIServer({ replies: [{ sse: transcript('vllm') }] }),
+    startFakeOpenAIServer({ replies: [{ sse: transcript('vllm'), delayMs: 100 }] }),
+  ]);
+  return { fast, slow, dead: await deadURL(), close: async () => void (await Promise.all([fast.close(), slow.close()])) };
+}
+
+runLanguageModelContract('OpenAI-compatible (a local HTTP server)', async () => {
+  const s = await servers();
+  const provider = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
+  const [model, slow, broken] = [provider(s.fast.url), provider(s.slow.url), provider(s.dead)];
+  return {
+    model,
+    slow,
+    broken,
+    async close() {
+      await Promise.all([model.close(), slow.close(), broken.close()]);
+      await s.close();
+    },
+  };
+});
+
+runLanguageModelContract('router (active and standby OpenAI-compatible servers)', async () => {
+  const s = await servers();
+  const provider = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
+  const router = (active: string, standby: string) =>
+    createLlmRouter({ backends: [{ id: 'active', role: 'active', model: provider(active) }, { id: 'standby', role: 'standby', model: provider(standby) }] });
+  const dead2 = await deadURL();
+  // The model's active backend is down: every answer is the standby's, as after a failover.
+  const [model, slow, broken] = [router(s.dead, s.fast.url), router(s.slow.url, s.fast.url), router(s.dead, dead2)];
+  return {
+    model,
+    slow,
+    broken,
+    async close() {
+      await Promise.all([model.close(), slow.close(), broken.close()]);
+      await s.close();
+    },
+  };
+});
