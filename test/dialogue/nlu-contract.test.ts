@@ -18,18 +18,18 @@ function sseOf(text: string): string {
   return [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((p) => chunk({ content: p }, null)), chunk({}, 'stop'), 'data: [DONE]\n\n'].join('');
 }
 
-runNluContract('embedded (rules, lexicons, intent model)', async () => ({ nlu: embedded(), close: async () => {} }));
+runNluContract('embedded (rules, lexicons, intent model)', async () => ({ nlu: embedded(), close: async () => {} }), { source: /^embedded$/ });
 
 runNluContract('LLM over an OpenAI-compatible server (local, answering the schema)', async () => {
   const server = await startFakeOpenAIServer({ replies: [{ sse: sseOf(JSON.stringify({ intent: 'return', confidence: 0.82, emotion: 'dissatisfied', intensity: 0.5 })) }] });
   const model = createOpenAICompatibleProvider({ baseURLs: [server.url], maxRetries: 0 });
   return { nlu: createLlmNlu({ model, fallback: embedded() }), close: async () => void (await Promise.all([model.close(), server.close()])) };
-});
+}, { source: /^llm$/ });
 
 runNluContract('LLM over an OpenAI-compatible server that is down (falls back)', async () => {
   const model = createOpenAICompatibleProvider({ baseURLs: [await deadURL()], maxRetries: 0, retryDelayMs: 10 });
   return { nlu: createLlmNlu({ model, fallback: embedded() }), close: () => model.close() };
-});
+}, { source: /^llm→embedded$/ });
 
 runNluContract('LLM over the shipped model in llama.cpp (JSON-schema grammar)', async () => {
   const path = findShippedModel();
@@ -37,4 +37,4 @@ runNluContract('LLM over the shipped model in llama.cpp (JSON-schema grammar)', 
   if (path === null) throw new Error('no GGUF model in models/: the shipped kefu-tiny-zh-en.gguf is part of the repository');
   const model = createEmbeddedProvider({ modelPath: path, threads: 1 });
   return { nlu: createLlmNlu({ model, fallback: embedded(), timeoutMs: 30_000 }), close: () => model.close() };
-}, { timeoutMs: 90_000 });
+}, { timeoutMs: 90_000, source: /^llm(→embedded)?$/ });

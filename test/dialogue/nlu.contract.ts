@@ -9,7 +9,7 @@ import { INTENTS } from '../../src/dialogue/llm-nlu.ts';
  * the message, and entities that point at the text they were read from, normalised as the
  * contract says. Label accuracy is each adapter's own test (a scripted backend has no skill).
  */
-export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; close(): Promise<void> }>, options: { timeoutMs?: number } = {}): void {
+export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; close(): Promise<void> }>, options: { timeoutMs?: number; source?: RegExp } = {}): void {
   const timeout = options.timeoutMs ?? 20_000;
   describe(`Nlu contract: ${name}`, () => {
     let nlu: Nlu;
@@ -34,6 +34,8 @@ export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; 
       expect(r.emotion.intensity).toBeLessThanOrEqual(1);
       expect(typeof r.source).toBe('string');
       expect(r.source.length).toBeGreaterThan(0);
+      // Which implementation answered: a fallback must say so.
+      if (options.source !== undefined) expect(r.source).toMatch(options.source);
       for (const e of r.entities) {
         expect(text.slice(e.start, e.end), JSON.stringify(e)).toBe(e.text);
         expect(e.value.length).toBeGreaterThan(0);
