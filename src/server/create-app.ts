@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { rateLimiter } from 'hono-rate-limiter';
@@ -101,6 +101,21 @@ const clientKeyOf = (trusted: TrustedProxies | null) => (c: Context<AppEnv>): st
   return clientAddress(peer, c.req.header('x-forwarded-for'), trusted);
 };
 
+/** KEFU_RATE_LIMIT_PER_MINUTE per client, counted in the shared store when there is one. */
+function perMinuteLimiter(deps: AppDeps, keyGenerator: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
+  const { ratePerMinute } = deps.limits;
+  return rateLimiter<AppEnv>({
+    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
+    windowMs: 60_000,
+    limit: ratePerMinute,
+    standardHeaders: 'draft-6',
+    keyGenerator,
+    handler: () => {
+      throw new KefuError('rate_limited', `Too many requests: the limit is ${ratePerMinute} per minute per client`, { status: 429 });
+    },
+  });
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { logger, metrics, limits } = deps;
   const app = new Hono<AppEnv>();
@@ -148,16 +163,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   });
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/chat' ? chatLimit(c, next) : generalLimit(c, next)));
-  const limiter = rateLimiter<AppEnv>({
-    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
-    windowMs: 60_000,
-    limit: limits.ratePerMinute,
-    standardHeaders: 'draft-6',
-    keyGenerator: clientKey,
-    handler: () => {
-      throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
-    },
-  });
+  const limiter = perMinuteLimiter(deps, clientKey);
   // Hono's `/v1/chat/*` also matches `/v1/chat` itself: one registration covers both.
   app.use('/v1/chat/*', limiter);
   app.use('/v1/kb/search', limiter);
@@ -172,32 +178,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', keyRoutes({ keys: deps.keys, admin: auth.require('admin') }));
   app.route('/', auditRoutes({ audit: deps.audit, admin }));
   // Its own bucket, so a shop's server masking text never eats its customers' chat allowance.
-  const piiLimiter = rateLimiter<AppEnv>({
-    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
-    windowMs: 60_000,
-    limit: limits.ratePerMinute,
-    standardHeaders: 'draft-6',
-    keyGenerator: (c) => `pii:${clientKey(c)}`,
-    handler: () => {
-      throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
-    },
-  });
+  const piiLimiter = perMinuteLimiter(deps, (c) => `pii:${clientKey(c)}`);
   app.route('/', piiRoutes({ engine: deps.piiEngine, auth: auth.require('agent', 'channel'), limiter: piiLimiter }));
   app.route('/', adminRoutes({ store: deps.store, kb: deps.kb, dataDir: deps.dataDir, kbPaths: deps.kbPaths, outcomes: deps.outcomes, kpis: deps.kpis, admin, agent, logger, ...(deps.suggest === undefined ? {} : { suggest: deps.suggest }) }));
   app.route('/', consoleRoutes());
   if (deps.wecom) app.route('/', deps.wecom);
   if (deps.proactive) {
     // Page events have their own budget so a busy page never eats the customer's chat allowance.
-    const eventsLimiter = rateLimiter<AppEnv>({
-      ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
-      windowMs: 60_000,
-      limit: limits.ratePerMinute,
-      standardHeaders: 'draft-6',
-      keyGenerator: clientKey,
-      handler: () => {
-        throw new KefuError('rate_limited', `Too many requests: the limit is ${limits.ratePerMinute} per minute per client`, { status: 429 });
-      },
-    });
+    const eventsLimiter = perMinuteLimiter(deps, clientKey);
     app.route('/', proactiveRoutes({ service: deps.proactive, admin, channel, sessions: deps.store, limiter: eventsLimiter }));
   }
   app.route('/', ticketRoutes({ tickets: deps.tickets, admin }));
