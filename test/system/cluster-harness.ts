@@ -39,6 +39,8 @@ export interface Cluster {
   /** nginx's access log: `upstream=<addr list> ustatus=<status list>` per request. */
   accessLog(): string;
   kill(index: number, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts node `index` again (after a kill) on its port, from its data dir; `nodes[index]` is the new process. */
+  restart(index: number): Promise<ClusterNode>;
   stopPrimaryBackend(): Promise<void>;
   restartRedis(): Promise<void>;
   /** The stderr of every node and nginx's error log, for failure messages. */
@@ -126,16 +128,17 @@ export async function startCluster(options: { nodes?: number; workers?: number; 
       .replace(/exchange_window_days: \d+/, 'exchange_window_days: 3650'));
     const ports = await freePorts(count + 1);
     const nodes: ClusterNode[] = [];
+    const nodeEnv = {
+      KEFU_DATABASE_URL: pg.url,
+      KEFU_REDIS_URL: redis.url,
+      KEFU_ORDERS_URL: orders.url,
+      KEFU_SHOP_POLICY: policy,
+      KEFU_LLM_BASE_URL: `${primary.url};standby=${standby.url}`,
+      KEFU_WORKERS: String(workers),
+      ...options.env,
+    };
     for (let i = 0; i < count; i++) {
-      const node = spawnNode(i, ports[i]!, path.join(root, `node-${i}`), {
-        KEFU_DATABASE_URL: pg.url,
-        KEFU_REDIS_URL: redis.url,
-        KEFU_ORDERS_URL: orders.url,
-        KEFU_SHOP_POLICY: policy,
-        KEFU_LLM_BASE_URL: `${primary.url};standby=${standby.url}`,
-        KEFU_WORKERS: String(workers),
-        ...options.env,
-      });
+      const node = spawnNode(i, ports[i]!, path.join(root, `node-${i}`), nodeEnv);
       nodes.push(node);
       cleanups.push(() => stopProcess(node.proc));
     }
@@ -169,6 +172,16 @@ export async function startCluster(options: { nodes?: number; workers?: number; 
         const node = nodes[index];
         if (node === undefined) throw new Error(`no node ${index}`);
         await stopProcess(node.proc, signal);
+      },
+      async restart(index) {
+        const old = nodes[index];
+        if (old === undefined) throw new Error(`no node ${index}`);
+        if (old.alive()) throw new Error(`node ${index} is still running`);
+        const node = spawnNode(index, old.port, old.dataDir, nodeEnv);
+        nodes[index] = node;
+        cleanups.push(() => stopProcess(node.proc));
+        await waitReady(node);
+        return node;
       },
       async stopPrimaryBackend() {
         if (!primaryOpen) return;
