@@ -29,7 +29,7 @@ export default tseslint.config(
       'src/channels/wecom/wecom-routes.ts', 'src/config/load-config.ts', 'src/dialogue/dialogue-manager.ts',
       'src/dialogue/flows/return-flow.ts',
       'src/eval-sim/sim-customer.ts', 'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
-      'src/llm/router/circuit-breaker.ts', 'src/llm/router/create-llm-router.ts', 'src/metrics/create-metrics.ts',
+      'src/llm/router/create-llm-router.ts', 'src/metrics/create-metrics.ts',
       'src/orders/create-http-order-connector.ts', 'src/pipeline/grounded-generation.ts',
       'src/redteam/run-redteam.ts', 'src/safety/pii/pii-vault.ts',
       'src/server/routes/handoff-routes.ts',

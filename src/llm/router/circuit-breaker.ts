@@ -35,22 +35,39 @@ export interface CircuitBreaker {
   readonly consecutiveFailures: number;
 }
 
+/** The outcomes of the last `windowMs` (none kept without an error-rate rule) and whether their failure ratio trips the breaker. */
+function errorRateWindow(rate: BreakerOptions['errorRate'], now: () => number) {
+  const outcomes: { at: number; ok: boolean }[] = [];
+  return {
+    record(ok: boolean): void {
+      if (rate === undefined) return;
+      const t = now();
+      outcomes.push({ at: t, ok });
+      while (outcomes.length > 0 && outcomes[0]!.at <= t - rate.windowMs) outcomes.shift();
+    },
+    tripped(): boolean {
+      if (rate === undefined || outcomes.length < (rate.minRequests ?? 10)) return false;
+      return outcomes.filter((o) => !o.ok).length / outcomes.length >= rate.threshold;
+    },
+    clear(): void {
+      outcomes.length = 0;
+    },
+  };
+}
+
 export function createCircuitBreaker(
   options: BreakerOptions,
   now: () => number,
   onChange: (to: BreakerState, from: BreakerState) => void,
 ): CircuitBreaker {
-  const failureThreshold = options.failureThreshold ?? 5;
-  const openMs = options.openMs ?? 10_000;
-  const halfOpenProbes = options.halfOpenProbes ?? 1;
-  const rate = options.errorRate;
+  const { failureThreshold = 5, openMs = 10_000, halfOpenProbes = 1 } = options;
+  const errors = errorRateWindow(options.errorRate, now);
   let current: BreakerState = 'closed';
   let openedAt = 0;
   let openedBy: OpenedBy = 'requests';
   let consecutive = 0;
   let probes = 0;
   let generation = 0; // bumps on every move, so a stale probe release cannot free a newer slot
-  const outcomes: { at: number; ok: boolean }[] = [];
 
   function move(to: BreakerState): void {
     if (to === current) return;
@@ -60,7 +77,7 @@ export function createCircuitBreaker(
     probes = 0;
     if (to === 'closed') {
       consecutive = 0;
-      outcomes.length = 0;
+      errors.clear();
     }
     onChange(to, from);
   }
@@ -74,18 +91,6 @@ export function createCircuitBreaker(
   function state(): BreakerState {
     if (current === 'open' && now() - openedAt >= openMs) move('half-open');
     return current;
-  }
-
-  function record(ok: boolean): void {
-    if (rate === undefined) return;
-    const t = now();
-    outcomes.push({ at: t, ok });
-    while (outcomes.length > 0 && outcomes[0]!.at <= t - rate.windowMs) outcomes.shift();
-  }
-
-  function rateTripped(): boolean {
-    if (rate === undefined || outcomes.length < (rate.minRequests ?? 10)) return false;
-    return outcomes.filter((o) => !o.ok).length / outcomes.length >= rate.threshold;
   }
 
   return {
@@ -107,15 +112,15 @@ export function createCircuitBreaker(
     },
     success() {
       consecutive = 0;
-      record(true);
+      errors.record(true);
       if (state() !== 'closed') move('closed');
     },
     failure() {
       consecutive++;
-      record(false);
+      errors.record(false);
       const s = state();
       if (s === 'half-open') open('requests');
-      else if (s === 'closed' && (consecutive >= failureThreshold || rateTripped())) open('requests');
+      else if (s === 'closed' && (consecutive >= failureThreshold || errors.tripped())) open('requests');
     },
     trip() {
       if (state() !== 'open') open('health');
