@@ -102,7 +102,7 @@ async function openCore(ctx: RootContext, options: CreateKefuOptions) {
     vault: {
       async purgeSession(sessionId) {
         await vault.purgeSession(sessionId);
-        retainedFiles?.purgeSession(sessionId);
+        await retainedFiles?.purgeSession(sessionId);
       },
     },
   });

@@ -12,6 +12,7 @@ import type { PiiVaultStore } from '../contracts/pii-vault.ts';
 import type { RetainedFiles } from '../contracts/retained-files.ts';
 import { createPostgresHandoffQueue } from '../handoff/postgres-handoff-queue.ts';
 import { createSqliteHandoffQueue } from '../handoff/sqlite-handoff-queue.ts';
+import { createPostgresRetainedFiles } from '../multimodal/postgres-retained-files.ts';
 import { createSqliteRetainedFiles } from '../multimodal/retained-files.ts';
 import { loadVaultKey } from '../safety/pii/load-vault-key.ts';
 import { createPostgresPiiVault } from '../safety/pii/postgres-pii-vault.ts';
@@ -97,7 +98,8 @@ export async function openAuditLog(ctx: RootContext, pgPool: pg.Pool | null): Pr
 /**
  * The PII vault — one node: <data dir>/pii-vault.db; a cluster: PostgreSQL, so a pseudonym made on
  * one node is revealed on another — and the pictures kept with their session, encrypted with a
- * key from the vault key, only with KEFU_IMAGE_RETENTION=on and only as long as their session.
+ * key from the vault key, only with KEFU_IMAGE_RETENTION=on and only as long as their session
+ * (one node: <data dir>/retained-files.db; a cluster: PostgreSQL, so an agent on any node sees them).
  */
 export async function openPrivateStores(ctx: RootContext, stores: Stores): Promise<{ vault: PiiVaultStore; retainedFiles: RetainedFiles | null }> {
   const { config, logger, now, closing } = ctx;
@@ -107,7 +109,11 @@ export async function openPrivateStores(ctx: RootContext, stores: Stores): Promi
   closing.every(3_600_000, () => {
     vault.purgeOlderThan(now() - 2 * config.sessionTtlMs).catch((err: unknown) => logger.error({ err }, 'PII vault purge failed'));
   });
-  const retainedFiles = config.images.retain ? createSqliteRetainedFiles({ path: path.join(config.dataDir, 'retained-files.db'), key: vaultKey, now }) : null;
+  const retainedFiles = !config.images.retain
+    ? null
+    : pgPool === null
+      ? createSqliteRetainedFiles({ path: path.join(config.dataDir, 'retained-files.db'), key: vaultKey, now })
+      : await createPostgresRetainedFiles({ pool: pgPool, key: vaultKey, now });
   if (retainedFiles !== null) {
     closing.defer(() => retainedFiles.close());
     closing.every(60_000, () => {

@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { KefuError } from '../errors.ts';
+import { randomUUID } from 'node:crypto';
 import type { RetainedFiles } from '../contracts/retained-files.ts';
 import { openPrivateDatabase } from '../store/sqlite/open-private-database.ts';
+import { createRetainedFileCipher, type SealedFile } from './retained-file-cipher.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS retained_files (
@@ -17,13 +17,11 @@ CREATE INDEX IF NOT EXISTS retained_files_session ON retained_files (session_id)
 `;
 
 /**
- * Its own SQLite file, encrypted as the PII vault encrypts values (src/safety/pii/pii-vault.ts):
- * AES-256-GCM with a random 12-byte IV per file, a key derived by HKDF from the vault key, and
- * the session and file ids as additional data, so a row cannot be moved to another session.
+ * One node's pictures, in their own SQLite file (<data dir>/retained-files.db), encrypted by
+ * `createRetainedFileCipher`. A cluster uses `createPostgresRetainedFiles` instead.
  */
 export function createSqliteRetainedFiles(options: { path: string; key: Buffer; now?: () => number }): RetainedFiles {
-  if (options.key.length !== 32) throw new KefuError('invalid_vault_key', 'the file encryption key must be 32 bytes');
-  const key = Buffer.from(hkdfSync('sha256', options.key, 'kefu-retained-files', 'aes-256-gcm file encryption', 32));
+  const cipher = createRetainedFileCipher(options.key);
   const now = options.now ?? Date.now;
   const db = openPrivateDatabase(options.path);
   db.exec(SCHEMA);
@@ -31,27 +29,20 @@ export function createSqliteRetainedFiles(options: { path: string; key: Buffer; 
   const byId = db.prepare('SELECT mime, iv, ciphertext, tag FROM retained_files WHERE id = ? AND session_id = ?');
   const purge = db.prepare('DELETE FROM retained_files WHERE session_id = ?');
   const sessions = db.prepare('SELECT DISTINCT session_id FROM retained_files');
-  const aad = (sessionId: string, id: string) => Buffer.from(`${sessionId}\u0000${id}`);
 
   return {
-    put(sessionId, file) {
+    async put(sessionId, file) {
       const id = randomUUID();
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(aad(sessionId, id));
-      const ciphertext = Buffer.concat([cipher.update(file.bytes), cipher.final()]);
-      insert.run(id, sessionId, file.mime, iv, ciphertext, cipher.getAuthTag(), now());
+      const sealed = cipher.seal(sessionId, id, file.bytes);
+      insert.run(id, sessionId, file.mime, sealed.iv, sealed.ciphertext, sealed.tag, now());
       return id;
     },
-    get(sessionId, id) {
-      const row = byId.get(id, sessionId) as { mime: string; iv: Buffer; ciphertext: Buffer; tag: Buffer } | undefined;
+    async get(sessionId, id) {
+      const row = byId.get(id, sessionId) as (SealedFile & { mime: string }) | undefined;
       if (row === undefined) return null;
-      const decipher = createDecipheriv('aes-256-gcm', key, row.iv);
-      decipher.setAAD(aad(sessionId, id));
-      decipher.setAuthTag(row.tag);
-      return { mime: row.mime, bytes: Buffer.concat([decipher.update(row.ciphertext), decipher.final()]) };
+      return { mime: row.mime, bytes: cipher.open(sessionId, id, row) };
     },
-    purgeSession(sessionId) {
+    async purgeSession(sessionId) {
       return purge.run(sessionId).changes;
     },
     async purgeGone(exists) {
@@ -61,7 +52,7 @@ export function createSqliteRetainedFiles(options: { path: string; key: Buffer; 
       }
       return removed;
     },
-    close() {
+    async close() {
       db.close();
     },
   };

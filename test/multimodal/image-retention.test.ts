@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/launch-chromium.ts';
-import { createSqliteRetainedFiles } from '../../src/multimodal/retained-files.ts';
 import { imageAttachment, pictureFixture } from '../support/picture-fixtures.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
@@ -79,17 +78,4 @@ describe('pictures kept with KEFU_IMAGE_RETENTION=on: encrypted, shown to the ag
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
-});
-
-describe('the retained-file store', () => {
-  it('purges the files of sessions that are gone and refuses a row moved to another session', async () => {
-    const files = createSqliteRetainedFiles({ path: ':memory:', key: Buffer.alloc(32, 7) });
-    const a = files.put('s-a', { bytes: Buffer.from('picture a'), mime: 'image/png' });
-    files.put('s-b', { bytes: Buffer.from('picture b'), mime: 'image/png' });
-    expect(files.get('s-a', a)?.bytes.toString()).toBe('picture a');
-    expect(files.get('s-b', a)).toBeNull();
-    expect(await files.purgeGone(async (id) => id === 's-b')).toBe(1);
-    expect(files.get('s-a', a)).toBeNull();
-    files.close();
-  });
 });

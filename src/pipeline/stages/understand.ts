@@ -45,7 +45,7 @@ export async function understand(turn: Pick<Turn, 'req' | 'arrivedAt' | 'pending
   if (resent === null && turns.length > 0) await evictDisputed(deps, session.id, text.understood, nlu);
   // What a picture or recording said is the customer's text too: masked by the same vault.
   const maskText = (t: string): string => deps.pii.engine.mask(t, { mode: 'pseudonym', vault }).text;
-  const attachments = resent !== null || req.attachments === undefined ? undefined : attachmentsMeta(req.attachments, session.id, maskText, deps.retainedFiles ?? null);
+  const attachments = resent !== null || req.attachments === undefined ? undefined : await attachmentsMeta(req.attachments, session.id, maskText, deps.retainedFiles ?? null);
   if (resent === null) {
     turn.pending.user = {
       sessionId: session.id,

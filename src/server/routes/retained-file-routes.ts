@@ -16,7 +16,7 @@ export function retainedFileRoutes(deps: { store: Pick<ConversationStore, 'getCo
     const id = c.req.param('id');
     const conversation = await deps.store.getConversation(id);
     if (conversation === null || !canSee(c.get('principal'), conversation.tenant)) throw notFound('session_not_found', `No session ${id}`);
-    const file = deps.files.get(id, c.req.param('fileId'));
+    const file = await deps.files.get(id, c.req.param('fileId'));
     if (file === null) throw notFound('file_not_found', 'No such file in this session (pictures are kept only with KEFU_IMAGE_RETENTION=on)');
     return c.body(new Uint8Array(file.bytes), 200, {
       'content-type': file.mime,
