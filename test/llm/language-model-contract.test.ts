@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findShippedModel } from '../../src/config/load-config.ts';
 import { createEmbeddedProvider } from '../../src/llm/embedded-provider.ts';
 import { createOpenAICompatibleProvider } from '../../src/llm/openai-compatible-provider.ts';
 import { createLlmRouter } from '../../src/llm/router/create-llm-router.ts';
@@ -30,6 +31,17 @@ runLanguageModelContract('embedded (llama.cpp on a tiny random GGUF)', async () 
   };
 }, { timeoutMs: 120_000 });
 
+// The model the repository ships, as KEFU_LLM=embedded runs it: it fails, not skips, without it.
+runLanguageModelContract('embedded (llama.cpp on the shipped kefu-tiny-zh-en.gguf)', async () => {
+  const modelPath = findShippedModel();
+  if (modelPath === null) throw new Error('no GGUF model in models/: the shipped kefu-tiny-zh-en.gguf is part of the repository');
+  const model = createEmbeddedProvider({ modelPath, gpu: false, sequences: 2 });
+  const broken = createEmbeddedProvider({ modelPath: `${modelPath}.missing`, gpu: false });
+  return { model, slow: model, broken, close: async () => void (await Promise.all([model.close(), broken.close()])) };
+}, { timeoutMs: 120_000 });
+
+const sentMaxTokens = (server: FakeOpenAIServer) => server.requests.filter((r) => r.path === '/chat/completions').map((r) => (r.body as { max_tokens?: unknown }).max_tokens);
+
 /** A local OpenAI-compatible server replaying the vLLM transcript, and one sending a token every 100 ms. */
 async function servers(): Promise<{ fast: FakeOpenAIServer; slow: FakeOpenAIServer; dead: string; close(): Promise<void> }> {
   const [fast, slow] = await Promise.all([
@@ -47,6 +59,7 @@ runLanguageModelContract('OpenAI-compatible (a local HTTP server)', async () => 
     model,
     slow,
     broken,
+    maxTokensSent: () => sentMaxTokens(s.fast),
     async close() {
       await Promise.all([model.close(), slow.close(), broken.close()]);
       await s.close();
@@ -66,6 +79,7 @@ runLanguageModelContract('router (active and standby OpenAI-compatible servers)'
     model,
     slow,
     broken,
+    maxTokensSent: () => sentMaxTokens(s.fast),
     async close() {
       await Promise.all([model.close(), slow.close(), broken.close()]);
       await s.close();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerateParams, LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
+import { KefuError } from '../../src/errors.ts';
 
 /**
  * The behaviour every `LanguageModel` adapter must have, run once per adapter against a real
@@ -15,6 +16,11 @@ export interface LanguageModelFixture {
   slow: LanguageModel;
   /** Its backend cannot serve (nothing listening, no such model file). */
   broken: LanguageModel;
+  /**
+   * HTTP adapters leave the limit to the server: the `max_tokens` each request to `model`'s
+   * backend carried. Absent for in-process models, whose `usage.outputTokens` is checked instead.
+   */
+  maxTokensSent?: () => unknown[];
   close(): Promise<void>;
 }
 
@@ -115,6 +121,29 @@ export function runLanguageModelContract(name: string, factory: () => Promise<La
       const last = expectWellFormed(parts);
       expect(last.type, JSON.stringify(last)).toBe('error');
       expect(textOf(parts)).toBe('');
+      // Callers route on these fields (failover, the degraded reply, the HTTP status): a typed error.
+      if (last.type !== 'error') return;
+      expect(last.error).toBeInstanceOf(KefuError);
+      const error = last.error as KefuError;
+      expect(['llm_unavailable', 'llm_model_not_found']).toContain(error.code);
+      expect(error.status).toBe(503);
+      expect(typeof error.retryable).toBe('boolean');
+      expect(error.message.length).toBeGreaterThan(0);
+    }, timeout);
+
+    it('respects maxTokens, and reports usage as non-negative integers', async () => {
+      const parts = await collect(f.model, ask({ maxTokens: 3 }));
+      const last = expectWellFormed(parts);
+      expect(last.type, JSON.stringify(last)).toBe('finish');
+      if (last.type !== 'finish') return;
+      for (const n of [last.usage.inputTokens, last.usage.outputTokens]) if (n !== undefined) expect(Number.isInteger(n) && n >= 0, String(n)).toBe(true);
+      if (f.maxTokensSent !== undefined) expect(f.maxTokensSent().at(-1)).toBe(3);
+      else {
+        expect(last.usage.outputTokens).toBeDefined();
+        expect(last.usage.outputTokens).toBeLessThanOrEqual(3);
+        expect(last.usage.outputTokens).toBeGreaterThan(0);
+        if (last.usage.outputTokens === 3) expect(['length', 'stop']).toContain(last.finishReason);
+      }
     }, timeout);
   });
 }
