@@ -7,10 +7,11 @@
  * whether text that streamed was withdrawn by the grounding gate. Done means 0 garbled, off-topic
  * or truncated replies shown.
  *
- *   npm run eval:replay [-- --limit N] [-- --write]
- *   (--write: eval/replay/results.json, docs/replay.svg; the table goes to stdout either way)
+ *   npm run eval:replay [-- --limit N] [-- --write] [-- --dev] [-- --shops a,b]
+ *   (--write: eval/replay/results.json, docs/replay.svg; the table goes to stdout either way;
+ *   --dev: the development shops of eval/dev-shops instead; --shops: only the shops named)
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createParser } from 'eventsource-parser';
@@ -44,6 +45,23 @@ async function shops(): Promise<Shop[]> {
   // Every other title first: both languages of a topic ask the same thing.
   const titles = [...documents.filter((_, i) => i % 2 === 0), ...documents.filter((_, i) => i % 2 === 1)].slice(0, Math.max(0, room)).map((d): ReplayQuestion => ({ q: d.title, lang: d.lang === 'en' ? 'en' : 'zh', kind: 'title', key: [] }));
   return [{ name: 'demo-shop', kb: demoKb, questions: [...fresh, ...titles] }, ...held];
+}
+
+/** The development shops (eval/dev-shops): written for tuning, unlike the held-out ones. */
+function devShops(): Shop[] {
+  const root = path.join(ROOT, 'eval/dev-shops');
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => ({ name: d.name, kb: path.join(root, d.name, 'kb.md'), questions: jsonl<ReplayQuestion>(path.join(root, d.name, 'questions.jsonl')) }));
+}
+
+/** The shops asked for on the command line: --dev picks the development set, --shops a,b narrows it. */
+async function chosenShops(): Promise<Shop[]> {
+  const all = process.argv.includes('--dev') ? devShops() : await shops();
+  const named = process.argv.indexOf('--shops');
+  if (named < 0) return all;
+  const wanted = new Set((process.argv[named + 1] ?? '').split(','));
+  return all.filter((s) => wanted.has(s.name));
 }
 
 /** One question through POST /v1/chat with `stream: true`: the deltas as streamed and the done reply. */
@@ -105,7 +123,7 @@ async function main(): Promise<void> {
   const limitArg = process.argv.indexOf('--limit');
   const limit = limitArg > 0 ? Number(process.argv[limitArg + 1]) : Infinity;
   const verdicts: Verdict[] = [];
-  for (const shop of await shops()) verdicts.push(...(await replayShop(shop, limit)));
+  for (const shop of await chosenShops()) verdicts.push(...(await replayShop(shop, limit)));
   const rs = rows(verdicts);
   console.log(table(rs));
   for (const [shop, r] of Object.entries(reasons)) console.log(`model text replaced in ${shop}: ${Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'never'}`);

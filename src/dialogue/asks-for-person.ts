@@ -27,6 +27,14 @@ export function asksAboutHours(text: string): boolean {
   return HOURS.test(text);
 }
 
+/** Naming the people ("客服几点上班", "when are your agents online"): the configured hours answer, not a passage. */
+const PEOPLE = /上班|下班|在线|有人|客服|人工|\bagents?\b|\bstaff\b|\bsomeone\b|\bpeople\b|\bhumans?\b|\bcustomer service\b|\bonline\b|\bteam\b/i;
+
+/** A question about when people are there, as opposed to when the shop opens. */
+export function asksAboutAgentHours(text: string): boolean {
+  return HOURS.test(text) && PEOPLE.test(text);
+}
+
 /**
  * Words about a person that ask for none: declining one, asking whether Kefu is one, asking when
  * they work. A human_agent reading of such a message is no request either.

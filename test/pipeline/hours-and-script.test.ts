@@ -69,7 +69,8 @@ describe('after hours', () => {
 
   it('in English too, and in hours the same question says agents are online with a button to one', async () => {
     clock = NIGHT;
-    const en = await chat('what are your opening hours?');
+    // Agents' hours: the configured ones (a shop's opening hours come from its knowledge base, test/pipeline/knowledge-first.test.ts).
+    const en = await chat('what are your customer service hours?');
     expect(en.reply).toContain('Mon-Fri 09:00-22:00; Sat 10:00-16:00');
     expect(en.reply).toContain('offline right now');
     clock = DEMO_NOW;

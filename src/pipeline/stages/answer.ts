@@ -5,6 +5,7 @@ import { complaintNotice, hoursNotice } from '../handoff-responder.ts';
 import { templateReply } from '../retrieval-responder.ts';
 import type { AnswerPart, StageDeps, Turn } from '../turn.ts';
 import { answerFromPassages } from './answer-from-passages.ts';
+import { preferPassage } from './knowledge-first.ts';
 
 /** Below this, a greeting, thanks or small-talk reading is a guess and gets no canned reply. */
 const SMALL_TALK_MIN_CONFIDENCE = 0.35;
@@ -17,10 +18,12 @@ const SMALL_TALK_MIN_CONFIDENCE = 0.35;
 export async function* answer(turn: Turn, deps: StageDeps): AsyncGenerator<AnswerPart> {
   const { decision, outcome, reply } = turn;
   const { nlu, asked } = decision;
-  const hours = asksAboutHours(asked);
+  // The shop's own passage on its opening hours, or on what small talk turned out to ask, wins.
+  const fromKb = await preferPassage(turn, deps);
+  const hours = !fromKb && asksAboutHours(asked);
   // A thin guess at small talk ("quantum chromodynamics…" read as a goodbye at 0.17) is no
   // reason to say "you're welcome": the knowledge base gets the message instead.
-  const template = hours || (nlu.confidence < SMALL_TALK_MIN_CONFIDENCE && nlu.intent !== 'human_agent') ? null : templateReply(nlu.intent, nlu.lang);
+  const template = fromKb || hours || (nlu.confidence < SMALL_TALK_MIN_CONFIDENCE && nlu.intent !== 'human_agent') ? null : templateReply(nlu.intent, nlu.lang);
   const hit = template === null ? await cached(turn, deps) : null;
   deps.metrics.answerCache.inc({ result: hit === null ? 'miss' : 'hit' });
   if (hours) {

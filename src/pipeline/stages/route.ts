@@ -6,6 +6,7 @@ import { safeTemplate } from '../../safety/input-guard/input-guard.ts';
 import { handoffCancelled, waitingNotice } from '../handoff-responder.ts';
 import type { StageDeps, Turn, TurnDecision } from '../turn.ts';
 import { handOff } from './hand-off.ts';
+import { yieldsToKnowledge } from './knowledge-first.ts';
 
 /** The decision before `route`: the knowledge path answers the message as understood. */
 export function undecided(turn: Pick<Turn, 'session' | 'text' | 'understanding'>): TurnDecision {
@@ -75,6 +76,13 @@ async function routeDialogue(turn: Turn, deps: StageDeps, chosen: Decision): Pro
   if (chosen.kind === 'handoff') {
     decision.route = 'flow';
     decision.text = await handOff(turn, deps, chosen.reason, chosen.state);
+    return;
+  }
+  if (await yieldsToKnowledge(turn, deps, chosen)) {
+    // The shop's knowledge base answers this question: no menu, no order number asked for.
+    const state = { ...decision.state, flow: null };
+    decision.dialogue = { kind: 'answer', state };
+    decision.state = state;
     return;
   }
   decision.state = chosen.state;
