@@ -91,9 +91,15 @@ def score(rows: list[dict], replies: list[str], cites: list[int | None]) -> dict
 
 
 def plot_loss(out_png: str) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:  # the results are written already; the chart is a nicety
+        print('matplotlib not installed: loss.png not drawn', file=sys.stderr)
+        return
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    if not os.path.exists(os.path.join(WORK, 'loss.csv')):
+        return
     rows = list(csv.DictReader(open(os.path.join(WORK, 'loss.csv'))))
     t = [float(r['elapsed_s']) / 60 for r in rows]
     loss = [float(r['loss']) for r in rows]
