@@ -98,5 +98,53 @@ export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; 
       expect(a.entities.map((e) => e.value)).not.toContain('KF20261112009');
       expect(b.entities.map((e) => e.value)).toContain('KF20261112009');
     }, timeout);
+
+    robustnessCases({ understand, expectValid, timeout });
   });
+}
+
+/**
+ * Text a customer can send that no lexicon or prompt was written for: nothing at all, a pasted
+ * wall of text, languages and emoji mixed. Each gets a usable result in bounded time; the same
+ * message gets the same result (temperature 0, a fallback decided by the input, not by luck);
+ * an aborted request rejects rather than answering.
+ */
+function robustnessCases(c: {
+  understand(text: string, over?: Partial<NluInput>): Promise<NluResult>;
+  expectValid(r: NluResult, text: string): void;
+  timeout: number;
+}): void {
+  const { understand, expectValid, timeout } = c;
+  it('handles empty and whitespace-only input without throwing, with no entities', async () => {
+    for (const text of ['', '   ', '\n']) {
+      const r = await understand(text);
+      expectValid(r, text);
+      expect(r.entities).toEqual([]);
+    }
+  }, timeout);
+
+  it('handles a very long message (20 000 characters) in bounded time', async () => {
+    const text = '我的订单KF20261121001什么时候到? where is my order? '.repeat(500).slice(0, 20_000);
+    const started = Date.now();
+    const r = await understand(text);
+    expect(Date.now() - started).toBeLessThan(timeout / 2);
+    expectValid(r, text);
+    expect(r.entities.some((e) => e.type === 'order_id' && e.value === 'KF20261121001')).toBe(true);
+  }, timeout);
+
+  it('handles mixed-language, traditional-script, emoji and symbol-only input', async () => {
+    for (const text of ['我的 order KF20261121001 还没到, where is it? 😡', '謝謝你們的幫忙', '😀😀😀', '???!!!']) expectValid(await understand(text), text);
+  }, timeout);
+
+  it('gives the same result for the same message', async () => {
+    const text = '我昨天买的耳机能退吗? 订单 KF20261121001';
+    const first = await understand(text);
+    expect(await understand(text)).toEqual(first);
+  }, timeout);
+
+  it('rejects a request whose signal is already aborted, rather than answering', async () => {
+    const ctrl = new AbortController();
+    ctrl.abort();
+    await expect(understand('我要退货', { signal: ctrl.signal })).rejects.toThrow();
+  }, timeout);
 }
