@@ -26,6 +26,28 @@ export interface LanguageModelFixture {
 
 const FINISH_REASONS = ['stop', 'length', 'abort', 'error', 'other'];
 
+const ask = (over: Partial<GenerateParams> = {}): GenerateParams => ({ messages: [{ role: 'user', content: '我的订单到哪了?' }], maxTokens: 8, temperature: 0, ...over });
+
+async function collect(model: LanguageModel, params: GenerateParams): Promise<LanguageModelStreamPart[]> {
+  const parts: LanguageModelStreamPart[] = [];
+  for await (const p of model.doStream(params)) parts.push(p);
+  return parts;
+}
+
+/** Text parts only, then exactly one terminal part, last. */
+function expectWellFormed(parts: readonly LanguageModelStreamPart[]): LanguageModelStreamPart {
+  expect(parts.length).toBeGreaterThan(0);
+  const last = parts.at(-1)!;
+  expect(['finish', 'error']).toContain(last.type);
+  for (const p of parts.slice(0, -1)) {
+    expect(p.type, JSON.stringify(p)).toBe('text-delta');
+    if (p.type === 'text-delta') expect(typeof p.text).toBe('string');
+  }
+  return last;
+}
+
+const textOf = (parts: readonly LanguageModelStreamPart[]) => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
+
 export function runLanguageModelContract(name: string, factory: () => Promise<LanguageModelFixture>, options: { timeoutMs?: number } = {}): void {
   const timeout = options.timeoutMs ?? 30_000;
   describe(`LanguageModel contract: ${name}`, () => {
@@ -36,28 +58,6 @@ export function runLanguageModelContract(name: string, factory: () => Promise<La
     afterEach(async () => {
       await f.close();
     }, timeout);
-
-    const ask = (over: Partial<GenerateParams> = {}): GenerateParams => ({ messages: [{ role: 'user', content: '我的订单到哪了?' }], maxTokens: 8, temperature: 0, ...over });
-
-    async function collect(model: LanguageModel, params: GenerateParams): Promise<LanguageModelStreamPart[]> {
-      const parts: LanguageModelStreamPart[] = [];
-      for await (const p of model.doStream(params)) parts.push(p);
-      return parts;
-    }
-
-    /** Text parts only, then exactly one terminal part, last. */
-    function expectWellFormed(parts: readonly LanguageModelStreamPart[]): LanguageModelStreamPart {
-      expect(parts.length).toBeGreaterThan(0);
-      const last = parts.at(-1)!;
-      expect(['finish', 'error']).toContain(last.type);
-      for (const p of parts.slice(0, -1)) {
-        expect(p.type, JSON.stringify(p)).toBe('text-delta');
-        if (p.type === 'text-delta') expect(typeof p.text).toBe('string');
-      }
-      return last;
-    }
-
-    const textOf = (parts: readonly LanguageModelStreamPart[]) => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
 
     it('has an id and becomes ready', async () => {
       expect(typeof f.model.id).toBe('string');
@@ -121,29 +121,40 @@ export function runLanguageModelContract(name: string, factory: () => Promise<La
       const last = expectWellFormed(parts);
       expect(last.type, JSON.stringify(last)).toBe('error');
       expect(textOf(parts)).toBe('');
-      // Callers route on these fields (failover, the degraded reply, the HTTP status): a typed error.
-      if (last.type !== 'error') return;
-      expect(last.error).toBeInstanceOf(KefuError);
-      const error = last.error as KefuError;
-      expect(['llm_unavailable', 'llm_model_not_found']).toContain(error.code);
-      expect(error.status).toBe(503);
-      expect(typeof error.retryable).toBe('boolean');
-      expect(error.message.length).toBeGreaterThan(0);
     }, timeout);
 
-    it('respects maxTokens, and reports usage as non-negative integers', async () => {
-      const parts = await collect(f.model, ask({ maxTokens: 3 }));
-      const last = expectWellFormed(parts);
-      expect(last.type, JSON.stringify(last)).toBe('finish');
-      if (last.type !== 'finish') return;
-      for (const n of [last.usage.inputTokens, last.usage.outputTokens]) if (n !== undefined) expect(Number.isInteger(n) && n >= 0, String(n)).toBe(true);
-      if (f.maxTokensSent !== undefined) expect(f.maxTokensSent().at(-1)).toBe(3);
-      else {
-        expect(last.usage.outputTokens).toBeDefined();
-        expect(last.usage.outputTokens).toBeLessThanOrEqual(3);
-        expect(last.usage.outputTokens).toBeGreaterThan(0);
-        if (last.usage.outputTokens === 3) expect(['length', 'stop']).toContain(last.finishReason);
-      }
-    }, timeout);
+    typedCases(() => f, timeout);
   });
+}
+
+/** What callers read off the stream: the error's fields, the answer's length bound, its cost. */
+function typedCases(fixture: () => LanguageModelFixture, timeout: number): void {
+  it('reports a backend that cannot serve as a typed error: code, HTTP status 503, retryable, message', async () => {
+    const last = (await collect(fixture().broken, ask())).at(-1);
+    expect(last?.type, JSON.stringify(last)).toBe('error');
+    if (last?.type !== 'error') return;
+    // Callers route on these fields (failover, the degraded reply, the HTTP status).
+    expect(last.error).toBeInstanceOf(KefuError);
+    const error = last.error as KefuError;
+    expect(['llm_unavailable', 'llm_model_not_found']).toContain(error.code);
+    expect(error.status).toBe(503);
+    expect(typeof error.retryable).toBe('boolean');
+    expect(error.message.length).toBeGreaterThan(0);
+  }, timeout);
+
+  it('respects maxTokens, and reports usage as non-negative integers', async () => {
+    const f = fixture();
+    const parts = await collect(f.model, ask({ maxTokens: 3 }));
+    const last = expectWellFormed(parts);
+    expect(last.type, JSON.stringify(last)).toBe('finish');
+    if (last.type !== 'finish') return;
+    for (const n of [last.usage.inputTokens, last.usage.outputTokens]) if (n !== undefined) expect(Number.isInteger(n) && n >= 0, String(n)).toBe(true);
+    if (f.maxTokensSent !== undefined) expect(f.maxTokensSent().at(-1)).toBe(3);
+    else {
+      expect(last.usage.outputTokens).toBeDefined();
+      expect(last.usage.outputTokens).toBeLessThanOrEqual(3);
+      expect(last.usage.outputTokens).toBeGreaterThan(0);
+      if (last.usage.outputTokens === 3) expect(['length', 'stop']).toContain(last.finishReason);
+    }
+  }, timeout);
 }
