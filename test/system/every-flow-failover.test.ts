@@ -32,6 +32,7 @@ const PYJAMAS = 'SO2A6C0E4G8L0032'; // delivered 2 days ago: refund
 const EARBUDS = 'SO4H8N2R6T0W0017'; // delivered 11 days ago: past refunds, exchange only
 const COMPANY = '上海科服信息技术有限公司';
 const TAX_ID = '91310115MA1K3ABC2X';
+const EXCHANGE_REASON = '左耳没声音,说明书上的售后电话13912345678一直打不通';
 
 let shop: ExternalOrderSystem;
 let gate: ShopGate;
@@ -184,9 +185,11 @@ it('begins every flow on node 0, an agent on node 1 claiming the handoff, then k
 
   const exchange = await chat(n0, `${EARBUDS} 我要换货`);
   expect(exchange.flow, exchange.reply).toEqual({ name: 'return', step: 'ask_reason' });
-  const exchangeConfirm = await chat(n0, '噪音太大', exchange.session_id);
+  // A reason in the customer's own words, with a phone number in it: a placeholder in the flow state.
+  const exchangeConfirm = await chat(n0, EXCHANGE_REASON, exchange.session_id);
   expect(exchangeConfirm.flow?.step, exchangeConfirm.reply).toBe('confirm');
   expect(exchangeConfirm.reply).toContain('换货');
+  expect(exchangeConfirm.reply).toContain('13912345678');
 
   const invoice = await chat(n0, `订单 ${FLASK} 要开发票`);
   expect(invoice.flow, invoice.reply).toEqual({ name: 'invoice', step: 'invoice_kind' });
@@ -245,7 +248,7 @@ it('confirms the exchange on node 2: one return of type exchange', async () => {
   expect(done.reply).toMatch(/换货申请,申请单号 RMA-0017-\d+/);
   const writes = shop.writes.filter((w) => w.kind === 'return' && w.orderId === EARBUDS);
   expect(writes).toHaveLength(1);
-  expect(writes[0]!.body).toMatchObject({ type: 'exchange' });
+  expect(writes[0]!.body).toMatchObject({ type: 'exchange', reason: EXCHANGE_REASON });
 }, 120_000);
 
 it('confirms the company invoice on node 1: one ticket for finance with the real title and tax id', async () => {
@@ -370,4 +373,5 @@ it('kefu audit verify on any node\'s data dir covers the turns of all three node
   const all = exported.map((e) => e.content).join('\n');
   expect(all).not.toContain('Baker Street');
   expect(all).not.toContain('7946');
+  expect(all).not.toContain('13912345678');
 }, 240_000);
