@@ -9,6 +9,33 @@ import { INTENTS } from '../../src/dialogue/llm-nlu.ts';
  * the message, and entities that point at the text they were read from, normalised as the
  * contract says. Label accuracy is each adapter's own test (a scripted backend has no skill).
  */
+/** What the dialogue layer relies on in every result, whatever the input. */
+export function expectValidResult(r: NluResult, text: string, source: RegExp | undefined): void {
+  expect(INTENTS).toContain(r.intent);
+  expect(r.confidence).toBeGreaterThanOrEqual(0);
+  expect(r.confidence).toBeLessThanOrEqual(1);
+  expect(['neutral', 'anxious', 'dissatisfied', 'angry', 'satisfied']).toContain(r.emotion.label);
+  expect(r.emotion.intensity).toBeGreaterThanOrEqual(0);
+  expect(r.emotion.intensity).toBeLessThanOrEqual(1);
+  expect(typeof r.source).toBe('string');
+  expect(r.source.length).toBeGreaterThan(0);
+  // Which implementation answered: a fallback must say so.
+  if (source !== undefined) expect(r.source).toMatch(source);
+  for (const e of r.entities) {
+    expect(text.slice(e.start, e.end), JSON.stringify(e)).toBe(e.text);
+    expect(e.value.length).toBeGreaterThan(0);
+  }
+  if (r.candidates !== undefined) {
+    for (const c of r.candidates) {
+      expect(INTENTS).toContain(c.intent);
+      expect(c.confidence).toBeGreaterThanOrEqual(0);
+      expect(c.confidence).toBeLessThanOrEqual(1);
+    }
+    const scores = r.candidates.map((c) => c.confidence);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  }
+}
+
 export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; close(): Promise<void> }>, options: { timeoutMs?: number; source?: RegExp } = {}): void {
   const timeout = options.timeoutMs ?? 20_000;
   describe(`Nlu contract: ${name}`, () => {
@@ -25,31 +52,7 @@ export function runNluContract(name: string, factory: () => Promise<{ nlu: Nlu; 
     const NOW = new Date('2026-11-24T02:00:00Z');
     const understand = (text: string, over: Partial<NluInput> = {}) => nlu.understand({ text, now: NOW, timeZone: 'Asia/Shanghai', ...over });
 
-    function expectValid(r: NluResult, text: string): void {
-      expect(INTENTS).toContain(r.intent);
-      expect(r.confidence).toBeGreaterThanOrEqual(0);
-      expect(r.confidence).toBeLessThanOrEqual(1);
-      expect(['neutral', 'anxious', 'dissatisfied', 'angry', 'satisfied']).toContain(r.emotion.label);
-      expect(r.emotion.intensity).toBeGreaterThanOrEqual(0);
-      expect(r.emotion.intensity).toBeLessThanOrEqual(1);
-      expect(typeof r.source).toBe('string');
-      expect(r.source.length).toBeGreaterThan(0);
-      // Which implementation answered: a fallback must say so.
-      if (options.source !== undefined) expect(r.source).toMatch(options.source);
-      for (const e of r.entities) {
-        expect(text.slice(e.start, e.end), JSON.stringify(e)).toBe(e.text);
-        expect(e.value.length).toBeGreaterThan(0);
-      }
-      if (r.candidates !== undefined) {
-        for (const c of r.candidates) {
-          expect(INTENTS).toContain(c.intent);
-          expect(c.confidence).toBeGreaterThanOrEqual(0);
-          expect(c.confidence).toBeLessThanOrEqual(1);
-        }
-        const scores = r.candidates.map((c) => c.confidence);
-        expect(scores).toEqual([...scores].sort((a, b) => b - a));
-      }
-    }
+    const expectValid = (r: NluResult, text: string) => expectValidResult(r, text, options.source);
 
     it('answers a Chinese message with a valid result in zh', async () => {
       const text = '我要退货,东西坏了';
