@@ -309,8 +309,6 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   };
 }
 
-/** A cited source id (`${docId}#${chunk}`) to its document id. */
-export function docIdOf(sourceId: string): string {
-  const i = sourceId.lastIndexOf('#');
-  return i < 0 ? sourceId : sourceId.slice(0, i);
-}
+// Kept here for the callers that import it with the cache; it lives apart so that code which
+// only needs the id (the warm sources a command loads) does not load SQLite with it.
+export { docIdOf } from './doc-id-of.ts';

@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { loadConfig } from '../config/load-config.ts';
 import { badRequest } from '../errors.ts';
-import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
+import type { AnswerCacheOptions } from './answer-cache.ts';
 import type { AnswerCache, CacheEntryInput } from '../contracts/answer-cache.ts';
-import { createRedisReplicatedAnswerCache } from './redis-replicated-answer-cache.ts';
-import { entriesFromKb, entriesFromLogs } from './warm-sources.ts';
+import { entriesFromKb } from './warm-sources.ts';
 import type { KbDocument, KnowledgeBase } from '../contracts/knowledge-base.ts';
-import { createSqliteKnowledgeBase } from '../knowledge/sqlite-knowledge-base.ts';
 
 const KB_PAGE = 500;
 
@@ -36,33 +32,28 @@ export async function readKbDocuments(kb: Pick<KnowledgeBase, 'listDocuments'>):
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-async function openKbFile(dir: string): Promise<KnowledgeBase> {
-  const kbPath = path.join(dir, 'kb.db');
-  if (!existsSync(kbPath)) throw badRequest('no_kb', `no knowledge base at ${kbPath}: run \`kefu kb import\` first`);
-  return createSqliteKnowledgeBase({ path: kbPath });
+/** The answer cache as a command holds it, and how to close it. */
+export interface OpenedAnswerCache {
+  cache: AnswerCache;
+  /** In Redis, shared by every node. */
+  shared: boolean;
+  close(): Promise<void>;
+}
+
+/** What `kefu cache` works on; the composition root (src/compose/cache-command-adapters.ts) picks them. */
+export interface CacheCommandAdapters {
+  knowledgeBase(): Promise<KnowledgeBase>;
+  answerCache(options?: Omit<AnswerCacheOptions, 'path'>): Promise<OpenedAnswerCache>;
+  /** The most asked questions of the conversation log that were answered soundly, as cache entries. */
+  logEntries(top: number, currentDocHash: (docId: string) => string | null): Promise<CacheEntryInput[]>;
 }
 
 /**
  * `kefu cache warm|stats|clear` over the cache the server uses: the entries in Redis when
  * KEFU_REDIS_URL is set (shared by every node), else KEFU_DATA_DIR/answer-cache.db.
  */
-export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () => string | null; knowledgeBase?: () => Promise<KnowledgeBase> } = {}): Command {
-  const dataDir = options.dataDir ?? (() => loadConfig().dataDir);
-  // The server's knowledge base (PostgreSQL in a cluster, from the composition root), else the data dir's kb.db.
-  const openKb = options.knowledgeBase ?? (() => openKbFile(dataDir()));
-  const redisUrl = options.redisUrl ?? (() => loadConfig().redisUrl);
+export function cacheCommands(adapters: CacheCommandAdapters): Command {
   const cmd = new Command('cache').description('manage the answer cache (in Redis with KEFU_REDIS_URL, else in KEFU_DATA_DIR)');
-
-  /** The cache and how to close it: a Redis one must finish its writes before the process exits. */
-  const open = async (dir: string, cacheOptions: Omit<AnswerCacheOptions, 'path'> = {}): Promise<{ cache: AnswerCache; shared: boolean; close(): Promise<void> }> => {
-    const url = redisUrl();
-    if (url !== null) {
-      const cache = await createRedisReplicatedAnswerCache({ url, ...cacheOptions, logger: { warn: (details, message) => process.stderr.write(`${message}: ${String(details.err)}\n`) } });
-      return { cache, shared: true, close: () => cache.quit() };
-    }
-    const cache = createSqliteAnswerCache({ path: cachePath(dir), ...cacheOptions });
-    return { cache, shared: false, close: async () => cache.close() };
-  };
 
   cmd.command('warm')
     .description('pre-generate answers for the top questions from the knowledge base and/or the conversation logs')
@@ -72,22 +63,17 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
     .action(async (opts: { fromKb?: boolean; fromLogs?: boolean; top: string }) => {
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 1) throw badRequest('invalid_top', '--top must be a positive integer');
-      const dir = dataDir();
       const fromKb = opts.fromKb === true || opts.fromLogs !== true;
-      const kb = await openKb();
+      const kb = await adapters.knowledgeBase();
       const currentDocHash = (docId: string) => kb.docHash(docId);
-      const { cache, close } = await open(dir, { currentDocHash }).catch(async (err: unknown) => {
+      const { cache, close } = await adapters.answerCache({ currentDocHash }).catch(async (err: unknown) => {
         await kb.close();
         throw err;
       });
       try {
         const entries: CacheEntryInput[] = [];
         if (fromKb) entries.push(...entriesFromKb(await readKbDocuments(kb), top));
-        if (opts.fromLogs === true) {
-          const logs = path.join(dir, 'kefu.db');
-          if (!existsSync(logs)) throw badRequest('no_logs', `no conversation store at ${logs}`);
-          entries.push(...entriesFromLogs(logs, top, currentDocHash));
-        }
+        if (opts.fromLogs === true) entries.push(...(await adapters.logEntries(top, currentDocHash)));
         const bar = new SingleBar({ format: 'warming [{bar}] {percentage}% | {value}/{total} questions', stream: process.stderr }, Presets.shades_classic);
         bar.start(entries.length, 0);
         const stored = cache.warm(entries, (done) => bar.update(done));
@@ -103,7 +89,7 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
     .description('entries, hits, misses and hit rate')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { cache, shared, close } = await open(dataDir());
+      const { cache, shared, close } = await adapters.answerCache();
       try {
         const s = cache.stats();
         // With Redis: every node's hits and misses, as the nodes sent them (once a second).
@@ -116,7 +102,7 @@ export function cacheCommands(options: { dataDir?: () => string; redisUrl?: () =
   cmd.command('clear')
     .description('drop every cached answer and reset the counters')
     .action(async () => {
-      const { cache, close } = await open(dataDir());
+      const { cache, close } = await adapters.answerCache();
       try {
         process.stdout.write(`cleared ${cache.clear()} answers\n`);
       } finally {

@@ -31,7 +31,7 @@ program.addCommand(ordersCommand());
 program.addCommand(keysCommand(adapters));
 program.addCommand(auditCommands(adapters));
 program.addCommand(redteamCommand());
-program.addCommand(cacheCommands({ knowledgeBase: adapters.knowledgeBase }));
+program.addCommand(cacheCommands(adapters));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { ApiKeyStore } from '../contracts/api-key-store.ts';
 import type { AuditLog } from '../contracts/audit-log.ts';
+import type { CacheCommandAdapters } from '../cache/cache-commands.ts';
+import { createCacheCommandAdapters } from './cache-command-adapters.ts';
 import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { KefuConfig } from '../config/load-config.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
@@ -17,7 +19,7 @@ import { createSqliteConversationStore } from '../store/sqlite/sqlite-conversati
  * A command gets these and never picks an adapter itself; each opener's result is the caller's
  * to close. The configuration is read on first use, so `kefu --help` needs none.
  */
-export interface CommandAdapters {
+export interface CommandAdapters extends CacheCommandAdapters {
   knowledgeBase(): Promise<KnowledgeBase & KbReview>;
   apiKeys(): Promise<ApiKeyStore>;
   /** `kefu audit`: the cluster's chain with KEFU_DATABASE_URL, else `<data dir>/audit.db`, or `db`. */
@@ -27,7 +29,11 @@ export interface CommandAdapters {
 }
 
 export function createCommandAdapters(config: () => KefuConfig): CommandAdapters {
+  const cache = createCacheCommandAdapters({ dataDir: () => config().dataDir, redisUrl: () => config().redisUrl });
   return {
+    answerCache: cache.answerCache,
+    logEntries: cache.logEntries,
+
     async knowledgeBase() {
       const c = config();
       return openKnowledgeBase({ dataDir: c.dataDir, databaseUrl: c.databaseUrl, redisUrl: c.redisUrl });

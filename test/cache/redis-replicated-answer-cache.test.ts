@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheEntryInput } from '../../src/contracts/answer-cache.ts';
+import { createCacheCommandAdapters } from '../../src/compose/cache-command-adapters.ts';
 import { cacheCommands } from '../../src/cache/cache-commands.ts';
 import { createRedisReplicatedAnswerCache, type RedisReplicatedAnswerCache } from '../../src/cache/redis-replicated-answer-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
@@ -147,7 +148,7 @@ describe('answer cache replicated through Redis', () => {
     const out: string[] = [];
     let counted = { hits: -1, misses: -1 };
     const write = process.stdout.write.bind(process.stdout);
-    const cli = (...args: string[]) => cacheCommands({ dataDir: () => dir, redisUrl: () => redis.url }).parseAsync(['node', 'cache', ...args]);
+    const cli = (...args: string[]) => cacheCommands(createCacheCommandAdapters({ dataDir: () => dir, redisUrl: () => redis.url })).parseAsync(['node', 'cache', ...args]);
     prefix = 'kefu'; // the CLI uses the server's default namespace
     const node = await open();
     process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;

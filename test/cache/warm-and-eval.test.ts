@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteAnswerCache, DEFAULT_LEXICAL_THRESHOLD } from '../../src/cache/answer-cache.ts';
+import { createCacheCommandAdapters } from '../../src/compose/cache-command-adapters.ts';
 import { cacheCommands, cachePath } from '../../src/cache/cache-commands.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { MAX_FALSE_HIT_RATE, readReplay, replay } from '../../scripts/eval-cache.ts';
@@ -32,7 +33,7 @@ describe('kefu cache warm', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
     try {
-      await cacheCommands({ dataDir: () => dir, redisUrl: () => null }).parseAsync(['node', 'cache', 'warm', '--from-kb', '--top', '10']);
+      await cacheCommands(createCacheCommandAdapters({ dataDir: () => dir, redisUrl: () => null })).parseAsync(['node', 'cache', 'warm', '--from-kb', '--top', '10']);
     } finally {
       process.stdout.write = write;
     }
