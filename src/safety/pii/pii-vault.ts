@@ -58,6 +58,35 @@ CREATE TABLE IF NOT EXISTS pii_pseudonyms (
 CREATE UNIQUE INDEX IF NOT EXISTS pii_pseudonyms_lookup ON pii_pseudonyms (session, lookup);
 `;
 
+/** The encryption key and the lookup MAC, both derived from the vault key with HKDF. */
+function vaultKeys(key: Buffer): { encKey: Buffer; mac: (...parts: string[]) => Buffer } {
+  if (!Buffer.isBuffer(key) || key.length !== 32) {
+    throw new KefuError('invalid_vault_key', 'The PII vault key must be 32 bytes: set KEFU_VAULT_KEY to 64 hex characters');
+  }
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', key, 'kefu-pii-vault', info, 32));
+  const encKey = derive('aes-256-gcm value encryption');
+  const macKey = derive('hmac-sha256 lookup');
+  return { encKey, mac: (...parts: string[]) => createHmac('sha256', macKey).update(parts.join('\u0000')).digest() };
+}
+
+/**
+ * The vault file, refused when another key wrote it: a new file records a MAC of a fixed string,
+ * which only the same key reproduces, so a wrong key fails at start rather than at a reveal.
+ */
+function openKeyedVaultFile(file: string, mac: (...parts: string[]) => Buffer): ReturnType<typeof openPrivateDatabase> {
+  const db = openPrivateDatabase(file);
+  db.exec(SCHEMA);
+  const check = mac('key-check');
+  const stored = db.prepare('SELECT value FROM pii_vault_meta WHERE name = ?').get('key_check') as { value: Buffer } | undefined;
+  if (stored === undefined) {
+    db.prepare('INSERT INTO pii_vault_meta (name, value) VALUES (?, ?)').run('key_check', check);
+  } else if (stored.value.length !== check.length || !timingSafeEqual(stored.value, check)) {
+    db.close();
+    throw new KefuError('vault_key_mismatch', `The PII vault ${file} was written with a different key: set KEFU_VAULT_KEY to the key it was created with, or move the file away to start an empty vault`);
+  }
+  return db;
+}
+
 /**
  * The pseudonym vault: its own SQLite file. A value is stored only as AES-256-GCM ciphertext
  * (random 12-byte IV per value; the session id and pseudonym are the additional authenticated
@@ -67,25 +96,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS pii_pseudonyms_lookup ON pii_pseudonyms (sessi
  * from the 32-byte `key` with HKDF; a file written with another key is refused on open.
  */
 export function createSqlitePiiVault(options: { path: string; key: Buffer }): SqlitePiiVault {
-  if (!Buffer.isBuffer(options.key) || options.key.length !== 32) {
-    throw new KefuError('invalid_vault_key', 'The PII vault key must be 32 bytes: set KEFU_VAULT_KEY to 64 hex characters');
-  }
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', options.key, 'kefu-pii-vault', info, 32));
-  const encKey = derive('aes-256-gcm value encryption');
-  const macKey = derive('hmac-sha256 lookup');
-  const mac = (...parts: string[]) => createHmac('sha256', macKey).update(parts.join('\u0000')).digest();
-
-  const db = openPrivateDatabase(options.path);
-  db.exec(SCHEMA);
-
-  const check = mac('key-check');
-  const stored = db.prepare('SELECT value FROM pii_vault_meta WHERE name = ?').get('key_check') as { value: Buffer } | undefined;
-  if (stored === undefined) {
-    db.prepare('INSERT INTO pii_vault_meta (name, value) VALUES (?, ?)').run('key_check', check);
-  } else if (stored.value.length !== check.length || !timingSafeEqual(stored.value, check)) {
-    db.close();
-    throw new KefuError('vault_key_mismatch', `The PII vault ${options.path} was written with a different key: set KEFU_VAULT_KEY to the key it was created with, or move the file away to start an empty vault`);
-  }
+  const { encKey, mac } = vaultKeys(options.key);
+  const db = openKeyedVaultFile(options.path, mac);
 
   const byLookup = db.prepare('SELECT label, number FROM pii_pseudonyms WHERE session = ? AND lookup = ?');
   const byPseudonym = db.prepare('SELECT label, number, iv, ciphertext, tag FROM pii_pseudonyms WHERE session = ? AND label = ? AND number = ?');
