@@ -139,6 +139,13 @@ function robustnessCases(c: {
     for (const text of ['我的 order KF20261121001 还没到, where is it? 😡', '謝謝你們的幫忙', '😀😀😀', '???!!!']) expectValid(await understand(text), text);
   }, timeout);
 
+  it('reads an order number typed in full width (a Chinese IME in full-width mode)', async () => {
+    const text = '订单ＫＦ２０２６１１２１００１到哪了';
+    const r = await understand(text);
+    expectValid(r, text);
+    expect(r.entities).toContainEqual(expect.objectContaining({ type: 'order_id', value: 'KF20261121001', text: 'ＫＦ２０２６１１２１００１' }));
+  }, timeout);
+
   it('gives the same result for the same message', async () => {
     const text = '我昨天买的耳机能退吗? 订单 KF20261121001';
     const first = await understand(text);

@@ -19,8 +19,14 @@ export interface ExtractOptions extends TimeOptions {
 // never also a date or an amount.
 const RANK: Record<EntityType, number> = { phone: 0, id_card: 0, order_id: 1, tracking_no: 1, date: 2, amount: 3, product: 4 };
 
+// Full-width digits and Latin letters (a Chinese IME in full-width mode: ＫＦ２０２６…) as ASCII.
+// One UTF-16 unit for one, so offsets found in the folded text hold in the text as written.
+const FULL_WIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g;
+const foldFullWidth = (text: string): string => text.replace(FULL_WIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
 /** All entities in already PII-masked text, sorted by start and non-overlapping. */
-export function extractEntities(text: string, options: ExtractOptions): Entity[] {
+export function extractEntities(written: string, options: ExtractOptions): Entity[] {
+  const text = foldFullWidth(written);
   const candidates = [
     ...findPiiPlaceholders(text),
     ...findOrderNumbers(text, options.orderIdPattern),
@@ -28,6 +34,7 @@ export function extractEntities(text: string, options: ExtractOptions): Entity[]
     ...findAmounts(text),
     ...findProducts(text, options.products ?? DEMO_PRODUCTS),
   ];
-  return pickNonOverlapping(candidates, (a, b) =>
+  const picked = pickNonOverlapping(candidates, (a, b) =>
     RANK[a.type] - RANK[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  return text === written ? picked : picked.map((e) => ({ ...e, text: written.slice(e.start, e.end) }));
 }

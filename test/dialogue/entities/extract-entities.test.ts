@@ -22,6 +22,12 @@ describe('extractEntities', () => {
     for (let i = 1; i < entities.length; i++) expect(entities[i]!.start).toBeGreaterThanOrEqual(entities[i - 1]!.end);
   });
 
+  it('reads numbers typed in full-width form (a Chinese IME in full-width mode), with offsets into the text as written', () => {
+    const text = '订单ＫＦ２０２６１１２４００１，运单号ＳＦ１２３４５６７８９０１２，付了１２９９元，１１月２３日下的单';
+    expect(brief(text)).toEqual(['order_id:KF20261124001', 'tracking_no:SF123456789012', 'amount:1299.00 CNY', 'date:2026-11-23']);
+    for (const e of extractEntities(text, OPTIONS)) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+
   it('reads the design sentence', () => {
     expect(extractEntities('昨天下的单怎么还没发货?', OPTIONS)).toEqual<Entity[]>([
       { type: 'date', text: '昨天', start: 0, end: 2, value: '2026-11-24' },
