@@ -21,7 +21,7 @@ export function asksForPerson(text: string): boolean {
  * people are there, answered with the business hours, never with a transfer.
  */
 const HOURS =
-  /(?:几点|什么时候|啥时候|何时|多会儿?)(?:[^?？。!！]{0,6})(?:上班|下班|开门|营业|在线|有人|上线|开工|回来)|(?:上班|营业|服务|在线|工作|客服)时间|几点(?:到|至|-)几点|\b(?:opening|business|office|working|support|service) hours\b|(?:几点|什么时候|啥时候)(?:会|能)?在(?:线|岗|班)?[\s?？吗呢啊]{0,4}$|\bwhat time do (?:you|they|your (?:agents?|staff|team|people)|agents?) (?:open|start|close|come in|get in)\b|\bwhen (?:do|are|will) (?:you|your (?:agents?|staff|team)|agents?|they|someone|people) (?:open|start|work|online|available|back|be (?:back|online|available))\b|\bwhat are your hours\b|(?:几点|什么时候)(?:以后|之后|后|以前|之前)|\bwhen (?:is|are) (?:your )?(?:customer )?(?:support|service|agents?|staff|team|people|someone|customer service)(?: team)? (?:open|available|online|around|in|back)\b/i;
+  /(?:几点|什么时候|啥时候|何时|多会儿?)(?:[^?？。!！]{0,6})(?:上班|下班|开门|关门|打烊|营业|在线|有人|上线|开工|回来)|(?:营业|开门|关门|开|打烊)(?:到|至)?几点|(?:上班|营业|服务|在线|工作|客服)时间|几点(?:到|至|-)几点|\b(?:opening|business|office|working|support|service) hours\b|(?:几点|什么时候|啥时候)(?:会|能)?在(?:线|岗|班)?[\s?？吗呢啊]{0,4}$|\bwhat time do (?:you|they|your (?:agents?|staff|team|people)|agents?) (?:open|start|close|come in|get in)\b|\bwhen (?:do|are|will) (?:you|your (?:agents?|staff|team)|agents?|they|someone|people) (?:open|start|work|online|available|back|be (?:back|online|available))\b|\bwhat are your hours\b|(?:几点|什么时候)(?:以后|之后|后|以前|之前)|\bwhen (?:is|are) (?:your )?(?:customer )?(?:support|service|agents?|staff|team|people|someone|customer service)(?: team)? (?:open|available|online|around|in|back)\b/i;
 
 export function asksAboutHours(text: string): boolean {
   return HOURS.test(text);

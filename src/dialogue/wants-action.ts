@@ -61,12 +61,13 @@ const OWN = /我的|我买的|我下的|我刚买|这单|这个订单|\bmy\b|\bm
 
 /**
  * Whether a message asks Kefu to do something about the customer's own purchase ("我要退货",
- * "where is my parcel", "退款"), whatever its intent; a question without any of that ("can I
+ * "where is my parcel", "退款", "滤网想退掉"), whatever its intent; a question without any of that ("can I
  * swap the bike if it breaks?", "超时怎么收费?") is one the shop's knowledge base may answer.
  */
 export function asksToAct(text: string): boolean {
   const request = text.replace(POLITE_ASK, ' ').replace(HELP_PLEASE, ' ').replace(WANTS_TO_KNOW, ' ');
-  return bareCommand(text) || PERSONAL.test(text) || OWN.test(text) || STRONG.test(request);
+  const sendsBack = WANTS_BACK.test(request) && !PROCEDURE.test(request) && !ASKS_ABOUT.test(request);
+  return bareCommand(text) || PERSONAL.test(text) || OWN.test(text) || STRONG.test(request) || sendsBack;
 }
 
 const SENSITIVE = /律师|起诉|法院|诉讼|仲裁|消协|(?<!\d)(?:12315|315)(?!\d)|工商局|市场监管|曝光|媒体|报警|警察|起火|着火|冒烟|爆炸|触电|漏电|烫伤|烧伤|受伤|过敏|中毒|lawyer|attorney|\bsue\b|lawsuit|court|legal action|regulator|trading standards|\bpress\b|journalist|police|\bfire\b|caught fire|\bsmok(e|ing)\b|explod|electric shock|shocked me|injur|\bburn(ed|t|s)?\b|allergic|poison/i;

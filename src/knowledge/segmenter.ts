@@ -66,12 +66,12 @@ function addOtherRun(run: string, out: string[]): void {
 }
 
 /**
- * The words of "how much", "what time", "how long", "几点", "什么时候", "多少": they shape the
+ * The words of "how much", "what time", "how long", "can I get", "几点", "什么时候", "多少": they shape the
  * question, not its topic. A knowledge base that never writes them (a price list says "80 yuan
  * per day", not "how much") still covers the question, so unseen they do not count against
  * coverage; seen, they count as any term.
  */
-const QUESTION_PHRASE: ReadonlySet<string> = new Set([...['much', 'many', 'time', 'long', 'often'].map(stemEnglish), '几点', '时候', '多少', '多久', '多长', '几天']);
+const QUESTION_PHRASE: ReadonlySet<string> = new Set([...['much', 'many', 'time', 'long', 'often', 'get'].map(stemEnglish), '几点', '时候', '多少', '多久', '多长', '几天']);
 
 export interface AnalyzedText {
   /** Index terms in text order (repeats kept: they are term frequencies). */

@@ -73,6 +73,8 @@ describe("a question the shop's knowledge base answers", () => {
     const zh = await ask('你们几点开门?');
     expect(zh.reply).toContain('7:30');
     expect(zh.reply).not.toContain('人工客服的服务时间');
+    const closing = await ask('你们几点关门?');
+    expect(closing.reply).toContain('18:30');
   });
 
   it('about a charge gets the passage, not a clarification menu', async () => {

@@ -36,6 +36,9 @@ export async function yieldsToKnowledge(turn: Turn, deps: StageDeps, chosen: Dec
   return knowledgeAnswers(turn.decision.askedQuery, deps);
 }
 
+/** Readings answered by a built-in line that a real question ("are you open on Mondays?") can get by mistake. */
+const SMALL_TALK: ReadonlySet<string> = new Set(['chitchat', 'human_agent']);
+
 /** What a shop's passage on its hours is called, searched when the question's own words miss it ("几点开门" against "营业"). */
 const HOURS_TOPIC = { zh: '营业时间', en: 'opening hours' } as const;
 
@@ -47,8 +50,9 @@ const HOURS_TOPIC = { zh: '营业时间', en: 'opening hours' } as const;
  */
 export async function preferPassage(turn: Pick<Turn, 'decision'>, deps: Pick<StageDeps, 'kb' | 'options'>): Promise<boolean> {
   const { decision } = turn;
-  const hours = asksAboutHours(decision.asked) && !asksAboutAgentHours(decision.asked);
-  if (!hours && decision.nlu.intent !== 'chitchat') return false;
+  if (asksAboutAgentHours(decision.asked)) return false;
+  const hours = asksAboutHours(decision.asked);
+  if (!hours && !SMALL_TALK.has(decision.nlu.intent)) return false;
   if (await knowledgeAnswers(decision.askedQuery, deps)) return true;
   const topic = HOURS_TOPIC[decision.nlu.lang];
   if (!hours || !(await knowledgeAnswers(topic, deps))) return false;
