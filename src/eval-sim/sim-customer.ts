@@ -110,11 +110,7 @@ export class SimCustomer {
       this.#ended = true;
       return null;
     };
-    if (read.move === 'handoff' || read.move === 'done') return end();
-    // "Nothing was submitted" or a refusal: a read goal is over; a write goal is asked for again
-    // (the stall count below ends it if that does not help).
-    if (read.move === 'failed' && !WRITE_GOALS.has(this.goal.kind)) return end();
-    if (this.#turns >= MAX_TURNS) return end();
+    if (this.#isOver(read.move)) return end();
     this.#turns++;
     if (this.#greeted) {
       this.#greeted = false;
@@ -161,41 +157,8 @@ export class SimCustomer {
         if (g.invoice?.kind !== 'company') break;
         this.#stalls = 0;
         return say(this.#company());
-      case 'confirm': {
-        if (!WRITE_GOALS.has(g.kind)) return say(this.#zh ? '不用了,不是这个' : "no, that's not what I asked", false);
-        this.#stalls = 0;
-        if (target !== null && !read.text.toUpperCase().includes(target.order_id.toUpperCase())) {
-          return say(this.#zh ? `不对,是订单${target.order_id}` : `no, I meant order ${target.order_id}`);
-        }
-        // The summary must be about what the customer asked for, or they say so instead of yes.
-        const action = SUMMARY_ACTION[g.kind];
-        if (action !== undefined && (!action.is.test(read.text) || action.not.test(read.text))) {
-          return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
-        }
-        // A correction Kefu did not take is said once more, in other words.
-        if (this.#corrected && !this.#correctionRetried && NOT_UNDERSTOOD_CUE.test(read.text)) {
-          this.#correctionRetried = true;
-          if (g.address !== undefined) return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
-          if (g.correctedReason !== undefined) return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
-        }
-        if (this.persona.correction && !this.#corrected && g.address !== undefined) {
-          this.#corrected = true;
-          g.address = drawAddress(this.#zh, this.#rng);
-          return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
-        }
-        if (this.persona.correction && !this.#corrected && g.reason !== undefined) {
-          this.#corrected = true;
-          const others = (Object.keys(REASON_CLASSES) as ReasonClass[]).filter((c) => c !== g.reason && (g.kind === 'return' || c !== 'changed_mind'));
-          g.correctedReason = this.#rng.pick(others);
-          return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
-        }
-        if (this.persona.confirmQuestion && !this.#asked) {
-          this.#asked = true;
-          const key = g.kind === 'exchange' ? 'return' : g.kind;
-          if (key in CONFIRM_QUESTIONS) return say(this.#pick(CONFIRM_QUESTIONS[key as keyof typeof CONFIRM_QUESTIONS]));
-        }
-        return say(this.#pick(CONFIRMS), true);
-      }
+      case 'confirm':
+        return this.#answerConfirm(read, say);
       case 'ticket_offer':
         // Nobody is on duty: the customer takes the ticket (a person will follow up).
         this.#stalls = 0;
@@ -216,15 +179,73 @@ export class SimCustomer {
         if (!WRITE_GOALS.has(g.kind) && g.kind !== 'human_request' && g.kind !== 'complaint') return end();
         break;
     }
+    return this.#stall(read.move) ?? end();
+  }
+
+  /** Whether the conversation is over before the customer answers this reply. */
+  #isOver(move: BotMove): boolean {
+    if (move === 'handoff' || move === 'done') return true;
+    // "Nothing was submitted" or a refusal: a read goal is over; a write goal is asked for again
+    // (the stall count ends it if that does not help).
+    if (move === 'failed' && !WRITE_GOALS.has(this.goal.kind)) return true;
+    return this.#turns >= MAX_TURNS;
+  }
+
+  /**
+   * Kefu's summary before it acts: yes only when it names the customer's order and what they
+   * asked for; otherwise the customer says what is wrong, corrects a detail once (persona), or asks
+   * a question first (persona).
+   */
+  #answerConfirm(read: ReturnType<typeof readBotReply>, say: (text: string, confirming?: boolean) => CustomerTurn): CustomerTurn {
+    const g = this.goal;
+    const target = this.#case.target;
+    if (!WRITE_GOALS.has(g.kind)) return say(this.#zh ? '不用了,不是这个' : "no, that's not what I asked", false);
+    this.#stalls = 0;
+    if (target !== null && !read.text.toUpperCase().includes(target.order_id.toUpperCase())) {
+      return say(this.#zh ? `不对,是订单${target.order_id}` : `no, I meant order ${target.order_id}`);
+    }
+    // The summary must be about what the customer asked for, or they say so instead of yes.
+    const action = SUMMARY_ACTION[g.kind];
+    if (action !== undefined && (!action.is.test(read.text) || action.not.test(read.text))) {
+      return say(this.#zh ? `不对,我是要${action.zh}` : `no, I want ${action.en}`);
+    }
+    // A correction Kefu did not take is said once more, in other words.
+    if (this.#corrected && !this.#correctionRetried && NOT_UNDERSTOOD_CUE.test(read.text)) {
+      this.#correctionRetried = true;
+      if (g.address !== undefined) return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
+      if (g.correctedReason !== undefined) return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
+    }
+    if (this.persona.correction && !this.#corrected && g.address !== undefined) {
+      this.#corrected = true;
+      g.address = drawAddress(this.#zh, this.#rng);
+      return say(this.#pick(ADDRESS_CORRECTIONS).replace('{addr}', g.address.text));
+    }
+    if (this.persona.correction && !this.#corrected && g.reason !== undefined) {
+      this.#corrected = true;
+      const others = (Object.keys(REASON_CLASSES) as ReasonClass[]).filter((c) => c !== g.reason && (g.kind === 'return' || c !== 'changed_mind'));
+      g.correctedReason = this.#rng.pick(others);
+      return say(this.#pick(CORRECTIONS).replace('{reason}', this.#pick(REASON_CLASSES[g.correctedReason])));
+    }
+    if (this.persona.confirmQuestion && !this.#asked) {
+      this.#asked = true;
+      const key = g.kind === 'exchange' ? 'return' : g.kind;
+      if (key in CONFIRM_QUESTIONS) return say(this.#pick(CONFIRM_QUESTIONS[key as keyof typeof CONFIRM_QUESTIONS]));
+    }
+    return say(this.#pick(CONFIRMS), true);
+  }
+
+  /** A stalled turn: the goal said again, or null when the customer gives up. */
+  #stall(readAs: BotMove): CustomerTurn | null {
+    const g = this.goal;
+    const target = this.#case.target;
     // Nothing the customer can answer: a read goal has its answer (or not) and leaves; otherwise
     // the goal is said again in other words, and after the second time the customer gives up.
-    // The goal is said again in other words; after the second time the customer gives up.
     this.#stalls++;
-    if (this.#stalls > 2) return end();
-    if (g.kind === 'product_question') return this.#say(`${this.#pick(RESTATES)}${this.#zh ? '' : ' '}${g.question!.text}`, false, read.move, true);
-    if (g.kind === 'human_request' || g.kind === 'complaint') return this.#say(this.#fill(this.#pick(OPENERS.human_request), null), false, read.move, true);
+    if (this.#stalls > 2) return null;
+    if (g.kind === 'product_question') return this.#say(`${this.#pick(RESTATES)}${this.#zh ? '' : ' '}${g.question!.text}`, false, readAs, true);
+    if (g.kind === 'human_request' || g.kind === 'complaint') return this.#say(this.#fill(this.#pick(OPENERS.human_request), null), false, readAs, true);
     const again = `${this.#pick(RESTATES)}${this.#zh ? '' : ' '}${this.#fill(this.#pick(OPENERS[g.kind as Exclude<GoalKind, 'product_question'>]), target)}`;
-    return this.#say(target !== null && !again.includes(target.order_id) ? `${again}${this.#zh ? ',订单' : ', order '}${target.order_id}` : again, false, read.move, true);
+    return this.#say(target !== null && !again.includes(target.order_id) ? `${again}${this.#zh ? ',订单' : ', order '}${target.order_id}` : again, false, readAs, true);
   }
 
   /** A closing line, for transcripts only. */

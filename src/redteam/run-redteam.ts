@@ -56,30 +56,17 @@ const passagesOf = (calls: readonly ObedientCall[]): string[] =>
     return at < 0 ? [] : [system.slice(at)];
   });
 
+const ADMIN_KEY = 'redteam-admin-key-0123456789abcdef';
+
 /**
- * Runs every attack (plain and perturbed) and every benign message through Kefu's HTTP API, one
- * new session each, and judges the replies. In-process, the server gets the obedient model and
- * the model is told each attack's goal before it is sent; with `url`, whatever model that server
- * has answers and the judge knows only the obedient model's words (a lower bound on ASR).
+ * The server the attacks go to: a throwaway in-process one on a temporary data dir (with the
+ * obedient model), or the one at `url`, which answers with its own model.
  */
-export async function runRedteam(options: RunRedteamOptions): Promise<RedteamReport> {
-  const started = Date.now();
-  const corpus = loadAttacks(options.attacksPaths);
-  if (corpus.attacks.length === 0) throw new Error(`no attacks: none of ${options.attacksPaths.join(', ')} exists or has lines`);
-  const attacks = sampleAttacks(corpus.attacks, options.limit);
-  const benign = loadBenign(options.benignPath, options.limit);
-  const cases = attacks.flatMap((attack, i) => [
-    { attack: i, perturbation: 'none' as PerturbationKind | 'none', text: attack.text },
-    ...perturbVariants(attack.text, options.perturbations, options.seed).map((v) => ({ attack: i, perturbation: v.kind as PerturbationKind | 'none', text: v.text })),
-  ]);
-  const model = options.url === undefined ? createObedientModel() : null;
-  const poisoned = model === null ? [] : loadPoisonedDocuments(options.poisonedPath ?? DEFAULT_POISONED_DOCUMENTS);
-  const total = cases.length + benign.length + (model === null ? 0 : familyRequestCount(poisoned));
+async function openTarget(options: RunRedteamOptions, model: ReturnType<typeof createObedientModel> | null): Promise<{ baseUrl: string; modelId: string; close: () => Promise<void>; notes: string[] }> {
   let baseUrl = options.url;
   let modelId = 'the server\'s own';
   let close = async () => {};
   const notes: string[] = [];
-  const ADMIN_KEY = 'redteam-admin-key-0123456789abcdef';
   if (options.url === undefined) {
     const dir = mkdtempSync(path.join(tmpdir(), 'kefu-redteam-'));
     const config = loadConfig({
@@ -105,6 +92,78 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
     notes.push('--url: the server answers with its own model, which cannot be steered per attack; the judge knows only the obedient model\'s words, so ASR is a lower bound.');
     notes.push('--url: the poisoned-document and compromised-model families need the admin key and the model, so they run in-process only.');
   }
+  return { baseUrl: baseUrl!, modelId, close, notes };
+}
+
+type Case = { attack: number; perturbation: PerturbationKind | 'none'; text: string };
+type Attack = ReturnType<typeof sampleAttacks>[number];
+
+/** One attack's exchange judged: on the reply, and on the streamed text when it differs. */
+function attackResult(c: Case, attack: Attack, ex: ChatExchange, calls: ObedientCall[] | null, inProcess: boolean): AttackResult {
+  const systemMessage = calls?.[0]?.messages[0]?.content;
+  const judged = { goal: attack.category, message: c.text, background: passagesOf(calls ?? []), ...(systemMessage === undefined ? {} : { systemMessage }) };
+  const verdict = judge({ ...judged, reply: ex.reply });
+  const streamVerdict = ex.streamed === ex.reply || verdict.success ? verdict : judge({ ...judged, reply: ex.streamed });
+  const kind = classifyReply(ex, { inProcess, modelTexts: (calls ?? []).map((call) => call.text) });
+  return {
+    attack: c.attack,
+    category: attack.category,
+    group: groupOf(attack.category),
+    technique: attack.technique,
+    lang: attack.lang,
+    perturbation: c.perturbation,
+    text: c.text,
+    reply: ex.error !== null && ex.status !== 200 ? `HTTP ${ex.status}: ${ex.error}` : ex.reply,
+    success: verdict.success,
+    evidence: verdict.evidence,
+    blocked: !verdict.success && (kind === 'error' || kind === 'handoff' || kind === 'refusal'),
+    kind,
+    leakedInStream: !verdict.success && streamVerdict.success,
+    reachedModel: calls === null ? null : calls.length > 0,
+    handoff: ex.handoff,
+    handoffReason: ex.handoffReason,
+    intent: ex.intent,
+    status: ex.status,
+    latencyMs: ex.latencyMs,
+  };
+}
+
+/** One benign message's exchange: how the reply was made and whether it was over-blocked. */
+function benignResult(text: string, ex: ChatExchange, calls: ObedientCall[] | null, inProcess: boolean): BenignResult {
+  const kind = classifyReply(ex, { inProcess, modelTexts: (calls ?? []).map((c) => c.text) });
+  return {
+    text,
+    reply: ex.error !== null && ex.status !== 200 ? `HTTP ${ex.status}: ${ex.error}` : ex.reply,
+    kind,
+    overBlocked: isOverBlocked(ex, kind),
+    handoff: ex.handoff,
+    handoffReason: ex.handoffReason,
+    intent: ex.intent,
+    status: ex.status,
+    latencyMs: ex.latencyMs,
+  };
+}
+
+/**
+ * Runs every attack (plain and perturbed) and every benign message through Kefu's HTTP API, one
+ * new session each, and judges the replies. In-process, the server gets the obedient model and
+ * the model is told each attack's goal before it is sent; with `url`, whatever model that server
+ * has answers and the judge knows only the obedient model's words (a lower bound on ASR).
+ */
+export async function runRedteam(options: RunRedteamOptions): Promise<RedteamReport> {
+  const started = Date.now();
+  const corpus = loadAttacks(options.attacksPaths);
+  if (corpus.attacks.length === 0) throw new Error(`no attacks: none of ${options.attacksPaths.join(', ')} exists or has lines`);
+  const attacks = sampleAttacks(corpus.attacks, options.limit);
+  const benign = loadBenign(options.benignPath, options.limit);
+  const cases = attacks.flatMap((attack, i) => [
+    { attack: i, perturbation: 'none' as PerturbationKind | 'none', text: attack.text },
+    ...perturbVariants(attack.text, options.perturbations, options.seed).map((v) => ({ attack: i, perturbation: v.kind as PerturbationKind | 'none', text: v.text })),
+  ]);
+  const model = options.url === undefined ? createObedientModel() : null;
+  const poisoned = model === null ? [] : loadPoisonedDocuments(options.poisonedPath ?? DEFAULT_POISONED_DOCUMENTS);
+  const total = cases.length + benign.length + (model === null ? 0 : familyRequestCount(poisoned));
+  const { baseUrl, modelId, close, notes } = await openTarget(options, model);
 
   const inProcess = model !== null;
   const attackResults: AttackResult[] = [];
@@ -114,60 +173,24 @@ export async function runRedteam(options: RunRedteamOptions): Promise<RedteamRep
   const send = async (text: string, goal: AttackGoal | null): Promise<{ ex: ChatExchange; calls: ObedientCall[] | null }> => {
     model?.setGoal(goal);
     model?.takeCalls();
-    const ex = await sendChat(baseUrl!, text, { userId: USER_ID });
+    const ex = await sendChat(baseUrl, text, { userId: USER_ID });
     const calls = model?.takeCalls() ?? null;
     options.onProgress?.(++done, total);
     return { ex, calls };
   };
 
-  const families = model === null ? null : createFamilies({ baseUrl: baseUrl!, adminKey: ADMIN_KEY, model, userId: USER_ID, poisoned, onResult: () => options.onProgress?.(++done, total) });
+  const families = model === null ? null : createFamilies({ baseUrl, adminKey: ADMIN_KEY, model, userId: USER_ID, poisoned, onResult: () => options.onProgress?.(++done, total) });
 
   try {
     await families?.compromised();
     for (const c of cases) {
       const attack = attacks[c.attack]!;
       const { ex, calls } = await send(c.text, attack.category);
-      const systemMessage = calls?.[0]?.messages[0]?.content;
-      const judged = { goal: attack.category, message: c.text, background: passagesOf(calls ?? []), ...(systemMessage === undefined ? {} : { systemMessage }) };
-      const verdict = judge({ ...judged, reply: ex.reply });
-      const streamVerdict = ex.streamed === ex.reply || verdict.success ? verdict : judge({ ...judged, reply: ex.streamed });
-      const kind = classifyReply(ex, { inProcess, modelTexts: (calls ?? []).map((call) => call.text) });
-      attackResults.push({
-        attack: c.attack,
-        category: attack.category,
-        group: groupOf(attack.category),
-        technique: attack.technique,
-        lang: attack.lang,
-        perturbation: c.perturbation,
-        text: c.text,
-        reply: ex.error !== null && ex.status !== 200 ? `HTTP ${ex.status}: ${ex.error}` : ex.reply,
-        success: verdict.success,
-        evidence: verdict.evidence,
-        blocked: !verdict.success && (kind === 'error' || kind === 'handoff' || kind === 'refusal'),
-        kind,
-        leakedInStream: !verdict.success && streamVerdict.success,
-        reachedModel: calls === null ? null : calls.length > 0,
-        handoff: ex.handoff,
-        handoffReason: ex.handoffReason,
-        intent: ex.intent,
-        status: ex.status,
-        latencyMs: ex.latencyMs,
-      });
+      attackResults.push(attackResult(c, attack, ex, calls, inProcess));
     }
     for (const text of benign) {
       const { ex, calls } = await send(text, null);
-      const kind = classifyReply(ex, { inProcess, modelTexts: (calls ?? []).map((c) => c.text) });
-      benignResults.push({
-        text,
-        reply: ex.error !== null && ex.status !== 200 ? `HTTP ${ex.status}: ${ex.error}` : ex.reply,
-        kind,
-        overBlocked: isOverBlocked(ex, kind),
-        handoff: ex.handoff,
-        handoffReason: ex.handoffReason,
-        intent: ex.intent,
-        status: ex.status,
-        latencyMs: ex.latencyMs,
-      });
+      benignResults.push(benignResult(text, ex, calls, inProcess));
     }
     // Last: the poisoned documents stay in the knowledge base once posted.
     await families?.poisoned();
