@@ -142,6 +142,15 @@ function typedCases(fixture: () => LanguageModelFixture, timeout: number): void 
     expect(error.message.length).toBeGreaterThan(0);
   }, timeout);
 
+  it('ends promptly with finish (abort) when aborted while the answer is still coming', async () => {
+    const ctrl = new AbortController();
+    const abortedAt = Date.now() + 20;
+    setTimeout(() => ctrl.abort(), 20);
+    const parts = await collect(fixture().slow, ask({ maxTokens: 4000, signal: ctrl.signal }));
+    expect(Date.now() - abortedAt).toBeLessThan(2_000);
+    expect(expectWellFormed(parts)).toMatchObject({ type: 'finish', finishReason: 'abort' });
+  }, timeout);
+
   it('respects maxTokens, and reports usage as non-negative integers', async () => {
     const f = fixture();
     const parts = await collect(f.model, ask({ maxTokens: 3 }));
