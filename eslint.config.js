@@ -31,7 +31,6 @@ export default tseslint.config(
       'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
       'src/llm/router/create-llm-router.ts',
       'src/orders/create-http-order-connector.ts', 'src/pipeline/grounded-generation.ts',
-      'src/server/routes/handoff-routes.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },

@@ -40,7 +40,7 @@ const AgentMessage = z.object({ text: z.string().trim().min(1).max(4000), agent:
 const Rating = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() });
 const STATUSES = ['queued', 'assigned', 'resolved', 'returned', 'cancelled'] as const;
 
-export function handoffRoutes(deps: {
+export interface HandoffRouteDeps {
   handoffs: HandoffQueue;
   sessions: SessionManager;
   store: ConversationStore;
@@ -51,24 +51,35 @@ export function handoffRoutes(deps: {
   admin: MiddlewareHandler<AppEnv>;
   agent: MiddlewareHandler<AppEnv>;
   channel: MiddlewareHandler<AppEnv>;
-}) {
-  const { handoffs, admin, agent } = deps;
+}
+
+export function handoffRoutes(deps: HandoffRouteDeps) {
   const app = new Hono<AppEnv>();
+  // In two parts so each reads on its own: the agents' queue, and the session side (agent
+  // messages, the customer's poll and rating).
+  queueRoutes(app, deps);
+  sessionRoutes(app, deps);
+  return app;
+}
 
-  // Another tenant's handoff or session is "not found", never "forbidden": ids do not leak.
-  const visibleHandoff = async (c: Context<AppEnv>): Promise<Handoff> => {
-    const h = await handoffs.get(c.req.param('id') ?? '');
-    if (!canSee(c.get('principal'), h.tenant)) throw notFound('handoff_not_found', `No handoff ${h.id}`);
-    return h;
-  };
-  const visibleSession = async (c: Context<AppEnv>, tenant: string | null, access?: SessionAccess): Promise<string> => {
-    const sessionId = c.req.param('id') ?? '';
-    const conversation = await deps.store.getConversation(sessionId);
-    if (conversation === null || (tenant !== null && conversation.tenant !== tenant)) throw notFound('session_not_found', `No session ${sessionId}`);
-    if (access !== undefined) checkSessionAccess(conversation, access);
-    return sessionId;
-  };
+// Another tenant's handoff or session is "not found", never "forbidden": ids do not leak.
+async function visibleHandoff(handoffs: HandoffQueue, c: Context<AppEnv>): Promise<Handoff> {
+  const h = await handoffs.get(c.req.param('id') ?? '');
+  if (!canSee(c.get('principal'), h.tenant)) throw notFound('handoff_not_found', `No handoff ${h.id}`);
+  return h;
+}
 
+async function visibleSession(store: ConversationStore, c: Context<AppEnv>, tenant: string | null, access?: SessionAccess): Promise<string> {
+  const sessionId = c.req.param('id') ?? '';
+  const conversation = await store.getConversation(sessionId);
+  if (conversation === null || (tenant !== null && conversation.tenant !== tenant)) throw notFound('session_not_found', `No session ${sessionId}`);
+  if (access !== undefined) checkSessionAccess(conversation, access);
+  return sessionId;
+}
+
+/** The handoff queue: list, read, claim, resolve, release. */
+function queueRoutes(app: Hono<AppEnv>, deps: HandoffRouteDeps): void {
+  const { handoffs, agent } = deps;
   app.get('/v1/handoffs', agent, async (c) => {
     const status = c.req.query('status') ?? 'queued';
     if (!(STATUSES as readonly string[]).includes(status)) throw new KefuError('invalid_status', `status must be one of ${STATUSES.join(', ')}`, { status: 400 });
@@ -78,7 +89,7 @@ export function handoffRoutes(deps: {
     return c.json({ handoffs: await Promise.all(list.map((h) => view(h, handoffs))) });
   });
 
-  app.get('/v1/handoffs/:id', agent, async (c) => c.json(await view(await visibleHandoff(c), handoffs)));
+  app.get('/v1/handoffs/:id', agent, async (c) => c.json(await view(await visibleHandoff(handoffs, c), handoffs)));
 
   app.post('/v1/handoffs/:id/claim', agent, async (c) => {
     const body = await readJsonBody(c, Agent.partial());
@@ -86,7 +97,7 @@ export function handoffRoutes(deps: {
     // An agent key claims as itself; admins name the agent.
     const name = p.role === 'agent' ? p.name : body.agent;
     if (name === undefined) throw new KefuError('agent_required', 'agent is required when claiming with an admin key', { status: 400 });
-    const h = await handoffs.claim((await visibleHandoff(c)).id, name);
+    const h = await handoffs.claim((await visibleHandoff(handoffs, c)).id, name);
     const note = await deps.sessions.record({ sessionId: h.sessionId, role: 'system', content: `agent ${name} joined`, meta: { event: 'handoff_claimed', handoff: h.id, agent: name } });
     deps.events?.publish(h.sessionId, note);
     return c.json(await view(h, handoffs));
@@ -95,7 +106,7 @@ export function handoffRoutes(deps: {
   // A claim is the holder's: another agent cannot take it back to the queue or close it under
   // them. An admin key (the tenant's supervisor, or an admin of every tenant) can.
   const close = (status: 'resolved' | 'returned') => async (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => {
-    const visible = await visibleHandoff(c);
+    const visible = await visibleHandoff(handoffs, c);
     const p = c.get('principal')!;
     if (p.role !== 'admin' && visible.status === 'assigned' && visible.agent !== p.name) {
       throw new KefuError('claim_held_by_other', `Handoff ${visible.id} is claimed by agent ${visible.agent ?? ''}; only that agent or a supervisor (admin key) can ${status === 'resolved' ? 'resolve' : 'release'} it`, { status: 403 });
@@ -107,10 +118,14 @@ export function handoffRoutes(deps: {
   };
   app.post('/v1/handoffs/:id/resolve', agent, close('resolved'));
   app.post('/v1/handoffs/:id/release', agent, close('returned'));
+}
 
+/** Messages in a handed-off session: the agent's replies, the customer's poll, the rating, outcome stats. */
+function sessionRoutes(app: Hono<AppEnv>, deps: HandoffRouteDeps): void {
+  const { handoffs, admin, agent } = deps;
   app.post('/v1/sessions/:id/agent-messages', agent, async (c) => {
     const p = c.get('principal')!;
-    const sessionId = await visibleSession(c, p.tenant);
+    const sessionId = await visibleSession(deps.store, c, p.tenant);
     const body = await readJsonBody(c, AgentMessage);
     if (p.role === 'agent') body.agent = p.name;
     const open = await handoffs.openFor(sessionId);
@@ -130,7 +145,7 @@ export function handoffRoutes(deps: {
 
   // Customer side: agent replies and notices since a message, for the widget to poll.
   app.get('/v1/chat/sessions/:id/messages', deps.channel, async (c) => {
-    const sessionId = await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
+    const sessionId = await visibleSession(deps.store, c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
     const after = c.req.query('after');
     const all = await deps.store.listMessages(sessionId);
     const from = after === undefined ? 0 : all.findIndex((m) => m.id === after) + 1;
@@ -144,7 +159,7 @@ export function handoffRoutes(deps: {
   });
 
   app.post('/v1/sessions/:id/rating', deps.channel, async (c) => {
-    await visibleSession(c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
+    await visibleSession(deps.store, c, c.get('principal')?.tenant ?? DEFAULT_TENANT, requestSessionAccess(c));
     const body = await readJsonBody(c, Rating);
     // The comment is the customer's free text: it is stored masked, like the transcript.
     await deps.outcomes.rate(c.req.param('id'), body.score, body.comment === undefined ? null : maskPii(body.comment));
@@ -152,6 +167,4 @@ export function handoffRoutes(deps: {
   });
 
   app.get('/v1/stats/outcomes', admin, async (c) => c.json(await deps.outcomes.stats()));
-
-  return app;
 }
