@@ -355,6 +355,19 @@ it('answers on node 2, within a second, a document added through the admin API o
   expect(Date.now() - start).toBeLessThan(1000);
   expect((await chat(n2, question)).reply).toContain('每周三');
 
+  // Changed on node 0 (same id, new text): node 2 answers with the new text within a second.
+  expect((await add(n0, { id: 'moon-express', title: '月球快递发车时间', text: '月球快递改为每周五从文昌发车,全程约三天。' })).status).toBeLessThan(300);
+  const changed = Date.now();
+  await until(1000, async () => {
+    const res = await fetch(`${n2.url}/v1/kb/search?q=${encodeURIComponent(question)}&k=3`);
+    const hits = (await res.json()) as { results: { docId: string; text?: string; snippet?: string }[] };
+    return JSON.stringify(hits.results).includes('每周五') ? true : null;
+  }, 'the changed document in node 2\'s index');
+  expect(Date.now() - changed).toBeLessThan(1000);
+  const now = (await chat(n2, question)).reply;
+  expect(now).toContain('每周五');
+  expect(now).not.toContain('每周三');
+
   // The restarted node follows the others' changes too.
   const other = '火星专线的运费怎么算?';
   expect((await add(n1, { id: 'mars-line', title: '火星专线运费', text: '火星专线运费按每公斤九十九元计算,满十公斤包邮。' })).status).toBe(201);
