@@ -10,8 +10,6 @@ import { KefuError } from '../errors.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { ChatPipeline } from '../pipeline/chat-pipeline.ts';
-import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import type { ApiKeyStore } from '../contracts/api-key-store.ts';
 import { createAuth } from './auth.ts';
 import { clientAddress, type TrustedProxies } from './client-address.ts';
@@ -27,6 +25,7 @@ import type { ProactiveService } from '../proactive/proactive-service.ts';
 import { proactiveRoutes } from '../proactive/proactive-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
+import { fixedHeaders } from './fixed-headers.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { handoffRoutes } from './routes/handoff-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
@@ -131,8 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Headers for every response (nosniff, frame and referrer policy...); the widget is embedded
   // on shops' own sites, so the customer endpoints and widget.js answer CORS from the origins
   // configured (any by default: they are public and take no cookies).
-  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
-  app.use('/v1/*', cors({ origin: deps.corsOrigins.length === 0 ? '*' : [...deps.corsOrigins], allowHeaders: ['content-type', 'authorization', 'accept', 'idempotency-key', 'x-kefu-session-token', 'x-kefu-user-sig'], maxAge: 600 }));
+  app.use(fixedHeaders(deps.corsOrigins));
   // Hono's streamSSE answers `Connection: keep-alive`, which overrode a client's `Connection:
   // close` and held its socket for the keep-alive timeout after the stream ended: Node alone
   // manages the connection.
