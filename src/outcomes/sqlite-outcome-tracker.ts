@@ -37,6 +37,9 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
   const now = options.now ?? Date.now;
   const db = new Database(options.path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
+  // As the conversation store on the same file: a turn's outcome row is no more precious than its
+  // transcript, and FULL cost an fsync per turn (issue 16).
+  db.pragma('synchronous = NORMAL');
   // Erased comments are zeroed in the file, not left in free space.
   db.pragma('secure_delete = ON');
   const s = prepare(db);
