@@ -86,3 +86,24 @@ runLanguageModelContract('router (active and standby OpenAI-compatible servers)'
     },
   };
 });
+
+// Backends of both kinds behind one router: a server that is down fails over to the embedded model.
+runLanguageModelContract('router (OpenAI-compatible active down, embedded llama.cpp standby)', async () => {
+  const modelPath = findShippedModel();
+  if (modelPath === null) throw new Error('no GGUF model in models/: the shipped kefu-tiny-zh-en.gguf is part of the repository');
+  const [dead, dead2] = [await deadURL(), await deadURL()];
+  const http = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
+  const embedded = createEmbeddedProvider({ modelPath, gpu: false, sequences: 2 });
+  const missing = createEmbeddedProvider({ modelPath: `${modelPath}.missing`, gpu: false });
+  const router = (active: LanguageModel, standby: LanguageModel) =>
+    createLlmRouter({ backends: [{ id: 'active', role: 'active', model: active }, { id: 'standby', role: 'standby', model: standby }] });
+  const [model, broken] = [router(http(dead), embedded), router(http(dead2), missing)];
+  return {
+    model,
+    slow: model,
+    broken,
+    async close() {
+      await Promise.all([model.close(), broken.close()]);
+    },
+  };
+}, { timeoutMs: 120_000 });
