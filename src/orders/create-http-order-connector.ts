@@ -56,11 +56,71 @@ export function createHttpOrderConnector(options: HttpOrderConnectorOptions): Or
   const base = options.baseUrl.trim().replace(/\/+$/, '');
   if (!/^https?:\/\//i.test(base))
     throw new OrderError('invalid_request', `The order system URL must start with http:// or https://, got "${options.baseUrl}"`);
+  const send = createSender(base, options);
+  const orderPath = (orderId: string): string => `/orders/${encodeURIComponent(orderId)}`;
+
+  /** Sends `call`; any answer but a 2xx is a failure. */
+  async function expectOk(call: Call): Promise<Answer> {
+    const answer = await send(call);
+    if (answer.status < 200 || answer.status > 299) fail(base, call, answer);
+    return answer;
+  }
+
+  return {
+    async getOrder(orderId, callOptions) {
+      const call: Call = { method: 'GET', path: orderPath(orderId), signal: callOptions?.signal };
+      const answer = await send(call);
+      if (answer.status === 404) return null;
+      if (answer.status < 200 || answer.status > 299) fail(base, call, answer);
+      return parse(base, orderSchema, answer, call);
+    },
+
+    async listOrders(userId, callOptions) {
+      const id = parseArgument(userIdSchema, userId, 'user id');
+      const call: Call = { method: 'GET', path: `/orders?user_id=${encodeURIComponent(id)}`, signal: callOptions?.signal };
+      return parse(base, orderListSchema, await expectOk(call), call).orders;
+    },
+
+    async createReturn(orderId, request, idempotencyKey, callOptions) {
+      const { type, reason, items } = parseArgument(returnRequestSchema, request, 'return request');
+      const call: Call = {
+        method: 'POST',
+        path: `${orderPath(orderId)}/returns`,
+        body: items === undefined ? { type, reason } : { type, reason, items },
+        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
+        signal: callOptions?.signal,
+      };
+      return parse(base, returnReceiptSchema, await expectOk(call), call);
+    },
+
+    async changeAddress(orderId, change, idempotencyKey, callOptions) {
+      await expectOk({
+        method: 'POST',
+        path: `${orderPath(orderId)}/address`,
+        // Only the fields given: an order system that predates the recipient fields sees `{address}`.
+        body: parseArgument(addressRequestSchema, typeof change === 'string' ? { address: change } : change, 'address change'),
+        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
+        signal: callOptions?.signal,
+      });
+    },
+
+    async cancelOrder(orderId, idempotencyKey, callOptions) {
+      await expectOk({
+        method: 'POST',
+        path: `${orderPath(orderId)}/cancel`,
+        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
+        signal: callOptions?.signal,
+      });
+    },
+  };
+}
+
+/** Sends a call with retries: until it gets an answer that is not worth retrying, or attempts run out. */
+function createSender(base: string, options: HttpOrderConnectorOptions): (call: Call) => Promise<Answer> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 3000;
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 100;
-  const orderPath = (orderId: string): string => `/orders/${encodeURIComponent(orderId)}`;
 
   async function attempt(call: Call): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -103,105 +163,52 @@ export function createHttpOrderConnector(options: HttpOrderConnectorOptions): Or
     });
   }
 
-  function parse<S extends z.ZodType>(schema: S, answer: Answer, call: Call): z.output<S> {
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.text);
-    } catch (e) {
-      throw badResponse(call, answer, 'is not JSON', e);
-    }
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw badResponse(call, answer, `does not follow the contract${where}: ${issue?.message ?? ''}`, result.error);
-    }
-    return result.data;
-  }
+  return send;
+}
 
-  /** Maps a final non-2xx answer (a read's 404 is handled by its caller). */
-  function fail(call: Call, answer: Answer): never {
-    const detail = errorDetail(answer.text);
-    if (answer.status === 404 && call.method === 'POST')
-      throw new OrderError('order_not_found', detail.message ?? 'The order does not exist', { upstreamStatus: 404 });
-    if (answer.status === 409)
-      throw new OrderError('order_not_eligible', detail.message ?? 'The order system refused the request', {
-        reason: detail.reason,
-        upstreamStatus: 409,
-      });
-    if (answer.status === 422 && detail.code === 'idempotency_key_reused')
-      throw new OrderError('idempotency_key_reused', detail.message ?? 'Idempotency key reused for a different request', {
-        upstreamStatus: 422,
-      });
-    if (answer.status === 404) throw badResponse(call, answer, `is 404 for ${call.path.split('?')[0] ?? call.path}; check the order system URL`);
-    throw new OrderError('order_system_unavailable', `The order system refused the request (HTTP ${answer.status})`, {
-      retryable: false,
-      upstreamStatus: answer.status,
-      cause: new Error(`${call.method} ${base}${call.path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`),
+function parse<S extends z.ZodType>(base: string, schema: S, answer: Answer, call: Call): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.text);
+  } catch (e) {
+    throw badResponse(base, call, answer, 'is not JSON', e);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw badResponse(base, call, answer, `does not follow the contract${where}: ${issue?.message ?? ''}`, result.error);
+  }
+  return result.data;
+}
+
+/** Maps a final non-2xx answer (a read's 404 is handled by its caller). */
+function fail(base: string, call: Call, answer: Answer): never {
+  const detail = errorDetail(answer.text);
+  if (answer.status === 404 && call.method === 'POST')
+    throw new OrderError('order_not_found', detail.message ?? 'The order does not exist', { upstreamStatus: 404 });
+  if (answer.status === 409)
+    throw new OrderError('order_not_eligible', detail.message ?? 'The order system refused the request', {
+      reason: detail.reason,
+      upstreamStatus: 409,
     });
-  }
-
-  function badResponse(call: Call, answer: Answer, what: string, cause?: unknown): OrderError {
-    return new OrderError('order_system_bad_response', `The order system's answer ${what}`, {
-      upstreamStatus: answer.status,
-      cause: new Error(`${call.method} ${base}${call.path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`, { cause }),
+  if (answer.status === 422 && detail.code === 'idempotency_key_reused')
+    throw new OrderError('idempotency_key_reused', detail.message ?? 'Idempotency key reused for a different request', {
+      upstreamStatus: 422,
     });
-  }
+  if (answer.status === 404) throw badResponse(base, call, answer, `is 404 for ${call.path.split('?')[0] ?? call.path}; check the order system URL`);
+  throw new OrderError('order_system_unavailable', `The order system refused the request (HTTP ${answer.status})`, {
+    retryable: false,
+    upstreamStatus: answer.status,
+    cause: new Error(`${call.method} ${base}${call.path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`),
+  });
+}
 
-  /** Sends `call`; any answer but a 2xx is a failure. */
-  async function expectOk(call: Call): Promise<Answer> {
-    const answer = await send(call);
-    if (answer.status < 200 || answer.status > 299) fail(call, answer);
-    return answer;
-  }
-
-  return {
-    async getOrder(orderId, callOptions) {
-      const call: Call = { method: 'GET', path: orderPath(orderId), signal: callOptions?.signal };
-      const answer = await send(call);
-      if (answer.status === 404) return null;
-      if (answer.status < 200 || answer.status > 299) fail(call, answer);
-      return parse(orderSchema, answer, call);
-    },
-
-    async listOrders(userId, callOptions) {
-      const id = parseArgument(userIdSchema, userId, 'user id');
-      const call: Call = { method: 'GET', path: `/orders?user_id=${encodeURIComponent(id)}`, signal: callOptions?.signal };
-      return parse(orderListSchema, await expectOk(call), call).orders;
-    },
-
-    async createReturn(orderId, request, idempotencyKey, callOptions) {
-      const { type, reason, items } = parseArgument(returnRequestSchema, request, 'return request');
-      const call: Call = {
-        method: 'POST',
-        path: `${orderPath(orderId)}/returns`,
-        body: items === undefined ? { type, reason } : { type, reason, items },
-        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
-        signal: callOptions?.signal,
-      };
-      return parse(returnReceiptSchema, await expectOk(call), call);
-    },
-
-    async changeAddress(orderId, change, idempotencyKey, callOptions) {
-      await expectOk({
-        method: 'POST',
-        path: `${orderPath(orderId)}/address`,
-        // Only the fields given: an order system that predates the recipient fields sees `{address}`.
-        body: parseArgument(addressRequestSchema, typeof change === 'string' ? { address: change } : change, 'address change'),
-        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
-        signal: callOptions?.signal,
-      });
-    },
-
-    async cancelOrder(orderId, idempotencyKey, callOptions) {
-      await expectOk({
-        method: 'POST',
-        path: `${orderPath(orderId)}/cancel`,
-        idempotencyKey: parseArgument(idempotencyKeySchema, idempotencyKey, 'idempotency key'),
-        signal: callOptions?.signal,
-      });
-    },
-  };
+function badResponse(base: string, call: Call, answer: Answer, what: string, cause?: unknown): OrderError {
+  return new OrderError('order_system_bad_response', `The order system's answer ${what}`, {
+    upstreamStatus: answer.status,
+    cause: new Error(`${call.method} ${base}${call.path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`, { cause }),
+  });
 }
 
 function errorDetail(text: string): { code?: string; message?: string; reason?: string } {
