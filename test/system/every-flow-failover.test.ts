@@ -5,8 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { EXTERNAL_USER, startExternalOrderSystem, type ExternalOrderSystem } from '../support/external-order-system.ts';
-import { ADMIN_KEY, DEMO_NOW, postJson, sessionHeaders } from '../support/start-test-server.ts';
+import { ADMIN_KEY, DEMO_NOW, postJson, sessionHeaders, sessionTokenOf } from '../support/start-test-server.ts';
 import { startCluster, type Cluster, type ClusterNode } from './cluster-harness.ts';
 
 /**
@@ -290,7 +292,22 @@ it('continues the handoff on node 2: the customer reads the agent\'s reply from 
 
   const silent = await chat(n2, '我的耳机有杂音', sid);
   expect(silent).toMatchObject({ reply: '', handoff: true, flow: { name: 'handoff', step: 'assigned' } });
-  expect((await postJson(`${n1.url}/v1/sessions/${sid}/agent-messages`, { text: '好的,给您换一副新的。', agent: 'xiaowang' }, admin)).status).toBe(201);
+
+  // The app reconnects its socket to node 2 and resumes the session; the agent's next reply, sent
+  // through node 1, is pushed to it there.
+  const app = new KefuClient({ url: `${n2.url.replace(/^http/, 'ws')}/v1/ws`, WebSocket, sessionId: sid, sessionToken: sessionTokenOf(sid)!, reconnect: false });
+  const pushed: KefuMessage[] = [];
+  app.on('message', (m) => pushed.push(m));
+  try {
+    const ready = new Promise<{ resumed: boolean }>((resolve) => app.on('ready', (r) => resolve(r)));
+    expect((await app.connect()).sessionId).toBe(sid);
+    expect((await ready).resumed).toBe(true);
+    expect((await postJson(`${n1.url}/v1/sessions/${sid}/agent-messages`, { text: '好的,给您换一副新的。', agent: 'xiaowang' }, admin)).status).toBe(201);
+    await until(10_000, async () => (pushed.some((m) => m.content === '好的,给您换一副新的。') ? true : null), `the agent's reply pushed to the socket on node 2 (got ${JSON.stringify(pushed)})`);
+    expect(pushed.filter((m) => m.content === '好的,给您换一副新的。')).toHaveLength(1);
+  } finally {
+    app.close();
+  }
   const after = (await (await fetch(`${n2.url}/v1/chat/sessions/${sid}/messages`, { headers: sessionHeaders(sid) })).json()) as Polled;
   expect(after.messages.map((m) => `${m.role}:${m.content}`)).toEqual(
     expect.arrayContaining([expect.stringMatching(/^user:.*转人工/), 'agent:您好,我是小王,您的问题我来处理。', 'user:我的耳机有杂音', 'agent:好的,给您换一副新的。']),
