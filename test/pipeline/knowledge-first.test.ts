@@ -96,6 +96,16 @@ describe("a question the shop's knowledge base answers", () => {
   });
 });
 
+describe("a question the shop's knowledge base does not answer", () => {
+  it('gets the honest miss and a person, not a menu of retail tasks', async () => {
+    for (const q of ['可以刷社保卡吗?', '你们的仓库在哪里?', 'Do you offer gift cards?', 'Do you sell GPU servers?']) {
+      const r = await ask(q);
+      expect(r.reply, q).not.toMatch(MENU);
+      expect(r.quick_replies, q).toEqual([expect.stringMatching(/人工|person/i)]);
+    }
+  });
+});
+
 describe('a request to act on an order still starts its flow', () => {
   it('"I want to return my order" asks which order', async () => {
     const r = await ask('I want to return my order');

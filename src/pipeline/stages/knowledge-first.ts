@@ -1,5 +1,6 @@
 import type { Decision } from '../../dialogue/dialogue-manager.ts';
 import { asksAboutAgentHours, asksAboutHours } from '../../dialogue/asks-for-person.ts';
+import { isQuestion } from '../../dialogue/confirmation.ts';
 import { mentionsOrder } from '../../dialogue/order-reference/mentions-order.ts';
 import { asksToAct } from '../../dialogue/wants-action.ts';
 import { isConfidentPassage } from '../../knowledge/confidence.ts';
@@ -22,7 +23,8 @@ export async function knowledgeAnswers(query: string, deps: Pick<StageDeps, 'kb'
  * Whether the dialogue manager's reply (a clarification menu, or a flow it just started, which
  * asks for an order number) should give way to the knowledge base: a fresh message, outside any
  * flow and any pending clarification, that neither names nor points at one of the customer's
- * orders nor asks for something to be done, and that a confident passage answers.
+ * orders nor asks for something to be done, and that a confident passage answers (a menu gives
+ * way to any such question: its readings are a retail shop's tasks, not this shop's topics).
  */
 export async function yieldsToKnowledge(turn: Turn, deps: StageDeps, chosen: Decision): Promise<boolean> {
   if (chosen.kind !== 'reply') return false;
@@ -32,7 +34,11 @@ export async function yieldsToKnowledge(turn: Turn, deps: StageDeps, chosen: Dec
   const started = chosen.event === 'started' && chosen.state.flow !== null;
   if (!menu && !started) return false;
   const ctx = turn.understanding.context;
-  if (mentionsOrder(ctx) || asksToAct(turn.text.understood)) return false;
+  const text = turn.text.understood;
+  if (mentionsOrder(ctx) || asksToAct(text)) return false;
+  // A menu of retail tasks is no answer to a question ("can I pay with a health card?"): the
+  // knowledge base answers it, or says it cannot and offers a person.
+  if (menu && isQuestion(text)) return true;
   return knowledgeAnswers(turn.decision.askedQuery, deps);
 }
 
