@@ -30,7 +30,6 @@ export default tseslint.config(
       'src/dialogue/flows/return-flow.ts',
       'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
       'src/llm/router/create-llm-router.ts',
-      'src/orders/create-http-order-connector.ts', 'src/pipeline/grounded-generation.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },

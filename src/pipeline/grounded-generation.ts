@@ -43,52 +43,11 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     options: { untrusted?: string } = {},
   ): AsyncGenerator<string> {
     const holdback = new SentenceHoldback();
-    const support = lexicalSupporter(allowed);
-    // A figure the check can report has two digits or more: text with fewer needs no look.
-    const figuresOk = (text: string): boolean => (text.match(/\d/g)?.length ?? 0) < 2 || unsupportedFigures(text, allowed).length === 0;
-    const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
-    const check = (text: string): string | null => {
-      // U+FFFD means the model emitted bytes that are no UTF-8 (the token stream never splits a
-      // character): a small model off its training can do that, and no customer should see it.
-      if (text.includes('\uFFFD')) return 'garbled';
-      const broken = guard(text);
-      if (broken !== null) return `guard:${broken}`;
-      if (!figuresOk(text)) return 'unsupported_figure';
-      if (isDecline(text)) return 'declined_despite_passages';
-      if (units(text) >= MIN_CHECKED_UNITS && support(text) < deps.minSentenceSupport) return 'low_support';
-      return null;
-    };
-    // Text since the last whole judgement: finished sentences not yet judged (a lone "不客气!"
-    // says nothing about support, so it waits for the sentence after it) followed by the sentence
-    // in progress. `shown` of it already went out; every check reads it whole, so a violation
-    // split across a release is still seen.
-    let chunk = '';
-    let shown = 0;
-    // The release point last judged, so an unchanged text is not re-checked on every token.
-    let tried = 0;
-    /**
-     * What may go out before its sentence ends: text up to the first thing that could still
-     * become a violation (`releasePoint`), once the guard, the figure check and the decline check
-     * pass it, and its words are in what the model was given (all of them while there are fewer
-     * than enough to judge a share, else the sentence's share).
-     */
-    const replyStarted = (): boolean => out.text.length > 0;
-    const releaseEarly = (): string | null => {
-      const text = chunk + holdback.pending;
-      const at = releasePoint(text, shown, options.untrusted);
-      if (at <= shown || at === tried) return null;
-      tried = at;
-      const candidate = text.slice(0, at);
-      if (candidate.trim().length === 0) return null;
-      if (candidate.includes('\uFFFD') || !figuresOk(candidate) || isDecline(candidate)) return null;
-      // Nothing shown yet and it opens like a decline: its first sentence is judged whole (docs/grounding.md).
-      if (!replyStarted() && mayBecomeDecline(candidate)) return null;
-      const share = support(candidate);
-      if (units(candidate) < MIN_CHECKED_UNITS ? share < 1 : share < deps.minSentenceSupport) return null;
-      if (guard(candidate) !== null) return null;
-      const out = candidate.slice(shown);
-      shown = at;
-      return out;
+    const gate = createReleaseGate({ allowed, guard, holdback, untrusted: options.untrusted, minSentenceSupport: deps.minSentenceSupport, replyStarted: () => out.text.length > 0 });
+    const emit = function* (text: string): Generator<string> {
+      if (text.length === 0) return;
+      out.text += text;
+      yield text;
     };
     const fallBack = function* (reason: string): Generator<string> {
       metrics.fallbacks.inc({ reason });
@@ -99,44 +58,15 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       yield text;
     };
     try {
-      // A small model's context may not hold the full prompt: the next, more compact prompt is
-      // tried when the model rejects one before any text.
-      const stream = async function* () {
-        for (let i = 0; i < prompts.length; i++) {
-          let sentText = false;
-          for await (const part of model.doStream({ messages: prompts[i]!(), maxTokens: deps.maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
-            const overflow = part.type === 'error' && isKefuError(part.error) && part.error.code === 'llm_context_overflow';
-            if (overflow && !sentText && i + 1 < prompts.length) {
-              logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
-              break;
-            }
-            if (part.type === 'text-delta') sentText = true;
-            yield part;
-            if (part.type !== 'text-delta') return;
-          }
-        }
-      };
-      for await (const part of stream()) {
+      for await (const part of promptStream(model, logger, prompts, { maxTokens: deps.maxTokens, signal })) {
         if (part.type === 'text-delta') {
           for (const sentence of holdback.push(part.text)) {
-            chunk += sentence;
-            if (units(chunk) < MIN_CHECKED_UNITS) continue;
-            const bad = check(chunk);
-            if (bad !== null) return yield* fallBack(bad);
-            const rest = chunk.slice(shown);
-            shown = Math.max(0, shown - chunk.length);
-            tried = 0;
-            chunk = '';
-            if (rest.length > 0) {
-              out.text += rest;
-              yield rest;
-            }
+            const judged = gate.sentence(sentence);
+            if (judged.bad !== null) return yield* fallBack(judged.bad);
+            yield* emit(judged.text);
           }
-          const early = releaseEarly();
-          if (early !== null) {
-            out.text += early;
-            yield early;
-          }
+          const early = gate.early();
+          if (early !== null) yield* emit(early);
         } else if (part.type === 'finish') {
           out.usage = part.usage;
           out.finishReason = part.finishReason;
@@ -155,15 +85,119 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
       logger.warn({ err }, 'generation threw, using the retrieval answer');
       return yield* fallBack('model_error');
     }
-    const whole = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
-    if (whole.trim().length > 0) {
-      if (check(whole) !== null) return yield* fallBack('unsupported_tail');
-      const rest = whole.slice(shown);
-      if (rest.length > 0) {
-        out.text += rest;
-        yield rest;
-      }
-    }
+    const tail = gate.tail();
+    if (tail.bad !== null) return yield* fallBack(tail.bad);
+    yield* emit(tail.text);
     if (out.text.trim().length === 0 && out.finishReason !== 'abort') yield* fallBack('empty');
+  };
+}
+
+/**
+ * The model's stream over the first prompt that fits: a small model's context may not hold the
+ * full prompt, so the next, more compact prompt is tried when the model rejects one before any text.
+ */
+async function* promptStream(model: LanguageModel, logger: Logger, prompts: readonly (() => ChatMessage[])[], call: { maxTokens: number; signal: AbortSignal | undefined }) {
+  const { maxTokens, signal } = call;
+  for (let i = 0; i < prompts.length; i++) {
+    let sentText = false;
+    for await (const part of model.doStream({ messages: prompts[i]!(), maxTokens, temperature: 0.2, ...(signal ? { signal } : {}) })) {
+      const overflow = part.type === 'error' && isKefuError(part.error) && part.error.code === 'llm_context_overflow';
+      if (overflow && !sentText && i + 1 < prompts.length) {
+        logger.debug({ prompt: i }, 'prompt too long for the model context, trying a compact one');
+        break;
+      }
+      if (part.type === 'text-delta') sentText = true;
+      yield part;
+      if (part.type !== 'text-delta') return;
+    }
+  }
+}
+
+const units = (text: string): number => text.match(/\p{Script=Han}|[a-zA-Z]{3,}/gu)?.length ?? 0;
+
+/** A judgement: the check a text failed, or the text that may go out now ('' for none). */
+type Judged = { bad: string; text?: undefined } | { bad: null; text: string };
+
+/**
+ * What of the model's text may go out, and when: whole sentences judged together, text inside a
+ * sentence released early up to its release point, the rest at the end. Kept apart from the
+ * generator so the stream loop reads as "judge, then emit or fall back".
+ */
+function createReleaseGate(o: {
+  allowed: string;
+  guard: (text: string) => string | null;
+  holdback: SentenceHoldback;
+  untrusted: string | undefined;
+  minSentenceSupport: number;
+  replyStarted: () => boolean;
+}) {
+  const { allowed, guard, holdback } = o;
+  const support = lexicalSupporter(allowed);
+  // A figure the check can report has two digits or more: text with fewer needs no look.
+  const figuresOk = (text: string): boolean => (text.match(/\d/g)?.length ?? 0) < 2 || unsupportedFigures(text, allowed).length === 0;
+  const check = (text: string): string | null => {
+    // U+FFFD means the model emitted bytes that are no UTF-8 (the token stream never splits a
+    // character): a small model off its training can do that, and no customer should see it.
+    if (text.includes('\uFFFD')) return 'garbled';
+    const broken = guard(text);
+    if (broken !== null) return `guard:${broken}`;
+    if (!figuresOk(text)) return 'unsupported_figure';
+    if (isDecline(text)) return 'declined_despite_passages';
+    if (units(text) >= MIN_CHECKED_UNITS && support(text) < o.minSentenceSupport) return 'low_support';
+    return null;
+  };
+  // Text since the last whole judgement: finished sentences not yet judged (a lone "不客气!"
+  // says nothing about support, so it waits for the sentence after it) followed by the sentence
+  // in progress. `shown` of it already went out; every check reads it whole, so a violation
+  // split across a release is still seen.
+  let chunk = '';
+  let shown = 0;
+  // The release point last judged, so an unchanged text is not re-checked on every token.
+  let tried = 0;
+  return {
+    /** A finished sentence: judged with the unjudged ones before it once there are enough words. */
+    sentence(sentence: string): Judged {
+      chunk += sentence;
+      if (units(chunk) < MIN_CHECKED_UNITS) return { bad: null, text: '' };
+      const bad = check(chunk);
+      if (bad !== null) return { bad };
+      const rest = chunk.slice(shown);
+      shown = Math.max(0, shown - chunk.length);
+      tried = 0;
+      chunk = '';
+      return { bad: null, text: rest };
+    },
+
+    /**
+     * What may go out before its sentence ends: text up to the first thing that could still
+     * become a violation (`releasePoint`), once the guard, the figure check and the decline check
+     * pass it, and its words are in what the model was given (all of them while there are fewer
+     * than enough to judge a share, else the sentence's share).
+     */
+    early(): string | null {
+      const text = chunk + holdback.pending;
+      const at = releasePoint(text, shown, o.untrusted);
+      if (at <= shown || at === tried) return null;
+      tried = at;
+      const candidate = text.slice(0, at);
+      if (candidate.trim().length === 0) return null;
+      if (candidate.includes('\uFFFD') || !figuresOk(candidate) || isDecline(candidate)) return null;
+      // Nothing shown yet and it opens like a decline: its first sentence is judged whole (docs/grounding.md).
+      if (!o.replyStarted() && mayBecomeDecline(candidate)) return null;
+      const share = support(candidate);
+      if (units(candidate) < MIN_CHECKED_UNITS ? share < 1 : share < o.minSentenceSupport) return null;
+      if (guard(candidate) !== null) return null;
+      const released = candidate.slice(shown);
+      shown = at;
+      return released;
+    },
+
+    /** The end of the stream: what is left, judged whole. */
+    tail(): Judged {
+      const whole = (chunk + holdback.flush()).replace(/<\|end\|>$/, '');
+      if (whole.trim().length === 0) return { bad: null, text: '' };
+      if (check(whole) !== null) return { bad: 'unsupported_tail' };
+      return { bad: null, text: whole.slice(shown) };
+    },
   };
 }
