@@ -1,6 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { rateLimiter } from 'hono-rate-limiter';
 import type { ConversationStore } from '../contracts/conversation-store.ts';
@@ -26,6 +25,7 @@ import { proactiveRoutes } from '../proactive/proactive-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { fixedHeaders } from './fixed-headers.ts';
+import { nodeBodyLimit } from './node-body-limit.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { handoffRoutes } from './routes/handoff-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
@@ -145,7 +145,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     logger.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  const generalLimit = bodyLimit({
+  const generalLimit = nodeBodyLimit({
     maxSize: limits.maxBodyBytes,
     onError: () => {
       throw new KefuError('payload_too_large', `Request body exceeds ${limits.maxBodyBytes} bytes`, { status: 413 });
@@ -154,7 +154,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // A chat turn may carry a picture or a recording (base64 in the JSON): its own, larger limit,
   // still checked before the body is read.
   const chat = limits.chat;
-  const chatLimit = chat === undefined ? generalLimit : bodyLimit({
+  const chatLimit = chat === undefined ? generalLimit : nodeBodyLimit({
     maxSize: chat.maxBodyBytes,
     onError: () => {
       throw new KefuError('attachment_too_large', `Request body exceeds ${chat.maxBodyBytes} bytes: ${chat.note}`, { status: 413 });
