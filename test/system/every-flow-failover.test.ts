@@ -28,6 +28,7 @@ const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const PLACEHOLDER = /\[[A-Z_]+_\d+\]/;
 
 const ADDRESS = '221B Baker Street, London NW1 6XE';
+const NEW_ADDRESS = '10 Downing Street, London SW1A 2AA';
 const KETTLE = 'SO9B3D5F7H1J0021'; // paid: address change, then cancel
 const FLASK = 'SO7X2K9M4P1Q0003'; // shipped: invoice
 const PYJAMAS = 'SO2A6C0E4G8L0032'; // delivered 2 days ago: refund
@@ -219,7 +220,7 @@ it('begins every flow on node 0, an agent on node 1 claiming the handoff, then k
   expect(n0.alive()).toBe(false);
 }, 300_000);
 
-it('confirms the address change on node 1: the real address and recipient reach the order system once', async () => {
+it('corrects and confirms the address change on node 1: the real address and recipient reach the order system once', async () => {
   // The answer to the address was lost with node 0 (as if the kill came before it was sent): the
   // app sends the message again, and node 1 answers it from the transcript, in the real words.
   const resent = (await chat(cluster.nodes[1]!, `send to Jane Doe, +44 20 7946 0958, ${ADDRESS}`, begun!.address, 'address-2')) as Reply & { replayed?: boolean };
@@ -227,18 +228,26 @@ it('confirms the address change on node 1: the real address and recipient reach 
   expect(resent.reply).toContain(ADDRESS);
   expect(resent.reply).toContain('Jane Doe');
   expect(resent.reply).not.toMatch(PLACEHOLDER);
+  // Corrected on node 1: a second address in the same session, so node 1 numbers its pseudonym
+  // after node 0's ([ADDRESS_2]); the recipient given on node 0 still holds.
+  const corrected = await chat(cluster.nodes[1]!, `change the address to ${NEW_ADDRESS}`, begun!.address, 'address-c');
+  expect(corrected.flow?.step, corrected.reply).toBe('confirm');
+  expect(corrected.reply).toContain(NEW_ADDRESS);
+  expect(corrected.reply).toContain('Jane Doe');
+  expect(corrected.reply).not.toContain('Baker Street');
+  expect(corrected.reply).not.toMatch(PLACEHOLDER);
   const done = await chat(cluster.nodes[1]!, 'yes', begun!.address, 'address-3');
   expect(done.flow?.step, `${done.reply}\n${cluster.logs()}`).toBe('done');
   // And the answer to the yes, resent to node 2.
   const again = (await chat(cluster.nodes[2]!, 'yes', begun!.address, 'address-3')) as Reply & { replayed?: boolean };
   expect(again.replayed, again.reply).toBe(true);
   expect(again.reply).toBe(done.reply);
-  expect(done.reply).toContain('221B Baker Street');
+  expect(done.reply).toContain('10 Downing Street');
   expect(done.reply).not.toMatch(PLACEHOLDER);
   const writes = shop.writes.filter((w) => w.kind === 'address' && w.orderId === KETTLE);
   expect(writes).toHaveLength(1);
   const body = writes[0]!.body as Record<string, unknown>;
-  expect(body['address']).toBe(ADDRESS);
+  expect(body['address']).toBe(NEW_ADDRESS);
   expect(body['recipient_name']).toBe('Jane Doe');
   expect(String(body['recipient_phone']).replace(/\D/g, '')).toBe('442079460958');
   expect(JSON.stringify(body)).not.toMatch(PLACEHOLDER);
@@ -414,6 +423,7 @@ it('kefu audit verify on any node\'s data dir covers the turns of all three node
   // The audit keeps pseudonyms, never the personal data itself.
   const all = exported.map((e) => e.content).join('\n');
   expect(all).not.toContain('Baker Street');
+  expect(all).not.toContain('Downing Street');
   expect(all).not.toContain('7946');
   expect(all).not.toContain('13912345678');
 }, 240_000);
