@@ -68,6 +68,19 @@ const MAX_CACHED_GRAMMARS = 32;
  * with N sequences shared by concurrent requests (llama.cpp evaluates them in one batch), a
  * first-come-first-served line when all are busy. The model loads on `ready()` or the first request.
  */
+const ABORTED = Symbol('aborted');
+
+/** `work`'s outcome, or ABORTED as soon as `signal` aborts (the work itself goes on). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function createEmbeddedProvider(options: EmbeddedProviderOptions): LanguageModel {
   const sequences = options.sequences ?? 4;
   let loading: Promise<Loaded> | undefined;
@@ -124,12 +137,14 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
   async function* stream(params: GenerateParams): AsyncGenerator<LanguageModelStreamPart, void, undefined> {
     const { signal } = params;
     if (signal?.aborted) return yield { type: 'finish', finishReason: 'abort', usage: {} };
-    let m: Loaded;
+    let m: Loaded | typeof ABORTED;
     try {
-      m = await loaded();
+      // The load goes on for later requests; this one ends when its caller gives up.
+      m = await unlessAborted(loaded(), signal);
     } catch (e) {
       return yield { type: 'error', error: e };
     }
+    if (m === ABORTED) return yield { type: 'finish', finishReason: 'abort', usage: {} };
     const { model } = m;
     const prompt = m.encoder.encode(params.messages);
     const room = m.context.contextSize - prompt.length;

@@ -112,6 +112,17 @@ describe('embedded provider on a synthetic tiny GGUF', () => {
     expect((await generateText(model, { ...ask, maxTokens: 3 })).finishReason).toBe('length');
   });
 
+  it('an abort while the model is still loading ends the stream at once, not when the load is done', async () => {
+    const m = provider();
+    const ctrl = new AbortController();
+    const first = m.doStream({ ...ask, maxTokens: 4, signal: ctrl.signal })[Symbol.asyncIterator]().next();
+    setImmediate(() => ctrl.abort());
+    // A client gone during a cold start must not hold its request until the model is in memory.
+    expect(await Promise.race([first.then(() => 'stream ended'), m.ready().then(() => 'model loaded')])).toBe('stream ended');
+    expect((await first).value).toMatchObject({ type: 'finish', finishReason: 'abort' });
+    await m.ready();
+  });
+
   it('constrains output with a JSON schema grammar and ends at EOS', async () => {
     const model = provider();
     const schema = { type: 'object', properties: { handoff: { type: 'boolean' } }, required: ['handoff'] };
