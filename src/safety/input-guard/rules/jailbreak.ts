@@ -47,7 +47,7 @@ export const JAILBREAK: readonly Rule[] = [
   { re: rx`(?:安全|审核|内容)(?:检查|过滤|审查|机制)(?:都|全部)?(?:已经)?(?:关闭|关掉|失效|取消)`, w: 0.55 },
   { re: rx`\byou(?:'re| are| have| now have| will have| will be| can be)? (?:now )?${UNBOUND_EN}`, w: 0.75 },
   { re: rx`\b(?:ai|bot|assistant|model|version|persona|character|mode|dan)\b${gap(30)}\b${UNBOUND_EN}`, w: 0.75 },
-  { re: rx`\b(?:unrestricted|unfiltered|uncensored|unlimited|unbound|jailbroken|rogue|unlocked|unchained|liberated) (?:ai|bot|assistant|mode|version|model|chatbot|edition)\b|\b[a-z]+-(?:unlocked|unchained|unfiltered|jailbroken|free)\b`, w: 0.8 },
+  { re: rx`\b(?:unrestricted|unfiltered|uncensored|unlimited|unbound|jailbroken|rogue|unlocked|unchained|liberated) (?:ai|bot|assistant|mode|version|model|chatbot|edition)\b|\b[a-z]+-(?:unlocked|unchained|unfiltered|jailbroken)\b|\b(?:rules?|restrictions?|filters?|censorship|limits?|constraints?|guidelines?|guardrails?|policy|safety)-free\b`, w: 0.8 },
   { re: rx`\b(?:answers?|responds? to|does|handles?) (?:every|any|all) (?:requests?|questions?|prompts?)${gap(10)}\bwithout\b`, w: 0.6 },
   { re: rx`\bas ["'“]?[\w ]{1,20}["'”]?,?\s+(?:who|which|that)\s+(?:has|have)\s+no\s+(?:limits|rules|restrictions|filters)`, w: 0.8 },
   // role-play that sheds the rules
