@@ -58,11 +58,89 @@ const apiError = (what: string, r: WecomResult): KefuError =>
     retryable: r.errcode === -1,
   });
 
+/** Where and how the client reaches the WeCom API. */
+interface WecomHttp {
+  baseUrl: string;
+  doFetch: typeof globalThis.fetch;
+  timeoutMs: number;
+}
+
+/** One JSON call; a network failure or timeout is tried once more. */
+async function call(http: WecomHttp, path: string, init: { method: 'GET' | 'POST'; body?: unknown }): Promise<WecomResult> {
+  const { baseUrl, doFetch, timeoutMs } = http;
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await doFetch(`${baseUrl}${path}`, {
+        method: init.method,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(init.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
+      });
+    } catch (cause) {
+      if (attempt < 2) continue;
+      throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      if (res.status >= 500 && attempt < 2) continue;
+      throw new KefuError('wecom_api_error', `WeCom API answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 || res.status === 429 });
+    }
+    try {
+      return (await res.json()) as WecomResult;
+    } catch (cause) {
+      throw new KefuError('wecom_api_error', 'WeCom API answered with something other than JSON', { status: 502, retryable: true, cause });
+    }
+  }
+}
+
+
+/** media/get answers the file itself, or JSON with an errcode: read at most `maxBytes` of it. */
+async function downloadOnce(http: WecomHttp, mediaId: string, used: string, maxBytes: number): Promise<{ bytes: Buffer; mime: string } | WecomResult> {
+  const { baseUrl, doFetch, timeoutMs } = http;
+  const query = new URLSearchParams({ access_token: used, media_id: mediaId });
+  let res: Response;
+  try {
+    res = await doFetch(`${baseUrl}/cgi-bin/media/get?${query}`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new KefuError('wecom_api_error', `WeCom media/get answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 });
+  }
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const tooLarge = () => new KefuError('media_too_large', `the file is over ${maxBytes} bytes`, { status: 413 });
+  if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (let r = await reader?.read(); r !== undefined && !r.done; r = await reader?.read()) {
+    size += r.value.byteLength;
+    if (size > maxBytes) {
+      await reader?.cancel();
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(r.value));
+  }
+  const bytes = Buffer.concat(chunks);
+  if (type === 'application/json' || type === 'text/plain') {
+    try {
+      return JSON.parse(bytes.toString('utf8')) as WecomResult;
+    } catch (cause) {
+      throw new KefuError('wecom_api_error', 'WeCom media/get answered text that is not JSON', { status: 502, cause });
+    }
+  }
+  return { bytes, mime: type };
+}
+
+
 export function createWecomClient(options: WecomClientOptions): WecomClient {
   const baseUrl = (options.baseUrl ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const http: WecomHttp = { baseUrl, doFetch: options.fetch ?? globalThis.fetch, timeoutMs: options.timeoutMs ?? 10_000 };
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const marginMs = options.tokenMarginMs ?? 300_000;
   const agentId = Number(options.agentId);
   if (options.secret.length === 0) throw new KefuError('invalid_config', 'WeCom replies need the app Secret: set KEFU_WECOM_SECRET');
@@ -71,36 +149,9 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
   let token: { value: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
 
-  /** One JSON call; a network failure or timeout is tried once more. */
-  async function call(path: string, init: { method: 'GET' | 'POST'; body?: unknown }): Promise<WecomResult> {
-    for (let attempt = 1; ; attempt++) {
-      let res: Response;
-      try {
-        res = await doFetch(`${baseUrl}${path}`, {
-          method: init.method,
-          signal: AbortSignal.timeout(timeoutMs),
-          ...(init.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
-        });
-      } catch (cause) {
-        if (attempt < 2) continue;
-        throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        if (res.status >= 500 && attempt < 2) continue;
-        throw new KefuError('wecom_api_error', `WeCom API answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 || res.status === 429 });
-      }
-      try {
-        return (await res.json()) as WecomResult;
-      } catch (cause) {
-        throw new KefuError('wecom_api_error', 'WeCom API answered with something other than JSON', { status: 502, retryable: true, cause });
-      }
-    }
-  }
-
   async function fetchToken(): Promise<string> {
     const query = new URLSearchParams({ corpid: options.corpId, corpsecret: options.secret });
-    const r = await call(`/cgi-bin/gettoken?${query}`, { method: 'GET' });
+    const r = await call(http, `/cgi-bin/gettoken?${query}`, { method: 'GET' });
     if (r.errcode !== undefined && r.errcode !== 0) throw apiError('gettoken', r);
     if (typeof r.access_token !== 'string' || r.access_token.length === 0) throw apiError('gettoken (no access_token)', r);
     const lifeMs = (typeof r.expires_in === 'number' && r.expires_in > 0 ? r.expires_in : 7200) * 1000;
@@ -121,7 +172,7 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     const body = { touser: toUser, msgtype: 'text', agentid: agentId, text: { content } };
     let used = await accessToken();
     for (let attempt = 1; ; attempt++) {
-      const r = await call(`/cgi-bin/message/send?access_token=${encodeURIComponent(used)}`, { method: 'POST', body });
+      const r = await call(http, `/cgi-bin/message/send?access_token=${encodeURIComponent(used)}`, { method: 'POST', body });
       if (r.errcode === undefined || r.errcode === 0) {
         if (typeof r.invaliduser === 'string' && r.invaliduser.length > 0) {
           throw new KefuError('wecom_invalid_user', `WeCom did not deliver to ${r.invaliduser}: the member is outside the app's visible range`, { status: 502 });
@@ -136,52 +187,11 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
     }
   }
 
-  /** media/get answers the file itself, or JSON with an errcode: read at most `maxBytes` of it. */
-  async function downloadOnce(mediaId: string, used: string, maxBytes: number): Promise<{ bytes: Buffer; mime: string } | WecomResult> {
-    const query = new URLSearchParams({ access_token: used, media_id: mediaId });
-    let res: Response;
-    try {
-      res = await doFetch(`${baseUrl}/cgi-bin/media/get?${query}`, { signal: AbortSignal.timeout(timeoutMs) });
-    } catch (cause) {
-      throw new KefuError('wecom_unreachable', `WeCom API at ${baseUrl} did not answer`, { status: 502, retryable: true, cause });
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new KefuError('wecom_api_error', `WeCom media/get answered HTTP ${res.status}`, { status: 502, retryable: res.status >= 500 });
-    }
-    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    const tooLarge = () => new KefuError('media_too_large', `the file is over ${maxBytes} bytes`, { status: 413 });
-    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
-      await res.body?.cancel();
-      throw tooLarge();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const reader = res.body?.getReader();
-    for (let r = await reader?.read(); r !== undefined && !r.done; r = await reader?.read()) {
-      size += r.value.byteLength;
-      if (size > maxBytes) {
-        await reader?.cancel();
-        throw tooLarge();
-      }
-      chunks.push(Buffer.from(r.value));
-    }
-    const bytes = Buffer.concat(chunks);
-    if (type === 'application/json' || type === 'text/plain') {
-      try {
-        return JSON.parse(bytes.toString('utf8')) as WecomResult;
-      } catch (cause) {
-        throw new KefuError('wecom_api_error', 'WeCom media/get answered text that is not JSON', { status: 502, cause });
-      }
-    }
-    return { bytes, mime: type };
-  }
-
   return {
     async downloadMedia(mediaId, maxBytes) {
       let used = await accessToken();
       for (let attempt = 1; ; attempt++) {
-        const r = await downloadOnce(mediaId, used, maxBytes);
+        const r = await downloadOnce(http, mediaId, used, maxBytes);
         if ('bytes' in r) return r;
         if (r.errcode !== undefined && STALE_TOKEN.has(r.errcode) && attempt < 2) {
           used = await accessToken(used);

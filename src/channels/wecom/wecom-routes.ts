@@ -97,14 +97,8 @@ const stale = (windowMs: number): KefuError =>
 const deliveryKey = (m: WecomMessage): string =>
   m.msgId ?? `${m.fromUserName}:${m.createTime}:${m.msgType === 'event' ? m.event : m.msgType}`;
 
-/**
- * The WeCom callback. GET is URL verification: the decrypted echostr goes back as plain text.
- * POST is a message: verified, decrypted, answered once per MsgId. A reply ready within
- * `replyWindowMs` is the passive (encrypted) answer to the callback; a later one is `success`
- * now and an active message through `client` when it is ready.
- */
-export function wecomRoutes(deps: WecomRoutesDeps): Hono {
-  const { crypto, pipeline, client, dedupe, logger } = deps;
+/** The route's settings with their defaults, checked once when the routes are built. */
+function wecomSettings(deps: WecomRoutesDeps) {
   const replyWindowMs = deps.replyWindowMs ?? 4000;
   if (!Number.isSafeInteger(replyWindowMs) || replyWindowMs < 0) throw new KefuError('invalid_config', 'replyWindowMs must be an integer ≥ 0');
   const maxMessageChars = deps.maxMessageChars ?? 2000;
@@ -128,12 +122,14 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
   };
   const pictureTexts: WecomPictureTexts = { ...WECOM_PICTURE_TEXTS, ...deps.pictureTexts };
   const voiceTexts: WecomVoiceTexts = { ...WECOM_VOICE_TEXTS, ...deps.voiceTexts };
-  /** Deliveries being answered in this process; a call moves its reply to the active API. */
-  const inFlight = new Map<string, () => void>();
-  const app = new Hono();
+  return { replyWindowMs, maxMessageChars, maxBodyBytes, now, timestampWindowMs, render, sessionSecret, texts, pictureTexts, voiceTexts };
+}
 
-  /** The reply text for a message, '' for none. Never throws: failures become `texts.failed`. */
-  async function answer(m: WecomMessage): Promise<string> {
+/** The reply text for a message, '' for none. Never throws: failures become `texts.failed`. */
+function createAnswerer(deps: WecomRoutesDeps, settings: ReturnType<typeof wecomSettings>): (m: WecomMessage) => Promise<string> {
+  const { crypto, pipeline, logger } = deps;
+  const { texts, pictureTexts, voiceTexts, maxMessageChars, sessionSecret, render } = settings;
+  return async function answer(m: WecomMessage): Promise<string> {
     if (m.msgType === 'event') return ENTRY_EVENTS.has(m.event) ? texts.greeting : '';
     if (m.msgType === 'other') return texts.textOnly;
     let message: string;
@@ -170,21 +166,35 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
       logger.error({ err, msgId: m.msgId }, 'wecom: the pipeline failed on a message');
       return texts.failed;
     }
-  }
+  };
+}
 
+/** The passive answer to the callback: the reply as encrypted, signed XML. */
+function passiveReply(crypto: WecomRoutesDeps['crypto'], nowMs: number, m: WecomMessage, text: string): string {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const nonce = String(randomInt(100_000_000, 10_000_000_000));
+  const plain = buildWecomTextReply({ toUser: m.fromUserName, fromUser: m.toUserName, createTime: Number(timestamp), content: text });
+  const encrypt = crypto.encrypt(plain);
+  return buildWecomEncryptedReply({ encrypt, signature: crypto.signature(timestamp, nonce, encrypt), timestamp, nonce });
+}
+
+/**
+ * A reply within WeCom's wait is the passive answer; a later one (or one too long for a single
+ * message) goes out through the active API, so the customer gets it either way.
+ */
+function createWindowedReplier(o: {
+  answer: (m: WecomMessage) => Promise<string>;
+  client: WecomRoutesDeps['client'];
+  logger: WecomRoutesDeps['logger'];
+  replyWindowMs: number;
+  inFlight: Map<string, () => void>;
+}): (m: WecomMessage, key: string) => Promise<string | null> {
+  const { answer, client, logger, replyWindowMs, inFlight } = o;
   function sendLater(m: WecomMessage, key: string, text: string): void {
     if (text.length === 0) return;
     Promise.resolve().then(() => client.sendText(m.fromUserName, text, key)).catch((err: unknown) => {
       logger.error({ err, msgId: m.msgId }, 'wecom: sending a late reply failed');
     });
-  }
-
-  function passiveReply(m: WecomMessage, text: string): string {
-    const timestamp = String(Math.floor(now() / 1000));
-    const nonce = String(randomInt(100_000_000, 10_000_000_000));
-    const plain = buildWecomTextReply({ toUser: m.fromUserName, fromUser: m.toUserName, createTime: Number(timestamp), content: text });
-    const encrypt = crypto.encrypt(plain);
-    return buildWecomEncryptedReply({ encrypt, signature: crypto.signature(timestamp, nonce, encrypt), timestamp, nonce });
   }
 
   /** Resolves with the reply text when it is ready in time, or null once it will be sent actively. */
@@ -212,6 +222,24 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
       });
     });
   }
+
+  return replyInWindow;
+}
+
+/**
+ * The WeCom callback. GET is URL verification: the decrypted echostr goes back as plain text.
+ * POST is a message: verified, decrypted, answered once per MsgId. A reply ready within
+ * `replyWindowMs` is the passive (encrypted) answer to the callback; a later one is `success`
+ * now and an active message through `client` when it is ready.
+ */
+export function wecomRoutes(deps: WecomRoutesDeps): Hono {
+  const { crypto, client, dedupe, logger } = deps;
+  const settings = wecomSettings(deps);
+  const { replyWindowMs, maxBodyBytes, now, timestampWindowMs } = settings;
+  /** Deliveries being answered in this process; a call moves its reply to the active API. */
+  const inFlight = new Map<string, () => void>();
+  const replyInWindow = createWindowedReplier({ answer: createAnswerer(deps, settings), client, logger, replyWindowMs, inFlight });
+  const app = new Hono();
 
   app.use(
     WECOM_CALLBACK_PATH,
@@ -266,7 +294,7 @@ export function wecomRoutes(deps: WecomRoutesDeps): Hono {
     }
     const text = await replyInWindow(message, key);
     if (text === null || text.length === 0) return c.text('success');
-    return c.body(passiveReply(message, text), 200, { 'content-type': 'application/xml; charset=utf-8' });
+    return c.body(passiveReply(crypto, now(), message, text), 200, { 'content-type': 'application/xml; charset=utf-8' });
   });
 
   return app;
