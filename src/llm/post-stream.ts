@@ -14,8 +14,13 @@ export function postStream(url: string, headers: Readonly<Record<string, string>
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const attempt = (mayRetryStale: boolean): void => {
       const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+      let response: IncomingMessage | undefined;
       const onAbort = (): void => {
-        req.destroy();
+        // A response that has fully arrived is drained, not destroyed: a turn aborts its model
+        // signal when done with the reply, often before Node emits the response's 'close', and
+        // destroying then cost a new connection per turn (issue 16).
+        if (response?.complete === true) response.resume();
+        else req.destroy();
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
@@ -28,6 +33,7 @@ export function postStream(url: string, headers: Readonly<Record<string, string>
         else reject(e);
       });
       req.once('response', (res) => {
+        response = res;
         res.once('close', () => signal.removeEventListener('abort', onAbort));
         // A reset mid-body reaches the reader through its iterator; this keeps it from being unhandled before.
         res.on('error', () => undefined);
