@@ -74,25 +74,9 @@ function reject(socket: Duplex, status: number, code: string, message: string): 
   );
 }
 
-/**
- * The app channel: a WebSocket endpoint on Kefu's own HTTP server (docs/app-channel.md). The key
- * is checked before the upgrade: `Authorization: Bearer` or `?key=` (browsers cannot set
- * headers); none is the public web channel of the default tenant.
- */
-export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket {
-  const path = deps.path ?? '/v1/ws';
-  const heartbeatMs = deps.heartbeatMs ?? 25_000;
-  const ratePerMinute = deps.ratePerMinute ?? Number.POSITIVE_INFINITY;
-  const logger = deps.logger;
-  // Frames are JSON around the message: room for the longest message escaped, a code point
-  // outside the BMP being two \uXXXX escapes.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 12 + 1024) });
-  const { sessions } = deps;
-  const watcher = createSessionWatcher({ store: deps.store, intervalMs: deps.pollMs ?? 500, logger, roles: ['agent', 'system'] });
-  const connections = new Set<AppConnection>();
+/** Per-client budgets per minute: messages in memory, connections in the shared store when there is one. */
+function createRateBudgets(ratePerMinute: number, sessionLimitStore: AppSocketDeps['sessionLimitStore']) {
   const budgets = new Map<string, { windowStart: number; used: number }>();
-  let closing = false;
-
   /** One more use of `key`'s budget this minute; false once it is spent. */
   const take = (key: string): boolean => {
     if (!Number.isFinite(ratePerMinute)) return true;
@@ -110,10 +94,51 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
   // in seconds. Counted at the upgrade, before a key lookup or a session costs anything.
   const takeConnection = async (client: string): Promise<boolean> => {
     if (!Number.isFinite(ratePerMinute)) return true;
-    if (deps.sessionLimitStore === undefined) return take(`connection:${client}`);
-    return (await deps.sessionLimitStore.increment(`ws-connection:${client}`)).totalHits <= ratePerMinute;
+    if (sessionLimitStore === undefined) return take(`connection:${client}`);
+    return (await sessionLimitStore.increment(`ws-connection:${client}`)).totalHits <= ratePerMinute;
   };
 
+  /** Forgets the budgets of clients quiet for a minute. */
+  const sweep = (): void => {
+    const stale = Date.now() - 60_000;
+    for (const [client, b] of budgets) if (b.windowStart < stale) budgets.delete(client);
+  };
+  return { takeMessage, takeConnection, sweep };
+}
+
+/** Pings every connection; one that missed two pongs is cut off. */
+function startHeartbeat(connections: Set<AppConnection>, heartbeatMs: number, logger: Logger, sweep: () => void): ReturnType<typeof setInterval> {
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (conn.missed >= 2) {
+        logger.debug({ sessionId: conn.sessionId }, 'app socket: heartbeat missed twice, terminating');
+        conn.ws.terminate();
+        continue;
+      }
+      conn.missed += 1;
+      conn.ws.ping();
+    }
+    sweep();
+  }, heartbeatMs);
+  heartbeat.unref();
+  return heartbeat;
+}
+
+/**
+ * The upgrade request's checks before a socket opens: its path, shutdown, the connection budget,
+ * then the key (Bearer or `?key=`); each refusal is a plain HTTP error.
+ */
+function createUpgradeHandler(o: {
+  server: Server;
+  path: string;
+  deps: AppSocketDeps;
+  ratePerMinute: number;
+  isClosing: () => boolean;
+  takeConnection: (client: string) => Promise<boolean>;
+  accept: (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null, client: string) => void;
+}): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const { server, path, deps, ratePerMinute, takeConnection, accept } = o;
+  const logger = deps.logger;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
@@ -121,7 +146,7 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
       if (server.listeners('upgrade').length === 1) reject(socket, 404, 'not_found', `No WebSocket endpoint at ${url.pathname}; the app channel is ${path}`);
       return;
     }
-    if (closing) return reject(socket, 503, 'shutting_down', 'The server is shutting down');
+    if (o.isClosing()) return reject(socket, 503, 'shutting_down', 'The server is shutting down');
     const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? null);
     takeConnection(client).then(
       (allowed) => {
@@ -151,6 +176,28 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
     );
   };
 
+  return onUpgrade;
+}
+
+/**
+ * The app channel: a WebSocket endpoint on Kefu's own HTTP server (docs/app-channel.md). The key
+ * is checked before the upgrade: `Authorization: Bearer` or `?key=` (browsers cannot set
+ * headers); none is the public web channel of the default tenant.
+ */
+export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket {
+  const path = deps.path ?? '/v1/ws';
+  const heartbeatMs = deps.heartbeatMs ?? 25_000;
+  const ratePerMinute = deps.ratePerMinute ?? Number.POSITIVE_INFINITY;
+  const logger = deps.logger;
+  // Frames are JSON around the message: room for the longest message escaped, a code point
+  // outside the BMP being two \uXXXX escapes.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes ?? Math.max(64 * 1024, deps.maxMessageChars * 12 + 1024) });
+  const { sessions } = deps;
+  const watcher = createSessionWatcher({ store: deps.store, intervalMs: deps.pollMs ?? 500, logger, roles: ['agent', 'system'] });
+  const connections = new Set<AppConnection>();
+  const budgets = createRateBudgets(ratePerMinute, deps.sessionLimitStore);
+  let closing = false;
+
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, principal: Principal | null, client: string) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = openConnection(ws, principal, {
@@ -163,29 +210,16 @@ export function attachAppSocket(server: Server, deps: AppSocketDeps): AppSocket 
         userIdSecret: deps.userIdSecret ?? null,
         ...(deps.attachments === undefined ? {} : { attachments: deps.attachments }),
         watcher,
-        takeMessage: () => takeMessage(client),
+        takeMessage: () => budgets.takeMessage(client),
         maxBufferedBytes: 4 * 1024 * 1024,
         onClose: (c) => connections.delete(c),
       });
       connections.add(conn);
     });
   };
+  const onUpgrade = createUpgradeHandler({ server, path, deps, ratePerMinute, isClosing: () => closing, takeConnection: budgets.takeConnection, accept });
   server.on('upgrade', onUpgrade);
-
-  const heartbeat = setInterval(() => {
-    for (const conn of connections) {
-      if (conn.missed >= 2) {
-        logger.debug({ sessionId: conn.sessionId }, 'app socket: heartbeat missed twice, terminating');
-        conn.ws.terminate();
-        continue;
-      }
-      conn.missed += 1;
-      conn.ws.ping();
-    }
-    const stale = Date.now() - 60_000;
-    for (const [client, b] of budgets) if (b.windowStart < stale) budgets.delete(client);
-  }, heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = startHeartbeat(connections, heartbeatMs, logger, budgets.sweep);
 
   const unsubscribe = deps.events?.subscribe((sessionId, m) => {
     if (m.role === 'agent' || m.role === 'system') broadcastToSession(sessionId, { type: 'message', message: toAppMessage(m) });
