@@ -1,6 +1,6 @@
 import type { Order } from '../../contracts/order-connector.ts';
 import { parseConfirmation } from '../confirmation.ts';
-import type { FlowContext, FlowSpec, Slots } from '../flow-types.ts';
+import type { FlowContext, FlowSpec, Slots, StepSpec } from '../flow-types.ts';
 import { orderSlot } from '../flow-types.ts';
 import { itemsText } from '../order-text.ts';
 import { checkAction, checkReturn } from '../policy/eligibility.ts';
@@ -66,6 +66,75 @@ function eligibility(policy: ShopPolicy) {
   };
 }
 
+/** Refund or exchange: asked, or offered as the only kind the order allows; a change of kind is checked against the policy. */
+function chooseTypeStep(policy: ShopPolicy): StepSpec {
+  return {
+    id: 'choose_type',
+    done: (slots) => slots['type'] !== undefined || slots['impliedType'] !== undefined,
+    ask(slots, ctx) {
+      const only = slots['onlyType'] as ReturnKind | undefined;
+      if (only !== undefined) return pick(ctx, `需要为您办理${typeText(only, ctx)}吗?`, `Shall I arrange ${only === 'refund' ? 'a return for a refund' : 'an exchange'}?`);
+      return pick(ctx, '请问您想退货退款,还是换货?', 'Would you like to return it for a refund, or exchange it?');
+    },
+    fill(ctx, slots) {
+      const only = slots['onlyType'] as ReturnKind | undefined;
+      const type = parseReturnType(ctx.text) ?? (/^(退|退货|退掉|return( it)?)$/i.test(ctx.text.trim()) ? 'refund' : null);
+      if (only !== undefined) {
+        if (type === only || (type === null && parseConfirmation(ctx.text) === 'yes')) return { kind: 'filled', slots: { type: only } };
+        const refusal = type === null ? null : checkAction(type, orderSlot(slots)!, policy, ctx.now);
+        return refusal === null ? null : { kind: 'reply', text: `${refusalText(refusal, ctx, policy)}\n${pick(ctx, `需要为您办理${typeText(only, ctx)}吗?`, `Shall I arrange ${only === 'refund' ? 'a return for a refund' : 'an exchange'}?`)}` };
+      }
+      return type === null ? null : { kind: 'filled', slots: { type } };
+    },
+    extract(ctx, slots) {
+      const type = parseReturnType(ctx.text);
+      const order = orderSlot(slots);
+      if (type === null || (order !== undefined && checkAction(type, order, policy, ctx.now) !== null)) return null;
+      return { type };
+    },
+    correct(ctx, slots) {
+      const type = parseReturnType(ctx.text);
+      if (type === null || slots['type'] === undefined || type === slots['type'] || !/不是|改成|改为|换成|还是|instead|actually|rather|change/i.test(ctx.text)) return null;
+      const order = orderSlot(slots);
+      const refusal = order === undefined ? null : checkAction(type, order, policy, ctx.now);
+      return refusal === null ? { type } : { refused: refusalText(refusal, ctx, policy) };
+    },
+  };
+}
+
+/** The reason: a known category or the customer's own words, and corrections of it. */
+function askReasonStep(): StepSpec {
+  return {
+    id: 'ask_reason',
+    freeText: true,
+    done: (slots) => slots['reason'] !== undefined,
+    ask: (_slots, ctx) => pick(ctx, '请问退换的原因是什么?比如:质量问题、商品破损、发错货、尺寸不合适、不想要了。', 'What is the reason? For example: quality problem, arrived damaged, wrong item, does not fit, changed my mind.'),
+    fill(ctx) {
+      const known = reasonSlot(ctx, ctx.text);
+      if (known !== null) return { kind: 'filled', slots: known };
+      const reason = freeReason(ctx.text);
+      return reason === null ? null : { kind: 'filled', slots: { reason } };
+    },
+    extract: (ctx) => reasonSlot(ctx, ctx.text),
+    correct(ctx, slots) {
+      // "原因改成质量问题", "change the reason to damaged", "原因不对,是噪音太大"; without the word
+      // "reason", a correction cue and another reason category ("说错了,其实是质量不行").
+      if (slots['reason'] === undefined) return null;
+      if (!/原因|理由|reason/i.test(ctx.text)) {
+        // "不想要了" said first is a default a specific reason said later replaces ("…颜色和图片差太多").
+        const weak = slots['reason'] === CHANGED_MIND.zh || slots['reason'] === CHANGED_MIND.en;
+        const other = weak || /说错|其实|搞错|应该是|不是.{1,12}是|actually|i meant|sorry,? it'?s|not .{1,20}but/i.test(ctx.text) ? reasonSlot(ctx, ctx.text) : null;
+        return other === null || other['reason'] === slots['reason'] ? null : other;
+      }
+      const said = ctx.text.replace(/^.*?(?:原因|理由|reason)\s*(?:应该)?(?:改成|改为|换成|写成|是|为|不对[,，]?是?|is|to|should be|:|：)?/i, '').replace(/^.*?\b(?:change|make|set) (?:it |that )?to\b/i, '').trim();
+      const known = reasonSlot(ctx, said) ?? reasonSlot(ctx, ctx.text);
+      if (known !== null) return known['reason'] === slots['reason'] ? null : known;
+      const free = freeReason(said.replace(/^(?:改成|改为|换成|to)\s*/i, ''));
+      return free !== null && free.length >= 2 ? { reason: free } : { reason: undefined };
+    },
+  };
+}
+
 export function createReturnFlow(policy: ShopPolicy): FlowSpec {
   return {
     name: 'return',
@@ -77,67 +146,8 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
     steps: [
       // Listed: orders that allow a return of either kind; the kind asked for is checked once one is picked.
       orderStep({ eligible: (o, ctx) => checkReturn(o, null, policy, ctx.now) === null, check: eligibility(policy), dependents: ['onlyType', 'impliedType'] }),
-      {
-        id: 'choose_type',
-        done: (slots) => slots['type'] !== undefined || slots['impliedType'] !== undefined,
-        ask(slots, ctx) {
-          const only = slots['onlyType'] as ReturnKind | undefined;
-          if (only !== undefined) return pick(ctx, `需要为您办理${typeText(only, ctx)}吗?`, `Shall I arrange ${only === 'refund' ? 'a return for a refund' : 'an exchange'}?`);
-          return pick(ctx, '请问您想退货退款,还是换货?', 'Would you like to return it for a refund, or exchange it?');
-        },
-        fill(ctx, slots) {
-          const only = slots['onlyType'] as ReturnKind | undefined;
-          const type = parseReturnType(ctx.text) ?? (/^(退|退货|退掉|return( it)?)$/i.test(ctx.text.trim()) ? 'refund' : null);
-          if (only !== undefined) {
-            if (type === only || (type === null && parseConfirmation(ctx.text) === 'yes')) return { kind: 'filled', slots: { type: only } };
-            const refusal = type === null ? null : checkAction(type, orderSlot(slots)!, policy, ctx.now);
-            return refusal === null ? null : { kind: 'reply', text: `${refusalText(refusal, ctx, policy)}\n${pick(ctx, `需要为您办理${typeText(only, ctx)}吗?`, `Shall I arrange ${only === 'refund' ? 'a return for a refund' : 'an exchange'}?`)}` };
-          }
-          return type === null ? null : { kind: 'filled', slots: { type } };
-        },
-        extract(ctx, slots) {
-          const type = parseReturnType(ctx.text);
-          const order = orderSlot(slots);
-          if (type === null || (order !== undefined && checkAction(type, order, policy, ctx.now) !== null)) return null;
-          return { type };
-        },
-        correct(ctx, slots) {
-          const type = parseReturnType(ctx.text);
-          if (type === null || slots['type'] === undefined || type === slots['type'] || !/不是|改成|改为|换成|还是|instead|actually|rather|change/i.test(ctx.text)) return null;
-          const order = orderSlot(slots);
-          const refusal = order === undefined ? null : checkAction(type, order, policy, ctx.now);
-          return refusal === null ? { type } : { refused: refusalText(refusal, ctx, policy) };
-        },
-      },
-      {
-        id: 'ask_reason',
-        freeText: true,
-        done: (slots) => slots['reason'] !== undefined,
-        ask: (_slots, ctx) => pick(ctx, '请问退换的原因是什么?比如:质量问题、商品破损、发错货、尺寸不合适、不想要了。', 'What is the reason? For example: quality problem, arrived damaged, wrong item, does not fit, changed my mind.'),
-        fill(ctx) {
-          const known = reasonSlot(ctx, ctx.text);
-          if (known !== null) return { kind: 'filled', slots: known };
-          const reason = freeReason(ctx.text);
-          return reason === null ? null : { kind: 'filled', slots: { reason } };
-        },
-        extract: (ctx) => reasonSlot(ctx, ctx.text),
-        correct(ctx, slots) {
-          // "原因改成质量问题", "change the reason to damaged", "原因不对,是噪音太大"; without the word
-          // "reason", a correction cue and another reason category ("说错了,其实是质量不行").
-          if (slots['reason'] === undefined) return null;
-          if (!/原因|理由|reason/i.test(ctx.text)) {
-            // "不想要了" said first is a default a specific reason said later replaces ("…颜色和图片差太多").
-            const weak = slots['reason'] === CHANGED_MIND.zh || slots['reason'] === CHANGED_MIND.en;
-            const other = weak || /说错|其实|搞错|应该是|不是.{1,12}是|actually|i meant|sorry,? it'?s|not .{1,20}but/i.test(ctx.text) ? reasonSlot(ctx, ctx.text) : null;
-            return other === null || other['reason'] === slots['reason'] ? null : other;
-          }
-          const said = ctx.text.replace(/^.*?(?:原因|理由|reason)\s*(?:应该)?(?:改成|改为|换成|写成|是|为|不对[,，]?是?|is|to|should be|:|：)?/i, '').replace(/^.*?\b(?:change|make|set) (?:it |that )?to\b/i, '').trim();
-          const known = reasonSlot(ctx, said) ?? reasonSlot(ctx, ctx.text);
-          if (known !== null) return known['reason'] === slots['reason'] ? null : known;
-          const free = freeReason(said.replace(/^(?:改成|改为|换成|to)\s*/i, ''));
-          return free !== null && free.length >= 2 ? { reason: free } : { reason: undefined };
-        },
-      },
+      chooseTypeStep(policy),
+      askReasonStep(),
     ],
     finish: {
       kind: 'confirm',
