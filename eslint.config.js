@@ -26,7 +26,7 @@ export default tseslint.config(
     files: [
       'src/cache/answer-cache.ts', 'src/cache/redis-replicated-answer-cache.ts',
       'src/channels/app/app-connection.ts',
-      'src/config/load-config.ts', 'src/dialogue/dialogue-manager.ts',
+      'src/dialogue/dialogue-manager.ts',
       'src/llm/embedded-provider.ts', 'src/llm/openai-compatible-provider.ts',
       'src/llm/router/create-llm-router.ts',
     ],

@@ -206,18 +206,13 @@ export function findShippedModel(): string | null {
   return pick === undefined ? null : path.join(MODELS_DIR, pick);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KefuError('invalid_config', `Invalid setting ${String(issue.path[0])}: ${issue.message}`, { status: 500 });
-  }
-  const e = parsed.data;
-  const baseURLs = csv(e.KEFU_LLM_BASE_URL);
-  for (const u of baseURLs) {
-    if (!URL.canParse(u)) throw new KefuError('invalid_config', `KEFU_LLM_BASE_URL has an invalid URL: ${u}`);
-  }
+type Env = z.output<typeof EnvSchema>;
 
+/** How many of the three settings WeCom needs are set (all or none is valid). */
+const wecomCount = (e: Env): number => [e.KEFU_WECOM_TOKEN, e.KEFU_WECOM_AES_KEY, e.KEFU_WECOM_CORP_ID].filter((v) => v !== undefined).length;
+
+/** The language model to run: the embedded one falls back to none (retrieval only) when no GGUF is found. */
+function chooseLlm(e: Env): { llm: NonNullable<Env['KEFU_LLM']>; llmNote: string | null; modelPath: string | null } {
   let llm = e.KEFU_LLM ?? 'embedded';
   let llmNote: string | null = null;
   let modelPath = e.KEFU_MODEL_PATH ?? null;
@@ -232,6 +227,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
       modelPath = null;
     }
   }
+  return { llm, llmNote, modelPath };
+}
+
+/** Settings the schema cannot check alone: URLs, the time zone, WeCom's trio, the openai base URL. */
+function checkSettings(e: Env, llm: string, baseURLs: string[]): void {
   for (const [name, value] of [['KEFU_ORDERS_URL', e.KEFU_ORDERS_URL], ['KEFU_TICKETS_WEBHOOK_URL', e.KEFU_TICKETS_WEBHOOK_URL]] as const) {
     if (value !== undefined && !URL.canParse(value)) throw new KefuError('invalid_config', `${name} is not a valid URL: ${value}`);
   }
@@ -240,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
   } catch {
     throw new KefuError('invalid_config', `KEFU_TIMEZONE is not an IANA time zone: ${e.KEFU_TIMEZONE} (e.g. Asia/Shanghai)`);
   }
-  const wecomSet = [e.KEFU_WECOM_TOKEN, e.KEFU_WECOM_AES_KEY, e.KEFU_WECOM_CORP_ID].filter((v) => v !== undefined).length;
+  const wecomSet = wecomCount(e);
   if (wecomSet > 0 && wecomSet < 3) {
     throw new KefuError('invalid_config', 'WeCom needs all of KEFU_WECOM_TOKEN, KEFU_WECOM_AES_KEY and KEFU_WECOM_CORP_ID');
   }
@@ -256,6 +256,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
   if (llm === 'openai' && baseURLs.length === 0) {
     throw new KefuError('invalid_config', 'KEFU_LLM=openai needs KEFU_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1)');
   }
+}
+
+/** Pictures and voice messages: limits, OCR and ASR. */
+function mediaConfig(e: Env): Pick<KefuConfig, 'images' | 'voice'> {
+  return {
+    images: {
+      maxBytes: e.KEFU_IMAGE_MAX_BYTES,
+      maxPixels: e.KEFU_IMAGE_MAX_PIXELS,
+      ocrTimeoutMs: e.KEFU_OCR_TIMEOUT_MS,
+      ocrConcurrency: e.KEFU_OCR_CONCURRENCY,
+      ocrLanguages: e.KEFU_OCR_LANGS,
+      retain: e.KEFU_IMAGE_RETENTION === 'on',
+    },
+    voice: {
+      maxBytes: e.KEFU_AUDIO_MAX_BYTES,
+      maxSeconds: e.KEFU_AUDIO_MAX_SECONDS,
+      asrTimeoutMs: e.KEFU_ASR_TIMEOUT_MS,
+      asrConcurrency: e.KEFU_ASR_CONCURRENCY,
+      server:
+        e.KEFU_ASR_BASE_URL === undefined || e.KEFU_ASR_BASE_URL.trim() === ''
+          ? null
+          : { baseUrl: e.KEFU_ASR_BASE_URL.trim(), apiKey: e.KEFU_ASR_API_KEY ?? null, model: e.KEFU_ASR_MODEL, responseFormat: e.KEFU_ASR_RESPONSE_FORMAT, language: e.KEFU_ASR_LANGUAGE ?? null },
+      languageModel: e.KEFU_ASR_LM ?? null,
+    },
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new KefuError('invalid_config', `Invalid setting ${String(issue.path[0])}: ${issue.message}`, { status: 500 });
+  }
+  const e = parsed.data;
+  const baseURLs = csv(e.KEFU_LLM_BASE_URL);
+  for (const u of baseURLs) {
+    if (!URL.canParse(u)) throw new KefuError('invalid_config', `KEFU_LLM_BASE_URL has an invalid URL: ${u}`);
+  }
+
+  const { llm, llmNote, modelPath } = chooseLlm(e);
+  checkSettings(e, llm, baseURLs);
 
   return {
     port: e.PORT,
@@ -306,27 +347,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     trustedProxies: [...parseTrustedProxies(csv(e.KEFU_TRUSTED_PROXIES)).entries],
     wecomTimestampWindowMs: e.KEFU_WECOM_TIMESTAMP_WINDOW_SECONDS * 1000,
     auditHeadFlushMs: e.KEFU_AUDIT_HEAD_FLUSH_MS,
-    images: {
-      maxBytes: e.KEFU_IMAGE_MAX_BYTES,
-      maxPixels: e.KEFU_IMAGE_MAX_PIXELS,
-      ocrTimeoutMs: e.KEFU_OCR_TIMEOUT_MS,
-      ocrConcurrency: e.KEFU_OCR_CONCURRENCY,
-      ocrLanguages: e.KEFU_OCR_LANGS,
-      retain: e.KEFU_IMAGE_RETENTION === 'on',
-    },
-    voice: {
-      maxBytes: e.KEFU_AUDIO_MAX_BYTES,
-      maxSeconds: e.KEFU_AUDIO_MAX_SECONDS,
-      asrTimeoutMs: e.KEFU_ASR_TIMEOUT_MS,
-      asrConcurrency: e.KEFU_ASR_CONCURRENCY,
-      server:
-        e.KEFU_ASR_BASE_URL === undefined || e.KEFU_ASR_BASE_URL.trim() === ''
-          ? null
-          : { baseUrl: e.KEFU_ASR_BASE_URL.trim(), apiKey: e.KEFU_ASR_API_KEY ?? null, model: e.KEFU_ASR_MODEL, responseFormat: e.KEFU_ASR_RESPONSE_FORMAT, language: e.KEFU_ASR_LANGUAGE ?? null },
-      languageModel: e.KEFU_ASR_LM ?? null,
-    },
+    ...mediaConfig(e),
     wecom:
-      wecomSet === 3
+      wecomCount(e) === 3
         ? { token: e.KEFU_WECOM_TOKEN!, encodingAesKey: e.KEFU_WECOM_AES_KEY!, corpId: e.KEFU_WECOM_CORP_ID!, secret: e.KEFU_WECOM_SECRET ?? null, agentId: e.KEFU_WECOM_AGENT_ID ?? null, apiBase: e.KEFU_WECOM_API_BASE ?? null }
         : null,
   };
