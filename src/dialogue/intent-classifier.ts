@@ -49,15 +49,26 @@ function getModel(): LogisticModel {
 export interface IntentScores {
   normalized: string;
   /** Combined score per intent. */
-  scores: Map<Intent, number>;
+  scores: ReadonlyMap<Intent, number>;
   /** The sub-intent of each intent's strongest rule. */
-  subIntents: Map<Intent, string>;
+  subIntents: ReadonlyMap<Intent, string>;
 }
 
 const QUESTION = /[?？]|吗|么|呢|怎么|如何|多久|哪|\b(how|what|when|where|why|can|could|is|are|do|does|will)\b/i;
 
+// The NLU scores each message twice, for its intent (classifyIntent) and its candidates
+// (rankIntents): the second reads the first's scores, which nothing changes (issue 16).
+let last: { text: string; scores: IntentScores } | undefined;
+
 /** Scores every intent for one message; `classifyIntent` picks from these. */
 export function scoreIntents(text: string): IntentScores {
+  if (last?.text === text) return last.scores;
+  const scores = computeScores(text);
+  last = { text, scores };
+  return scores;
+}
+
+function computeScores(text: string): IntentScores {
   const normalized = normalize(text);
   const matches = new Map<Intent, number[]>();
   const subIntents = new Map<Intent, string>();
@@ -99,7 +110,7 @@ export function scoreIntents(text: string): IntentScores {
 }
 
 /** Calibrated probabilities over all intents from the combined scores, best first. */
-function distribution(scores: Map<Intent, number>): RankedIntent[] {
+function distribution(scores: ReadonlyMap<Intent, number>): RankedIntent[] {
   const entries = [...scores];
   const max = Math.max(...entries.map(([, v]) => v));
   const exps = entries.map(([intent, v]) => [intent, Math.exp((v - max) / TEMPERATURE)] as const);
