@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isCacheable } from './cacheable.ts';
 import { createFeatureIndex } from './feature-index.ts';
-import type { AnswerCache, CacheHit, CacheSource, LookupOptions } from '../contracts/answer-cache.ts';
+import type { AnswerCache, CacheEntryInput, CacheHit, CacheSource, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion, questionFeatures } from './normalise.ts';
 
 /**
@@ -75,24 +75,11 @@ INSERT OR IGNORE INTO answer_cache_stats (key, value) VALUES ('hits', 0), ('miss
 
 const DAY = 86_400_000;
 
-/**
- * Answer cache in SQLite: an exact match on the normalised question, else the most similar cached
- * question of the same language (and intent, when both are known) above a threshold. Every hit
- * re-checks the cited documents' hashes and drops the entry when one changed.
- */
-export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCache {
-  if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
-  db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
-  const segment = options.segment ?? questionFeatures;
-  const clock = options.now ?? Date.now;
-  const ttl = options.ttlMs ?? 7 * DAY;
-  const threshold = options.threshold ?? DEFAULT_LEXICAL_THRESHOLD;
+type Statements = ReturnType<typeof prepareStatements>;
 
-  const sql = {
+/** The cache's statements, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
     byNorm: db.prepare<[string, string], Row>('SELECT * FROM answer_cache WHERE lang = ? AND norm = ?'),
     byId: db.prepare<[number], Row>('SELECT * FROM answer_cache WHERE id = ?'),
     all: db.prepare<[], Row>('SELECT * FROM answer_cache'),
@@ -113,12 +100,25 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     clear: db.prepare('DELETE FROM answer_cache'),
     resetStats: db.prepare('UPDATE answer_cache_stats SET value = 0'),
   };
+}
 
-  /** In-memory candidates indexed by feature, loaded at open and kept in step with writes. */
+/** The cache file with its schema; rows are zeroed on delete (docs/privacy.md). */
+function openCacheFile(path: string): Database.Database {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** In-memory candidates indexed by feature, loaded at open and kept in step with writes. */
+function createCandidates(db: Database.Database, sql: Statements, segment: (normalised: string) => Set<string>) {
   const candidates = createFeatureIndex<Candidate>();
   /** The highest entry id read so far: ids only grow (AUTOINCREMENT), so newer ones are new entries. */
   let maxId = 0;
-  const addCandidate = (id: number, lang: string, norm: string, intent: string | null): void => {
+  const add = (id: number, lang: string, norm: string, intent: string | null): void => {
     if (lang !== 'zh' && lang !== 'en') return;
     candidates.add({ id, group: lang, features: segment(norm), value: { intent } });
     if (id > maxId) maxId = id;
@@ -126,7 +126,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   const load = (): void => {
     candidates.clear();
     maxId = 0;
-    for (const r of sql.all.iterate()) addCandidate(r.id, r.lang, r.norm, r.intent);
+    for (const r of sql.all.iterate()) add(r.id, r.lang, r.norm, r.intent);
   };
   load();
   // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
@@ -143,33 +143,73 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     const v = dataVersion.get();
     if (v === seenVersion) return;
     seenVersion = v;
-    for (const r of newer.iterate(maxId)) addCandidate(r.id, r.lang, r.norm, r.intent);
+    for (const r of newer.iterate(maxId)) add(r.id, r.lang, r.norm, r.intent);
     if (candidates.size !== indexable.get()) load();
   };
+  return { index: candidates, add, refresh };
+}
 
-  // Counts not yet written: a commit per lookup was a WAL write on every turn (issue 16.2).
-  let pendingHits = 0;
-  let pendingMisses = 0;
-  const pendingEntryHits = new Map<number, number>();
+/**
+ * Hit and miss counts not yet written: a commit per lookup was a WAL write on every turn
+ * (issue 16.2), so they are kept here and written every `flushMs` and on close.
+ */
+function createCounters(db: Database.Database, sql: Statements, flushMs: number) {
+  const pending = { hits: 0, misses: 0, entryHits: new Map<number, number>() };
   const flushCounters = db.transaction(() => {
-    for (const [id, n] of pendingEntryHits) sql.hit.run(n, id);
-    if (pendingHits > 0) sql.bump.run(pendingHits, 'hits');
-    if (pendingMisses > 0) sql.bump.run(pendingMisses, 'misses');
-    pendingEntryHits.clear();
-    pendingHits = 0;
-    pendingMisses = 0;
+    for (const [id, n] of pending.entryHits) sql.hit.run(n, id);
+    if (pending.hits > 0) sql.bump.run(pending.hits, 'hits');
+    if (pending.misses > 0) sql.bump.run(pending.misses, 'misses');
+    reset();
   });
+  const reset = (): void => {
+    pending.entryHits.clear();
+    pending.hits = 0;
+    pending.misses = 0;
+  };
   const flush = (): void => {
-    if (pendingHits > 0 || pendingMisses > 0) flushCounters();
+    if (pending.hits > 0 || pending.misses > 0) flushCounters();
   };
-  const flushTimer = setInterval(flush, options.counterFlushMs ?? 1000);
-  flushTimer.unref();
+  const timer = setInterval(flush, flushMs);
+  timer.unref();
+  return {
+    pending,
+    reset,
+    hit(id: number): void {
+      pending.hits++;
+      pending.entryHits.set(id, (pending.entryHits.get(id) ?? 0) + 1);
+    },
+    close(): void {
+      clearInterval(timer);
+      if (db.open) flush();
+    },
+  };
+}
 
-  const remove = (id: number): void => {
-    sql.delete.run(id);
-    candidates.remove(id);
-    pendingEntryHits.delete(id);
-  };
+const intentMatches = (a: string | null | undefined, b: string | null): boolean =>
+  a === undefined || a === null || a === 'other' || b === null || b === 'other' || a === b;
+
+/** Writes an entry and the documents it cites in one transaction; its id. */
+function writeEntry(db: Database.Database, sql: Statements, entry: CacheEntryInput, norm: string, createdAt: number): number {
+  return db.transaction(() => {
+    const row = sql.upsert.get(
+      entry.lang, norm, entry.question, entry.intent ?? null, entry.answer, JSON.stringify(entry.sources),
+      JSON.stringify(entry.docHashes), entry.model, createdAt,
+    ) as { id: number };
+    sql.deleteDocs.run(row.id);
+    for (const docId of Object.keys(entry.docHashes)) sql.addDoc.run(row.id, docId);
+    return row.id;
+  })();
+}
+
+/**
+ * The lookup: an exact match on the normalised question, else the lexical candidates best first;
+ * each hit is checked for expiry and changed documents (and removed when stale), and counted.
+ */
+function createLookup(o: { sql: Statements; candidates: ReturnType<typeof createCandidates>; counters: ReturnType<typeof createCounters>; options: AnswerCacheOptions; segment: (normalised: string) => Set<string>; remove: (id: number) => void }) {
+  const { sql, candidates, counters, options, segment, remove } = o;
+  const clock = options.now ?? Date.now;
+  const ttl = options.ttlMs ?? 7 * DAY;
+  const threshold = options.threshold ?? DEFAULT_LEXICAL_THRESHOLD;
 
   /** The entry if it is still valid: not expired, every cited document unchanged. */
   const validRow = (row: Row): Row | null => {
@@ -189,48 +229,79 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     return row;
   };
 
-  const countHit = (id: number): void => {
-    pendingHits++;
-    pendingEntryHits.set(id, (pendingEntryHits.get(id) ?? 0) + 1);
-  };
   const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
-    countHit(row.id);
+    counters.hit(row.id);
     return { id: row.id, question: row.question, answer: row.answer, sources: JSON.parse(row.sources) as CacheSource[], model: row.model, match, score };
   };
 
-  const intentMatches = (a: string | null | undefined, b: string | null): boolean =>
-    a === undefined || a === null || a === 'other' || b === null || b === 'other' || a === b;
-
   /** Lexical candidates at or above `min`, best first (ties: oldest first). */
   const rank = (norm: string, opts: LookupOptions, min: number) =>
-    candidates.search(opts.lang, segment(norm), min, (c) => intentMatches(opts.intent, c.intent));
+    candidates.index.search(opts.lang, segment(norm), min, (c) => intentMatches(opts.intent, c.intent));
 
-  function lexicalLookup(question: string, opts: LookupOptions): { hit: CacheHit | null; norm: string | null } {
-    if (!isCacheable(question)) return { hit: null, norm: null };
-    refresh();
+  return function lexicalLookup(question: string, opts: LookupOptions): CacheHit | null {
+    if (!isCacheable(question)) return null;
+    candidates.refresh();
     const norm = normaliseQuestion(question, opts.lang);
-    if (norm.length === 0) return { hit: null, norm: null };
+    if (norm.length === 0) return null;
     const exact = sql.byNorm.get(opts.lang, norm);
-    if (exact !== undefined && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return { hit: toHit(exact, 'exact', 1), norm };
+    if (exact !== undefined && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return toHit(exact, 'exact', 1);
     const min = opts.threshold ?? threshold;
     for (const c of rank(norm, opts, min)) {
       const row = sql.byId.get(c.id);
       // The row's intent, not the index's: another process may have replaced the answer under the same id.
-      if (row !== undefined && intentMatches(opts.intent, row.intent) && validRow(row) !== null) return { hit: toHit(row, 'lexical', c.score), norm };
+      if (row !== undefined && intentMatches(opts.intent, row.intent) && validRow(row) !== null) return toHit(row, 'lexical', c.score);
     }
-    return { hit: null, norm };
-  }
+    return null;
+  };
+}
+
+/** Removes every entry citing one of the documents, in one transaction; how many went. */
+function removeCiting(db: Database.Database, sql: Statements, docIds: Iterable<string>, remove: (id: number) => void): number {
+  const ids = new Set<number>();
+  for (const d of docIds) for (const id of sql.entriesCiting.all(d)) ids.add(id);
+  db.transaction(() => {
+    for (const id of ids) remove(id);
+  })();
+  return ids.size;
+}
+
+/** The written counts plus those not written yet. */
+function readStats(sql: Statements, pending: { hits: number; misses: number }) {
+  const hits = (sql.stat.get('hits') ?? 0) + pending.hits;
+  const misses = (sql.stat.get('misses') ?? 0) + pending.misses;
+  return { entries: sql.count.get() ?? 0, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
+}
+
+/**
+ * Answer cache in SQLite: an exact match on the normalised question, else the most similar cached
+ * question of the same language (and intent, when both are known) above a threshold. Every hit
+ * re-checks the cited documents' hashes and drops the entry when one changed.
+ */
+export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCache {
+  const db = openCacheFile(options.path);
+  const segment = options.segment ?? questionFeatures;
+  const clock = options.now ?? Date.now;
+  const sql = prepareStatements(db);
+  const candidates = createCandidates(db, sql, segment);
+  const counters = createCounters(db, sql, options.counterFlushMs ?? 1000);
+  const { pending } = counters;
+  const remove = (id: number): void => {
+    sql.delete.run(id);
+    candidates.index.remove(id);
+    pending.entryHits.delete(id);
+  };
+  const lexicalLookup = createLookup({ sql, candidates, counters, options, segment, remove });
 
   return {
     lookup(question, opts) {
-      const { hit } = lexicalLookup(question, opts);
-      if (hit === null) pendingMisses++;
+      const hit = lexicalLookup(question, opts);
+      if (hit === null) pending.misses++;
       return hit;
     },
 
     async lookupAsync(question, opts) {
-      const { hit } = lexicalLookup(question, opts);
-      if (hit === null) pendingMisses++;
+      const hit = lexicalLookup(question, opts);
+      if (hit === null) pending.misses++;
       return hit;
     },
 
@@ -238,18 +309,9 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       if (!isCacheable(entry.question, { sources: entry.sources, ...(entry.intent == null ? {} : { intent: entry.intent }) })) return false;
       const norm = normaliseQuestion(entry.question, entry.lang);
       if (norm.length === 0) return false;
-      const write = db.transaction(() => {
-        const row = sql.upsert.get(
-          entry.lang, norm, entry.question, entry.intent ?? null, entry.answer, JSON.stringify(entry.sources),
-          JSON.stringify(entry.docHashes), entry.model, clock(),
-        ) as { id: number };
-        sql.deleteDocs.run(row.id);
-        for (const docId of Object.keys(entry.docHashes)) sql.addDoc.run(row.id, docId);
-        return row.id;
-      });
-      const id = write();
-      pendingEntryHits.delete(id); // the replaced answer's hits are reset with it
-      addCandidate(id, entry.lang, norm, entry.intent ?? null);
+      const id = writeEntry(db, sql, entry, norm, clock());
+      pending.entryHits.delete(id); // the replaced answer's hits are reset with it
+      candidates.add(id, entry.lang, norm, entry.intent ?? null);
       return true;
     },
 
@@ -260,14 +322,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       return true;
     },
 
-    invalidateDocs(docIds) {
-      const ids = new Set<number>();
-      for (const d of docIds) for (const id of sql.entriesCiting.all(d)) ids.add(id);
-      db.transaction(() => {
-        for (const id of ids) remove(id);
-      })();
-      return ids.size;
-    },
+    invalidateDocs: (docIds) => removeCiting(db, sql, docIds, remove),
 
     warm(entries, onProgress) {
       let stored = 0;
@@ -280,13 +335,9 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       return stored;
     },
 
-    scoredCandidates: () => candidates.scored,
+    scoredCandidates: () => candidates.index.scored,
 
-    stats() {
-      const hits = (sql.stat.get('hits') ?? 0) + pendingHits;
-      const misses = (sql.stat.get('misses') ?? 0) + pendingMisses;
-      return { entries: sql.count.get() ?? 0, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
-    },
+    stats: () => readStats(sql, pending),
 
     clear() {
       const n = sql.count.get() ?? 0;
@@ -294,16 +345,13 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
         sql.clear.run();
         sql.resetStats.run();
       })();
-      candidates.clear();
-      pendingEntryHits.clear();
-      pendingHits = 0;
-      pendingMisses = 0;
+      candidates.index.clear();
+      counters.reset();
       return n;
     },
 
     close() {
-      clearInterval(flushTimer);
-      if (db.open) flush();
+      counters.close();
       db.close();
     },
   };
