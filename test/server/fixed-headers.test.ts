@@ -13,7 +13,11 @@ async function honoSecureHeaders(): Promise<Map<string, string>> {
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
   app.get('/', (c) => c.text('x'));
   const res = await app.request('/');
-  return new Map([...res.headers].filter(([k]) => k !== 'content-type'));
+  const headers = new Map<string, string>();
+  res.headers.forEach((v, k) => {
+    if (k !== 'content-type') headers.set(k, v);
+  });
+  return headers;
 }
 
 const origin = { origin: 'https://shop.example' };
