@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
-import type { AnswerCache, CacheEntryInput, CacheHit } from '../contracts/answer-cache.ts';
+import type { AnswerCache, CacheEntryInput, CacheHit, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion } from './normalise.ts';
 import { createSharedCacheCounters } from './shared-cache-counters.ts';
 import type { CacheLang } from '../contracts/answer-cache.ts';
@@ -63,6 +63,242 @@ const DAY = 86_400_000;
  * reloads it from the hash when the subscription reconnects. Hit and miss counters are the
  * cluster's: each node adds its own to a Redis hash once a second (shared-cache-counters.ts).
  */
+/**
+ * The node's in-memory replica of the shared entries, and what keeps it whole: a replicated
+ * entry keeps the time it was first stored, changes during a reload are replayed onto the new
+ * replica, and a replica swapped out is closed only once no lookup is reading it.
+ */
+function createReplica(cacheOptions: Omit<RedisReplicatedAnswerCacheOptions, 'url' | 'prefix' | 'logger'>, clock: () => number) {
+  // The replica stamps an entry with `now()`; a replicated entry must keep the time it was first
+  // stored, or every reload would restart its TTL. `pinned` holds that time during one store.
+  let pinned: number | null = null;
+  const open = (): AnswerCache => createSqliteAnswerCache({ ...cacheOptions, path: ':memory:', now: () => pinned ?? clock() });
+  let current = open();
+  const storeAt = (target: AnswerCache, e: CacheEntryInput, createdAt: number): boolean => {
+    pinned = createdAt;
+    try {
+      return target.store(e);
+    } finally {
+      pinned = null;
+    }
+  };
+  const apply = (target: AnswerCache, op: Op): void => {
+    if (op.op === 'clear') target.clear();
+    else if (op.op === 'invalidate') target.invalidateDocs(op.docIds);
+    else if (op.op === 'evict') target.evict(op.question, op.lang);
+    else for (const e of op.entries) storeAt(target, e, e.createdAt);
+  };
+  // While a reload is under way, every change (local or from another node) is also logged here and
+  // replayed onto the new replica, so nothing that happens between HGETALL and the swap is lost.
+  let duringReload: Op[] | null = null;
+  // A replica swapped out while a `lookupAsync` on it is in flight is closed when that lookup ends.
+  const inFlight = new Map<AnswerCache, number>();
+  const retired = new Set<AnswerCache>();
+  return {
+    get current(): AnswerCache {
+      return current;
+    },
+    /** A change from another node: applied, and logged for a reload in progress. */
+    applyNow(op: Op): void {
+      apply(current, op);
+      duringReload?.push(op);
+    },
+    /** A change this node already made on `current`, logged for a reload in progress. */
+    log(op: Op): void {
+      duringReload?.push(op);
+    },
+    store: (e: CacheEntryInput, createdAt: number): boolean => storeAt(current, e, createdAt),
+    async reload(read: () => Promise<SharedEntry[]>): Promise<void> {
+      duringReload = [];
+      try {
+        const entries = await read();
+        const fresh = open();
+        apply(fresh, { op: 'store', entries });
+        for (const op of duringReload) apply(fresh, op);
+        const old = current;
+        current = fresh;
+        if ((inFlight.get(old) ?? 0) === 0) old.close();
+        else retired.add(old);
+      } finally {
+        duringReload = null;
+      }
+    },
+    async lookupAsync(question: string, opts: LookupOptions): Promise<CacheHit | null> {
+      const r = current;
+      inFlight.set(r, (inFlight.get(r) ?? 0) + 1);
+      try {
+        return await r.lookupAsync(question, opts);
+      } finally {
+        const left = (inFlight.get(r) ?? 1) - 1;
+        if (left > 0) inFlight.set(r, left);
+        else {
+          inFlight.delete(r);
+          if (retired.delete(r)) r.close();
+        }
+      }
+    },
+    close(): void {
+      current.close();
+      for (const r of retired) r.close();
+    },
+  };
+}
+
+/** The entries of the shared hash still within their TTL, and the fields of those that are not (or unreadable). */
+function readEntries(all: Record<string, string>, ttl: number, now: number): { entries: SharedEntry[]; expired: string[] } {
+  const expired: string[] = [];
+  const entries: SharedEntry[] = [];
+  for (const [field, text] of Object.entries(all)) {
+    try {
+      const e = JSON.parse(text) as SharedEntry;
+      if (ttl > 0 && now - e.createdAt > ttl) expired.push(field);
+      else entries.push(e);
+    } catch {
+      expired.push(field);
+    }
+  }
+  return { entries, expired };
+}
+
+/** Another node's change from the events channel, checked; null for this node's own, or one not understood. */
+function eventOp(text: string, origin: string, logger: RedisReplicatedAnswerCacheOptions['logger']): Op | null {
+  let event: CacheEvent;
+  try {
+    event = JSON.parse(text) as CacheEvent;
+  } catch (err) {
+    logger?.warn({ err }, 'answer cache: dropped an event that is not JSON');
+    return null;
+  }
+  if (event.origin === origin) return null;
+  if (event.op === 'store' && Array.isArray(event.entries)) return { op: 'store', entries: event.entries };
+  if (event.op === 'invalidate' && Array.isArray(event.docIds)) return { op: 'invalidate', docIds: event.docIds };
+  if (event.op === 'evict' && typeof event.question === 'string' && (event.lang === 'zh' || event.lang === 'en')) return { op: 'evict', question: event.question, lang: event.lang };
+  if (event.op === 'clear') return { op: 'clear' };
+  return null;
+}
+
+/** Redis writes in the background: a failure is logged (the node serves its replica), `flush` waits for all. */
+function createBackgroundWrites(logger: RedisReplicatedAnswerCacheOptions['logger']) {
+  const writes = new Set<Promise<unknown>>();
+  return {
+    add(what: string, write: Promise<unknown>): void {
+      const p = write.catch((err: unknown) => logger?.warn({ err }, `answer cache: ${what} did not reach Redis; this node serves its replica`));
+      writes.add(p);
+      void p.finally(() => writes.delete(p));
+    },
+    async flush(): Promise<void> {
+      while (writes.size > 0) await Promise.all([...writes]);
+    },
+  };
+}
+
+/**
+ * The writes: each goes to this node's replica at once, then to the shared hash with an event
+ * to the other nodes, in the background (a node cut off from Redis keeps serving its replica).
+ */
+function createSharedWrites(o: {
+  replica: ReturnType<typeof createReplica>;
+  commands: Redis;
+  entriesKey: string;
+  counters: ReturnType<typeof createSharedCacheCounters>;
+  clock: () => number;
+  background: (what: string, write: Promise<unknown>) => void;
+  publish: (multi: ReturnType<Redis['multi']>, event: Op) => Promise<unknown>;
+}): Pick<AnswerCache, 'store' | 'warm' | 'evict' | 'invalidateDocs' | 'clear'> {
+  const { replica, commands, entriesKey, counters, clock, background, publish } = o;
+  const fieldOf = (e: CacheEntryInput): string => `${e.lang}:${normaliseQuestion(e.question, e.lang)}`;
+
+  const storeAll = (entries: readonly CacheEntryInput[], onProgress?: (done: number, total: number) => void): number => {
+    const shared: SharedEntry[] = [];
+    entries.forEach((e, i) => {
+      const s: SharedEntry = { ...e, createdAt: clock() };
+      if (replica.store(e, s.createdAt)) {
+        shared.push(s);
+        replica.log({ op: 'store', entries: [s] });
+      }
+      onProgress?.(i + 1, entries.length);
+    });
+    if (shared.length > 0) {
+      const multi = commands.multi();
+      for (const s of shared) multi.hset(entriesKey, fieldOf(s), JSON.stringify(s));
+      background('store', publish(multi, { op: 'store', entries: shared }));
+    }
+    return shared.length;
+  };
+
+  return {
+    store: (entry) => storeAll([entry]) === 1,
+
+    warm: (entries, onProgress) => storeAll(entries, onProgress),
+
+    evict(question, lang) {
+      const had = replica.current.evict(question, lang);
+      replica.log({ op: 'evict', question, lang });
+      // Evicted in Redis and on every node even when this replica had no such entry (it may have missed the store).
+      background('eviction', publish(commands.multi().hdel(entriesKey, `${lang}:${normaliseQuestion(question, lang)}`), { op: 'evict', question, lang }));
+      return had;
+    },
+
+    invalidateDocs(docIds) {
+      const ids = [...docIds];
+      const n = replica.current.invalidateDocs(ids);
+      replica.log({ op: 'invalidate', docIds: ids });
+      if (ids.length > 0) background('invalidation', publish(commands.multi().eval(INVALIDATE, 1, entriesKey, ...ids), { op: 'invalidate', docIds: ids }));
+      return n;
+    },
+
+    clear() {
+      const n = replica.current.clear();
+      replica.log({ op: 'clear' });
+      background('clear', publish(counters.reset(commands.multi().del(entriesKey)), { op: 'clear' }));
+      return n;
+    },
+  };
+}
+
+/** The two connections (commands, and one subscribed to the events) and the shared hit counters. */
+function connect(url: string, prefix: string, counterFlushMs: number | undefined, logger: RedisReplicatedAnswerCacheOptions['logger']) {
+  const commands = new Redis(url);
+  const subscriber = new Redis(url);
+  // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
+  commands.on('error', () => {});
+  subscriber.on('error', () => {});
+  const counters = createSharedCacheCounters(commands, `${prefix}:cache:stats`, {
+    ...(counterFlushMs === undefined ? {} : { flushMs: counterFlushMs }),
+    onError: (err) => logger?.warn({ err }, 'answer cache: hit counters did not reach Redis; sent with the next flush'),
+  });
+  return { commands, subscriber, counters };
+}
+
+/** Sends what is pending (for at most 2 s) and closes both connections. */
+async function shutdown(o: { commands: Redis; subscriber: Redis; counters: ReturnType<typeof createSharedCacheCounters>; flush: () => Promise<void> }): Promise<void> {
+  const { commands, subscriber, counters, flush } = o;
+  // Writes queued while Redis is unreachable would hold shutdown until ioredis gives up on them.
+  let timer: NodeJS.Timeout | undefined;
+  counters.stop();
+  await Promise.race([Promise.all([flush(), counters.flush()]), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
+  await Promise.all([commands.quit().catch(() => commands.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+}
+
+/** Lookups on this node's replica, counted in the shared counters; the stats with every node's counts. */
+function createReads(replica: ReturnType<typeof createReplica>, counters: ReturnType<typeof createSharedCacheCounters>): Pick<AnswerCache, 'lookup' | 'lookupAsync' | 'stats'> {
+  const count = <T extends CacheHit | null>(hit: T): T => {
+    if (hit === null) counters.miss();
+    else counters.hit();
+    return hit;
+  };
+  return {
+    lookup: (question, opts) => count(replica.current.lookup(question, opts)),
+    lookupAsync: async (question, opts) => count(await replica.lookupAsync(question, opts)),
+    stats() {
+      const { entries } = replica.current.stats();
+      const { hits, misses } = counters.totals();
+      return { entries, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
+    },
+  };
+}
+
 export async function createRedisReplicatedAnswerCache(options: RedisReplicatedAnswerCacheOptions): Promise<RedisReplicatedAnswerCache> {
   const { url, prefix = 'kefu', logger, ...cacheOptions } = options;
   const entriesKey = `${prefix}:cache:entries`;
@@ -71,106 +307,26 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   const clock = cacheOptions.now ?? Date.now;
   const ttl = cacheOptions.ttlMs ?? 7 * DAY;
 
-  // The replica stamps an entry with `now()`; a replicated entry must keep the time it was first
-  // stored, or every reload would restart its TTL. `pinned` holds that time during one store.
-  let pinned: number | null = null;
-  const openReplica = (): AnswerCache => createSqliteAnswerCache({ ...cacheOptions, path: ':memory:', now: () => pinned ?? clock() });
-  let replica = openReplica();
+  const replica = createReplica(cacheOptions, clock);
 
-  const apply = (target: AnswerCache, op: Op): void => {
-    if (op.op === 'clear') target.clear();
-    else if (op.op === 'invalidate') target.invalidateDocs(op.docIds);
-    else if (op.op === 'evict') target.evict(op.question, op.lang);
-    else {
-      for (const e of op.entries) {
-        pinned = e.createdAt;
-        try {
-          target.store(e);
-        } finally {
-          pinned = null;
-        }
-      }
-    }
-  };
+  const { commands, subscriber, counters } = connect(url, prefix, cacheOptions.counterFlushMs, logger);
 
-  // While a reload is under way, every change (local or from another node) is also logged here and
-  // replayed onto the new replica, so nothing that happens between HGETALL and the swap is lost.
-  let duringReload: Op[] | null = null;
-  const applyNow = (op: Op): void => {
-    apply(replica, op);
-    duringReload?.push(op);
-  };
-
-  // A replica swapped out while a `lookupAsync` on it is in flight is closed when that lookup ends.
-  const inFlight = new Map<AnswerCache, number>();
-  const retired = new Set<AnswerCache>();
-  const retire = (old: AnswerCache): void => {
-    if ((inFlight.get(old) ?? 0) === 0) old.close();
-    else retired.add(old);
-  };
-
-  const commands = new Redis(url);
-  const subscriber = new Redis(url);
-  // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
-  commands.on('error', () => {});
-  subscriber.on('error', () => {});
-  const counters = createSharedCacheCounters(commands, `${prefix}:cache:stats`, {
-    ...(cacheOptions.counterFlushMs === undefined ? {} : { flushMs: cacheOptions.counterFlushMs }),
-    onError: (err) => logger?.warn({ err }, 'answer cache: hit counters did not reach Redis; sent with the next flush'),
-  });
-
-  const writes = new Set<Promise<unknown>>();
-  const background = (what: string, write: Promise<unknown>): void => {
-    const p = write.catch((err: unknown) => logger?.warn({ err }, `answer cache: ${what} did not reach Redis; this node serves its replica`));
-    writes.add(p);
-    void p.finally(() => writes.delete(p));
-  };
+  const writes = createBackgroundWrites(logger);
+  const background = writes.add;
   const publish = (multi: ReturnType<Redis['multi']>, event: Op): Promise<unknown> =>
     multi.publish(channel, JSON.stringify({ ...event, origin })).exec();
 
-  const fieldOf = (e: CacheEntryInput): string => `${e.lang}:${normaliseQuestion(e.question, e.lang)}`;
-
-  const load = async (): Promise<void> => {
-    duringReload = [];
-    try {
-      const all = await commands.hgetall(entriesKey);
-      const fresh = openReplica();
-      const expired: string[] = [];
-      const entries: SharedEntry[] = [];
-      for (const [field, text] of Object.entries(all)) {
-        try {
-          const e = JSON.parse(text) as SharedEntry;
-          if (ttl > 0 && clock() - e.createdAt > ttl) expired.push(field);
-          else entries.push(e);
-        } catch {
-          expired.push(field);
-        }
-      }
-      apply(fresh, { op: 'store', entries });
-      for (const op of duringReload) apply(fresh, op);
-      const old = replica;
-      replica = fresh;
-      retire(old);
+  const load = (): Promise<void> =>
+    replica.reload(async () => {
+      const { entries, expired } = readEntries(await commands.hgetall(entriesKey), ttl, clock());
       if (expired.length > 0) background('dropping expired entries', commands.hdel(entriesKey, ...expired));
-    } finally {
-      duringReload = null;
-    }
-  };
+      return entries;
+    });
 
   subscriber.on('message', (from: string, text: string) => {
     if (from !== channel) return;
-    let event: CacheEvent;
-    try {
-      event = JSON.parse(text) as CacheEvent;
-    } catch (err) {
-      logger?.warn({ err }, 'answer cache: dropped an event that is not JSON');
-      return;
-    }
-    if (event.origin === origin) return;
-    if (event.op === 'store' && Array.isArray(event.entries)) applyNow({ op: 'store', entries: event.entries });
-    else if (event.op === 'invalidate' && Array.isArray(event.docIds)) applyNow({ op: 'invalidate', docIds: event.docIds });
-    else if (event.op === 'evict' && typeof event.question === 'string' && (event.lang === 'zh' || event.lang === 'en')) applyNow({ op: 'evict', question: event.question, lang: event.lang });
-    else if (event.op === 'clear') applyNow({ op: 'clear' });
+    const op = eventOp(text, origin, logger);
+    if (op !== null) replica.applyNow(op);
   });
 
   // Events published while this node was cut off are lost (pub/sub stores nothing): after every
@@ -191,104 +347,19 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   }
   started = true;
 
-  const flush = async (): Promise<void> => {
-    while (writes.size > 0) await Promise.all([...writes]);
-  };
-
-  const storeAll = (entries: readonly CacheEntryInput[], onProgress?: (done: number, total: number) => void): number => {
-    const shared: SharedEntry[] = [];
-    entries.forEach((e, i) => {
-      const s: SharedEntry = { ...e, createdAt: clock() };
-      pinned = s.createdAt;
-      let stored: boolean;
-      try {
-        stored = replica.store(e);
-      } finally {
-        pinned = null;
-      }
-      if (stored) {
-        shared.push(s);
-        duringReload?.push({ op: 'store', entries: [s] });
-      }
-      onProgress?.(i + 1, entries.length);
-    });
-    if (shared.length > 0) {
-      const multi = commands.multi();
-      for (const s of shared) multi.hset(entriesKey, fieldOf(s), JSON.stringify(s));
-      background('store', publish(multi, { op: 'store', entries: shared }));
-    }
-    return shared.length;
-  };
+  const flush = writes.flush;
 
   const quit = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    // Writes queued while Redis is unreachable would hold shutdown until ioredis gives up on them.
-    let timer: NodeJS.Timeout | undefined;
-    counters.stop();
-    await Promise.race([Promise.all([flush(), counters.flush()]), new Promise((r) => (timer = setTimeout(r, 2000)))]);
-    clearTimeout(timer);
-    await Promise.all([commands.quit().catch(() => commands.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+    await shutdown({ commands, subscriber, counters, flush });
     replica.close();
-    for (const r of retired) r.close();
   };
 
-  const count = <T extends CacheHit | null>(hit: T): T => {
-    if (hit === null) counters.miss();
-    else counters.hit();
-    return hit;
-  };
-
+  const shared = createSharedWrites({ replica, commands, entriesKey, counters, clock, background, publish });
   return {
-    lookup: (question, opts) => count(replica.lookup(question, opts)),
-
-    async lookupAsync(question, opts) {
-      const r = replica;
-      inFlight.set(r, (inFlight.get(r) ?? 0) + 1);
-      try {
-        return count(await r.lookupAsync(question, opts));
-      } finally {
-        const left = (inFlight.get(r) ?? 1) - 1;
-        if (left > 0) inFlight.set(r, left);
-        else {
-          inFlight.delete(r);
-          if (retired.delete(r)) r.close();
-        }
-      }
-    },
-
-    store: (entry) => storeAll([entry]) === 1,
-
-    warm: (entries, onProgress) => storeAll(entries, onProgress),
-
-    evict(question, lang) {
-      const had = replica.evict(question, lang);
-      duringReload?.push({ op: 'evict', question, lang });
-      // Evicted in Redis and on every node even when this replica had no such entry (it may have missed the store).
-      background('eviction', publish(commands.multi().hdel(entriesKey, `${lang}:${normaliseQuestion(question, lang)}`), { op: 'evict', question, lang }));
-      return had;
-    },
-
-    invalidateDocs(docIds) {
-      const ids = [...docIds];
-      const n = replica.invalidateDocs(ids);
-      duringReload?.push({ op: 'invalidate', docIds: ids });
-      if (ids.length > 0) background('invalidation', publish(commands.multi().eval(INVALIDATE, 1, entriesKey, ...ids), { op: 'invalidate', docIds: ids }));
-      return n;
-    },
-
-    stats() {
-      const { entries } = replica.stats();
-      const { hits, misses } = counters.totals();
-      return { entries, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
-    },
-
-    clear() {
-      const n = replica.clear();
-      duringReload?.push({ op: 'clear' });
-      background('clear', publish(counters.reset(commands.multi().del(entriesKey)), { op: 'clear' }));
-      return n;
-    },
+    ...shared,
+    ...createReads(replica, counters),
 
     close() {
       void quit();
