@@ -81,35 +81,123 @@ function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pr
   });
 }
 
+/** Loads the model and its context with `sequences` parallel sequences; the runtime is freed if that fails. */
+async function loadModel(options: EmbeddedProviderOptions, sequences: number): Promise<Loaded> {
+  if (!existsSync(options.modelPath))
+    throw new LLMProviderError('llm_model_not_found', `model file not found: ${options.modelPath}`, { status: 503 });
+  const llama = await getLlama({ gpu: options.gpu ?? 'auto' });
+  try {
+    const model = await llama.loadModel({ modelPath: options.modelPath });
+    const context = await model.createContext({
+      contextSize: options.contextSize ?? { max: 4096 },
+      sequences,
+      threads: options.threads ?? 1,
+      ...(options.loraPath === undefined ? {} : { lora: options.loraPath }),
+    });
+    const seqs = Array.from({ length: sequences }, () => context.getSequence());
+    const encoder = resolvePromptEncoder(model, options.formatPrompt, options.stopStrings);
+    return { llama, model, context, pool: createPool(seqs), encoder, stopTokens: new Set(encoder.stopTokens), grammars: new Map() };
+  } catch (e) {
+    await llama.dispose().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The grammar for a JSON schema, compiled once per schema (the last MAX_CACHED_GRAMMARS kept). */
+function grammarFor(m: Loaded, schema: Record<string, unknown>): Promise<LlamaGrammar> {
+  const key = JSON.stringify(schema);
+  let g = m.grammars.get(key);
+  if (g === undefined) {
+    // The caller's schema is plain JSON Schema; node-llama-cpp validates what it supports and throws otherwise.
+    g = m.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema);
+    g.catch(() => m.grammars.delete(key));
+    if (m.grammars.size >= MAX_CACHED_GRAMMARS) m.grammars.delete(m.grammars.keys().next().value ?? '');
+    m.grammars.set(key, g);
+  }
+  return g;
+}
+
+/** Sampling options for a request, with the JSON-schema grammar when one is asked for; an error part when the schema is not supported. */
+async function evaluateOptionsFor(m: Loaded, params: GenerateParams): Promise<SequenceEvaluateOptions | Extract<LanguageModelStreamPart, { type: 'error' }>> {
+  const { model } = m;
+  const evaluateOptions: SequenceEvaluateOptions = {};
+  if (params.temperature !== undefined) evaluateOptions.temperature = params.temperature;
+  if (params.topP !== undefined) evaluateOptions.topP = params.topP;
+  if (params.jsonSchema !== undefined) {
+    try {
+      const grammar = await grammarFor(m, params.jsonSchema);
+      evaluateOptions.grammarEvaluationState = new LlamaGrammarEvaluationState({ model, grammar });
+    } catch (e) {
+      return {
+        type: 'error',
+        error: new LLMProviderError('llm_unsupported_schema', `JSON schema not supported: ${String(e)}`, {
+          status: 400,
+          cause: e,
+        }),
+      };
+    }
+  }
+  return evaluateOptions;
+}
+
+/** Generates on one sequence until a stop, the token limit or an abort; the sequence is cleared and given back. */
+async function* generate(m: Loaded, sequence: LlamaContextSequence, prompt: Token[], params: GenerateParams, evaluateOptions: SequenceEvaluateOptions, maxTokens: number): AsyncGenerator<LanguageModelStreamPart, void, undefined> {
+  const { model } = m;
+  const { signal } = params;
+  const text = createTokenTextStream<Token>({
+    detokenize: (tokens) => model.detokenize(tokens),
+    stops: [...m.encoder.stopStrings, ...(params.stop ?? [])],
+  });
+  let generated = 0;
+  let finishReason: FinishReason = 'stop';
+  let stopped = false;
+  try {
+    // The iterator ends by itself when the model emits an end-of-generation token.
+    for await (const token of sequence.evaluate(prompt, evaluateOptions)) {
+      if (signal?.aborted) {
+        finishReason = 'abort';
+        break;
+      }
+      if (m.stopTokens.has(token)) break;
+      generated++;
+      const step = text.push(token);
+      if (step.delta !== '') yield { type: 'text-delta', text: step.delta };
+      if (step.stopped) {
+        stopped = true;
+        break;
+      }
+      if (generated >= maxTokens) {
+        finishReason = 'length';
+        break;
+      }
+    }
+    if (signal?.aborted) finishReason = 'abort';
+    if (!stopped && finishReason !== 'abort') {
+      // A cut at maxTokens can leave half a character: drop it rather than show U+FFFD.
+      const rest = text.flush().replace(/\uFFFD+$/, '');
+      if (rest !== '') yield { type: 'text-delta', text: rest };
+    }
+    yield { type: 'finish', finishReason, usage: { inputTokens: prompt.length, outputTokens: generated } };
+  } catch (e) {
+    yield {
+      type: 'error',
+      error: new LLMProviderError('llm_generation_failed', `generation failed: ${String(e)}`, { cause: e }),
+    };
+  } finally {
+    // Erase this request's KV cells so the next request on this sequence starts clean.
+    if (!sequence.disposed) await sequence.clearHistory().catch(() => undefined);
+    m.pool.release(sequence);
+  }
+}
+
 export function createEmbeddedProvider(options: EmbeddedProviderOptions): LanguageModel {
   const sequences = options.sequences ?? 4;
   let loading: Promise<Loaded> | undefined;
   let closed = false;
 
-  async function load(): Promise<Loaded> {
-    if (!existsSync(options.modelPath))
-      throw new LLMProviderError('llm_model_not_found', `model file not found: ${options.modelPath}`, { status: 503 });
-    const llama = await getLlama({ gpu: options.gpu ?? 'auto' });
-    try {
-      const model = await llama.loadModel({ modelPath: options.modelPath });
-      const context = await model.createContext({
-        contextSize: options.contextSize ?? { max: 4096 },
-        sequences,
-        threads: options.threads ?? 1,
-        ...(options.loraPath === undefined ? {} : { lora: options.loraPath }),
-      });
-      const seqs = Array.from({ length: sequences }, () => context.getSequence());
-      const encoder = resolvePromptEncoder(model, options.formatPrompt, options.stopStrings);
-      return { llama, model, context, pool: createPool(seqs), encoder, stopTokens: new Set(encoder.stopTokens), grammars: new Map() };
-    } catch (e) {
-      await llama.dispose().catch(() => undefined);
-      throw e;
-    }
-  }
-
   function loaded(): Promise<Loaded> {
     if (closed) return Promise.reject(new LLMProviderError('llm_closed', 'embedded model is closed', { status: 503 }));
-    loading ??= load().catch((e: unknown) => {
+    loading ??= loadModel(options, sequences).catch((e: unknown) => {
       loading = undefined; // let a later call try again
       throw e instanceof LLMProviderError
         ? e
@@ -119,19 +207,6 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
           });
     });
     return loading;
-  }
-
-  function grammarFor(m: Loaded, schema: Record<string, unknown>): Promise<LlamaGrammar> {
-    const key = JSON.stringify(schema);
-    let g = m.grammars.get(key);
-    if (g === undefined) {
-      // The caller's schema is plain JSON Schema; node-llama-cpp validates what it supports and throws otherwise.
-      g = m.llama.createGrammarForJsonSchema<GbnfJsonSchema>(schema as GbnfJsonSchema);
-      g.catch(() => m.grammars.delete(key));
-      if (m.grammars.size >= MAX_CACHED_GRAMMARS) m.grammars.delete(m.grammars.keys().next().value ?? '');
-      m.grammars.set(key, g);
-    }
-    return g;
   }
 
   async function* stream(params: GenerateParams): AsyncGenerator<LanguageModelStreamPart, void, undefined> {
@@ -145,7 +220,6 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
       return yield { type: 'error', error: e };
     }
     if (m === ABORTED) return yield { type: 'finish', finishReason: 'abort', usage: {} };
-    const { model } = m;
     const prompt = m.encoder.encode(params.messages);
     const room = m.context.contextSize - prompt.length;
     if (room <= 0)
@@ -158,23 +232,8 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
         ),
       };
 
-    const evaluateOptions: SequenceEvaluateOptions = {};
-    if (params.temperature !== undefined) evaluateOptions.temperature = params.temperature;
-    if (params.topP !== undefined) evaluateOptions.topP = params.topP;
-    if (params.jsonSchema !== undefined) {
-      try {
-        const grammar = await grammarFor(m, params.jsonSchema);
-        evaluateOptions.grammarEvaluationState = new LlamaGrammarEvaluationState({ model, grammar });
-      } catch (e) {
-        return yield {
-          type: 'error',
-          error: new LLMProviderError('llm_unsupported_schema', `JSON schema not supported: ${String(e)}`, {
-            status: 400,
-            cause: e,
-          }),
-        };
-      }
-    }
+    const evaluateOptions = await evaluateOptionsFor(m, params);
+    if ('type' in evaluateOptions) return yield evaluateOptions;
 
     if (params.maxTokens !== undefined && params.maxTokens <= 0)
       return yield { type: 'finish', finishReason: 'length', usage: { inputTokens: prompt.length, outputTokens: 0 } };
@@ -184,51 +243,7 @@ export function createEmbeddedProvider(options: EmbeddedProviderOptions): Langua
       if (signal?.aborted) return yield { type: 'finish', finishReason: 'abort', usage: {} };
       return yield { type: 'error', error: new LLMProviderError('llm_closed', 'embedded model is closed', { status: 503 }) };
     }
-    const maxTokens = Math.min(params.maxTokens ?? Infinity, room);
-    const text = createTokenTextStream<Token>({
-      detokenize: (tokens) => model.detokenize(tokens),
-      stops: [...m.encoder.stopStrings, ...(params.stop ?? [])],
-    });
-    let generated = 0;
-    let finishReason: FinishReason = 'stop';
-    let stopped = false;
-    try {
-      // The iterator ends by itself when the model emits an end-of-generation token.
-      for await (const token of sequence.evaluate(prompt, evaluateOptions)) {
-        if (signal?.aborted) {
-          finishReason = 'abort';
-          break;
-        }
-        if (m.stopTokens.has(token)) break;
-        generated++;
-        const step = text.push(token);
-        if (step.delta !== '') yield { type: 'text-delta', text: step.delta };
-        if (step.stopped) {
-          stopped = true;
-          break;
-        }
-        if (generated >= maxTokens) {
-          finishReason = 'length';
-          break;
-        }
-      }
-      if (signal?.aborted) finishReason = 'abort';
-      if (!stopped && finishReason !== 'abort') {
-        // A cut at maxTokens can leave half a character: drop it rather than show U+FFFD.
-        const rest = text.flush().replace(/\uFFFD+$/, '');
-        if (rest !== '') yield { type: 'text-delta', text: rest };
-      }
-      yield { type: 'finish', finishReason, usage: { inputTokens: prompt.length, outputTokens: generated } };
-    } catch (e) {
-      yield {
-        type: 'error',
-        error: new LLMProviderError('llm_generation_failed', `generation failed: ${String(e)}`, { cause: e }),
-      };
-    } finally {
-      // Erase this request's KV cells so the next request on this sequence starts clean.
-      if (!sequence.disposed) await sequence.clearHistory().catch(() => undefined);
-      m.pool.release(sequence);
-    }
+    yield* generate(m, sequence, prompt, params, evaluateOptions, Math.min(params.maxTokens ?? Infinity, room));
   }
 
   return {
