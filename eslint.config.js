@@ -24,7 +24,6 @@ export default tseslint.config(
     // 31 files at 44539d6; every file is within 400 lines now); each entry goes when its functions
     // are split. Do not add to it.
     files: [
-      'src/llm/openai-compatible-provider.ts',
       'src/llm/router/create-llm-router.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },

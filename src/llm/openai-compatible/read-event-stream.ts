@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
+import { mapFinishReason, parseChatCompletionChunk } from '../openai-chunk.ts';
+import { SSELineParser, type SSEEvent } from '../read-sse-events.ts';
+import { attemptError, SETTLED, type AttemptOutcome, type AttemptState } from './attempt-state.ts';
+
+/** Reads one event into `state`; returns the text it carries ('' for none), or null at `[DONE]`. */
+function readEvent(event: SSEEvent, state: AttemptState): string | null {
+  if (event.type === 'unknown-field') {
+    if (event.field === 'error') throw attemptError(state, 'llm_upstream_error', event.value);
+    return '';
+  }
+  if (event.data.trim() === '[DONE]') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(event.data);
+  } catch (e) {
+    throw attemptError(state, 'llm_bad_response', `not JSON: ${event.data.slice(0, 100)}`, { retryable: true, cause: e });
+  }
+  const chunk = parseChatCompletionChunk(json);
+  if (chunk.error !== undefined) throw attemptError(state, 'llm_upstream_error', chunk.error);
+  if (chunk.usage) state.usage = chunk.usage;
+  if (chunk.finishReason !== undefined) state.finishReason = chunk.finishReason;
+  return chunk.text;
+}
+
+/** The SSE stream of a 2xx answer, to its `finish` part; the first text clears `firstTokenTimer`. */
+export async function* readEventStream(
+  res: IncomingMessage,
+  state: AttemptState,
+  firstTokenTimer: NodeJS.Timeout,
+): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
+  // One network chunk at a time: the events it completes are parsed together, then yielded.
+  const parser = new SSELineParser();
+  const chunks = res[Symbol.asyncIterator]();
+  reading: for (;;) {
+    const next = await chunks.next();
+    const events = next.done === true ? parser.end() : parser.feed(next.value as Buffer);
+    for (const event of events) {
+      // Events already parsed from the last network chunk are not delivered after an abort or timeout.
+      if (state.cause !== undefined) throw new Error(`stopped: ${state.cause}`);
+      const text = readEvent(event, state);
+      if (text === null) {
+        state.sawDone = true;
+        break reading;
+      }
+      if (text !== '') {
+        if (!state.delivered) clearTimeout(firstTokenTimer);
+        state.delivered = true;
+        yield { type: 'text-delta', text };
+      }
+    }
+    if (next.done === true) break;
+  }
+  if (state.sawDone) res.resume();
+  if (state.cause === 'abort') {
+    yield { type: 'finish', finishReason: 'abort', usage: state.usage };
+    return SETTLED;
+  }
+  if (!state.delivered && !state.sawDone && state.finishReason === undefined)
+    throw attemptError(state, 'llm_bad_response', 'stream ended before any answer', { retryable: true });
+  yield { type: 'finish', finishReason: mapFinishReason(state.finishReason), usage: state.usage };
+  return SETTLED;
+}
