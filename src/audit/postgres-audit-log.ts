@@ -3,6 +3,7 @@ import type { AuditCheckpoint, AuditEntry, AuditInput, AuditLog, AuditProblem, A
 import { KefuError } from '../errors.ts';
 import { translatePgError } from '../store/postgres/postgres-errors.ts';
 import { runPostgresMigrations } from '../store/postgres/run-postgres-migrations.ts';
+import { withTransaction } from '../store/postgres/with-transaction.ts';
 import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow } from './audit-entry.ts';
 import { GENESIS_HASH } from './audit-hash.ts';
@@ -268,19 +269,8 @@ class PostgresAuditLog implements AuditLog {
     }
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>, mode = 'READ COMMITTED'): Promise<T> {
-    const client = await this.#pool.connect().catch((error: unknown) => Promise.reject(translatePgError(error)));
-    try {
-      await client.query(`BEGIN ISOLATION LEVEL ${mode}`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translatePgError(error);
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>, mode = 'READ COMMITTED'): Promise<T> {
+    return withTransaction(this.#pool, work, { begin: `ISOLATION LEVEL ${mode}` });
   }
 
   #checkOpen(): void {

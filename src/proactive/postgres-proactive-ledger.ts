@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { translatePgError } from '../store/postgres/postgres-errors.ts';
 import { qualifyTable } from '../store/postgres/qualify-table.ts';
 import { runPostgresMigrations } from '../store/postgres/run-postgres-migrations.ts';
+import { withTransaction } from '../store/postgres/with-transaction.ts';
 import type { Migration } from '../store/sqlite/migrations.ts';
 import type { ProactiveLedger } from './proactive-ledger.ts';
 
@@ -49,12 +50,8 @@ export async function createPostgresProactiveLedger(options: { pool: pg.Pool; sc
     }
   };
   return {
-    async record(event, day, at, candidates) {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw translatePgError(error);
-      });
-      try {
-        await client.query('BEGIN');
+    record: (event, day, at, candidates) =>
+      withTransaction(pool, async (client) => {
         await client.query(`INSERT INTO ${E} (day, type, count) VALUES ($1, $2, 1) ON CONFLICT (day, type) DO UPDATE SET count = ${E}.count + 1`, [day, event.type]);
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`proactive:${schema ?? ''}:${event.visitorId}`]);
         let chosen = null;
@@ -65,15 +62,8 @@ export async function createPostgresProactiveLedger(options: { pool: pg.Pool; sc
           chosen = rule;
           break;
         }
-        await client.query('COMMIT');
         return chosen;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw translatePgError(error);
-      } finally {
-        client.release();
-      }
-    },
+      }),
     triggersSince: (day) => query<{ rule_id: string; day: string; n: number }>(`SELECT rule_id, day, COUNT(*)::int AS n FROM ${T} WHERE day >= $1 GROUP BY rule_id, day`, [day]),
     eventsSince: async (day) => (await query<{ day: string; type: string; count: string }>(`SELECT day, type, count FROM ${E} WHERE day >= $1`, [day])).map((r) => ({ ...r, count: Number(r.count) })),
     async prune(day) {

@@ -4,6 +4,7 @@ import type {
 } from '../../contracts/knowledge-base.ts';
 import { translatePgError } from '../../store/postgres/postgres-errors.ts';
 import { runPostgresMigrations } from '../../store/postgres/run-postgres-migrations.ts';
+import { withTransaction } from '../../store/postgres/with-transaction.ts';
 import { contentHash, indexDocument, type IndexedChunk } from '../index-document.ts';
 import type { KbChangeFeed } from '../kb-change-feed.ts';
 import { KbReplica } from '../kb-replica.ts';
@@ -219,25 +220,11 @@ export class PostgresKnowledgeBase implements KnowledgeBase, KbReview {
   }
 
   /** One write transaction under the write lock, so `seq` order is commit order. */
-  async #write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw translatePgError(error);
-    }
-    try {
-      await client.query('BEGIN');
+  #write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.#pool, async (client) => {
       await client.query(this.#sql.lock, [`${this.#options.schema ?? ''}.${KB_WRITE_LOCK}`]);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translatePgError(error);
-    } finally {
-      client.release();
-    }
+      return work(client);
+    });
   }
 
   async #query<R extends pg.QueryResultRow = KbRow>(text: string, values: unknown[]): Promise<R[]> {

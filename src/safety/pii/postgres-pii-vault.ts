@@ -4,6 +4,7 @@ import { KefuError } from '../../errors.ts';
 import { translatePgError } from '../../store/postgres/postgres-errors.ts';
 import { qualifyTable } from '../../store/postgres/qualify-table.ts';
 import { runPostgresMigrations } from '../../store/postgres/run-postgres-migrations.ts';
+import { withTransaction } from '../../store/postgres/with-transaction.ts';
 import type { Migration } from '../../store/sqlite/migrations.ts';
 import { LoadedSessionVault, type VaultRow } from './loaded-session-vault.ts';
 import { createVaultCipher, type VaultCipher } from './vault-cipher.ts';
@@ -113,28 +114,23 @@ export async function createPostgresPiiVault(options: PostgresPiiVaultOptions): 
 
 /** Inserts every row or none; false when another node holds one of the pseudonyms or values. */
 async function commitRows(pool: pg.Pool, insert: string, cipher: VaultCipher, sessionId: string, rows: readonly VaultRow[], at: number): Promise<boolean> {
-  const client = await pool.connect().catch((error: unknown) => Promise.reject(translatePgError(error)));
-  try {
-    await client.query('BEGIN');
-    const result = await client.query(insert, [
-      cipher.sessionTag(sessionId),
-      rows.map((r) => r.label),
-      rows.map((r) => r.number),
-      rows.map((r) => r.lookup),
-      rows.map((r) => r.iv),
-      rows.map((r) => r.ciphertext),
-      rows.map((r) => r.tag),
-      rows.map(() => at),
-    ]);
-    const all = result.rowCount === rows.length;
-    await client.query(all ? 'COMMIT' : 'ROLLBACK');
-    return all;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw translatePgError(error);
-  } finally {
-    client.release();
-  }
+  return withTransaction(
+    pool,
+    async (client) => {
+      const result = await client.query(insert, [
+        cipher.sessionTag(sessionId),
+        rows.map((r) => r.label),
+        rows.map((r) => r.number),
+        rows.map((r) => r.lookup),
+        rows.map((r) => r.iv),
+        rows.map((r) => r.ciphertext),
+        rows.map((r) => r.tag),
+        rows.map(() => at),
+      ]);
+      return result.rowCount === rows.length;
+    },
+    { commit: (all) => all },
+  );
 }
 
 class PostgresSessionVault implements SessionVault {
