@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
+import { describe, expect, it } from 'vitest';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
-import { postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { useScriptedChat } from '../support/scripted-chat.ts';
+import { postJson, readSse } from '../support/start-test-server.ts';
 
 /**
  * A model that declines although the passage is in its prompt is replaced by the retrieval answer.
@@ -9,33 +9,8 @@ import { postJson, readSse, startTestServer, type TestServer } from '../support/
  * to stay on screen above that answer: 30 of 229 real replies of the shipped model
  * (docs/grounding.md). A reply that opens like a decline waits for its first sentence.
  */
-let say = '';
-/** Characters per token. */
-let step = 2;
-const model: LanguageModel = {
-  id: 'decliner',
-  ready: async () => {},
-  close: async () => {},
-  async *doStream(): AsyncIterable<LanguageModelStreamPart> {
-    for (let i = 0; i < say.length; i += step) yield { type: 'text-delta', text: say.slice(i, i + step) };
-    yield { type: 'finish', finishReason: 'stop', usage: { outputTokens: say.length } };
-  },
-};
-
 describe('a decline after the first tokens', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ KEFU_CACHE: 'off' }, undefined, { model });
-  });
-  afterAll(async () => {
-    await server.destroy();
-  });
-  const ask = async (reply: string, message: string): Promise<ChatReply> => {
-    say = reply;
-    const res = await postJson(`${server.url}/v1/chat`, { message });
-    expect(res.status).toBe(200);
-    return (await res.json()) as ChatReply;
-  };
+  const { ask, say, url } = useScriptedChat('decliner', { KEFU_CACHE: 'off' });
 
   it.each([
     ["I'm sorry, I don't have that information. [1]", 'How long does shipping take?', '16:00'],
@@ -49,11 +24,9 @@ describe('a decline after the first tokens', () => {
   });
 
   it('a first token shorter than the opening word ("不" before "好意思") is not streamed either', async () => {
-    step = 1;
-    say = '不好意思,我在资料中没有找到相关信息。';
-    const res = await postJson(`${server.url}/v1/chat`, { message: '你们支持无理由退货吗', stream: true });
+    say('不好意思,我在资料中没有找到相关信息。', 1);
+    const res = await postJson(`${url()}/v1/chat`, { message: '你们支持无理由退货吗', stream: true });
     const events = await readSse(res);
-    step = 2;
     const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
     const done = events.find((e) => e.event === 'done')!.data as ChatReply;
     expect(done.reply).toContain('7天');

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
+import { describe, expect, it } from 'vitest';
 import type { ChatReply } from '../../src/contracts/reply-part.ts';
-import { postJson, readSse, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { useScriptedChat } from '../support/scripted-chat.ts';
+import { postJson, readSse } from '../support/start-test-server.ts';
 
 /**
  * Issue 15 item 2 as a gate: the replies seen reaching customers (a sentence cut before its
@@ -9,33 +9,10 @@ import { postJson, readSse, startTestServer, type TestServer } from '../support/
  * and withdrawn for the extractive answer; the turn counts as replaced (not cached). Through the
  * HTTP API, JSON and SSE, with a model that says what the test sets, two characters at a time.
  */
-let say = '';
-const model: LanguageModel = {
-  id: 'scripted',
-  ready: async () => {},
-  close: async () => {},
-  async *doStream(): AsyncIterable<LanguageModelStreamPart> {
-    for (let i = 0; i < say.length; i += 2) yield { type: 'text-delta', text: say.slice(i, i + 2) };
-    yield { type: 'finish', finishReason: 'stop', usage: { outputTokens: say.length } };
-  },
-};
-
 const CUT = 'Orders paid before 16:00 ship the same day. During big sales, dispatch [1]';
 
 describe('the grounding gate', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ KEFU_CACHE: 'on' }, undefined, { model });
-  });
-  afterAll(async () => {
-    await server.destroy();
-  });
-  const ask = async (reply: string, message: string): Promise<ChatReply> => {
-    say = reply;
-    const res = await postJson(`${server.url}/v1/chat`, { message });
-    expect(res.status).toBe(200);
-    return (await res.json()) as ChatReply;
-  };
+  const { ask, say, url } = useScriptedChat('scripted', { KEFU_CACHE: 'on' });
 
   it.each([
     [CUT, 'How long does shipping take?', 'dispatch [1]', '16:00'],
@@ -58,8 +35,8 @@ describe('the grounding gate', () => {
   });
 
   it('streams the replacement on a new line, and the done reply holds only the replacement', async () => {
-    say = CUT;
-    const res = await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take to Beijing?', stream: true });
+    say(CUT);
+    const res = await postJson(`${url()}/v1/chat`, { message: 'How long does shipping take to Beijing?', stream: true });
     const events = await readSse(res);
     const streamed = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text).join('');
     const done = events.find((e) => e.event === 'done')!.data as ChatReply;
