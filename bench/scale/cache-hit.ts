@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { isMain, load, round, startKefu } from './common.ts';
+import { autocannon } from './processes.ts';
 
 /**
  * Cache-hit replies/s against bare routes, in one run: a Kefu server (no model, answer cache on)
@@ -15,27 +14,6 @@ import { isMain, load, round, startKefu } from './common.ts';
 const QUESTION = '你们的退货政策是什么?';
 const CONNECTIONS = 50;
 const SECONDS = 10;
-const AUTOCANNON = fileURLToPath(new URL('../../node_modules/.bin/autocannon', import.meta.url));
-
-interface Cannon { rps: number; requests: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }
-
-function autocannon(url: string, extra: string[] = []): Promise<Cannon> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AUTOCANNON, ['-j', '-c', String(CONNECTIONS), '-d', String(SECONDS), ...extra, url], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', () => {
-      try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-        resolve({ rps: round(r.requests.average), requests: r.requests.total, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
-      } catch (e) {
-        reject(new Error(`autocannon output: ${out.slice(0, 200)}`, { cause: e }));
-      }
-    });
-  });
-}
-
 const ask = async (url: string): Promise<{ cached: boolean; reply: string }> => {
   const res = await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) });
   return (await res.json()) as { cached: boolean; reply: string };
@@ -56,9 +34,9 @@ export async function benchCacheHit() {
     // Warm every path's JIT before measuring.
     for (let i = 0; i < 200; i++) { await ask(kefu.url); await fetch(`${kefu.url}/healthz`).then((r) => r.arrayBuffer()); await fetch(bareUrl).then((r) => r.arrayBuffer()); }
 
-    const healthz = await autocannon(`${kefu.url}/healthz`);
-    const helloRoute = await autocannon(bareUrl);
-    const chat = await autocannon(`${kefu.url}/v1/chat`, ['-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ message: QUESTION })]);
+    const healthz = await autocannon(`${kefu.url}/healthz`, CONNECTIONS, SECONDS);
+    const helloRoute = await autocannon(bareUrl, CONNECTIONS, SECONDS);
+    const chat = await autocannon(`${kefu.url}/v1/chat`, CONNECTIONS, SECONDS, ['-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ message: QUESTION })]);
     const sample = await Promise.all(Array.from({ length: 50 }, () => ask(kefu.url)));
     const sampledCached = sample.filter((r) => r.cached && r.reply === second.reply).length;
     return {
