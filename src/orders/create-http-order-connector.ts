@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { abortableSleep as sleep } from '../abortable-sleep.ts';
 import type { OrderConnector } from '../contracts/order-connector.ts';
 import { OrderError, throwIfAborted } from './order-error.ts';
 import {
@@ -233,20 +234,4 @@ function describe(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = e.cause instanceof Error && 'code' in e.cause ? ` (${String(e.cause.code)})` : '';
   return `${e.name}: ${e.message}${code}`;
-}
-
-/** Resolves false, early, when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

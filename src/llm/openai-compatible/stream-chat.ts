@@ -1,23 +1,9 @@
+import { abortableSleep as sleep } from '../../abortable-sleep.ts';
 import type { GenerateParams, LanguageModelStreamPart } from '../../contracts/language-model.ts';
 import { LLMProviderError } from '../llm-provider-error.ts';
 import { attempt } from './attempt.ts';
 import type { ProviderRuntime, ProviderSettings } from './provider-settings.ts';
 import { requestBody } from './request-body.ts';
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * One request, with retries round the base URLs until an attempt settles, the caller aborts, the
