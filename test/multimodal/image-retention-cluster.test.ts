@@ -1,34 +1,26 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { imageAttachment, pictureFixture } from '../support/picture-fixtures.ts';
-import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
-import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { ADMIN_KEY, postJson, type TestServer } from '../support/start-test-server.ts';
+import { startTwoServersOnPostgres, type TwoServersOnPostgres } from '../support/two-servers-on-postgres.ts';
 
 /**
  * With KEFU_DATABASE_URL, pictures kept with KEFU_IMAGE_RETENTION=on are in PostgreSQL: the agent
  * who takes the session over on another node sees them, and erasing the session on any node
  * removes them for all. Two servers on one PostgreSQL, each with its own data dir.
  */
-const KEYS = { KEFU_VAULT_KEY: '7e'.repeat(32), KEFU_AUDIT_KEY: 'a1'.repeat(32) };
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
-let db: TestPostgres;
+let nodes: TwoServersOnPostgres;
 let client: pg.Client;
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  db = await startPostgres();
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  const env = { KEFU_DATABASE_URL: db.url, KEFU_IMAGE_RETENTION: 'on', ...KEYS };
-  a = await startTestServer(env);
-  b = await startTestServer(env);
+  nodes = await startTwoServersOnPostgres({ KEFU_IMAGE_RETENTION: 'on' });
+  ({ a, b, client } = nodes);
 }, 180_000);
 afterAll(async () => {
-  await a?.destroy();
-  await b?.destroy();
-  await client?.end();
-  await db?.stop();
+  await nodes?.destroy();
 });
 
 const rows = async (sessionId: string) => Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM retained_files WHERE session_id = $1', [sessionId])).rows[0]!.n);

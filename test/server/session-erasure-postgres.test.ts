@@ -1,30 +1,24 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
-import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
+import { ADMIN_KEY, postJson, type TestServer } from '../support/start-test-server.ts';
+import { startTwoServersOnPostgres, type TwoServersOnPostgres } from '../support/two-servers-on-postgres.ts';
 
 /**
  * With KEFU_DATABASE_URL the vault is in PostgreSQL for every node: `DELETE /v1/sessions/:id`
  * on one node removes the session's sealed originals there, and another node can no longer
  * reveal them. Two servers on one PostgreSQL, each with its own data dir.
  */
-const KEYS = { KEFU_VAULT_KEY: '7e'.repeat(32), KEFU_AUDIT_KEY: 'a1'.repeat(32) };
-let db: TestPostgres;
+let nodes: TwoServersOnPostgres;
 let client: pg.Client;
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  db = await startPostgres();
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  [a, b] = await Promise.all([startTestServer({ KEFU_DATABASE_URL: db.url, ...KEYS }), startTestServer({ KEFU_DATABASE_URL: db.url, ...KEYS })]);
+  nodes = await startTwoServersOnPostgres();
+  ({ a, b, client } = nodes);
 }, 180_000);
 afterAll(async () => {
-  await a?.destroy();
-  await b?.destroy();
-  await client?.end();
-  await db?.stop();
+  await nodes?.destroy();
 });
 
 const rows = async () => Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM pii_vault_entries')).rows[0]!.n);
