@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { KefuClient, type KefuMessage } from '../../sdk/kefu-client.ts';
 import { startDemoOrderServer, type RunningDemoOrderServer } from '../../src/orders/start-demo-order-server.ts';
 import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
+import { waitForRedisCacheEntry } from '../support/wait-for-redis-cache-entry.ts';
 
 /**
  * Two gateway nodes sharing PostgreSQL (conversations, tickets, handoffs, outcomes, API keys),
@@ -58,17 +58,7 @@ it('serves an answer cached on one node from the cache on the other', async () =
   const ask = async (node: TestServer, message: string) => (await (await postJson(`${node.url}/v1/chat`, { message })).json()) as { reply: string; cached: boolean };
   const first = await ask(a, '你们的退货政策是什么?');
   expect(first.cached).toBe(false);
-  // The entry and its event go to Redis in one MULTI after the reply: once the hash has it, B's copy is in flight.
-  const raw = new Redis(redis.url);
-  try {
-    const until = Date.now() + 5000;
-    while ((await raw.hlen('kefu:cache:entries')) === 0) {
-      if (Date.now() > until) throw new Error('the cached answer never reached Redis');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    raw.disconnect();
-  }
+  await waitForRedisCacheEntry(redis.url);
   // No retry loop: a miss on B would cache B's own answer and let a retry pass with per-node caches.
   // The event is one pub/sub hop on loopback; 500 ms leaves room for a loaded CI machine.
   await new Promise((r) => setTimeout(r, 500));

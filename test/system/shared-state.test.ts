@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KEFU_BIN, startKefuNode, type KefuNodeProcess } from '../support/kefu-node-process.ts';
 import { startPostgres, type TestPostgres } from '../support/start-postgres.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 import { ADMIN_KEY } from '../support/start-test-server.ts';
+import { waitForRedisCacheEntry } from '../support/wait-for-redis-cache-entry.ts';
 
 /**
  * Two real node processes, each with its own data dir, sharing PostgreSQL and Redis: what one
@@ -74,16 +74,7 @@ const cacheHits = async (node: KefuNodeProcess): Promise<number> => {
 
 it('counts answer-cache hits for the cluster: the hits of both nodes, in kefu cache stats', async () => {
   expect(await chat(a, '你们的退货政策是什么?')).toMatchObject({ cached: false });
-  const raw = new Redis(redis.url);
-  try {
-    const until = Date.now() + 5000;
-    while ((await raw.hlen('kefu:cache:entries')) === 0) {
-      if (Date.now() > until) throw new Error('the cached answer never reached Redis');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    raw.disconnect();
-  }
+  await waitForRedisCacheEntry(redis.url);
   await new Promise((r) => setTimeout(r, 500));
   expect(await chat(b, '请问你们的退货政策是什么')).toMatchObject({ cached: true });
   expect(await chat(b, '你们的退货政策是什么')).toMatchObject({ cached: true });
