@@ -5,6 +5,7 @@ import { KefuError } from '../errors.ts';
 import { migrateComponent } from '../queue/component-migrations.ts';
 import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
+import { auditExportRange } from './audit-export-range.ts';
 import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { auditMigrations } from './audit-migrations.ts';
 import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
@@ -242,11 +243,7 @@ class SqliteAuditLog implements SyncAuditLog {
 
   export(options: { fromSeq?: number; toSeq?: number } = {}): Iterable<AuditEntry> {
     this.#checkOpen();
-    const from = options.fromSeq ?? 1;
-    const to = options.toSeq ?? Number.MAX_SAFE_INTEGER;
-    for (const [name, value] of [['fromSeq', from], ['toSeq', to]] as const) {
-      if (!Number.isSafeInteger(value) || value < 0) throw new KefuError('invalid_argument', `${name} must be an integer ≥ 0`, { status: 400 });
-    }
+    const { from, to } = auditExportRange(options);
     return this.#pages(from, to);
   }
 

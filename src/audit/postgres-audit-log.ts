@@ -6,6 +6,7 @@ import { runPostgresMigrations } from '../store/postgres/run-postgres-migrations
 import { withTransaction } from '../store/postgres/with-transaction.ts';
 import { AuditChainWalker } from './audit-chain.ts';
 import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow } from './audit-entry.ts';
+import { auditExportRange } from './audit-export-range.ts';
 import { GENESIS_HASH } from './audit-hash.ts';
 import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { checkpointProblem, signCheckpoint } from './checkpoint-check.ts';
@@ -133,11 +134,7 @@ class PostgresAuditLog implements AuditLog {
 
   export(options: { fromSeq?: number; toSeq?: number } = {}): AsyncIterable<AuditEntry> {
     this.#checkOpen();
-    const from = options.fromSeq ?? 1;
-    const to = options.toSeq ?? Number.MAX_SAFE_INTEGER;
-    for (const [name, value] of [['fromSeq', from], ['toSeq', to]] as const) {
-      if (!Number.isSafeInteger(value) || value < 0) throw new KefuError('invalid_argument', `${name} must be an integer ≥ 0`, { status: 400 });
-    }
+    const { from, to } = auditExportRange(options);
     return this.#pages(from, to);
   }
 
