@@ -5,7 +5,7 @@ import { createPool, type PostgresConnection } from '../store/postgres/postgres-
 import { translatePgError } from '../store/postgres/postgres-errors.ts';
 import { quoteIdent, runPostgresMigrations } from '../store/postgres/run-postgres-migrations.ts';
 import type { Migration } from '../store/sqlite/migrations.ts';
-import type { Ticket, TicketKind, TicketStatus } from '../contracts/ticket-store.ts';
+import type { Ticket } from '../contracts/ticket-store.ts';
 import type { NewTicket, TicketListQuery, TicketStore } from '../contracts/ticket-store.ts';
 
 export type PostgresTicketStoreOptions = PostgresConnection & {
@@ -40,18 +40,8 @@ export const postgresTicketMigrations: readonly Migration[] = [
   },
 ];
 
-interface TicketRow {
-  seq: string;
-  id: string;
-  kind: TicketKind;
-  session_id: string;
-  user_id: string | null;
-  summary: string;
-  status: TicketStatus;
-  created_at: string;
-  idempotency_key: string;
-  external_ref: string | null;
-}
+/** A stored ticket as the driver returns it: BIGINT `seq` and `created_at` (epoch ms) as decimal strings. */
+type TicketRow = Omit<Ticket, 'created_at'> & { seq: string; created_at: string };
 
 const COLUMNS = 'seq, id, kind, session_id, user_id, summary, status, created_at, idempotency_key, external_ref';
 

@@ -15,18 +15,8 @@ export interface SqliteTicketStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface TicketRow {
-  seq: number;
-  id: string;
-  kind: TicketKind;
-  session_id: string;
-  user_id: string | null;
-  summary: string;
-  status: TicketStatus;
-  created_at: number;
-  idempotency_key: string;
-  external_ref: string | null;
-}
+/** A stored ticket: `created_at` in epoch ms, `seq` its insertion order. */
+type TicketRow = Omit<Ticket, 'created_at'> & { seq: number; created_at: number };
 
 const COLUMNS = 'seq, id, kind, session_id, user_id, summary, status, created_at, idempotency_key, external_ref';
 const NEWEST_FIRST = 'ORDER BY created_at DESC, seq DESC LIMIT ?';
