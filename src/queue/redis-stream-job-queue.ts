@@ -4,8 +4,9 @@ import { Redis } from 'ioredis';
 import type { EnqueueOptions, Job, JobHandler, JobQueue, JobState } from '../contracts/job-queue.ts';
 import { isKefuError } from '../errors.ts';
 import { exponentialBackoff, type Backoff } from './backoff.ts';
+import { checkText, DEFAULT_MAX_ATTEMPTS, describeError, payloadText } from './job-input.ts';
 import { queueError } from './queue-error.ts';
-import { DEFAULT_MAX_ATTEMPTS, checkText, describeError, payloadText, toJob } from './redis-job-fields.ts';
+import { toJob } from './redis-job-fields.ts';
 import { SCRIPTS, type ScriptName } from './redis-job-queue-scripts.ts';
 import type { QueueLogger } from './sqlite-job-queue.ts';
 

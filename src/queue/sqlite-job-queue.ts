@@ -6,6 +6,7 @@ import type { EnqueueOptions, Job, JobHandler, JobQueue, JobState } from '../con
 import { isKefuError } from '../errors.ts';
 import { exponentialBackoff, type Backoff } from './backoff.ts';
 import { migrateComponent } from './component-migrations.ts';
+import { checkText, DEFAULT_MAX_ATTEMPTS, describeError, payloadText } from './job-input.ts';
 import { PollLoop } from './poll-loop.ts';
 import { queueError } from './queue-error.ts';
 import { queueMigrations } from './queue-migrations.ts';
@@ -40,7 +41,6 @@ export interface SqliteJobQueue extends JobQueue {
 
 type ClaimedJob = Job & { leaseToken: string };
 
-const DEFAULT_MAX_ATTEMPTS = 10;
 const STATES: readonly JobState[] = ['queued', 'running', 'done', 'dead'];
 
 /**
@@ -227,26 +227,4 @@ class SqliteQueue implements SqliteJobQueue {
   #checkOpen(): void {
     if (this.#closed) throw queueError('queue_closed', 'the job queue is closed');
   }
-}
-
-function checkText(name: string, value: string): void {
-  if (typeof value !== 'string' || value.length === 0) throw queueError('invalid_argument', `${name} must be a non-empty string`);
-}
-
-function payloadText(payload: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(payload);
-  } catch (cause) {
-    throw queueError('invalid_argument', 'payload is not JSON-serialisable', cause);
-  }
-  if (text === undefined) throw queueError('invalid_argument', 'payload is not JSON-serialisable');
-  return text;
-}
-
-const MAX_ERROR_CHARS = 2000;
-
-function describeError(err: unknown): string {
-  const text = isKefuError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message || err.name : String(err);
-  return text.slice(0, MAX_ERROR_CHARS);
 }
