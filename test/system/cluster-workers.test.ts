@@ -62,7 +62,8 @@ it('pushes an agent reply sent through one node to a customer socket on every wo
 // KNOWN BUG (issue 16, open): with PostgreSQL, Redis, the model router and turns in flight, node 1's
 // primary reaps the SIGKILLed worker but starts no replacement (5 of 5 runs on 2026-12-07; no
 // "worker died" line in its log). Without them the primary replaces a killed worker:
-// test/cluster/workers.test.ts. Skipped so CI measures the rest; the fix must turn this back on.
+// test/cluster/workers.test.ts. The fix must turn this back on.
+// Skipped because of that open bug (issue 16), so CI measures the rest of the file.
 it.skip('keeps every turn once through nginx while a worker of node 1 is killed, and the node replaces it', async () => {
   const [, b] = cluster.nodes;
   const before = childrenOf(b!.proc.pid!);
