@@ -1,3 +1,4 @@
+import { remembered } from '../remembered.ts';
 import { topicAgreement, type TopicPassage } from './topic-agreement.ts';
 
 /**
@@ -9,12 +10,18 @@ const FIGURE = /\d+(?:[.,:：]\d+)*/g;
 
 const normalise = (s: string): string => s.replace(/[,，]/g, '').replace(/：/g, ':');
 
-export function unsupportedFigures(reply: string, allowedText: string): string[] {
+/** The figures of an allowed text, and their parts: gathered once per text, not on every streamed token. */
+const figuresOf = remembered((allowedText: string): ReadonlySet<string> => {
   const allowed = new Set<string>();
   for (const m of normalise(allowedText).matchAll(FIGURE)) {
     allowed.add(m[0]);
     for (const part of m[0].split(/[.:]/)) allowed.add(part);
   }
+  return allowed;
+}, 64);
+
+export function unsupportedFigures(reply: string, allowedText: string): string[] {
+  const allowed = figuresOf(allowedText);
   const missing: string[] = [];
   for (const m of normalise(reply).matchAll(FIGURE)) {
     const f = m[0];
@@ -143,10 +150,7 @@ const DANGLING = new Set('a an the to of and or but with within for from by at i
  * alone does not show it. Prefixes are kept up to 24 letters: linear in the allowed text.
  */
 function cutBeforeCitation(reply: string, allowedText: string): boolean {
-  const allowed = new Set([...(allowedText.toLowerCase().match(/[a-z]+/g) ?? []), ...EN_COMMON]);
-  const stems = new Set([...allowed].map(stem));
-  const prefixes = new Set<string>();
-  for (const w of allowed) for (let k = 1; k < Math.min(w.length, 24); k++) prefixes.add(w.slice(0, k));
+  const { allowed, stems, prefixes } = latinWordsOf(allowedText);
   for (const m of reply.matchAll(CITATION)) {
     // Walk back over spaces, then over at most 40 letters: bounded work per citation.
     let end = m.index;
@@ -156,10 +160,32 @@ function cutBeforeCitation(reply: string, allowedText: string): boolean {
     if (start === end) continue;
     const w = reply.slice(start, end).toLowerCase();
     if (DANGLING.has(w)) return true;
-    if (!allowed.has(w) && !stems.has(stem(w)) && prefixes.has(w)) return true;
+    if (!allowed.has(w) && !stems.has(stem(w)) && prefixes().has(w)) return true;
   }
   return false;
 }
+
+/**
+ * The allowed text's Latin words (with the common ones), their stems and, built only when a word
+ * before a citation is neither, their prefixes: once per allowed text, which the gate and the
+ * strict check of the same turn share.
+ */
+const latinWordsOf = remembered((allowedText: string) => {
+  const allowed = new Set([...(allowedText.toLowerCase().match(/[a-z]+/g) ?? []), ...EN_COMMON]);
+  const stems = new Set([...allowed].map(stem));
+  let prefixes: Set<string> | undefined;
+  return {
+    allowed,
+    stems,
+    prefixes(): ReadonlySet<string> {
+      if (prefixes === undefined) {
+        prefixes = new Set<string>();
+        for (const w of allowed) for (let k = 1; k < Math.min(w.length, 24); k++) prefixes.add(w.slice(0, k));
+      }
+      return prefixes;
+    },
+  };
+}, 32);
 
 /** A word without a plural, past, -ing or -ly ending: "supported" and "supports" meet at "support". */
 const stem = (w: string): string => {
@@ -169,10 +195,13 @@ const stem = (w: string): string => {
 
 /** Latin words of the reply whose stem is neither in the allowed text nor a common word. */
 function unknownWords(reply: string, allowedText: string): string[] {
-  const words = (s: string): string[] => s.toLowerCase().match(/[a-z]{3,}/g) ?? [];
-  const allowed = new Set(words(allowedText).map(stem));
-  return words(reply).filter((w) => !EN_COMMON.has(w) && !allowed.has(stem(w)));
+  const allowed = allowedStemsOf(allowedText);
+  return latinWords(reply).filter((w) => !EN_COMMON.has(w) && !allowed.has(stem(w)));
 }
+
+const latinWords = (s: string): string[] => s.toLowerCase().match(/[a-z]{3,}/g) ?? [];
+const allowedStemsOf = remembered((allowedText: string): ReadonlySet<string> => new Set(latinWords(allowedText).map(stem)), 64);
+const allowedHanOf = remembered((allowedText: string): ReadonlySet<string> => new Set(allowedText.match(/\p{Script=Han}/gu) ?? []), 64);
 
 /**
  * The strict check a knowledge reply must pass before Kefu keeps it: stored in the answer cache,
@@ -189,7 +218,7 @@ export function strictGroundingFailures(reply: string, allowedText: string, sour
   if (cited.length === 0 || cited.some((n) => n < 1 || n > sources)) failures.push('uncited');
   const body = reply.replace(CITATIONS_AT_END, '').trimEnd();
   if (!SENTENCE_END.test(body) || cutBeforeCitation(reply, allowedText) || stopsMidSentence(reply, allowedText)) failures.push('truncated');
-  const allowedHan = new Set(allowedText.match(/\p{Script=Han}/gu) ?? []);
+  const allowedHan = allowedHanOf(allowedText);
   const unknownHan = (reply.match(/\p{Script=Han}/gu) ?? []).filter((c) => !allowedHan.has(c) && !ZH_COMMON.has(c));
   if (unknownHan.length > 0 || unknownWords(reply.replace(CITATION, ''), allowedText).length > 0) failures.push('unknown_tokens');
   return failures;

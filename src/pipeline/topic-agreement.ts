@@ -1,4 +1,5 @@
 import { analyze } from '../knowledge/segmenter.ts';
+import { remembered } from '../remembered.ts';
 
 /** A passage as the check sees it: what the customer was shown it as ([n] = n-th) and its words. */
 export interface TopicPassage {
@@ -30,9 +31,12 @@ export interface TopicAgreement {
  * holds (weights: rarity among the given passages). The reply's source
  * is the passage that holds the largest share of the reply's words. One pass over each text.
  */
+/** A text's index terms: the question and the passages are analysed once, not at every check of a turn or of the turns after it. */
+const termsOf = remembered((text: string): ReadonlySet<string> => new Set(analyze(text).terms), 128);
+
 export function topicAgreement(question: string, reply: string, passages: readonly TopicPassage[]): TopicAgreement {
-  const asked = new Set(analyze(question).terms);
-  const words = passages.map((p) => new Set(analyze(`${p.title} ${p.text}`).terms));
+  const asked = termsOf(question);
+  const words = passages.map((p) => termsOf(`${p.title} ${p.text}`));
   const df = new Map<string, number>();
   for (const set of words) for (const t of set) if (asked.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   const relevance = words.map((set) => {
