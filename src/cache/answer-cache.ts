@@ -116,15 +116,20 @@ function openCacheFile(path: string): Database.Database {
 /** In-memory candidates indexed by feature, loaded at open and kept in step with writes. */
 function createCandidates(db: Database.Database, sql: Statements, segment: (normalised: string) => Set<string>) {
   const candidates = createFeatureIndex<Candidate>();
+  // The exact match is answered from memory too: probing the (lang, norm) index in the file was
+  // the part of a lookup that grew with entries (its pages stop fitting SQLite's page cache).
+  const exact = createExactIds();
   /** The highest entry id read so far: ids only grow (AUTOINCREMENT), so newer ones are new entries. */
   let maxId = 0;
   const add = (id: number, lang: string, norm: string, intent: string | null): void => {
+    exact.set(id, lang, norm);
+    if (id > maxId) maxId = id;
     if (lang !== 'zh' && lang !== 'en') return;
     candidates.add({ id, group: lang, features: segment(norm), value: { intent } });
-    if (id > maxId) maxId = id;
   };
   const load = (): void => {
     candidates.clear();
+    exact.clear();
     maxId = 0;
     for (const r of sql.all.iterate()) add(r.id, r.lang, r.norm, r.intent);
   };
@@ -146,7 +151,34 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
     for (const r of newer.iterate(maxId)) add(r.id, r.lang, r.norm, r.intent);
     if (candidates.size !== indexable.get()) load();
   };
-  return { index: candidates, add, refresh };
+  return { index: candidates, exact, add, refresh };
+}
+
+/** Entry ids by language and normalised question, kept in step with the file like the index. */
+function createExactIds() {
+  const ids = new Map<string, number>();
+  const keys = new Map<number, string>();
+  const key = (lang: string, norm: string): string => `${lang}\n${norm}`;
+  return {
+    get: (lang: string, norm: string): number | undefined => ids.get(key(lang, norm)),
+    set(id: number, lang: string, norm: string): void {
+      const k = key(lang, norm);
+      const old = keys.get(id);
+      if (old !== undefined && old !== k && ids.get(old) === id) ids.delete(old);
+      ids.set(k, id);
+      keys.set(id, k);
+    },
+    remove(id: number): void {
+      const k = keys.get(id);
+      if (k === undefined) return;
+      keys.delete(id);
+      if (ids.get(k) === id) ids.delete(k);
+    },
+    clear(): void {
+      ids.clear();
+      keys.clear();
+    },
+  };
 }
 
 /**
@@ -243,8 +275,9 @@ function createLookup(o: { sql: Statements; candidates: ReturnType<typeof create
     candidates.refresh();
     const norm = normaliseQuestion(question, opts.lang);
     if (norm.length === 0) return null;
-    const exact = sql.byNorm.get(opts.lang, norm);
-    if (exact !== undefined && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return toHit(exact, 'exact', 1);
+    const exactId = candidates.exact.get(opts.lang, norm);
+    const exact = exactId === undefined ? undefined : sql.byId.get(exactId);
+    if (exact !== undefined && exact.norm === norm && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return toHit(exact, 'exact', 1);
     const min = opts.threshold ?? threshold;
     for (const c of rank(norm, opts, min)) {
       const row = sql.byId.get(c.id);
@@ -288,22 +321,20 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
   const remove = (id: number): void => {
     sql.delete.run(id);
     candidates.index.remove(id);
+    candidates.exact.remove(id);
     pending.entryHits.delete(id);
   };
   const lexicalLookup = createLookup({ sql, candidates, counters, options, segment, remove });
+  const lookup: AnswerCache['lookup'] = (question, opts) => {
+    const hit = lexicalLookup(question, opts);
+    if (hit === null) pending.misses++;
+    return hit;
+  };
 
   return {
-    lookup(question, opts) {
-      const hit = lexicalLookup(question, opts);
-      if (hit === null) pending.misses++;
-      return hit;
-    },
+    lookup,
 
-    async lookupAsync(question, opts) {
-      const hit = lexicalLookup(question, opts);
-      if (hit === null) pending.misses++;
-      return hit;
-    },
+    lookupAsync: async (question, opts) => lookup(question, opts),
 
     store(entry) {
       if (!isCacheable(entry.question, { sources: entry.sources, ...(entry.intent == null ? {} : { intent: entry.intent }) })) return false;
@@ -346,6 +377,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
         sql.resetStats.run();
       })();
       candidates.index.clear();
+      candidates.exact.clear();
       counters.reset();
       return n;
     },

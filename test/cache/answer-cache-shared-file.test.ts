@@ -55,3 +55,26 @@ it('sees what the other connection stores, replaces and drops, and reads only wh
     b.close();
   }
 });
+
+it('serves exact matches the other connection stored, and stops when it dropped or replaced them', () => {
+  const file = path.join(dir, 'exact.db');
+  const a = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000 });
+  const b = createSqliteAnswerCache({ path: file, counterFlushMs: 60_000 });
+  try {
+    a.store(entry('发票怎么开', 'invoice'));
+    expect(b.lookup('发票怎么开？', { lang: 'zh' })).toMatchObject({ match: 'exact', answer: 'answer:invoice' });
+    // Dropped there, then stored again under a new id with another answer: the new one here.
+    expect(a.evict('发票怎么开', 'zh')).toBe(true);
+    a.store(entry('发票怎么开', 'invoice-2'));
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toMatchObject({ match: 'exact', answer: 'answer:invoice-2' });
+    a.clear();
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toBeNull();
+    // Evicted here: not served from this connection's memory either.
+    b.store(entry('发票怎么开', 'invoice-3'));
+    expect(b.evict('发票怎么开', 'zh')).toBe(true);
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toBeNull();
+  } finally {
+    a.close();
+    b.close();
+  }
+});
