@@ -84,7 +84,8 @@ async function openCore(ctx: RootContext, options: CreateKefuOptions) {
   const kb = await openKb(ctx, pgPool, options.importKb !== false);
   const { model, modelReady } = openLanguageModel(ctx, options.model);
   const cache = await openAnswerCache(ctx, kb);
-  const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now });
+  // One node: the outcome tracker's rows are in the store's kefu.db, written with each turn's transcript.
+  const sessions = createSessionManager({ store, ttlMs: config.sessionTtlMs, historyLimit: 20, now, outcomesWithTranscript: pgPool === null });
   closing.defer(startSweeper(sessions, 60_000, { onError: (err) => logger.error({ err }, 'session sweep failed') }));
   const orders = openOrders(ctx);
   const { queue, rateLimitStore } = openQueue(ctx, options.shared?.rateLimitStore);

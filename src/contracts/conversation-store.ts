@@ -1,3 +1,5 @@
+import type { TurnRecord } from './outcome-tracker.ts';
+
 /**
  * Durable conversations and messages. SQLite is the embedded default; PostgreSQL implements the
  * same contract for multi-node mode, and one contract test suite runs against every adapter.
@@ -63,9 +65,21 @@ export interface AppendOptions {
    * without the dialogue state it led to, nor the state without the reply.
    */
   state?: Record<string, unknown>;
+  /**
+   * Only for a store whose `writesOutcomes` is true: the turn's outcome row (what
+   * `OutcomeTracker.recordTurn` writes, at the last message's time) in the same transaction, so
+   * a turn costs one commit and a crash keeps both or neither. Others never get it: the caller
+   * hands the row to the tracker instead.
+   */
+  outcome?: TurnRecord;
 }
 
 export interface ConversationStore {
+  /**
+   * Optional: true where the store's database holds the outcome tracker's table too (SQLite's
+   * kefu.db), so `appendMessages` takes a turn's `outcome`.
+   */
+  readonly writesOutcomes?: boolean;
   migrate(): Promise<void>;
   /** `tenant` defaults to `DEFAULT_TENANT`; `tokenHash` to null. */
   createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openSharedSqlite } from '../store/sqlite/shared-sqlite.ts';
 import { type Handoff, type HandoffQueue, type HandoffStatus, type QueuePosition } from '../contracts/handoff-queue.ts';
 import { notFound } from '../errors.ts';
 import { handoffConflict } from './handoff-conflict.ts';
@@ -39,9 +39,9 @@ const fromRow = (r: Row): Handoff => ({
  */
 export function createSqliteHandoffQueue(options: { path: string; now?: () => number }): HandoffQueue {
   const now = options.now ?? Date.now;
-  const db = new Database(options.path, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
+  // The file's one connection (shared-sqlite.ts), with the settings the file's stores share.
+  const shared = openSharedSqlite(options.path);
+  const { db } = shared;
   const s = {
     open: db.prepare<[string], Row>(`SELECT * FROM handoffs WHERE session_id = ? AND status IN ('queued', 'assigned')`),
     get: db.prepare<[string], Row>('SELECT * FROM handoffs WHERE id = ?'),
@@ -100,7 +100,7 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
       return get(id);
     },
     async shutdown() {
-      db.close();
+      shared.release();
     },
   };
 }

@@ -1,22 +1,13 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ClosedConversation, Outcome, OutcomeTracker, OutcomeTrackerHooks } from '../contracts/outcome-tracker.ts';
-import { alreadyRated, assembleOutcomeStats, checkRating, mainIntent, noConversation, outcomeOf } from './outcome-rules.ts';
+import { openSharedSqlite } from '../store/sqlite/shared-sqlite.ts';
+import { prepareTurnOutcome } from '../store/sqlite/turn-outcome.ts';
+import { alreadyRated, assembleOutcomeStats, checkRating, noConversation, outcomeOf } from './outcome-rules.ts';
 
 /** The tracker's statements over `conversation_outcomes`. */
 function prepare(db: Database.Database) {
   return {
-    turn: db.prepare(`
-      INSERT INTO conversation_outcomes (session_id, channel, intent, started_at, last_at, turns, transferred, resolved, last_failed)
-      VALUES (@sessionId, @channel, @intent, @now, @now, 1, @transferred, @resolved, @failed)
-      ON CONFLICT (session_id) DO UPDATE SET
-        last_at = @now,
-        turns = turns + 1,
-        intent = COALESCE(intent, @intent),
-        transferred = MAX(transferred, @transferred),
-        resolved = CASE WHEN @resolved = 1 THEN 1 WHEN @failed = 1 THEN 0 ELSE resolved END,
-        last_failed = @failed,
-        outcome = NULL,
-        ended_at = NULL`),
+    turn: prepareTurnOutcome(db),
     transferred: db.prepare(`UPDATE conversation_outcomes SET transferred = 1 WHERE session_id = ?`),
     idle: db.prepare<[number], { session_id: string; channel: string; intent: string | null; started_at: number; last_at: number; transferred: number; resolved: number; last_failed: number }>(
       `SELECT * FROM conversation_outcomes WHERE ended_at IS NULL AND last_at < ?`,
@@ -35,26 +26,15 @@ function prepare(db: Database.Database) {
 /** Conversation outcomes in one node's conversation database (migration 3). */
 export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path: string }): OutcomeTracker {
   const now = options.now ?? Date.now;
-  const db = new Database(options.path, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  // As the conversation store on the same file: a turn's outcome row is no more precious than its
-  // transcript, and FULL cost an fsync per turn (issue 16).
-  db.pragma('synchronous = NORMAL');
-  // Erased comments are zeroed in the file, not left in free space.
-  db.pragma('secure_delete = ON');
+  // The file's one connection (shared-sqlite.ts), synchronous NORMAL as the transcripts: a turn's
+  // outcome row is no more precious than its transcript, and FULL cost an fsync per turn (issue 16).
+  const shared = openSharedSqlite(options.path);
+  const { db } = shared;
   const s = prepare(db);
 
   return {
     async recordTurn(t) {
-      s.turn.run({
-        sessionId: t.sessionId,
-        channel: t.channel,
-        intent: mainIntent(t.intent),
-        now: now(),
-        transferred: t.transferred ? 1 : 0,
-        resolved: t.resolved ? 1 : 0,
-        failed: t.answered ? 0 : 1,
-      });
+      s.turn(t, now());
     },
     async markTransferred(sessionId) {
       s.transferred.run(sessionId);
@@ -92,7 +72,7 @@ export function createSqliteOutcomeTracker(options: OutcomeTrackerHooks & { path
       return erased;
     },
     async shutdown() {
-      db.close();
+      shared.release();
     },
   };
 }

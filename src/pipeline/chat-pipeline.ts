@@ -46,10 +46,10 @@ export function createChatPipeline(chatDeps: ChatPipelineDeps): ChatPipeline {
     const parts = turn.decision.route === 'knowledge' ? answer(turn, deps) : [turn.decision.text];
     yield* reveal(turn, deps, guardOutput(turn, deps, parts));
     const concluded = { ...turn, result: yield* conclude(turn, deps) };
-    await record(concluded, deps);
+    const outcomeRecorded = await record(concluded, deps);
     cacheAnswer(concluded, deps);
     await audit(concluded, deps);
-    await measure(concluded, deps);
+    await measure(concluded, deps, outcomeRecorded);
     yield { type: 'done', reply: concluded.result.reply };
   }
 

@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import type { ApiKeyInfo, ApiKeyStore, KeyRole } from '../contracts/api-key-store.ts';
 import { notFound } from '../errors.ts';
 import { hashKey } from './admin-auth.ts';
 import { newApiKey } from './new-api-key.ts';
+import { openSharedSqlite } from '../store/sqlite/shared-sqlite.ts';
 
 /** API keys in one node's conversation database (migration 4). */
 interface Row {
@@ -18,9 +18,9 @@ const info = (r: Row): ApiKeyInfo => ({ id: r.id, name: r.name, role: r.role, te
 
 export function createSqliteApiKeyStore(options: { path: string; now?: () => number }): ApiKeyStore {
   const now = options.now ?? Date.now;
-  const db = new Database(options.path, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('secure_delete = ON'); // deleted rows are zeroed in the file (docs/privacy.md)
+  // The file's one connection (shared-sqlite.ts), with the settings the file's stores share.
+  const shared = openSharedSqlite(options.path);
+  const { db } = shared;
   const s = {
     insert: db.prepare('INSERT INTO api_keys (id, name, role, tenant, key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     byHash: db.prepare<[string], Row>('SELECT id, name, role, tenant, created_at, revoked_at FROM api_keys WHERE key_hash = ?'),
@@ -46,7 +46,7 @@ export function createSqliteApiKeyStore(options: { path: string; now?: () => num
       return info(s.get.get(id)!);
     },
     async close() {
-      db.close();
+      shared.release();
     },
   };
 }

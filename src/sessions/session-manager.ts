@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT, type Conversation, type ConversationStore, type StoredMessage } from '../contracts/conversation-store.ts';
+import { DEFAULT_TENANT, type AppendOptions, type Conversation, type ConversationStore, type StoredMessage } from '../contracts/conversation-store.ts';
 import type { ChatMessage } from '../contracts/language-model.ts';
+import type { TurnRecord } from '../contracts/outcome-tracker.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
 import { createFreshSessions } from './fresh-sessions.ts';
 import { assertSessionId } from './session-id.ts';
@@ -62,7 +63,13 @@ export interface SessionManager {
    * in one transaction where the store can (`appendMessages`), else one message at a time with
    * the state written with the last.
    */
-  recordAll(messages: readonly Omit<RecordMessageParams, 'state'>[], state?: Record<string, unknown>): Promise<StoredMessage[]>;
+  recordAll(messages: readonly Omit<RecordMessageParams, 'state'>[], state?: Record<string, unknown>, outcome?: TurnRecord): Promise<StoredMessage[]>;
+  /**
+   * True when `recordAll` takes the turn's outcome row and writes it in the transcript's
+   * transaction (the store and the outcome tracker share one database): the caller then does
+   * not hand it to the tracker. `outcome` is refused where this is false.
+   */
+  readonly writesOutcomes: boolean;
   /** The newest stored messages with their ids and meta, oldest first. */
   recent(sessionId: string, limit: number): Promise<StoredMessage[]>;
   /** Replaces the session state and keeps the session alive. */
@@ -77,6 +84,11 @@ export interface SessionManagerOptions {
   historyLimit: number;
   /** Clock in epoch milliseconds; tests inject one. */
   now?: () => number;
+  /**
+   * The outcome tracker keeps its rows in the store's database (one node's kefu.db): a turn's
+   * outcome row is written with its transcript where the store can (`writesOutcomes`).
+   */
+  outcomesWithTranscript?: boolean;
 }
 
 function checkOptions(ttlMs: number, historyLimit: number): void {
@@ -119,6 +131,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const now = options.now ?? Date.now;
   checkOptions(ttlMs, historyLimit);
 
+  const writesOutcomes = options.outcomesWithTranscript === true && store.writesOutcomes === true && store.appendMessages !== undefined;
   const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
   const fresh = createFreshSessions(now);
 
@@ -153,7 +166,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const history = async (sessionId: string, limit: number = historyLimit): Promise<ChatMessage[]> => readHistory(store, assertSessionId(sessionId), Math.min(checkLimit(limit), historyLimit), fresh);
 
   return {
-    ttlMs,
+    ttlMs, writesOutcomes,
     async open(params) {
       if (params.sessionId === undefined) return create(randomUUID(), params);
       return openNamed(assertSessionId(params.sessionId), params);
@@ -165,13 +178,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await sessionWrite(params.sessionId, store.appendMessage(message, params.state === undefined ? {} : { state: params.state }));
       return message;
     },
-    async recordAll(params, state) {
+    async recordAll(params, state, outcome) {
       const at = now();
       const messages = params.map((p) => toStored(p, at));
       const first = params[0];
       if (first === undefined) throw badRequest('invalid_argument', 'recordAll needs at least one message');
+      const options = appendOptions(state, outcome, writesOutcomes);
       for (const m of messages) fresh.forget(m.conversationId);
-      const options = state === undefined ? {} : { state };
       if (store.appendMessages !== undefined) {
         await sessionWrite(first.sessionId, store.appendMessages(messages, options));
       } else {
@@ -192,6 +205,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return store.deleteIdleConversations(now() - ttlMs);
     },
   };
+}
+
+function appendOptions(state: Record<string, unknown> | undefined, outcome: TurnRecord | undefined, writesOutcomes: boolean): AppendOptions {
+  if (outcome !== undefined && !writesOutcomes) throw badRequest('invalid_argument', 'this session store does not write turn outcomes: record them with the outcome tracker');
+  return { ...(state === undefined ? {} : { state }), ...(outcome === undefined ? {} : { outcome }) };
 }
 
 function toStored(params: Omit<RecordMessageParams, 'state'>, at: number): StoredMessage {

@@ -35,7 +35,8 @@ export function undecided(turn: Pick<Turn, 'session' | 'text' | 'understanding'>
 export async function route(turn: Turn, deps: StageDeps): Promise<void> {
   const { decision, outcome } = turn;
   const { lang } = decision.nlu;
-  const open = await deps.handoffs.openFor(turn.session.id);
+  // A session this request created under a random id has no handoff yet: nobody else knew its id.
+  const open = turn.req.sessionId === undefined ? null : await deps.handoffs.openFor(turn.session.id);
   if (open !== null && !(open.status === 'queued' && isAbort(turn.text.understood))) {
     decision.route = 'agent';
     decision.handoff = true;

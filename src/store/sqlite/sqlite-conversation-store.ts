@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { TurnRecord } from '../../contracts/outcome-tracker.ts';
 import type {
   AppendOptions,
   Conversation,
@@ -14,7 +13,9 @@ import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } 
 import { storeError } from '../store-error.ts';
 import { sqliteMigrations, type Migration } from './migrations.ts';
 import { runMigrations } from './run-migrations.ts';
+import { openSharedSqlite, type SharedSqlite } from './shared-sqlite.ts';
 import { prepareStatements, type ConversationRow, type MessageRow, type SqliteStatements } from './sqlite-statements.ts';
+import { prepareTurnOutcome, type TurnOutcomeStatement } from './turn-outcome.ts';
 
 /** The part of a logger the store uses; pino and console both fit. */
 export interface StoreLogger {
@@ -24,7 +25,10 @@ export interface StoreLogger {
 export interface SqliteConversationStoreOptions {
   /** Database file; parent folders are created. `:memory:` works for throwaway use. */
   path: string;
-  /** How long a write waits for another connection's lock before failing (ms). Default 5000. */
+  /**
+   * How long a write waits for another connection's lock before failing (ms). Default 5000; the
+   * file's connection is shared by its stores in this process (shared-sqlite.ts), so the first opener's counts.
+   */
   busyTimeoutMs?: number;
   /** Receives warnings such as a corrupted JSON column that was read as `{}`. */
   logger?: StoreLogger;
@@ -36,22 +40,25 @@ export function createSqliteConversationStore(options: SqliteConversationStoreOp
   return new SqliteConversationStore(options);
 }
 
+type AppendBatch = readonly { m: StoredMessage; meta: string }[];
+
 class SqliteConversationStore implements ConversationStore {
+  /** The outcome tracker's table is in this file: a turn's outcome row goes in its transcript's transaction. */
+  readonly writesOutcomes = true;
+  readonly #shared: SharedSqlite;
   readonly #db: Database.Database;
+  #closed = false;
   readonly #logger: StoreLogger | undefined;
   readonly #migrations: readonly Migration[];
   #statements: SqliteStatements | null = null;
   /** Built once (with the statements it closes over): a transaction function per call shows in profiles. */
-  #appendTx: Database.Transaction<(batch: readonly { m: StoredMessage; meta: string }[], state: string | null) => void> | null = null;
+  #appendTx: Database.Transaction<(batch: AppendBatch, state: string | null, outcome: TurnRecord | null) => void> | null = null;
+  #turnOutcome: TurnOutcomeStatement | null = null;
 
   constructor(options: SqliteConversationStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('foreign_keys = ON');
-    // Deleted transcripts are zeroed in the file, not left readable in free pages.
-    this.#db.pragma('secure_delete = ON');
+    // WAL, synchronous NORMAL, foreign keys, and deleted transcripts zeroed in the file (secure_delete).
+    this.#shared = openSharedSqlite(options.path, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+    this.#db = this.#shared.db;
     this.#logger = options.logger;
     this.#migrations = options.migrations ?? sqliteMigrations;
   }
@@ -60,6 +67,7 @@ class SqliteConversationStore implements ConversationStore {
     runMigrations(this.#open(), this.#migrations);
     this.#statements = null;
     this.#appendTx = null;
+    this.#turnOutcome = null;
   }
 
   async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation> {
@@ -100,8 +108,10 @@ class SqliteConversationStore implements ConversationStore {
     if (messages.length === 0) throw storeError('invalid_argument', 'appendMessages needs at least one message');
     if (new Set(messages.map((m) => m.conversationId)).size > 1) throw storeError('invalid_argument', 'messages appended together must share one conversation');
     const state = options.state === undefined ? null : toJsonObjectText('state', options.state);
+    const outcome = options.outcome ?? null;
+    if (outcome !== null && outcome.sessionId !== messages[0]!.conversationId) throw storeError('invalid_argument', 'a turn outcome goes with its own conversation\'s messages');
     const sql = this.#sql();
-    (this.#appendTx ??= this.#db.transaction((batch: typeof rows, newState: string | null) => {
+    (this.#appendTx ??= this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null) => {
       for (const { m, meta } of batch) {
         if (sql.touchConversation.run(m.createdAt, m.createdAt, m.conversationId).changes === 0) {
           throw storeError('conversation_not_found', `conversation ${m.conversationId} does not exist`);
@@ -112,7 +122,8 @@ class SqliteConversationStore implements ConversationStore {
       }
       const first = batch[0];
       if (newState !== null && first !== undefined) sql.replaceState.run(newState, first.m.conversationId);
-    })).immediate(rows, state);
+      if (turn !== null) (this.#turnOutcome ??= prepareTurnOutcome(this.#db))(turn, batch[batch.length - 1]!.m.createdAt);
+    })).immediate(rows, state, outcome);
   }
 
   async listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]> {
@@ -178,11 +189,13 @@ class SqliteConversationStore implements ConversationStore {
   async close(): Promise<void> {
     this.#statements = null;
     this.#appendTx = null;
-    if (this.#db.open) this.#db.close();
+    this.#turnOutcome = null;
+    this.#closed = true;
+    this.#shared.release();
   }
 
   #open(): Database.Database {
-    if (!this.#db.open) throw storeError('store_closed', 'the conversation store is closed');
+    if (this.#closed || !this.#db.open) throw storeError('store_closed', 'the conversation store is closed');
     return this.#db;
   }
 
