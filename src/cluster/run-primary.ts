@@ -36,9 +36,11 @@ export async function runPrimary(config: KefuConfig, count: number): Promise<voi
   const model = hostedModelFor(config);
   const host = model === null ? null : hostModel(bus, model, (err) => logger.error({ err }, 'language model failed to load'));
   const waiting = new Map<number, (ready: Ready) => void>();
+  let allListening = (): void => undefined;
   bus.on('worker.ready', (body, worker) => {
     listening.add(worker);
     waiting.get(worker.id)?.(body as Ready);
+    if (listening.size >= count) allListening();
   });
   const env = { [WORKER_ENV.hostedModel]: model?.id ?? '' };
   const start = (importKb: boolean): { worker: Worker; ready: Promise<Ready> } => {
@@ -50,8 +52,11 @@ export async function runPrimary(config: KefuConfig, count: number): Promise<voi
     ready.catch(() => undefined).finally(() => waiting.delete(worker.id));
     return { worker, ready };
   };
+  // The first worker's first-start work failing fails the start. From the moment it listens, the
+  // node serves, so every worker is supervised from then on: one that dies while the others are
+  // still starting (seconds on a loaded machine) is replaced too, and the start waits for its
+  // replacement instead of reporting workers that are not there.
   const first = await start(true).ready;
-  const rest = await Promise.all(Array.from({ length: count - 1 }, () => start(false).ready));
   superviseWorkers({ logger, start: () => void start(false).ready.catch(() => undefined), onExit: (w) => {
     listening.delete(w);
     host?.forget(w);
@@ -59,7 +64,11 @@ export async function runPrimary(config: KefuConfig, count: number): Promise<voi
     stopRateLimits();
     await model?.close();
   });
-  process.stderr.write(`Kefu is listening on ${first.url} (LLM: ${first.model ?? 'retrieval-only'}, ${1 + rest.length} workers)\n`);
+  const started = new Promise<void>((resolve) => (allListening = resolve));
+  for (let i = 1; i < count; i++) void start(false).ready.catch(() => undefined);
+  if (listening.size >= count) allListening();
+  await started;
+  process.stderr.write(`Kefu is listening on ${first.url} (LLM: ${first.model ?? 'retrieval-only'}, ${count} workers)\n`);
   logger.info({ url: first.url, workers: count, llm: first.model ?? 'none' }, 'kefu listening');
 }
 
