@@ -21,7 +21,7 @@ export interface ClusterNode {
   url: string;
   dataDir: string;
   proc: ChildProcess;
-  /** Everything the process wrote to stderr (KEFU_LOG_LEVEL=warn). */
+  /** Everything the process wrote: stderr and its JSON log on stdout (KEFU_LOG_LEVEL=warn). */
   stderr(): string;
   alive(): boolean;
 }
@@ -225,10 +225,11 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
       // A job held by a killed node goes to another after this lease (30 s by default).
       KEFU_QUEUE_LEASE_SECONDS: '3',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   proc.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  proc.stdout?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   return {
     index,
     port,
@@ -240,10 +241,15 @@ function spawnNode(index: number, port: number, dataDir: string, env: Record<str
   };
 }
 
-/** Two cores shared with other suites: a node has taken 55 s to start under a load average of 25. */
+/**
+ * Two cores shared with other suites: a node has taken 55 s to start under a load average of 25.
+ * Under `--workers N` the first worker answers /readyz while the others still start; the node has
+ * started when it says so (every worker listens), which is what a test about its workers needs.
+ */
 async function waitReady(node: ClusterNode): Promise<void> {
   await waitFor(async () => {
     if (!node.alive()) throw new Error(`node ${node.index} exited (${node.proc.exitCode ?? node.proc.signalCode}): ${node.stderr()}`);
+    if (!/Kefu is listening on /.test(node.stderr())) return false;
     return (await fetch(`${node.url}/readyz`).catch(() => null))?.ok === true;
   }, 120_000, () => `node ${node.index} not ready on ${node.url} within 120 s: ${node.stderr()}`);
 }
