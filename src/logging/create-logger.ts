@@ -1,17 +1,21 @@
 import { pino, type Logger } from 'pino';
 import { createLogStringMasker } from './log-string-masker.ts';
+import { NotPersonal } from './not-personal.ts';
 
 export type { Logger };
 
-const maskString = createLogStringMasker();
+const sharedMasker = createLogStringMasker();
 
 /**
  * Structured JSON logs. Every string that goes out passes the PII masker, so a careless
- * `log.info({ message })` cannot write a phone number to disk.
+ * `log.info({ message })` cannot write a phone number to disk; only values wrapped in
+ * `notPersonal` by Kefu's own code skip it. The arguments are masked once, in the `logMethod`
+ * hook (a `formatters.log` pass as well scanned every field twice).
  */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream, maskString: (text: string) => string = sharedMasker): Logger {
   const maskDeep = (v: unknown): unknown => {
     if (typeof v === 'string') return maskString(v);
+    if (v instanceof NotPersonal) return v.value;
     if (Array.isArray(v)) return v.map(maskDeep);
     if (v !== null && typeof v === 'object' && !(v instanceof Error)) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x)]));
@@ -21,7 +25,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   const options = {
     level,
     base: { service: 'kefu' },
-    formatters: { log: (obj: Record<string, unknown>) => maskDeep(obj) as Record<string, unknown> },
     hooks: {
       logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void) {
         method.apply(this, args.map(maskDeep));

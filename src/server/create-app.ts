@@ -41,6 +41,7 @@ import { sessionRoutes } from './routes/session-routes.ts';
 import { retainedFileRoutes } from './routes/retained-file-routes.ts';
 import type { EraseSession } from '../sessions/erase-session.ts';
 import { webRoutes } from './routes/web-routes.ts';
+import { requestLogFields } from './request-log-fields.ts';
 import type { AttachmentReaders } from '../multimodal/read-attachments.ts';
 import type { RetainedFiles } from '../contracts/retained-files.ts';
 
@@ -131,19 +132,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // on shops' own sites, so the customer endpoints and widget.js answer CORS from the origins
   // configured (any by default: they are public and take no cookies).
   app.use(fixedHeaders(deps.corsOrigins));
-  // Hono's streamSSE answers `Connection: keep-alive`, which overrode a client's `Connection:
-  // close` and held its socket for the keep-alive timeout after the stream ended: Node alone
-  // manages the connection.
-  app.use(async (c, next) => {
-    await next();
-    if (c.res.headers.has('connection')) c.res.headers.delete('connection');
-  });
+  // Streams drop Hono's `Connection: keep-alive` themselves (sse-response.ts).
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
     const route = c.req.routePath || 'unmatched';
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    logger.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    if (!logger.isLevelEnabled('info')) return;
+    const fields = { reqId: c.get('requestId'), clientReqId: c.req.header('x-request-id'), method: c.req.method, path: c.req.path, status: c.res.status };
+    logger.info(requestLogFields({ ...fields, ms: Math.round(performance.now() - started) }), 'request');
   });
   const generalLimit = nodeBodyLimit({
     maxSize: limits.maxBodyBytes,

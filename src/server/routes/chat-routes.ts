@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ServerResponse } from 'node:http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { sseResponse } from '../sse-response.ts';
 import { z } from 'zod';
 import type { ReplyPart } from '../../contracts/reply-part.ts';
 import { KefuError, badRequest } from '../../errors.ts';
@@ -102,6 +102,15 @@ export function checkUserSignature(userId: string | undefined, sig: string | und
   }
 }
 
+/**
+ * The size of a body already read: its declared length, or, for a chunked one (no length up front),
+ * the text it was parsed from, which Hono keeps (read within the route's own body limit).
+ */
+async function bodyBytes(c: Context): Promise<number> {
+  const declared = c.req.header('content-length');
+  return declared === undefined ? Buffer.byteLength(await c.req.text()) : Number(declared);
+}
+
 /** A channel or agent key puts the conversation in its tenant; admins and the public web use `default`. */
 export function tenantOf(p: Principal | undefined): { tenant?: string } {
   return p === undefined || p.tenant === null ? {} : { tenant: p.tenant };
@@ -113,7 +122,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
   app.post('/v1/chat', deps.channel, async (c) => {
     const body = await readJsonBody(c, ChatBody);
     // The body limit on this route leaves room for a picture; a text-only turn keeps the general one.
-    if (deps.maxTextBodyBytes !== undefined && (body.attachments === undefined || body.attachments.length === 0) && Number(c.req.header('content-length') ?? 0) > deps.maxTextBodyBytes) {
+    if (deps.maxTextBodyBytes !== undefined && (body.attachments === undefined || body.attachments.length === 0) && (await bodyBytes(c)) > deps.maxTextBodyBytes) {
       throw new KefuError('payload_too_large', `Request body exceeds ${deps.maxTextBodyBytes} bytes`, { status: 413 });
     }
     checkUserSignature(body.user_id, body.user_sig, deps.userIdSecret);
@@ -149,7 +158,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
     const first = await Promise.race([next, sessionOpen]);
     c.header('Cache-Control', 'no-cache');
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
+    return sseResponse(c, async (stream) => {
       stream.onAbort(() => controller.abort());
       deps.metrics.activeStreams.inc();
       try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { sseResponse } from '../sse-response.ts';
 import { z } from 'zod';
 import type { ChatReply, ReplyPart } from '../../contracts/reply-part.ts';
 import { KefuError, badRequest } from '../../errors.ts';
@@ -98,7 +98,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
     const first = await parts.next();
     c.header('Cache-Control', 'no-cache');
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
+    return sseResponse(c, async (stream) => {
       stream.onAbort(() => controller.abort());
       const chunk = (delta: Record<string, unknown>, finish: string | null) =>
         stream.writeSSE({ data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] }) });
