@@ -40,6 +40,16 @@ describe('request body limit over HTTP', () => {
     }
   });
 
+  it('refuses a text-only chat turn over the text limit alike, declared or chunked (413, not 400)', async () => {
+    // Within the chat route's larger limit (room for a picture), over the general one: a chunked body has no length up front.
+    const turn = JSON.stringify({ message: 'x'.repeat(6000) });
+    for (const declared of [true, false]) {
+      const res = await post(server.url, [turn.slice(0, 3000), turn.slice(3000)], declared);
+      expect(`${declared} ${res.status}`).toBe(`${declared} 413`);
+      expect((JSON.parse(res.body) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('4096') });
+    }
+  });
+
   it('reads a body within the limit, declared or chunked', async () => {
     for (const declared of [true, false]) {
       const res = await post(server.url, [small.slice(0, 5), small.slice(5)], declared);
