@@ -4,7 +4,8 @@ import { detectEmotion } from './emotion-detector.ts';
 import { classifyIntent } from './intent-classifier.ts';
 import { type Locale, langOf, nextLocale, scriptOf } from './conversation-locale.ts';
 import { intentCandidates } from './intent-candidates.ts';
-import { NUMBER_TOKEN, normalize } from './intent-training/normalize.ts';
+import { NUMBER_TOKEN } from './intent-training/normalize.ts';
+import { normalizedText } from './normalized-text.ts';
 
 /** Entity extraction as a dependency: `src/dialogue/entities/extract-entities.ts` fits. */
 export type ExtractEntities = (text: string, options: { now: Date; timeZone: string }) => Entity[];
@@ -59,7 +60,7 @@ export function createEmbeddedNlu(options: EmbeddedNluOptions = {}): Nlu {
       const { text } = input;
       let { intent, confidence, subIntent } = classifyIntent(text);
       // A message that is only an order or tracking number continues the customer's last task.
-      const norm = normalize(text);
+      const norm = normalizedText(text);
       const bareNumber = norm.includes(NUMBER_TOKEN) && norm.replaceAll(NUMBER_TOKEN, '').trim().length <= 4;
       if (intent === 'other' && bareNumber) {
         const lastUser = (input.history ?? []).filter((t) => t.role === 'user').at(-1);

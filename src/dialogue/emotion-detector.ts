@@ -1,5 +1,5 @@
 import type { Emotion, EmotionLabel } from '../contracts/reply-part.ts';
-import { normalize } from './intent-training/normalize.ts';
+import { normalizedText } from './normalized-text.ts';
 
 /**
  * Emotion from words, punctuation, shouting and repetition, with the previous turn's emotion
@@ -75,7 +75,7 @@ function repeatsUnit(text: string, minUnit: number): boolean {
 function emotionOf(text: string): Emotion {
   const raw = text.normalize('NFKC');
   // 加急 is a shipping option, not urgency.
-  const norm = normalize(raw).replace(/加急/g, '');
+  const norm = normalizedText(raw).replace(/加急/g, '');
   const bangs = (raw.match(/!/g) ?? []).length;
   const questionRuns = (raw.match(/\?{2,}/g) ?? []).length;
   const shouting = (raw.match(/\b[A-Z]{3,}\b/g) ?? []).filter((w) => !ACRONYMS.has(w)).length;

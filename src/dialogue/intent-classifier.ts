@@ -2,7 +2,7 @@ import type { Intent } from '../contracts/reply-part.ts';
 import { loadIntentModel } from './intent-training/intent-model.ts';
 import { LEXICON } from './intent-training/lexicon.ts';
 import { type LogisticModel, predict } from './intent-training/logistic.ts';
-import { normalize } from './intent-training/normalize.ts';
+import { normalizedText } from './normalized-text.ts';
 
 /**
  * The embedded intent classifier: weighted lexicon rules (precise, hand-written) plus a logistic
@@ -69,7 +69,7 @@ export function scoreIntents(text: string): IntentScores {
 }
 
 function computeScores(text: string): IntentScores {
-  const normalized = normalize(text);
+  const normalized = normalizedText(text);
   const matches = new Map<Intent, number[]>();
   const subIntents = new Map<Intent, string>();
   const strongest = new Map<Intent, number>();
@@ -109,8 +109,21 @@ function computeScores(text: string): IntentScores {
   return { normalized, scores, subIntents };
 }
 
+// classifyIntent and rankIntents read the same scores in one turn: the ranking is made once per
+// scores object (the scores and the ranking are read-only).
+const ranked = new WeakMap<ReadonlyMap<Intent, number>, readonly RankedIntent[]>();
+
 /** Calibrated probabilities over all intents from the combined scores, best first. */
-function distribution(scores: ReadonlyMap<Intent, number>): RankedIntent[] {
+function distribution(scores: ReadonlyMap<Intent, number>): readonly RankedIntent[] {
+  let r = ranked.get(scores);
+  if (r === undefined) {
+    r = computeDistribution(scores);
+    ranked.set(scores, r);
+  }
+  return r;
+}
+
+function computeDistribution(scores: ReadonlyMap<Intent, number>): RankedIntent[] {
   const entries = [...scores];
   const max = Math.max(...entries.map(([, v]) => v));
   const exps = entries.map(([intent, v]) => [intent, Math.exp((v - max) / TEMPERATURE)] as const);

@@ -34,10 +34,18 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// A turn reads the same instant's wall clock more than once (today's date, chrono's reference):
+// the last reading is kept, for that exact instant and zone only.
+let lastReading: { at: number; timeZone: string; fields: Readonly<CivilDate & { hour: number; minute: number }> } | undefined;
+
 export function wallClock(now: Date, timeZone: string): CivilDate & { hour: number; minute: number } {
+  const at = now.getTime();
+  if (lastReading !== undefined && lastReading.at === at && lastReading.timeZone === timeZone) return { ...lastReading.fields };
   const parts = formatFor(timeZone).formatToParts(now);
   const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') };
+  const fields = { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') };
+  if (!Number.isNaN(at)) lastReading = { at, timeZone, fields };
+  return { ...fields };
 }
 
 function toEpochDay(d: CivilDate): number {

@@ -29,8 +29,12 @@ function decimal(number: string, wan: boolean, jiao: number): string {
   return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
 }
 
+// Both patterns need a digit or a Chinese numeral: without one, nothing to look for.
+const MAY_MATCH = new RegExp(`[0-9${CHINESE_NUMERAL_CHARS}]`, 'iu');
+
 export function findAmounts(text: string): Entity[] {
   const found: Entity[] = [];
+  if (!MAY_MATCH.test(text)) return found;
   const add = (m: RegExpMatchArray, value: string, unit: string): void => {
     const start = m.index ?? 0;
     found.push({ type: 'amount', text: m[0], start, end: start + m[0].length, value, currency: USD.test(unit) ? 'USD' : 'CNY' });

@@ -41,17 +41,43 @@ function calendarDate(c: chrono.ParsedComponents, today: CivilDate): CivilDate |
 /**
  * Texts a parser could return an accepted date from, checked before parsing (chrono is the
  * costliest step of entity extraction): a Chinese date is accepted only with 年, 月 or
- * yyyy-m-d in its text, which is part of the message; the English parser reads ASCII only.
+ * yyyy-m-d in its text, which is part of the message.
  */
 const MAY_HOLD_ZH = ABSOLUTE_ZH;
-const MAY_HOLD_EN = /[A-Za-z0-9]/u;
+
+/*
+ * The English parser (chrono-node 2.10.3, casual) returns nothing unless one of its parsers
+ * matches, and each needs one of these in the text (refiners only merge or drop what parsers
+ * found): a digit (ISO, slash, y-m-d, m/yyyy, times of day); a month or weekday name or "week"
+ * (weekend, weekday); a casual word (now, today, tonight, tomorrow, overmorrow, tmr, yesterday,
+ * last night, morning … noon, midday); "month" (end of the month); a relative unit after
+ * this/last/past/next/after ("last week", even "last s"); or a duration ("within a day", "two
+ * weeks ago", "a few days later"), which chrono keeps only if one of its number-unit pieces holds
+ * a digit or a space ("them" is the + m, and dropped), so a spelled number, a/an/the/several and
+ * whitespace before a unit's first letter, or half, couple, few. Substrings and letter classes
+ * make these wider than chrono's patterns, never narrower; the test beside this file checks the
+ * skip against chrono itself. A sentence with none of them ("How long does shipping take?") skips
+ * chrono, a third of entity extraction. Linear: literals and one whitespace run per start.
+ */
+const EN_ANCHOR = /[0-9]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|week|now|today|night|morrow|tmr|yesterday|morning|afternoon|evening|noon|midday|month|half|couple|few/i;
+const EN_DURATION = /(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|an?|several|the)\s+[smhdwyq]/i;
+const EN_RELATIVE = /(?:this|last|past|next|after)\s*(?:s|sec|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|mos?|qtr|quarters?|y|yr|years?)(?![a-z0-9_])/i;
+
+export function mayHoldEnglishDate(text: string): boolean {
+  return EN_ANCHOR.test(text) || EN_DURATION.test(text) || EN_RELATIVE.test(text);
+}
+const MAY_HOLD_EN = { test: mayHoldEnglishDate };
 
 /**
  * The text with each whitespace run cut to its first character, and the offset in the original of
  * every kept character (plus the end). chrono's patterns take time cubic in the length of a
  * whitespace run ("一个月" and 2,000 spaces: 3 s; issue 13); single spaces cost nothing.
  */
-function collapseWhitespace(text: string): { text: string; offsets: number[] } {
+const WHITESPACE_RUN = /\s\s/u;
+
+function collapseWhitespace(text: string): { text: string; offsets: number[] | null } {
+  // The common case, no run at all: the text as it is, offsets unchanged (null).
+  if (!WHITESPACE_RUN.test(text)) return { text, offsets: null };
   let out = '';
   const offsets: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -77,8 +103,8 @@ export function findChronoDates(original: string, now: Date, timeZone: string, t
       const value = calendarDate(r.start, today);
       if (value === null) continue;
       // Back to the original's offsets: the end is just after the last character read.
-      const start = offsets[r.index]!;
-      const end = offsets[r.index + r.text.length - 1]! + 1;
+      const start = offsets === null ? r.index : offsets[r.index]!;
+      const end = offsets === null ? r.index + r.text.length : offsets[r.index + r.text.length - 1]! + 1;
       const hit: DateHit = { start, end, value, source: 'chrono' };
       if (r.end?.isCertain('day')) {
         // A range without years ("11月11日到13日") shifts with its start.

@@ -28,8 +28,13 @@ function namedDay(phrase: string, today: CivilDate): [CivilDate, PartOfDay?] {
   return [addDays(today, p.endsWith('yesterday') ? -2 : 2)];
 }
 
+// Every pattern above holds one of these (each weekday, yesterday and the day before or after
+// hold "day"); the same flags, so no case folding finds more than this.
+const MAY_MATCH = /day|week|month|night|morning|afternoon|evening|tomorrow/iu;
+
 export function findEnDates(text: string, today: CivilDate): DateHit[] {
   const hits: DateHit[] = [];
+  if (!MAY_MATCH.test(text)) return hits;
   const monday = mondayOf(today);
   const hit = (m: RegExpMatchArray, value: CivilDate, extra: Partial<DateHit> = {}): void => {
     const start = m.index ?? 0;

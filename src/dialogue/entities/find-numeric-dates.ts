@@ -11,6 +11,7 @@ const MONTH_DAY = /(?<![\d/.$¥￥:])(1[0-2]|0?[1-9])\/(3[01]|[12]\d|0?[1-9])(?!
 
 export function findNumericDates(text: string, today: CivilDate): DateHit[] {
   const hits: DateHit[] = [];
+  if (!text.includes('/')) return hits;
   for (const m of text.matchAll(MONTH_DAY)) {
     const d = latestPastMonthDay(Number(m[1]), Number(m[2]), today);
     if (d !== null) hits.push({ start: m.index, end: m.index + m[0].length, value: d, source: 'rule' });

@@ -33,6 +33,8 @@ const VALID: Record<NumberType, RegExp> = {
   tracking_no: /^[A-Z]{0,3}\d{12,20}$/u,
 };
 
+const ASCII_DIGIT = /[0-9]/u;
+
 function normalise(raw: string): string {
   return raw.replace(/[\s-]/gu, '').toUpperCase();
 }
@@ -53,6 +55,8 @@ export function findOrderNumbers(text: string, pattern?: OrderIdPattern): Entity
   const add = (type: NumberType, start: number, raw: string): void => {
     found.push({ type, text: raw, start, end: start + raw.length, value: normalise(raw) });
   };
+  // Each pattern below needs an ASCII digit (the text comes with full-width digits folded).
+  if (!ASCII_DIGIT.test(text)) return pickNonOverlapping(found, longerFirst);
   for (const [re, type] of PREFIXED) for (const m of text.matchAll(re)) add(type, m.index, m[0]);
   for (const [re, keyType] of [[ORDER_KEY, 'order_id'], [TRACKING_KEY, 'tracking_no']] as const) {
     for (const m of text.matchAll(re)) {

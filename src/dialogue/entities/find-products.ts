@@ -40,7 +40,10 @@ export function findProducts(text: string, products: readonly CatalogueProduct[]
   for (const product of products) {
     for (const alias of [product.name, ...product.aliases]) {
       if (alias.trim() === '') continue;
-      for (const m of text.matchAll(aliasPattern(alias))) {
+      // exec on the pattern itself: matchAll would clone it for every alias of every message.
+      const re = aliasPattern(alias);
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         found.push({ type: 'product', text: m[0], start: m.index, end: m.index + m[0].length, value: product.name });
       }
     }

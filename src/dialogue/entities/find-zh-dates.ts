@@ -41,8 +41,13 @@ function agoDate(today: CivilDate, amount: number, unit: string): CivilDate | nu
   return addDays(today, -7 * amount); // 周 / 星期 / 礼拜
 }
 
+// A character every pattern above needs one of (each day word holds 天, 日, 晚, 夜, 早 or 晨; "ago"
+// ends in 前; a year's date holds 月, a festival 双, a day of the month 号 or 日).
+const MAY_MATCH = /[天日晚夜早晨前月双号]/u;
+
 export function findZhDates(text: string, today: CivilDate): DateHit[] {
   const hits: DateHit[] = [];
+  if (!MAY_MATCH.test(text)) return hits;
   const hit = (m: RegExpMatchArray, value: CivilDate, part?: PartOfDay): void => {
     const start = m.index ?? 0;
     hits.push({ start, end: start + m[0].length, value, ...(part ? { partOfDay: part } : {}), source: 'rule' });

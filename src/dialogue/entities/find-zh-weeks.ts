@@ -47,8 +47,12 @@ function weekdayIndex(ch: string): number {
   return WEEKDAY_INDEX[ch] ?? Number(ch) - 1;
 }
 
+// Every pattern above holds 周, 星期, 礼拜 or 月: without one of their characters nothing matches.
+const MAY_MATCH = /[周期拜月]/u;
+
 export function findZhWeeks(text: string, today: CivilDate): DateHit[] {
   const hits: DateHit[] = [];
+  if (!MAY_MATCH.test(text)) return hits;
   const monday = mondayOf(today);
   const hit = (m: RegExpMatchArray, value: CivilDate, endValue?: CivilDate): void => {
     const start = m.index ?? 0;
