@@ -72,6 +72,22 @@ export interface AppendOptions {
    * hands the row to the tracker instead.
    */
   outcome?: TurnRecord;
+  /**
+   * Only for a store whose `createsOnAppend` is true: creates the conversation first, in the same
+   * transaction (`conversation_exists` when the id is taken, and nothing written), so a session
+   * made for a turn costs no commit of its own.
+   */
+  create?: NewConversation;
+}
+
+/** `tenant` defaults to `DEFAULT_TENANT`; `tokenHash` to null. */
+export interface NewConversation {
+  id: string;
+  userId: string | null;
+  tenant?: string;
+  channel: string;
+  tokenHash?: string | null;
+  now: number;
 }
 
 export interface ConversationStore {
@@ -80,9 +96,10 @@ export interface ConversationStore {
    * kefu.db), so `appendMessages` takes a turn's `outcome`.
    */
   readonly writesOutcomes?: boolean;
+  /** Optional: true where `appendMessage(s)` takes `create` (a conversation made in the same transaction). */
+  readonly createsOnAppend?: boolean;
   migrate(): Promise<void>;
-  /** `tenant` defaults to `DEFAULT_TENANT`; `tokenHash` to null. */
-  createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation>;
+  createConversation(c: NewConversation): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
   /** Replaces the state and bumps updatedAt. */
   saveState(id: string, state: Record<string, unknown>, now: number): Promise<void>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TENANT, type AppendOptions, type Conversation, type ConversationStore, type StoredMessage } from '../contracts/conversation-store.ts';
+import { DEFAULT_TENANT, type AppendOptions, type Conversation, type ConversationStore, type NewConversation, type StoredMessage } from '../contracts/conversation-store.ts';
 import type { ChatMessage } from '../contracts/language-model.ts';
 import type { TurnRecord } from '../contracts/outcome-tracker.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
@@ -23,6 +23,12 @@ export interface OpenSessionParams {
   createIfMissing?: boolean;
   /** What proves the caller may continue an existing session: its token, or a key (`trusted`). */
   access?: SessionAccess;
+  /**
+   * A new session (no `sessionId`) is stored with its first message or state, in that write's
+   * transaction, where the store can (`createsOnAppend`): for a turn that tells nobody the id
+   * before it has written it. Until then the store does not have it.
+   */
+  storeWithFirstWrite?: boolean;
 }
 
 /** An opened session; `issuedToken` only when this call created it (the one time it is known). */
@@ -132,12 +138,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   checkOptions(ttlMs, historyLimit);
 
   const writesOutcomes = options.outcomesWithTranscript === true && store.writesOutcomes === true && store.appendMessages !== undefined;
-  const isExpired = (c: Conversation, at: number): boolean => at - c.updatedAt > ttlMs;
   const fresh = createFreshSessions(now);
+  const writes = createSessionWrites(store, ttlMs);
 
   async function create(id: string, params: OpenSessionParams): Promise<OpenedSession> {
     const { token, hash } = newSessionToken();
-    const created = await store.createConversation({ id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, tokenHash: hash, now: now() });
+    const c = { id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, tokenHash: hash, now: now() };
+    const created = await writes.create(c, params.storeWithFirstWrite === true && params.sessionId === undefined);
     fresh.add(id);
     return { ...created, issuedToken: token };
   }
@@ -156,14 +163,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
     }
     const at = now();
-    if (!isExpired(existing, at)) return existing;
+    if (at - existing.updatedAt <= ttlMs) return existing;
     if (params.createIfMissing !== true) throw notFound('session_expired', `session ${id} has expired`);
     // Delete by idleness, not by id: a concurrent request may already have started it afresh.
     await store.deleteIdleConversations(at - ttlMs);
     return openNamed(id, params);
   }
-
-  const history = async (sessionId: string, limit: number = historyLimit): Promise<ChatMessage[]> => readHistory(store, assertSessionId(sessionId), Math.min(checkLimit(limit), historyLimit), fresh);
 
   return {
     ttlMs, writesOutcomes,
@@ -171,11 +176,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (params.sessionId === undefined) return create(randomUUID(), params);
       return openNamed(assertSessionId(params.sessionId), params);
     },
-    history,
+    history: async (sessionId, limit = historyLimit) => readHistory(store, assertSessionId(sessionId), Math.min(checkLimit(limit), historyLimit), fresh),
     async record(params) {
       const message = toStored(params, now());
       fresh.forget(message.conversationId);
-      await sessionWrite(params.sessionId, store.appendMessage(message, params.state === undefined ? {} : { state: params.state }));
+      await writes.write(params.sessionId, (create) => store.appendMessage(message, { ...(params.state === undefined ? {} : { state: params.state }), ...(create === undefined ? {} : { create }) }));
       return message;
     },
     async recordAll(params, state, outcome) {
@@ -186,7 +191,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const options = appendOptions(state, outcome, writesOutcomes);
       for (const m of messages) fresh.forget(m.conversationId);
       if (store.appendMessages !== undefined) {
-        await sessionWrite(first.sessionId, store.appendMessages(messages, options));
+        await writes.write(first.sessionId, (create) => store.appendMessages!(messages, create === undefined ? options : { ...options, create }));
       } else {
         for (const [i, m] of messages.entries()) await sessionWrite(first.sessionId, store.appendMessage(m, i === messages.length - 1 ? options : {}));
       }
@@ -199,12 +204,44 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     async saveState(sessionId, state) {
       assertSessionId(sessionId);
-      await sessionWrite(sessionId, store.saveState(sessionId, state, now()));
+      await writes.write(sessionId, (create) => saveStateCreating(store, create, sessionId, state, now()));
     },
     async sweep() {
       return store.deleteIdleConversations(now() - ttlMs);
     },
   };
+}
+
+/**
+ * New sessions stored at once, or (`later`, where the store can) with their first write, in its
+ * transaction: `write` hands a session's creation to the write that stores it. An unwritten
+ * session lapses after the TTL (not written for that long, it has expired anyway) and at most
+ * `max` are kept, oldest dropped first, so turns that fail before writing leave nothing for long.
+ */
+function createSessionWrites(store: ConversationStore, ttlMs: number, max = 10_000) {
+  const unsaved = new Map<string, NewConversation>();
+  return {
+    async create(c: NewConversation & { tenant: string; tokenHash: string }, later: boolean): Promise<Conversation> {
+      if (!later || store.createsOnAppend !== true) return store.createConversation(c);
+      for (const [id, old] of unsaved) {
+        if (unsaved.size < max && old.now >= c.now - ttlMs) break;
+        unsaved.delete(id);
+      }
+      unsaved.set(c.id, c);
+      return { id: c.id, userId: c.userId, tenant: c.tenant, channel: c.channel, tokenHash: c.tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
+    },
+    async write(sessionId: string, run: (create: NewConversation | undefined) => Promise<void>): Promise<void> {
+      const create = unsaved.get(sessionId);
+      await sessionWrite(sessionId, run(create));
+      if (create !== undefined) unsaved.delete(sessionId);
+    },
+  };
+}
+
+/** A session not stored yet whose first write is a state, not a message: created first (no message to share a commit with). */
+async function saveStateCreating(store: ConversationStore, create: NewConversation | undefined, sessionId: string, state: Record<string, unknown>, at: number): Promise<void> {
+  if (create !== undefined) await store.createConversation(create);
+  await store.saveState(sessionId, state, at);
 }
 
 function appendOptions(state: Record<string, unknown> | undefined, outcome: TurnRecord | undefined, writesOutcomes: boolean): AppendOptions {

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationStore } from '../contracts/conversation-store.ts';
+import type { AppendOptions, Conversation, ConversationStore, NewConversation } from '../contracts/conversation-store.ts';
 import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
 
 /**
@@ -9,10 +9,21 @@ import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
  */
 export function withSealedUserIds(store: ConversationStore, sealer: UserIdSealer): ConversationStore {
   const open = (c: Conversation): Conversation => (c.userId === null ? c : { ...c, userId: sealer.open(c.userId) });
+  const sealed = (c: NewConversation): NewConversation => (c.userId === null ? c : { ...c, userId: sealer.seal(c.userId) });
+  // A conversation created with a turn's first write (`AppendOptions.create`) is sealed as one created alone.
+  const sealedAppend = (options: AppendOptions | undefined): AppendOptions | undefined => (options?.create === undefined ? options : { ...options, create: sealed(options.create) });
   const overrides: Partial<ConversationStore> = {
     async createConversation(c) {
-      return open(await store.createConversation({ ...c, userId: c.userId === null ? null : sealer.seal(c.userId) }));
+      return open(await store.createConversation(sealed(c)));
     },
+    async appendMessage(m, options) {
+      return store.appendMessage(m, sealedAppend(options));
+    },
+    ...(store.appendMessages === undefined ? {} : {
+      async appendMessages(messages: Parameters<NonNullable<ConversationStore['appendMessages']>>[0], options?: AppendOptions) {
+        return store.appendMessages!(messages, sealedAppend(options));
+      },
+    }),
     async getConversation(id) {
       const c = await store.getConversation(id);
       return c === null ? null : open(c);

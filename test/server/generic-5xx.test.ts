@@ -32,12 +32,13 @@ describe('5xx answers say nothing about the inside', () => {
     };
   };
 
+  /** A new session is stored with the turn's transcript (issue 16.2), or on its own where a store cannot. */
   const withFailingStore = async (error: () => unknown, run: () => Promise<void>): Promise<void> => {
-    const restore = patch('createConversation', () => Promise.reject(error()));
+    const restore = (['createConversation', 'appendMessage', 'appendMessages'] as const).map((name) => patch(name, () => Promise.reject(error())));
     try {
       await run();
     } finally {
-      restore();
+      for (const r of restore) r();
     }
   };
 

@@ -9,8 +9,11 @@ import { isKefuError } from '../../src/errors.ts';
 import { createSqliteHandoffQueue } from '../../src/handoff/sqlite-handoff-queue.ts';
 import { createSqliteOutcomeTracker } from '../../src/outcomes/sqlite-outcome-tracker.ts';
 import { createSqliteApiKeyStore } from '../../src/server/sqlite-api-key-store.ts';
+import { createUserIdSealer } from '../../src/safety/pii/stored-user-id.ts';
 import { createSessionManager } from '../../src/sessions/session-manager.ts';
+import { hashSessionToken } from '../../src/sessions/session-token.ts';
 import { createSqliteConversationStore } from '../../src/store/sqlite/sqlite-conversation-store.ts';
+import { withSealedUserIds } from '../../src/store/with-sealed-user-ids.ts';
 
 /** One node's kefu.db: its stores share one connection, and a turn's rows go in one transaction (issue 16). */
 const root = mkdtempSync(join(tmpdir(), 'kefu-shared-sqlite-'));
@@ -108,5 +111,63 @@ describe('the stores of one SQLite file', () => {
     await joint.recordAll([{ sessionId: s.id, role: 'user', content: 'hi' }], undefined, turn(s.id));
     expect(await store.listMessages(s.id)).toHaveLength(1);
     await store.close();
+  });
+});
+
+describe('a session made for a turn (storeWithFirstWrite)', () => {
+  async function setUp() {
+    const path = freshPath();
+    const plain = createSqliteConversationStore({ path });
+    await plain.migrate();
+    const store = withSealedUserIds(plain, createUserIdSealer(Buffer.alloc(32, 7)));
+    const sessions = createSessionManager({ store, ttlMs: 60_000, historyLimit: 5, outcomesWithTranscript: true });
+    const raw = new Database(path);
+    const conversations = () => raw.prepare('SELECT id, user_id, token_hash FROM conversations').all() as { id: string; user_id: string | null; token_hash: string }[];
+    return { store, sessions, raw, conversations, close: async () => { raw.close(); await store.close(); } };
+  }
+
+  it('is stored in the transaction of its first message, sealed as one stored alone', async () => {
+    const { store, sessions, conversations, close } = await setUp();
+    const s = await sessions.open({ channel: 'web', userId: 'alice@example.com', storeWithFirstWrite: true });
+    expect(s.issuedToken).toBeDefined();
+    expect(conversations()).toEqual([]);
+    expect(await sessions.history(s.id)).toEqual([]);
+    await sessions.recordAll([{ sessionId: s.id, role: 'user', content: 'hi' }, { sessionId: s.id, role: 'assistant', content: 'hello' }], { step: 1 }, turn(s.id));
+    const [row] = conversations();
+    expect(row?.id).toBe(s.id);
+    expect(row?.token_hash).toBe(hashSessionToken(s.issuedToken!));
+    expect(row?.user_id).not.toContain('alice');
+    expect(await store.getConversation(s.id)).toMatchObject({ userId: 'alice@example.com', tenant: 'default', channel: 'web', state: { step: 1 } });
+    expect((await store.listMessages(s.id)).map((m) => m.content)).toEqual(['hi', 'hello']);
+    // Stored once: the next write is an ordinary append.
+    await sessions.record({ sessionId: s.id, role: 'user', content: 'again' });
+    expect(await store.listMessages(s.id)).toHaveLength(3);
+    await close();
+  });
+
+  it('is not stored when its first write fails, and is with the write that follows', async () => {
+    const { sessions, raw, conversations, close } = await setUp();
+    const s = await sessions.open({ channel: 'web', storeWithFirstWrite: true });
+    raw.exec(`CREATE TRIGGER refuse_message BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    await expect(sessions.recordAll([{ sessionId: s.id, role: 'user', content: 'hi' }])).rejects.toThrow('disk says no');
+    expect(conversations()).toEqual([]);
+    raw.exec('DROP TRIGGER refuse_message');
+    // What the pipeline does with the customer's message of a turn that failed.
+    await sessions.record({ sessionId: s.id, role: 'user', content: 'hi' });
+    expect(conversations().map((c) => c.id)).toEqual([s.id]);
+    await close();
+  });
+
+  it('is stored before a state that is its first write; without the option, at once', async () => {
+    const { store, sessions, conversations, close } = await setUp();
+    const later = await sessions.open({ channel: 'web', storeWithFirstWrite: true });
+    await sessions.saveState(later.id, { step: 2 });
+    expect((await store.getConversation(later.id))?.state).toEqual({ step: 2 });
+    const now = await sessions.open({ channel: 'web' });
+    expect(conversations().map((c) => c.id).sort()).toEqual([later.id, now.id].sort());
+    // A named session is stored at once whatever the caller asks: another request may name it too.
+    const named = await sessions.open({ sessionId: 'named-1', channel: 'web', createIfMissing: true, storeWithFirstWrite: true });
+    expect(await store.getConversation(named.id)).not.toBeNull();
+    await close();
   });
 });

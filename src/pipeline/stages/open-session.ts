@@ -10,6 +10,10 @@ export async function openSession(turn: Pick<Turn, 'req'>, deps: StageDeps): Pro
     channel: req.channel,
     ...(req.createSession === true ? { createIfMissing: true } : {}),
     ...(req.access === undefined ? {} : { access: req.access }),
+    // A new session's id reaches the client with the reply, after the turn is written: the session
+    // is stored in that write (one commit). Not with pictures: they are kept during the turn, and
+    // the retained-files sweep purges those whose session it cannot find.
+    storeWithFirstWrite: req.sessionId === undefined && (req.attachments?.length ?? 0) === 0,
   });
   req.onOpened?.();
   return { conversation, id: conversation.id, vault: await deps.pii.vault.open(conversation.id), resent: null };

@@ -5,6 +5,7 @@ import type {
   Conversation,
   ConversationCursor,
   ConversationStore,
+  NewConversation,
   StoredMessage,
 } from '../../contracts/conversation-store.ts';
 import { DEFAULT_TENANT } from '../../contracts/conversation-store.ts';
@@ -41,10 +42,22 @@ export function createSqliteConversationStore(options: SqliteConversationStoreOp
 }
 
 type AppendBatch = readonly { m: StoredMessage; meta: string }[];
+/** `insertConversation`'s arguments: id, user id, tenant, channel, token hash, created, updated. */
+type NewConversationRow = [string, string | null, string, string, string | null, number, number];
+
+function conversationRow(c: NewConversation): NewConversationRow {
+  checkId('conversation id', c.id);
+  checkTimestamp('now', c.now);
+  const tenant = c.tenant ?? DEFAULT_TENANT;
+  checkId('tenant', tenant);
+  return [c.id, c.userId, tenant, c.channel, c.tokenHash ?? null, c.now, c.now];
+}
 
 class SqliteConversationStore implements ConversationStore {
   /** The outcome tracker's table is in this file: a turn's outcome row goes in its transcript's transaction. */
   readonly writesOutcomes = true;
+  /** A session made for a turn is inserted in the transaction of the turn's first write. */
+  readonly createsOnAppend = true;
   readonly #shared: SharedSqlite;
   readonly #db: Database.Database;
   #closed = false;
@@ -52,7 +65,7 @@ class SqliteConversationStore implements ConversationStore {
   readonly #migrations: readonly Migration[];
   #statements: SqliteStatements | null = null;
   /** Built once (with the statements it closes over): a transaction function per call shows in profiles. */
-  #appendTx: Database.Transaction<(batch: AppendBatch, state: string | null, outcome: TurnRecord | null) => void> | null = null;
+  #appendTx: Database.Transaction<(batch: AppendBatch, state: string | null, outcome: TurnRecord | null, create: NewConversationRow | null) => void> | null = null;
   #turnOutcome: TurnOutcomeStatement | null = null;
 
   constructor(options: SqliteConversationStoreOptions) {
@@ -70,15 +83,11 @@ class SqliteConversationStore implements ConversationStore {
     this.#turnOutcome = null;
   }
 
-  async createConversation(c: { id: string; userId: string | null; tenant?: string; channel: string; tokenHash?: string | null; now: number }): Promise<Conversation> {
-    checkId('conversation id', c.id);
-    checkTimestamp('now', c.now);
-    const tenant = c.tenant ?? DEFAULT_TENANT;
-    checkId('tenant', tenant);
-    const tokenHash = c.tokenHash ?? null;
-    const result = this.#sql().insertConversation.run(c.id, c.userId, tenant, c.channel, tokenHash, c.now, c.now);
-    if (result.changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
-    return { id: c.id, userId: c.userId, tenant, channel: c.channel, tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
+  async createConversation(c: NewConversation): Promise<Conversation> {
+    const row = conversationRow(c);
+    if (this.#sql().insertConversation.run(...row).changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
+    const [id, userId, tenant, channel, tokenHash] = row;
+    return { id, userId, tenant, channel, tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
   }
 
   async getConversation(id: string): Promise<Conversation | null> {
@@ -109,9 +118,13 @@ class SqliteConversationStore implements ConversationStore {
     if (new Set(messages.map((m) => m.conversationId)).size > 1) throw storeError('invalid_argument', 'messages appended together must share one conversation');
     const state = options.state === undefined ? null : toJsonObjectText('state', options.state);
     const outcome = options.outcome ?? null;
-    if (outcome !== null && outcome.sessionId !== messages[0]!.conversationId) throw storeError('invalid_argument', 'a turn outcome goes with its own conversation\'s messages');
+    const conversationId = messages[0]!.conversationId;
+    if (outcome !== null && outcome.sessionId !== conversationId) throw storeError('invalid_argument', 'a turn outcome goes with its own conversation\'s messages');
+    if (options.create !== undefined && options.create.id !== conversationId) throw storeError('invalid_argument', 'a conversation created on append is the messages\' own');
+    const create = options.create === undefined ? null : conversationRow(options.create);
     const sql = this.#sql();
-    (this.#appendTx ??= this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null) => {
+    (this.#appendTx ??= this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null, created: NewConversationRow | null) => {
+      if (created !== null && sql.insertConversation.run(...created).changes === 0) throw storeError('conversation_exists', `conversation ${created[0]} already exists`);
       for (const { m, meta } of batch) {
         if (sql.touchConversation.run(m.createdAt, m.createdAt, m.conversationId).changes === 0) {
           throw storeError('conversation_not_found', `conversation ${m.conversationId} does not exist`);
@@ -123,7 +136,7 @@ class SqliteConversationStore implements ConversationStore {
       const first = batch[0];
       if (newState !== null && first !== undefined) sql.replaceState.run(newState, first.m.conversationId);
       if (turn !== null) (this.#turnOutcome ??= prepareTurnOutcome(this.#db))(turn, batch[batch.length - 1]!.m.createdAt);
-    })).immediate(rows, state, outcome);
+    })).immediate(rows, state, outcome, create);
   }
 
   async listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]> {
