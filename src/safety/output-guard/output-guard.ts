@@ -1,3 +1,4 @@
+import { remembered } from '../../remembered.ts';
 import { INTERNAL_ADDRESS } from '../internal-address.ts';
 import { COMMITMENT as DOCUMENT_COMMITMENT } from '../../knowledge/trust/trust-patterns.ts';
 import type { CheckKind, Principle } from './constitution.ts';
@@ -41,24 +42,6 @@ export interface OutputGuard {
 export const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
 const digits = (s: string): string => s.replace(/\D/g, '');
 
-/**
- * `fn` remembered for the context strings a turn checks its reply against again and again (the
- * passages, the customer's words: once per released piece of a streamed reply, issue 16: their
- * squashing was most of the guard's cost). Bounded; emptied when full.
- */
-function remembered<T>(fn: (s: string) => T, max = 256): (s: string) => T {
-  const seen = new Map<string, T>();
-  return (s) => {
-    let out = seen.get(s);
-    if (out === undefined) {
-      out = fn(s);
-      if (seen.size >= max) seen.clear();
-      seen.set(s, out);
-    }
-    return out;
-  };
-}
-
 // Digit runs are bounded and start after a non-digit: an unbounded run tried from every digit of a
 // long number is quadratic (issue 13).
 const COMMITMENTS: RegExp[] = [
@@ -99,6 +82,46 @@ function shingles(text: string): string[] {
   return out;
 }
 
+/** The reply's squashed form, computed when a rule first asks and shared by the rules of one check. */
+class ReplyView {
+  private squashedText: string | undefined;
+  constructor(readonly text: string) {}
+
+  get squashed(): string {
+    return (this.squashedText ??= squash(this.text));
+  }
+}
+
+interface JoinedGiven {
+  given: string;
+  trusted: string;
+  /** `${given}\n${trusted}`, and its squashed and digit-only forms. */
+  joined: string;
+  squashed: string;
+  digits: string;
+}
+
+/**
+ * What the customer said and the shop's passages joined as the PII rule reads them, built once for
+ * the context the checks of a turn share rather than on every check (a new multi-kilobyte string
+ * to search each time, issue 16).
+ */
+function givenJoiner(squashed: (s: string) => string, digitsOf: (s: string) => string): (ctx: GuardContext) => JoinedGiven {
+  let last: JoinedGiven | undefined;
+  return (ctx) => {
+    if (last === undefined || last.given !== ctx.given || last.trusted !== ctx.trusted) {
+      last = {
+        given: ctx.given,
+        trusted: ctx.trusted,
+        joined: `${ctx.given}\n${ctx.trusted}`,
+        squashed: squashed(ctx.given) + squashed(ctx.trusted),
+        digits: digitsOf(ctx.given) + digitsOf(ctx.trusted),
+      };
+    }
+    return last;
+  };
+}
+
 export function createOutputGuard(options: { principles: readonly Principle[]; findPii: PiiFinder }): OutputGuard {
   const shinglesOf = remembered(shingles, 64);
 
@@ -107,7 +130,9 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
   const squashed = remembered(squash);
   const digitsOf = remembered(digits);
 
-  const rules: Record<CheckKind, (text: string, ctx: GuardContext, p: Principle) => string | null> = {
+  const joined = givenJoiner(squashed, digitsOf);
+
+  const rules: Record<CheckKind, (text: string, ctx: GuardContext, p: Principle, view: ReplyView) => string | null> = {
     commitment(text, ctx) {
       if (ctx.commitmentsConfirmed === true) return null;
       const trusted = squashed(ctx.trusted);
@@ -123,12 +148,12 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       return null;
     },
     pii(text, ctx) {
-      const given = `${ctx.given}\n${ctx.trusted}`;
+      const given = joined(ctx);
       // Every entity in a text found whole in what was given is known (its digits and squashed
       // form are part of the given text's): Kefu's own cited texts are checked against themselves.
-      if (given.includes(text)) return null;
-      const givenSquashed = squashed(ctx.given) + squashed(ctx.trusted);
-      const givenDigits = digitsOf(ctx.given) + digitsOf(ctx.trusted);
+      if (given.joined.includes(text)) return null;
+      const givenSquashed = given.squashed;
+      const givenDigits = given.digits;
       for (const e of options.findPii(text)) {
         const d = digits(e.text);
         const known = d.length >= 6 ? givenDigits.includes(d) : givenSquashed.includes(squash(e.text));
@@ -138,15 +163,15 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
     },
     credentials: (text) => CREDENTIALS.exec(text)?.[0] ?? null,
     internal_address: (text) => INTERNAL_ADDRESS.firstMatch(text),
-    untrusted_quote(text, ctx) {
+    untrusted_quote(_text, ctx, _p, view) {
       if (ctx.untrusted === undefined || ctx.untrusted.length === 0) return null;
-      const reply = squash(text);
       const allowed = squashed(ctx.trusted) + squashed(ctx.given);
       // A run the customer typed or a policy passage also says is not the review's to claim.
+      const reply = view.squashed;
       return shinglesOf(ctx.untrusted).find((s) => reply.includes(s) && !allowed.includes(s)) ?? null;
     },
-    prompt_leak(text, ctx) {
-      const reply = squash(text);
+    prompt_leak(_text, ctx, _p, view) {
+      const reply = view.squashed;
       for (const prompt of ctx.systemPrompts) {
         const hit = shinglesOf(prompt).find((s) => reply.includes(s));
         if (hit !== undefined) return hit;
@@ -166,8 +191,9 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
   return {
     check(text, ctx) {
       const violations: GuardViolation[] = [];
+      const view = new ReplyView(text);
       for (const p of options.principles) {
-        const evidence = rules[p.check](text, ctx, p);
+        const evidence = rules[p.check](text, ctx, p, view);
         if (evidence !== null) violations.push({ principle: p.id, check: p.check, evidence });
       }
       return violations;
