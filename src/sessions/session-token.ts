@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 import type { Conversation } from '../contracts/conversation-store.ts';
 import { KefuError } from '../errors.ts';
 
@@ -16,13 +16,29 @@ export interface SessionAccess {
 /** Header a client may send the token in instead of the body (GET requests have no body). */
 export const SESSION_TOKEN_HEADER = 'x-kefu-session-token';
 
+const TOKEN_BYTES = 32;
+/**
+ * The OS's random bytes fetched 128 tokens at a time (one getrandom call instead of one a
+ * session, as `randomUUID` does); each token's bytes are zeroed once taken, so the pool never
+ * holds a token that was handed out.
+ */
+const pool = Buffer.alloc(TOKEN_BYTES * 128);
+let taken = pool.length;
+
 /** 256 random bits, base64url: what the client keeps; the store keeps only `hash`. */
 export function newSessionToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
+  if (taken === pool.length) {
+    randomFillSync(pool);
+    taken = 0;
+  }
+  const token = pool.toString('base64url', taken, taken + TOKEN_BYTES);
+  pool.fill(0, taken, taken + TOKEN_BYTES);
+  taken += TOKEN_BYTES;
   return { token, hash: hashSessionToken(token) };
 }
 
-export const hashSessionToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+/** One-shot SHA-256 (hex): no hash object per call. */
+export const hashSessionToken = (token: string): string => hash('sha256', token, 'hex');
 
 /**
  * Throws unless `access` may use `conversation`: no token 401 `session_token_required`, a wrong
