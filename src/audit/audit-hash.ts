@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { KefuError } from '../errors.ts';
 
 /** The `prevHash` of the first entry ever written. */
@@ -44,5 +44,17 @@ export function hashAuditEntry(entry: object): string {
  */
 export function macAuditEntry(entry: object, entryKey: Buffer): string {
   const fields = { ...(entry as Record<string, unknown>), hash: undefined };
-  return createHmac('sha256', entryKey).update(canonicalJson(fields), 'utf8').digest('hex');
+  return createHmac('sha256', secretKeyOf(entryKey)).update(canonicalJson(fields), 'utf8').digest('hex');
+}
+
+const secretKeys = new WeakMap<Buffer, KeyObject>();
+
+/** The key as a KeyObject, made once per key: an HMAC from raw bytes imports them again each time (one per append). */
+export function secretKeyOf(key: Buffer): KeyObject {
+  let made = secretKeys.get(key);
+  if (made === undefined) {
+    made = createSecretKey(key);
+    secretKeys.set(key, made);
+  }
+  return made;
 }

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { KefuError } from '../errors.ts';
-import { canonicalJson } from './audit-hash.ts';
+import { canonicalJson, secretKeyOf } from './audit-hash.ts';
 
 /**
  * The audit key (KEFU_AUDIT_KEY, or `audit.key` in the data dir's key folder outside it) split
@@ -24,7 +24,7 @@ export function deriveAuditKeys(secret: Buffer): AuditKeys {
 
 /** HMAC-SHA-256 (hex) of the canonical JSON of `value`. */
 export function macOf(key: Buffer, value: unknown): string {
-  return createHmac('sha256', key).update(canonicalJson(value), 'utf8').digest('hex');
+  return createHmac('sha256', secretKeyOf(key)).update(canonicalJson(value), 'utf8').digest('hex');
 }
 
 /** Constant-time comparison of a MAC given (hex, maybe malformed) with the one computed. */
