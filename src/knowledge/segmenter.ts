@@ -84,6 +84,9 @@ export interface AnalyzedText {
   auxiliary: Set<string>;
 }
 
+const recent = new Map<string, AnalyzedText>();
+const RECENT_MAX = 1024;
+
 /**
  * Text to index terms, for Chinese, English and mixed text: NFKC + lowercase, punctuation dropped,
  * jieba words (search mode) plus character bigrams for Han runs, lightly stemmed English words,
@@ -91,6 +94,19 @@ export interface AnalyzedText {
  * function, so the only requirement is that it is deterministic.
  */
 export function analyze(text: string): AnalyzedText {
+  // A turn analyses the same texts more than once (the question for the cache, the search and
+  // the reply check; the passages' sentences on every turn that cites them): recent analyses are
+  // kept, and each caller gets its own copy, so none can change what another reads.
+  let known = recent.get(text);
+  if (known === undefined) {
+    known = analyzeText(text);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(text, known);
+  }
+  return { terms: [...known.terms], auxiliary: new Set(known.auxiliary) };
+}
+
+function analyzeText(text: string): AnalyzedText {
   const norm = normaliseChineseNumerals(text.normalize('NFKC').toLowerCase());
   const terms: string[] = [];
   const auxiliary = new Set<string>();

@@ -93,7 +93,14 @@ function foldNumeralRuns(units: string[]): void {
   }
 }
 
+// Any character the pass below changes or drops, or a numeral a run could fold: a text without
+// one (most messages) is scanned as written, so it is not rebuilt unit by unit.
+const MAY_CHANGE = new RegExp(
+  `[\\u200b\\u200c\\u200d\\u2060\\ufeff\\u00ad\\u180e\\u00a0\\u202f\\u3000\\u205f\\u2000-\\u200a\\uff01-\\uff5e${[...NUMERALS.keys()].join('')}]`,
+);
+
 export function normalizeForScan(original: string): ScanText {
+  if (!MAY_CHANGE.test(original)) return { text: original, origin: null };
   const units: string[] = [];
   let origin: number[] | null = null;
   let hasNumeral = false;

@@ -17,10 +17,11 @@ export const ipRecognizer: PiiRecognizer = {
   types: ['ip'],
   find(text) {
     const out: PiiCandidate[] = [];
-    for (const m of allMatches(IPV4, text)) {
+    // An IPv4 address has dots and an IPv6 one colons: a text without them skips that scan.
+    if (text.includes('.')) for (const m of allMatches(IPV4, text)) {
       out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.8, { ...IP_CUES, window: 10 }) });
     }
-    for (const m of allMatches(IPV6, text)) {
+    if (text.includes(':')) for (const m of allMatches(IPV6, text)) {
       if (!/[0-9A-Fa-f]/.test(m[0]) || !isIPv6(m[0])) continue;
       out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.85, { ...IP_CUES, window: 10 }) });
     }
