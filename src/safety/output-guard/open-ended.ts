@@ -1,3 +1,5 @@
+import { unicodeCaseTwin } from '../unicode-case-twin.ts';
+
 /**
  * Words that open an output-guard rule whose match may run on past a clause mark: the gapped
  * rules in output-guard.ts (`保证.{0,10}送达`, `[打给].{0,4}8折`, `送您.{0,6}券`, `i have issued
@@ -46,15 +48,19 @@ export function mayRunOnInClause(text: string): boolean {
   return OPEN_ENDED.test(text) || RULE_OPENINGS.test(text);
 }
 
-const OPENING_AT = new RegExp(`${OPEN_ENDED.source}|${RULE_OPENINGS.source}`, 'giu');
+/** Any rule opening (exported for the test that holds `firstOpening` to it). */
+export const OPENING = new RegExp(`${OPEN_ENDED.source}|${RULE_OPENINGS.source}`, 'giu');
+const openingAt = unicodeCaseTwin(OPENING);
 
 /** Where the first rule opening at or after `from` starts in `text`, or -1. */
 export function firstOpening(text: string, from: number): number {
-  OPENING_AT.lastIndex = from;
-  for (let m = OPENING_AT.exec(text); m !== null; m = OPENING_AT.exec(text)) {
+  // Asked at every token of a streamed reply: the pattern without `u` where that means the same.
+  const opening = openingAt(text);
+  opening.lastIndex = from;
+  for (let m = opening.exec(text); m !== null; m = opening.exec(text)) {
     if (m.index >= from) return m.index;
     // An empty match cannot happen (every alternative consumes a character); stay safe anyway.
-    if (m[0] === '') OPENING_AT.lastIndex++;
+    if (m[0] === '') opening.lastIndex++;
   }
   return -1;
 }

@@ -1,5 +1,6 @@
 import { remembered } from '../../remembered.ts';
 import { INTERNAL_ADDRESS } from '../internal-address.ts';
+import { unicodeCaseTwin } from '../unicode-case-twin.ts';
 import { COMMITMENT as DOCUMENT_COMMITMENT } from '../../knowledge/trust/trust-patterns.ts';
 import type { CheckKind, Principle } from './constitution.ts';
 
@@ -67,9 +68,11 @@ const COMMITMENTS: RegExp[] = [
   /\bguarantee[ds]?\b|\b(will|shall) (definitely|certainly|surely) (arrive|be delivered|ship)|\b(arrive|be delivered|reach you) (by|before) (tomorrow|tonight|today)\b|\bpromise (it|your order) will\b/i,
 ];
 
-const INSULTS = /白痴|蠢货|蠢猪|傻逼|傻[bB]|煞笔|脑残|智障|废物|垃圾(客户|东西|人)|滚(开|蛋)?[!！。]|去死|闭嘴|你算什么|穷鬼|\bidiot\b|\bstupid\b|\bmoron\b|\bdumb(ass)?\b|shut up|\bf+u+c+k|\bloser\b|\bpathetic\b|\bretard/iu;
+export const INSULTS = /白痴|蠢货|蠢猪|傻逼|傻[bB]|煞笔|脑残|智障|废物|垃圾(客户|东西|人)|滚(开|蛋)?[!！。]|去死|闭嘴|你算什么|穷鬼|\bidiot\b|\bstupid\b|\bmoron\b|\bdumb(ass)?\b|shut up|\bf+u+c+k|\bloser\b|\bpathetic\b|\bretard/iu;
 
-const CREDENTIALS = /(密码|验证码|口令|支付密码|password|passcode|pass code|verification code|\botp\b|api[ _-]?key|secret key|access token|\btoken\b)\s*(是|为|:|：|is|=)\s*["'「]?[\w\-+/=]{4,}|\bsk-[A-Za-z0-9]{20,}|\bAKIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----/iu;
+export const CREDENTIALS = /(密码|验证码|口令|支付密码|password|passcode|pass code|verification code|\botp\b|api[ _-]?key|secret key|access token|\btoken\b)\s*(是|为|:|：|is|=)\s*["'「]?[\w\-+/=]{4,}|\bsk-[A-Za-z0-9]{20,}|\bAKIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----/iu;
+const insults = unicodeCaseTwin(INSULTS);
+const credentials = unicodeCaseTwin(CREDENTIALS);
 
 function shingles(text: string): string[] {
   const out: string[] = [];
@@ -161,7 +164,7 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       }
       return null;
     },
-    credentials: (text) => CREDENTIALS.exec(text)?.[0] ?? null,
+    credentials: (text) => credentials(text).exec(text)?.[0] ?? null,
     internal_address: (text) => INTERNAL_ADDRESS.firstMatch(text),
     untrusted_quote(_text, ctx, _p, view) {
       if (ctx.untrusted === undefined || ctx.untrusted.length === 0) return null;
@@ -178,7 +181,7 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       }
       return null;
     },
-    insult: (text) => INSULTS.exec(text)?.[0] ?? null,
+    insult: (text) => insults(text).exec(text)?.[0] ?? null,
     patterns(text, _ctx, p) {
       for (const pattern of p.patterns) {
         const m = pattern.firstMatch(text);
