@@ -18,16 +18,44 @@ export function civilToday(now: Date, timeZone: string): CivilDate {
   return { year: w.year, month: w.month, day: w.day };
 }
 
-/** Wall-clock fields in `timeZone`, hour 0..23. */
-// Building an Intl.DateTimeFormat costs far more than formatting with one: one per zone, reused.
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
+type WallClock = CivilDate & { hour: number; minute: number };
 
-function formatFor(timeZone: string): Intl.DateTimeFormat {
+interface ZoneFormat {
+  format: Intl.DateTimeFormat;
+  /** Whether its string ("11/24/2026, 20:05") was checked to read as the parts do. */
+  readsString: boolean;
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one per zone, reused.
+const FORMATS = new Map<string, ZoneFormat>();
+// en-US with h23: month/day/year, hour:minute. format() costs a third of formatToParts(), and its
+// string is the parts joined; the order is checked on a known instant for each formatter, and a
+// string of any other shape is read from the parts.
+const WALL_STRING = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2})$/;
+const PROBE = new Date(Date.UTC(2001, 10, 23, 14, 5));
+
+function fromParts(format: Intl.DateTimeFormat, now: Date): WallClock {
+  const parts = format.formatToParts(now);
+  const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
+  return { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') };
+}
+
+function fromString(format: Intl.DateTimeFormat, now: Date): WallClock | null {
+  const m = WALL_STRING.exec(format.format(now));
+  if (m === null) return null;
+  return { year: Number(m[3]), month: Number(m[1]), day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]) };
+}
+
+function formatFor(timeZone: string): ZoneFormat {
   let f = FORMATS.get(timeZone);
   if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
+    const format = new Intl.DateTimeFormat('en-US', {
       timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
     });
+    const expected = fromParts(format, PROBE);
+    const read = fromString(format, PROBE);
+    const readsString = read !== null && (Object.keys(expected) as (keyof WallClock)[]).every((k) => read[k] === expected[k]);
+    f = { format, readsString };
     if (FORMATS.size > 64) FORMATS.clear();
     FORMATS.set(timeZone, f);
   }
@@ -36,14 +64,14 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
 
 // A turn reads the same instant's wall clock more than once (today's date, chrono's reference):
 // the last reading is kept, for that exact instant and zone only.
-let lastReading: { at: number; timeZone: string; fields: Readonly<CivilDate & { hour: number; minute: number }> } | undefined;
+let lastReading: { at: number; timeZone: string; fields: Readonly<WallClock> } | undefined;
 
-export function wallClock(now: Date, timeZone: string): CivilDate & { hour: number; minute: number } {
+/** Wall-clock fields in `timeZone`, hour 0..23. */
+export function wallClock(now: Date, timeZone: string): WallClock {
   const at = now.getTime();
   if (lastReading !== undefined && lastReading.at === at && lastReading.timeZone === timeZone) return { ...lastReading.fields };
-  const parts = formatFor(timeZone).formatToParts(now);
-  const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  const fields = { year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') };
+  const { format, readsString } = formatFor(timeZone);
+  const fields = (readsString ? fromString(format, now) : null) ?? fromParts(format, now);
   if (!Number.isNaN(at)) lastReading = { at, timeZone, fields };
   return { ...fields };
 }

@@ -94,6 +94,8 @@ export function createInputGuard(options: { threshold?: number } = {}): {
   const threshold = options.threshold ?? 0.5;
   const floor = Math.min(FINDING_FLOOR, threshold);
   // History turns come back on every call; analysing each once keeps a turn under a millisecond.
+  // The message itself goes through the same cache: it is the next turn's history, and a
+  // common question arrives word for word from many customers. Analyses are read-only.
   const cache = new Map<string, Analysis>();
   const cached = (text: string): Analysis => {
     let a = cache.get(text);
@@ -107,7 +109,7 @@ export function createInputGuard(options: { threshold?: number } = {}): {
 
   return {
     inspect(text, context = {}) {
-      const current = analyse(text);
+      const current = cached(text);
       const scores = { ...current.scores };
       const history = (context.history ?? []).slice(-MAX_HISTORY);
       const earlier = history.map((raw) => ({ raw, ...cached(raw) }));

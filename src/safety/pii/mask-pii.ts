@@ -6,10 +6,25 @@ import { PII_TYPES, PSEUDONYM_LABELS } from './pii-types.ts';
  * stored agent messages, fine-tuning exports, audit entries. Recognizers are stateless, so one
  * instance serves everyone.
  */
-export const sharedPiiEngine: PiiEngine = createPiiEngine();
+let overBudget = false;
+export const sharedPiiEngine: PiiEngine = createPiiEngine({ onBudgetExceeded: () => { overBudget = true; } });
+
+// The same text is masked again and again: a cached answer's reply on every hit, an agent's
+// stock phrases. A mask the scanner finished within its budget depends on the text alone, so
+// recent ones are kept; one cut short by the budget is not. Emptied when full.
+const recent = new Map<string, string>();
+const RECENT_MAX = 256;
 
 export function maskPii(text: string): string {
-  return sharedPiiEngine.mask(text).text;
+  const known = recent.get(text);
+  if (known !== undefined) return known;
+  overBudget = false;
+  const masked = sharedPiiEngine.mask(text).text;
+  if (!overBudget) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(text, masked);
+  }
+  return masked;
 }
 
 const LABEL_TO_PLACEHOLDER = new Map(PII_TYPES.map((t) => [PSEUDONYM_LABELS[t], PLACEHOLDERS[t]]));
