@@ -28,15 +28,20 @@ export class SSELineParser {
     const out: SSEEvent[] = [];
     let start = 0;
     const all = this.rest + text;
-    for (let i = this.rest.length; i < all.length; i++) {
-      const c = all.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
+    // Line ends found with indexOf, not a test of every character: a reply is kilobytes of events.
+    let lf = all.indexOf('\n', this.rest.length);
+    let cr = all.indexOf('\r', this.rest.length);
+    while (lf !== -1 || cr !== -1) {
+      const i = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
       this.line(all.slice(start, i), out);
-      if (c === 13) {
-        if (i + 1 === all.length) this.afterCR = true;
-        else if (all.charCodeAt(i + 1) === 10) i++;
+      let next = i + 1;
+      if (i === cr) {
+        if (next === all.length) this.afterCR = true;
+        else if (all.charCodeAt(next) === 10) next++;
       }
-      start = i + 1;
+      start = next;
+      if (lf !== -1 && lf < start) lf = all.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = all.indexOf('\r', start);
     }
     this.rest = all.slice(start);
     return out;
