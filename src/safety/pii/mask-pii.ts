@@ -11,16 +11,21 @@ export const sharedPiiEngine: PiiEngine = createPiiEngine({ onBudgetExceeded: ()
 
 // The same text is masked again and again: a cached answer's reply on every hit, an agent's
 // stock phrases. A mask the scanner finished within its budget depends on the text alone, so
-// recent ones are kept; one cut short by the budget is not. Emptied when full.
+// recent ones are kept; one cut short by the budget is not, and neither is a text in which
+// anything was masked: the key is the text as written, and personal data is not kept in memory
+// past its turn (it would outlive an erasure). Emptied when full.
 const recent = new Map<string, string>();
 const RECENT_MAX = 256;
+
+/** Whether `maskPii` keeps `text` in memory (what stays past a turn is checked by a test). */
+export const maskPiiRemembers = (text: string): boolean => recent.has(text);
 
 export function maskPii(text: string): string {
   const known = recent.get(text);
   if (known !== undefined) return known;
   overBudget = false;
   const masked = sharedPiiEngine.mask(text).text;
-  if (!overBudget) {
+  if (!overBudget && masked === text) {
     if (recent.size >= RECENT_MAX) recent.clear();
     recent.set(text, masked);
   }
