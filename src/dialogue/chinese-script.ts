@@ -28,6 +28,9 @@ export function toSimplified(text: string): string {
 
 export type HanScript = 'Hans' | 'Hant';
 
+const recentScripts = new Map<string, HanScript | null>();
+const RECENT_MAX = 512;
+
 /**
  * Which script a text is written in, from the characters that exist in one script only (退貨 is
  * Traditional, 退货 Simplified, 退款 either): null when it has none of them.
@@ -35,6 +38,18 @@ export type HanScript = 'Hans' | 'Hant';
 export function hanScript(text: string): HanScript | null {
   const han = Array.from(text.matchAll(/\p{Script=Han}/gu), (m) => m[0]).join('');
   if (han.length === 0) return null;
+  // The verdict depends on the Han characters alone, and a turn asks about the same message
+  // more than once (its mask stage, the NLU's locale, each earlier turn's): recent verdicts are
+  // kept, since both conversions run over the whole text.
+  const known = recentScripts.get(han);
+  if (known !== undefined) return known;
+  const script = scriptOfHan(han);
+  if (recentScripts.size >= RECENT_MAX) recentScripts.clear();
+  recentScripts.set(han, script);
+  return script;
+}
+
+function scriptOfHan(han: string): HanScript | null {
   const asSimplified = Array.from(traditionalToSimplified()(han));
   const asTraditional = Array.from(simplifiedToTraditional()(han));
   const chars = Array.from(han);

@@ -46,25 +46,28 @@ function calendarDate(c: chrono.ParsedComponents, today: CivilDate): CivilDate |
 const MAY_HOLD_ZH = ABSOLUTE_ZH;
 
 /*
- * The English parser (chrono-node 2.10.3, casual) returns nothing unless one of its parsers
- * matches, and each needs one of these in the text (refiners only merge or drop what parsers
- * found): a digit (ISO, slash, y-m-d, m/yyyy, times of day); a month or weekday name or "week"
+ * The English parser (chrono-node 2.10.3, casual) finds a date we accept (its month certain) only
+ * where one of its date parsers matches, and each needs one of these in the text (refiners only
+ * merge or drop what parsers found; a time of day alone, "at 3pm", never has a certain month):
+ * digits around a date separator (ISO, slash, y-m-d, m/yyyy); a month or weekday name or "week"
  * (weekend, weekday); a casual word (now, today, tonight, tomorrow, overmorrow, tmr, yesterday,
  * last night, morning … noon, midday); "month" (end of the month); a relative unit after
- * this/last/past/next/after ("last week", even "last s"); or a duration ("within a day", "two
- * weeks ago", "a few days later"), which chrono keeps only if one of its number-unit pieces holds
- * a digit or a space ("them" is the + m, and dropped), so a spelled number, a/an/the/several and
- * whitespace before a unit's first letter, or half, couple, few. Substrings and letter classes
- * make these wider than chrono's patterns, never narrower; the test beside this file checks the
- * skip against chrono itself. A sentence with none of them ("How long does shipping take?") skips
- * chrono, a third of entity extraction. Linear: literals and one whitespace run per start.
+ * this/last/past/next/after ("last week", even "last s"); or a duration ("within a day", "3 days
+ * ago", "two weeks ago", "a few days later"), which chrono keeps only if one of its number-unit
+ * pieces holds a digit or a space ("them" is the + m, and dropped): a digit, a spelled number,
+ * a/an/the/several and whitespace before a unit's first letter, or half, couple, few.
+ * Substrings and letter classes make these wider than chrono's patterns, never narrower; the test
+ * beside this file checks the skip against chrono itself. A sentence with none of them ("How long
+ * does shipping take?", "where is KF20261124001") skips chrono, a third of entity extraction.
+ * Linear: literals, and one separator or whitespace run per start.
  */
-const EN_ANCHOR = /[0-9]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|week|now|today|night|morrow|tmr|yesterday|morning|afternoon|evening|noon|midday|month|half|couple|few/i;
+const EN_ANCHOR = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|week|now|today|night|morrow|tmr|yesterday|morning|afternoon|evening|noon|midday|month|half|couple|few/i;
+const EN_DIGITS = /[0-9][-./\s]+[0-9]|[0-9]\s*[smhdwyq]/i;
 const EN_DURATION = /(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|an?|several|the)\s+[smhdwyq]/i;
 const EN_RELATIVE = /(?:this|last|past|next|after)\s*(?:s|sec|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|mos?|qtr|quarters?|y|yr|years?)(?![a-z0-9_])/i;
 
 export function mayHoldEnglishDate(text: string): boolean {
-  return EN_ANCHOR.test(text) || EN_DURATION.test(text) || EN_RELATIVE.test(text);
+  return EN_ANCHOR.test(text) || EN_DIGITS.test(text) || EN_DURATION.test(text) || EN_RELATIVE.test(text);
 }
 const MAY_HOLD_EN = { test: mayHoldEnglishDate };
 
