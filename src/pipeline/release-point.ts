@@ -1,3 +1,4 @@
+import { remembered } from '../remembered.ts';
 import { firstOpening, unfinishedOpening } from '../safety/output-guard/open-ended.ts';
 
 /** Characters a figure is written with, after its first digit ("1,299.50", "10:30", "20 %"). */
@@ -7,6 +8,8 @@ const DIGIT = /\d/;
 const FIGURE_SIGN = /[¥￥$+-]/;
 
 const squash = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '');
+/** The untrusted passages squashed once per text, not at every token of the reply (issue 16). */
+const squashedSource = remembered(squash, 16);
 
 /** Moves `at` back over the figure (and its currency sign) that ends right before it. */
 function startOfFigureBefore(text: string, at: number, floor: number): number {
@@ -42,7 +45,7 @@ export function releasePoint(text: string, from: number, untrusted = ''): number
   const lt = text.indexOf('<', from);
   if (lt >= 0) at = Math.min(at, lt);
   if (untrusted !== '') {
-    const source = squash(untrusted);
+    const source = squashedSource(untrusted);
     // A copy of 10 Han characters or 28 letters is the guard's; a shorter end is held here.
     for (let i = Math.max(from, text.length - 40); i < at; i++) {
       const tail = squash(text.slice(i));
