@@ -38,10 +38,11 @@ export function lexicalSupport(reply: string, allowedText: string): number {
 }
 
 const supportUnits = (s: string): string[] => s.toLowerCase().match(/\p{Script=Han}|[a-z]{3,}/gu) ?? [];
+const supportUnitsOf = remembered((allowedText: string): ReadonlySet<string> => new Set(supportUnits(allowedText)), 32);
 
 /** `lexicalSupport` against one allowed text whose words are gathered once: streaming asks on every token. */
 export function lexicalSupporter(allowedText: string): (reply: string) => number {
-  const allowed = new Set(supportUnits(allowedText));
+  const allowed = supportUnitsOf(allowedText);
   return (reply) => {
     const r = supportUnits(reply.replace(/\[\d+\]/g, ''));
     if (r.length === 0) return 1;
