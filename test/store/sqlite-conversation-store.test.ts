@@ -73,7 +73,7 @@ describe('SQLite conversation store', () => {
     expect(await second.getSetting('k')).toBe('v');
   });
 
-  it('keeps all rows when two connections append to the same file at once', async () => {
+  it('keeps all rows when two stores of one file append at once (one shared connection; test/store/sqlite-multi-process.test.ts has two processes)', async () => {
     const path = freshPath();
     const a = await openStore({ path });
     const b = await openStore({ path });
