@@ -31,5 +31,8 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
       },
     },
   };
-  return destination === undefined ? pino(options) : pino(options, destination as pino.DestinationStream);
+  // Standard output is written asynchronously: under load the lines of several requests leave in
+  // one write instead of a syscall each (issue 16.3). pino flushes what is pending on exit; a
+  // SIGKILL can lose the last lines, which the audit log, not this log, is for.
+  return pino(options, destination === undefined ? pino.destination({ dest: 1, sync: false }) : (destination as pino.DestinationStream));
 }
