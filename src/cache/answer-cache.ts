@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isCacheable } from './cacheable.ts';
 import { createFeatureIndex } from './feature-index.ts';
-import type { AnswerCache, CacheEntryInput, CacheHit, CacheSource, LookupOptions } from '../contracts/answer-cache.ts';
+import type { AnswerCache, CacheEntryInput, CacheHit, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion, questionFeatures } from './normalise.ts';
+import { createRecentRows, type ReadRow } from './recent-rows.ts';
 
 /**
  * Lexical (Jaccard over jieba words + character bigrams / stemmed English words) similarity a
@@ -119,10 +120,12 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
   // The exact match is answered from memory too: probing the (lang, norm) index in the file was
   // the part of a lookup that grew with entries (its pages stop fitting SQLite's page cache).
   const exact = createExactIds();
+  const rows = createRecentRows((id) => sql.byId.get(id));
   /** The highest entry id read so far: ids only grow (AUTOINCREMENT), so newer ones are new entries. */
   let maxId = 0;
   const add = (id: number, lang: string, norm: string, intent: string | null): void => {
     exact.set(id, lang, norm);
+    rows.forget(id);
     if (id > maxId) maxId = id;
     if (lang !== 'zh' && lang !== 'en') return;
     candidates.add({ id, group: lang, features: segment(norm), value: { intent } });
@@ -130,6 +133,7 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
   const load = (): void => {
     candidates.clear();
     exact.clear();
+    rows.clear();
     maxId = 0;
     for (const r of sql.all.iterate()) add(r.id, r.lang, r.norm, r.intent);
   };
@@ -148,10 +152,11 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
     const v = dataVersion.get();
     if (v === seenVersion) return;
     seenVersion = v;
+    rows.clear();
     for (const r of newer.iterate(maxId)) add(r.id, r.lang, r.norm, r.intent);
     if (candidates.size !== indexable.get()) load();
   };
-  return { index: candidates, exact, add, refresh };
+  return { index: candidates, exact, rows, add, refresh };
 }
 
 /** Entry ids by language and normalised question, kept in step with the file like the index. */
@@ -237,21 +242,20 @@ function writeEntry(db: Database.Database, sql: Statements, entry: CacheEntryInp
  * The lookup: an exact match on the normalised question, else the lexical candidates best first;
  * each hit is checked for expiry and changed documents (and removed when stale), and counted.
  */
-function createLookup(o: { sql: Statements; candidates: ReturnType<typeof createCandidates>; counters: ReturnType<typeof createCounters>; options: AnswerCacheOptions; segment: (normalised: string) => Set<string>; remove: (id: number) => void }) {
-  const { sql, candidates, counters, options, segment, remove } = o;
+function createLookup(o: { candidates: ReturnType<typeof createCandidates>; counters: ReturnType<typeof createCounters>; options: AnswerCacheOptions; segment: (normalised: string) => Set<string>; remove: (id: number) => void }) {
+  const { candidates, counters, options, segment, remove } = o;
   const clock = options.now ?? Date.now;
   const ttl = options.ttlMs ?? 7 * DAY;
   const threshold = options.threshold ?? DEFAULT_LEXICAL_THRESHOLD;
 
   /** The entry if it is still valid: not expired, every cited document unchanged. */
-  const validRow = (row: Row): Row | null => {
+  const validRow = ({ row, docHashes }: ReadRow<Row>): Row | null => {
     if (ttl > 0 && clock() - row.created_at > ttl) {
       remove(row.id);
       return null;
     }
     if (options.currentDocHash !== undefined) {
-      const hashes = JSON.parse(row.doc_hashes) as Record<string, string>;
-      for (const [docId, hash] of Object.entries(hashes)) {
+      for (const [docId, hash] of Object.entries(docHashes)) {
         if (options.currentDocHash(docId) !== hash) {
           remove(row.id);
           return null;
@@ -261,9 +265,9 @@ function createLookup(o: { sql: Statements; candidates: ReturnType<typeof create
     return row;
   };
 
-  const toHit = (row: Row, match: CacheHit['match'], score: number): CacheHit => {
+  const toHit = ({ row, sources }: ReadRow<Row>, match: CacheHit['match'], score: number): CacheHit => {
     counters.hit(row.id);
-    return { id: row.id, question: row.question, answer: row.answer, sources: JSON.parse(row.sources) as CacheSource[], model: row.model, match, score };
+    return { id: row.id, question: row.question, answer: row.answer, sources: sources.map((x) => ({ ...x })), model: row.model, match, score };
   };
 
   /** Lexical candidates at or above `min`, best first (ties: oldest first). */
@@ -276,13 +280,13 @@ function createLookup(o: { sql: Statements; candidates: ReturnType<typeof create
     const norm = normaliseQuestion(question, opts.lang);
     if (norm.length === 0) return null;
     const exactId = candidates.exact.get(opts.lang, norm);
-    const exact = exactId === undefined ? undefined : sql.byId.get(exactId);
-    if (exact !== undefined && exact.norm === norm && intentMatches(opts.intent, exact.intent) && validRow(exact) !== null) return toHit(exact, 'exact', 1);
+    const exact = exactId === undefined ? undefined : candidates.rows.get(exactId);
+    if (exact !== undefined && exact.row.norm === norm && intentMatches(opts.intent, exact.row.intent) && validRow(exact) !== null) return toHit(exact, 'exact', 1);
     const min = opts.threshold ?? threshold;
     for (const c of rank(norm, opts, min)) {
-      const row = sql.byId.get(c.id);
+      const read = candidates.rows.get(c.id);
       // The row's intent, not the index's: another process may have replaced the answer under the same id.
-      if (row !== undefined && intentMatches(opts.intent, row.intent) && validRow(row) !== null) return toHit(row, 'lexical', c.score);
+      if (read !== undefined && intentMatches(opts.intent, read.row.intent) && validRow(read) !== null) return toHit(read, 'lexical', c.score);
     }
     return null;
   };
@@ -322,9 +326,10 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
     sql.delete.run(id);
     candidates.index.remove(id);
     candidates.exact.remove(id);
+    candidates.rows.forget(id);
     pending.entryHits.delete(id);
   };
-  const lexicalLookup = createLookup({ sql, candidates, counters, options, segment, remove });
+  const lexicalLookup = createLookup({ candidates, counters, options, segment, remove });
   const lookup: AnswerCache['lookup'] = (question, opts) => {
     const hit = lexicalLookup(question, opts);
     if (hit === null) pending.misses++;
@@ -378,6 +383,7 @@ export function createSqliteAnswerCache(options: AnswerCacheOptions): AnswerCach
       })();
       candidates.index.clear();
       candidates.exact.clear();
+      candidates.rows.clear();
       counters.reset();
       return n;
     },

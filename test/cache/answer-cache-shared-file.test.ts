@@ -67,10 +67,16 @@ it('serves exact matches the other connection stored, and stops when it dropped 
     expect(a.evict('发票怎么开', 'zh')).toBe(true);
     a.store(entry('发票怎么开', 'invoice-2'));
     expect(b.lookup('发票怎么开', { lang: 'zh' })).toMatchObject({ match: 'exact', answer: 'answer:invoice-2' });
+    // Its answer replaced there, under the same id: the new answer here, not the row served before.
+    a.store(entry('发票怎么开', 'invoice-2b'));
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toMatchObject({ match: 'exact', answer: 'answer:invoice-2b' });
     a.clear();
     expect(b.lookup('发票怎么开', { lang: 'zh' })).toBeNull();
     // Evicted here: not served from this connection's memory either.
     b.store(entry('发票怎么开', 'invoice-3'));
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toMatchObject({ answer: 'answer:invoice-3' });
+    b.store(entry('发票怎么开', 'invoice-4'));
+    expect(b.lookup('发票怎么开', { lang: 'zh' })).toMatchObject({ answer: 'answer:invoice-4', sources: [{ id: 'invoice-4#0' }] });
     expect(b.evict('发票怎么开', 'zh')).toBe(true);
     expect(b.lookup('发票怎么开', { lang: 'zh' })).toBeNull();
   } finally {
