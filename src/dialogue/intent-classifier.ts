@@ -109,18 +109,14 @@ function computeScores(text: string): IntentScores {
   return { normalized, scores, subIntents };
 }
 
-// classifyIntent and rankIntents read the same scores in one turn: the ranking is made once per
-// scores object (the scores and the ranking are read-only).
-const ranked = new WeakMap<ReadonlyMap<Intent, number>, readonly RankedIntent[]>();
+// classifyIntent and rankIntents read the same scores in one turn: the last scores object's
+// ranking is kept (the scores and the ranking are read-only).
+let lastRanked: { scores: ReadonlyMap<Intent, number>; ranked: readonly RankedIntent[] } | undefined;
 
 /** Calibrated probabilities over all intents from the combined scores, best first. */
 function distribution(scores: ReadonlyMap<Intent, number>): readonly RankedIntent[] {
-  let r = ranked.get(scores);
-  if (r === undefined) {
-    r = computeDistribution(scores);
-    ranked.set(scores, r);
-  }
-  return r;
+  if (lastRanked?.scores !== scores) lastRanked = { scores, ranked: computeDistribution(scores) };
+  return lastRanked.ranked;
 }
 
 function computeDistribution(scores: ReadonlyMap<Intent, number>): RankedIntent[] {
