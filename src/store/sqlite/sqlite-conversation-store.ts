@@ -14,6 +14,7 @@ import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } 
 import { storeError } from '../store-error.ts';
 import { sqliteMigrations, type Migration } from './migrations.ts';
 import { runMigrations } from './run-migrations.ts';
+import { createGroupCommit, runMembers } from './group-commit.ts';
 import { openSharedSqlite, type SharedSqlite } from './shared-sqlite.ts';
 import { prepareStatements, type ConversationRow, type MessageRow, type SqliteStatements } from './sqlite-statements.ts';
 import { prepareTurnOutcome, type TurnOutcomeStatement } from './turn-outcome.ts';
@@ -42,6 +43,8 @@ export function createSqliteConversationStore(options: SqliteConversationStoreOp
 }
 
 type AppendBatch = readonly { m: StoredMessage; meta: string }[];
+/** One append as the transaction takes it: the messages, the state's JSON, the outcome row, the conversation to create. */
+type AppendArgs = [batch: AppendBatch, state: string | null, outcome: TurnRecord | null, create: NewConversationRow | null];
 /** `insertConversation`'s arguments: id, user id, tenant, channel, token hash, created, updated. */
 type NewConversationRow = [string, string | null, string, string, string | null, number, number];
 
@@ -65,7 +68,20 @@ class SqliteConversationStore implements ConversationStore {
   readonly #migrations: readonly Migration[];
   #statements: SqliteStatements | null = null;
   /** Built once (with the statements it closes over): a transaction function per call shows in profiles. */
-  #appendTx: Database.Transaction<(batch: AppendBatch, state: string | null, outcome: TurnRecord | null, create: NewConversationRow | null) => void> | null = null;
+  #appendTx: Database.Transaction<(...args: AppendArgs) => void> | null = null;
+  /** Several appends in one transaction, each in its own savepoint (group-commit.ts). */
+  #groupTx: Database.Transaction<(items: readonly AppendArgs[]) => { ok: true; value: void }[]> | null = null;
+  /**
+   * Appends made within one turn of the event loop (concurrent customers' turns) share a commit.
+   * Every other use of the store commits what is queued first (`#sql`), so writes keep their call
+   * order and a read sees every write made before it, settled or not.
+   */
+  readonly #appends = createGroupCommit<AppendArgs, void>((items) => {
+    const append = this.#appendTransaction();
+    if (items.length > 1) return this.#groupTx!.immediate(items);
+    append.immediate(...items[0]!); // alone, no savepoint: its error fails it, as every member's would
+    return [{ ok: true, value: undefined }];
+  });
   #turnOutcome: TurnOutcomeStatement | null = null;
 
   constructor(options: SqliteConversationStoreOptions) {
@@ -77,15 +93,17 @@ class SqliteConversationStore implements ConversationStore {
   }
 
   async migrate(): Promise<void> {
+    this.#appends.flush();
     runMigrations(this.#open(), this.#migrations);
     this.#statements = null;
     this.#appendTx = null;
+    this.#groupTx = null;
     this.#turnOutcome = null;
   }
 
   async createConversation(c: NewConversation): Promise<Conversation> {
     const row = conversationRow(c);
-    if (this.#sql().insertConversation.run(...row).changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
+    if (this.#sql().insertConversation.run(...row, '{}').changes === 0) throw storeError('conversation_exists', `conversation ${c.id} already exists`);
     const [id, userId, tenant, channel, tokenHash] = row;
     return { id, userId, tenant, channel, tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
   }
@@ -122,21 +140,36 @@ class SqliteConversationStore implements ConversationStore {
     if (outcome !== null && outcome.sessionId !== conversationId) throw storeError('invalid_argument', 'a turn outcome goes with its own conversation\'s messages');
     if (options.create !== undefined && options.create.id !== conversationId) throw storeError('invalid_argument', 'a conversation created on append is the messages\' own');
     const create = options.create === undefined ? null : conversationRow(options.create);
-    const sql = this.#sql();
-    (this.#appendTx ??= this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null, created: NewConversationRow | null) => {
-      if (created !== null && sql.insertConversation.run(...created).changes === 0) throw storeError('conversation_exists', `conversation ${created[0]} already exists`);
-      for (const { m, meta } of batch) {
-        if (sql.touchConversation.run(m.createdAt, m.createdAt, m.conversationId).changes === 0) {
-          throw storeError('conversation_not_found', `conversation ${m.conversationId} does not exist`);
+    this.#appendTransaction(); // a closed or unmigrated store fails the call itself, as before
+    return this.#appends.add([rows, state, outcome, create]);
+  }
+
+  #appendTransaction(): Database.Transaction<(...args: AppendArgs) => void> {
+    if (this.#appendTx !== null) return this.#appendTx;
+    const sql = this.#statementsOnly();
+    const append = this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null, created: NewConversationRow | null) => {
+      const id = batch[0]!.m.conversationId;
+      let newest = batch[0]!.m.createdAt;
+      for (const { m } of batch) if (m.createdAt > newest) newest = m.createdAt;
+      // The conversation row is written once per append (it and its recency index were rewritten
+      // per message and again for the state): a new one as the append leaves it, else one UPDATE.
+      if (created !== null) {
+        const [cid, userId, tenant, channel, tokenHash, createdAt, updatedAt] = created;
+        if (sql.insertConversation.run(cid, userId, tenant, channel, tokenHash, createdAt, Math.max(updatedAt, newest), newState ?? '{}').changes === 0) {
+          throw storeError('conversation_exists', `conversation ${cid} already exists`);
         }
+      } else if (sql.touchConversation.run(newest, newest, newState, id).changes === 0) {
+        throw storeError('conversation_not_found', `conversation ${id} does not exist`);
+      }
+      for (const { m, meta } of batch) {
         if (sql.insertMessage.run(m.id, m.conversationId, m.role, m.content, m.createdAt, meta).changes === 0) {
           throw storeError('message_exists', `message ${m.id} already exists`);
         }
       }
-      const first = batch[0];
-      if (newState !== null && first !== undefined) sql.replaceState.run(newState, first.m.conversationId);
       if (turn !== null) (this.#turnOutcome ??= prepareTurnOutcome(this.#db))(turn, batch[batch.length - 1]!.m.createdAt);
-    })).immediate(rows, state, outcome, create);
+    });
+    this.#groupTx = this.#db.transaction((items: readonly AppendArgs[]) => runMembers(this.#db, items, (args) => append(...args)) as { ok: true; value: void }[]);
+    return (this.#appendTx = append);
   }
 
   async listMessages(conversationId: string, limit?: number): Promise<StoredMessage[]> {
@@ -200,8 +233,10 @@ class SqliteConversationStore implements ConversationStore {
   }
 
   async close(): Promise<void> {
+    if (!this.#closed && this.#db.open) this.#appends.flush();
     this.#statements = null;
     this.#appendTx = null;
+    this.#groupTx = null;
     this.#turnOutcome = null;
     this.#closed = true;
     this.#shared.release();
@@ -212,8 +247,14 @@ class SqliteConversationStore implements ConversationStore {
     return this.#db;
   }
 
-  /** Statements compile on first use, after `migrate()` has created the tables. */
+  /** Statements compile on first use, after `migrate()` has created the tables. Queued appends commit first. */
   #sql(): SqliteStatements {
+    this.#open();
+    this.#appends.flush();
+    return this.#statementsOnly();
+  }
+
+  #statementsOnly(): SqliteStatements {
     const db = this.#open();
     return (this.#statements ??= prepareStatements(db));
   }

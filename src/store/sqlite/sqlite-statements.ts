@@ -29,15 +29,16 @@ const MESSAGE = 'id, conversation_id, role, content, created_at, meta';
  */
 export function prepareStatements(db: Database.Database) {
   return {
-    insertConversation: db.prepare<[string, string | null, string, string, string | null, number, number]>(
+    insertConversation: db.prepare<[string, string | null, string, string, string | null, number, number, string]>(
       `INSERT INTO conversations (id, user_id, tenant, channel, token_hash, created_at, updated_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     getConversation: db.prepare<[string], ConversationRow>(`SELECT ${CONVERSATION} FROM conversations WHERE id = ?`),
     saveState: db.prepare<[string, number, string]>('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?'),
-    replaceState: db.prepare<[string, string]>('UPDATE conversations SET state = ? WHERE id = ?'),
-    touchConversation: db.prepare<[number, number, string]>(
-      'UPDATE conversations SET updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?',
+    /** An append's one write of the conversation row: updatedAt to its newest message (never backwards), the state if given. */
+    touchConversation: db.prepare<[number, number, string | null, string]>(
+      `UPDATE conversations SET updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END,
+       state = COALESCE(?, state) WHERE id = ?`,
     ),
     insertMessage: db.prepare<[string, string, string, string, number, string]>(
       `INSERT INTO messages (id, conversation_id, role, content, created_at, meta)

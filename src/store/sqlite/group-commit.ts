@@ -1,0 +1,80 @@
+import { setImmediate } from 'node:timers';
+import type Database from 'better-sqlite3';
+
+/** What one member of a group came to: its result, or the error that failed only it. */
+export type GroupOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/** Writes queued until the end of the event loop's turn, then committed together. */
+export interface GroupCommit<T, R> {
+  /** Queues a write; settles once the transaction that holds it has committed (or with its own error). */
+  add(item: T): Promise<R>;
+  /** Commits what is queued now, synchronously: called before any other use of the database, so writes keep their call order. */
+  flush(): void;
+}
+
+/**
+ * Group commit (issue 16): writes that arrive within one turn of the event loop — the turns of
+ * concurrent customers finish in the same I/O phase — share one transaction and one commit,
+ * instead of a BEGIN IMMEDIATE, a WAL append and a commit each. `commit` runs every member in
+ * order inside that transaction (each in a savepoint: `runMembers`) and returns an outcome per
+ * member; if it throws, nothing was committed and every member fails with its error. A caller's
+ * promise settles only after that commit, so durability is as before.
+ *
+ * The flush is a `setImmediate` from node:timers (fake timers replace the global one only): it
+ * runs after the I/O callbacks of this loop turn, which is what lets concurrent requests meet.
+ */
+export function createGroupCommit<T, R>(commit: (items: readonly T[]) => readonly GroupOutcome<R>[]): GroupCommit<T, R> {
+  let pending: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
+  let scheduled = false;
+
+  function flush(): void {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    let outcomes: readonly GroupOutcome<R>[];
+    try {
+      outcomes = commit(batch.map((p) => p.item));
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined) p.reject(new Error('group commit returned no outcome for a member'));
+      else if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(outcome.error);
+    });
+  }
+
+  return {
+    add(item) {
+      return new Promise<R>((resolve, reject) => {
+        pending.push({ item, resolve, reject });
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          flush();
+        });
+      });
+    },
+    flush,
+  };
+}
+
+/**
+ * Inside the group's transaction: runs each member through `run`, a better-sqlite3 transaction
+ * function, which nested in a transaction is a SAVEPOINT — a member that throws is rolled back to
+ * its savepoint alone and fails alone. If SQLite rolled the whole transaction back (disk full, I/O
+ * error), the members before it are gone too: the error is thrown so that every member fails.
+ */
+export function runMembers<T, R>(db: Database.Database, items: readonly T[], run: (item: T) => R): GroupOutcome<R>[] {
+  return items.map((item) => {
+    try {
+      return { ok: true, value: run(item) };
+    } catch (error) {
+      if (!db.inTransaction) throw error;
+      return { ok: false, error };
+    }
+  });
+}
