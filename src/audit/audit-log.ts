@@ -13,7 +13,9 @@ import type { SyncAuditLog } from './sync-audit-log.ts';
 import { anchorProblem, readHeadFile, writeHeadFile, type AuditHeadState } from './head-file.ts';
 import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
 import type { SqliteAuditLogOptions } from './sqlite-audit-log-options.ts';
-import { checkpointOf, prepare, readRow, type Statements } from './sqlite-audit-statements.ts';
+import { checkpointOf, prepare, readPages, type Statements } from './sqlite-audit-statements.ts';
+import type { GroupOutcome } from '../store/sqlite/group-commit.ts';
+import { appendGroupTransaction } from './audit-append-group.ts';
 
 /**
  * The tamper-evident audit log: an append-only table in its own SQLite file, each entry carrying
@@ -42,7 +44,6 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): SyncAuditL
   return new SqliteAuditLog(options);
 }
 
-const PAGE_SIZE = 500;
 const PROGRESS_EVERY = 1000;
 
 class SqliteAuditLog implements SyncAuditLog {
@@ -53,6 +54,8 @@ class SqliteAuditLog implements SyncAuditLog {
   readonly #headDelayMs: number;
   /** One transaction function for every append: building it per call shows up in profiles. */
   readonly #append: Database.Transaction<(clean: AuditInput, mirror: boolean) => AuditEntry>;
+  /** Several appends in one transaction, each in its own savepoint, the head file rewritten once. */
+  readonly #appendGroup: Database.Transaction<(inputs: readonly AuditInput[], mirror: boolean) => GroupOutcome<AuditEntry>[]>;
   /** A head-file rewrite waiting for the delay (delayed mode only). */
   #headTimer: ReturnType<typeof setTimeout> | null = null;
   /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
@@ -100,6 +103,7 @@ class SqliteAuditLog implements SyncAuditLog {
       if (mirror) this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
       return entry;
     });
+    this.#appendGroup = appendGroupTransaction(this.#db, { head: () => this.#head(), append: (clean) => this.#append(clean, false), mirror: (before, after, when) => this.#mirror(before, after, when) });
     if (this.#checkpoints !== null) {
       this.#emitCheckpoint();
       this.#checkpointTimer = setInterval(() => this.#emitCheckpoint(), this.#checkpoints.everyMs);
@@ -176,7 +180,23 @@ class SqliteAuditLog implements SyncAuditLog {
     // A head file that could not be written stops appends, as it does without a delay: retry first.
     if (delayed && this.#headError !== null) this.#flushHead();
     const entry = this.#append.immediate(clean, !delayed);
-    if (this.#checkpoints !== null && entry.seq - this.#lastCheckpointSeq >= this.#checkpoints.everyEntries) this.#emitCheckpoint();
+    this.#appended(entry.seq, delayed);
+    return entry;
+  }
+
+  appendAll(inputs: readonly AuditInput[]): GroupOutcome<AuditEntry>[] {
+    this.#checkOpen();
+    const delayed = this.#headPath !== null && this.#headDelayMs > 0;
+    if (delayed && this.#headError !== null) this.#flushHead();
+    const outcomes = this.#appendGroup.immediate(inputs, !delayed);
+    const last = outcomes.findLast((o) => o.ok);
+    if (last?.ok === true) this.#appended(last.value.seq, delayed);
+    return outcomes;
+  }
+
+  /** After a commit that took the log to entry `seq`: a checkpoint when due, the delayed head-file rewrite. */
+  #appended(seq: number, delayed: boolean): void {
+    if (this.#checkpoints !== null && seq - this.#lastCheckpointSeq >= this.#checkpoints.everyEntries) this.#emitCheckpoint();
     if (delayed && this.#headTimer === null) {
       this.#headTimer = setTimeout(() => {
         try {
@@ -187,7 +207,6 @@ class SqliteAuditLog implements SyncAuditLog {
       }, this.#headDelayMs);
       this.#headTimer.unref();
     }
-    return entry;
   }
 
   /** Delayed mode: brings the head file up to the database's head now, under the write lock. */
@@ -244,7 +263,7 @@ class SqliteAuditLog implements SyncAuditLog {
   export(options: { fromSeq?: number; toSeq?: number } = {}): Iterable<AuditEntry> {
     this.#checkOpen();
     const { from, to } = auditExportRange(options);
-    return this.#pages(from, to);
+    return readPages(this.#sql, from, to, () => this.#checkOpen());
   }
 
   prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null } {
@@ -368,17 +387,6 @@ class SqliteAuditLog implements SyncAuditLog {
     return head;
   }
 
-  *#pages(from: number, to: number): Generator<AuditEntry> {
-    let next = from;
-    for (;;) {
-      this.#checkOpen();
-      const rows = this.#sql.page.all(next, to, PAGE_SIZE);
-      for (const row of rows) yield readRow(row);
-      const last = rows.at(-1);
-      if (last === undefined || rows.length < PAGE_SIZE) return;
-      next = last.seq + 1;
-    }
-  }
 
   #checkOpen(): void {
     if (this.#closed) throw new KefuError('audit_closed', 'the audit log is closed', { status: 503 });

@@ -52,3 +52,18 @@ export function readRow(row: AuditRow): AuditEntry {
 export function checkpointOf(head: AuditHeadState): AuditCheckpoint | null {
   return head.checkpointSeq === 0 ? null : { seq: head.checkpointSeq, hash: head.checkpointHash };
 }
+
+const PAGE_SIZE = 500;
+
+/** Entries `from`–`to` read a page at a time (an export of millions never sits in memory); `checkOpen` before each page. */
+export function* readPages(sql: Statements, from: number, to: number, checkOpen: () => void): Generator<AuditEntry> {
+  let next = from;
+  for (;;) {
+    checkOpen();
+    const rows = sql.page.all(next, to, PAGE_SIZE);
+    for (const row of rows) yield readRow(row);
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < PAGE_SIZE) return;
+    next = last.seq + 1;
+  }
+}

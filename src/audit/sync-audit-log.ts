@@ -1,3 +1,4 @@
+import type { GroupOutcome } from '../store/sqlite/group-commit.ts';
 import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerification, SignedAuditCheckpoint } from '../contracts/audit-log.ts';
 
 /**
@@ -7,6 +8,12 @@ import type { AuditCheckpoint, AuditEntry, AuditInput, AuditProblem, AuditVerifi
 export interface SyncAuditLog {
   /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
   append(input: AuditInput): AuditEntry;
+  /**
+   * Appends in order in one transaction (one commit), each in its own savepoint: an input that
+   * fails is rolled back and reported alone, the others get their entries. Throws when nothing
+   * could be committed.
+   */
+  appendAll(inputs: readonly AuditInput[]): GroupOutcome<AuditEntry>[];
   verify(onProgress?: (done: number, total: number) => void): AuditVerification;
   export(options?: { fromSeq?: number; toSeq?: number }): Iterable<AuditEntry>;
   prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };
