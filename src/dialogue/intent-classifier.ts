@@ -1,6 +1,6 @@
 import type { Intent } from '../contracts/reply-part.ts';
 import { loadIntentModel } from './intent-training/intent-model.ts';
-import { LEXICON } from './intent-training/lexicon.ts';
+import { LEXICON, type LexiconRule } from './intent-training/lexicon.ts';
 import { type LogisticModel, predict } from './intent-training/logistic.ts';
 import { normalizedText } from './normalized-text.ts';
 
@@ -68,13 +68,41 @@ export function scoreIntents(text: string): IntentScores {
   return scores;
 }
 
+/**
+ * Per intent, one pattern joining its lexicon rules' patterns as alternatives: it matches exactly
+ * when one of them does, and a message matches rules of one or two intents of seventeen, so the
+ * rules of the others are not run one by one (half the lexicon's time). Rules stay in lexicon
+ * order for those that are run.
+ */
+let intentGates: readonly (readonly [Intent, RegExp])[] | undefined;
+
+function gatesByIntent(): readonly (readonly [Intent, RegExp])[] {
+  if (intentGates === undefined) {
+    const byIntent = new Map<Intent, LexiconRule[]>();
+    for (const rule of LEXICON) byIntent.set(rule.intent, [...(byIntent.get(rule.intent) ?? []), rule]);
+    // A pattern that cannot be joined (other flags, a backreference or named group) keeps its intent always live.
+    const joinable = (rules: readonly LexiconRule[]): boolean =>
+      rules.every((r) => r.re.flags === rules[0]!.re.flags && !r.re.global && !r.re.sticky && !/\\[1-9]|\\k<|\(\?<[A-Za-z]/u.test(r.re.source));
+    intentGates = [...byIntent].map(([intent, rules]) =>
+      [intent, joinable(rules) ? new RegExp(rules.map((r) => `(?:${r.re.source})`).join('|'), rules[0]!.re.flags) : /(?:)/u] as const);
+  }
+  return intentGates;
+}
+
+function intentsWithAMatch(normalized: string): Set<Intent> {
+  const live = new Set<Intent>();
+  for (const [intent, gate] of gatesByIntent()) if (gate.test(normalized)) live.add(intent);
+  return live;
+}
+
 function computeScores(text: string): IntentScores {
   const normalized = normalizedText(text);
   const matches = new Map<Intent, number[]>();
   const subIntents = new Map<Intent, string>();
   const strongest = new Map<Intent, number>();
+  const live = intentsWithAMatch(normalized);
   for (const rule of LEXICON) {
-    if (!rule.re.test(normalized)) continue;
+    if (!live.has(rule.intent) || !rule.re.test(normalized)) continue;
     const list = matches.get(rule.intent) ?? [];
     list.push(rule.weight);
     matches.set(rule.intent, list);
