@@ -1,6 +1,7 @@
 import { remembered } from '../../remembered.ts';
 import { INTERNAL_ADDRESS } from '../internal-address.ts';
 import { unicodeCaseTwin } from '../unicode-case-twin.ts';
+import { SubstringIndex } from './substring-index.ts';
 import { COMMITMENT as DOCUMENT_COMMITMENT } from '../../knowledge/trust/trust-patterns.ts';
 import type { CheckKind, Principle } from './constitution.ts';
 
@@ -95,6 +96,24 @@ class ReplyView {
   }
 }
 
+/**
+ * The first of a source text's shingles (in their order) found in a squashed reply that `also`
+ * accepts. A reply that shares no run as long as a shingle with the squashed source holds none, and
+ * the source's substring index says so in one pass over the reply; only a reply that does is
+ * searched for each shingle (the prompt-leak rule searched for 117 on every released piece of a
+ * streamed reply, issue 16). Shingles and indexes are remembered per source text.
+ */
+function shingleFinder(): (source: string, reply: string, also?: (shingle: string) => boolean) => string | undefined {
+  const shinglesOf = remembered(shingles, 64);
+  const indexOf = remembered((source: string) => new SubstringIndex(squash(source)), 16);
+  return (source, reply, also = () => true) => {
+    const list = shinglesOf(source);
+    // Every shingle of a source is as long as its first.
+    if (list.length === 0 || !indexOf(source).sharesRunOf(reply, list[0]!.length)) return undefined;
+    return list.find((s) => reply.includes(s) && also(s));
+  };
+}
+
 interface JoinedGiven {
   given: string;
   trusted: string;
@@ -126,7 +145,7 @@ function givenJoiner(squashed: (s: string) => string, digitsOf: (s: string) => s
 }
 
 export function createOutputGuard(options: { principles: readonly Principle[]; findPii: PiiFinder }): OutputGuard {
-  const shinglesOf = remembered(shingles, 64);
+  const firstShingle = shingleFinder();
 
   // A newline between two texts keeps NFKC, lower-casing and the squash from joining across it, so
   // squash(`${a}\n${b}`) is squash(a) + squash(b) (and digits alike): each part is remembered.
@@ -170,13 +189,11 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       if (ctx.untrusted === undefined || ctx.untrusted.length === 0) return null;
       const allowed = squashed(ctx.trusted) + squashed(ctx.given);
       // A run the customer typed or a policy passage also says is not the review's to claim.
-      const reply = view.squashed;
-      return shinglesOf(ctx.untrusted).find((s) => reply.includes(s) && !allowed.includes(s)) ?? null;
+      return firstShingle(ctx.untrusted, view.squashed, (s) => !allowed.includes(s)) ?? null;
     },
     prompt_leak(_text, ctx, _p, view) {
-      const reply = view.squashed;
       for (const prompt of ctx.systemPrompts) {
-        const hit = shinglesOf(prompt).find((s) => reply.includes(s));
+        const hit = firstShingle(prompt, view.squashed);
         if (hit !== undefined) return hit;
       }
       return null;
