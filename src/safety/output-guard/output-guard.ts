@@ -105,7 +105,8 @@ class ReplyView {
  */
 function shingleFinder(): (source: string, reply: string, also?: (shingle: string) => boolean) => string | undefined {
   const shinglesOf = remembered(shingles, 64);
-  const indexOf = remembered((source: string) => new SubstringIndex(squash(source)), 16);
+  // Few: a turn asks about the two system prompts and its untrusted passages; an index is about 2 states per character.
+  const indexOf = remembered((source: string) => new SubstringIndex(squash(source)), 8);
   return (source, reply, also = () => true) => {
     const list = shinglesOf(source);
     // Every shingle of a source is as long as its first.
