@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteAuditLogStore } from '../../src/audit/sqlite-audit-log-store.ts';
@@ -33,11 +35,20 @@ function cutWal(file: string): void {
     db.close();
   }
 }
+/** `kefu audit verify --db FILE`, as an operator runs it. */
+function kefuAuditVerify(file: string): Promise<{ code: number; stdout: string }> {
+  const cli = fileURLToPath(new URL('./fixtures/audit-cli.ts', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', cli, 'audit', 'verify', '--db', file], { timeout: 60_000 }, (err, stdout) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout });
+    });
+  });
+}
 const walFrames = (file: string): number => Math.max(0, (statSync(`${file}-wal`).size - 32) / (4096 + 24));
 
 describe('audit appends made at once', () => {
   it('share one commit, take their seqs in the order of the calls, and verify', async () => {
-    const { log, file } = await Promise.resolve(open());
+    const { log, file } = open();
     await log.append(sampleInput(0));
     cutWal(file);
     const entries = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(sampleInput(i + 1))));
@@ -47,6 +58,7 @@ describe('audit appends made at once', () => {
     for (const [i, e] of entries.entries()) if (i > 0) expect(e.prevHash).toBe(entries[i - 1]!.hash);
     const verified = await log.verify();
     expect(verified).toMatchObject({ ok: true, entries: 31, lastSeq: 31, headHash: entries.at(-1)!.hash });
+    expect(await kefuAuditVerify(file)).toEqual({ code: 0, stdout: `audit log ok: 31 entries (seq 1–31), head ${entries.at(-1)!.hash}\n` });
   });
 
   it('a failing append fails alone, without a gap in the chain', async () => {
