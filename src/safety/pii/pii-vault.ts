@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KefuError } from '../../errors.ts';
 import { openPrivateDatabase } from '../../store/sqlite/open-private-database.ts';
 import { foldDigits } from './normalize-for-scan.ts';
@@ -65,7 +65,8 @@ function vaultKeys(key: Buffer): { encKey: Buffer; mac: (...parts: string[]) => 
   }
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', key, 'kefu-pii-vault', info, 32));
   const encKey = derive('aes-256-gcm value encryption');
-  const macKey = derive('hmac-sha256 lookup');
+  // A KeyObject made once: a raw key is imported again by every HMAC.
+  const macKey = createSecretKey(derive('hmac-sha256 lookup'));
   return { encKey, mac: (...parts: string[]) => createHmac('sha256', macKey).update(parts.join('\u0000')).digest() };
 }
 
@@ -123,13 +124,16 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
 
   function forSession(sessionId: string): PiiVault {
     if (typeof sessionId !== 'string' || sessionId === '') throw new KefuError('invalid_session_id', 'A PII vault needs a non-empty session id');
-    const session = mac('session', sessionId);
+    // Keyed when first needed: a turn opens its session's vault and, masking nothing in a
+    // message with no personal data, most often never asks it.
+    let sessionKey: Buffer | undefined;
+    const sessionTag = (): Buffer => (sessionKey ??= mac('session', sessionId));
 
     const reveal = (pseudonym: string): string | null => {
       const m = /^\[?([A-Z]+)_(\d+)\]?$/.exec(pseudonym.trim());
       if (m === null || !LABEL_TO_TYPE.has(m[1]!)) return null;
       const number = Number(m[2]);
-      const row = byPseudonym.get(session, m[1], number) as Row | undefined;
+      const row = byPseudonym.get(sessionTag(), m[1], number) as Row | undefined;
       if (row === undefined) return null;
       try {
         const decipher = createDecipheriv('aes-256-gcm', encKey, row.iv);
@@ -144,7 +148,7 @@ export function createSqlitePiiVault(options: { path: string; key: Buffer }): Sq
     return {
       pseudonym(type, value) {
         const lookup = mac('value', sessionId, type, normalizePiiValue(type, value));
-        return assign.immediate(session, sessionId, type, lookup, value);
+        return assign.immediate(sessionTag(), sessionId, type, lookup, value);
       },
       reveal,
       revealAll(text) {
