@@ -259,7 +259,10 @@ function createSharedWrites(o: {
 /** The two connections (commands, and one subscribed to the events) and the shared hit counters. */
 function connect(url: string, prefix: string, counterFlushMs: number | undefined, logger: RedisReplicatedAnswerCacheOptions['logger']) {
   const commands = new Redis(url);
-  const subscriber = new Redis(url);
+  // The subscription is renewed by this module after a reconnect, not by ioredis: ioredis sends its
+  // SUBSCRIBE from its ready check without a handler, and a connection closed by `quit` during that
+  // check (a node shutting down just after a Redis blip) rejected it as an unhandled rejection.
+  const subscriber = new Redis(url, { autoResubscribe: false });
   // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
   commands.on('error', () => {});
   subscriber.on('error', () => {});
@@ -330,12 +333,16 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   });
 
   // Events published while this node was cut off are lost (pub/sub stores nothing): after every
-  // reconnect the replica is rebuilt from the hash. ioredis resubscribes before it emits 'ready'.
+  // reconnect the subscription is renewed, then the replica is rebuilt from the hash (subscribed
+  // first, so a change is either in the hash read or heard as an event).
   let started = false;
   let closed = false;
   subscriber.on('ready', () => {
     if (!started || closed) return;
-    load().catch((err: unknown) => logger?.warn({ err }, 'answer cache: reload from Redis failed; serving the replica as it is'));
+    subscriber
+      .subscribe(channel)
+      .then(load)
+      .catch((err: unknown) => logger?.warn({ err }, 'answer cache: resubscribe or reload from Redis failed; serving the replica as it is'));
   });
 
   try {
