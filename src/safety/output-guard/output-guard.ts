@@ -25,6 +25,12 @@ export interface GuardContext {
    * words for the customer. A reply copying a run of it is stopped; it backs nothing.
    */
   untrusted?: string;
+  /**
+   * The text is a stored answer served again (the answer cache): the verdicts of the rules that read
+   * only the text, the principle and the system prompts are remembered for it, not worked out on
+   * every serving. The rules that read the rest of the context (the customer's words) still run.
+   */
+  stored?: boolean;
 }
 
 export interface GuardViolation {
@@ -74,6 +80,11 @@ export const INSULTS = /白痴|蠢货|蠢猪|傻逼|傻[bB]|煞笔|脑残|智障
 export const CREDENTIALS = /(密码|验证码|口令|支付密码|password|passcode|pass code|verification code|\botp\b|api[ _-]?key|secret key|access token|\btoken\b)\s*(是|为|:|：|is|=)\s*["'「]?[\w\-+/=]{4,}|\bsk-[A-Za-z0-9]{20,}|\bAKIA[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----/iu;
 const insults = unicodeCaseTwin(INSULTS);
 const credentials = unicodeCaseTwin(CREDENTIALS);
+
+/** Rules whose evidence depends on the text, the principle and the system prompts alone. */
+const TEXT_ONLY: ReadonlySet<CheckKind> = new Set<CheckKind>(['credentials', 'internal_address', 'prompt_leak', 'insult', 'patterns']);
+/** Stored answers whose verdicts are kept: the frequent questions' answers. */
+const STORED_TEXTS = 256;
 
 function shingles(text: string): string[] {
   const out: string[] = [];
@@ -145,6 +156,32 @@ function givenJoiner(squashed: (s: string) => string, digitsOf: (s: string) => s
   };
 }
 
+type Rule = (text: string, ctx: GuardContext, p: Principle, view: ReplyView) => string | null;
+
+/**
+ * The evidence of each principle whose rule reads only the text, the principle and the system
+ * prompts (undefined for the others), remembered for stored texts while the system prompts are the
+ * same list.
+ */
+function storedVerdicts(principles: readonly Principle[], rules: Record<CheckKind, Rule>): (text: string, ctx: GuardContext) => (string | null | undefined)[] {
+  const kept = new Map<string, (string | null | undefined)[]>();
+  let prompts: readonly string[] | undefined;
+  return (text, ctx) => {
+    if (prompts !== ctx.systemPrompts) {
+      kept.clear();
+      prompts = ctx.systemPrompts;
+    }
+    let verdicts = kept.get(text);
+    if (verdicts === undefined) {
+      const view = new ReplyView(text);
+      verdicts = principles.map((p) => (TEXT_ONLY.has(p.check) ? rules[p.check](text, ctx, p, view) : undefined));
+      if (kept.size >= STORED_TEXTS) kept.clear();
+      kept.set(text, verdicts);
+    }
+    return verdicts;
+  };
+}
+
 export function createOutputGuard(options: { principles: readonly Principle[]; findPii: PiiFinder }): OutputGuard {
   const firstShingle = shingleFinder();
 
@@ -155,7 +192,7 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
 
   const joined = givenJoiner(squashed, digitsOf);
 
-  const rules: Record<CheckKind, (text: string, ctx: GuardContext, p: Principle, view: ReplyView) => string | null> = {
+  const rules: Record<CheckKind, Rule> = {
     commitment(text, ctx) {
       if (ctx.commitmentsConfirmed === true) return null;
       const trusted = squashed(ctx.trusted);
@@ -209,12 +246,16 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
     },
   };
 
+  const verdictsOf = storedVerdicts(options.principles, rules);
+
   return {
     check(text, ctx) {
       const violations: GuardViolation[] = [];
       const view = new ReplyView(text);
-      for (const p of options.principles) {
-        const evidence = rules[p.check](text, ctx, p, view);
+      const known = ctx.stored === true ? verdictsOf(text, ctx) : undefined;
+      for (const [i, p] of options.principles.entries()) {
+        const kept = known?.[i];
+        const evidence = kept === undefined ? rules[p.check](text, ctx, p, view) : kept;
         if (evidence !== null) violations.push({ principle: p.id, check: p.check, evidence });
       }
       return violations;
