@@ -27,7 +27,9 @@ export async function createRedisKbChangeFeed(options: RedisKbChangeFeedOptions)
   const origin = randomUUID();
   const listeners = new Set<() => void>();
   const publisher = new Redis(options.url);
-  const subscriber = new Redis(options.url);
+  // Renewed below after a reconnect, not by ioredis: its own SUBSCRIBE, sent from the ready check
+  // without a handler, became an unhandled rejection when `close` ended the connection during that check.
+  const subscriber = new Redis(options.url, { autoResubscribe: false });
   // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
@@ -38,9 +40,14 @@ export async function createRedisKbChangeFeed(options: RedisKbChangeFeedOptions)
     if (from === channel && text !== origin) notify();
   });
   let started = false;
-  // ioredis resubscribes before it emits 'ready' again.
+  let closed = false;
+  // After a reconnect: subscribed again first, then the listeners re-read what they may have missed.
   subscriber.on('ready', () => {
-    if (started) notify();
+    if (!started || closed) return;
+    subscriber
+      .subscribe(channel)
+      .catch((err: unknown) => options.logger?.warn({ err }, 'knowledge base: could not subscribe again after a reconnect; other nodes\' changes arrive with the poll'))
+      .then(notify);
   });
   try {
     await subscriber.subscribe(channel);
@@ -57,6 +64,7 @@ export async function createRedisKbChangeFeed(options: RedisKbChangeFeedOptions)
       return () => listeners.delete(listener);
     },
     async close() {
+      closed = true;
       listeners.clear();
       await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
     },

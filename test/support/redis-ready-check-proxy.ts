@@ -11,6 +11,8 @@ export interface RedisReadyCheckProxy {
   cutSubscribersAndHoldReadyCheck(): Promise<void>;
   /** Passes the held replies on, then closes that connection once its client has closed its side; resolves when it is closed. */
   release(): Promise<void>;
+  /** Passes the held replies on and lets that connection go on as usual. */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,13 @@ export async function startRedisReadyCheckProxy(redisUrl: string): Promise<Redis
       for (const chunk of h.held) h.client.write(chunk);
       h.client.end();
       await h.closed;
+    },
+    resume() {
+      const h = holding;
+      if (h === null) throw new Error('no ready check is held');
+      holding = null;
+      h.release();
+      for (const chunk of h.held) h.client.write(chunk);
     },
     async close() {
       for (const p of pairs) p.client.destroy();

@@ -36,7 +36,9 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
   const origin = randomUUID();
   const listeners = new Set<(sessionId: string, message: StoredMessage) => void>();
   const publisher = new Redis(options.url);
-  const subscriber = new Redis(options.url);
+  // Renewed below after a reconnect, not by ioredis: its own SUBSCRIBE, sent from the ready check
+  // without a handler, became an unhandled rejection when `close` ended the connection during that check.
+  const subscriber = new Redis(options.url, { autoResubscribe: false });
   // Failures surface through publish/subscribe; without a listener ioredis prints each reconnect error.
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
@@ -57,7 +59,19 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
     deliver(envelope.sessionId, envelope.message);
   });
   const subscribed = subscriber.subscribe(channel).then(() => undefined);
-  subscribed.catch((err: unknown) => options.logger?.warn({ err, channel }, 'could not subscribe to session events; other nodes are heard through the store poll only'));
+  const notSubscribed = (err: unknown) => options.logger?.warn({ err, channel }, 'could not subscribe to session events; other nodes are heard through the store poll only');
+  let started = false;
+  let closed = false;
+  subscribed.then(
+    () => void (started = true),
+    (err: unknown) => {
+      started = true;
+      notSubscribed(err);
+    },
+  );
+  subscriber.on('ready', () => {
+    if (started && !closed) subscriber.subscribe(channel).catch(notSubscribed);
+  });
 
   return {
     publish(sessionId, message) {
@@ -73,6 +87,7 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
     },
     ready: () => subscribed,
     async close() {
+      closed = true;
       listeners.clear();
       await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../src/contracts/conversation-store.ts';
 import { createRedisSessionEvents, type RedisSessionEvents } from '../../../src/channels/app/redis-session-events.ts';
+import { startRedisReadyCheckProxy } from '../../support/redis-ready-check-proxy.ts';
 import { startRedis, type TestRedis } from '../../support/start-redis.ts';
 import { waitFor } from '../../queue/wait-for.ts';
 
@@ -43,6 +44,50 @@ describe('Redis session events', () => {
     a.publish('session-1', reply);
     await waitFor(() => heardOnB.length === 1, 'node B to hear the reply');
     expect(heardOnB).toEqual([['session-1', reply]]);
+  });
+
+  // A node shut down just after a Redis blip: its subscriber is connected again but still waiting
+  // for the ready check's reply, which then arrives on a connection being closed.
+  it('closed while its subscriber reconnects, it leaves no unhandled rejection', async () => {
+    const proxy = await startRedisReadyCheckProxy(redis.url);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const events = createRedisSessionEvents({ url: proxy.url, prefix: `test-${randomUUID()}` });
+      await events.ready();
+      await proxy.cutSubscribersAndHoldReadyCheck();
+      await events.close();
+      await proxy.release();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await proxy.close();
+    }
+  });
+
+  it('hears other nodes again after its subscriber reconnects', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const proxy = await startRedisReadyCheckProxy(redis.url);
+    const a = createRedisSessionEvents({ url: proxy.url, prefix });
+    opened.push(a);
+    await a.ready();
+    const b = await node(prefix);
+    const heard: string[] = [];
+    a.subscribe((_, m) => heard.push(m.content));
+    try {
+      await proxy.cutSubscribersAndHoldReadyCheck();
+      proxy.resume();
+      // Published until one arrives: the subscription is renewed a moment after the reconnect.
+      for (const deadline = Date.now() + 5000; heard.length === 0 && Date.now() < deadline; ) {
+        b.publish('s', message('again'));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(heard[0]).toBe('again');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('delivers locally at once and exactly once on every node', async () => {
