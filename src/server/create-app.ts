@@ -1,7 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
-import { rateLimiter } from 'hono-rate-limiter';
 import type { ConversationStore } from '../contracts/conversation-store.ts';
 import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { RateLimitStore } from '../contracts/rate-limit-store.ts';
@@ -24,6 +22,8 @@ import type { ProactiveService } from '../proactive/proactive-service.ts';
 import { proactiveRoutes } from '../proactive/proactive-routes.ts';
 import type { AppEnv } from './app-env.ts';
 import { createErrorHandler } from './error-handler.ts';
+import { perMinuteLimiter as limiterOf } from './per-minute-limiter.ts';
+import { requestId } from './request-id.ts';
 import { fixedHeaders } from './fixed-headers.ts';
 import { nodeBodyLimit } from './node-body-limit.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
@@ -103,17 +103,7 @@ const clientKeyOf = (trusted: TrustedProxies | null) => (c: Context<AppEnv>): st
 
 /** KEFU_RATE_LIMIT_PER_MINUTE per client, counted in the shared store when there is one. */
 function perMinuteLimiter(deps: AppDeps, keyGenerator: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
-  const { ratePerMinute } = deps.limits;
-  return rateLimiter<AppEnv>({
-    ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }),
-    windowMs: 60_000,
-    limit: ratePerMinute,
-    standardHeaders: 'draft-6',
-    keyGenerator,
-    handler: () => {
-      throw new KefuError('rate_limited', `Too many requests: the limit is ${ratePerMinute} per minute per client`, { status: 429 });
-    },
-  });
+  return limiterOf({ ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }), limit: deps.limits.ratePerMinute, keyGenerator });
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -1,7 +1,7 @@
-import { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
+import { nodeResponse } from './node-response.ts';
 
 /**
  * The headers every response carries, the same for every request: Hono's secureHeaders (less
@@ -23,12 +23,6 @@ export const SECURE_HEADERS: readonly (readonly [string, string])[] = [
 export const CORS_ALLOW_HEADERS = ['content-type', 'authorization', 'accept', 'idempotency-key', 'x-kefu-session-token', 'x-kefu-user-sig'];
 
 const isApi = (path: string): boolean => path === '/v1' || path.startsWith('/v1/');
-
-/** The Node response under a request served by @hono/node-server (`c.env.outgoing`). */
-function nodeResponse(env: unknown): ServerResponse | null {
-  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return null;
-  return env.outgoing instanceof ServerResponse ? env.outgoing : null;
-}
 
 /**
  * Security headers on every response and CORS on `/v1/*`. Served by Node, the fixed ones are set
