@@ -53,26 +53,37 @@ export function createChatPipeline(chatDeps: ChatPipelineDeps): ChatPipeline {
     yield { type: 'done', reply: concluded.result.reply };
   }
 
+  /** Writes the customer's message alone when the turn ended before writing it with the reply. */
+  async function settle(pending: Turn['pending']): Promise<void> {
+    if (pending.user === null) return;
+    try {
+      await sessions.record(pending.user);
+    } catch (err) {
+      logger.warn({ err }, 'could not store the customer message of an unfinished turn');
+    }
+  }
+
   /** A turn; its customer message is written alone if the turn ends before writing it with the reply. */
   async function* turn(req: ChatRequest): AsyncGenerator<ReplyPart> {
     const pending: Turn['pending'] = { user: null };
     try {
       yield* stages(req, pending);
     } finally {
-      if (pending.user !== null) {
-        try {
-          await sessions.record(pending.user);
-        } catch (err) {
-          logger.warn({ err }, 'could not store the customer message of an unfinished turn');
-        }
-      }
+      await settle(pending);
     }
   }
 
+  // `turn` without its generator: each part of a reply read here would pass through one more
+  // async generator (a promise and microtask hops per part) on its way to being dropped.
   async function run(req: ChatRequest): Promise<ChatReply> {
-    for await (const part of turn(req)) {
-      if (part.type === 'done') return part.reply;
-      if (part.type === 'error') throw new Error(part.message);
+    const pending: Turn['pending'] = { user: null };
+    try {
+      for await (const part of stages(req, pending)) {
+        if (part.type === 'done') return part.reply;
+        if (part.type === 'error') throw new Error(part.message);
+      }
+    } finally {
+      await settle(pending);
     }
     throw new Error('pipeline ended without a reply');
   }
