@@ -29,8 +29,12 @@ export interface SessionVault extends PiiVault {
  * node, PostgreSQL when KEFU_DATABASE_URL is set (every node reads what another wrote).
  */
 export interface PiiVaultStore {
-  /** Loads what the session holds; a remote store is read once here, not at each reveal. */
-  open(sessionId: string): Promise<SessionVault>;
+  /**
+   * Loads what the session holds; a remote store is read once here, not at each reveal. `fresh`:
+   * the session was created by this request under a random id, so nothing can be stored for it
+   * yet and a remote store skips the read (a commit that collides still reloads).
+   */
+  open(sessionId: string, options?: { fresh?: boolean }): Promise<SessionVault>;
   /** Deletes every value of a session (the SQLite adapter zeroes the pages: secure_delete). */
   purgeSession(sessionId: string): Promise<void>;
   /**

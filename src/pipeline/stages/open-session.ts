@@ -16,5 +16,7 @@ export async function openSession(turn: Pick<Turn, 'req'>, deps: StageDeps): Pro
     storeWithFirstWrite: req.sessionId === undefined && (req.attachments?.length ?? 0) === 0,
   });
   req.onOpened?.();
-  return { conversation, id: conversation.id, vault: await deps.pii.vault.open(conversation.id), resent: null };
+  // Without a session id the session is new under a random id: the vault holds nothing for it.
+  const vault = await deps.pii.vault.open(conversation.id, { fresh: req.sessionId === undefined });
+  return { conversation, id: conversation.id, vault, resent: null };
 }

@@ -93,10 +93,11 @@ export async function createPostgresPiiVault(options: PostgresPiiVaultOptions): 
   const load = async (sessionId: string) => new LoadedSessionVault(sessionId, cipher, (await run<VaultRow>(q.load, [cipher.sessionTag(sessionId)])).rows);
 
   return {
-    async open(sessionId) {
+    async open(sessionId, options) {
       check();
       if (typeof sessionId !== 'string' || sessionId === '') throw new KefuError('invalid_session_id', 'A PII vault needs a non-empty session id');
-      return new PostgresSessionVault(sessionId, await load(sessionId), load, (rows) => commitRows(pool, q.insert, cipher, sessionId, rows, now()));
+      const loaded = options?.fresh === true ? new LoadedSessionVault(sessionId, cipher, []) : await load(sessionId);
+      return new PostgresSessionVault(sessionId, loaded, load, (rows) => commitRows(pool, q.insert, cipher, sessionId, rows, now()));
     },
     async purgeSession(sessionId) {
       check();
