@@ -3,6 +3,7 @@ import { dict } from '@node-rs/jieba/dict.js';
 import { normaliseChineseNumerals } from './chinese-numerals.ts';
 import { stemEnglish } from './english-stem.ts';
 import { CHINESE_STOPWORDS, CJK_BIGRAM_BREAKS, ENGLISH_STOPWORDS } from './stopwords.ts';
+import { remembered } from '../remembered.ts';
 
 /**
  * Bump when tokenisation (or chunking) changes: a knowledge base built with another version is
@@ -84,8 +85,6 @@ export interface AnalyzedText {
   auxiliary: Set<string>;
 }
 
-const recent = new Map<string, AnalyzedText>();
-const RECENT_MAX = 1024;
 
 /**
  * Text to index terms, for Chinese, English and mixed text: NFKC + lowercase, punctuation dropped,
@@ -97,14 +96,11 @@ export function analyze(text: string): AnalyzedText {
   // A turn analyses the same texts more than once (the question for the cache, the search and
   // the reply check; the passages' sentences on every turn that cites them): recent analyses are
   // kept, and each caller gets its own copy, so none can change what another reads.
-  let known = recent.get(text);
-  if (known === undefined) {
-    known = analyzeText(text);
-    if (recent.size >= RECENT_MAX) recent.clear();
-    recent.set(text, known);
-  }
+  const known = recentAnalysis(text);
   return { terms: [...known.terms], auxiliary: new Set(known.auxiliary) };
 }
+
+const recentAnalysis = remembered((text: string) => analyzeText(text), 1024);
 
 function analyzeText(text: string): AnalyzedText {
   const norm = normaliseChineseNumerals(text.normalize('NFKC').toLowerCase());

@@ -10,7 +10,7 @@ import { cacheCommands } from '../../src/cache/cache-commands.ts';
 import { createRedisReplicatedAnswerCache, type RedisReplicatedAnswerCache } from '../../src/cache/redis-replicated-answer-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { waitFor } from '../queue/wait-for.ts';
-import { startRedisReadyCheckProxy } from '../support/redis-ready-check-proxy.ts';
+import { unhandledWhenClosedDuringReconnect } from '../support/redis-ready-check-proxy.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 
 const entry = (question: string, doc: string): CacheEntryInput => ({
@@ -146,21 +146,12 @@ describe('answer cache replicated through Redis', () => {
   // again but still waiting for the ready check's reply. ioredis's own resubscription, sent once that
   // reply comes, was rejected by the closing connection with nothing to catch it ("Connection is closed.").
   it('a node shut down while its subscription reconnects leaves no unhandled rejection', async () => {
-    const proxy = await startRedisReadyCheckProxy(redis.url);
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const cache = await createRedisReplicatedAnswerCache({ url: proxy.url, prefix, logger: { warn: () => {} } });
-      await proxy.cutSubscribersAndHoldReadyCheck();
-      await cache.quit();
-      await proxy.release(); // the ready check's reply reaches the closing subscriber
-      await new Promise((r) => setTimeout(r, 100));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-      await proxy.close();
-    }
+    // quit(), not close(): it waits for the connections to end.
+    const unhandled = await unhandledWhenClosedDuringReconnect(redis.url, async (url) => {
+      const cache = await createRedisReplicatedAnswerCache({ url, prefix, logger: { warn: () => {} } });
+      return { close: () => cache.quit() };
+    });
+    expect(unhandled).toEqual([]);
   });
 
   it('`kefu cache warm|stats|clear` act on Redis when KEFU_REDIS_URL is set', async () => {

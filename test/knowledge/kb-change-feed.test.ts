@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisKbChangeFeed } from '../../src/knowledge/kb-change-feed.ts';
-import { startRedisReadyCheckProxy } from '../support/redis-ready-check-proxy.ts';
+import { startRedisReadyCheckProxy, unhandledWhenClosedDuringReconnect } from '../support/redis-ready-check-proxy.ts';
 import { startRedis, type TestRedis } from '../support/start-redis.ts';
 import { waitFor } from '../queue/wait-for.ts';
 
@@ -37,20 +37,7 @@ describe('knowledge-base change feed over Redis', () => {
   // A node shut down just after a Redis blip: its subscriber is connected again but still waiting
   // for the ready check's reply, which then arrives on a connection being closed.
   it('closed while its subscriber reconnects, it leaves no unhandled rejection', async () => {
-    const proxy = await startRedisReadyCheckProxy(redis.url);
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const feed = await createRedisKbChangeFeed({ url: proxy.url, prefix: `test-${randomUUID()}` });
-      await proxy.cutSubscribersAndHoldReadyCheck();
-      await feed.close();
-      await proxy.release();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-      await proxy.close();
-    }
+    const unhandled = await unhandledWhenClosedDuringReconnect(redis.url, (url) => createRedisKbChangeFeed({ url, prefix: `test-${randomUUID()}` }));
+    expect(unhandled).toEqual([]);
   });
 });

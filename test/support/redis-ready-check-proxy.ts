@@ -104,3 +104,26 @@ export async function startRedisReadyCheckProxy(redisUrl: string): Promise<Redis
     },
   };
 }
+
+/**
+ * Opens a Redis client through the proxy, cuts its subscriber and holds the reconnect's ready
+ * check, closes the client in that window, then lets the reply through: the unhandled rejections
+ * seen meanwhile (none is the right answer).
+ */
+export async function unhandledWhenClosedDuringReconnect(redisUrl: string, open: (url: string) => Promise<{ close(): Promise<void> }>): Promise<unknown[]> {
+  const proxy = await startRedisReadyCheckProxy(redisUrl);
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const client = await open(proxy.url);
+    await proxy.cutSubscribersAndHoldReadyCheck();
+    await client.close();
+    await proxy.release();
+    await new Promise((r) => setTimeout(r, 100));
+    return unhandled;
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await proxy.close();
+  }
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../../src/contracts/conversation-store.ts';
 import { createRedisSessionEvents, type RedisSessionEvents } from '../../../src/channels/app/redis-session-events.ts';
-import { startRedisReadyCheckProxy } from '../../support/redis-ready-check-proxy.ts';
+import { startRedisReadyCheckProxy, unhandledWhenClosedDuringReconnect } from '../../support/redis-ready-check-proxy.ts';
 import { startRedis, type TestRedis } from '../../support/start-redis.ts';
 import { waitFor } from '../../queue/wait-for.ts';
 
@@ -49,22 +49,12 @@ describe('Redis session events', () => {
   // A node shut down just after a Redis blip: its subscriber is connected again but still waiting
   // for the ready check's reply, which then arrives on a connection being closed.
   it('closed while its subscriber reconnects, it leaves no unhandled rejection', async () => {
-    const proxy = await startRedisReadyCheckProxy(redis.url);
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const events = createRedisSessionEvents({ url: proxy.url, prefix: `test-${randomUUID()}` });
+    const unhandled = await unhandledWhenClosedDuringReconnect(redis.url, async (url) => {
+      const events = createRedisSessionEvents({ url, prefix: `test-${randomUUID()}` });
       await events.ready();
-      await proxy.cutSubscribersAndHoldReadyCheck();
-      await events.close();
-      await proxy.release();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-      await proxy.close();
-    }
+      return events;
+    });
+    expect(unhandled).toEqual([]);
   });
 
   it('hears other nodes again after its subscriber reconnects', async () => {
