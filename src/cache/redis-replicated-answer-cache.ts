@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createRenewedSubscriber, type RenewedSubscriber } from '../redis-subscriber.ts';
 import { createSqliteAnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
 import type { AnswerCache, CacheEntryInput, CacheHit, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion } from './normalise.ts';
@@ -257,15 +258,16 @@ function createSharedWrites(o: {
 }
 
 /** The two connections (commands, and one subscribed to the events) and the shared hit counters. */
-function connect(url: string, prefix: string, counterFlushMs: number | undefined, logger: RedisReplicatedAnswerCacheOptions['logger']) {
+function connect(o: { url: string; prefix: string; channel: string; counterFlushMs: number | undefined; logger: RedisReplicatedAnswerCacheOptions['logger']; resubscribed: () => Promise<void> }) {
+  const { url, prefix, channel, counterFlushMs, logger } = o;
   const commands = new Redis(url);
-  // The subscription is renewed by this module after a reconnect, not by ioredis: ioredis sends its
-  // SUBSCRIBE from its ready check without a handler, and a connection closed by `quit` during that
-  // check (a node shutting down just after a Redis blip) rejected it as an unhandled rejection.
-  const subscriber = new Redis(url, { autoResubscribe: false });
   // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
   commands.on('error', () => {});
-  subscriber.on('error', () => {});
+  // Events published while this node was cut off are lost: after every reconnect the replica is
+  // rebuilt from the hash, once subscribed again (so a change is either in the hash read or heard).
+  const subscriber = createRenewedSubscriber(url, channel, (subscribing) =>
+    subscribing.then(o.resubscribed).catch((err: unknown) => logger?.warn({ err }, 'answer cache: resubscribe or reload from Redis failed; serving the replica as it is')),
+  );
   const counters = createSharedCacheCounters(commands, `${prefix}:cache:stats`, {
     ...(counterFlushMs === undefined ? {} : { flushMs: counterFlushMs }),
     onError: (err) => logger?.warn({ err }, 'answer cache: hit counters did not reach Redis; sent with the next flush'),
@@ -274,14 +276,15 @@ function connect(url: string, prefix: string, counterFlushMs: number | undefined
 }
 
 /** Sends what is pending (for at most 2 s) and closes both connections. */
-async function shutdown(o: { commands: Redis; subscriber: Redis; counters: ReturnType<typeof createSharedCacheCounters>; flush: () => Promise<void> }): Promise<void> {
+async function shutdown(o: { commands: Redis; subscriber: RenewedSubscriber; counters: ReturnType<typeof createSharedCacheCounters>; flush: () => Promise<void> }): Promise<void> {
   const { commands, subscriber, counters, flush } = o;
+  subscriber.stop();
   // Writes queued while Redis is unreachable would hold shutdown until ioredis gives up on them.
   let timer: NodeJS.Timeout | undefined;
   counters.stop();
   await Promise.race([Promise.all([flush(), counters.flush()]), new Promise((r) => (timer = setTimeout(r, 2000)))]);
   clearTimeout(timer);
-  await Promise.all([commands.quit().catch(() => commands.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+  await Promise.all([commands.quit().catch(() => commands.disconnect()), subscriber.redis.quit().catch(() => subscriber.redis.disconnect())]);
 }
 
 /** Lookups on this node's replica, counted in the shared counters; the stats with every node's counts. */
@@ -312,7 +315,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
 
   const replica = createReplica(cacheOptions, clock);
 
-  const { commands, subscriber, counters } = connect(url, prefix, cacheOptions.counterFlushMs, logger);
+  const { commands, subscriber, counters } = connect({ url, prefix, channel, counterFlushMs: cacheOptions.counterFlushMs, logger, resubscribed: () => load() });
 
   const writes = createBackgroundWrites(logger);
   const background = writes.add;
@@ -326,36 +329,23 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
       return entries;
     });
 
-  subscriber.on('message', (from: string, text: string) => {
+  subscriber.redis.on('message', (from: string, text: string) => {
     if (from !== channel) return;
     const op = eventOp(text, origin, logger);
     if (op !== null) replica.applyNow(op);
   });
 
-  // Events published while this node was cut off are lost (pub/sub stores nothing): after every
-  // reconnect the subscription is renewed, then the replica is rebuilt from the hash (subscribed
-  // first, so a change is either in the hash read or heard as an event).
-  let started = false;
-  let closed = false;
-  subscriber.on('ready', () => {
-    if (!started || closed) return;
-    subscriber
-      .subscribe(channel)
-      .then(load)
-      .catch((err: unknown) => logger?.warn({ err }, 'answer cache: resubscribe or reload from Redis failed; serving the replica as it is'));
-  });
-
   try {
-    await subscriber.subscribe(channel);
+    await subscriber.subscribe();
     await load();
     await counters.load();
   } catch (err) {
     logger?.warn({ err }, 'answer cache: Redis unavailable at start; starting with an empty replica, loaded when Redis is back');
   }
-  started = true;
 
   const flush = writes.flush;
 
+  let closed = false;
   const quit = async (): Promise<void> => {
     if (closed) return;
     closed = true;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createRenewedSubscriber } from '../redis-subscriber.ts';
 
 /**
  * Tells the other nodes that the shared knowledge base changed, so each one reads the changes
@@ -27,34 +28,25 @@ export async function createRedisKbChangeFeed(options: RedisKbChangeFeedOptions)
   const origin = randomUUID();
   const listeners = new Set<() => void>();
   const publisher = new Redis(options.url);
-  // Renewed below after a reconnect, not by ioredis: its own SUBSCRIBE, sent from the ready check
-  // without a handler, became an unhandled rejection when `close` ended the connection during that check.
-  const subscriber = new Redis(options.url, { autoResubscribe: false });
   // Failures surface through the commands' promises; without a listener ioredis prints each reconnect error.
   publisher.on('error', () => {});
-  subscriber.on('error', () => {});
   const notify = () => {
     for (const listener of listeners) listener();
   };
-  subscriber.on('message', (from: string, text: string) => {
+  // After a reconnect: subscribed again first, then the listeners re-read what they may have missed.
+  const subscriber = createRenewedSubscriber(options.url, channel, (subscribing) =>
+    subscribing
+      .catch((err: unknown) => options.logger?.warn({ err }, 'knowledge base: could not subscribe again after a reconnect; other nodes\' changes arrive with the poll'))
+      .then(notify),
+  );
+  subscriber.redis.on('message', (from: string, text: string) => {
     if (from === channel && text !== origin) notify();
   });
-  let started = false;
-  let closed = false;
-  // After a reconnect: subscribed again first, then the listeners re-read what they may have missed.
-  subscriber.on('ready', () => {
-    if (!started || closed) return;
-    subscriber
-      .subscribe(channel)
-      .catch((err: unknown) => options.logger?.warn({ err }, 'knowledge base: could not subscribe again after a reconnect; other nodes\' changes arrive with the poll'))
-      .then(notify);
-  });
   try {
-    await subscriber.subscribe(channel);
+    await subscriber.subscribe();
   } catch (err) {
     options.logger?.warn({ err }, 'knowledge base: could not subscribe to change announcements; other nodes\' changes arrive with the poll');
   }
-  started = true;
   return {
     announce() {
       publisher.publish(channel, origin).catch((err: unknown) => options.logger?.warn({ err }, 'knowledge base: could not announce a change; other nodes see it at their next poll'));
@@ -64,9 +56,9 @@ export async function createRedisKbChangeFeed(options: RedisKbChangeFeedOptions)
       return () => listeners.delete(listener);
     },
     async close() {
-      closed = true;
+      subscriber.stop();
       listeners.clear();
-      await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+      await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.redis.quit().catch(() => subscriber.redis.disconnect())]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createRenewedSubscriber } from '../../redis-subscriber.ts';
 import type { StoredMessage } from '../../contracts/conversation-store.ts';
 import type { SessionEvents } from '../../contracts/session-events.ts';
 
@@ -36,17 +37,15 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
   const origin = randomUUID();
   const listeners = new Set<(sessionId: string, message: StoredMessage) => void>();
   const publisher = new Redis(options.url);
-  // Renewed below after a reconnect, not by ioredis: its own SUBSCRIBE, sent from the ready check
-  // without a handler, became an unhandled rejection when `close` ended the connection during that check.
-  const subscriber = new Redis(options.url, { autoResubscribe: false });
-  // Failures surface through publish/subscribe; without a listener ioredis prints each reconnect error.
+  // Failures surface through publish's promise; without a listener ioredis prints each reconnect error.
   publisher.on('error', () => {});
-  subscriber.on('error', () => {});
   const deliver = (sessionId: string, message: StoredMessage) => {
     for (const listener of listeners) listener(sessionId, message);
   };
 
-  subscriber.on('message', (from: string, text: string) => {
+  const notSubscribed = (err: unknown) => options.logger?.warn({ err, channel }, 'could not subscribe to session events; other nodes are heard through the store poll only');
+  const subscriber = createRenewedSubscriber(options.url, channel, (subscribing) => subscribing.catch(notSubscribed));
+  subscriber.redis.on('message', (from: string, text: string) => {
     if (from !== channel) return;
     let envelope: Envelope;
     try {
@@ -58,20 +57,8 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
     if (envelope.origin === origin || typeof envelope.sessionId !== 'string') return;
     deliver(envelope.sessionId, envelope.message);
   });
-  const subscribed = subscriber.subscribe(channel).then(() => undefined);
-  const notSubscribed = (err: unknown) => options.logger?.warn({ err, channel }, 'could not subscribe to session events; other nodes are heard through the store poll only');
-  let started = false;
-  let closed = false;
-  subscribed.then(
-    () => void (started = true),
-    (err: unknown) => {
-      started = true;
-      notSubscribed(err);
-    },
-  );
-  subscriber.on('ready', () => {
-    if (started && !closed) subscriber.subscribe(channel).catch(notSubscribed);
-  });
+  const subscribed = subscriber.subscribe();
+  subscribed.catch(notSubscribed);
 
   return {
     publish(sessionId, message) {
@@ -87,9 +74,9 @@ export function createRedisSessionEvents(options: RedisSessionEventsOptions): Re
     },
     ready: () => subscribed,
     async close() {
-      closed = true;
+      subscriber.stop();
       listeners.clear();
-      await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+      await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.redis.quit().catch(() => subscriber.redis.disconnect())]);
     },
   };
 }
