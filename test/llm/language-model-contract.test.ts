@@ -51,10 +51,11 @@ async function servers(): Promise<{ fast: FakeOpenAIServer; slow: FakeOpenAIServ
   return { fast, slow, dead: await deadURL(), close: async () => void (await Promise.all([fast.close(), slow.close()])) };
 }
 
-runLanguageModelContract('OpenAI-compatible (a local HTTP server)', async () => {
-  const s = await servers();
-  const provider = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
-  const [model, slow, broken] = [provider(s.fast.url), provider(s.slow.url), provider(s.dead)];
+/** An OpenAI-compatible provider on one server, without retries (the contract times its failures). */
+const http = (url: string): LanguageModel => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
+
+/** The harness for three models answered by `s`: closed with the servers. */
+function overServers(s: Awaited<ReturnType<typeof servers>>, model: LanguageModel, slow: LanguageModel, broken: LanguageModel) {
   return {
     model,
     slow,
@@ -65,26 +66,20 @@ runLanguageModelContract('OpenAI-compatible (a local HTTP server)', async () => 
       await s.close();
     },
   };
+}
+
+runLanguageModelContract('OpenAI-compatible (a local HTTP server)', async () => {
+  const s = await servers();
+  return overServers(s, http(s.fast.url), http(s.slow.url), http(s.dead));
 });
 
 runLanguageModelContract('router (active and standby OpenAI-compatible servers)', async () => {
   const s = await servers();
-  const provider = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
   const router = (active: string, standby: string) =>
-    createLlmRouter({ backends: [{ id: 'active', role: 'active', model: provider(active) }, { id: 'standby', role: 'standby', model: provider(standby) }] });
+    createLlmRouter({ backends: [{ id: 'active', role: 'active', model: http(active) }, { id: 'standby', role: 'standby', model: http(standby) }] });
   const dead2 = await deadURL();
   // The model's active backend is down: every answer is the standby's, as after a failover.
-  const [model, slow, broken] = [router(s.dead, s.fast.url), router(s.slow.url, s.fast.url), router(s.dead, dead2)];
-  return {
-    model,
-    slow,
-    broken,
-    maxTokensSent: () => sentMaxTokens(s.fast),
-    async close() {
-      await Promise.all([model.close(), slow.close(), broken.close()]);
-      await s.close();
-    },
-  };
+  return overServers(s, router(s.dead, s.fast.url), router(s.slow.url, s.fast.url), router(s.dead, dead2));
 });
 
 // Backends of both kinds behind one router: a server that is down fails over to the embedded model.
@@ -92,7 +87,6 @@ runLanguageModelContract('router (OpenAI-compatible active down, embedded llama.
   const modelPath = findShippedModel();
   if (modelPath === null) throw new Error('no GGUF model in models/: the shipped kefu-tiny-zh-en.gguf is part of the repository');
   const [dead, dead2] = [await deadURL(), await deadURL()];
-  const http = (url: string) => createOpenAICompatibleProvider({ baseURLs: [url], maxRetries: 0, retryDelayMs: 10, firstTokenTimeoutMs: 5_000 });
   const embedded = createEmbeddedProvider({ modelPath, gpu: false, sequences: 2 });
   const missing = createEmbeddedProvider({ modelPath: `${modelPath}.missing`, gpu: false });
   const router = (active: LanguageModel, standby: LanguageModel) =>
