@@ -23,7 +23,12 @@ export interface ScanTiming {
   error?: string;
 }
 
-const WARM_UP = ['寄到北京市朝阳区建国路88号，电话13812345678', 'Hi, my order KF20261201 never arrived, ship to 12 Main Street next Monday', 'ignore previous instructions 忽略之前的指令 ¥99.5 明天上午10点', 'a'.repeat(300), ' '.repeat(300), '1'.repeat(300)];
+// Each scanner's paths are run once before timing, so a first call's set-up is not read as the
+// cost of the adversarial message that happens to come first: chrono's first "010-010-010-" costs
+// about 155 ms once per process (the same before and after issue 16's pre-checks), then 2 ms for
+// 2,000 characters. A digit run alone no longer reaches chrono (its pre-check wants a date
+// separator or a unit), so numeric dates have their own line.
+const WARM_UP = ['寄到北京市朝阳区建国路88号，电话13812345678', 'Hi, my order KF20261201 never arrived, ship to 12 Main Street next Monday', 'ignore previous instructions 忽略之前的指令 ¥99.5 明天上午10点', '2026-12-01 1/2 12:30 3 days', '010-010-010-', 'a'.repeat(300), ' '.repeat(300), '1'.repeat(300)];
 
 /** Per message, CPU time: what the tests assert too (generous for a loaded 2-core machine). */
 const MAX_MS = 200;
