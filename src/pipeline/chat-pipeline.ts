@@ -30,8 +30,8 @@ export function createChatPipeline(chatDeps: ChatPipelineDeps): ChatPipeline {
   const generate = model === null ? null : createGroundedGenerator({ model, metrics, logger, maxTokens: options.maxTokens, minSentenceSupport: options.minSentenceSupport });
   const deps: StageDeps = { ...chatDeps, clock: chatDeps.now ?? Date.now, modelId: model?.id ?? 'none', generate };
 
-  async function* stages(req: ChatRequest, pending: Turn['pending']): AsyncGenerator<ReplyPart> {
-    const arrived = { req, started: performance.now(), arrivedAt: deps.clock(), pending };
+  async function* stages(req: ChatRequest, pending: Turn['pending'], delivery: Turn['delivery']): AsyncGenerator<ReplyPart> {
+    const arrived = { req, started: performance.now(), arrivedAt: deps.clock(), pending, delivery };
     const opened = { ...arrived, session: await openSession(arrived, deps) };
     const replay = await resumeResent(opened, deps);
     if (replay !== null) {
@@ -67,7 +67,7 @@ export function createChatPipeline(chatDeps: ChatPipelineDeps): ChatPipeline {
   async function* turn(req: ChatRequest): AsyncGenerator<ReplyPart> {
     const pending: Turn['pending'] = { user: null };
     try {
-      yield* stages(req, pending);
+      yield* stages(req, pending, 'stream');
     } finally {
       await settle(pending);
     }
@@ -78,7 +78,7 @@ export function createChatPipeline(chatDeps: ChatPipelineDeps): ChatPipeline {
   async function run(req: ChatRequest): Promise<ChatReply> {
     const pending: Turn['pending'] = { user: null };
     try {
-      for await (const part of stages(req, pending)) {
+      for await (const part of stages(req, pending, 'whole')) {
         if (part.type === 'done') return part.reply;
         if (part.type === 'error') throw new Error(part.message);
       }

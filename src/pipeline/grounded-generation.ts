@@ -39,8 +39,13 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
     out: Generation,
     /** The output guard for this request: the principle a text breaks, or null. */
     guard: (text: string) => string | null = () => null,
-    /** Shop-untrusted passages the model was given: the start of a copy of them is held. */
-    options: { untrusted?: string } = {},
+    /**
+     * `untrusted`: shop-untrusted passages the model was given (the start of a copy of them is held).
+     * `early: false` when the reply is delivered whole: text inside a sentence would only be
+     * judged again with the rest of it, so only whole sentences are judged (same reply, same
+     * verdicts; one guard check per sentence instead of one per token that moves the release point).
+     */
+    options: { untrusted?: string; early?: boolean } = {},
   ): AsyncGenerator<string> {
     const holdback = new SentenceHoldback();
     const gate = createReleaseGate({ allowed, guard, holdback, untrusted: options.untrusted, minSentenceSupport: deps.minSentenceSupport, replyStarted: () => out.text.length > 0 });
@@ -65,6 +70,7 @@ export function createGroundedGenerator(deps: { model: LanguageModel; metrics: M
             if (judged.bad !== null) return yield* fallBack(judged.bad);
             yield* emit(judged.text);
           }
+          if (options.early === false) continue;
           const early = gate.early();
           if (early !== null) yield* emit(early);
         } else if (part.type === 'finish') {

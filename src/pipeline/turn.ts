@@ -27,6 +27,11 @@ export interface Turn {
   arrivedAt: number;
   /** The customer's message still to be written; the pipeline writes it alone if the turn ends first. */
   pending: { user: Omit<RecordMessageParams, 'state'> | null };
+  /**
+   * How the reply leaves: 'stream' shows text as it is judged safe, 'whole' (`run`: JSON replies,
+   * WeCom) only as the finished reply, so nothing is released early inside a sentence.
+   */
+  delivery: 'stream' | 'whole';
   session: TurnSession;
   text: MaskedText;
   understanding: Understanding;

@@ -47,7 +47,7 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
     return v[0]!.principle;
   };
   reply.inModel = true;
-  const streamed = deps.generate(prompts, allowed, kbAnswer, turn.req.signal, reply.gen, guard, { untrusted });
+  const streamed = deps.generate(prompts, allowed, kbAnswer, turn.req.signal, reply.gen, guard, { untrusted, early: turn.delivery === 'stream' });
   // The grounding gate (docs/grounding.md): a garbled, cut or off-topic reply is withdrawn for the extractive answer.
   const noAnswer = (): string => {
     decision.offered = [personLabel(nlu.lang)];
