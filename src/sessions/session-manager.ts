@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { DEFAULT_TENANT, type AppendOptions, type Conversation, type ConversationStore, type NewConversation, type StoredMessage } from '../contracts/conversation-store.ts';
 import type { ChatMessage } from '../contracts/language-model.ts';
 import type { TurnRecord } from '../contracts/outcome-tracker.ts';
 import { KefuError, badRequest, isKefuError, notFound } from '../errors.ts';
+import { timeOrderedId } from '../ids/time-ordered-id.ts';
 import { createFreshSessions } from './fresh-sessions.ts';
 import { assertSessionId } from './session-id.ts';
 import { checkSessionAccess, newSessionToken, type SessionAccess } from './session-token.ts';
@@ -173,7 +173,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   return {
     ttlMs, writesOutcomes,
     async open(params) {
-      if (params.sessionId === undefined) return create(randomUUID(), params);
+      if (params.sessionId === undefined) return create(timeOrderedId(), params);
       return openNamed(assertSessionId(params.sessionId), params);
     },
     history: async (sessionId, limit = historyLimit) => readHistory(store, assertSessionId(sessionId), Math.min(checkLimit(limit), historyLimit), fresh),
@@ -251,7 +251,7 @@ function appendOptions(state: Record<string, unknown> | undefined, outcome: Turn
 
 function toStored(params: Omit<RecordMessageParams, 'state'>, at: number): StoredMessage {
   return {
-    id: params.id ?? randomUUID(),
+    id: params.id ?? timeOrderedId(),
     conversationId: assertSessionId(params.sessionId),
     role: params.role,
     content: params.content,

@@ -15,7 +15,8 @@ const root = mkdtempSync(join(tmpdir(), 'kefu-sessions-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TTL = 30 * 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** RFC 9562 version 7: new sessions and messages get time-ordered ids (docs/decisions.md). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 async function expectKefuError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
   const error: unknown = await promise.then(
@@ -45,12 +46,12 @@ describe('session manager over SQLite', () => {
   });
 
   describe('open', () => {
-    it('creates a session with a random UUID when none is given', async () => {
+    it('creates a session with a time-ordered UUID when none is given', async () => {
       const a = await sessions.open({ userId: 'u1', channel: 'web' });
       const b = await sessions.open({ channel: 'app' });
       expect(a.id).toMatch(UUID);
       expect(b.id).toMatch(UUID);
-      expect(a.id).not.toBe(b.id);
+      expect(a.id < b.id).toBe(true);
       expect(a).toMatchObject({ userId: 'u1', channel: 'web', createdAt: clock, updatedAt: clock, state: {} });
       expect(b.userId).toBeNull();
       const { issuedToken, ...stored } = a;

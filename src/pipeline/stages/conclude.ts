@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { ChatReply, ReplyPart } from '../../contracts/reply-part.ts';
 import { CHANNELS_NEEDING_AI_LABEL, aiLabelLine } from '../../audit/ai-label.ts';
 import { isCacheable } from '../../cache/cacheable.ts';
 import { orderMemoryFields } from '../../dialogue/order-reference/order-memory.ts';
+import { timeOrderedId } from '../../ids/time-ordered-id.ts';
 import { quickReplies } from '../../dialogue/quick-replies.ts';
 import { maskPii } from '../../safety/pii/mask-pii.ts';
 import { strictGroundingFailures } from '../grounding-check.ts';
@@ -40,7 +40,7 @@ function composeReply(turn: Turn, deps: StageDeps): Pick<Conclusion, 'reply' | '
   const { session, decision, reply, understanding } = turn;
   const { nlu, flow } = decision;
   const { conversation, vault } = session;
-  const messageId = randomUUID();
+  const messageId = timeOrderedId();
   const quick = (decision.offered.length > 0 ? decision.offered : quickReplies(flow, decision.state, nlu.lang)).map(turn.text.render);
   const { gen, answeredBy } = reply;
   const model = gen.fallback !== null ? 'retrieval' : answeredBy === deps.modelId && deps.model !== null ? deps.modelId : answeredBy ?? (flow !== undefined ? 'dialogue' : 'retrieval');

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { NluResult } from '../../contracts/nlu.ts';
 import type { Emotion } from '../../contracts/reply-part.ts';
 import { toSimplified } from '../../dialogue/chinese-script.ts';
 import { type Locale, langOf, scriptOf } from '../../dialogue/conversation-locale.ts';
 import { readDialogueState } from '../../dialogue/dialogue-state.ts';
 import type { FlowContext } from '../../dialogue/flow-types.ts';
+import { timeOrderedId } from '../../ids/time-ordered-id.ts';
 import { orderMemoryFrom } from '../../dialogue/order-reference/order-memory.ts';
 import { attachmentsMeta } from '../../multimodal/attachments-meta.ts';
 import type { StageDeps, Turn, Understanding } from '../turn.ts';
@@ -41,7 +41,7 @@ export async function understand(turn: Pick<Turn, 'req' | 'arrivedAt' | 'pending
   });
   const nlu = inLocale(understood, text.locale);
   deps.metrics.intents.inc({ intent: nlu.intent, source: nlu.source });
-  const userMessageId = resent?.id ?? randomUUID();
+  const userMessageId = resent?.id ?? timeOrderedId();
   if (resent === null && turns.length > 0) await evictDisputed(deps, session.id, text.understood, nlu);
   // What a picture or recording said is the customer's text too: masked by the same vault.
   const maskText = (t: string): string => deps.pii.engine.mask(t, { mode: 'pseudonym', vault }).text;
