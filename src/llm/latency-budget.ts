@@ -27,14 +27,20 @@ export function withLatencyBudget<M extends LanguageModel>(model: M, firstTextMs
 
 async function* budgeted(model: LanguageModel, params: Parameters<LanguageModel['doStream']>[0], firstTextMs: number): AsyncGenerator<LanguageModelStreamPart> {
   const stop = new AbortController();
-  const signal = params.signal === undefined ? stop.signal : AbortSignal.any([params.signal, stop.signal]);
-  const parts = model.doStream({ ...params, signal })[Symbol.asyncIterator]();
+  // A listener, not AbortSignal.any: one per call is cheaper and is removed when the call ends.
+  const outer = params.signal;
+  const forward = (): void => stop.abort(outer?.reason);
+  if (outer?.aborted === true) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  const parts = model.doStream({ ...params, signal: stop.signal })[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
   const spent = new Promise<'spent'>((resolve) => {
     timer = setTimeout(() => resolve('spent'), firstTextMs);
   });
   let waiting = true;
   let done = false;
+  // A finish or error part ends the call: the backend has stopped, nothing to abort.
+  let ended = false;
   try {
     for (;;) {
       const next = waiting ? await Promise.race([parts.next(), spent]) : await parts.next();
@@ -50,14 +56,17 @@ async function* budgeted(model: LanguageModel, params: Parameters<LanguageModel[
         waiting = false;
         clearTimeout(timer);
       }
+      if (next.value.type !== 'text-delta') ended = true;
       yield next.value;
     }
   } finally {
     clearTimeout(timer);
+    outer?.removeEventListener('abort', forward);
     if (!done) {
       // Over budget, or the caller stopped reading: the backend stops too. The pending read settles
-      // once the abort reaches the backend; nobody waits for it.
-      stop.abort();
+      // once the abort reaches the backend; nobody waits for it. After its last part the backend
+      // is only asked to clean up.
+      if (!ended) stop.abort();
       void parts.return?.(undefined).catch(() => undefined);
     }
   }
