@@ -295,7 +295,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
   }
 
   #currentDataVersion(): number {
-    const v = this.#db.pragma('data_version', { simple: true });
+    const v = this.#sql.dataVersion.get();
     return typeof v === 'number' ? v : -1;
   }
 

@@ -44,6 +44,8 @@ const STORED_COLUMNS = 'id, title, text, lang, category, source, url, trust, sta
 
 /** Every statement the SQLite knowledge base runs, prepared once per connection. */
 export const prepareStatements = (db: Database.Database) => ({
+  /** Prepared once: `db.pragma()` prepares its statement on every call (2% of a KB turn's CPU). */
+  dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   docHash: db.prepare<[string], string>('SELECT hash FROM documents WHERE id = ?').pluck(),
   upsertDoc: db.prepare<[string, string, string, string | null, string | null, string | null, string | null, string, number, string, string, string | null]>(
     `INSERT INTO documents (id, title, text, lang, category, source, url, hash, updated_at, trust, status, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
