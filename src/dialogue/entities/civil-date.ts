@@ -62,17 +62,22 @@ function formatFor(timeZone: string): ZoneFormat {
   return f;
 }
 
-// A turn reads the same instant's wall clock more than once (today's date, chrono's reference):
-// the last reading is kept, for that exact instant and zone only.
-let lastReading: { at: number; timeZone: string; fields: Readonly<WallClock> } | undefined;
+const MINUTE_MS = 60_000;
+
+// Every turn reads the wall clock (today's date, chrono's reference), and formatting costs about
+// 10 µs: the last reading is kept for its UTC minute and zone. The fields only change at minute
+// boundaries because every zone's offset since 1970 is a whole number of minutes (seconds offsets
+// are local mean times of the 19th century), so earlier instants are always formatted.
+let lastReading: { minute: number; timeZone: string; fields: Readonly<WallClock> } | undefined;
 
 /** Wall-clock fields in `timeZone`, hour 0..23. */
 export function wallClock(now: Date, timeZone: string): WallClock {
   const at = now.getTime();
-  if (lastReading !== undefined && lastReading.at === at && lastReading.timeZone === timeZone) return { ...lastReading.fields };
+  const minute = Math.floor(at / MINUTE_MS);
+  if (lastReading !== undefined && lastReading.minute === minute && lastReading.timeZone === timeZone) return { ...lastReading.fields };
   const { format, readsString } = formatFor(timeZone);
   const fields = (readsString ? fromString(format, now) : null) ?? fromParts(format, now);
-  if (!Number.isNaN(at)) lastReading = { at, timeZone, fields };
+  if (at >= 0) lastReading = { minute, timeZone, fields };
   return { ...fields };
 }
 

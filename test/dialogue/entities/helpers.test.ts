@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseChineseNumber } from '../../../src/dialogue/entities/chinese-number.ts';
-import { addMonths, civilToday, formatCivil, latestPastMonthDay } from '../../../src/dialogue/entities/civil-date.ts';
+import { addMonths, civilToday, formatCivil, latestPastMonthDay, wallClock } from '../../../src/dialogue/entities/civil-date.ts';
 
 describe('parseChineseNumber', () => {
   it.each([
@@ -20,6 +20,23 @@ describe('civil dates', () => {
     const instant = new Date('2026-11-24T20:00:00Z');
     expect(formatCivil(civilToday(instant, 'Asia/Shanghai'))).toBe('2026-11-25');
     expect(formatCivil(civilToday(instant, 'America/New_York'))).toBe('2026-11-24');
+  });
+
+  it('reads the wall clock as Intl does for every second around midnights and DST changes, zones with odd offsets included', () => {
+    const zones = ['Asia/Shanghai', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'America/New_York', 'Europe/London', 'UTC'];
+    // Instants in increasing then repeated order, as a server sees them: a day edge in Kathmandu
+    // (+05:45), New York's 2026 spring-forward and London's autumn fall-back.
+    const starts = [Date.UTC(2026, 10, 24, 18, 13, 30), Date.UTC(2026, 2, 8, 6, 58, 0), Date.UTC(2026, 9, 25, 0, 58, 0), Date.UTC(2026, 3, 4, 15, 29, 0)];
+    for (const zone of zones) {
+      const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      for (const start of starts) {
+        for (let s = 0; s < 180; s += 7) {
+          const now = new Date(start + s * 1000 + (s % 3) * 333);
+          const field = (type: string): number => Number(format.formatToParts(now).find((p) => p.type === type)?.value);
+          expect(wallClock(now, zone), `${zone} ${now.toISOString()}`).toEqual({ year: field('year'), month: field('month'), day: field('day'), hour: field('hour'), minute: field('minute') });
+        }
+      }
+    }
   });
 
   it('clamps month arithmetic to the month end', () => {
