@@ -1,4 +1,5 @@
 import { hanScript } from './chinese-script.ts';
+import { remembered } from '../remembered.ts';
 
 /**
  * The language of a conversation: it follows the customer, and a turn that says nothing about
@@ -32,19 +33,29 @@ const NEUTRAL = /\[[^\]\n]{1,40}\]|https?:\/\/\S{1,2000}|\b[a-z]{0,6}\d[a-z\d-]{
 
 /** What one message says about its language on its own; null when it says nothing. */
 export function localeEvidence(text: string, previous?: Locale): Locale | null {
+  const { script, english, han } = readScript(text);
+  // Chinese with a pasted English name ("AirPods Pro 有货吗") is Chinese; an English sentence
+  // around one Chinese product name ("do you have the 保温杯 in blue?") is English.
+  if (han) {
+    const hant = script ?? (previous === 'zh-Hant' ? 'Hant' : 'Hans');
+    return hant === 'Hant' ? 'zh-Hant' : 'zh-Hans';
+  }
+  return english ? 'en' : null;
+}
+
+/**
+ * The part of a message's evidence that does not depend on the conversation. Remembered: each
+ * turn reads the message and every earlier customer turn again (keys are masked text).
+ */
+const readScript = remembered((text: string): { han: boolean; english: boolean; script: 'Hant' | 'Hans' | null } => {
   const t = text.replace(NEUTRAL, ' ');
   const han = t.match(/\p{Script=Han}/gu)?.length ?? 0;
   const words = (t.match(/[a-z]{1,40}(?:'[a-z]{1,3})?/gi) ?? []).map((w) => w.toLowerCase().replace(/'/g, ''));
   const prose = words.filter((w) => !COURTESY.has(w));
   const english = prose.length >= 2 && prose.some((w) => FUNCTION_WORDS.has(w));
-  // Chinese with a pasted English name ("AirPods Pro 有货吗") is Chinese; an English sentence
-  // around one Chinese product name ("do you have the 保温杯 in blue?") is English.
-  if (han > 0 && !(english && words.length > han)) {
-    const script = hanScript(t) ?? (previous === 'zh-Hant' ? 'Hant' : 'Hans');
-    return script === 'Hant' ? 'zh-Hant' : 'zh-Hans';
-  }
-  return english ? 'en' : null;
-}
+  const isHan = han > 0 && !(english && words.length > han);
+  return { han: isHan, english, script: isHan ? hanScript(t) ?? null : null };
+}, 512);
 
 /**
  * The conversation's locale after this message. `hint` is the page's language (the widget's

@@ -1,5 +1,6 @@
 import type { Emotion, EmotionLabel } from '../contracts/reply-part.ts';
 import { normalizedText } from './normalized-text.ts';
+import { remembered } from '../remembered.ts';
 
 /**
  * Emotion from words, punctuation, shouting and repetition, with the previous turn's emotion
@@ -71,8 +72,13 @@ function repeatsUnit(text: string, minUnit: number): boolean {
   return false;
 }
 
-/** Emotion of one message alone, before carry-over. */
-function emotionOf(text: string): Emotion {
+/**
+ * Emotion of one message alone, before carry-over. Remembered: a message is read again as history
+ * on later turns, and frequent questions recur (keys are the masked text the NLU reads).
+ */
+const emotionOf: (text: string) => Readonly<Emotion> = remembered(readEmotion, 512);
+
+function readEmotion(text: string): Emotion {
   const raw = text.normalize('NFKC');
   // 加急 is a shipping option, not urgency.
   const norm = normalizedText(raw).replace(/加急/g, '');
@@ -109,10 +115,10 @@ function emotionOf(text: string): Emotion {
  */
 export function detectEmotion(text: string, previous?: Emotion): Emotion {
   const current = emotionOf(text);
-  if (previous === undefined || !NEGATIVE.includes(previous.label) || current.label === 'satisfied') return current;
+  if (previous === undefined || !NEGATIVE.includes(previous.label) || current.label === 'satisfied') return { ...current };
   if (current.label === 'neutral') {
     const carried = previous.intensity * 0.6;
-    return carried >= 0.25 ? { label: previous.label, intensity: round(carried) } : current;
+    return carried >= 0.25 ? { label: previous.label, intensity: round(carried) } : { ...current };
   }
   if (current.label === previous.label) {
     return { label: current.label, intensity: round(Math.max(current.intensity, previous.intensity) + 0.15) };

@@ -3,6 +3,7 @@ import { loadIntentModel } from './intent-training/intent-model.ts';
 import { LEXICON, type LexiconRule } from './intent-training/lexicon.ts';
 import { type LogisticModel, predict } from './intent-training/logistic.ts';
 import { normalizedText } from './normalized-text.ts';
+import { remembered } from '../remembered.ts';
 
 /**
  * The embedded intent classifier: weighted lexicon rules (precise, hand-written) plus a logistic
@@ -56,17 +57,12 @@ export interface IntentScores {
 
 const QUESTION = /[?？]|吗|么|呢|怎么|如何|多久|哪|\b(how|what|when|where|why|can|could|is|are|do|does|will)\b/i;
 
-// The NLU scores each message twice, for its intent (classifyIntent) and its candidates
-// (rankIntents): the second reads the first's scores, which nothing changes (issue 16).
-let last: { text: string; scores: IntentScores } | undefined;
-
-/** Scores every intent for one message; `classifyIntent` picks from these. */
-export function scoreIntents(text: string): IntentScores {
-  if (last?.text === text) return last.scores;
-  const scores = computeScores(text);
-  last = { text, scores };
-  return scores;
-}
+/**
+ * Scores every intent for one message; `classifyIntent` picks from these. Remembered: the NLU
+ * scores each message twice (its intent, then its candidates) and customers ask the same
+ * questions all day (issue 16). Keys are the masked text the NLU reads; nothing changes a result.
+ */
+export const scoreIntents: (text: string) => IntentScores = remembered(computeScores, 512);
 
 /**
  * Per intent, one pattern joining its lexicon rules' patterns as alternatives: it matches exactly
@@ -137,14 +133,17 @@ function computeScores(text: string): IntentScores {
   return { normalized, scores, subIntents };
 }
 
-// classifyIntent and rankIntents read the same scores in one turn: the last scores object's
-// ranking is kept (the scores and the ranking are read-only).
-let lastRanked: { scores: ReadonlyMap<Intent, number>; ranked: readonly RankedIntent[] } | undefined;
+// The ranking of a scores object, computed once: scores are remembered per text and read-only.
+const ranked = new WeakMap<ReadonlyMap<Intent, number>, readonly RankedIntent[]>();
 
 /** Calibrated probabilities over all intents from the combined scores, best first. */
 function distribution(scores: ReadonlyMap<Intent, number>): readonly RankedIntent[] {
-  if (lastRanked?.scores !== scores) lastRanked = { scores, ranked: computeDistribution(scores) };
-  return lastRanked.ranked;
+  let out = ranked.get(scores);
+  if (out === undefined) {
+    out = computeDistribution(scores);
+    ranked.set(scores, out);
+  }
+  return out;
 }
 
 function computeDistribution(scores: ReadonlyMap<Intent, number>): RankedIntent[] {

@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { detectEmotion } from '../../../src/dialogue/emotion-detector.ts';
 
 describe('detectEmotion', () => {
+  it('reads a message the same every time, whatever a caller did to an earlier result', () => {
+    const first = detectEmotion('气死我了!!! 什么破快递');
+    const expected = { ...first };
+    first.label = 'satisfied';
+    first.intensity = 0;
+    expect(detectEmotion('气死我了!!! 什么破快递')).toEqual(expected);
+    const neutral = detectEmotion('How long does shipping take?', { label: 'angry', intensity: 0.2 });
+    neutral.label = 'angry';
+    expect(detectEmotion('How long does shipping take?')).toEqual({ label: 'neutral', intensity: 0 });
+  });
+
   it('is neutral for plain questions', () => {
     expect(detectEmotion('运费怎么算')).toEqual({ label: 'neutral', intensity: 0 });
     expect(detectEmotion('how do I get an invoice')).toEqual({ label: 'neutral', intensity: 0 });
