@@ -144,9 +144,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   async function create(id: string, params: OpenSessionParams): Promise<OpenedSession> {
     const { token, hash } = newSessionToken();
     const c = { id, userId: params.userId ?? null, tenant: params.tenant ?? DEFAULT_TENANT, channel: params.channel, tokenHash: hash, now: now() };
-    const created = await writes.create(c, params.storeWithFirstWrite === true && params.sessionId === undefined);
+    const created = await writes.create(c, params.storeWithFirstWrite === true && params.sessionId === undefined, token);
     fresh.add(id);
-    return { ...created, issuedToken: token };
+    return created;
   }
 
   async function openNamed(id: string, params: OpenSessionParams): Promise<OpenedSession> {
@@ -191,7 +191,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const options = appendOptions(state, outcome, writesOutcomes);
       for (const m of messages) fresh.forget(m.conversationId);
       if (store.appendMessages !== undefined) {
-        await writes.write(first.sessionId, (create) => store.appendMessages!(messages, create === undefined ? options : { ...options, create }));
+        await writes.write(first.sessionId, (create) => store.appendMessages!(messages, withCreate(options, create)));
       } else {
         for (const [i, m] of messages.entries()) await sessionWrite(first.sessionId, store.appendMessage(m, i === messages.length - 1 ? options : {}));
       }
@@ -221,14 +221,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 function createSessionWrites(store: ConversationStore, ttlMs: number, max = 10_000) {
   const unsaved = new Map<string, NewConversation>();
   return {
-    async create(c: NewConversation & { tenant: string; tokenHash: string }, later: boolean): Promise<Conversation> {
-      if (!later || store.createsOnAppend !== true) return store.createConversation(c);
+    /** The session as opened, with its token: built once here, not spread again by the caller (one per turn). */
+    async create(c: NewConversation & { tenant: string; tokenHash: string }, later: boolean, issuedToken: string): Promise<OpenedSession> {
+      if (!later || store.createsOnAppend !== true) return { ...(await store.createConversation(c)), issuedToken };
       for (const [id, old] of unsaved) {
         if (unsaved.size < max && old.now >= c.now - ttlMs) break;
         unsaved.delete(id);
       }
       unsaved.set(c.id, c);
-      return { id: c.id, userId: c.userId, tenant: c.tenant, channel: c.channel, tokenHash: c.tokenHash, createdAt: c.now, updatedAt: c.now, state: {} };
+      return { id: c.id, userId: c.userId, tenant: c.tenant, channel: c.channel, tokenHash: c.tokenHash, createdAt: c.now, updatedAt: c.now, state: {}, issuedToken };
     },
     async write(sessionId: string, run: (create: NewConversation | undefined) => Promise<void>): Promise<void> {
       const create = unsaved.get(sessionId);
@@ -244,9 +245,19 @@ async function saveStateCreating(store: ConversationStore, create: NewConversati
   await store.saveState(sessionId, state, at);
 }
 
+/** Set field by field: conditional spreads of small objects showed in a turn's profile (issue 16). A fresh object, so `recordAll` may add `create`. */
 function appendOptions(state: Record<string, unknown> | undefined, outcome: TurnRecord | undefined, writesOutcomes: boolean): AppendOptions {
   if (outcome !== undefined && !writesOutcomes) throw badRequest('invalid_argument', 'this session store does not write turn outcomes: record them with the outcome tracker');
-  return { ...(state === undefined ? {} : { state }), ...(outcome === undefined ? {} : { outcome }) };
+  const options: AppendOptions = {};
+  if (state !== undefined) options.state = state;
+  if (outcome !== undefined) options.outcome = outcome;
+  return options;
+}
+
+/** `options` (a fresh object from `appendOptions`) with the session to create set on it, not spread into a copy. */
+function withCreate(options: AppendOptions, create: NewConversation | undefined): AppendOptions {
+  if (create !== undefined) options.create = create;
+  return options;
 }
 
 function toStored(params: Omit<RecordMessageParams, 'state'>, at: number): StoredMessage {

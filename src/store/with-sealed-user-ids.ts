@@ -11,7 +11,12 @@ export function withSealedUserIds(store: ConversationStore, sealer: UserIdSealer
   const open = (c: Conversation): Conversation => (c.userId === null ? c : { ...c, userId: sealer.open(c.userId) });
   const sealed = (c: NewConversation): NewConversation => (c.userId === null ? c : { ...c, userId: sealer.seal(c.userId) });
   // A conversation created with a turn's first write (`AppendOptions.create`) is sealed as one created alone.
-  const sealedAppend = (options: AppendOptions | undefined): AppendOptions | undefined => (options?.create === undefined ? options : { ...options, create: sealed(options.create) });
+  // Copied only when sealing changed it: a session without a customer id (most turns) needs no copy.
+  const sealedAppend = (options: AppendOptions | undefined): AppendOptions | undefined => {
+    if (options?.create === undefined) return options;
+    const create = sealed(options.create);
+    return create === options.create ? options : { ...options, create };
+  };
   const overrides: Partial<ConversationStore> = {
     async createConversation(c) {
       return open(await store.createConversation(sealed(c)));
