@@ -1,5 +1,5 @@
 import type { Order } from '../contracts/order-connector.ts';
-import { orderIdCandidates } from './entities/order-id-candidates.ts';
+import { turnIdCandidates } from './entities/order-id-candidates.ts';
 import { findOrderReference, type OrderReference } from './order-reference/find-order-reference.ts';
 import { ownOrders } from './order-reference/own-orders.ts';
 import type { FillResult, FlowContext, Slots } from './flow-types.ts';
@@ -122,7 +122,7 @@ export async function correctOrder(ctx: FlowContext, slots: Slots, options: Reso
   if (current === undefined) return null;
   const corrects = CORRECTION.test(ctx.text);
   // Most later turns name no order at all: no need to fetch the orders for them.
-  const mentionsNumber = ctx.nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no') || orderIdCandidates(ctx.text).some((c) => c.key.length >= 8);
+  const mentionsNumber = ctx.nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no') || turnIdCandidates(ctx.text).some((c) => c.key.length >= 8);
   if (!corrects && !mentionsNumber) return null;
   const ref = await reference(ctx, { ...slots, candidates: undefined }, { ...options, exclude: current.order_id });
   if ((ref.kind === 'order' && ref.span !== undefined) || ref.kind === 'not_found') {

@@ -1,3 +1,5 @@
+import { remembered } from '../../remembered.ts';
+
 /**
  * Spans of a message that could be an order number however the customer wrote it: one run of
  * ASCII letters and digits, or several joined by single separators ("SO7X 2K9M 4P1Q 0003",
@@ -66,3 +68,10 @@ export function orderIdCandidates(text: string): IdCandidate[] {
   }
   return out;
 }
+
+/**
+ * `orderIdCandidates` remembered for the text of a turn, which the dialogue manager's order
+ * checks read three or four times (issue 16). Only for the masked text the dialogue reads: a
+ * picture's raw text goes to `orderIdCandidates` itself, so no personal data is kept.
+ */
+export const turnIdCandidates: (maskedText: string) => readonly Readonly<IdCandidate>[] = remembered(orderIdCandidates, 256);

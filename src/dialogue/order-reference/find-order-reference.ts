@@ -1,7 +1,7 @@
 import type { Entity } from '../../contracts/nlu.ts';
 import type { Order } from '../../contracts/order-connector.ts';
 import { parseOrdinal } from '../confirmation.ts';
-import { orderIdCandidates, orderIdKey, type IdCandidate } from '../entities/order-id-candidates.ts';
+import { turnIdCandidates, orderIdKey, type IdCandidate } from '../entities/order-id-candidates.ts';
 import { longerFirst, pickNonOverlapping } from '../entities/pick-non-overlapping.ts';
 import { localDate } from '../order-text.ts';
 import { findIdTail } from './find-id-tail.ts';
@@ -131,7 +131,7 @@ export async function findOrderReference(input: ReferenceInput): Promise<OrderRe
   const orders = input.orders.filter((o) => o.order_id !== input.exclude);
   const byKey = new Map(input.orders.map((o) => [orderIdKey(o.order_id), o]));
   const byTracking = new Map(input.orders.filter((o) => o.tracking_no !== undefined).map((o) => [orderIdKey(o.tracking_no!), o]));
-  const candidates = orderIdCandidates(text);
+  const candidates = turnIdCandidates(text);
 
   // 1. One of the customer's ids, however written; or one of their tracking numbers.
   const own = pickNonOverlapping(candidates.filter((c) => byKey.has(c.key) && byKey.get(c.key)!.order_id !== input.exclude), longerFirst);

@@ -1,4 +1,4 @@
-import { orderIdCandidates } from '../entities/order-id-candidates.ts';
+import { turnIdCandidates } from '../entities/order-id-candidates.ts';
 import type { FlowContext } from '../flow-types.ts';
 import { findIdTail } from './find-id-tail.ts';
 import { idShaped } from './find-order-reference.ts';
@@ -14,7 +14,7 @@ import { namedOrdinal, refersToFocus } from './reference-words.ts';
 export function mentionsOrder(ctx: Pick<FlowContext, 'text' | 'nlu' | 'orderMemory'>): boolean {
   if (ctx.nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no')) return true;
   const other = ctx.nlu.entities.filter((e) => e.type === 'date' || e.type === 'amount');
-  if (orderIdCandidates(ctx.text).some((c) => idShaped(c, []) && !other.some((e) => e.start < c.end && c.start < e.end))) return true;
+  if (turnIdCandidates(ctx.text).some((c) => idShaped(c, []) && !other.some((e) => e.start < c.end && c.start < e.end))) return true;
   if (findIdTail(ctx.text) !== null || namedOrdinal(ctx.text) !== null) return true;
   return ctx.orderMemory?.focusOrderId != null && refersToFocus(ctx.text);
 }

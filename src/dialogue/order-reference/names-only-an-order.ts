@@ -1,5 +1,5 @@
 import type { Entity } from '../../contracts/nlu.ts';
-import { orderIdCandidates } from '../entities/order-id-candidates.ts';
+import { turnIdCandidates } from '../entities/order-id-candidates.ts';
 import { idShaped } from './find-order-reference.ts';
 
 /**
@@ -15,7 +15,7 @@ export function namesOnlyAnOrder(text: string, entities: readonly Entity[]): boo
   const spans = [
     ...entities.filter((e) => e.type === 'order_id' || e.type === 'tracking_no'),
     // A date or an amount is not an order number, whatever its digits.
-    ...orderIdCandidates(text).filter((c) => idShaped(c, []) && !entities.some((e) => (e.type === 'date' || e.type === 'amount') && e.start < c.end && c.start < e.end)),
+    ...turnIdCandidates(text).filter((c) => idShaped(c, []) && !entities.some((e) => (e.type === 'date' || e.type === 'amount') && e.start < c.end && c.start < e.end)),
   ];
   return spans.some((s) => (text.slice(0, s.start) + text.slice(s.end)).replace(FILLER, '').length === 0);
 }
