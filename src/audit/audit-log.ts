@@ -15,7 +15,7 @@ import { readKeyedFrom, writeKeyedFrom } from './keyed-from-marker.ts';
 import type { SqliteAuditLogOptions } from './sqlite-audit-log-options.ts';
 import { checkpointOf, prepare, readPages, type Statements } from './sqlite-audit-statements.ts';
 import type { GroupOutcome } from '../store/sqlite/group-commit.ts';
-import { appendGroupTransaction } from './audit-append-group.ts';
+import { appendTransactions } from './audit-append-group.ts';
 
 /**
  * The tamper-evident audit log: an append-only table in its own SQLite file, each entry carrying
@@ -52,10 +52,8 @@ class SqliteAuditLog implements SyncAuditLog {
   readonly #now: () => number;
   readonly #headPath: string | null;
   readonly #headDelayMs: number;
-  /** One transaction function for every append: building it per call shows up in profiles. */
-  readonly #append: Database.Transaction<(clean: AuditInput, mirror: boolean) => AuditEntry>;
-  /** Several appends in one transaction, each in its own savepoint, the head file rewritten once. */
-  readonly #appendGroup: Database.Transaction<(inputs: readonly AuditInput[], mirror: boolean) => GroupOutcome<AuditEntry>[]>;
+  /** The transaction functions of one append and of several (audit-append-group.ts), built once: per call they showed in profiles. */
+  readonly #appends: ReturnType<typeof appendTransactions>;
   /** A head-file rewrite waiting for the delay (delayed mode only). */
   #headTimer: ReturnType<typeof setTimeout> | null = null;
   /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
@@ -94,16 +92,17 @@ class SqliteAuditLog implements SyncAuditLog {
     this.#keyedFrom = keying.keyedFrom;
     this.#markerProblem = keying.problem;
     this.#checkpoints = this.#keys === null ? null : (options.checkpoints ?? null);
-    this.#append = this.#db.transaction((clean: AuditInput, mirror: boolean) => {
-      const head = this.#head();
-      const at = this.#now();
-      const entry = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash, this.#keys?.entry ?? null);
-      this.#sql.insert.run(toAuditRow(entry));
-      this.#sql.setHead.run(entry.seq, entry.hash, at);
-      if (mirror) this.#mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
-      return entry;
+    this.#appends = appendTransactions(this.#db, {
+      head: () => this.#head(),
+      insert: (clean, previous) => {
+        const at = this.#now();
+        const entry = buildAuditEntry(clean, previous.seq + 1, new Date(at).toISOString(), previous.hash, this.#keys?.entry ?? null);
+        this.#sql.insert.run(toAuditRow(entry));
+        return { entry, at };
+      },
+      setHead: (seq, hash, at) => this.#sql.setHead.run(seq, hash, at),
+      mirror: (before, after, when) => this.#mirror(before, after, when),
     });
-    this.#appendGroup = appendGroupTransaction(this.#db, { head: () => this.#head(), append: (clean) => this.#append(clean, false), mirror: (before, after, when) => this.#mirror(before, after, when) });
     if (this.#checkpoints !== null) {
       this.#emitCheckpoint();
       this.#checkpointTimer = setInterval(() => this.#emitCheckpoint(), this.#checkpoints.everyMs);
@@ -172,14 +171,13 @@ class SqliteAuditLog implements SyncAuditLog {
     })();
   }
 
-
   append(input: AuditInput): AuditEntry {
     this.#checkOpen();
     const clean = normaliseAuditInput(input);
     const delayed = this.#headPath !== null && this.#headDelayMs > 0;
     // A head file that could not be written stops appends, as it does without a delay: retry first.
     if (delayed && this.#headError !== null) this.#flushHead();
-    const entry = this.#append.immediate(clean, !delayed);
+    const entry = this.#appends.one.immediate(clean, !delayed);
     this.#appended(entry.seq, delayed);
     return entry;
   }
@@ -188,7 +186,7 @@ class SqliteAuditLog implements SyncAuditLog {
     this.#checkOpen();
     const delayed = this.#headPath !== null && this.#headDelayMs > 0;
     if (delayed && this.#headError !== null) this.#flushHead();
-    const outcomes = this.#appendGroup.immediate(inputs, !delayed);
+    const outcomes = this.#appends.group(inputs, !delayed);
     const last = outcomes.findLast((o) => o.ok);
     if (last?.ok === true) this.#appended(last.value.seq, delayed);
     return outcomes;
@@ -386,7 +384,6 @@ class SqliteAuditLog implements SyncAuditLog {
     if (head === undefined) throw new KefuError('audit_broken', 'audit log broken: the audit_head row is missing', { status: 500 });
     return head;
   }
-
 
   #checkOpen(): void {
     if (this.#closed) throw new KefuError('audit_closed', 'the audit log is closed', { status: 503 });

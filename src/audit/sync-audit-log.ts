@@ -9,7 +9,8 @@ export interface SyncAuditLog {
   /** Synchronous and atomic (`BEGIN IMMEDIATE`); safe across processes sharing one file. */
   append(input: AuditInput): AuditEntry;
   /**
-   * Appends in order in one transaction (one commit), each in its own savepoint: an input that
+   * Appends in order in one transaction (one commit), as if each were in its own savepoint (the
+   * group is run again with savepoints when one fails: audit-append-group.ts): an input that
    * fails is rolled back and reported alone, the others get their entries. Throws when nothing
    * could be committed.
    */

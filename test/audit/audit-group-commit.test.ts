@@ -81,6 +81,24 @@ describe('audit appends made at once', () => {
     expect(await log.verify()).toMatchObject({ ok: true, entries: 4, lastSeq: 4 });
   });
 
+  it('an input refused before any write fails alone too, and the head file follows the group', async () => {
+    const { log, file } = open();
+    const results = await Promise.all(
+      [sampleInput(1), sampleInput(2, { latencyMs: -1 }), sampleInput(3), sampleInput(4)].map((input) =>
+        log.append(input).then((e: AuditEntry) => e.seq, (e: { code?: string }) => e.code),
+      ),
+    );
+    expect(results).toEqual([1, 'invalid_audit_entry', 2, 3]);
+    const head = new Database(file, { readonly: true });
+    try {
+      const last = head.prepare('SELECT at FROM audit_entries WHERE seq = 3').get() as { at: string };
+      expect(head.prepare('SELECT seq, updated_at FROM audit_head').get()).toEqual({ seq: 3, updated_at: Date.parse(last.at) });
+    } finally {
+      head.close();
+    }
+    expect(await kefuAuditVerify(file)).toMatchObject({ code: 0 });
+  });
+
   it('a verification sees every append made before it, settled or not', async () => {
     const { log } = open();
     const appends = [1, 2, 3].map((i) => log.append(sampleInput(i)));

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationStore, StoredMessage } from '../../src/contracts/conversation-store.ts';
 import type { TurnRecord } from '../../src/contracts/outcome-tracker.ts';
+import { commitGroup, runMembers, runPlainly } from '../../src/store/sqlite/group-commit.ts';
 import { openSharedSqlite } from '../../src/store/sqlite/shared-sqlite.ts';
 import { createSqliteConversationStore } from '../../src/store/sqlite/sqlite-conversation-store.ts';
 
@@ -146,5 +147,33 @@ describe('SQLite appends made at once share one commit', () => {
     await store.close();
     await append;
     expect(committedMessages(path, 'c1')).toEqual(['m1']);
+  });
+});
+
+describe('commitGroup', () => {
+  it('runs a group once, without savepoints, when every member succeeds; again with savepoints when one fails', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v TEXT NOT NULL PRIMARY KEY)');
+    const insert = db.prepare<[string]>('INSERT INTO t VALUES (?)');
+    let runs = 0;
+    const write = (v: string): string => {
+      runs += 1;
+      insert.run(v);
+      return v;
+    };
+    const one = db.transaction(write);
+    const plain = db.transaction((items: readonly string[]) => runPlainly(db, items, write));
+    const withSavepoints = db.transaction((items: readonly string[]) => runMembers(db, items, (v) => one(v)));
+    const group = (items: readonly string[]) => commitGroup(() => plain.immediate(items), () => withSavepoints.immediate(items));
+
+    expect(group(['a', 'b'])).toEqual([{ ok: true, value: 'a' }, { ok: true, value: 'b' }]);
+    expect(runs).toBe(2);
+    runs = 0;
+    const outcomes = group(['c', 'a', 'd']);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }) });
+    expect(runs).toBe(2 + 3); // the plain run up to the failure, then the whole group with savepoints
+    expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual(['a', 'b', 'c', 'd']);
+    db.close();
   });
 });

@@ -16,8 +16,8 @@ export interface GroupCommit<T, R> {
  * Group commit (issue 16): writes that arrive within one turn of the event loop — the turns of
  * concurrent customers finish in the same I/O phase — share one transaction and one commit,
  * instead of a BEGIN IMMEDIATE, a WAL append and a commit each. `commit` runs every member in
- * order inside that transaction (each in a savepoint: `runMembers`) and returns an outcome per
- * member; if it throws, nothing was committed and every member fails with its error. A caller's
+ * order inside that transaction (plainly, or each in a savepoint once one has failed:
+ * `commitGroup`) and returns an outcome per member; if it throws, nothing was committed and every member fails with its error. A caller's
  * promise settles only after that commit, so durability is as before.
  *
  * The flush is a `setImmediate` from node:timers (fake timers replace the global one only): it
@@ -75,6 +75,41 @@ export function runMembers<T, R>(db: Database.Database, items: readonly T[], run
     } catch (error) {
       if (!db.inTransaction) throw error;
       return { ok: false, error };
+    }
+  });
+}
+
+/** A member of a plain group run failed with the transaction still open: the group is run again with savepoints. */
+class MemberFailed extends Error {}
+
+/**
+ * Runs a group first without a savepoint per member (`plain`: a transaction whose members go
+ * through `runPlainly`), since nearly every group's members all succeed and a SAVEPOINT and RELEASE per
+ * member were a visible part of a turn's write (issue 16). If a member throws with the
+ * transaction still open, `plain` rolls the whole transaction back and `withSavepoints` (a
+ * transaction whose members go through `runMembers`) runs the group again: the members are the same writes on the same
+ * database, so the second run ends as one with savepoints from the start would have, the failed
+ * member alone failing. An error that ended the transaction fails every member, as in `runMembers`.
+ */
+export function commitGroup<R>(plain: () => R[], withSavepoints: () => GroupOutcome<R>[]): GroupOutcome<R>[] {
+  let values: R[];
+  try {
+    values = plain();
+  } catch (error) {
+    if (error instanceof MemberFailed) return withSavepoints();
+    throw error;
+  }
+  return values.map((value) => ({ ok: true, value }));
+}
+
+/** Inside `commitGroup`'s plain transaction: each member through `run` (not a transaction function: no savepoint). */
+export function runPlainly<T, R>(db: Database.Database, items: readonly T[], run: (item: T) => R): R[] {
+  return items.map((item) => {
+    try {
+      return run(item);
+    } catch (error) {
+      if (!db.inTransaction) throw error;
+      throw new MemberFailed('a member of the group failed', { cause: error });
     }
   });
 }

@@ -14,7 +14,7 @@ import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } 
 import { storeError } from '../store-error.ts';
 import { sqliteMigrations, type Migration } from './migrations.ts';
 import { runMigrations } from './run-migrations.ts';
-import { createGroupCommit, runMembers } from './group-commit.ts';
+import { commitGroup, createGroupCommit, runMembers, runPlainly, type GroupOutcome } from './group-commit.ts';
 import { openSharedSqlite, type SharedSqlite } from './shared-sqlite.ts';
 import { prepareStatements, type ConversationRow, type MessageRow, type SqliteStatements } from './sqlite-statements.ts';
 import { prepareTurnOutcome, type TurnOutcomeStatement } from './turn-outcome.ts';
@@ -69,8 +69,8 @@ class SqliteConversationStore implements ConversationStore {
   #statements: SqliteStatements | null = null;
   /** Built once (with the statements it closes over): a transaction function per call shows in profiles. */
   #appendTx: Database.Transaction<(...args: AppendArgs) => void> | null = null;
-  /** Several appends in one transaction, each in its own savepoint (group-commit.ts). */
-  #groupTx: Database.Transaction<(items: readonly AppendArgs[]) => { ok: true; value: void }[]> | null = null;
+  /** Several appends in one transaction: plainly, else each in its own savepoint (group-commit.ts, `commitGroup`). */
+  #groupTx: { plain: Database.Transaction<(items: readonly AppendArgs[]) => void[]>; withSavepoints: Database.Transaction<(items: readonly AppendArgs[]) => GroupOutcome<void>[]> } | null = null;
   /**
    * Appends made within one turn of the event loop (concurrent customers' turns) share a commit.
    * Every other use of the store commits what is queued first (`#sql`), so writes keep their call
@@ -78,7 +78,8 @@ class SqliteConversationStore implements ConversationStore {
    */
   readonly #appends = createGroupCommit<AppendArgs, void>((items) => {
     const append = this.#appendTransaction();
-    if (items.length > 1) return this.#groupTx!.immediate(items);
+    const group = this.#groupTx!;
+    if (items.length > 1) return commitGroup(() => group.plain.immediate(items), () => group.withSavepoints.immediate(items));
     append.immediate(...items[0]!); // alone, no savepoint: its error fails it, as every member's would
     return [{ ok: true, value: undefined }];
   });
@@ -147,7 +148,7 @@ class SqliteConversationStore implements ConversationStore {
   #appendTransaction(): Database.Transaction<(...args: AppendArgs) => void> {
     if (this.#appendTx !== null) return this.#appendTx;
     const sql = this.#statementsOnly();
-    const append = this.#db.transaction((batch: AppendBatch, newState: string | null, turn: TurnRecord | null, created: NewConversationRow | null) => {
+    const write = (batch: AppendBatch, newState: string | null, turn: TurnRecord | null, created: NewConversationRow | null): void => {
       const id = batch[0]!.m.conversationId;
       let newest = batch[0]!.m.createdAt;
       for (const { m } of batch) if (m.createdAt > newest) newest = m.createdAt;
@@ -167,8 +168,13 @@ class SqliteConversationStore implements ConversationStore {
         }
       }
       if (turn !== null) (this.#turnOutcome ??= prepareTurnOutcome(this.#db))(turn, batch[batch.length - 1]!.m.createdAt);
-    });
-    this.#groupTx = this.#db.transaction((items: readonly AppendArgs[]) => runMembers(this.#db, items, (args) => append(...args)) as { ok: true; value: void }[]);
+    };
+    const append = this.#db.transaction(write);
+    this.#groupTx = {
+      plain: this.#db.transaction((items: readonly AppendArgs[]) => runPlainly(this.#db, items, (args) => write(...args))),
+      // `append` nested in a transaction is a savepoint.
+      withSavepoints: this.#db.transaction((items: readonly AppendArgs[]) => runMembers(this.#db, items, (args) => append(...args))),
+    };
     return (this.#appendTx = append);
   }
 
