@@ -99,6 +99,13 @@ export function toAuditRow(e: AuditEntry): AuditRow {
   };
 }
 
+/** A row's values in `audit_entries` column order: seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash, v. */
+export type AuditRowValues = [number, string, string, string, string, string, string, string | null, string, string, number | null, string | null, string, string, number | null];
+
+export function auditRowValues(r: AuditRow): AuditRowValues {
+  return [r.seq, r.at, r.kind, r.session_id, r.channel, r.content, r.model, r.prompt_version, r.sources, r.guard, r.latency_ms, r.meta, r.prev_hash, r.hash, r.v];
+}
+
 /** The entry a row holds, as stored; throws a SyntaxError if a JSON column was damaged. */
 export function fromAuditRow(r: AuditRow): AuditEntry {
   return {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { KefuError } from '../errors.ts';
 import { migrateComponent } from '../queue/component-migrations.ts';
 import { AuditChainWalker } from './audit-chain.ts';
-import { buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
+import { auditRowValues, buildAuditEntry, fromAuditRow, normaliseAuditInput, toAuditRow, type AuditRow } from './audit-entry.ts';
 import { auditExportRange } from './audit-export-range.ts';
 import { deriveAuditKeys, macMatches, macOf, type AuditKeys } from './audit-keys.ts';
 import { auditMigrations } from './audit-migrations.ts';
@@ -97,7 +97,7 @@ class SqliteAuditLog implements SyncAuditLog {
       insert: (clean, previous) => {
         const at = this.#now();
         const entry = buildAuditEntry(clean, previous.seq + 1, new Date(at).toISOString(), previous.hash, this.#keys?.entry ?? null);
-        this.#sql.insert.run(toAuditRow(entry));
+        this.#sql.insert.run(...auditRowValues(toAuditRow(entry)));
         return { entry, at };
       },
       setHead: (seq, hash, at) => this.#sql.setHead.run(seq, hash, at),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditCheckpoint, AuditEntry } from '../contracts/audit-log.ts';
 import { KefuError } from '../errors.ts';
-import { fromAuditRow, type AuditRow } from './audit-entry.ts';
+import { fromAuditRow, type AuditRow, type AuditRowValues } from './audit-entry.ts';
 import type { AuditHeadState } from './head-file.ts';
 
 // The SQLite audit log's statements and row helpers (audit-log.ts).
@@ -10,7 +10,7 @@ export interface Statements {
   head: Database.Statement<[], AuditHeadState>;
   setHead: Database.Statement<[number, string, number]>;
   setCheckpoint: Database.Statement<[number, string, number]>;
-  insert: Database.Statement<[AuditRow]>;
+  insert: Database.Statement<AuditRowValues>;
   all: Database.Statement<[], AuditRow>;
   upTo: Database.Statement<[number], AuditRow>;
   page: Database.Statement<[number, number, number], AuditRow>;
@@ -26,9 +26,10 @@ export function prepare(db: Database.Database): Statements {
     head: db.prepare('SELECT seq, hash, checkpoint_seq AS checkpointSeq, checkpoint_hash AS checkpointHash FROM audit_head WHERE id = 1'),
     setHead: db.prepare('UPDATE audit_head SET seq = ?, hash = ?, updated_at = ? WHERE id = 1'),
     setCheckpoint: db.prepare('UPDATE audit_head SET checkpoint_seq = ?, checkpoint_hash = ?, updated_at = ? WHERE id = 1'),
+    // Positional: binding fifteen named parameters from a row object cost ~1.5 µs more per entry (issue 16).
     insert: db.prepare(
       `INSERT INTO audit_entries (seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash, v)
-       VALUES (@seq, @at, @kind, @session_id, @channel, @content, @model, @prompt_version, @sources, @guard, @latency_ms, @meta, @prev_hash, @hash, @v)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     all: db.prepare('SELECT * FROM audit_entries ORDER BY seq'),
     upTo: db.prepare('SELECT * FROM audit_entries WHERE seq <= ? ORDER BY seq'),

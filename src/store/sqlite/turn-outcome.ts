@@ -6,27 +6,21 @@ import { mainIntent } from '../../outcomes/outcome-rules.ts';
 export type TurnOutcomeStatement = (t: TurnRecord, now: number) => void;
 
 export function prepareTurnOutcome(db: Database.Database): TurnOutcomeStatement {
-  const upsert = db.prepare(`
+  // Positional parameters, the update reading them back through `excluded`: binding seven named
+  // parameters from an object cost more than the row's insert logic around it (issue 16).
+  const upsert = db.prepare<[string, string, string | null, number, number, number, number, number]>(`
       INSERT INTO conversation_outcomes (session_id, channel, intent, started_at, last_at, turns, transferred, resolved, last_failed)
-      VALUES (@sessionId, @channel, @intent, @now, @now, 1, @transferred, @resolved, @failed)
+      VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
       ON CONFLICT (session_id) DO UPDATE SET
-        last_at = @now,
+        last_at = excluded.last_at,
         turns = turns + 1,
-        intent = COALESCE(intent, @intent),
-        transferred = MAX(transferred, @transferred),
-        resolved = CASE WHEN @resolved = 1 THEN 1 WHEN @failed = 1 THEN 0 ELSE resolved END,
-        last_failed = @failed,
+        intent = COALESCE(intent, excluded.intent),
+        transferred = MAX(transferred, excluded.transferred),
+        resolved = CASE WHEN excluded.resolved = 1 THEN 1 WHEN excluded.last_failed = 1 THEN 0 ELSE resolved END,
+        last_failed = excluded.last_failed,
         outcome = NULL,
         ended_at = NULL`);
   return (t, now) => {
-    upsert.run({
-      sessionId: t.sessionId,
-      channel: t.channel,
-      intent: mainIntent(t.intent),
-      now,
-      transferred: t.transferred ? 1 : 0,
-      resolved: t.resolved ? 1 : 0,
-      failed: t.answered ? 0 : 1,
-    });
+    upsert.run(t.sessionId, t.channel, mainIntent(t.intent), now, now, t.transferred ? 1 : 0, t.resolved ? 1 : 0, t.answered ? 0 : 1);
   };
 }
