@@ -139,6 +139,35 @@ describe('SqliteKnowledgeBase', () => {
     }
   });
 
+  it('answers docHash with the current hash after its own writes and another connection\'s', async () => {
+    const path = join(tempDir(), 'kb-hash.sqlite');
+    const server = createSqliteKnowledgeBase({ path });
+    const cli = createSqliteKnowledgeBase({ path });
+    const raw = new Database(path, { readonly: true });
+    const stored = (id: string): string | null => (raw.prepare('SELECT hash FROM documents WHERE id = ?').pluck().get(id) as string | undefined) ?? null;
+    try {
+      expect(server.docHash('ship')).toBeNull();
+      await server.upsert(DOCS);
+      const first = server.docHash('ship');
+      expect(first).toBe(stored('ship'));
+      expect(server.docHash('ship')).toBe(first);
+      // Another process's import, then this connection's own change and removal: each seen at once.
+      await cli.upsert([{ ...DOCS[0]!, text: 'Orders paid before 17:00 ship the same day.' }]);
+      expect(server.docHash('ship')).toBe(stored('ship'));
+      expect(server.docHash('ship')).not.toBe(first);
+      await server.upsert([{ ...DOCS[0]!, text: 'Orders paid before 18:00 ship the same day.' }]);
+      expect(server.docHash('ship')).toBe(stored('ship'));
+      await cli.remove('refund');
+      expect(server.docHash('refund')).toBeNull();
+      await server.remove('ship');
+      expect(server.docHash('ship')).toBeNull();
+    } finally {
+      raw.close();
+      cli.close();
+      server.close();
+    }
+  });
+
   it('re-indexes stored documents when the file was built by another tokenizer version', async () => {
     const path = join(tempDir(), 'kb.sqlite');
     const kb = createSqliteKnowledgeBase({ path });
