@@ -1,3 +1,4 @@
+import { perLoopPass } from '../store/per-loop-pass.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,9 +47,7 @@ interface Row {
   created_at: number;
 }
 
-interface Candidate {
-  intent: string | null;
-}
+type Candidate = { intent: string | null };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS answer_cache (
@@ -140,16 +139,16 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
   load();
   // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
   // data_version: the candidates are read again, or warmed answers would serve exact matches only
-  // until a restart and cleared ones would linger in memory.
-  // Sibling workers of `kefu serve --workers N` write the same file all the time (their answers,
+  // until a restart and cleared ones would linger in memory. Sibling workers of `kefu serve --workers N` write the same file all the time (their answers,
   // their counters every second): only entries newer than the last one read are added; the whole
   // index is read again only when entries went away (the count no longer matches).
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const version = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const dataVersion = perLoopPass(() => version.get());
   const newer = db.prepare<[number], Pick<Row, 'id' | 'lang' | 'norm' | 'intent'>>('SELECT id, lang, norm, intent FROM answer_cache WHERE id > ? ORDER BY id');
   const indexable = db.prepare<[], number>("SELECT count(*) FROM answer_cache WHERE lang IN ('zh', 'en')").pluck();
-  let seenVersion = dataVersion.get();
+  let seenVersion = dataVersion();
   const refresh = (): void => {
-    const v = dataVersion.get();
+    const v = dataVersion();
     if (v === seenVersion) return;
     seenVersion = v;
     rows.clear();

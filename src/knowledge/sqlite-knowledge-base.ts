@@ -1,3 +1,4 @@
+import { perLoopPass } from '../store/per-loop-pass.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -315,7 +316,9 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
     for (const { chunkId, len, terms } of changes.added) this.#index.addChunkTerms(chunkId, len, terms);
   }
 
-  #currentDataVersion(): number {
+  #currentDataVersion = perLoopPass(() => this.#readDataVersion());
+
+  #readDataVersion(): number {
     const v = this.#sql.dataVersion.get();
     return typeof v === 'number' ? v : -1;
   }

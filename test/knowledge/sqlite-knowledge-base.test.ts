@@ -8,6 +8,7 @@ import { runKnowledgeBaseContract } from './knowledge-base.contract.ts';
 import { useTempDir } from './temp-dir.ts';
 
 const tempDir = useTempDir();
+const nextPass = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const DOCS: KbDocument[] = [
   { id: 'ship', title: 'Shipping times', text: 'Orders paid before 16:00 ship the same day. Delivery takes 2-4 days.', lang: 'en', category: 'shipping', url: 'https://shop.example/ship' },
@@ -129,8 +130,11 @@ describe('SqliteKnowledgeBase', () => {
     const cli = createSqliteKnowledgeBase({ path });
     try {
       await server.upsert(DOCS);
+      // Another connection's commit is seen from the next pass of the event loop (a later request).
+      await nextPass();
       expect((await cli.search('shipping', 1))[0]?.docId).toBe('ship');
       await cli.upsert([{ id: 'hours', title: 'Customer service hours', text: 'Agents work 9:00-21:00.' }]);
+      await nextPass();
       expect((await server.search('customer service hours', 1))[0]?.docId).toBe('hours');
       expect(await server.stats()).toEqual({ documents: 4, chunks: 4 });
     } finally {
@@ -151,13 +155,16 @@ describe('SqliteKnowledgeBase', () => {
       const first = server.docHash('ship');
       expect(first).toBe(stored('ship'));
       expect(server.docHash('ship')).toBe(first);
-      // Another process's import, then this connection's own change and removal: each seen at once.
+      // Another process's import, seen from the next pass of the event loop; this connection's own
+      // change and removal, seen at once.
       await cli.upsert([{ ...DOCS[0]!, text: 'Orders paid before 17:00 ship the same day.' }]);
+      await nextPass();
       expect(server.docHash('ship')).toBe(stored('ship'));
       expect(server.docHash('ship')).not.toBe(first);
       await server.upsert([{ ...DOCS[0]!, text: 'Orders paid before 18:00 ship the same day.' }]);
       expect(server.docHash('ship')).toBe(stored('ship'));
       await cli.remove('refund');
+      await nextPass();
       expect(server.docHash('refund')).toBeNull();
       await server.remove('ship');
       expect(server.docHash('ship')).toBeNull();
