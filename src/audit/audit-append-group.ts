@@ -29,7 +29,7 @@ export function appendTransactions(db: Database.Database, parts: AppendParts) {
     const head = parts.head();
     const { entry, at } = parts.insert(clean, head);
     parts.setHead(entry.seq, entry.hash, at);
-    if (mirror) parts.mirror(head, { ...head, seq: entry.seq, hash: entry.hash }, `the append of entry ${entry.seq} at ${entry.at}`);
+    if (mirror) parts.mirror(head, Object.assign({}, head, { seq: entry.seq, hash: entry.hash }), `the append of entry ${entry.seq} at ${entry.at}`);
     return entry;
   });
   const plain: GroupTransaction<AuditEntry[]> = db.transaction((inputs, mirror) => {
@@ -62,6 +62,6 @@ function mirrorGroup(parts: AppendParts, before: AuditHeadState, written: readon
   const last = written.at(-1);
   if (mirror && first !== undefined && last !== undefined) {
     const entries = first === last ? `entry ${first.seq}` : `entries ${first.seq}–${last.seq}`;
-    parts.mirror(before, { ...before, seq: last.seq, hash: last.hash }, `the append of ${entries} at ${last.at}`);
+    parts.mirror(before, Object.assign({}, before, { seq: last.seq, hash: last.hash }), `the append of ${entries} at ${last.at}`);
   }
 }

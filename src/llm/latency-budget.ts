@@ -32,7 +32,7 @@ async function* budgeted(model: LanguageModel, params: Parameters<LanguageModel[
   const forward = (): void => stop.abort(outer?.reason);
   if (outer?.aborted === true) forward();
   else outer?.addEventListener('abort', forward, { once: true });
-  const parts = model.doStream({ ...params, signal: stop.signal })[Symbol.asyncIterator]();
+  const parts = model.doStream(Object.assign({}, params, { signal: stop.signal }))[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
   const spent = new Promise<'spent'>((resolve) => {
     timer = setTimeout(() => resolve('spent'), firstTextMs);

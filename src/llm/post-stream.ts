@@ -13,7 +13,7 @@ export function postStream(url: string, headers: Readonly<Record<string, string>
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const attempt = (mayRetryStale: boolean): void => {
-      const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+      const req = send(target, { method: 'POST', headers: Object.assign({}, headers, { 'content-length': String(Buffer.byteLength(body)) }) });
       let response: IncomingMessage | undefined;
       const onAbort = (): void => {
         // A response that has fully arrived is drained, not destroyed: a turn aborts its model

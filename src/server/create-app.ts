@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     if (!logger.isLevelEnabled('info')) return;
     const fields = { reqId: c.get('requestId'), clientReqId: c.req.header('x-request-id'), method: c.req.method, path: c.req.path, status: c.res.status };
-    logger.info(requestLogFields({ ...fields, ms: Math.round(performance.now() - started) }), 'request');
+    logger.info(requestLogFields(Object.assign(fields, { ms: Math.round(performance.now() - started) })), 'request');
   });
   const generalLimit = nodeBodyLimit({
     maxSize: limits.maxBodyBytes,

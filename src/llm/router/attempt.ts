@@ -34,7 +34,7 @@ export async function* attempt(
         }, firstTokenTimeoutMs);
 
   try {
-    state.iterator = slot.backend.model.doStream({ ...params, signal })[Symbol.asyncIterator]();
+    state.iterator = slot.backend.model.doStream(Object.assign({}, params, { signal }))[Symbol.asyncIterator]();
     return yield* relayParts(ctx, state, state.iterator, stopped, firstTokenTimer);
   } catch (e) {
     return yield* failed(ctx, state, e);

@@ -33,7 +33,8 @@ export async function* conclude(turn: Turn, deps: StageDeps): AsyncGenerator<Rep
     yield { type: 'text-delta', text: label };
   }
   if (decision.handoff && decision.handoffReason !== null) yield { type: 'handoff', reason: decision.handoffReason };
-  return { ...composeReply(turn, deps), sound, replaced, strict, ...cacheVerdict(turn, deps, sound, replaced) };
+  // Object.assign, not a spread: a property after a spread costs about 1 µs in this V8 (chat-pipeline.ts).
+  return Object.assign(composeReply(turn, deps), { sound, replaced, strict }, cacheVerdict(turn, deps, sound, replaced));
 }
 
 function composeReply(turn: Turn, deps: StageDeps): Pick<Conclusion, 'reply' | 'messageId' | 'nextState' | 'maskedReply'> {
@@ -63,7 +64,8 @@ function composeReply(turn: Turn, deps: StageDeps): Pick<Conclusion, 'reply' | '
     finish_reason: gen.finishReason,
   };
   const filed = decision.ticketFiledNow === null ? {} : { ticketsFiled: [...understanding.ticketsFiled, decision.ticketFiledNow] };
-  const nextState = { ...conversation.state, lastEmotion: nlu.emotion, dialogue: { ...decision.state, ...orderMemoryFields(understanding.context.orderMemory!) }, locale: turn.text.locale, ...filed };
+  const dialogue = Object.assign({}, decision.state, orderMemoryFields(understanding.context.orderMemory!));
+  const nextState = Object.assign({}, conversation.state, { lastEmotion: nlu.emotion, dialogue, locale: turn.text.locale }, filed);
   // Masked once for the transcript and the audit: a scan of a long reply costs about as much as the NLU.
   const maskedReply = reply.rendered.length > 0 ? maskPii(reply.rendered) : '';
   return { reply: chatReply, messageId, nextState, maskedReply };

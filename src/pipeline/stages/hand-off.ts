@@ -16,14 +16,14 @@ export async function handOff(turn: Pick<Turn, 'session' | 'text' | 'understandi
     decision.handoff = true;
     decision.handoffReason = reason;
     outcome.transferred = true;
-    decision.state = { ...state, flow: null };
+    decision.state = Object.assign({}, state, { flow: null });
     decision.flow = { name: 'handoff', step: 'queued' };
     return prefix + queuedNotice(reason, lang, queued.position, queued.waitMinutes);
   }
   const ticketKind = reason === 'sensitive_topic' ? 'complaint' : 'handoff_after_hours';
   if (turn.understanding.ticketsFiled.includes(ticketKind)) {
     deps.metrics.handoffs.inc({ reason, result: 'ticket_filed_before' });
-    decision.state = { ...state, flow: null };
+    decision.state = Object.assign({}, state, { flow: null });
     outcome.answered = false;
     return prefix + handoffLead(reason, lang) + ticketFiledNotice(deps.businessHours.text, lang);
   }

@@ -81,7 +81,7 @@ async function routeDialogue(turn: Turn, deps: StageDeps, chosen: Decision): Pro
   }
   if (await yieldsToKnowledge(turn, deps, chosen)) {
     // The shop's knowledge base answers this question: no menu, no order number asked for.
-    const state = { ...decision.state, flow: null };
+    const state = Object.assign({}, decision.state, { flow: null });
     decision.dialogue = { kind: 'answer', state };
     decision.state = state;
     return;
@@ -93,7 +93,7 @@ async function routeDialogue(turn: Turn, deps: StageDeps, chosen: Decision): Pro
       decision.asked = chosen.question;
       decision.askedQuery = stripPlaceholders(chosen.question);
     }
-    if (chosen.intent !== undefined) decision.nlu = { ...decision.nlu, intent: chosen.intent, confidence: 1 };
+    if (chosen.intent !== undefined) decision.nlu = Object.assign({}, decision.nlu, { intent: chosen.intent, confidence: 1 });
     return;
   }
   decision.route = 'flow';

@@ -12,7 +12,7 @@ import { evictDisputed } from './evict-disputed.ts';
 
 /** Kefu reads Simplified: a Traditional conversation's turns are converted before anything reads them. */
 function inLocale(nlu: NluResult, locale: Locale): NluResult {
-  const result: NluResult = { ...nlu, lang: langOf(locale) };
+  const result: NluResult = Object.assign({}, nlu, { lang: langOf(locale) });
   const script = scriptOf(locale);
   if (script === undefined) delete result.script;
   else result.script = script;
