@@ -98,7 +98,7 @@ export function createLlmNlu(options: { model: LanguageModel; fallback: Nlu; tim
       const [base, llm] = await Promise.all([fallback.understand(input), ask(input).then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }))]);
       if (!llm.ok) {
         options.onFallback?.(llm.e instanceof Error ? llm.e.message : String(llm.e));
-        return { ...base, source: `llm→${base.source}` };
+        return Object.assign({}, base, { source: `llm→${base.source}` });
       }
       const { v } = llm;
       const rest: NluResult = { ...base };

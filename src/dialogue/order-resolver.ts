@@ -107,7 +107,7 @@ export async function askForOrder(ctx: FlowContext, slots: Slots, options: Resol
     if (ctx.orderMemory !== undefined) ctx.orderMemory.shownOrderIds = ids;
     return {
       text: t(ctx, `请问是哪个订单?您最近的订单:\n${lines}\n回复序号或订单号即可。`, `Which order is it? Your recent orders:\n${lines}\nReply with the number or the order number.`),
-      slots: { ...slots, candidates: ids },
+      slots: Object.assign({}, slots, { candidates: ids }),
     };
   }
   return {
@@ -124,7 +124,7 @@ export async function correctOrder(ctx: FlowContext, slots: Slots, options: Reso
   // Most later turns name no order at all: no need to fetch the orders for them.
   const mentionsNumber = ctx.nlu.entities.some((e) => e.type === 'order_id' || e.type === 'tracking_no') || turnIdCandidates(ctx.text).some((c) => c.key.length >= 8);
   if (!corrects && !mentionsNumber) return null;
-  const ref = await reference(ctx, { ...slots, candidates: undefined }, { ...options, exclude: current.order_id });
+  const ref = await reference(ctx, Object.assign({}, slots, { candidates: undefined }), Object.assign({}, options, { exclude: current.order_id }));
   if ((ref.kind === 'order' && ref.span !== undefined) || ref.kind === 'not_found') {
     // Another order number is a correction when said as one ("不对,是SO…", or the number alone);
     // "where is KF…?" mid-flow is a question about that order, not a change of this one.

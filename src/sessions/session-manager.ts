@@ -180,7 +180,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     async record(params) {
       const message = toStored(params, now());
       fresh.forget(message.conversationId);
-      await writes.write(params.sessionId, (create) => store.appendMessage(message, { ...(params.state === undefined ? {} : { state: params.state }), ...(create === undefined ? {} : { create }) }));
+      await writes.write(params.sessionId, (create) => store.appendMessage(message, Object.assign(params.state === undefined ? {} : { state: params.state }, create === undefined ? {} : { create })));
       return message;
     },
     async recordAll(params, state, outcome) {
@@ -223,7 +223,7 @@ function createSessionWrites(store: ConversationStore, ttlMs: number, max = 10_0
   return {
     /** The session as opened, with its token: built once here, not spread again by the caller (one per turn). */
     async create(c: NewConversation & { tenant: string; tokenHash: string }, later: boolean, issuedToken: string): Promise<OpenedSession> {
-      if (!later || store.createsOnAppend !== true) return { ...(await store.createConversation(c)), issuedToken };
+      if (!later || store.createsOnAppend !== true) return Object.assign({}, await store.createConversation(c), { issuedToken });
       for (const [id, old] of unsaved) {
         if (unsaved.size < max && old.now >= c.now - ttlMs) break;
         unsaved.delete(id);

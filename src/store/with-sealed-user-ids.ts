@@ -8,14 +8,14 @@ import type { UserIdSealer } from '../safety/pii/stored-user-id.ts';
  * Every other method is the store's own.
  */
 export function withSealedUserIds(store: ConversationStore, sealer: UserIdSealer): ConversationStore {
-  const open = (c: Conversation): Conversation => (c.userId === null ? c : { ...c, userId: sealer.open(c.userId) });
-  const sealed = (c: NewConversation): NewConversation => (c.userId === null ? c : { ...c, userId: sealer.seal(c.userId) });
+  const open = (c: Conversation): Conversation => (c.userId === null ? c : Object.assign({}, c, { userId: sealer.open(c.userId) }));
+  const sealed = (c: NewConversation): NewConversation => (c.userId === null ? c : Object.assign({}, c, { userId: sealer.seal(c.userId) }));
   // A conversation created with a turn's first write (`AppendOptions.create`) is sealed as one created alone.
   // Copied only when sealing changed it: a session without a customer id (most turns) needs no copy.
   const sealedAppend = (options: AppendOptions | undefined): AppendOptions | undefined => {
     if (options?.create === undefined) return options;
     const create = sealed(options.create);
-    return create === options.create ? options : { ...options, create };
+    return create === options.create ? options : Object.assign({}, options, { create });
   };
   const overrides: Partial<ConversationStore> = {
     async createConversation(c) {

@@ -125,7 +125,7 @@ async function answer(st: ConnectionState, s: { id: string; userId: string | und
     for await (const part of parts) {
       if (part.type === 'done' || part.type === 'error') idle();
       if (part.type === 'done' && part.reply.reply.length > 0) st.remember(part.reply.message_id);
-      st.send(replyEvent(mine.id, transcript !== undefined && part.type === 'done' ? { ...part, reply: { ...part.reply, transcript } } : part));
+      st.send(replyEvent(mine.id, transcript !== undefined && part.type === 'done' ? { type: 'done', reply: Object.assign({}, part.reply, { transcript }) } : part));
     }
   } catch (err) {
     idle();

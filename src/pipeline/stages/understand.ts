@@ -30,7 +30,7 @@ export async function understand(turn: Pick<Turn, 'req' | 'arrivedAt' | 'pending
   const stored = await deps.sessions.history(session.id, 20);
   // A resent turn's message is already the last one stored: it is the question, not history.
   const turns = resent !== null && stored.at(-1)?.role === 'user' ? stored.slice(0, -1) : stored;
-  const history = text.locale === 'zh-Hant' ? turns.map((h) => ({ ...h, content: toSimplified(h.content) })) : turns;
+  const history = text.locale === 'zh-Hant' ? turns.map((h) => Object.assign({}, h, { content: toSimplified(h.content) })) : turns;
   const understood = await deps.nlu.understand({
     text: text.understood,
     now: text.now,

@@ -97,7 +97,7 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
     }
     return resolveOverlaps(candidates).map((c) => {
       const { start, end } = originalSpan(scan, c.start, c.end);
-      return { ...c, start, end, score: Math.round(c.score * 100) / 100, text: text.slice(start, end) };
+      return Object.assign({}, c, { start, end, score: Math.round(c.score * 100) / 100, text: text.slice(start, end) });
     });
   };
 

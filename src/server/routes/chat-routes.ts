@@ -143,17 +143,17 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
     const wantsStream = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
     // A voice message's words go back with the reply: the customer's bubble shows what was heard.
     const transcript = attachments?.find((a) => a.type === 'audio')?.text;
-    const heard = (part: ReplyPart): ReplyPart => (transcript !== undefined && part.type === 'done' ? { ...part, reply: { ...part.reply, transcript } } : part);
+    const heard = (part: ReplyPart): ReplyPart => (transcript !== undefined && part.type === 'done' ? { type: 'done', reply: Object.assign({}, part.reply, { transcript }) } : part);
     if (!wantsStream) {
       const reply = await deps.pipeline.run(req);
-      return c.json(transcript === undefined ? reply : { ...reply, transcript });
+      return c.json(transcript === undefined ? reply : Object.assign({}, reply, { transcript }));
     }
 
     // Open the session before committing to 200 so that an unknown one is still a 4xx; the
     // headers then go out at once instead of after NLU and retrieval (issue 16).
     let opened: () => void = () => {};
     const sessionOpen = new Promise<null>((resolve) => (opened = () => resolve(null)));
-    const parts = deps.pipeline.stream({ ...req, onOpened: () => opened() });
+    const parts = deps.pipeline.stream(Object.assign(req, { onOpened: () => opened() }));
     const next = parts.next();
     const first = await Promise.race([next, sessionOpen]);
     c.header('Cache-Control', 'no-cache');
