@@ -114,19 +114,19 @@ async function advance(dm: DialogueManagerParts, spec: FlowSpec, flow: FlowState
     flow.reasks = 0;
     const text = await step.ask(flow.slots, ctx);
     // A flow that moves on is an understood turn: misses before it no longer count toward a handoff.
-    return { kind: 'reply', text: prefix + text, state: { ...state, flow, failedTurns: 0 }, flow: { name: spec.name, step: step.id }, ...(started ? { event: 'started' as const } : {}) };
+    return { kind: 'reply', text: prefix + text, state: Object.assign({}, state, { flow, failedTurns: 0 }), flow: { name: spec.name, step: step.id }, ...(started ? { event: 'started' as const } : {}) };
   }
   if (spec.finish.kind === 'answer') {
     const text = await spec.finish.answer(flow.slots, ctx);
-    return { kind: 'reply', text: prefix + text, state: { ...state, flow: null, failedTurns: 0 }, flow: { name: spec.name, step: 'answered' }, event: 'completed' };
+    return { kind: 'reply', text: prefix + text, state: Object.assign({}, state, { flow: null, failedTurns: 0 }), flow: { name: spec.name, step: 'answered' }, event: 'completed' };
   }
   flow.step = 'confirm';
   flow.reasks = 0;
-  return { kind: 'reply', text: prefix + spec.finish.summary(flow.slots, ctx), state: { ...state, flow, failedTurns: 0 }, flow: { name: spec.name, step: 'confirm' }, ...(started ? { event: 'started' as const } : {}) };
+  return { kind: 'reply', text: prefix + spec.finish.summary(flow.slots, ctx), state: Object.assign({}, state, { flow, failedTurns: 0 }), flow: { name: spec.name, step: 'confirm' }, ...(started ? { event: 'started' as const } : {}) };
 }
 
 async function start(dm: DialogueManagerParts, spec: FlowSpec, ctx: FlowContext, state: DialogueState, slots: Slots = {}, prefix = ''): Promise<Decision> {
-  const flow: FlowState = { name: spec.name, step: '', slots: { ...spec.start(ctx), ...slots }, reasks: 0, id: randomUUID(), startedAt: ctx.now.getTime() };
+  const flow: FlowState = { name: spec.name, step: '', slots: Object.assign({}, spec.start(ctx), slots), reasks: 0, id: randomUUID(), startedAt: ctx.now.getTime() };
   let notes = '';
   // The first message may already answer the first steps ("KF2026... 怎么还没发货").
   for (const step of spec.steps) {
@@ -140,10 +140,10 @@ async function start(dm: DialogueManagerParts, spec: FlowSpec, ctx: FlowContext,
     }
     if (filled?.kind === 'reply') {
       if (filled.slots) Object.assign(flow.slots, filled.slots);
-      if (filled.end === true) return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
+      if (filled.end === true) return { kind: 'reply', text: prefix + filled.text, state: Object.assign({}, state, { flow: null }), flow: { name: spec.name, step: 'ended' }, event: 'ended' };
       absorb(dm, spec, flow, ctx, step.id);
       flow.step = step.id;
-      return { kind: 'reply', text: prefix + filled.text, state: { ...state, flow }, flow: { name: spec.name, step: step.id }, event: 'started' };
+      return { kind: 'reply', text: prefix + filled.text, state: Object.assign({}, state, { flow }), flow: { name: spec.name, step: step.id }, event: 'started' };
     }
     break;
   }
@@ -192,14 +192,14 @@ async function digression(dm: DialogueManagerParts, spec: FlowSpec, flow: FlowSt
   // "等等,我那个订单到哪了?" mid-return: a read-only flow that answers at once runs inline.
   const other = flowFor(dm, ctx);
   if (other !== null && other.name !== spec.name && other.finish.kind === 'answer') {
-    const inline = await start(dm, other, ctx, { ...state, flow: null });
+    const inline = await start(dm, other, ctx, Object.assign({}, state, { flow: null }));
     if (inline.kind === 'reply' && inline.event === 'completed') {
-      return { kind: 'reply', text: inline.text + back, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+      return { kind: 'reply', text: inline.text + back, state: Object.assign({}, state, { flow }), flow: { name: spec.name, step: flow.step } };
     }
   }
   const asks = QUESTION.test(ctx.text) || (flow.step === 'confirm' && isQuestion(ctx.text)) || (DIGRESSIONS.has(ctx.nlu.intent) && ctx.nlu.intent !== 'other' && ctx.nlu.confidence >= 0.6 && !spec.intents.includes(ctx.nlu.intent));
   if (!asks) return null;
-  return { kind: 'answer', state: { ...state, flow }, resume: back, flow: { name: spec.name, step: flow.step } };
+  return { kind: 'answer', state: Object.assign({}, state, { flow }), resume: back, flow: { name: spec.name, step: flow.step } };
 }
 
 async function reask(dm: DialogueManagerParts, spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState, question: string): Promise<Decision> {
@@ -208,7 +208,7 @@ async function reask(dm: DialogueManagerParts, spec: FlowSpec, flow: FlowState, 
   const failedTurns = flow.reasks >= 2 ? state.failedTurns + 1 : state.failedTurns;
   if (failedTurns >= 2) return { kind: 'handoff', reason: 'failed_turns', state: { flow: null, failedTurns: 0 } };
   const text = t(ctx, `抱歉,我没太明白。${question}`, `Sorry, I didn't quite get that. ${question}`);
-  return { kind: 'reply', text, state: { ...state, flow, failedTurns }, flow: { name: spec.name, step: flow.step } };
+  return { kind: 'reply', text, state: Object.assign({}, state, { flow, failedTurns }), flow: { name: spec.name, step: flow.step } };
 }
 
 async function continueFlow(dm: DialogueManagerParts, spec: FlowSpec, flow: FlowState, ctx: FlowContext, state: DialogueState): Promise<Decision> {
@@ -218,13 +218,13 @@ async function continueFlow(dm: DialogueManagerParts, spec: FlowSpec, flow: Flow
   const current = spec.steps.find((s) => s.id === flow.step);
   const answersStep = current?.extract !== undefined && current.extract(ctx, flow.slots) !== null;
   if (isAbort(ctx.text) && !answersStep && !(atConfirm && parseConfirmation(ctx.text) === 'no')) {
-    return { kind: 'reply', text: t(ctx, '好的,已取消,没有提交任何操作。还有什么可以帮您?', "OK, I've stopped there and nothing was submitted. Anything else I can help with?"), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
+    return { kind: 'reply', text: t(ctx, '好的,已取消,没有提交任何操作。还有什么可以帮您?', "OK, I've stopped there and nothing was submitted. Anything else I can help with?"), state: Object.assign({}, state, { flow: null }), flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
   }
   const corrected = await applyCorrections(dm, spec, flow, ctx);
   if (typeof corrected === 'object') {
     // The change is not possible for this order: say why, then the pending question again.
     const again = atConfirm && spec.finish.kind === 'confirm' ? spec.finish.summary(flow.slots, ctx) : await (spec.steps.find((s) => s.id === flow.step)?.ask(flow.slots, ctx) ?? '');
-    return { kind: 'reply', text: `${corrected.refused}\n${again}`, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    return { kind: 'reply', text: `${corrected.refused}\n${again}`, state: Object.assign({}, state, { flow }), flow: { name: spec.name, step: flow.step } };
   }
   if (corrected) {
     // "退钱吧,颜色和图片差太多": the correction and the pending answer in one message.
@@ -236,10 +236,10 @@ async function continueFlow(dm: DialogueManagerParts, spec: FlowSpec, flow: Flow
     const answer = parseConfirmation(ctx.text);
     if (answer === 'yes') {
       const text = await spec.finish.execute(flow.slots, ctx, flow.id);
-      return { kind: 'reply', text, state: { ...state, flow: null, failedTurns: 0 }, flow: { name: spec.name, step: 'done' }, event: 'completed' };
+      return { kind: 'reply', text, state: Object.assign({}, state, { flow: null, failedTurns: 0 }), flow: { name: spec.name, step: 'done' }, event: 'completed' };
     }
     if (answer === 'no') {
-      return { kind: 'reply', text: t(ctx, '好的,没有提交。如需修改可以直接告诉我要改什么,或者重新发起。', "OK, nothing was submitted. Tell me what to change, or start again any time."), state: { ...state, flow: null }, flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
+      return { kind: 'reply', text: t(ctx, '好的,没有提交。如需修改可以直接告诉我要改什么,或者重新发起。', "OK, nothing was submitted. Tell me what to change, or start again any time."), state: Object.assign({}, state, { flow: null }), flow: { name: spec.name, step: 'cancelled' }, event: 'cancelled' };
     }
     // A question here ("取消了钱多久能退回来?") is answered, then the summary is read again.
     const summary = spec.finish.summary(flow.slots, ctx);
@@ -263,8 +263,8 @@ async function continueFlow(dm: DialogueManagerParts, spec: FlowSpec, flow: Flow
   if (filled?.kind === 'reply') {
     if (filled.slots) Object.assign(flow.slots, filled.slots);
     if (filled.end !== true) absorb(dm, spec, flow, ctx, step.id);
-    if (filled.end === true) return { kind: 'reply', text: filled.text, state: { ...state, flow: null }, flow: { name: spec.name, step: 'ended' }, event: 'ended' };
-    return { kind: 'reply', text: filled.text, state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    if (filled.end === true) return { kind: 'reply', text: filled.text, state: Object.assign({}, state, { flow: null }), flow: { name: spec.name, step: 'ended' }, event: 'ended' };
+    return { kind: 'reply', text: filled.text, state: Object.assign({}, state, { flow }), flow: { name: spec.name, step: flow.step } };
   }
   // Not an answer to this step but another task by its name alone ("改地址"): switch too.
   if (other !== null && other.name !== spec.name && other.finish.kind === 'confirm' && ctx.nlu.confidence >= 0.8) {
@@ -274,17 +274,17 @@ async function continueFlow(dm: DialogueManagerParts, spec: FlowSpec, flow: Flow
   // Not this step's answer but another slot's ("质量有问题" when asked refund or exchange): kept,
   // and this step asked again without calling it a misunderstanding.
   if (!QUESTION.test(ctx.text) && absorb(dm, spec, flow, ctx, step.id)) {
-    return step.done(flow.slots) ? advance(dm, spec, flow, ctx, state, t(ctx, '好的,记下了。', 'Got it. '), false) : { kind: 'reply', text: t(ctx, `好的,记下了。${question}`, `Got it. ${question}`), state: { ...state, flow }, flow: { name: spec.name, step: flow.step } };
+    return step.done(flow.slots) ? advance(dm, spec, flow, ctx, state, t(ctx, '好的,记下了。', 'Got it. '), false) : { kind: 'reply', text: t(ctx, `好的,记下了。${question}`, `Got it. ${question}`), state: Object.assign({}, state, { flow }), flow: { name: spec.name, step: flow.step } };
   }
   return (await digression(dm, spec, flow, ctx, state, question)) ?? reask(dm, spec, flow, ctx, state, question);
 }
 
 /** The customer chose a reading: act on the message that was unclear, read that way. */
 async function resolveClarification(dm: DialogueManagerParts, intent: Intent, pending: PendingClarification, ctx: FlowContext, state: DialogueState): Promise<Decision> {
-  if (intent === 'human_agent') return { kind: 'handoff', reason: 'user_request', state: { ...state, flow: null } };
-  const original: FlowContext = { ...ctx, text: pending.text, nlu: { ...ctx.nlu, intent, confidence: 1, entities: pending.entities, candidates: [] } };
+  if (intent === 'human_agent') return { kind: 'handoff', reason: 'user_request', state: Object.assign({}, state, { flow: null }) };
+  const original: FlowContext = Object.assign({}, ctx, { text: pending.text, nlu: Object.assign({}, ctx.nlu, { intent, confidence: 1, entities: pending.entities, candidates: [] }) });
   const spec = Object.values(dm.flows).find((f) => f.intents.includes(intent));
-  if (spec !== undefined) return start(dm, spec, original, { ...state, failedTurns: 0 });
+  if (spec !== undefined) return start(dm, spec, original, Object.assign({}, state, { failedTurns: 0 }));
   return { kind: 'answer', state, question: pending.text, intent };
 }
 
@@ -299,11 +299,11 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       const pending = current.clarify;
       const state = settled(current);
       const handoff = immediateHandoff(dm, ctx);
-      if (handoff !== null) return { kind: 'handoff', reason: handoff, state: { ...state, flow: null } };
+      if (handoff !== null) return { kind: 'handoff', reason: handoff, state: Object.assign({}, state, { flow: null }) };
       const flow = state.flow;
       if (flow !== null) {
         const spec = dm.flows[flow.name];
-        return continueFlow(dm, spec, { ...flow, slots: { ...flow.slots } }, ctx, state);
+        return continueFlow(dm, spec, Object.assign({}, flow, { slots: { ...flow.slots } }), ctx, state);
       }
       if (pending !== undefined) {
         const picked = pickedOption(ctx.text, pending);
@@ -317,8 +317,8 @@ export function createDialogueManager(options: DialogueManagerOptions) {
       const unclear = clarifyOptions(ctx.nlu, dm.clarifyBelow, dm.actionOf);
       if (unclear !== null) {
         // Unclear again right after a clarification: a person understands it better than a third guess.
-        if (pending !== undefined) return { kind: 'handoff', reason: 'failed_turns', state: { ...state, failedTurns: 0 } };
-        return { kind: 'reply', text: clarifyQuestion(unclear, ctx.lang), state: { ...state, clarify: { text: ctx.text, entities: ctx.nlu.entities, options: unclear } }, quickReplies: clarifyLabels(unclear, ctx.lang) };
+        if (pending !== undefined) return { kind: 'handoff', reason: 'failed_turns', state: Object.assign({}, state, { failedTurns: 0 }) };
+        return { kind: 'reply', text: clarifyQuestion(unclear, ctx.lang), state: Object.assign({}, state, { clarify: { text: ctx.text, entities: ctx.nlu.entities, options: unclear } }), quickReplies: clarifyLabels(unclear, ctx.lang) };
       }
       const spec = flowFor(dm, ctx);
       if (spec !== null) return start(dm, spec, ctx, state, {}, empathy(ctx.nlu.emotion, ctx.lang));
@@ -343,11 +343,11 @@ export function createDialogueManager(options: DialogueManagerOptions) {
 
     /** After the knowledge/LLM path answered: count unanswered turns; two in a row go to a person. */
     afterAnswer(state: DialogueState, result: { confident: boolean; factual: boolean }): { state: DialogueState; handoff: HandoffReason | null } {
-      if (result.confident) return { state: { ...state, failedTurns: 0 }, handoff: null };
+      if (result.confident) return { state: Object.assign({}, state, { failedTurns: 0 }), handoff: null };
       const failedTurns = state.failedTurns + 1;
-      if (failedTurns >= 2) return { state: { ...state, flow: null, failedTurns: 0 }, handoff: 'failed_turns' };
+      if (failedTurns >= 2) return { state: Object.assign({}, state, { flow: null, failedTurns: 0 }), handoff: 'failed_turns' };
       // One miss, factual or not, is not a transfer: the reply offers a person and the customer decides.
-      return { state: { ...state, failedTurns }, handoff: null };
+      return { state: Object.assign({}, state, { failedTurns }), handoff: null };
     },
 
     /** Outside business hours: offer a ticket instead of a person. */
