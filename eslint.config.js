@@ -19,4 +19,18 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true }],
     },
   },
+  {
+    // The request path: in Node 20's V8 a property after a leading spread (`{ ...a, k }`,
+    // `{ ...a, ...b }`) costs about 1 µs each, a fresh map per object, against 0.2 µs for
+    // Object.assign({}, a, { k }) (issue 16, docs/decisions.md). A spread alone (`{ ...a }`) or
+    // after other properties is fast. Start-up, CLI and offline tools are left as written.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/compose/**', 'src/cluster/**', 'src/eval-sim/**', 'src/redteam/**', 'src/finetune/**', 'src/create-kefu.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'ObjectExpression > SpreadElement:first-child ~ *',
+        message: 'A property after a leading object spread costs ~1 µs in this V8: use Object.assign({}, a, { k }) or put the spread after the properties (docs/decisions.md).',
+      }],
+    },
+  },
 );

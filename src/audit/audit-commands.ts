@@ -29,10 +29,10 @@ export function auditCommands(adapters: Pick<CommandAdapters, 'auditLog'>): Comm
     .option('--json', 'print the verification as JSON')
     .action(async (opts: { db?: string; headFile: boolean; checkpoint?: string; json?: boolean }) => {
       const checkpoint = opts.checkpoint === undefined ? undefined : readCheckpoint(opts.checkpoint);
-      const result = await withLog(adapters, { ...db(opts.db), headFile: opts.headFile }, async (log) => {
+      const result = await withLog(adapters, Object.assign({}, db(opts.db), { headFile: opts.headFile }), async (log) => {
         const verified = await verifyWithProgress(log);
         const problem = verified.problem === undefined && checkpoint !== undefined ? await log.verifyCheckpoint(checkpoint) : null;
-        return problem === null ? verified : { ...verified, ok: false, problem };
+        return problem === null ? verified : Object.assign({}, verified, { ok: false, problem });
       });
       if (opts.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (result.problem !== undefined) throw brokenError(result.problem);
@@ -53,7 +53,7 @@ export function auditCommands(adapters: Pick<CommandAdapters, 'auditLog'>): Comm
       const log = await adapters.auditLog(db(opts.db));
       try {
         let count = 0;
-        const entries = countEntries(log.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }), () => count++);
+        const entries = countEntries(log.export(Object.assign(from === undefined ? {} : { fromSeq: from }, to === undefined ? {} : { toSeq: to })), () => count++);
         if (opts.output === undefined) {
           await writeChunks(process.stdout, auditJsonlChunksAsync(entries));
         } else {

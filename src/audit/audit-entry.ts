@@ -108,9 +108,8 @@ export function auditRowValues(r: AuditRow): AuditRowValues {
 
 /** The entry a row holds, as stored; throws a SyntaxError if a JSON column was damaged. */
 export function fromAuditRow(r: AuditRow): AuditEntry {
-  return {
-    // Any other number is kept as it is, for the walker to refuse.
-    ...(r.v === null ? {} : { v: r.v as 2 }),
+  // Any other number is kept as it is, for the walker to refuse.
+  return Object.assign(r.v === null ? {} : { v: r.v as 2 }, {
     seq: r.seq,
     at: r.at,
     kind: r.kind as AuditEntry['kind'],
@@ -125,7 +124,7 @@ export function fromAuditRow(r: AuditRow): AuditEntry {
     ...(r.meta === null ? {} : { meta: JSON.parse(r.meta) as Record<string, unknown> }),
     prevHash: r.prev_hash,
     hash: r.hash,
-  };
+  });
 }
 
 function text(name: string, value: unknown, required: boolean): string {

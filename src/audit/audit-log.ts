@@ -144,7 +144,7 @@ class SqliteAuditLog implements SyncAuditLog {
     const head = this.#head();
     if (head.seq === 0) return null;
     const fields = { format: 'kefu-audit-checkpoint/1' as const, seq: head.seq, hash: head.hash, at: new Date(this.#now()).toISOString() };
-    return { ...fields, mac: macOf(this.#keys.checkpoint, fields) };
+    return Object.assign({}, fields, { mac: macOf(this.#keys.checkpoint, fields) });
   }
 
   verifyCheckpoint(checkpoint: unknown): AuditProblem | null {
@@ -255,7 +255,7 @@ class SqliteAuditLog implements SyncAuditLog {
     if (!result.ok || this.#headPath === null) return result;
     // The head file, under the write lock: no append is between its rename and its commit.
     const problem = this.#db.transaction(() => this.#headFileProblem()).immediate();
-    return problem === null ? result : { ...result, ok: false, problem };
+    return problem === null ? result : Object.assign({}, result, { ok: false, problem });
   }
 
   export(options: { fromSeq?: number; toSeq?: number } = {}): Iterable<AuditEntry> {
@@ -282,7 +282,7 @@ class SqliteAuditLog implements SyncAuditLog {
       if (problem !== null) throw brokenError(problem, '; nothing was pruned');
       const removed = this.#sql.deleteUpTo.run(upTo).changes;
       this.#sql.setCheckpoint.run(upTo, walker.tail.hash, now);
-      this.#mirror(head, { ...head, checkpointSeq: upTo, checkpointHash: walker.tail.hash }, `pruning up to entry ${upTo} at ${new Date(now).toISOString()}`);
+      this.#mirror(head, Object.assign({}, head, { checkpointSeq: upTo, checkpointHash: walker.tail.hash }), `pruning up to entry ${upTo} at ${new Date(now).toISOString()}`);
       return { removed, checkpoint: { seq: upTo, hash: walker.tail.hash } };
     });
     return prune.immediate();
@@ -372,11 +372,11 @@ class SqliteAuditLog implements SyncAuditLog {
     let mismatch: AuditProblem | null = null;
     if (read.state === 'ok') {
       const found = read.anchor.mismatch === null ? (this.#unsignedProblem(read, before) ?? anchorProblem(read.anchor, before, this.#hashAt(before))) : null;
-      mismatch = read.anchor.mismatch ?? (found === null ? null : { ...found, detail: `${found.detail} (found by ${when})` });
+      mismatch = read.anchor.mismatch ?? (found === null ? null : Object.assign({}, found, { detail: `${found.detail} (found by ${when})` }));
     } else if (read.state === 'unreadable') {
       mismatch = { seq: before.seq, kind: 'checkpoint_mismatch', detail: `the head file was unreadable (${read.reason}) (found by ${when})` };
     }
-    writeHeadFile(this.#headPath, { ...after, mismatch }, this.#keys?.head ?? null);
+    writeHeadFile(this.#headPath, Object.assign({}, after, { mismatch }), this.#keys?.head ?? null);
   }
 
   #head(): AuditHeadState {

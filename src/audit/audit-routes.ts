@@ -25,7 +25,7 @@ export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 
     const result = await deps.audit.verify();
     if (raw === undefined || !result.ok) return c.json(result);
     const problem = await deps.audit.verifyCheckpoint(checkpoint);
-    return c.json(problem === null ? result : { ...result, ok: false, problem });
+    return c.json(problem === null ? result : Object.assign({}, result, { ok: false, problem }));
   });
 
   app.get('/v1/audit/export', deps.admin, (c) => {
@@ -33,7 +33,7 @@ export function auditRoutes(deps: { audit: Pick<AuditLog, 'verify' | 'export' | 
     const to = seqParam('to', c.req.query('to'));
     if (from !== undefined && to !== undefined && from > to) throw badRequest('invalid_range', 'from must not be greater than to');
     const chunks = auditJsonlChunksAsync(
-      deps.audit.export({ ...(from === undefined ? {} : { fromSeq: from }), ...(to === undefined ? {} : { toSeq: to }) }),
+      deps.audit.export(Object.assign(from === undefined ? {} : { fromSeq: from }, to === undefined ? {} : { toSeq: to })),
     );
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

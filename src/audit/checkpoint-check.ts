@@ -7,7 +7,7 @@ const FORMAT = 'kefu-audit-checkpoint/1';
 /** The head, signed with the checkpoint key, to be logged and kept off the host. */
 export function signCheckpoint(keys: AuditKeys, head: { seq: number; hash: string }, now: number): SignedAuditCheckpoint {
   const fields = { format: FORMAT as typeof FORMAT, seq: head.seq, hash: head.hash, at: new Date(now).toISOString() };
-  return { ...fields, mac: macOf(keys.checkpoint, fields) };
+  return Object.assign({}, fields, { mac: macOf(keys.checkpoint, fields) });
 }
 
 /**

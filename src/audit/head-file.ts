@@ -54,7 +54,7 @@ export function readHeadFile(path: string, headKey: Buffer | null = null): HeadF
 export function writeHeadFile(path: string, anchor: HeadAnchor, headKey: Buffer | null = null): void {
   const temporary = `${path}.${process.pid}.tmp`;
   const fields = { format: headKey === null ? FORMAT : SIGNED_FORMAT, ...anchor };
-  const content = headKey === null ? fields : { ...fields, mac: macOf(headKey, fields) };
+  const content = headKey === null ? fields : Object.assign({}, fields, { mac: macOf(headKey, fields) });
   try {
     writeFileSync(temporary, `${JSON.stringify(content)}\n`, { mode: 0o600 });
     renameSync(temporary, path);

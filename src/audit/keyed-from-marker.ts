@@ -31,7 +31,7 @@ export function readKeyedFrom(path: string, markerKey: Buffer): KeyedFromRead {
 export function writeKeyedFrom(path: string, keyedFrom: number, markerKey: Buffer): KeyedFromRead {
   const fields = { format: FORMAT, keyedFrom };
   try {
-    writeFileSync(path, `${JSON.stringify({ ...fields, mac: macOf(markerKey, fields) })}\n`, { mode: 0o600, flag: 'wx', flush: true });
+    writeFileSync(path, `${JSON.stringify(Object.assign({}, fields, { mac: macOf(markerKey, fields) }))}\n`, { mode: 0o600, flag: 'wx', flush: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }

@@ -14,7 +14,7 @@ export interface AuditKeying {
  * (`create: false`) gets a null key where there is none, and verifies keyed entries as unverifiable.
  */
 export function loadAuditKeying(configured: string | null, loc: KeyLocation, create: boolean, warn?: KeyWarning): AuditKeying {
-  const key = loadInstanceKey({ ...loc, file: 'audit.key', envName: 'KEFU_AUDIT_KEY', configured, create, ...(warn === undefined ? {} : { warn }) });
+  const key = loadInstanceKey(Object.assign({}, loc, { file: 'audit.key' as const, envName: 'KEFU_AUDIT_KEY', configured, create, ...(warn === undefined ? {} : { warn }) }));
   const folder = instanceKeyDir(loc, create);
   // Where the key folder could not be made, the marker stays in memory: keyed from the first keyed entry.
   const keyedFromPath = folder !== null && existsSync(folder) ? path.join(folder, 'audit-keyed-from.json') : null;

@@ -107,7 +107,7 @@ class PostgresAuditLog implements AuditLog {
       const built = buildAuditEntry(clean, head.seq + 1, new Date(at).toISOString(), head.hash, this.#keys.entry);
       // A head found edited stays on record in every later head, so more appends cannot hide it.
       const mismatch = head.mismatch ?? this.#found(head, `the append of entry ${built.seq} at ${built.at}`);
-      await client.query(this.#sql.appendWrite, [...insertValues(toAuditRow(built)), ...this.#headValues({ ...head, seq: built.seq, hash: built.hash, mismatch }, at)]);
+      await client.query(this.#sql.appendWrite, [...insertValues(toAuditRow(built)), ...this.#headValues(Object.assign({}, head, { seq: built.seq, hash: built.hash, mismatch }), at)]);
       return built;
     });
     if (this.#checkpoints !== null && entry.seq - this.#lastCheckpointSeq >= this.#checkpoints.everyEntries) void this.#emitCheckpoint();
@@ -152,7 +152,7 @@ class PostgresAuditLog implements AuditLog {
       const problem = this.#headProblem(head) ?? (await this.#walk(client, head, upTo, () => {}, walked));
       if (problem !== null) throw new KefuError('audit_broken', `audit log broken at seq ${problem.seq}: ${problem.detail}; nothing was pruned`, { status: 409 });
       const removed = (await client.query(this.#sql.deleteUpTo, [upTo])).rowCount ?? 0;
-      await this.#setHead(client, { ...head, checkpointSeq: upTo, checkpointHash: walked.tail.hash }, now);
+      await this.#setHead(client, Object.assign({}, head, { checkpointSeq: upTo, checkpointHash: walked.tail.hash }), now);
       return { removed, checkpoint: { seq: upTo, hash: walked.tail.hash } };
     });
   }
@@ -200,7 +200,7 @@ class PostgresAuditLog implements AuditLog {
       next = Number(rows.at(-1)!.seq) + 1;
     }
     if (out !== undefined) out.tail = walker.tail;
-    return tailProblem(walker.tail, { ...head, seq: upTo, hash: upTo === head.seq ? head.hash : walker.tail.hash });
+    return tailProblem(walker.tail, Object.assign({}, head, { seq: upTo, hash: upTo === head.seq ? head.hash : walker.tail.hash }));
   }
 
   #headProblem(head: Head): AuditProblem | null {
@@ -212,7 +212,7 @@ class PostgresAuditLog implements AuditLog {
 
   #found(head: Head, when: string): AuditProblem | null {
     const problem = this.#headProblem(head);
-    return problem === null ? null : { ...problem, detail: `${problem.detail} (found by ${when})` };
+    return problem === null ? null : Object.assign({}, problem, { detail: `${problem.detail} (found by ${when})` });
   }
 
   async #setHead(client: Client, head: Omit<Head, 'mac'>, at: number): Promise<void> {

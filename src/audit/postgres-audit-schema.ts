@@ -57,7 +57,7 @@ export interface PgHeadRow {
 
 export type PgAuditRow = Omit<AuditRow, 'seq'> & { seq: string };
 
-export const toSqliteShape = (row: PgAuditRow): AuditRow => ({ ...row, seq: Number(row.seq) });
+export const toSqliteShape = (row: PgAuditRow): AuditRow => Object.assign({}, row, { seq: Number(row.seq) });
 
 const COLUMNS = 'seq, at, kind, session_id, channel, content, model, prompt_version, sources, guard, latency_ms, meta, prev_hash, hash, v';
 

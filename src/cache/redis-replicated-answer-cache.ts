@@ -73,7 +73,7 @@ function createReplica(cacheOptions: Omit<RedisReplicatedAnswerCacheOptions, 'ur
   // The replica stamps an entry with `now()`; a replicated entry must keep the time it was first
   // stored, or every reload would restart its TTL. `pinned` holds that time during one store.
   let pinned: number | null = null;
-  const open = (): AnswerCache => createSqliteAnswerCache({ ...cacheOptions, path: ':memory:', now: () => pinned ?? clock() });
+  const open = (): AnswerCache => createSqliteAnswerCache(Object.assign({}, cacheOptions, { path: ':memory:', now: () => pinned ?? clock() }));
   let current = open();
   const storeAt = (target: AnswerCache, e: CacheEntryInput, createdAt: number): boolean => {
     pinned = createdAt;
@@ -212,7 +212,7 @@ function createSharedWrites(o: {
   const storeAll = (entries: readonly CacheEntryInput[], onProgress?: (done: number, total: number) => void): number => {
     const shared: SharedEntry[] = [];
     entries.forEach((e, i) => {
-      const s: SharedEntry = { ...e, createdAt: clock() };
+      const s: SharedEntry = Object.assign({}, e, { createdAt: clock() });
       if (replica.store(e, s.createdAt)) {
         shared.push(s);
         replica.log({ op: 'store', entries: [s] });
@@ -269,8 +269,8 @@ function connect(o: { url: string; prefix: string; channel: string; counterFlush
     subscribing.then(o.resubscribed).catch((err: unknown) => logger?.warn({ err }, 'answer cache: resubscribe or reload from Redis failed; serving the replica as it is')),
   );
   const counters = createSharedCacheCounters(commands, `${prefix}:cache:stats`, {
-    ...(counterFlushMs === undefined ? {} : { flushMs: counterFlushMs }),
     onError: (err) => logger?.warn({ err }, 'answer cache: hit counters did not reach Redis; sent with the next flush'),
+    ...(counterFlushMs === undefined ? {} : { flushMs: counterFlushMs }),
   });
   return { commands, subscriber, counters };
 }
@@ -320,7 +320,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   const writes = createBackgroundWrites(logger);
   const background = writes.add;
   const publish = (multi: ReturnType<Redis['multi']>, event: Op): Promise<unknown> =>
-    multi.publish(channel, JSON.stringify({ ...event, origin })).exec();
+    multi.publish(channel, JSON.stringify(Object.assign({}, event, { origin }))).exec();
 
   const load = (): Promise<void> =>
     replica.reload(async () => {
@@ -354,10 +354,7 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
   };
 
   const shared = createSharedWrites({ replica, commands, entriesKey, counters, clock, background, publish });
-  return {
-    ...shared,
-    ...createReads(replica, counters),
-
+  return Object.assign({}, shared, createReads(replica, counters), {
     close() {
       void quit();
     },
@@ -366,5 +363,5 @@ export async function createRedisReplicatedAnswerCache(options: RedisReplicatedA
       await counters.flush();
     },
     quit,
-  };
+  });
 }

@@ -105,13 +105,12 @@ export function createLlmNlu(options: { model: LanguageModel; fallback: Nlu; tim
       // Sub-intents are the embedded classifier's (a free-text field lets a model ramble until
       // max tokens); they stay only when both agree on the intent.
       if (v.intent !== base.intent) delete rest.subIntent;
-      return {
-        ...rest,
+      return Object.assign({}, rest, {
         intent: v.intent,
         confidence: v.confidence,
         emotion: { label: v.emotion, intensity: v.emotion === 'neutral' ? 0 : Math.round(v.intensity * 100) / 100 },
         source: 'llm',
-      };
+      });
     },
   };
 }

@@ -77,7 +77,7 @@ export function createSqliteHandoffQueue(options: { path: string; now?: () => nu
         return { handoff: get(id), created: true };
       });
       const result = create.immediate();
-      return { ...result, ...position(result.handoff) };
+      return Object.assign({}, result, position(result.handoff));
     },
     async openFor(sessionId) {
       const row = s.open.get(sessionId);

@@ -14,13 +14,12 @@ const CLEAN_MAX_ENTRIES = 1024;
  */
 export function createLogStringMasker(options: PiiEngineOptions = {}): (text: string) => string {
   let overBudget = false;
-  const engine = createPiiEngine({
-    ...options,
-    onBudgetExceeded: (info) => {
+  const engine = createPiiEngine(Object.assign({}, options, {
+    onBudgetExceeded: (info: Parameters<NonNullable<PiiEngineOptions['onBudgetExceeded']>>[0]) => {
       overBudget = true;
       options.onBudgetExceeded?.(info);
     },
-  });
+  }));
   const clean = new Set<string>();
   return (text) => {
     const short = text.length <= CLEAN_MAX_CHARS;

@@ -62,7 +62,7 @@ const ADDRESSES = {
 
 type DemoUser = keyof typeof ADDRESSES;
 
-const line = (product: Product, qty = 1): SeedItem => ({ ...DEMO_CATALOG[product], qty });
+const line = (product: Product, qty = 1): SeedItem => Object.assign({}, DEMO_CATALOG[product], { qty });
 
 /**
  * Keeps an order on the shop's calendar day it was meant for: "ordered yesterday" (27 h back)
@@ -76,7 +76,7 @@ function onItsDay(o: SeedOrder, now: number): SeedOrder {
   const shift = day - o.createdAt;
   if (shift <= 0) return o;
   const move = (t: number): number => Math.min(now, t + shift);
-  const moved: SeedOrder = { ...o, createdAt: move(o.createdAt), returns: o.returns.map((r) => ({ ...r, createdAt: move(r.createdAt) })) };
+  const moved: SeedOrder = Object.assign({}, o, { createdAt: move(o.createdAt), returns: o.returns.map((r) => Object.assign({}, r, { createdAt: move(r.createdAt) })) });
   for (const k of ['paidAt', 'shippedAt', 'deliveredAt', 'cancelledAt'] as const) {
     const t = o[k];
     if (t !== undefined) moved[k] = move(t);

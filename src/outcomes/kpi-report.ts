@@ -100,7 +100,7 @@ export function buildKpiReport(period: KpiPeriod, rows: readonly OutcomeBucketRo
     cache_hit_rate: cache.n === 0 ? null : share(cache.hits, cache.n),
     messages: { user: count('user'), assistant: count('assistant'), agent: count('agent') },
     top_intents: figures.intents.map((r) => ({ intent: r.intent, messages: r.n })),
-    series: series.map(({ rn, rs, ...p }) => ({ ...p, csat_average: rn === 0 ? null : round(rs / rn, 2) })),
+    series: series.map(({ rn, rs, ...p }) => Object.assign({}, p, { csat_average: rn === 0 ? null : round(rs / rn, 2) })),
   };
 }
 

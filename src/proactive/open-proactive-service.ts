@@ -10,6 +10,6 @@ import { createProactiveService, type ProactiveService } from './proactive-servi
  */
 export async function openProactiveService(options: { dataDir: string; pool: pg.Pool | null; rules: ProactiveRule[]; now?: () => number; timeZone?: string }): Promise<ProactiveService> {
   const { dataDir, pool, ...rest } = options;
-  if (pool === null) return createProactiveService({ ...rest, path: path.join(dataDir, 'proactive.db') });
-  return createProactiveService({ ...rest, ledger: await createPostgresProactiveLedger({ pool }) });
+  if (pool === null) return createProactiveService(Object.assign({}, rest, { path: path.join(dataDir, 'proactive.db') }));
+  return createProactiveService(Object.assign({}, rest, { ledger: await createPostgresProactiveLedger({ pool }) }));
 }

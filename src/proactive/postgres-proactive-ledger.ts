@@ -65,7 +65,7 @@ export async function createPostgresProactiveLedger(options: { pool: pg.Pool; sc
         return chosen;
       }),
     triggersSince: (day) => query<{ rule_id: string; day: string; n: number }>(`SELECT rule_id, day, COUNT(*)::int AS n FROM ${T} WHERE day >= $1 GROUP BY rule_id, day`, [day]),
-    eventsSince: async (day) => (await query<{ day: string; type: string; count: string }>(`SELECT day, type, count FROM ${E} WHERE day >= $1`, [day])).map((r) => ({ ...r, count: Number(r.count) })),
+    eventsSince: async (day) => (await query<{ day: string; type: string; count: string }>(`SELECT day, type, count FROM ${E} WHERE day >= $1`, [day])).map((r) => Object.assign({}, r, { count: Number(r.count) })),
     async prune(day) {
       await query(`DELETE FROM ${T} WHERE day < $1`, [day]);
       await query(`DELETE FROM ${E} WHERE day < $1`, [day]);

@@ -102,7 +102,7 @@ class RedisStreamQueue implements JobQueue {
     }
     this.#prefix = options.prefix ?? 'kefu';
     this.#now = options.now ?? Date.now;
-    this.#backoff = exponentialBackoff({ ...options.backoff, ...(options.random ? { random: options.random } : {}) });
+    this.#backoff = exponentialBackoff(Object.assign({}, options.backoff, (options.random ? { random: options.random } : {})));
     this.#leaseMs = leaseMs;
     this.#retentionMs = retentionMs;
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

@@ -79,7 +79,7 @@ class SqliteQueue implements SqliteJobQueue {
       throw err;
     }
     this.#now = options.now ?? Date.now;
-    this.#backoff = exponentialBackoff({ ...options.backoff, ...(options.random ? { random: options.random } : {}) });
+    this.#backoff = exponentialBackoff(Object.assign({}, options.backoff, (options.random ? { random: options.random } : {})));
     this.#leaseMs = leaseMs;
     this.#logger = options.logger;
   }
@@ -175,7 +175,7 @@ class SqliteQueue implements SqliteJobQueue {
         const leaseToken = randomUUID();
         const row = this.#sql.claim.get(leaseToken, now + this.#leaseMs, now, next.id);
         if (row === undefined) throw new Error(`job ${next.id} vanished while being claimed`);
-        return { ...toJob(row), leaseToken };
+        return Object.assign({}, toJob(row), { leaseToken });
       }
     });
     return claim.immediate();

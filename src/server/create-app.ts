@@ -103,7 +103,7 @@ const clientKeyOf = (trusted: TrustedProxies | null) => (c: Context<AppEnv>): st
 
 /** KEFU_RATE_LIMIT_PER_MINUTE per client, counted in the shared store when there is one. */
 function perMinuteLimiter(deps: AppDeps, keyGenerator: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
-  return limiterOf({ ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }), limit: deps.limits.ratePerMinute, keyGenerator });
+  return limiterOf({ limit: deps.limits.ratePerMinute, keyGenerator, ...(deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore }) });
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {

@@ -158,7 +158,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return await create(id, params);
       } catch (e) {
         // Another request created it in between: use theirs.
-        if (isKefuError(e) && e.code === 'conversation_exists') return openNamed(id, { ...params, createIfMissing: false });
+        if (isKefuError(e) && e.code === 'conversation_exists') return openNamed(id, Object.assign({}, params, { createIfMissing: false }));
         throw e;
       }
     }

@@ -83,7 +83,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const now = options.now ?? Date.now;
   const webhook = options.webhookUrl === undefined ? null : webhookFrom(options);
   const seal = (userId: string | null): string | null => (userId === null || options.userIds === undefined ? userId : options.userIds.seal(userId));
-  const open = (ticket: Ticket): Ticket => (ticket.user_id === null || options.userIds === undefined ? ticket : { ...ticket, user_id: options.userIds.open(ticket.user_id) });
+  const open = (ticket: Ticket): Ticket => (ticket.user_id === null || options.userIds === undefined ? ticket : Object.assign({}, ticket, { user_id: options.userIds.open(ticket.user_id) }));
 
   async function createTicket(payload: unknown): Promise<void> {
     const parsed = jobSchema.safeParse(payload);
@@ -129,7 +129,7 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
       if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE_SIZE) {
         throw badRequest('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
       }
-      const rows = await store.list({ ...query, limit: query.limit + 1 });
+      const rows = await store.list(Object.assign({}, query, { limit: query.limit + 1 }));
       const tickets = rows.slice(0, query.limit).map(open);
       return { tickets, next: rows.length > query.limit ? (tickets.at(-1)?.id ?? null) : null };
     },

@@ -78,12 +78,12 @@ async function hello(st: ConnectionState, frame: Extract<ClientFrame, { type: 'h
   checkUserSignature(frame.user_id, frame.user_sig, st.ctx.userIdSecret);
   // The session manager's checks: tenant, user, expiry, id format; a new session without an id.
   const conversation = await st.ctx.sessions.open({
-    ...(frame.session_id === undefined ? {} : { sessionId: frame.session_id }),
-    ...(frame.user_id === undefined ? {} : { userId: frame.user_id }),
     tenant: st.tenant,
     channel: 'app',
     // A key opens its tenant's sessions; a customer's socket, the session whose token it has.
     access: st.principal !== null ? { trusted: true } : frame.session_token === undefined ? {} : { token: frame.session_token },
+    ...(frame.session_id === undefined ? {} : { sessionId: frame.session_id }),
+    ...(frame.user_id === undefined ? {} : { userId: frame.user_id }),
   });
   const all = await st.ctx.store.listMessages(conversation.id);
   const after = frame.last_message_id === undefined ? all.length : all.findIndex((m) => m.id === frame.last_message_id) + 1;

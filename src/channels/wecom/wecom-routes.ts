@@ -120,8 +120,8 @@ function wecomSettings(deps: WecomRoutesDeps) {
     failed: '抱歉，系统暂时无法回复，请稍后再试。',
     ...deps.texts,
   };
-  const pictureTexts: WecomPictureTexts = { ...WECOM_PICTURE_TEXTS, ...deps.pictureTexts };
-  const voiceTexts: WecomVoiceTexts = { ...WECOM_VOICE_TEXTS, ...deps.voiceTexts };
+  const pictureTexts: WecomPictureTexts = Object.assign({}, WECOM_PICTURE_TEXTS, deps.pictureTexts);
+  const voiceTexts: WecomVoiceTexts = Object.assign({}, WECOM_VOICE_TEXTS, deps.voiceTexts);
   return { replyWindowMs, maxMessageChars, maxBodyBytes, now, timestampWindowMs, render, sessionSecret, texts, pictureTexts, voiceTexts };
 }
 

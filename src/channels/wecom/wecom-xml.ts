@@ -96,11 +96,11 @@ export function parseWecomMessage(xml: string): WecomMessage {
     msgId,
   };
   const msgType = required(fields, 'MsgType');
-  if (msgType === 'text') return { ...base, msgType, content: fields['Content'] ?? '' };
-  if (msgType === 'event') return { ...base, msgType, event: required(fields, 'Event'), eventKey: trimmed(fields, 'EventKey') };
-  if (msgType === 'image') return { ...base, msgType, mediaId: required(fields, 'MediaId'), picUrl: trimmed(fields, 'PicUrl') };
-  if (msgType === 'voice') return { ...base, msgType, mediaId: required(fields, 'MediaId'), format: trimmed(fields, 'Format'), recognition: trimmed(fields, 'Recognition') };
-  return { ...base, msgType: 'other', rawType: msgType };
+  if (msgType === 'text') return Object.assign({}, base, { msgType: 'text' as const, content: fields['Content'] ?? '' });
+  if (msgType === 'event') return Object.assign({}, base, { msgType: 'event' as const, event: required(fields, 'Event'), eventKey: trimmed(fields, 'EventKey') });
+  if (msgType === 'image') return Object.assign({}, base, { msgType: 'image' as const, mediaId: required(fields, 'MediaId'), picUrl: trimmed(fields, 'PicUrl') });
+  if (msgType === 'voice') return Object.assign({}, base, { msgType: 'voice' as const, mediaId: required(fields, 'MediaId'), format: trimmed(fields, 'Format'), recognition: trimmed(fields, 'Recognition') });
+  return Object.assign({}, base, { msgType: 'other' as const, rawType: msgType });
 }
 
 /** Characters XML 1.0 cannot carry at all, even in CDATA. */

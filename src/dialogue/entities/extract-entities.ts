@@ -36,5 +36,5 @@ export function extractEntities(written: string, options: ExtractOptions): Entit
   ];
   const picked = pickNonOverlapping(candidates, (a, b) =>
     RANK[a.type] - RANK[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  return text === written ? picked : picked.map((e) => ({ ...e, text: written.slice(e.start, e.end) }));
+  return text === written ? picked : picked.map((e) => Object.assign({}, e, { text: written.slice(e.start, e.end) }));
 }

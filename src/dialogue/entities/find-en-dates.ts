@@ -59,8 +59,8 @@ export function findEnDates(text: string, today: CivilDate): DateHit[] {
       const first = addDays(monday, 7 * shift);
       hit(m, first, { endValue: addDays(first, 6) });
     } else {
-      const first = addMonths({ ...today, day: 1 }, shift);
-      hit(m, first, { endValue: { ...first, day: daysInMonth(first.year, first.month) } });
+      const first = addMonths(Object.assign({}, today, { day: 1 }), shift);
+      hit(m, first, { endValue: Object.assign({}, first, { day: daysInMonth(first.year, first.month) }) });
     }
   }
 

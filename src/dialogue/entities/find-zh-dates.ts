@@ -93,7 +93,7 @@ export function findZhDates(text: string, today: CivilDate): DateHit[] {
     const day = parseChineseNumber(m[1] ?? '');
     if (day === null || day < 1 || day > 31) continue;
     const d = [0, -1, -2].map((k) => addMonths({ year: today.year, month: today.month, day: 1 }, k))
-      .map((first) => ({ ...first, day }))
+      .map((first) => Object.assign({}, first, { day }))
       .find((c) => isValidCivil(c) && (c.year < today.year || c.month < today.month || c.day <= today.day));
     if (d !== undefined) hit(m, d);
   }

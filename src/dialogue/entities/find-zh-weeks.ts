@@ -95,9 +95,9 @@ export function findZhWeeks(text: string, today: CivilDate): DateHit[] {
     if (dayText !== undefined) {
       const day = parseChineseNumber(dayText);
       if (day === null || day < 1 || day > daysInMonth(first.year, first.month)) continue;
-      hit(m, { ...first, day });
+      hit(m, Object.assign({}, first, { day }));
     } else {
-      hit(m, first, { ...first, day: daysInMonth(first.year, first.month) });
+      hit(m, first, Object.assign({}, first, { day: daysInMonth(first.year, first.month) }));
     }
   }
   return hits;

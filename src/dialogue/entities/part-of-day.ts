@@ -35,6 +35,6 @@ export function withPartOfDay(text: string, hits: readonly DateHit[]): DateHit[]
     const nextStart = hits[i + 1]?.start ?? text.length;
     const end = m && hit.end + m[0].length <= nextStart ? hit.end + m[0].length : hit.end;
     const part = hit.partOfDay ?? partIn(text.slice(hit.start, end));
-    return { ...hit, end, ...(part ? { partOfDay: part } : {}) };
+    return Object.assign({}, hit, { end, ...(part ? { partOfDay: part } : {}) });
   });
 }

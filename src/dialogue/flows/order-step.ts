@@ -28,10 +28,10 @@ export function orderStep(options: {
     if (result?.kind !== 'filled' || options.check === undefined) return result;
     const order = result.slots['order'] as Order | undefined;
     if (order === undefined) return result;
-    const verdict = options.check(order, ctx, { ...slots, ...result.slots });
+    const verdict = options.check(order, ctx, Object.assign({}, slots, result.slots));
     if (verdict === null) return result;
     if (typeof verdict === 'string') return { kind: 'reply', text: verdict, end: true };
-    return { kind: 'filled', slots: { ...result.slots, ...verdict.slots }, note: verdict.note };
+    return { kind: 'filled', slots: Object.assign({}, result.slots, verdict.slots), note: verdict.note };
   };
   return {
     id: 'choose_order',
@@ -53,7 +53,7 @@ export function orderStep(options: {
       const verdict = options.check(corrected['order'] as Order, ctx, slots);
       if (verdict === null) return corrected;
       if (typeof verdict === 'string') return { order: undefined, candidates: undefined };
-      return { ...corrected, ...verdict.slots };
+      return Object.assign({}, corrected, verdict.slots);
     },
     dependents: options.dependents ?? [],
   };

@@ -141,7 +141,7 @@ export function createReturnFlow(policy: ShopPolicy): FlowSpec {
     intents: ['return', 'refund', 'exchange'],
     start(ctx) {
       const type = parseReturnType(ctx.text) ?? (ctx.nlu.intent === 'refund' ? 'refund' : ctx.nlu.intent === 'exchange' ? 'exchange' : null);
-      return { ...(type === null ? {} : { type }), ...reasonSlot(ctx, ctx.text) };
+      return Object.assign(type === null ? {} : { type }, reasonSlot(ctx, ctx.text));
     },
     steps: [
       // Listed: orders that allow a return of either kind; the kind asked for is checked once one is picked.

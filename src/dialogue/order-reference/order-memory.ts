@@ -17,8 +17,5 @@ export function orderMemoryFrom(state: { focusOrderId?: string | undefined; show
 
 /** The memory as dialogue-state fields; empty ones are left out. */
 export function orderMemoryFields(memory: OrderMemory): { focusOrderId?: string; shownOrderIds?: string[] } {
-  return {
-    ...(memory.focusOrderId === null ? {} : { focusOrderId: memory.focusOrderId }),
-    ...(memory.shownOrderIds.length === 0 ? {} : { shownOrderIds: memory.shownOrderIds }),
-  };
+  return Object.assign(memory.focusOrderId === null ? {} : { focusOrderId: memory.focusOrderId }, memory.shownOrderIds.length === 0 ? {} : { shownOrderIds: memory.shownOrderIds });
 }

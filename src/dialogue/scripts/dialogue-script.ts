@@ -62,7 +62,7 @@ export function parseDialogueScripts(text: string, file: string): DialogueScript
       const issue = parsed.error.issues[0]!;
       throw new KefuError('invalid_dialogue_script', `${file}${list.length > 1 ? ` (script ${i + 1})` : ''}: ${issue.path.join('.') || 'script'}: ${issue.message}`, { status: 400 });
     }
-    return { ...parsed.data, file };
+    return Object.assign({}, parsed.data, { file });
   });
 }
 

@@ -16,7 +16,7 @@ export async function checkReady(settings: ProviderSettings, runtime: ProviderRu
   for (const url of urls) {
     try {
       const res = await settings.doFetch(`${url}/models`, {
-        headers: { ...headers, accept: 'application/json' },
+        headers: Object.assign({}, headers, { accept: 'application/json' }),
         signal: AbortSignal.timeout(settings.firstTokenTimeoutMs),
       });
       if (res.ok) {

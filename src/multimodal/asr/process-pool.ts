@@ -11,7 +11,7 @@ const asrBusy = (): KefuError =>
 
 /** The voice pool: ffmpeg and the embedded recognizer share its slots. */
 export function createProcessPool(options: { concurrency: number; maxQueue?: number }): generic.ProcessPool {
-  return generic.createProcessPool({ ...options, busy: asrBusy, expired: asrTimeout });
+  return generic.createProcessPool(Object.assign({}, options, { busy: asrBusy, expired: asrTimeout }));
 }
 
 /** One audio program run (see the generic runProcess); a missing program is 503 asr_unavailable. */
@@ -21,8 +21,7 @@ export function runProcess(
   input: Uint8Array,
   opts: { deadline: number; maxStdoutBytes: number; what: string; stdinAsPipe?: boolean },
 ): Promise<generic.ProcessResult> {
-  return generic.runProcess(binary, args, input, {
-    ...opts,
-    unavailable: (cause) => new KefuError('asr_unavailable', `${opts.what} could not be started: install it (see README, "Voice")`, { status: 503, cause }),
-  });
+  return generic.runProcess(binary, args, input, Object.assign({}, opts, {
+    unavailable: (cause: unknown) => new KefuError('asr_unavailable', `${opts.what} could not be started: install it (see README, "Voice")`, { status: 503, cause }),
+  }));
 }

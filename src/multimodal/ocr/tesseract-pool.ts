@@ -44,7 +44,7 @@ export function createTesseractPool(options: TesseractPoolOptions): TesseractPoo
     const r = await runProcess(binary, ['stdin', 'stdout', '-l', options.languages, '--psm', '3'], image, {
       deadline,
       maxStdoutBytes: MAX_OUTPUT_BYTES,
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      env: Object.assign({}, process.env, { OMP_THREAD_LIMIT: '1' }),
       unavailable: (cause) => new KefuError('ocr_unavailable', 'the OCR engine (tesseract) could not be started: install tesseract-ocr', { status: 503, cause }),
     });
     if (r.timedOut) throw ocrTimeout(options.timeoutMs);

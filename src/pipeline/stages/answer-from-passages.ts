@@ -35,7 +35,7 @@ export async function* answerFromPassages(turn: Turn, deps: StageDeps): AsyncGen
   yield { type: 'sources', sources: reply.sources };
   const chosen = decision.dialogue;
   const inFlow = chosen?.kind === 'answer' && chosen.resume !== undefined;
-  const fromOrders = confident.length === 0 && chosen?.kind === 'answer' && !inFlow ? await deps.dialogue.startWhenUnanswered({ ...turn.understanding.context, nlu }, decision.state) : null;
+  const fromOrders = confident.length === 0 && chosen?.kind === 'answer' && !inFlow ? await deps.dialogue.startWhenUnanswered(Object.assign({}, turn.understanding.context, { nlu }), decision.state) : null;
   if (fromOrders?.kind === 'reply') {
     decision.state = fromOrders.state;
     decision.flow = fromOrders.flow;

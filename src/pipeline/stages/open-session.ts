@@ -4,10 +4,10 @@ import type { Turn, TurnSession, StageDeps } from '../turn.ts';
 export async function openSession(turn: Pick<Turn, 'req'>, deps: StageDeps): Promise<TurnSession> {
   const { req } = turn;
   const conversation = await deps.sessions.open({
+    channel: req.channel,
     ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
     ...(req.userId === undefined ? {} : { userId: req.userId }),
     ...(req.tenant === undefined ? {} : { tenant: req.tenant }),
-    channel: req.channel,
     ...(req.createSession === true ? { createIfMissing: true } : {}),
     ...(req.access === undefined ? {} : { access: req.access }),
     // A new session's id reaches the client with the reply, after the turn is written: the session

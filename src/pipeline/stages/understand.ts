@@ -83,7 +83,7 @@ function flowContext(turn: Pick<Turn, 'req' | 'session' | 'text'>, deps: StageDe
     now: text.now,
     timeZone: deps.timeZone,
     orders: deps.orders,
-    requestTicket: (t) => deps.tickets.request({ ...t, sessionId: session.id, userId }),
+    requestTicket: (t) => deps.tickets.request(Object.assign({}, t, { sessionId: session.id, userId })),
     reveal: (t) => session.vault.revealAll(t),
     orderMemory: orderMemoryFrom(readDialogueState(session.conversation.state)),
     ...(req.signal === undefined ? {} : { signal: req.signal }),

@@ -6,7 +6,7 @@ import { loadInstanceKey, type KeyLocation, type KeyWarning } from '../../config
  * first start with owner-only permissions; one left in the data dir by an older Kefu is moved out.
  */
 export function loadVaultKey(configured: string | null, loc: KeyLocation, warn?: KeyWarning): Buffer {
-  const key = loadInstanceKey({ ...loc, file: 'vault.key', envName: 'KEFU_VAULT_KEY', configured, create: true, ...(warn === undefined ? {} : { warn }) });
+  const key = loadInstanceKey(Object.assign({}, loc, { file: 'vault.key' as const, envName: 'KEFU_VAULT_KEY', configured, create: true, ...(warn === undefined ? {} : { warn }) }));
   // create: true always yields a key
   return key!;
 }

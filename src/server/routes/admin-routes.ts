@@ -163,23 +163,22 @@ export function adminRoutes(deps: AdminRoutesDeps) {
   async function reindex(paths: readonly string[]): Promise<void> {
     try {
       const { files, documents } = await loadKbFiles(paths);
-      job = { ...job, phase: 'indexing', total: documents.length };
+      job = Object.assign({}, job, { phase: 'indexing', total: documents.length });
       let written = 0;
       let chunks = 0;
       for (let i = 0; i < documents.length; i += REINDEX_BATCH) {
         const r = await kb.upsert(documents.slice(i, i + REINDEX_BATCH));
         written += r.documents;
         chunks += r.chunks;
-        job = { ...job, done: Math.min(documents.length, i + REINDEX_BATCH) };
+        job = Object.assign({}, job, { done: Math.min(documents.length, i + REINDEX_BATCH) });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      job = {
-        ...job, status: 'done', phase: null, finished_at: new Date(now()).toISOString(),
+      job = Object.assign({}, job, { status: 'done', phase: null, finished_at: new Date(now()).toISOString(),
         result: { files: files.length, found: documents.length, documents: written, unchanged: documents.length - written, chunks },
-      };
+      });
     } catch (err) {
       if (!isKefuError(err) || err.status >= 500) deps.logger?.error({ err }, 're-index failed');
-      job = { ...job, status: 'failed', phase: null, finished_at: new Date(now()).toISOString(), error: errorOf(err) };
+      job = Object.assign({}, job, { status: 'failed', phase: null, finished_at: new Date(now()).toISOString(), error: errorOf(err) });
     }
   }
 
@@ -205,7 +204,7 @@ function kpiRoutes(app: AdminApp, deps: AdminRoutesDeps, now: () => number): voi
   app.get('/v1/admin/kpis', admin, async (c) => {
     const period = periodOf(c, now());
     const [report, allTime] = await Promise.all([kpis.kpis(period), deps.outcomes.stats()]);
-    return c.json({ ...report, all_time: allTime });
+    return c.json(Object.assign({}, report, { all_time: allTime }));
   });
 
   app.get('/v1/admin/unanswered', admin, async (c) => {

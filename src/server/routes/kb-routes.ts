@@ -47,7 +47,7 @@ export function kbRoutes(deps: { kb: KnowledgeBase; admin: MiddlewareHandler }) 
     }));
     const result = await deps.kb.upsert(clean);
     // Quarantined documents are stored for review, not served: the caller is told which and why.
-    return c.json({ ...result, quarantined: result.quarantined ?? [], ids: clean.map((d) => d.id) }, 201);
+    return c.json(Object.assign({}, result, { quarantined: result.quarantined ?? [], ids: clean.map((d) => d.id) }), 201);
   });
 
   app.delete('/v1/kb/documents/:id', deps.admin, async (c) => {

@@ -32,7 +32,7 @@ export function keyRoutes(deps: { keys: ApiKeyStore; admin: MiddlewareHandler<Ap
     }
     const tenant = scope ?? body.tenant;
     const { key, info } = await deps.keys.create({ name: body.name, role: body.role, ...(tenant === undefined ? {} : { tenant }) });
-    return c.json({ ...view(info), key }, 201);
+    return c.json(Object.assign({}, view(info), { key }), 201);
   });
   // An admin key of every tenant has tenant ALL_TENANTS, which no scoped key's tenant equals.
   app.get('/v1/keys', deps.admin, async (c) => c.json({ keys: (await deps.keys.list()).filter((k) => canSee(c.get('principal'), k.tenant)).map(view) }));

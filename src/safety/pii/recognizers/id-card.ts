@@ -27,7 +27,7 @@ export const idCardRecognizer: PiiRecognizer = {
     }
     for (const m of allMatches(ID15, text)) {
       if (!isPlausibleLegacyId(m[0])) continue;
-      out.push({ type: 'id_card', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.4, { ...ID_CUES, boost: 0.5 }) });
+      out.push({ type: 'id_card', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.4, Object.assign({}, ID_CUES, { boost: 0.5 })) });
     }
     return out;
   },

@@ -19,11 +19,11 @@ export const ipRecognizer: PiiRecognizer = {
     const out: PiiCandidate[] = [];
     // An IPv4 address has dots and an IPv6 one colons: a text without them skips that scan.
     if (text.includes('.')) for (const m of allMatches(IPV4, text)) {
-      out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.8, { ...IP_CUES, window: 10 }) });
+      out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.8, Object.assign({}, IP_CUES, { window: 10 })) });
     }
     if (text.includes(':')) for (const m of allMatches(IPV6, text)) {
       if (!/[0-9A-Fa-f]/.test(m[0]) || !isIPv6(m[0])) continue;
-      out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.85, { ...IP_CUES, window: 10 }) });
+      out.push({ type: 'ip', start: m.index, end: m.index + m[0].length, score: applyContext(text, m.index, 0.85, Object.assign({}, IP_CUES, { window: 10 })) });
     }
     return out;
   },

@@ -35,7 +35,7 @@ export const passportRecognizer: PiiRecognizer = {
     }
     for (const m of allMatches(OTHER_PASSPORT, text)) {
       if (seen.has(m.index)) continue;
-      const score = applyContext(text, m.index, 0.2, { ...PASSPORT_CUES, boost: 0.6 });
+      const score = applyContext(text, m.index, 0.2, Object.assign({}, PASSPORT_CUES, { boost: 0.6 }));
       if (score > 0.2) out.push({ type: 'passport', start: m.index, end: m.index + m[0].length, score });
     }
     return out;
