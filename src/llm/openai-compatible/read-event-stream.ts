@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
 import { mapFinishReason, parseChatCompletionChunk } from '../openai-chunk.ts';
+import { chunkReader } from '../chunk-reader.ts';
 import { SSELineParser, type SSEEvent } from '../read-sse-events.ts';
 import { attemptError, SETTLED, type AttemptOutcome, type AttemptState } from './attempt-state.ts';
 
@@ -32,27 +33,31 @@ export async function* readEventStream(
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
   // One network chunk at a time: the events it completes are parsed together, then yielded.
   const parser = new SSELineParser();
-  const chunks = res[Symbol.asyncIterator]();
-  reading: for (;;) {
-    const next = await chunks.next();
-    const events = next.done === true ? parser.end() : parser.feed(next.value as Buffer);
-    for (const event of events) {
-      // Events already parsed from the last network chunk are not delivered after an abort or timeout.
-      if (state.cause !== undefined) throw new Error(`stopped: ${state.cause}`);
-      const text = readEvent(event, state);
-      if (text === null) {
-        state.sawDone = true;
-        break reading;
+  const chunks = chunkReader(res);
+  try {
+    reading: for (;;) {
+      const chunk = await chunks.next();
+      const events = chunk === null ? parser.end() : parser.feed(chunk);
+      for (const event of events) {
+        // Events already parsed from the last network chunk are not delivered after an abort or timeout.
+        if (state.cause !== undefined) throw new Error(`stopped: ${state.cause}`);
+        const text = readEvent(event, state);
+        if (text === null) {
+          state.sawDone = true;
+          break reading;
+        }
+        if (text !== '') {
+          if (!state.delivered) clearTimeout(firstTokenTimer);
+          state.delivered = true;
+          yield { type: 'text-delta', text };
+        }
       }
-      if (text !== '') {
-        if (!state.delivered) clearTimeout(firstTokenTimer);
-        state.delivered = true;
-        yield { type: 'text-delta', text };
-      }
+      if (chunk === null) break;
     }
-    if (next.done === true) break;
+  } finally {
+    // Whatever is left (nothing after [DONE]) drains, so a finished response frees its socket.
+    chunks.release();
   }
-  if (state.sawDone) res.resume();
   if (state.cause === 'abort') {
     yield { type: 'finish', finishReason: 'abort', usage: state.usage };
     return SETTLED;
