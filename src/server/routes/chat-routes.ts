@@ -156,8 +156,6 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
     const parts = deps.pipeline.stream(Object.assign(req, { onOpened: () => opened() }));
     const next = parts.next();
     const first = await Promise.race([next, sessionOpen]);
-    c.header('Cache-Control', 'no-cache');
-    c.header('X-Accel-Buffering', 'no');
     return sseResponse(c, async (stream) => {
       stream.onAbort(() => controller.abort());
       deps.metrics.activeStreams.inc();
@@ -176,7 +174,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
         deps.metrics.activeStreams.dec();
         controller.abort();
       }
-    });
+    }, { 'x-accel-buffering': 'no' });
   });
 
   return app;

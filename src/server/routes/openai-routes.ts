@@ -96,8 +96,6 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
 
     const parts = deps.pipeline.stream(req);
     const first = await parts.next();
-    c.header('Cache-Control', 'no-cache');
-    c.header('X-Accel-Buffering', 'no');
     return sseResponse(c, async (stream) => {
       stream.onAbort(() => controller.abort());
       const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -125,7 +123,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
       } finally {
         controller.abort();
       }
-    });
+    }, { 'x-accel-buffering': 'no' });
   });
 
   return app;
