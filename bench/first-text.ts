@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createOpenAICompatibleProvider } from '../src/llm/openai-compatible-provider.ts';
 import { isMain, load, round, startKefu, summarise } from './scale/common.ts';
+import { spawnServer, treeCpuMs } from './scale/processes.ts';
 import { spawnTokenRateBackend, wallMs, type TokenRateBackend } from './scale/token-rate-backend.ts';
 import { writeBenchSection } from './write-section.ts';
 
@@ -10,8 +11,9 @@ import { writeBenchSection } from './write-section.ts';
  * backend in its own process streams the prompt's first passage at 20 or 50 ms per token; each
  * streamed `/v1/chat` is timed to its first SSE `delta`, minus the moment the backend sent its
  * first token (both wall-clock, sub-ms). One customer asks in turn; ten ask at once, round after
- * round. Also: response headers after the request was sent, and the model client's CPU per token
- * (Kefu's OpenAI-compatible client alone against an instant backend).
+ * round. Also: response headers after the request was sent, the model client's CPU per token
+ * (Kefu's OpenAI-compatible client alone against an instant backend), and a Kefu server's CPU per
+ * streamed KB turn when each of the model's tokens arrives in its own network read.
  *
  * `--baseline` stores the figures in bench/first-text-baseline.json instead of BENCHMARKS.md, so
  * a later run prints them beside its own.
@@ -104,9 +106,52 @@ async function clientCpuPerToken(): Promise<number> {
   }
 }
 
+/** Streams one question to its end. */
+function streamAll(url: string, message: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ message, stream: true }));
+  });
+}
+
+/**
+ * A Kefu server (its own process, log level info) answering streamed KB turns from a backend that
+ * writes each of 120 tokens as soon as the one before is read: the per-token path as a backend
+ * streaming in real time drives it. CPU of the server's process tree per turn, median of five
+ * batches of 40 turns, 4 at a time.
+ */
+async function streamedTurnCpu(): Promise<{ msPerTurn: number; usPerToken: number }> {
+  const tokens = 120;
+  const backend = await spawnTokenRateBackend({ tokensPerSecond: 1e6, firstTokenMs: 0, maxTokens: tokens });
+  const env = { KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: backend.url, KEFU_CACHE: 'off' };
+  const server = await spawnServer(new URL('./scale/kefu-process.ts', import.meta.url).pathname, [JSON.stringify(env)]);
+  try {
+    const batch = async (turns: number): Promise<void> => {
+      for (let i = 0; i < turns; i += 4) await Promise.all(Array.from({ length: 4 }, () => streamAll(server.url, 'How long does shipping take?')));
+    };
+    await batch(40);
+    const perTurn: number[] = [];
+    for (let b = 0; b < 5; b++) {
+      const before = treeCpuMs(server.pid);
+      await batch(40);
+      perTurn.push((treeCpuMs(server.pid) - before) / 40);
+    }
+    const ms = summarise(perTurn).p50;
+    return { msPerTurn: round(ms, 2), usPerToken: round((ms * 1000) / tokens, 1) };
+  } finally {
+    await server.close();
+    await backend.close();
+  }
+}
+
 type Row = { msPerToken: number; customers: number; requests: number; missing: number; addedP50: number; addedP99: number; headersP50: number };
 
-export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: number; load: { start: string; end: string } }> {
+export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: number; streamed?: { msPerTurn: number; usPerToken: number }; load: { start: string; end: string } }> {
   const loadStart = load();
   const rows: Row[] = [];
   for (const msPerToken of [20, 50]) {
@@ -126,13 +171,15 @@ export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: nu
     }
   }
   const cpuMsPerToken = await clientCpuPerToken();
-  return { rows, cpuMsPerToken, load: { start: loadStart, end: load() } };
+  const streamed = await streamedTurnCpu();
+  return { rows, cpuMsPerToken, streamed, load: { start: loadStart, end: load() } };
 }
 
 function table(r: Awaited<ReturnType<typeof benchFirstText>>): string {
   const lines = ['| ms/token | customers | requests | first text added p50 | p99 | headers p50 |', '|---:|---:|---:|---:|---:|---:|'];
   for (const x of r.rows) lines.push(`| ${x.msPerToken} | ${x.customers} | ${x.requests}${x.missing > 0 ? ` (${x.missing} without text)` : ''} | ${x.addedP50} ms | ${x.addedP99} ms | ${x.headersP50} ms |`);
   lines.push('', `Model client CPU per streamed token (median of five batches of 50 replies): ${r.cpuMsPerToken} ms. Load average (1/5/15 min) ${r.load.start} at the start, ${r.load.end} at the end.`);
+  if (r.streamed !== undefined) lines.push('', `Kefu server CPU per streamed KB turn, each of its 120 tokens in its own network read (own process, log level info; median of five batches of 40 turns, 4 at a time): ${r.streamed.msPerTurn} ms, ${r.streamed.usPerToken} µs per token.`);
   return lines.join('\n');
 }
 
