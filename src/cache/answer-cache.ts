@@ -1,4 +1,3 @@
-import { perLoopPass } from '../store/per-loop-pass.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +6,7 @@ import { createFeatureIndex } from './feature-index.ts';
 import type { AnswerCache, CacheEntryInput, CacheHit, LookupOptions } from '../contracts/answer-cache.ts';
 import { normaliseQuestion, questionFeatures } from './normalise.ts';
 import { createRecentRows, type ReadRow } from './recent-rows.ts';
+import { perLoopPass } from '../store/per-loop-pass.ts';
 
 /**
  * Lexical (Jaccard over jieba words + character bigrams / stemmed English words) similarity a
@@ -139,9 +139,9 @@ function createCandidates(db: Database.Database, sql: Statements, segment: (norm
   load();
   // Another connection to the file (`kefu cache warm|clear` while the server runs) changes
   // data_version: the candidates are read again, or warmed answers would serve exact matches only
-  // until a restart and cleared ones would linger in memory. Sibling workers of `kefu serve --workers N` write the same file all the time (their answers,
-  // their counters every second): only entries newer than the last one read are added; the whole
-  // index is read again only when entries went away (the count no longer matches).
+  // until a restart. Sibling workers (`--workers N`) write the file all the time (answers, counters
+  // every second): only entries newer than the last one read are added; the whole index is read
+  // again only when entries went away (the count no longer matches).
   const version = db.prepare<[], number>('PRAGMA data_version').pluck();
   const dataVersion = perLoopPass(() => version.get());
   const newer = db.prepare<[number], Pick<Row, 'id' | 'lang' | 'norm' | 'intent'>>('SELECT id, lang, norm, intent FROM answer_cache WHERE id > ? ORDER BY id');

@@ -1,4 +1,3 @@
-import { perLoopPass } from '../store/per-loop-pass.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +10,7 @@ import type { DocumentScanner } from './trust/scan-document.ts';
 import type { TrustFinding } from './trust/document-trust.ts';
 import { likePattern, prepareStatements, rowToDocument, rowToStored, type KbStatements } from './sqlite-statements.ts';
 import { validateDocuments } from './validate-documents.ts';
+import { perLoopPass } from '../store/per-loop-pass.ts';
 
 export interface SqliteKnowledgeBaseOptions {
   /** SQLite file (its folder is created), or ':memory:'. */

@@ -13,9 +13,8 @@ export interface SSEWriter {
   readonly aborted: boolean;
 }
 
-
 /** An event as Hono's writeSSE formats it: each data line prefixed, a blank line after. */
-export function sseText(message: { data: string; event?: string; id?: string }): string {
+function sseText(message: { data: string; event?: string; id?: string }): string {
   for (const key of ['event', 'id'] as const) {
     if (message[key] !== undefined && /[\r\n]/.test(message[key])) throw new Error(`${key} must not contain "\\r" or "\\n"`);
   }
@@ -65,18 +64,19 @@ class NodeSSEWriter implements SSEWriter {
  * through a TransformStream and the adapter reads it back out of the web stream, about a sixth of
  * a streamed turn's CPU when each token is its own event (issue 16). Node alone manages the
  * connection (streamSSE's `Connection: keep-alive` overrode a client's `Connection: close`). The
- * headers the middleware set on the Node response go out with it. Without Node (`app.request`),
- * through streamSSE, in the same format.
+ * headers the middleware set on the Node response go out with it, and `x-accel-buffering: no` so a
+ * proxy (nginx) passes each event on at once. Without Node (`app.request`), through streamSSE, in
+ * the same format.
  */
-export function sseResponse(c: Context, run: (stream: SSEWriter) => Promise<void>, headers: Readonly<Record<string, string>> = {}): Response {
+export function sseResponse(c: Context, run: (stream: SSEWriter) => Promise<void>): Response {
   const out = nodeResponse(c.env);
   if (out === null) {
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    c.header('x-accel-buffering', 'no');
     const res = streamSSE(c, run);
     res.headers.delete('connection');
     return res;
   }
-  out.writeHead(200, Object.assign({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, headers));
+  out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   const writer = new NodeSSEWriter(out);
   // The routes turn their own failures into an `error` event; what is left is a write to a socket gone.
   void run(writer)

@@ -180,7 +180,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     async record(params) {
       const message = toStored(params, now());
       fresh.forget(message.conversationId);
-      await writes.write(params.sessionId, (create) => store.appendMessage(message, Object.assign(params.state === undefined ? {} : { state: params.state }, create === undefined ? {} : { create })));
+      await writes.write(params.sessionId, (create) => store.appendMessage(message, withCreate(appendOptions(params.state, undefined, writesOutcomes), create)));
       return message;
     },
     async recordAll(params, state, outcome) {

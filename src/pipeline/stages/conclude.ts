@@ -33,7 +33,6 @@ export async function* conclude(turn: Turn, deps: StageDeps): AsyncGenerator<Rep
     yield { type: 'text-delta', text: label };
   }
   if (decision.handoff && decision.handoffReason !== null) yield { type: 'handoff', reason: decision.handoffReason };
-  // Object.assign, not a spread: a property after a spread costs about 1 µs in this V8 (chat-pipeline.ts).
   return Object.assign(composeReply(turn, deps), { sound, replaced, strict }, cacheVerdict(turn, deps, sound, replaced));
 }
 

@@ -173,9 +173,8 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         job = Object.assign({}, job, { done: Math.min(documents.length, i + REINDEX_BATCH) });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      job = Object.assign({}, job, { status: 'done', phase: null, finished_at: new Date(now()).toISOString(),
-        result: { files: files.length, found: documents.length, documents: written, unchanged: documents.length - written, chunks },
-      });
+      const result = { files: files.length, found: documents.length, documents: written, unchanged: documents.length - written, chunks };
+      job = Object.assign({}, job, { status: 'done', phase: null, finished_at: new Date(now()).toISOString(), result });
     } catch (err) {
       if (!isKefuError(err) || err.status >= 500) deps.logger?.error({ err }, 're-index failed');
       job = Object.assign({}, job, { status: 'failed', phase: null, finished_at: new Date(now()).toISOString(), error: errorOf(err) });

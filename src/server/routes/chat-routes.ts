@@ -174,7 +174,7 @@ export function chatRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: numb
         deps.metrics.activeStreams.dec();
         controller.abort();
       }
-    }, { 'x-accel-buffering': 'no' });
+    });
   });
 
   return app;

@@ -123,7 +123,7 @@ export function openaiRoutes(deps: { pipeline: ChatPipeline; maxMessageChars: nu
       } finally {
         controller.abort();
       }
-    }, { 'x-accel-buffering': 'no' });
+    });
   });
 
   return app;

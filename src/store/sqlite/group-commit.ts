@@ -17,8 +17,9 @@ export interface GroupCommit<T, R> {
  * concurrent customers finish in the same I/O phase — share one transaction and one commit,
  * instead of a BEGIN IMMEDIATE, a WAL append and a commit each. `commit` runs every member in
  * order inside that transaction (plainly, or each in a savepoint once one has failed:
- * `commitGroup`) and returns an outcome per member; if it throws, nothing was committed and every member fails with its error. A caller's
- * promise settles only after that commit, so durability is as before.
+ * `commitGroup`) and returns an outcome per member; if it throws, nothing was committed and
+ * every member fails with its error. A caller's promise settles only after that commit, so
+ * durability is as before.
  *
  * The flush is a `setImmediate` from node:timers (fake timers replace the global one only): it
  * runs after the I/O callbacks of this loop turn, which is what lets concurrent requests meet.
