@@ -8,7 +8,7 @@ import { analyze, TOKENIZER_VERSION } from './segmenter.ts';
 import { DOCUMENT_COLUMNS_V2, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 import type { DocumentScanner } from './trust/scan-document.ts';
 import type { TrustFinding } from './trust/document-trust.ts';
-import { likePattern, prepareStatements, rowToDocument, rowToStored, type KbStatements } from './sqlite-statements.ts';
+import { likePattern, prepareStatements, rowToDocument, rowToStored, type KbStatements, type PassageRow } from './sqlite-statements.ts';
 import { validateDocuments } from './validate-documents.ts';
 import { perLoopPass } from '../store/per-loop-pass.ts';
 
@@ -49,6 +49,8 @@ interface IndexChanges {
 
 const INDEX_VERSION = `${SCHEMA_VERSION}.${TOKENIZER_VERSION}`;
 const DEFAULT_K = 5;
+/** Entries a memo of document hashes or passage rows holds before it starts again. */
+const MEMO_SIZE = 4096;
 
 /**
  * BM25 knowledge base persisted in SQLite: documents, chunks, postings (term, chunk, tf), document
@@ -62,9 +64,14 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #scanner: DocumentScanner | undefined;
   readonly #index = new Bm25Index();
   #dataVersion = -1;
-  /** Recent answers of `docHash`, valid while `#hashesVersion` is the file's data_version; emptied by this connection's writes. */
+  /**
+   * Recent answers of `docHash` and recent passage rows, valid while `#memoVersion` is the file's
+   * data_version; emptied by this connection's writes. The k passages of a search were read from
+   * SQLite on every turn: 6% of a turn answered from the knowledge base (issue 16).
+   */
   readonly #hashes = new Map<string, string | null>();
-  #hashesVersion = -1;
+  readonly #passages = new Map<number, PassageRow | undefined>();
+  #memoVersion = -1;
 
   constructor(options: SqliteKnowledgeBaseOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -162,8 +169,14 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
     const { terms, auxiliary } = analyze(query);
     if (terms.length === 0 || limit <= 0) return [];
     const passages: Passage[] = [];
+    this.#freshMemo();
     for (const { chunkId, score, coverage } of this.#index.search(terms, limit, auxiliary)) {
-      const row = this.#sql.passage.get(chunkId);
+      let row = this.#passages.get(chunkId);
+      if (row === undefined && !this.#passages.has(chunkId)) {
+        row = this.#sql.passage.get(chunkId);
+        if (this.#passages.size >= MEMO_SIZE) this.#passages.clear();
+        this.#passages.set(chunkId, row);
+      }
       if (row === undefined) continue;
       const p: Passage = {
         id: `${row.doc_id}#${row.idx}`,
@@ -204,15 +217,11 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
    * turn about twice the pragma's time (issue 16).
    */
   docHash(id: string): string | null {
-    const version = this.#currentDataVersion();
-    if (version !== this.#hashesVersion) {
-      this.#hashes.clear();
-      this.#hashesVersion = version;
-    }
+    this.#freshMemo();
     let hash = this.#hashes.get(id);
     if (hash === undefined) {
       hash = this.#sql.docHash.get(id) ?? null;
-      if (this.#hashes.size >= 4096) this.#hashes.clear();
+      if (this.#hashes.size >= MEMO_SIZE) this.#hashes.clear();
       this.#hashes.set(id, hash);
     }
     return hash;
@@ -310,8 +319,21 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
     if (dropped) this.#sql.dropZeroDf.run();
   }
 
-  #apply(changes: IndexChanges): void {
+  /** Empties the memos once another connection has committed to the file. */
+  #freshMemo(): void {
+    const version = this.#currentDataVersion();
+    if (version === this.#memoVersion) return;
+    this.#clearMemo();
+    this.#memoVersion = version;
+  }
+
+  #clearMemo(): void {
     this.#hashes.clear();
+    this.#passages.clear();
+  }
+
+  #apply(changes: IndexChanges): void {
+    this.#clearMemo();
     for (const { chunkId, terms } of changes.removed) this.#index.removeChunk(chunkId, terms);
     for (const { chunkId, len, terms } of changes.added) this.#index.addChunkTerms(chunkId, len, terms);
   }

@@ -175,6 +175,36 @@ describe('SqliteKnowledgeBase', () => {
     }
   });
 
+  it('serves passages as stored after its own writes and another connection\'s, though it keeps recent rows', async () => {
+    const path = join(tempDir(), 'kb-rows.sqlite');
+    const server = createSqliteKnowledgeBase({ path });
+    const cli = createSqliteKnowledgeBase({ path });
+    const raw = new Database(path);
+    const title = async (): Promise<string | undefined> => (await server.search('shipping same day', 3)).find((p) => p.docId === 'ship')?.title;
+    try {
+      await server.upsert(DOCS);
+      expect(await title()).toBe('Shipping times');
+      expect(await title()).toBe('Shipping times');
+      // A writer that leaves the chunk rows (and their ids) alone: only data_version tells.
+      raw.prepare('UPDATE documents SET title = ? WHERE id = ?').run('Dispatch times', 'ship');
+      expect(await title()).toBe('Shipping times');
+      await nextPass();
+      expect(await title()).toBe('Dispatch times');
+      await cli.upsert([{ ...DOCS[0]!, title: 'Delivery times' }]);
+      await nextPass();
+      expect(await title()).toBe('Delivery times');
+      // This connection's own write, seen at once.
+      await server.upsert([{ ...DOCS[0]!, title: 'Shipping and delivery' }]);
+      expect(await title()).toBe('Shipping and delivery');
+      await server.remove('ship');
+      expect(await title()).toBeUndefined();
+    } finally {
+      raw.close();
+      cli.close();
+      server.close();
+    }
+  });
+
   it('re-indexes stored documents when the file was built by another tokenizer version', async () => {
     const path = join(tempDir(), 'kb.sqlite');
     const kb = createSqliteKnowledgeBase({ path });
