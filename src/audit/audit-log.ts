@@ -16,6 +16,7 @@ import type { SqliteAuditLogOptions } from './sqlite-audit-log-options.ts';
 import { checkpointOf, prepare, readPages, type Statements } from './sqlite-audit-statements.ts';
 import type { GroupOutcome } from '../store/sqlite/group-commit.ts';
 import { appendTransactions } from './audit-append-group.ts';
+import { failFastWhenBusy, type FailFast } from '../store/sqlite/fail-fast-when-busy.ts';
 
 /**
  * The tamper-evident audit log: an append-only table in its own SQLite file, each entry carrying
@@ -54,6 +55,8 @@ class SqliteAuditLog implements SyncAuditLog {
   readonly #headDelayMs: number;
   /** The transaction functions of one append and of several (audit-append-group.ts), built once: per call they showed in profiles. */
   readonly #appends: ReturnType<typeof appendTransactions>;
+  readonly failFast: FailFast = (run) => this.#failFast(run);
+  readonly #failFast: FailFast;
   /** A head-file rewrite waiting for the delay (delayed mode only). */
   #headTimer: ReturnType<typeof setTimeout> | null = null;
   /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
@@ -78,6 +81,7 @@ class SqliteAuditLog implements SyncAuditLog {
       this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       migrateComponent(this.#db, 'audit_log', auditMigrations);
       this.#sql = prepare(this.#db);
+      this.#failFast = failFastWhenBusy(this.#db);
     } catch (err) {
       this.#db.close();
       throw err;

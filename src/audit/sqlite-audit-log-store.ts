@@ -17,7 +17,7 @@ export function createSqliteAuditLogStore(options: SqliteAuditLogOptions): Audit
  */
 export function asyncAuditLog(log: SyncAuditLog): AuditLog {
   // One append alone is the plain one (no savepoint); its error fails it, as every member's would.
-  const appends = createGroupCommit<AuditInput, AuditEntry>((inputs) => (inputs.length === 1 ? [{ ok: true, value: log.append(inputs[0]!) }] : log.appendAll(inputs)));
+  const appends = createGroupCommit<AuditInput, AuditEntry>((inputs) => (inputs.length === 1 ? [{ ok: true, value: log.append(inputs[0]!) }] : log.appendAll(inputs)), { failFast: (run) => log.failFast(run) });
   const flushed = <T>(use: () => T): T => {
     appends.flush();
     return use();

@@ -15,6 +15,8 @@ export interface SyncAuditLog {
    * could be committed.
    */
   appendAll(inputs: readonly AuditInput[]): GroupOutcome<AuditEntry>[];
+  /** `run` with a write lock held by another process failing at once (SQLITE_BUSY), not waited for. */
+  failFast<T>(run: () => T): T;
   verify(onProgress?: (done: number, total: number) => void): AuditVerification;
   export(options?: { fromSeq?: number; toSeq?: number }): Iterable<AuditEntry>;
   prune(olderThanMs: number): { removed: number; checkpoint: AuditCheckpoint | null };

@@ -1,5 +1,6 @@
-import { setImmediate } from 'node:timers';
+import { setImmediate, setTimeout } from 'node:timers';
 import type Database from 'better-sqlite3';
+import { isBusy, type FailFast } from './fail-fast-when-busy.ts';
 
 /** What one member of a group came to: its result, or the error that failed only it. */
 export type GroupOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -11,6 +12,18 @@ export interface GroupCommit<T, R> {
   /** Commits what is queued now, synchronously: called before any other use of the database, so writes keep their call order. */
   flush(): void;
 }
+
+export interface GroupCommitOptions {
+  /**
+   * Runs a scheduled commit so that a write lock another process holds fails it at once
+   * (`failFastWhenBusy`): the group then waits on a timer, not in SQLite's busy handler with the
+   * event loop stopped. `flush()` still waits in SQLite: its caller needs the writes now.
+   */
+  failFast?: FailFast;
+}
+
+/** How long a group waits on the event loop for a lock before it waits in SQLite's busy handler. */
+const MAX_NONBLOCKING_WAIT_MS = 1000;
 
 /**
  * Group commit (issue 16): writes that arrive within one turn of the event loop — the turns of
@@ -24,20 +37,30 @@ export interface GroupCommit<T, R> {
  * The flush is a `setImmediate` from node:timers (fake timers replace the global one only): it
  * runs after the I/O callbacks of this loop turn, which is what lets concurrent requests meet.
  */
-export function createGroupCommit<T, R>(commit: (items: readonly T[]) => readonly GroupOutcome<R>[]): GroupCommit<T, R> {
+export function createGroupCommit<T, R>(commit: (items: readonly T[]) => readonly GroupOutcome<R>[], options: GroupCommitOptions = {}): GroupCommit<T, R> {
   let pending: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
+  /** Tries of the queued group that found the write lock taken, and when the first of them was. */
+  let busyTries = 0;
+  let busySince = 0;
 
-  function flush(): void {
-    if (pending.length === 0) return;
+  /** Commits what is queued; `false` when `failFast` found the lock taken and left it queued. */
+  function commitPending(failFast: FailFast | undefined): boolean {
+    if (pending.length === 0) return true;
     const batch = pending;
     pending = [];
+    const items = batch.map((p) => p.item);
     let outcomes: readonly GroupOutcome<R>[];
     try {
-      outcomes = commit(batch.map((p) => p.item));
+      outcomes = failFast === undefined ? commit(items) : failFast(() => commit(items));
     } catch (error) {
+      // BEGIN IMMEDIATE is what meets a taken lock: nothing of the group ran, so it can go again.
+      if (failFast !== undefined && isBusy(error)) {
+        pending = batch.concat(pending);
+        return false;
+      }
       for (const p of batch) p.reject(error);
-      return;
+      return true;
     }
     batch.forEach((p, i) => {
       const outcome = outcomes[i];
@@ -45,6 +68,29 @@ export function createGroupCommit<T, R>(commit: (items: readonly T[]) => readonl
       else if (outcome.ok) p.resolve(outcome.value);
       else p.reject(outcome.error);
     });
+    return true;
+  }
+
+  function flush(): void {
+    commitPending(undefined);
+  }
+
+  /**
+   * The scheduled commit. With `failFast`, a lock another process holds sends the group to wait on
+   * the event loop (the next check phase, then 1, 2, 4… up to 16 ms), joined by what arrives
+   * meanwhile; after `MAX_NONBLOCKING_WAIT_MS` it waits in SQLite's busy handler as before.
+   */
+  function scheduledFlush(): void {
+    if (busyTries === 0) busySince = Date.now();
+    const failFast = Date.now() - busySince < MAX_NONBLOCKING_WAIT_MS ? options.failFast : undefined;
+    if (commitPending(failFast)) {
+      scheduled = false;
+      busyTries = 0;
+      return;
+    }
+    busyTries++;
+    if (busyTries === 1) setImmediate(scheduledFlush);
+    else setTimeout(scheduledFlush, Math.min(2 ** (busyTries - 2), 16));
   }
 
   return {
@@ -53,10 +99,7 @@ export function createGroupCommit<T, R>(commit: (items: readonly T[]) => readonl
         pending.push({ item, resolve, reject });
         if (scheduled) return;
         scheduled = true;
-        setImmediate(() => {
-          scheduled = false;
-          flush();
-        });
+        setImmediate(scheduledFlush);
       });
     },
     flush,

@@ -14,6 +14,7 @@ import { checkId, checkLimit, checkTimestamp, isMessageRole, toJsonObjectText } 
 import { storeError } from '../store-error.ts';
 import { sqliteMigrations, type Migration } from './migrations.ts';
 import { runMigrations } from './run-migrations.ts';
+import { failFastWhenBusy, type FailFast } from './fail-fast-when-busy.ts';
 import { commitGroup, createGroupCommit, runMembers, runPlainly, type GroupOutcome } from './group-commit.ts';
 import { openSharedSqlite, type SharedSqlite } from './shared-sqlite.ts';
 import { prepareStatements, type ConversationRow, type MessageRow, type SqliteStatements } from './sqlite-statements.ts';
@@ -82,7 +83,9 @@ class SqliteConversationStore implements ConversationStore {
     if (items.length > 1) return commitGroup(() => group.plain.immediate(items), () => group.withSavepoints.immediate(items));
     append.immediate(...items[0]!); // alone, no savepoint: its error fails it, as every member's would
     return [{ ok: true, value: undefined }];
-  });
+  }, { failFast: (run) => (this.#failFast ??= failFastWhenBusy(this.#db))(run) });
+  /** Sibling workers write this file too: a taken write lock is waited for on the event loop. */
+  #failFast: FailFast | null = null;
   #turnOutcome: TurnOutcomeStatement | null = null;
 
   constructor(options: SqliteConversationStoreOptions) {
