@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { treeCpuMs } from './scale/processes.ts';
 import { writeBenchSection } from './write-section.ts';
 
 /**
@@ -22,7 +23,12 @@ export interface WorkersOptions {
   seconds?: number;
   repetitions?: number;
 }
-interface Cannon { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }
+/**
+ * One autocannon run, with the CPU the server (primary and workers) and the load generator used
+ * over it in cores: on 2 shared cores, what the load generator takes is not there for a second
+ * worker, so the ratio reads with these beside it.
+ */
+interface Cannon { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; serverCores: number; loadCores: number; serverMsPerReply: number }
 interface Spawned { url: string; proc: ChildProcess; dir: string }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' / ');
@@ -63,23 +69,35 @@ async function stop(s: Spawned): Promise<void> {
   rmSync(s.dir, { recursive: true, force: true });
 }
 
-function autocannon(url: string, connections: number, seconds: number): Promise<Cannon> {
+function autocannon(url: string, connections: number, seconds: number, serverPid: number): Promise<Cannon> {
   const args = ['-j', '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ message: QUESTION }), `${url}/v1/chat`];
   return new Promise((resolve, reject) => {
+    const serverBefore = treeCpuMs(serverPid);
     const child = spawn(AUTOCANNON, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Its CPU read while it runs (an exited process leaves /proc; the last tenth of a second may be
+    // missed), its own start-up included; both divided by the measured seconds.
+    let loadMs = 0;
+    const poll = setInterval(() => (loadMs = Math.max(loadMs, treeCpuMs(child.pid ?? -1))), 100);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
     child.on('exit', () => {
+      clearInterval(poll);
+      const serverMs = treeCpuMs(serverPid) - serverBefore;
       try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-        resolve({ rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+        resolve({
+          rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx,
+          serverCores: round2(serverMs / (seconds * 1000)), loadCores: round2(loadMs / (seconds * 1000)), serverMsPerReply: Math.round((serverMs / Math.max(1, r.requests.total)) * 1000) / 1000,
+        });
       } catch (e) {
         reject(new Error(`autocannon output: ${out.slice(0, 200)}`, { cause: e }));
       }
     });
   });
 }
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 async function warm(url: string): Promise<void> {
   const ask = async () => (await (await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) })).json()) as { cached?: boolean };
@@ -101,12 +119,12 @@ export async function benchWorkers(options: WorkersOptions = {}) {
     for (const s of servers) await warm(s.url);
     const runs = new Map<number, Cannon[]>(counts.map((w) => [w, []]));
     for (let r = 0; r < repetitions; r++) {
-      for (const [i, w] of counts.entries()) runs.get(w)!.push(await autocannon(servers[i]!.url, connections, seconds));
+      for (const [i, w] of counts.entries()) runs.get(w)!.push(await autocannon(servers[i]!.url, connections, seconds, servers[i]!.proc.pid ?? -1));
     }
     const summary = counts.map((w) => {
       const rs = runs.get(w)!;
       const rps = rs.map((x) => x.rps);
-      return { workers: w, rps: { min: Math.min(...rps), median: median(rps), max: Math.max(...rps) }, p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: { median: median(rs.map((x) => x.p99Ms)), max: Math.max(...rs.map((x) => x.p99Ms)) }, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0), runs: rs };
+      return { workers: w, rps: { min: Math.min(...rps), median: median(rps), max: Math.max(...rps) }, p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: { median: median(rs.map((x) => x.p99Ms)), max: Math.max(...rs.map((x) => x.p99Ms)) }, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0), serverCores: median(rs.map((x) => x.serverCores)), loadCores: median(rs.map((x) => x.loadCores)), serverMsPerReply: median(rs.map((x) => x.serverMsPerReply)), runs: rs };
     });
     const base = summary[0]!.rps.median;
     return { connections, seconds, repetitions, question: QUESTION, summary, ratioOfMedians: summary.map((s) => Math.round((s.rps.median / base) * 100) / 100), load: { start: loadStart, end: load() } };
@@ -119,14 +137,14 @@ type WorkersResult = Awaited<ReturnType<typeof benchWorkers>>;
 
 /** The BENCHMARKS.md section (`npm run bench:workers -- --write`). */
 export function workersMarkdown(r: WorkersResult): string {
-  const rows = r.summary.map((s, i) => `| ${s.workers} | ${s.rps.min} / ${s.rps.median} / ${s.rps.max} | ${r.ratioOfMedians[i]}x | ${s.p50Ms} | ${s.p99Ms.median} (max ${s.p99Ms.max}) | ${s.errors} |`);
+  const rows = r.summary.map((s, i) => `| ${s.workers} | ${s.rps.min} / ${s.rps.median} / ${s.rps.max} | ${r.ratioOfMedians[i]}x | ${s.p50Ms} | ${s.p99Ms.median} (max ${s.p99Ms.max}) | ${s.errors} | ${s.serverCores} | ${s.serverMsPerReply} | ${s.loadCores} |`);
   return [
     '## Workers: cache-hit replies/s, `kefu serve --workers 1` against `--workers 2`',
     '',
     `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them (autocannon in its own process on the same machine). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
     '',
-    '| workers | replies/s min / median / max | median vs 1 | p50 ms (median) | p99 ms median | errors + non-2xx |',
-    '|---|---|---|---|---|---|',
+    '| workers | replies/s min / median / max | median vs 1 | p50 ms (median) | p99 ms median | errors + non-2xx | server cores | server CPU ms per reply | load generator cores |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
