@@ -85,7 +85,7 @@ function workersMarkdown(w: WorkersResult | null): string {
   const rows = w.summary.map((s, i) => `| ${s.workers} | ${s.rps.min} / **${s.rps.median}** / ${s.rps.max} | ${s.p50Ms} | ${s.p99Ms.median} (max ${s.p99Ms.max}) | ${s.errors} | ${w.ratioOfMedians[i]}× | ${s.serverCores} | ${s.serverMsPerReply} | ${s.loadCores} |`);
   const last = w.summary[w.summary.length - 1]!;
   const ratio = w.ratioOfMedians[w.ratioOfMedians.length - 1]!;
-  return `Cache-hit replies/s with \`kefu serve --workers N\` (\`bench/workers.ts\`, run next: KEFU_LLM=none, answer cache on, ${w.connections} connections, ${w.seconds} s, ${w.repetitions} repetitions alternating between the servers; load ${w.load.start} → ${w.load.end}). Target: ≥ 1.7× one worker, p99 ≤ 500 ms: ${ratio >= 1.7 && last.p99Ms.median <= 500 ? '**met**' : '**not met**'} (${ratio}×, p99 ${last.p99Ms.median} ms).
+  return `Cache-hit replies/s with \`kefu serve --workers N\` (\`bench/workers.ts\`, run next: KEFU_LLM=none, answer cache on, ${w.connections} connections, ${w.seconds} s, ${w.repetitions} repetitions alternating between the servers after a 3 s loaded warm-up of each; server cores: CPU of the primary and its workers over the run, from /proc; the load generator runs on the same 2 cores; load ${w.load.start} → ${w.load.end}). Target: ≥ 1.7× one worker, p99 ≤ 500 ms: ${ratio >= 1.7 && last.p99Ms.median <= 500 ? '**met**' : '**not met**'} (${ratio}×, p99 ${last.p99Ms.median} ms).
 
 | workers | replies/s min / median / max | p50 ms | p99 ms median | errors | ÷ 1 worker | server cores | server CPU ms per reply | load generator cores |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
