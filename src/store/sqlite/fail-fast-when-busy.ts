@@ -12,16 +12,18 @@ export type FailFast = <T>(run: () => T) => T;
  * timer instead (`createGroupCommit`), serving other requests meanwhile.
  */
 export function failFastWhenBusy(db: Database.Database): FailFast {
-  // `db.pragma` each time, not statements prepared once: SQLite applies and reads busy_timeout
-  // when the PRAGMA is prepared, so a prepared one would neither set it again nor see it change.
+  // Read once: Kefu sets a connection's busy timeout when it opens it, never after. Set through
+  // `db.pragma` each time, not a statement prepared once: SQLite applies busy_timeout when the
+  // PRAGMA is prepared, so a prepared one would not set it again.
+  let timeout: number | undefined;
   return (run) => {
-    const timeout = Number(db.pragma('busy_timeout', { simple: true }));
+    timeout ??= Math.trunc(Number(db.pragma('busy_timeout', { simple: true })));
     if (timeout === 0) return run();
     db.pragma('busy_timeout = 0');
     try {
       return run();
     } finally {
-      db.pragma(`busy_timeout = ${Math.trunc(timeout)}`);
+      db.pragma(`busy_timeout = ${timeout}`);
     }
   };
 }
