@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
+import { LINGER_MAX_BYTES, LINGER_MAX_MS } from './linger-unread-body.ts';
 
 /**
  * Requests refused before any route runs get the same `{error:{code,message}}` as every other
@@ -25,8 +26,36 @@ export function replyToClientError(err: Error & { code?: string }, socket: Duple
     const [status, reason, code, message] = PARSER_REPLIES[err.code ?? ''] ?? BAD_REQUEST;
     const body = JSON.stringify({ error: { code, message } });
     socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    closeAfterReading(socket);
+    return;
   }
   socket.destroy();
+}
+
+/**
+ * Half-closes after the answer and reads what the client still sends (the rest of a body behind a
+ * refused request line) for up to LINGER_MAX_MS or LINGER_MAX_BYTES, then closes. Closed at once,
+ * the unread bytes made the kernel reset the connection, and a client still writing lost the
+ * answer to ECONNRESET (`npm run fuzz:http`: an unknown method with a 1 MB body).
+ */
+function closeAfterReading(socket: Duplex): void {
+  let read = 0;
+  const close = (): void => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(close, LINGER_MAX_MS);
+  timer.unref();
+  // The HTTP parser's reader goes: it has refused this connection, and what follows is dropped.
+  socket.removeAllListeners('data');
+  socket.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_MAX_BYTES) close();
+  });
+  socket.once('end', close);
+  socket.once('error', close);
+  socket.end();
+  socket.resume();
 }
 
 const json = (status: number, code: string, message: string) => new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });

@@ -25,6 +25,7 @@ import { createErrorHandler } from './error-handler.ts';
 import { perMinuteLimiter as limiterOf } from './per-minute-limiter.ts';
 import { requestId } from './request-id.ts';
 import { fixedHeaders } from './fixed-headers.ts';
+import { lingerUnreadBody } from './linger-unread-body.ts';
 import { nodeBodyLimit } from './node-body-limit.ts';
 import { chatRoutes } from './routes/chat-routes.ts';
 import { handoffRoutes } from './routes/handoff-routes.ts';
@@ -117,6 +118,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const agent = auth.require('agent');
   const channel = auth.channel();
 
+  // Outermost: a body the route left unread is read before the answer goes out (linger-unread-body.ts).
+  app.use(lingerUnreadBody());
   app.use(requestId());
   // Headers for every response (nosniff, frame and referrer policy...); the widget is embedded
   // on shops' own sites, so the customer endpoints and widget.js answer CORS from the origins

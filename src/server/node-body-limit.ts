@@ -1,14 +1,8 @@
-import { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { nodeRequest } from './node-request.ts';
 
 type BodyLimitOptions = Parameters<typeof bodyLimit>[0];
-
-/** The Node request under a request served by @hono/node-server (`c.env.incoming`). */
-function nodeRequest(env: unknown): IncomingMessage | null {
-  if (typeof env !== 'object' || env === null || !('incoming' in env)) return null;
-  return env.incoming instanceof IncomingMessage ? env.incoming : null;
-}
 
 /**
  * Hono's bodyLimit, with its usual case decided from the Node request's own headers. Hono's reads

@@ -1,9 +1,11 @@
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
- * The body limit decided from the Node request's headers (src/server/node-body-limit.ts): a
+ * The body limit decided from the Node request's headers (src/server/node-body-limit.ts), and a
+ * body left unread read before the answer (src/server/linger-unread-body.ts): a
  * declared length over the limit and a chunked body that grows over it are both refused (the
  * knowledge-base upload: a chat turn has a larger limit, for pictures); bodies within it, declared
  * or chunked, are read and answered.
@@ -21,6 +23,25 @@ function post(url: string, chunks: string[], declared: boolean, path = '/v1/chat
     req.end();
   });
 }
+
+/** A raw connection that collects what the server sends and how the connection ended. */
+function rawClient(url: string): Promise<{ socket: Socket; received: () => string; ended: Promise<string> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      let got = '';
+      socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      const ended = new Promise<string>((settle) => {
+        socket.on('end', () => settle('end'));
+        socket.on('error', (e: NodeJS.ErrnoException) => settle(e.code ?? e.message));
+      });
+      resolve({ socket, received: () => got, ended });
+    });
+    socket.once('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('request body limit over HTTP', () => {
   let server: TestServer;
@@ -48,6 +69,42 @@ describe('request body limit over HTTP', () => {
       expect(`${declared} ${res.status}`).toBe(`${declared} 413`);
       expect((JSON.parse(res.body) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('4096') });
     }
+  });
+
+  it('reads a refused body to its end before answering, so the connection ends cleanly', async () => {
+    // Answered at once and closed, the unread rest reset the connection: a client still writing
+    // got EPIPE or ECONNRESET before it could read the 413 (npm run fuzz:http, 1 MB bodies).
+    const body = Buffer.from(JSON.stringify({ id: 'big', title: 'Big', text: 'x'.repeat(60_000) }));
+    const client = await rawClient(server.url);
+    client.socket.write(`POST /v1/kb/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    client.socket.write(body.subarray(0, 30_000));
+    await sleep(300);
+    expect(client.received()).toBe('');
+    client.socket.write(body.subarray(30_000));
+    expect(await client.ended).toBe('end');
+    expect(client.received()).toMatch(/^HTTP\/1\.1 413 /);
+    expect(client.received()).toContain('payload_too_large');
+  });
+
+  it('reads the body of any answer given without it (a HEAD with a body, no key) before that answer', async () => {
+    const body = Buffer.from(JSON.stringify({ message: 'x'.repeat(3000) }));
+    for (const [method, auth] of [['HEAD', `Authorization: Bearer ${ADMIN_KEY}\r\n`], ['POST', '']] as const) {
+      const client = await rawClient(server.url);
+      client.socket.write(`${method} /v1/handoffs/none/resolve HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n${auth}Content-Length: ${body.length}\r\n\r\n`);
+      client.socket.write(body.subarray(0, 1000));
+      await sleep(200);
+      expect(`${method} ${client.received()}`).toBe(`${method} `);
+      client.socket.write(body.subarray(1000));
+      expect(await client.ended).toBe('end');
+      expect(client.received()).toMatch(/^HTTP\/1\.1 4\d\d /);
+    }
+  });
+
+  it('answers a refused body too large to read at once, without waiting for it', async () => {
+    const client = await rawClient(server.url);
+    client.socket.write(`POST /v1/kb/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n`);
+    await client.ended;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 413 /);
   });
 
   it('reads a body within the limit, declared or chunked', async () => {
