@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { round } from './scale/common.ts';
 import { treeCpuMs } from './scale/processes.ts';
 import { writeBenchSection } from './write-section.ts';
 
@@ -89,7 +90,7 @@ function autocannon(url: string, connections: number, seconds: number, serverPid
         const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
         resolve({
           rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx,
-          serverCores: round2(serverMs / (seconds * 1000)), loadCores: round2(loadMs / (seconds * 1000)), serverMsPerReply: Math.round((serverMs / Math.max(1, r.requests.total)) * 1000) / 1000,
+          serverCores: round(serverMs / (seconds * 1000)), loadCores: round(loadMs / (seconds * 1000)), serverMsPerReply: round(serverMs / Math.max(1, r.requests.total), 3),
         });
       } catch (e) {
         reject(new Error(`autocannon output: ${out.slice(0, 200)}`, { cause: e }));
@@ -97,8 +98,6 @@ function autocannon(url: string, connections: number, seconds: number, serverPid
     });
   });
 }
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 async function warm(url: string): Promise<void> {
   const ask = async () => (await (await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) })).json()) as { cached?: boolean };
@@ -132,7 +131,7 @@ export async function benchWorkers(options: WorkersOptions = {}) {
       return { workers: w, rps: { min: Math.min(...rps), median: median(rps), max: Math.max(...rps) }, p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: { median: median(rs.map((x) => x.p99Ms)), max: Math.max(...rs.map((x) => x.p99Ms)) }, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0), serverCores: median(rs.map((x) => x.serverCores)), loadCores: median(rs.map((x) => x.loadCores)), serverMsPerReply: median(rs.map((x) => x.serverMsPerReply)), runs: rs };
     });
     const base = summary[0]!.rps.median;
-    return { connections, seconds, repetitions, question: QUESTION, summary, ratioOfMedians: summary.map((s) => Math.round((s.rps.median / base) * 100) / 100), load: { start: loadStart, end: load() } };
+    return { connections, seconds, warmSeconds: WARM_S, repetitions, question: QUESTION, summary, ratioOfMedians: summary.map((s) => Math.round((s.rps.median / base) * 100) / 100), load: { start: loadStart, end: load() } };
   } finally {
     for (const s of servers) await stop(s);
   }
@@ -146,7 +145,7 @@ export function workersMarkdown(r: WorkersResult): string {
   return [
     '## Workers: cache-hit replies/s, `kefu serve --workers 1` against `--workers 2`',
     '',
-    `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them after a ${WARM_S} s loaded warm-up of each (autocannon in its own process on the same machine). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
+    `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them after a ${r.warmSeconds} s loaded warm-up of each (autocannon in its own process on the same machine). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
     '',
     '| workers | replies/s min / median / max | median vs 1 | p50 ms (median) | p99 ms median | errors + non-2xx | server cores | server CPU ms per reply | load generator cores |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -55,8 +55,7 @@ class SqliteAuditLog implements SyncAuditLog {
   readonly #headDelayMs: number;
   /** The transaction functions of one append and of several (audit-append-group.ts), built once: per call they showed in profiles. */
   readonly #appends: ReturnType<typeof appendTransactions>;
-  readonly failFast: FailFast = (run) => this.#failFast(run);
-  readonly #failFast: FailFast;
+  readonly failFast: FailFast;
   /** A head-file rewrite waiting for the delay (delayed mode only). */
   #headTimer: ReturnType<typeof setTimeout> | null = null;
   /** Why the last delayed rewrite failed; the next append retries it and fails if it still does. */
@@ -81,7 +80,7 @@ class SqliteAuditLog implements SyncAuditLog {
       this.#db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       migrateComponent(this.#db, 'audit_log', auditMigrations);
       this.#sql = prepare(this.#db);
-      this.#failFast = failFastWhenBusy(this.#db);
+      this.failFast = failFastWhenBusy(this.#db);
     } catch (err) {
       this.#db.close();
       throw err;

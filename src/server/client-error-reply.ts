@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
-import { LINGER_MAX_BYTES, LINGER_MAX_MS } from './linger-unread-body.ts';
+import { dropUntilEnd } from './linger-unread-body.ts';
 
 /**
  * Requests refused before any route runs get the same `{error:{code,message}}` as every other
@@ -34,28 +34,15 @@ export function replyToClientError(err: Error & { code?: string }, socket: Duple
 
 /**
  * Half-closes after the answer and reads what the client still sends (the rest of a body behind a
- * refused request line) for up to LINGER_MAX_MS or LINGER_MAX_BYTES, then closes. Closed at once,
+ * refused request line) for up to 2 s or 8 MB (`dropUntilEnd`), then closes. Closed at once,
  * the unread bytes made the kernel reset the connection, and a client still writing lost the
  * answer to ECONNRESET (`npm run fuzz:http`: an unknown method with a 1 MB body).
  */
 function closeAfterReading(socket: Duplex): void {
-  let read = 0;
-  const close = (): void => {
-    clearTimeout(timer);
-    socket.destroy();
-  };
-  const timer = setTimeout(close, LINGER_MAX_MS);
-  timer.unref();
   // The HTTP parser's reader goes: it has refused this connection, and what follows is dropped.
   socket.removeAllListeners('data');
-  socket.on('data', (chunk: Buffer) => {
-    read += chunk.length;
-    if (read > LINGER_MAX_BYTES) close();
-  });
-  socket.once('end', close);
-  socket.once('error', close);
   socket.end();
-  socket.resume();
+  void dropUntilEnd(socket).then(() => socket.destroy());
 }
 
 const json = (status: number, code: string, message: string) => new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });

@@ -1,11 +1,11 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { MiddlewareHandler } from 'hono';
 import { nodeRequest } from './node-request.ts';
 
 /** Unread body bytes read and dropped before an answer; a body with more gets its answer at once. */
-export const LINGER_MAX_BYTES = 8 * 1024 * 1024;
+const LINGER_MAX_BYTES = 8 * 1024 * 1024;
 /** How long an unread body may take to arrive before the answer goes out anyway. */
-export const LINGER_MAX_MS = 2000;
+const LINGER_MAX_MS = 2000;
 
 /**
  * Reads the rest of a request body the route did not read (a 413 decided from the declared
@@ -21,23 +21,27 @@ export function lingerUnreadBody(): MiddlewareHandler {
     await next();
     const incoming = nodeRequest(c.env);
     if (incoming === null || incoming.readableEnded || incoming.destroyed) return;
-    const length = incoming.headers['content-length'];
-    const chunked = incoming.headers['transfer-encoding'] !== undefined;
-    if (!chunked && (length === undefined || Number(length) === 0)) return;
-    if (!chunked && !(Number(length) <= LINGER_MAX_BYTES)) return;
-    await discardBody(incoming);
+    if (incoming.headers['transfer-encoding'] === undefined) {
+      const declared = Number(incoming.headers['content-length'] ?? 0);
+      if (!(declared > 0 && declared <= LINGER_MAX_BYTES)) return;
+    }
+    await dropUntilEnd(incoming);
   };
 }
 
-function discardBody(incoming: IncomingMessage): Promise<void> {
+/**
+ * Reads `stream` and drops what it reads until it ends, fails or closes, LINGER_MAX_BYTES have
+ * been read or LINGER_MAX_MS have passed, whichever comes first; then stops listening.
+ */
+export function dropUntilEnd(stream: Readable): Promise<void> {
   return new Promise((resolve) => {
     let read = 0;
     const done = (): void => {
       clearTimeout(timer);
-      incoming.off('data', count);
-      incoming.off('end', done);
-      incoming.off('error', done);
-      incoming.off('close', done);
+      stream.off('data', count);
+      stream.off('end', done);
+      stream.off('error', done);
+      stream.off('close', done);
       resolve();
     };
     const count = (chunk: Buffer): void => {
@@ -45,9 +49,11 @@ function discardBody(incoming: IncomingMessage): Promise<void> {
       if (read > LINGER_MAX_BYTES) done();
     };
     const timer = setTimeout(done, LINGER_MAX_MS);
-    incoming.on('data', count);
-    incoming.on('end', done);
-    incoming.on('error', done);
-    incoming.on('close', done);
+    timer.unref();
+    stream.on('data', count);
+    stream.on('end', done);
+    stream.on('error', done);
+    stream.on('close', done);
+    stream.resume();
   });
 }
