@@ -14,6 +14,7 @@ const LABEL: Record<CaseName, string> = {
   'ref-guarded': 'reference + Kefu PII scan, input/output guards, audit append',
   'kefu-cache': 'Kefu, cache-hit turn',
   'kefu-kb': 'Kefu, KB turn (instant 40-token backend)',
+  'kefu-retrieval': 'Kefu, KB turn answered from the passages (no model)',
 };
 
 export type WorkersResult = Awaited<ReturnType<typeof benchWorkers>>;
@@ -39,6 +40,9 @@ export function ratios(report: TurnCostReport): Ratio[] {
   add('CPU per KB turn ÷ reference (PII, guards, audit)', perRep(report, 'kefu-kb', 'ref-guarded', cpu), '≤ 3', (m) => m <= 3);
   add('CPU per cache-hit turn ÷ plain reference', perRep(report, 'kefu-cache', 'ref-plain', cpu), '—', () => null);
   add('CPU per KB turn ÷ plain reference', perRep(report, 'kefu-kb', 'ref-plain', cpu), '—', () => null);
+  // The KB turn's floor: the same turn without the model call and its checks.
+  add('CPU per KB turn without a model ÷ reference (PII, guards, audit)', perRep(report, 'kefu-retrieval', 'ref-guarded', cpu), '—', () => null);
+  add('CPU per KB turn ÷ the same turn without a model', perRep(report, 'kefu-kb', 'kefu-retrieval', cpu), '—', () => null);
   add('reference (PII, guards, audit) ÷ plain reference', perRep(report, 'ref-guarded', 'ref-plain', cpu), '—', () => null);
   return out;
 }
@@ -64,7 +68,8 @@ gave, is its cost per turn. Every request is \`POST /v1/chat {"message": "${QUES
 session (a new session per turn). The references are \`bench/scale/reference-server.ts\`; Kefu runs
 with its defaults at log level info (\`bench/scale/kefu-process.ts\`). The KB turn has the answer
 cache off and is answered by a fake OpenAI-compatible backend in its own process that writes a
-40-token reply at once (${report.backendCalls} backend calls for ${report.kbRequests} measured KB turns plus warm-up). The cases take
+40-token reply at once (${report.backendCalls} backend calls for ${report.kbRequests} measured KB turns plus warm-up); the same
+turn without a model (\`KEFU_LLM=none\`, answered from the passages) shows what of it is not the model's. The cases take
 turns; three repetitions; figures are min / **median** / max. Load average (1 / 5 / 15 min):
 ${report.loadStart} at the start, ${report.loadEnd} at the end: the 2 cores are shared with other
 engineers' work, so absolute figures move between runs; compare within the run.

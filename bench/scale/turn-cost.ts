@@ -13,6 +13,8 @@ import { spawnTokenRateBackend } from './token-rate-backend.ts';
  * - `kefu-cache`: Kefu, the question answered from the answer cache;
  * - `kefu-kb`: Kefu, cache off, a knowledge-base question answered by an instant fake
  *   OpenAI-compatible backend (its own process, 40 tokens written at once);
+ * - `kefu-retrieval`: Kefu, cache off, no model (`KEFU_LLM=none`): the same question answered from
+ *   the passages. Everything of the KB turn but the model call and its checks: the KB turn's floor;
  * The cases take turns, three repetitions; min / median / max of each figure.
  */
 export const QUESTION = 'How long does shipping take?';
@@ -22,7 +24,7 @@ const RUN_S = Number(process.env.BENCH_SECONDS ?? 8);
 const REPS = 3;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
-export type CaseName = 'ref-plain' | 'ref-guarded' | 'kefu-cache' | 'kefu-kb';
+export type CaseName = 'ref-plain' | 'ref-guarded' | 'kefu-cache' | 'kefu-kb' | 'kefu-retrieval';
 export interface Sample extends Cannon { cpuMsPerTurn: number }
 export interface Spread { min: number; median: number; max: number }
 export interface CaseResult { name: CaseName; samples: Sample[]; cpuMsPerTurn: Spread; rps: Spread; p50Ms: Spread; p99Ms: Spread }
@@ -32,9 +34,9 @@ export const spread = (xs: readonly number[]): Spread => {
   return { min: round(s[0]!, 3), median: round(s[Math.floor(s.length / 2)]!, 3), max: round(s[s.length - 1]!, 3) };
 };
 
-async function ask(url: string): Promise<{ cached?: boolean; model?: string; reply?: string }> {
+async function ask(url: string): Promise<{ cached?: boolean; model?: string; reply?: string; sources?: unknown[] }> {
   const res = await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) });
-  return (await res.json()) as { cached?: boolean; model?: string; reply?: string };
+  return (await res.json()) as { cached?: boolean; model?: string; reply?: string; sources?: unknown[] };
 }
 
 async function measure(server: ServerProcess): Promise<Sample> {
@@ -55,6 +57,7 @@ async function startAll(backendUrl: string): Promise<Map<CaseName, ServerProcess
     ['ref-guarded', await spawnServer(here('./reference-server.ts'), ['guarded'])],
     ['kefu-cache', await spawnServer(kefu, [JSON.stringify({ ...llm, KEFU_CACHE: 'on' })])],
     ['kefu-kb', await spawnServer(kefu, [JSON.stringify({ ...llm, KEFU_CACHE: 'off' })])],
+    ['kefu-retrieval', await spawnServer(kefu, [JSON.stringify({ KEFU_LLM: 'none', KEFU_CACHE: 'off' })])],
   ]);
   process.stderr.write(`servers up: ${[...servers.keys()].join(', ')}\n`);
   for (const [name, s] of servers) {
@@ -65,6 +68,9 @@ async function startAll(backendUrl: string): Promise<Map<CaseName, ServerProcess
   }
   const kb = await ask(servers.get('kefu-kb')!.url);
   if (kb.model?.startsWith('openai') !== true) throw new Error(`kefu-kb: not answered by the backend: ${JSON.stringify(kb).slice(0, 300)}`);
+  const retrieval = await ask(servers.get('kefu-retrieval')!.url);
+  if (retrieval.cached === true || retrieval.model?.startsWith('openai') === true || (retrieval.sources ?? []).length === 0)
+    throw new Error(`kefu-retrieval: not answered from the passages: ${JSON.stringify(retrieval).slice(0, 300)}`);
   return servers;
 }
 
