@@ -5,17 +5,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from './scale/common.ts';
 import { treeCpuMs } from './scale/processes.ts';
+import { requireWrk, wrkPost } from './scale/wrk.ts';
 import { writeBenchSection } from './write-section.ts';
 
 /**
  * Cache-hit replies/s at 50 connections, `kefu serve --workers 1` against `--workers 2`, in one
  * run (issue 16.5: at least 1.7x, p99 at most 500 ms). Both servers are started first (KEFU_LLM=none,
- * answer cache on), then autocannon (its own process) alternates between them, `repetitions`
+ * answer cache on), then wrk (its own process; bench/scale/wrk.ts says why not autocannon) alternates between them, `repetitions`
  * times each, so a change in the shared machine's load falls on both. Prints JSON; also callable
  * as `benchWorkers()` from `npm run bench:scale`.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const AUTOCANNON = path.join(ROOT, 'node_modules/.bin/autocannon');
 const QUESTION = '你们的退货政策是什么?';
 const WARM_S = 3;
 
@@ -26,11 +26,11 @@ export interface WorkersOptions {
   repetitions?: number;
 }
 /**
- * One autocannon run, with the CPU the server (primary and workers) and the load generator used
+ * One load run (wrk), with the CPU the server (primary and workers) and the load generator used
  * over it in cores: on 2 shared cores, what the load generator takes is not there for a second
  * worker, so the ratio reads with these beside it.
  */
-interface Cannon { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; serverCores: number; loadCores: number; serverMsPerReply: number }
+interface Run { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; serverCores: number; loadCores: number; serverMsPerReply: number }
 interface Spawned { url: string; proc: ChildProcess; dir: string }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' / ');
@@ -71,32 +71,27 @@ async function stop(s: Spawned): Promise<void> {
   rmSync(s.dir, { recursive: true, force: true });
 }
 
-function autocannon(url: string, connections: number, seconds: number, serverPid: number): Promise<Cannon> {
-  const args = ['-j', '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ message: QUESTION }), `${url}/v1/chat`];
-  return new Promise((resolve, reject) => {
-    const serverBefore = treeCpuMs(serverPid);
-    const child = spawn(AUTOCANNON, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    // Its CPU read while it runs (an exited process leaves /proc; the last tenth of a second may be
-    // missed), its own start-up included; both divided by the measured seconds.
-    let loadMs = 0;
-    const poll = setInterval(() => (loadMs = Math.max(loadMs, treeCpuMs(child.pid ?? -1))), 100);
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', () => {
+function loadRun(url: string, connections: number, seconds: number, serverPid: number): Promise<Run> {
+  const serverBefore = treeCpuMs(serverPid);
+  const { child, result } = wrkPost(`${url}/v1/chat`, { message: QUESTION }, connections, seconds);
+  // Its CPU read while it runs (an exited process leaves /proc; the last tenth of a second may be
+  // missed), its own start-up included; both divided by the measured seconds.
+  let loadMs = 0;
+  const poll = setInterval(() => (loadMs = Math.max(loadMs, treeCpuMs(child.pid ?? -1))), 100);
+  return result.then(
+    (r) => {
       clearInterval(poll);
       const serverMs = treeCpuMs(serverPid) - serverBefore;
-      try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-        resolve({
-          rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx,
-          serverCores: round(serverMs / (seconds * 1000)), loadCores: round(loadMs / (seconds * 1000)), serverMsPerReply: round(serverMs / Math.max(1, r.requests.total), 3),
-        });
-      } catch (e) {
-        reject(new Error(`autocannon output: ${out.slice(0, 200)}`, { cause: e }));
-      }
-    });
-  });
+      return {
+        rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, non2xx: r.non2xx,
+        serverCores: round(serverMs / (seconds * 1000)), loadCores: round(loadMs / (seconds * 1000)), serverMsPerReply: round(serverMs / Math.max(1, r.requests), 3),
+      };
+    },
+    (e: unknown) => {
+      clearInterval(poll);
+      throw e;
+    },
+  );
 }
 
 async function warm(url: string): Promise<void> {
@@ -112,6 +107,7 @@ export async function benchWorkers(options: WorkersOptions = {}) {
   const connections = options.connections ?? 50;
   const seconds = options.seconds ?? 10;
   const repetitions = options.repetitions ?? 3;
+  requireWrk();
   const loadStart = load();
   const servers: Spawned[] = [];
   try {
@@ -120,10 +116,10 @@ export async function benchWorkers(options: WorkersOptions = {}) {
     // Under load once before the measured runs: sequential warming reaches one worker (one
     // keep-alive connection), and the first loaded seconds of a process cost it up to twice the CPU
     // per reply of the later ones (JIT tiers), which fell on whichever server ran first.
-    for (const s of servers) await autocannon(s.url, connections, WARM_S, s.proc.pid ?? -1);
-    const runs = new Map<number, Cannon[]>(counts.map((w) => [w, []]));
+    for (const s of servers) await loadRun(s.url, connections, WARM_S, s.proc.pid ?? -1);
+    const runs = new Map<number, Run[]>(counts.map((w) => [w, []]));
     for (let r = 0; r < repetitions; r++) {
-      for (const [i, w] of counts.entries()) runs.get(w)!.push(await autocannon(servers[i]!.url, connections, seconds, servers[i]!.proc.pid ?? -1));
+      for (const [i, w] of counts.entries()) runs.get(w)!.push(await loadRun(servers[i]!.url, connections, seconds, servers[i]!.proc.pid ?? -1));
     }
     const summary = counts.map((w) => {
       const rs = runs.get(w)!;
@@ -145,7 +141,7 @@ export function workersMarkdown(r: WorkersResult): string {
   return [
     '## Workers: cache-hit replies/s, `kefu serve --workers 1` against `--workers 2`',
     '',
-    `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them after a ${r.warmSeconds} s loaded warm-up of each (autocannon in its own process on the same machine). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
+    `\`npm run bench:workers\`: \`POST /v1/chat\` with one cached question, no session (a new session per request), ${r.connections} connections, ${r.seconds} s per run, ${r.repetitions} runs per server alternating between them after a ${r.warmSeconds} s loaded warm-up of each (wrk in its own process on the same machine, one thread). Target (issue 16.5): at least 1.7x the single worker, p99 at most 500 ms. Load average (1 / 5 / 15 min) at start ${r.load.start}, at end ${r.load.end}.`,
     '',
     '| workers | replies/s min / median / max | median vs 1 | p50 ms (median) | p99 ms median | errors + non-2xx | server cores | server CPU ms per reply | load generator cores |',
     '|---|---|---|---|---|---|---|---|---|',
