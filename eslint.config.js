@@ -33,4 +33,15 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // npm test runs the files of a worker against one module graph (vitest `isolate: false`,
+    // docs/decisions.md): a mocked module would stay mocked for the files after it.
+    files: ['test/**/*.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        { object: 'vi', property: 'mock', message: 'Test files share modules (isolate: false): inject the dependency instead, or use a vitest project with isolate: true (docs/decisions.md).' },
+        { object: 'vi', property: 'doMock', message: 'Test files share modules (isolate: false): inject the dependency instead, or use a vitest project with isolate: true (docs/decisions.md).' },
+      ],
+    },
+  },
 );
