@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from './scale/common.ts';
-import { treeCpuMs } from './scale/processes.ts';
+import { treeCpuMs, type Cannon } from './scale/processes.ts';
 import { requireWrk, wrkPost } from './scale/wrk.ts';
 import { writeBenchSection } from './write-section.ts';
 
@@ -30,7 +30,7 @@ export interface WorkersOptions {
  * over it in cores: on 2 shared cores, what the load generator takes is not there for a second
  * worker, so the ratio reads with these beside it.
  */
-interface Run { rps: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; serverCores: number; loadCores: number; serverMsPerReply: number }
+interface Run extends Cannon { serverCores: number; loadCores: number; serverMsPerReply: number }
 interface Spawned { url: string; proc: ChildProcess; dir: string }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' / ');
@@ -78,20 +78,10 @@ function loadRun(url: string, connections: number, seconds: number, serverPid: n
   // missed), its own start-up included; both divided by the measured seconds.
   let loadMs = 0;
   const poll = setInterval(() => (loadMs = Math.max(loadMs, treeCpuMs(child.pid ?? -1))), 100);
-  return result.then(
-    (r) => {
-      clearInterval(poll);
-      const serverMs = treeCpuMs(serverPid) - serverBefore;
-      return {
-        rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, non2xx: r.non2xx,
-        serverCores: round(serverMs / (seconds * 1000)), loadCores: round(loadMs / (seconds * 1000)), serverMsPerReply: round(serverMs / Math.max(1, r.requests), 3),
-      };
-    },
-    (e: unknown) => {
-      clearInterval(poll);
-      throw e;
-    },
-  );
+  return result.finally(() => clearInterval(poll)).then((r) => {
+    const serverMs = treeCpuMs(serverPid) - serverBefore;
+    return Object.assign(r, { serverCores: round(serverMs / (seconds * 1000)), loadCores: round(loadMs / (seconds * 1000)), serverMsPerReply: round(serverMs / Math.max(1, r.requests), 3) });
+  });
 }
 
 async function warm(url: string): Promise<void> {

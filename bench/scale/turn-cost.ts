@@ -34,9 +34,11 @@ export const spread = (xs: readonly number[]): Spread => {
   return { min: round(s[0]!, 3), median: round(s[Math.floor(s.length / 2)]!, 3), max: round(s[s.length - 1]!, 3) };
 };
 
-async function ask(url: string): Promise<{ cached?: boolean; model?: string; reply?: string; sources?: unknown[] }> {
+type Answer = { cached?: boolean; model?: string; reply?: string; sources?: unknown[] };
+
+async function ask(url: string): Promise<Answer> {
   const res = await fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: QUESTION }) });
-  return (await res.json()) as { cached?: boolean; model?: string; reply?: string; sources?: unknown[] };
+  return (await res.json()) as Answer;
 }
 
 async function measure(server: ServerProcess): Promise<Sample> {

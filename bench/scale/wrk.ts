@@ -4,6 +4,7 @@ import { round } from './common.ts';
 import type { Cannon } from './processes.ts';
 
 const SCRIPT = fileURLToPath(new URL('./wrk-post.lua', import.meta.url));
+const MISSING = 'wrk is not installed: apt-get install wrk (the .ci/run script installs it)';
 
 /**
  * Debian's `wrk` (C, epoll) POSTing `body` as JSON over `connections` keep-alive connections for
@@ -22,7 +23,7 @@ export function wrkPost(url: string, body: unknown, connections: number, seconds
     let err = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error('wrk is not installed: apt-get install wrk (the .ci/run script installs it)') : e));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error(MISSING) : e));
     child.on('exit', (code) => {
       const line = out.split('\n').reverse().find((l) => l.startsWith('{'));
       if (code !== 0 || line === undefined) return reject(new Error(`wrk exited with ${code}: ${(err || out).slice(0, 300)}`));
@@ -35,5 +36,5 @@ export function wrkPost(url: string, body: unknown, connections: number, seconds
 
 /** Fails early, with the fix, when wrk is missing. */
 export function requireWrk(): void {
-  if (spawnSync('wrk', ['-v']).error !== undefined) throw new Error('wrk is not installed: apt-get install wrk (the .ci/run script installs it)');
+  if (spawnSync('wrk', ['-v']).error !== undefined) throw new Error(MISSING);
 }
