@@ -20,18 +20,29 @@ describe('chunkReader', () => {
     expect(await r.next()).toBeNull();
   });
 
-  it('pauses the stream while highWater chunks wait unread, and resumes as they are read', async () => {
+  it('hands over every chunk that has arrived in one step, in order', async () => {
     const s = new PassThrough();
-    const r = chunkReader(s, 3);
+    const r = chunkReader(s);
+    for (const c of ['data: a\n\n', 'data: b\n\n', 'data: c\n\n']) s.write(c);
+    await tick();
+    expect((await r.next())?.toString()).toBe('data: a\n\ndata: b\n\ndata: c\n\n');
+    s.end('d');
+    expect((await r.next())?.toString()).toBe('d');
+    expect(await r.next()).toBeNull();
+  });
+
+  it('pauses the stream while highWaterBytes wait unread, and resumes as they are read', async () => {
+    const s = new PassThrough();
+    const r = chunkReader(s, 6);
     for (let i = 0; i < 5; i++) s.write(`c${i}`);
     await tick();
     expect(s.isPaused()).toBe(true);
-    expect((await r.next())?.toString()).toBe('c0');
+    expect((await r.next())?.toString()).toBe('c0c1c2');
     expect(s.isPaused()).toBe(false);
     const rest: string[] = [];
     s.end();
     for (let c = await r.next(); c !== null; c = await r.next()) rest.push(c.toString());
-    expect(rest.join('')).toBe('c1c2c3c4');
+    expect(rest.join('')).toBe('c3c4');
   });
 
   it('gives the chunks read before an error, then throws it', async () => {
@@ -64,7 +75,7 @@ describe('chunkReader', () => {
       const res = await postStream(url, {}, '', new AbortController().signal);
       const r = chunkReader(res, 1);
       expect((await r.next())?.toString()).toBe('one');
-      // 'two' arrives unread: at highWater 1 the response is paused.
+      // 'two' arrives unread: at one byte of high water the response is paused.
       await new Promise((resolve) => setTimeout(resolve, 60));
       expect(res.isPaused()).toBe(true);
       const before = res.listenerCount('data');

@@ -31,7 +31,7 @@ export async function* readEventStream(
   state: AttemptState,
   firstTokenTimer: NodeJS.Timeout,
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
-  // One network chunk at a time: the events it completes are parsed together, then yielded.
+  // What has arrived at a time: the events it completes are parsed together, then yielded one by one.
   const parser = new SSELineParser();
   const chunks = chunkReader(res);
   try {
