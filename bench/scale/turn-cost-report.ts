@@ -12,6 +12,7 @@ import { QUESTION, spread, type CaseName, type CaseResult, type Spread, type Tur
 const LABEL: Record<CaseName, string> = {
   'ref-plain': 'reference: Hono + zod + one SQLite transaction + JSON',
   'ref-guarded': 'reference + Kefu PII scan, input/output guards, audit append',
+  'ref-guarded-model': 'that reference + the model call (Kefu\'s model client, same backend)',
   'kefu-cache': 'Kefu, cache-hit turn',
   'kefu-kb': 'Kefu, KB turn (instant 40-token backend)',
   'kefu-retrieval': 'Kefu, KB turn answered from the passages (no model)',
@@ -43,6 +44,9 @@ export function ratios(report: TurnCostReport): Ratio[] {
   // The KB turn's floor: the same turn without the model call and its checks.
   add('CPU per KB turn without a model ÷ reference (PII, guards, audit)', perRep(report, 'kefu-retrieval', 'ref-guarded', cpu), '—', () => null);
   add('CPU per KB turn ÷ the same turn without a model', perRep(report, 'kefu-kb', 'kefu-retrieval', cpu), '—', () => null);
+  // What Kefu's pipeline costs around the model call: the KB turn against the least it must do.
+  add('CPU per KB turn ÷ reference with the model call', perRep(report, 'kefu-kb', 'ref-guarded-model', cpu), '—', () => null);
+  add('reference with the model call ÷ reference (PII, guards, audit)', perRep(report, 'ref-guarded-model', 'ref-guarded', cpu), '—', () => null);
   add('reference (PII, guards, audit) ÷ plain reference', perRep(report, 'ref-guarded', 'ref-plain', cpu), '—', () => null);
   return out;
 }
@@ -68,8 +72,10 @@ gave, is its cost per turn. Every request is \`POST /v1/chat {"message": "${QUES
 session (a new session per turn). The references are \`bench/scale/reference-server.ts\`; Kefu runs
 with its defaults at log level info (\`bench/scale/kefu-process.ts\`). The KB turn has the answer
 cache off and is answered by a fake OpenAI-compatible backend in its own process that writes a
-40-token reply at once (${report.backendCalls} backend calls for ${report.kbRequests} measured KB turns plus warm-up); the same
-turn without a model (\`KEFU_LLM=none\`, answered from the passages) shows what of it is not the model's. The cases take
+40-token reply at once (${report.backendCalls} backend calls for ${report.kbRequests} measured turns that call it, plus warm-up); the same
+turn without a model (\`KEFU_LLM=none\`, answered from the passages) shows what of it is not the model's, and the guarded
+reference with its reply from the same backend through Kefu's own model client (the prompt from Kefu's prompt builder on
+the shop's shipping passage) shows the least a KB turn must do with nothing of Kefu's pipeline around the call. The cases take
 turns; three repetitions; figures are min / **median** / max. Load average (1 / 5 / 15 min):
 ${report.loadStart} at the start, ${report.loadEnd} at the end: the 2 cores are shared with other
 engineers' work, so absolute figures move between runs; compare within the run.

@@ -10,6 +10,8 @@ import { spawnTokenRateBackend } from './token-rate-backend.ts';
  * at 50 connections, divided by the replies it gave, is its cost per turn. Cases:
  * - `ref-plain`: Hono + zod + one SQLite transaction + JSON (bench/scale/reference-server.ts);
  * - `ref-guarded`: that plus Kefu's PII scan, input and output guards and audit append;
+ * - `ref-guarded-model`: that with the reply from the same backend as the KB turn, through Kefu's
+ *   own model client: the least a KB turn must do, with nothing of Kefu's pipeline around it;
  * - `kefu-cache`: Kefu, the question answered from the answer cache;
  * - `kefu-kb`: Kefu, cache off, a knowledge-base question answered by an instant fake
  *   OpenAI-compatible backend (its own process, 40 tokens written at once);
@@ -24,7 +26,7 @@ const RUN_S = Number(process.env.BENCH_SECONDS ?? 8);
 const REPS = 3;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
-export type CaseName = 'ref-plain' | 'ref-guarded' | 'kefu-cache' | 'kefu-kb' | 'kefu-retrieval';
+export type CaseName = 'ref-plain' | 'ref-guarded' | 'ref-guarded-model' | 'kefu-cache' | 'kefu-kb' | 'kefu-retrieval';
 export interface Sample extends Cannon { cpuMsPerTurn: number }
 export interface Spread { min: number; median: number; max: number }
 export interface CaseResult { name: CaseName; samples: Sample[]; cpuMsPerTurn: Spread; rps: Spread; p50Ms: Spread; p99Ms: Spread }
@@ -57,6 +59,7 @@ async function startAll(backendUrl: string): Promise<Map<CaseName, ServerProcess
   const servers = new Map<CaseName, ServerProcess>([
     ['ref-plain', await spawnServer(here('./reference-server.ts'), ['plain'])],
     ['ref-guarded', await spawnServer(here('./reference-server.ts'), ['guarded'])],
+    ['ref-guarded-model', await spawnServer(here('./reference-server.ts'), ['guarded-model', backendUrl])],
     ['kefu-cache', await spawnServer(kefu, [JSON.stringify({ ...llm, KEFU_CACHE: 'on' })])],
     ['kefu-kb', await spawnServer(kefu, [JSON.stringify({ ...llm, KEFU_CACHE: 'off' })])],
     ['kefu-retrieval', await spawnServer(kefu, [JSON.stringify({ KEFU_LLM: 'none', KEFU_CACHE: 'off' })])],
@@ -68,6 +71,8 @@ async function startAll(backendUrl: string): Promise<Map<CaseName, ServerProcess
     const second = await ask(s.url);
     if (second.cached !== true) throw new Error(`${name}: the second ask was not a cache hit: ${JSON.stringify(second).slice(0, 300)}`);
   }
+  const ref = await ask(servers.get('ref-guarded-model')!.url);
+  if (ref.cached !== false || ref.reply?.endsWith('[1]') !== true) throw new Error(`ref-guarded-model: not answered by the backend: ${JSON.stringify(ref).slice(0, 300)}`);
   const kb = await ask(servers.get('kefu-kb')!.url);
   if (kb.model?.startsWith('openai') !== true) throw new Error(`kefu-kb: not answered by the backend: ${JSON.stringify(kb).slice(0, 300)}`);
   const retrieval = await ask(servers.get('kefu-retrieval')!.url);
@@ -108,7 +113,8 @@ export async function benchTurnCost(): Promise<TurnCostReport> {
     const cases = [...samples].map(([name, xs]): CaseResult => ({
       name, samples: xs, cpuMsPerTurn: spread(xs.map((x) => x.cpuMsPerTurn)), rps: spread(xs.map((x) => x.rps)), p50Ms: spread(xs.map((x) => x.p50Ms)), p99Ms: spread(xs.map((x) => x.p99Ms)),
     }));
-    const kbRequests = samples.get('kefu-kb')!.reduce((a, x) => a + x.requests, 0);
+    // Both cases that call the backend: the KB turn and the reference with the model call.
+    const kbRequests = [...samples.get('kefu-kb')!, ...samples.get('ref-guarded-model')!].reduce((a, x) => a + x.requests, 0);
     return { cases, loadStart, loadEnd: load(), backendCalls: calls, kbRequests, connections: CONNECTIONS, seconds: RUN_S };
   } finally {
     for (const s of servers.values()) await s.close();
