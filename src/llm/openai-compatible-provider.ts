@@ -12,7 +12,7 @@ export interface OpenAICompatibleProviderOptions {
   /** Model name sent to the server. Unset: the first id `ready()` finds under `/models`, else none. */
   model?: string;
   apiKey?: string;
-  /** For `ready()` (GET /models) only: completions stream over node:http(s), a chunk at a time. */
+  /** For `ready()` (GET /models) only: completions stream over undici (src/llm/post-stream.ts). */
   fetch?: typeof globalThis.fetch;
   /** Whole request, retries included (default 120 000 ms). */
   timeoutMs?: number;

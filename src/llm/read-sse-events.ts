@@ -6,9 +6,9 @@ export type SSEEvent =
   | { type: 'unknown-field'; field: string; value: string };
 
 /**
- * A line-based `text/event-stream` parser fed one network chunk at a time: every event the chunk
- * completes is parsed synchronously and returned together, so a reply costs one async step per
- * chunk, not per token through web streams (issue 16.4). Comments (keep-alives) are skipped,
+ * A line-based `text/event-stream` parser fed what has arrived at a time: every event those bytes
+ * complete is parsed synchronously and returned together, so a reply costs one async step per
+ * read, not per token through web streams (issue 16.4). Comments (keep-alives) are skipped,
  * chunk boundaries may fall anywhere (even inside a UTF-8 character or between "\r" and "\n"),
  * and `end()` delivers a last event without its closing blank line.
  */

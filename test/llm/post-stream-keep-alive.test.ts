@@ -35,14 +35,13 @@ describe('postStream keeps a finished connection for the next request', () => {
   async function askThenAbort(): Promise<void> {
     const ctrl = new AbortController();
     const res = await postStream(url, { 'content-type': 'application/json' }, '{}', ctrl.signal);
-    const chunks = res[Symbol.asyncIterator]();
     let text = '';
     while (!text.includes('[DONE]')) {
-      const next = await chunks.next();
-      if (next.done === true) break;
-      text += (next.value as Buffer).toString();
+      const next = await res.next();
+      if (next === null) break;
+      text += next.toString();
     }
-    res.resume();
+    res.release();
     ctrl.abort();
   }
 

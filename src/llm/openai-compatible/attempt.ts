@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
-import { postStream } from '../post-stream.ts';
+import { postStream, type ModelResponse } from '../post-stream.ts';
 import { newAttemptState, type AttemptOutcome, type StopCause } from './attempt-state.ts';
 import type { ProviderRuntime, ProviderSettings } from './provider-settings.ts';
 import { readEventStream } from './read-event-stream.ts';
@@ -36,13 +35,13 @@ export async function* attempt(
   if (signal?.aborted) stop('abort');
   if (runtime.closed) stop('closed');
 
-  let response: IncomingMessage | undefined;
+  let response: ModelResponse | undefined;
   try {
     const res = await postStream(`${url}/chat/completions`, settings.headers, body, ctrl.signal);
     response = res;
-    const status = res.statusCode ?? 0;
+    const status = res.status;
     if (status < 200 || status >= 300) return yield* rejectedResponse(res, status, state);
-    if ((res.headers['content-type'] ?? '').includes('application/json')) return yield* singleCompletion(res, state);
+    if ((res.header('content-type') ?? '').includes('application/json')) return yield* singleCompletion(res, state);
     return yield* readEventStream(res, state, firstTokenTimer);
   } catch (e) {
     return yield* settleFailure(e, state, settings);

@@ -1,7 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
 import { mapFinishReason, parseChatCompletionChunk } from '../openai-chunk.ts';
-import { chunkReader } from '../chunk-reader.ts';
+import type { ModelResponse } from '../post-stream.ts';
 import { SSELineParser, type SSEEvent } from '../read-sse-events.ts';
 import { attemptError, SETTLED, type AttemptOutcome, type AttemptState } from './attempt-state.ts';
 
@@ -27,16 +26,15 @@ function readEvent(event: SSEEvent, state: AttemptState): string | null {
 
 /** The SSE stream of a 2xx answer, to its `finish` part; the first text clears `firstTokenTimer`. */
 export async function* readEventStream(
-  res: IncomingMessage,
+  res: ModelResponse,
   state: AttemptState,
   firstTokenTimer: NodeJS.Timeout,
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
   // What has arrived at a time: the events it completes are parsed together, then yielded one by one.
   const parser = new SSELineParser();
-  const chunks = chunkReader(res);
   try {
     reading: for (;;) {
-      const chunk = await chunks.next();
+      const chunk = await res.next();
       const events = chunk === null ? parser.end() : parser.feed(chunk);
       for (const event of events) {
         // Events already parsed from the last network chunk are not delivered after an abort or timeout.
@@ -56,7 +54,7 @@ export async function* readEventStream(
     }
   } finally {
     // Whatever is left (nothing after [DONE]) drains, so a finished response frees its socket.
-    chunks.release();
+    res.release();
   }
   if (state.cause === 'abort') {
     yield { type: 'finish', finishReason: 'abort', usage: state.usage };

@@ -1,14 +1,12 @@
-import type { IncomingMessage } from 'node:http';
 import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
-import { readText } from '../post-stream.ts';
+import { readText, type ModelResponse } from '../post-stream.ts';
 import { attemptError, SETTLED, type AttemptOutcome, type AttemptState } from './attempt-state.ts';
 
 const CONTEXT_OVERFLOW = /context (?:length|size|window)|exceed_context|max_new_tokens. must be <=|too many tokens/i;
 
 const isRetryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 
-function retryAfterMs(value: string | string[] | undefined): number {
-  const h = Array.isArray(value) ? value[0] : value;
+function retryAfterMs(h: string | undefined): number {
   if (h === undefined) return 0;
   const seconds = Number(h);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -18,7 +16,7 @@ function retryAfterMs(value: string | string[] | undefined): number {
 
 /** A non-2xx answer: retried when the server may do better later, else the request's own error. */
 export async function* rejectedResponse(
-  res: IncomingMessage,
+  res: ModelResponse,
   status: number,
   state: AttemptState,
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
@@ -27,7 +25,7 @@ export async function* rejectedResponse(
     return {
       kind: 'retry',
       error: attemptError(state, 'llm_unavailable', `HTTP ${status} ${detail}`, { retryable: true, upstreamStatus: status }),
-      retryAfterMs: retryAfterMs(res.headers['retry-after']),
+      retryAfterMs: retryAfterMs(res.header('retry-after')),
     };
   // vLLM ("maximum context length is"), llama-server (exceed_context_size_error) and TGI
   // ("tokens + `max_new_tokens` must be <=") reject a prompt too long in their own words.

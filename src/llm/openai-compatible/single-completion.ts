@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
 import type { LanguageModelStreamPart } from '../../contracts/language-model.ts';
 import { mapFinishReason, parseChatCompletionChunk } from '../openai-chunk.ts';
-import { readText } from '../post-stream.ts';
+import { readText, type ModelResponse } from '../post-stream.ts';
 import { attemptError, SETTLED, type AttemptOutcome, type AttemptState } from './attempt-state.ts';
 
 /** A server that ignored `stream: true` and answered with one completion object. */
 export async function* singleCompletion(
-  res: IncomingMessage,
+  res: ModelResponse,
   state: AttemptState,
 ): AsyncGenerator<LanguageModelStreamPart, AttemptOutcome, undefined> {
   const text = await readText(res);
