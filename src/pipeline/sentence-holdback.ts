@@ -11,10 +11,13 @@ export class SentenceHoldback {
 
   /** Adds text; returns the complete sentences now available (in order). */
   push(text: string): string[] {
+    // The buffer holds no boundary but perhaps a "." at its very end: only from there on can a new
+    // one be, so a token costs its own length, not the sentence's so far (issue 16).
+    BOUNDARY.lastIndex = Math.max(0, this.buffer.length - 1);
     this.buffer += text;
     const out: string[] = [];
     let cut = 0;
-    for (const m of this.buffer.matchAll(BOUNDARY)) {
+    for (let m = BOUNDARY.exec(this.buffer); m !== null; m = BOUNDARY.exec(this.buffer)) {
       const end = m.index + m[0].length;
       // A "." directly at the end of the buffer may be a decimal point: wait for more text.
       if (m[0] === '.' && end === this.buffer.length) continue;
