@@ -15,7 +15,8 @@ export type SSEEvent =
 export class SSELineParser {
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
-  private data: string[] = [];
+  /** The event's data lines joined so far; null before its first (no array and join per event). */
+  private data: string | null = null;
   private event: string | undefined;
   /** The chunk before ended in "\r": a "\n" starting this one belongs to that line end. */
   private afterCR = false;
@@ -59,8 +60,8 @@ export class SSELineParser {
 
   private line(line: string, out: SSEEvent[]): void {
     if (line === '') {
-      if (this.data.length > 0) out.push({ type: 'message', data: this.data.join('\n'), event: this.event });
-      this.data = [];
+      if (this.data !== null) out.push({ type: 'message', data: this.data, event: this.event });
+      this.data = null;
       this.event = undefined;
       return;
     }
@@ -69,7 +70,7 @@ export class SSELineParser {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
+    if (field === 'data') this.data = this.data === null ? value : `${this.data}\n${value}`;
     else if (field === 'event') this.event = value;
     else if (field !== 'id' && field !== 'retry') out.push({ type: 'unknown-field', field, value });
   }

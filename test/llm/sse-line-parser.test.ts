@@ -28,4 +28,9 @@ describe('SSELineParser', () => {
     expect(p.feed('data: 1\n\ndata: 2\n\ndata: 3')).toHaveLength(2);
     expect(p.end()).toEqual([{ type: 'message', data: '3', event: undefined }]);
   });
+
+  it('gives an event whose only data line is empty, and none for a blank line alone', () => {
+    const p = new SSELineParser();
+    expect(p.feed('\n\ndata:\n\n: note\n\n')).toEqual([{ type: 'message', data: '', event: undefined }]);
+  });
 });
