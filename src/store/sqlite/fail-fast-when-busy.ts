@@ -13,17 +13,18 @@ export type FailFast = <T>(run: () => T) => T;
  */
 export function failFastWhenBusy(db: Database.Database): FailFast {
   // Read once: Kefu sets a connection's busy timeout when it opens it, never after. Set through
-  // `db.pragma` each time, not a statement prepared once: SQLite applies busy_timeout when the
-  // PRAGMA is prepared, so a prepared one would not set it again.
+  // `db.exec` each time, not a statement prepared once: SQLite applies busy_timeout when the
+  // PRAGMA is prepared, so a prepared one would not set it again; and not `db.pragma`, which
+  // builds a Statement object for it (5.4 µs a pair against 0.9, once per group commit per file).
   let timeout: number | undefined;
   return (run) => {
     timeout ??= Math.trunc(Number(db.pragma('busy_timeout', { simple: true })));
     if (timeout === 0) return run();
-    db.pragma('busy_timeout = 0');
+    db.exec('PRAGMA busy_timeout = 0');
     try {
       return run();
     } finally {
-      db.pragma(`busy_timeout = ${timeout}`);
+      db.exec(`PRAGMA busy_timeout = ${timeout}`);
     }
   };
 }
