@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createSqliteAuditLog } from '../../src/audit/audit-log.ts';
 import type { Passage } from '../../src/contracts/knowledge-base.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
+import { parseJsonl } from '../../src/knowledge/parse-jsonl.ts';
 import { createOpenAICompatibleProvider } from '../../src/llm/openai-compatible-provider.ts';
 import { buildPrompt, POLICY } from '../../src/pipeline/prompt-builder.ts';
 import { createInputGuard } from '../../src/safety/input-guard/input-guard.ts';
@@ -31,15 +32,16 @@ import { createPiiEngine } from '../../src/safety/pii/create-pii-engine.ts';
  *   the shop's shipping passage) to the given OpenAI-compatible backend, every part read. What a KB
  *   turn must do at the least, model call included, and nothing of Kefu's pipeline around it.
  *
- * The reply is a fixed answer with a citation: the text Kefu's cache gives for the benchmark's question.
+ * Without a model the reply is a fixed answer with a citation: the text Kefu's cache gives for the
+ * benchmark's question.
  */
 export type ReferenceKind = 'plain' | 'guarded' | 'guarded-model';
 
 /** The demo shop's shipping passage, as retrieval gives it to the prompt. */
 function shippingPassage(): Passage {
-  const lines = readFileSync(path.join(PROJECT_ROOT, 'kb/demo-shop/shipping.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const doc = lines.map((l) => JSON.parse(l) as { id: string; title: string; text: string }).find((d) => d.id === 'ship-times-en');
-  if (doc === undefined) throw new Error('kb/demo-shop/shipping.jsonl has no ship-times-en');
+  const file = path.join(PROJECT_ROOT, 'kb/demo-shop/shipping.jsonl');
+  const doc = parseJsonl(readFileSync(file, 'utf8'), { file, source: 'shipping.jsonl' }).find((d) => d.id === 'ship-times-en');
+  if (doc === undefined) throw new Error(`${file} has no ship-times-en`);
   return { id: `${doc.id}#0`, docId: doc.id, title: doc.title, text: doc.text, score: 1 };
 }
 
@@ -56,7 +58,7 @@ function openDb(dir: string): Database.Database {
   return db;
 }
 
-/** The reference app: validation, one transaction, JSON; `guarded` adds PII, guards and audit. */
+/** The reference app: validation, one transaction, JSON; `guarded` adds PII, guards and audit; `guarded-model` the model call. */
 export function referenceApp(kind: ReferenceKind, dir: string, modelBaseUrl?: string): { app: Hono; close(): void } {
   const db = openDb(dir);
   const insertSession = db.prepare('INSERT INTO sessions (id, created_at) VALUES (?, ?)');

@@ -1,8 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
 
-/** What a stream's async iterator throws when it closes before its end; kept for the same messages. */
-const prematureClose = (): Error => Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-
 /** Bytes left unread before the response is paused: Node's own default for a byte stream. */
 const HIGH_WATER_BYTES = 16 * 1024;
 
@@ -17,8 +14,8 @@ export interface ModelResponse {
   readonly complete: boolean;
   /**
    * Everything of the body that has arrived since the last call, as one buffer (waits for more
-   * when nothing has), or null at its end; throws the error that broke it (or a premature close)
-   * once the bytes before it are read.
+   * when nothing has), or null at its end; throws the error that broke it (a closed connection,
+   * an abort) once the bytes before it are read.
    */
   next(): Promise<Buffer | null>;
   /** Done reading: whatever is left of the body is dropped as it arrives, so the connection stays pooled. */
@@ -106,8 +103,7 @@ class Exchange implements ModelResponse, Dispatcher.DispatchHandler {
       this.onFailure(error);
       return;
     }
-    // An abort reason that is no Error still breaks the body as a premature close.
-    this.failure ??= error instanceof Error ? error : prematureClose();
+    this.failure ??= error;
     this.settle();
   }
 
