@@ -64,6 +64,18 @@ function time(scan: (t: string) => unknown, text: string): number {
   return (d.user + d.system) / 1000;
 }
 
+/**
+ * CPU time of a scan, timed again (up to twice) when it is over the limit, keeping the least.
+ * `process.cpuUsage` counts the whole process, so V8's compiler and GC threads land in whatever
+ * scan is running when they work: CI failed once on 260 ms for a message that then took 1-6 ms
+ * every time. A pattern that backtracks is slow on every try, so the least of three still fails.
+ */
+function steadyTime(scan: (t: string) => unknown, text: string): number {
+  let ms = time(scan, text);
+  for (let retry = 0; retry < 2 && ms > MAX_MS; retry++) ms = Math.min(ms, time(scan, text));
+  return ms;
+}
+
 function summarise(scanner: string, samples: { name: string; ms: number }[], error?: string): ScanTiming {
   const sorted = [...samples].sort((a, b) => a.ms - b.ms);
   const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -117,16 +129,16 @@ for (const name of names) {
     // Lazy set-up (date parsers, compiled patterns) is paid once per process, not per message.
     for (const warm of WARM_UP) scan(warm);
     if (mode === 'corpus') {
-      for (const m of adversarialMessages()) samples.push({ name: m.name, ms: time(scan, m.text) });
+      for (const m of adversarialMessages()) samples.push({ name: m.name, ms: steadyTime(scan, m.text) });
     } else if (mode === 'corpus-long') {
       // /v1/pii/* takes 20,000 characters: every fourth message of the set at that length.
-      for (const [i, m] of adversarialMessages(20_000).entries()) if (i % 4 === 0) samples.push({ name: m.name, ms: time(scan, m.text) });
+      for (const [i, m] of adversarialMessages(20_000).entries()) if (i % 4 === 0) samples.push({ name: m.name, ms: steadyTime(scan, m.text) });
     } else {
       // 'binary': any code unit sequence, lone surrogates included, as JSON escapes deliver them.
       const arbitrary = fc.oneof(messageArbitrary(name), keywordRunArbitrary, mixedArbitrary, fc.string({ maxLength: 2000 }), fc.string({ unit: 'grapheme', maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 2000 }));
       fc.assert(
         fc.property(arbitrary, (text) => {
-          const ms = time(scan, text);
+          const ms = steadyTime(scan, text);
           samples.push({ name: JSON.stringify(text.slice(0, 60)), ms });
           // In the property, so fast-check reports (and shrinks to) the slow message.
           if (ms > MAX_MS) throw new Error(`${ms.toFixed(1)} ms for ${text.length} characters`);
