@@ -21,11 +21,17 @@ describe('scanners run in linear time on adversarial 2,000-character messages', 
         const { addressRecognizer } = await import(${JSON.stringify(path.resolve('src/safety/pii/recognizers/address.ts'))});
         addressRecognizer.find('寄到上海市浦东新区世纪大道100号');
         const out = [];
+        // The least of three tries: process-wide CPU time also counts V8's compiler and GC threads
+        // on a first call; the reported backtracking took 48 s on every try.
         for (const n of [18, 333]) {
-          const t = process.cpuUsage();
-          addressRecognizer.find('北京市朝阳区'.repeat(n));
-          const d = process.cpuUsage(t);
-          out.push((d.user + d.system) / 1000);
+          let least = Infinity;
+          for (let i = 0; i < 3; i++) {
+            const t = process.cpuUsage();
+            addressRecognizer.find('北京市朝阳区'.repeat(n));
+            const d = process.cpuUsage(t);
+            least = Math.min(least, (d.user + d.system) / 1000);
+          }
+          out.push(least);
         }
         console.log(JSON.stringify(out));`],
       { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' },
