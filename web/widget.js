@@ -45,7 +45,7 @@
   var STRINGS = {
     zh: {
       launcher: '在线客服', title: '在线客服', close: '关闭客服窗口', placeholder: '请输入您的问题…', send: '发送',
-      inputLabel: '输入消息', log: '聊天记录', typing: '客服正在输入…', sources: '来源:', quickReplies: '快捷回复',
+      inputLabel: '输入消息', log: '聊天记录', typing: '客服正在输入…', lookingUp: '正在查阅:', sources: '来源:', quickReplies: '快捷回复',
       welcome: '您好!请问有什么可以帮您?', agent: '人工客服', you: '我',
       joined: '人工客服 {a} 已接入', joinedAnon: '人工客服已接入', resolved: '人工客服已结束本次服务', returned: '已转回智能客服',
       queued: '正在为您转接人工客服,前面还有 {n} 位,预计等待约 {m} 分钟', assigned: '人工客服服务中',
@@ -62,7 +62,7 @@
     },
     en: {
       launcher: 'Chat', title: 'Support', close: 'Close chat', placeholder: 'Type your question…', send: 'Send',
-      inputLabel: 'Message', log: 'Conversation', typing: 'Support is typing…', sources: 'Sources: ', quickReplies: 'Quick replies',
+      inputLabel: 'Message', log: 'Conversation', typing: 'Support is typing…', lookingUp: 'Looking in: ', sources: 'Sources: ', quickReplies: 'Quick replies',
       welcome: 'Hi! How can I help you?', agent: 'Agent', you: 'You',
       joined: '{a} from our team joined', joinedAnon: 'An agent joined', resolved: 'The agent has closed this conversation', returned: 'You are back with the assistant',
       queued: 'Connecting you to an agent: {n} ahead of you, about {m} min', assigned: 'You are chatting with an agent',
@@ -162,6 +162,7 @@
     '.kefu-qr button:hover,.kefu-retry:hover{background:#e8f5ef}',
     '.kefu-retry{margin-top:6px;display:block}',
     '.kefu-typing .kefu-dots{display:inline-flex;gap:4px;padding:4px 0}',
+    '.kefu-looking{display:block;font-size:12px;color:#52606d;white-space:normal}',
     '.kefu-dots i{width:7px;height:7px;border-radius:50%;background:#9aa5b1;display:block;animation:kefu-blink 1.2s infinite ease-in-out}',
     '.kefu-dots i:nth-child(2){animation-delay:.2s}.kefu-dots i:nth-child(3){animation-delay:.4s}',
     '@keyframes kefu-blink{0%,80%,100%{opacity:.3;transform:translateY(0)}40%{opacity:1;transform:translateY(-3px)}}',
@@ -501,7 +502,9 @@
     function onEvent(name, raw) {
       var d = tryOr(function () { return JSON.parse(raw); }, null);
       if (!d) return;
-      if (name === 'delta') {
+      if (name === 'sources') {
+        if (!got) showLookingUp(bot, d.sources);
+      } else if (name === 'delta') {
         if (!got) { bot.classList.remove('kefu-typing'); bot.textContent = ''; }
         got += d.text;
         bot.textContent = got;
@@ -621,6 +624,19 @@
   function safeUrl(url) {
     var u = tryOr(function () { return new URL(url, base); }, null);
     return u && (u.protocol === 'http:' || u.protocol === 'https:') ? u.href : null;
+  }
+  // The sources come before the model has said anything (retrieval is done, generation starting):
+  // while the dots run, the customer sees which of the shop's articles the answer is taken from.
+  // The first delta replaces the bubble's content, the done reply lists every source.
+  function showLookingUp(bot, sources) {
+    if (!sources || !sources.length || !bot.classList.contains('kefu-typing')) return;
+    var title = String(sources[0].title || '');
+    if (!title) return;
+    var old = bot.querySelector('.kefu-looking');
+    if (old) old.parentNode.removeChild(old);
+    var chars = Array.from(title);
+    bot.appendChild(el('span', { class: 'kefu-looking' }, T.lookingUp + (chars.length > 40 ? chars.slice(0, 39).join('') + '…' : title)));
+    scrollDown();
   }
   function renderSources(bot, sources) {
     if (!sources || !sources.length) return;
