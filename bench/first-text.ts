@@ -23,28 +23,32 @@ const BASELINE = new URL('./first-text-baseline.json', import.meta.url);
 
 interface Timing {
   headersMs: number;
+  /** The `sources` event (retrieval done, before the model is asked: what the widget shows first) after sending. */
+  sourcesMs: number | null;
   /** First delta minus the backend's first token. */
   addedMs: number;
 }
 
-/** Streams one question; resolves with when the headers and the first `delta` event arrived. */
-function ask(url: string, message: string): Promise<{ start: number; headers: number; firstDelta: number | null }> {
+/** Streams one question; resolves with when the headers, the `sources` event and the first `delta` event arrived. */
+function ask(url: string, message: string): Promise<{ start: number; headers: number; sources: number | null; firstDelta: number | null }> {
   return new Promise((resolve, reject) => {
     const start = wallMs();
     let headers = 0;
+    let sources: number | null = null;
     const req = request(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       headers = wallMs();
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buf += chunk;
+        if (sources === null && /^event: ?sources$/m.test(buf)) sources = wallMs();
         if (/^event: ?delta$/m.test(buf)) {
           const at = wallMs();
           res.destroy();
-          resolve({ start, headers, firstDelta: at });
+          resolve({ start, headers, sources, firstDelta: at });
         }
       });
-      res.on('end', () => resolve({ start, headers, firstDelta: null }));
+      res.on('end', () => resolve({ start, headers, sources, firstDelta: null }));
       res.on('error', () => undefined);
     });
     req.on('error', reject);
@@ -54,7 +58,7 @@ function ask(url: string, message: string): Promise<{ start: number; headers: nu
 
 async function measure(kefuUrl: string, backend: TokenRateBackend, customers: number, rounds: number): Promise<{ timings: Timing[]; missing: number }> {
   await backend.stats();
-  const asked = new Map<string, { start: number; headers: number; firstDelta: number }>();
+  const asked = new Map<string, { start: number; headers: number; sources: number | null; firstDelta: number }>();
   let missing = 0;
   let n = 0;
   for (let r = 0; r < rounds; r++) {
@@ -63,7 +67,7 @@ async function measure(kefuUrl: string, backend: TokenRateBackend, customers: nu
         const message = `${QUESTIONS[n % QUESTIONS.length]} q${n++}`;
         const a = await ask(kefuUrl, message);
         if (a.firstDelta === null) missing++;
-        else asked.set(message, { start: a.start, headers: a.headers, firstDelta: a.firstDelta });
+        else asked.set(message, { start: a.start, headers: a.headers, sources: a.sources, firstDelta: a.firstDelta });
       }),
     );
     await new Promise((res) => setTimeout(res, 30));
@@ -72,7 +76,7 @@ async function measure(kefuUrl: string, backend: TokenRateBackend, customers: nu
   for (const rec of await backend.stats()) {
     const a = asked.get(rec.user);
     if (a === undefined || rec.firstTokenAt === null) continue;
-    timings.push({ headersMs: a.headers - a.start, addedMs: a.firstDelta - rec.firstTokenAt });
+    timings.push({ headersMs: a.headers - a.start, sourcesMs: a.sources === null ? null : a.sources - a.start, addedMs: a.firstDelta - rec.firstTokenAt });
   }
   return { timings, missing };
 }
@@ -149,7 +153,7 @@ async function streamedTurnCpu(): Promise<{ msPerTurn: number; usPerToken: numbe
   }
 }
 
-type Row = { msPerToken: number; customers: number; requests: number; missing: number; addedP50: number; addedP99: number; headersP50: number };
+type Row = { msPerToken: number; customers: number; requests: number; missing: number; addedP50: number; addedP99: number; headersP50: number; sourcesP50?: number };
 
 export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: number; streamed?: { msPerTurn: number; usPerToken: number }; load: { start: string; end: string } }> {
   const loadStart = load();
@@ -163,7 +167,8 @@ export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: nu
         const { timings, missing } = await measure(kefu.url, backend, customers, rounds);
         const added = summarise(timings.map((t) => t.addedMs));
         const headers = summarise(timings.map((t) => t.headersMs));
-        rows.push({ msPerToken, customers, requests: timings.length, missing, addedP50: added.p50, addedP99: added.p99, headersP50: headers.p50 });
+        const sources = summarise(timings.flatMap((t) => (t.sourcesMs === null ? [] : [t.sourcesMs])));
+        rows.push({ msPerToken, customers, requests: timings.length, missing, addedP50: added.p50, addedP99: added.p99, headersP50: headers.p50, sourcesP50: sources.p50 });
       }
     } finally {
       await kefu.destroy();
@@ -176,8 +181,8 @@ export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: nu
 }
 
 function table(r: Awaited<ReturnType<typeof benchFirstText>>): string {
-  const lines = ['| ms/token | customers | requests | first text added p50 | p99 | headers p50 |', '|---:|---:|---:|---:|---:|---:|'];
-  for (const x of r.rows) lines.push(`| ${x.msPerToken} | ${x.customers} | ${x.requests}${x.missing > 0 ? ` (${x.missing} without text)` : ''} | ${x.addedP50} ms | ${x.addedP99} ms | ${x.headersP50} ms |`);
+  const lines = ['| ms/token | customers | requests | first text added p50 | p99 | headers p50 | sources event p50 |', '|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const x of r.rows) lines.push(`| ${x.msPerToken} | ${x.customers} | ${x.requests}${x.missing > 0 ? ` (${x.missing} without text)` : ''} | ${x.addedP50} ms | ${x.addedP99} ms | ${x.headersP50} ms | ${x.sourcesP50 === undefined ? '—' : `${x.sourcesP50} ms`} |`);
   lines.push('', `Model client CPU per streamed token (median of five batches of 50 replies): ${r.cpuMsPerToken} ms. Load average (1/5/15 min) ${r.load.start} at the start, ${r.load.end} at the end.`);
   if (r.streamed !== undefined) lines.push('', `Kefu server CPU per streamed KB turn, each of its 120 tokens in its own network read (own process, log level info; median of five batches of 40 turns, 4 at a time): ${r.streamed.msPerTurn} ms, ${r.streamed.usPerToken} µs per token.`);
   return lines.join('\n');
@@ -195,7 +200,7 @@ if (isMain(import.meta.url)) {
       [
         '## First text (`npm run bench:first-text`)',
         '',
-        'Time from the backend\'s first token to Kefu\'s first SSE `delta` (fake OpenAI-compatible backend on loopback, own process, first token after 20 ms, 40 tokens), and the model client\'s CPU per token.',
+        'Time from the backend\'s first token to Kefu\'s first SSE `delta` (fake OpenAI-compatible backend on loopback, own process, first token after 20 ms, 40 tokens), and the model client\'s CPU per token. *Sources event*: after sending, when the `sources` event arrived (retrieval done, before the model is asked), which the web widget shows under its typing dots until the first text.',
         '',
         table(result),
         '',
