@@ -153,9 +153,34 @@ async function streamedTurnCpu(): Promise<{ msPerTurn: number; usPerToken: numbe
   }
 }
 
+/**
+ * A fresh `kefu serve` (own process, defaults, answer cache off) started three times: from spawn
+ * to listening, then its first turn (Chinese), its second (English) and a third; medians.
+ */
+async function firstTurnsAfterStart(): Promise<{ startMs: number; turnsMs: number[] }> {
+  const starts: number[] = [];
+  const turns: number[][] = [[], [], []];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const server = await spawnServer(new URL('./scale/kefu-process.ts', import.meta.url).pathname, [JSON.stringify({ KEFU_CACHE: 'off', KEFU_LOG_LEVEL: 'warn' })]);
+    starts.push(performance.now() - t0);
+    try {
+      for (const [k, message] of ['退货政策是什么?', 'How long does shipping take?', '退款多久到账'].entries()) {
+        const t1 = performance.now();
+        const res = await fetch(`${server.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
+        await res.json();
+        turns[k]!.push(performance.now() - t1);
+      }
+    } finally {
+      await server.close();
+    }
+  }
+  return { startMs: summarise(starts).p50, turnsMs: turns.map((t) => summarise(t).p50) };
+}
+
 type Row = { msPerToken: number; customers: number; requests: number; missing: number; addedP50: number; addedP99: number; headersP50: number; sourcesP50?: number };
 
-export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: number; streamed?: { msPerTurn: number; usPerToken: number }; load: { start: string; end: string } }> {
+export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: number; streamed?: { msPerTurn: number; usPerToken: number }; restart?: { startMs: number; turnsMs: number[] }; load: { start: string; end: string } }> {
   const loadStart = load();
   const rows: Row[] = [];
   for (const msPerToken of [20, 50]) {
@@ -177,13 +202,15 @@ export async function benchFirstText(): Promise<{ rows: Row[]; cpuMsPerToken: nu
   }
   const cpuMsPerToken = await clientCpuPerToken();
   const streamed = await streamedTurnCpu();
-  return { rows, cpuMsPerToken, streamed, load: { start: loadStart, end: load() } };
+  const restart = await firstTurnsAfterStart();
+  return { rows, cpuMsPerToken, streamed, restart, load: { start: loadStart, end: load() } };
 }
 
 function table(r: Awaited<ReturnType<typeof benchFirstText>>): string {
   const lines = ['| ms/token | customers | requests | first text added p50 | p99 | headers p50 | sources event p50 |', '|---:|---:|---:|---:|---:|---:|---:|'];
   for (const x of r.rows) lines.push(`| ${x.msPerToken} | ${x.customers} | ${x.requests}${x.missing > 0 ? ` (${x.missing} without text)` : ''} | ${x.addedP50} ms | ${x.addedP99} ms | ${x.headersP50} ms | ${x.sourcesP50 === undefined ? '—' : `${x.sourcesP50} ms`} |`);
   lines.push('', `Model client CPU per streamed token (median of five batches of 50 replies): ${r.cpuMsPerToken} ms. Load average (1/5/15 min) ${r.load.start} at the start, ${r.load.end} at the end.`);
+  if (r.restart !== undefined) lines.push('', `After a start (\`kefu serve\` in its own process, started three times, medians): listening ${r.restart.startMs} ms after spawn; its first turn ${r.restart.turnsMs[0]} ms, second ${r.restart.turnsMs[1]} ms, third ${r.restart.turnsMs[2]} ms (JSON, no model, answer cache off).`);
   if (r.streamed !== undefined) lines.push('', `Kefu server CPU per streamed KB turn, each of its 120 tokens in its own network read (own process, log level info; median of five batches of 40 turns, 4 at a time): ${r.streamed.msPerTurn} ms, ${r.streamed.usPerToken} µs per token.`);
   return lines.join('\n');
 }

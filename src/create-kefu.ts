@@ -96,7 +96,7 @@ async function openCore(ctx: RootContext, options: CreateKefuOptions) {
   const piiEngine = createPiiEngine({ onBudgetExceeded: (info) => logger.warn(info, 'PII scan budget exceeded: later recognizers skipped, what was found is masked') });
   const outputGuard = createOutputGuard({ principles: loadConstitution(config.constitutionPath ?? undefined), findPii: (text) => piiEngine.analyze(text) });
   if (config.userIdSecret === null) logger.info('user ids on /v1/chat are trusted as sent (KEFU_USER_ID_SECRET unset): fine for the demo, set it before real customers use order flows');
-  const pipeline = buildPipeline(ctx, { sessions, kb, model, orders, handoffs: stores.handoffs, outcomes, tickets, cache, audit, piiEngine, vault, retainedFiles, outputGuard });
+  const { pipeline, warmUp } = buildPipeline(ctx, { sessions, kb, model, orders, handoffs: stores.handoffs, outcomes, tickets, cache, audit, piiEngine, vault, retainedFiles, outputGuard });
   const eraseSession = createSessionEraser({
     store,
     outcomes,
@@ -107,7 +107,7 @@ async function openCore(ctx: RootContext, options: CreateKefuOptions) {
       },
     },
   });
-  return { ...stores, kb, model, modelReady, sessions, orders, queue, rateLimitStore, tickets, outcomes, kpis, closeIdle, audit, retainedFiles, piiEngine, outputGuard, pipeline, eraseSession };
+  return { ...stores, kb, model, modelReady, sessions, orders, queue, rateLimitStore, tickets, outcomes, kpis, closeIdle, audit, retainedFiles, piiEngine, outputGuard, pipeline, warmUp, eraseSession };
 }
 
 export async function createKefu(config: KefuConfig, options: CreateKefuOptions = {}) {
@@ -157,6 +157,8 @@ export async function createKefu(config: KefuConfig, options: CreateKefuOptions 
       }),
     /** Closes conversations idle past KEFU_CONVERSATION_IDLE_MINUTES now (the timer does it every minute). */
     closeIdleConversations: core.closeIdle,
+    /** Runs a turn's pure parts once (no storage, no model): `startServer` does it before listening. */
+    warmUp: core.warmUp,
     close: () => ctx.closing.closeAll(),
   };
 }

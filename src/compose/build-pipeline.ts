@@ -25,15 +25,17 @@ import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { TicketService } from '../tickets/ticket-service.ts';
 import type { RootContext } from './root-context.ts';
+import { warmUp } from './warm-up.ts';
 
-/** The understanding the turn starts from: the embedded NLU, or the model's with it as fallback (KEFU_NLU=llm). */
-function createNlu(ctx: RootContext, model: LanguageModel | null): Nlu {
+/** The understanding the turn starts from: the embedded NLU, or the model's with it as fallback (KEFU_NLU=llm); the embedded one apart, for warming. */
+function createNlu(ctx: RootContext, model: LanguageModel | null): { nlu: Nlu; embeddedNlu: Nlu } {
   const { config, logger } = ctx;
   const orderIdPattern = config.orderIdPattern === null ? undefined : compileOrderIdPattern(config.orderIdPattern);
   const embeddedNlu = createEmbeddedNlu({ extractEntities: orderIdPattern === undefined ? extractEntities : (text, options) => extractEntities(text, { ...options, orderIdPattern }) });
-  return config.nlu === 'llm' && model !== null
+  const nlu = config.nlu === 'llm' && model !== null
     ? createLlmNlu({ model, fallback: embeddedNlu, onFallback: (reason) => logger.warn({ reason }, 'LLM NLU failed, embedded NLU used') })
     : embeddedNlu;
+  return { nlu, embeddedNlu };
 }
 
 export interface TurnParts {
@@ -52,16 +54,21 @@ export interface TurnParts {
   outputGuard: OutputGuard;
 }
 
-/** The chat turn every channel runs, from the parts the composition root opened. */
-export function buildPipeline(ctx: RootContext, parts: TurnParts): ChatPipeline {
+/**
+ * The chat turn every channel runs, from the parts the composition root opened, and `warmUp`,
+ * which runs its pure parts once so that the first customer after a start does not pay for loading them.
+ */
+export function buildPipeline(ctx: RootContext, parts: TurnParts): { pipeline: ChatPipeline; warmUp(): Promise<void> } {
   const { config } = ctx;
-  return createChatPipeline({
+  const { nlu, embeddedNlu } = createNlu(ctx, parts.model);
+  const inputGuard = createInputGuard();
+  const pipeline = createChatPipeline({
     sessions: parts.sessions,
     kb: parts.kb,
     model: parts.model,
     metrics: ctx.metrics,
     logger: ctx.logger,
-    nlu: createNlu(ctx, parts.model),
+    nlu,
     // The after-sales policy is read once at start; a bad file stops startup with the field named.
     dialogue: createDialogueManager({ angerHandoff: 0.85, flows: createFlowCatalog(loadShopPolicy(config.shopPolicyPath ?? undefined)) }),
     orders: parts.orders,
@@ -74,7 +81,7 @@ export function buildPipeline(ctx: RootContext, parts: TurnParts): ChatPipeline 
     },
     businessHours: parseBusinessHours(config.businessHours, config.timeZone),
     outputGuard: parts.outputGuard,
-    inputGuard: createInputGuard(),
+    inputGuard,
     cache: parts.cache,
     currentDocHash: (docId: string) => parts.kb.docHash(docId),
     audit: parts.audit,
@@ -90,4 +97,5 @@ export function buildPipeline(ctx: RootContext, parts: TurnParts): ChatPipeline 
       minSentenceSupport: 0.5,
     },
   });
+  return { pipeline, warmUp: () => warmUp({ nlu: embeddedNlu, inputGuard, outputGuard: parts.outputGuard, piiEngine: parts.piiEngine }) };
 }

@@ -14,6 +14,13 @@ export interface RunningServer {
 
 export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model' | 'importKb' | 'shared'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
+  // Before listening: the first customer after a (re)start gets a warm turn, not the loading of its parts.
+  const warming = performance.now();
+  // A failure here would meet the first customer too; it is logged, and serving goes ahead.
+  await kefu.warmUp().then(
+    () => kefu.logger.debug({ ms: Math.round(performance.now() - warming) }, 'turn warmed up'),
+    (err: unknown) => kefu.logger.warn({ err }, 'warming the turn failed'),
+  );
   // Not `serve()`: it listens with Node's default backlog of 511, too short for a burst of
   // streaming clients arriving while the event loop is busy.
   // A request's headers and body must arrive within requestTimeoutMs (Node's default is 300 s, so

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { LanguageModel } from '../../src/contracts/language-model.ts';
+import type { Logger } from '../../src/logging/create-logger.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -18,7 +19,7 @@ export interface TestServer extends RunningServer {
 /** 2026-11-24 10:00 in Shanghai, a Tuesday: the clock docs/demo-order-system.md lists order ids for. */
 export const DEMO_NOW = Date.parse('2026-11-24T10:00:00+08:00');
 
-export async function startTestServer(env: Record<string, string | undefined> = {}, dataDir?: string, options: { now?: () => number; model?: LanguageModel | null } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string | undefined> = {}, dataDir?: string, options: { now?: () => number; model?: LanguageModel | null; logger?: Logger } = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'kefu-test-'));
   const config = loadConfig({
     PORT: '0',
