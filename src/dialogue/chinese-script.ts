@@ -12,7 +12,8 @@ type Convert = (text: string) => string;
 let s2t: Convert | undefined;
 let t2s: Convert | undefined;
 
-// Built on first use: the dictionaries take a few hundred ms to load, a Simplified-only shop never pays.
+// Built on first use, which for a server is its warm-up before listening (src/compose/warm-up.ts):
+// the dictionaries take a few hundred ms to load, and `hanScript` needs both for any Han text.
 const simplifiedToTraditional = (): Convert => (s2t ??= Converter({ from: 'cn', to: 'tw' }));
 const traditionalToSimplified = (): Convert => (t2s ??= Converter({ from: 'tw', to: 'cn' }));
 
