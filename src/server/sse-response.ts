@@ -77,6 +77,8 @@ export function sseResponse(c: Context, run: (stream: SSEWriter) => Promise<void
     return res;
   }
   out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  // Sent now, not with the first event: that one waits for NLU and retrieval (issue 16.1).
+  out.flushHeaders();
   const writer = new NodeSSEWriter(out);
   // The routes turn their own failures into an `error` event; what is left is a write to a socket gone.
   void run(writer)
