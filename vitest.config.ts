@@ -13,7 +13,7 @@ export default defineConfig({
     // Two cores here: files run in parallel but not so many that servers starve each other.
     maxWorkers: 2,
     // Files share a worker's loaded modules instead of importing src/ afresh each (import time
-    // summed over the files 300 s → 42-49 s; npm test 9.2-10 → 5.5-6.3 min on this machine).
+    // summed over the files 300 s → 42-49 s; npm test 9.2-10 → 5.2-6.5 min on this machine).
     // Safe because src/ keeps no process-wide state a test could leak: metrics registries, fetch,
     // clocks and keys are per instance (docs/decisions.md, "Test files share their modules").
     isolate: false,
