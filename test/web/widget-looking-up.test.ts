@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTokenRate } from '../../bench/scale/token-rate-backend.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
+import { say } from '../support/widget-page.ts';
 import { ADMIN_KEY, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 /**
@@ -40,11 +41,6 @@ async function watch(page: Page): Promise<void> {
 }
 
 const seenOf = (page: Page): Promise<Seen> => page.evaluate(() => (window as unknown as { seen: Seen }).seen);
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('#kefu-input', text);
-  await page.press('#kefu-input', 'Enter');
-}
 
 describe('the widget while the model has not spoken yet', () => {
   let backend: Awaited<ReturnType<typeof serveTokenRate>>;

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/launch-chromium.ts';
+import { say } from '../support/widget-page.ts';
 import { PROJECT_ROOT } from '../../src/config/load-config.ts';
 import type { AppEnv } from '../../src/server/app-env.ts';
 import { ADMIN_KEY, DEMO_NOW, postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
@@ -52,12 +53,6 @@ async function shopSite(kefuUrl: string): Promise<Site> {
 }
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
-/** Sends a message the way a customer does: type, press Enter. */
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('#kefu-input', text);
-  await page.press('#kefu-input', 'Enter');
-}
 
 /** The newest bot bubble once it has finished streaming. */
 async function lastBotReply(page: Page, pattern: RegExp, timeout = 15_000): Promise<string> {
