@@ -49,11 +49,24 @@ def js_len(s: str) -> int:
     return len(s.encode('utf-16-le')) // 2
 
 
+# A sentence's end as src/pipeline/prompt-builder.ts's SENTENCE_END reads it (the two must agree: check_against_ts).
+SENTENCE_END = re.compile(r'[。！？][”’"\'」』）)]*|[.!?][”’"\'」』）)]*(?=\s)')
+
+
+def clip_passage(text: str, max_chars: int) -> str:
+    """clipPassage of prompt-builder.ts: at the last sentence end in the first max_chars (UTF-16) when it is past a third, else cut with '…'."""
+    if js_len(text) <= max_chars:
+        return text
+    head = js_slice(text, max_chars + 1)  # one more: whether an ASCII stop at the limit is followed by a space
+    end = -1
+    for m in SENTENCE_END.finditer(head):
+        if js_len(head[:m.end()]) <= max_chars:
+            end = m.end()
+    return head[:end] if end >= 0 and js_len(head[:end]) >= max_chars / 3 else js_slice(text, max_chars) + '…'
+
+
 def format_passages(passages: list[dict], max_chars: int = 300) -> str:
-    return '\n'.join(
-        f"[{i + 1}] {p['title']}: {js_slice(p['text'], max_chars) + '…' if js_len(p['text']) > max_chars else p['text']}"
-        for i, p in enumerate(passages)
-    )
+    return '\n'.join(f"[{i + 1}] {p['title']}: {clip_passage(p['text'], max_chars)}" for i, p in enumerate(passages))
 
 
 def estimate_tokens(text: str) -> int:
@@ -204,7 +217,7 @@ EN_CLOSE = ['', '', '', 'Anything else I can help with?', 'Hope this helps!', 'I
 
 
 def grounded_reply(e: dict, pos: int, lang: str, rng: random.Random) -> str:
-    text = js_slice(e['text'], 300)
+    text = clip_passage(e['text'], 300).removesuffix('…')
     sents = split_sentences(text, e['lang'])
     if js_len(e['text']) > 300 and len(sents) > 1 and not re.search(r'[。！？!?.;；]$', sents[-1]):
         sents = sents[:-1]  # the prompt shows this passage cut off: copy whole sentences, not the cut

@@ -20,8 +20,12 @@ const prose = quickStart.replace(/```[\s\S]*?```/g, '');
 const asked = [...prose.matchAll(/"([^"\n]+)"/g)].map((m) => m[1]!);
 
 const DAY = 86_400_000;
-/** A knowledge answer ends its last sentence before the citation: nothing cut off mid-word. */
-const COMPLETE_CITED = /[。.!?！？]\s*(?:\[\d+\])+\s*$/u;
+/**
+ * A knowledge answer ends with a cited sentence: "…day. [1]", or the model's "…Ningxia) [1]." with
+ * the citation before the stop. Whether the sentence is the passage's own end or a cut is the
+ * grounding gate's `truncated` fault, checked on the model's replies below.
+ */
+const COMPLETE_CITED = /(?:[。.!?！？]\s*(?:\[\d+\])+|(?:\[\d+\])+\s*[。.!?！？])\s*$/u;
 
 type Check = (ask: (message: string, sessionId?: string) => Promise<ChatReply>, now: number, question: string) => Promise<void>;
 
@@ -111,6 +115,27 @@ describe('with the shipped model', () => {
       }
     }
   });
+});
+
+/**
+ * The shipping passage is longer than a prompt holds (300 characters). Cut mid-sentence, the
+ * model copied it up to the cut ("During big sales, dispatch [1]") and the gate replaced every such
+ * reply; cut after its last whole sentence, the model's own answer reaches the customer. It samples
+ * (temperature 0.2), so one of three asks is required.
+ */
+it('the shipped model answers the README shipping question itself, not through the fallback', { timeout: 180_000 }, async () => {
+  const server = await startTestServer({ KEFU_LLM: 'embedded', KEFU_CACHE: 'off' });
+  servers.push(server);
+  const replies: ChatReply[] = [];
+  for (let i = 0; i < 3; i++) replies.push((await (await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take?' })).json()) as ChatReply);
+  const own = replies.filter((r) => r.model.startsWith('embedded:'));
+  expect(own.length, replies.map((r) => `${r.model}: ${r.reply}`).join('\n')).toBeGreaterThanOrEqual(1);
+  const passages = await readmePassages();
+  for (const r of own) {
+    expect(r.reply).toMatch(COMPLETE_CITED);
+    expect(r.reply).toContain('16:00');
+    expect(gatedFaults('How long does shipping take?', r.reply, r.sources.map((s) => ({ ...passages.get(s.id)!, score: s.score })))).toEqual([]);
+  }
 });
 
 async function readmePassages(): Promise<Map<string, { title: string; text: string }>> {
