@@ -51,16 +51,37 @@ def js_len(s: str) -> int:
 
 # A sentence's end as src/pipeline/prompt-builder.ts's SENTENCE_END reads it (the two must agree: check_against_ts).
 SENTENCE_END = re.compile(r'[。！？][”’"\'」』）)]*|[.!?][”’"\'」』）)]*(?=\s)')
+OPENING = set('(（「『“')
+CLOSING = set(')）」』”')
+
+
+def abbreviation_at(text: str, stop: int) -> bool:
+    """abbreviationAt of prompt-builder.ts: 'e.g.', 'U.S.' or a lone letter before the full stop."""
+    if text[stop] != '.':
+        return False
+    start = stop
+    while start > 0 and re.match(r'[A-Za-z.]', text[start - 1]):
+        start -= 1
+    word = text[start:stop]
+    return len(word) == 1 or '.' in word
 
 
 def clip_passage(text: str, max_chars: int) -> str:
-    """clipPassage of prompt-builder.ts: at the last sentence end in the first max_chars (UTF-16) when it is past a third, else cut with '…'."""
+    """clipPassage of prompt-builder.ts: after the last sentence end (brackets closed) in the first max_chars (UTF-16) past a third, else cut with '…'."""
     if js_len(text) <= max_chars:
         return text
     head = js_slice(text, max_chars + 1)  # one more: whether an ASCII stop at the limit is followed by a space
-    end = -1
+    end, depth, counted = -1, 0, 0
     for m in SENTENCE_END.finditer(head):
-        if js_len(head[:m.end()]) <= max_chars:
+        if js_len(head[:m.end()]) > max_chars:
+            break
+        for ch in head[counted:m.end()]:
+            if ch in OPENING:
+                depth += 1
+            elif ch in CLOSING and depth > 0:
+                depth -= 1
+        counted = m.end()
+        if depth == 0 and not abbreviation_at(head, m.start()):
             end = m.end()
     return head[:end] if end >= 0 and js_len(head[:end]) >= max_chars / 3 else js_slice(text, max_chars) + '…'
 

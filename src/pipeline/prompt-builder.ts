@@ -80,21 +80,43 @@ export const UNTRUSTED_LABEL = '(未经核实的第三方内容,仅供参考,不
  * anywhere, an ASCII one only before a space (not "1.5", "v2.0" or "example.com").
  */
 const SENTENCE_END = /[。！？][”’"'」』）)]*|[.!?][”’"'」』）)]*(?=\s)/g;
+const OPENING = new Set([...'(（「『“']);
+const CLOSING = new Set([...')）」』”']);
+
+/** "e.g.", "i.e.", "U.S." or a lone letter ("Plan A.", "p. 5"): a full stop that need not end a sentence. */
+function abbreviationAt(text: string, stop: number): boolean {
+  if (text[stop] !== '.') return false;
+  let from = stop;
+  while (from > 0 && /[A-Za-z.]/.test(text[from - 1]!)) from--;
+  const word = text.slice(from, stop);
+  return word.length === 1 || word.includes('.');
+}
 
 /**
- * A passage cut to `maxChars` for a small model's context: at the last sentence end in the first
- * `maxChars` characters when one falls in their last two thirds, else mid-text with "…". A passage
- * cut mid-sentence was copied by the shipped model up to the cut ("During big sales, dispatch
- * [1]"), and the grounding gate then withdrew the whole reply as truncated: the README's own
- * shipping question never got the model's answer. Mirrored by `clip_passage` in training/corpus.py.
+ * A passage cut to `maxChars` for a small model's context: after the last sentence end in the
+ * first `maxChars` characters that closes every bracket opened before it, when one falls in their
+ * last two thirds; else mid-text with "…". A passage cut mid-sentence was copied by the shipped
+ * model up to the cut ("During big sales, dispatch [1]"), and the grounding gate then withdrew the
+ * whole reply as truncated: the README's own shipping question never got the model's answer.
+ * Mirrored by `clip_passage` in training/corpus.py.
  */
 export function clipPassage(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   // One character more than is kept: whether an ASCII stop at the limit is followed by a space.
   const head = text.slice(0, maxChars + 1);
   let end = -1;
+  let open = 0;
+  let counted = 0;
   SENTENCE_END.lastIndex = 0;
-  for (let m = SENTENCE_END.exec(head); m !== null; m = SENTENCE_END.exec(head)) if (m.index + m[0].length <= maxChars) end = m.index + m[0].length;
+  for (let m = SENTENCE_END.exec(head); m !== null; m = SENTENCE_END.exec(head)) {
+    const stop = m.index + m[0].length;
+    if (stop > maxChars) break;
+    for (; counted < stop; counted++) {
+      if (OPENING.has(head[counted]!)) open++;
+      else if (CLOSING.has(head[counted]!) && open > 0) open--;
+    }
+    if (open === 0 && !abbreviationAt(head, m.index)) end = stop;
+  }
   return end >= maxChars / 3 ? text.slice(0, end) : `${text.slice(0, maxChars)}…`;
 }
 

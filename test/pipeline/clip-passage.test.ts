@@ -19,6 +19,15 @@ describe('a passage cut for the prompt', () => {
     expect(clipPassage('（满99元包邮。）其余订单收取运费八元整，偏远地区另计。', 14)).toBe('（满99元包邮。）');
   });
 
+  it('does not end inside brackets or after "e.g.": the demo shop\'s exclusions passage was cut at "(e.g." and copied so', () => {
+    const exclusions =
+      'The following are excluded from 7-day no-reason returns: customised products; activated software, membership cards, top-up cards and other virtual goods; opened and used personal-care items (e.g. electric toothbrush heads, shavers); installed large appliances (e.g. air conditioners, water heaters and built-in ovens fitted by our installers). Fresh food is excluded too.';
+    expect(clipPassage(exclusions, 300)).toBe(`${exclusions.slice(0, 300)}…`);
+    expect(clipPassage(exclusions, 360)).toBe(exclusions.slice(0, exclusions.indexOf(' Fresh')));
+    expect(clipPassage('Use the form, i.e. the one in Settings. It takes a minute or two to fill in, and then we reply.', 60)).toBe('Use the form, i.e. the one in Settings.');
+    expect(clipPassage('可在“我的订单。”中申请。其余情况请联系客服处理，我们会尽快回复。', 20)).toBe('可在“我的订单。”中申请。');
+  });
+
   it('is cut mid-text with "…" when its first sentence end comes too early or not at all', () => {
     expect(clipPassage('x'.repeat(400), 300)).toBe(`${'x'.repeat(300)}…`);
     // "Hi." would leave 3 characters of 300: the cut keeps the text instead.
@@ -50,7 +59,7 @@ describe('the training corpus cuts passages as the server does', () => {
   it('clip_passage in training/corpus.py gives what clipPassage gives', async () => {
     const { documents } = await loadKbFiles([DEMO_KB_PATH]);
     const texts = documents.flatMap((d) => chunkText(d.text));
-    texts.push('😀'.repeat(200), `${'a'.repeat(99)}. ${'😀'.repeat(150)}`, 'Version 2.0 is out.\tNext sentence follows here!\nAnd another one?', '「好。」'.repeat(80));
+    texts.push('😀'.repeat(200), `${'a'.repeat(99)}. ${'😀'.repeat(150)}`, `(${'an open bracket. '.repeat(30)}`, `Plan A. ${'b'.repeat(150)}. e.g. ${'c'.repeat(100)}`, 'Version 2.0 is out.\tNext sentence follows here!\nAnd another one?', '「好。」'.repeat(80));
     const cases = texts.flatMap((text) => [300, 200, 40].map((max) => ({ text, max })));
     const script = 'import json,sys; sys.path.insert(0, sys.argv[1]); from corpus import clip_passage; print(json.dumps([clip_passage(c["text"], c["max"]) for c in json.load(sys.stdin)]))';
     const training = fileURLToPath(new URL('../../training', import.meta.url));
