@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import { generateText } from '../llm/generate-text.ts';
 import { chatBodyLimit } from '../multimodal/attachment.ts';
-import { POLICY, buildPrompt } from '../pipeline/prompt-builder.ts';
+import { buildPrompt, systemPromptsFor } from '../pipeline/prompt-builder.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import type { AppEnv } from '../server/app-env.ts';
 import { createApp, type AppDeps } from '../server/create-app.ts';
@@ -23,9 +23,9 @@ export type AppParts = Omit<AppDeps, 'metrics' | 'logger' | 'dataDir' | 'kbPaths
 function suggestReply(ctx: RootContext, model: LanguageModel, outputGuard: OutputGuard): SuggestReply {
   const { config } = ctx;
   return async ({ message, passages, history, lang, signal }) => {
-    const text = (await generateText(model, { messages: buildPrompt({ userMessage: message, passages, history, lang, historyTokenBudget: config.historyTokens }), maxTokens: config.maxTokens, ...(signal === undefined ? {} : { signal }) })).text;
+    const text = (await generateText(model, { messages: buildPrompt({ userMessage: message, passages, history, lang, historyTokenBudget: config.historyTokens, shop: config.shop }), maxTokens: config.maxTokens, ...(signal === undefined ? {} : { signal }) })).text;
     const trusted = passages.map((p) => `${p.title} ${p.text}`).join('\n');
-    return outputGuard.check(text, { trusted, given: message, systemPrompts: [POLICY.zh, POLICY.en] }).length === 0 ? text : null;
+    return outputGuard.check(text, { trusted, given: message, systemPrompts: systemPromptsFor(config.shop) }).length === 0 ? text : null;
   };
 }
 

@@ -95,7 +95,8 @@ export function buildPipeline(ctx: RootContext, parts: TurnParts): { pipeline: C
       minPassageConfidence: CONFIDENT_PASSAGE,
       topK: 3,
       minSentenceSupport: 0.5,
+      shop: config.shop,
     },
   });
-  return { pipeline, warmUp: () => warmUp({ nlu: embeddedNlu, inputGuard, outputGuard: parts.outputGuard, piiEngine: parts.piiEngine }) };
+  return { pipeline, warmUp: () => warmUp({ nlu: embeddedNlu, inputGuard, outputGuard: parts.outputGuard, piiEngine: parts.piiEngine, shop: config.shop }) };
 }

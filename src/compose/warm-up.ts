@@ -3,7 +3,8 @@ import { hanScript } from '../dialogue/chinese-script.ts';
 import type { createInputGuard } from '../safety/input-guard/input-guard.ts';
 import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
-import { SYSTEM_PROMPTS } from '../pipeline/stages/safe-reply.ts';
+import { systemPromptsFor } from '../pipeline/prompt-builder.ts';
+import type { ShopIdentity } from '../pipeline/shop-identity.ts';
 
 /** What a turn's first use loads or compiles: the embedded NLU (intent model), the guards' patterns, the script dictionaries. */
 export interface WarmParts {
@@ -12,6 +13,8 @@ export interface WarmParts {
   inputGuard: Pick<ReturnType<typeof createInputGuard>, 'inspect'>;
   outputGuard: OutputGuard;
   piiEngine: PiiEngine;
+  /** The shop's system prompts are what the output guard indexes for the prompt-leak rule. */
+  shop: ShopIdentity;
 }
 
 // Made-up messages in each language the shop serves, Traditional included (its dictionaries).
@@ -29,6 +32,6 @@ export async function warmUp(parts: WarmParts): Promise<void> {
     parts.piiEngine.analyze(text);
     parts.inputGuard.inspect(text, { history: [text] });
     await parts.nlu.understand({ text });
-    parts.outputGuard.check(text, { trusted: text, given: text, systemPrompts: SYSTEM_PROMPTS });
+    parts.outputGuard.check(text, { trusted: text, given: text, systemPrompts: systemPromptsFor(parts.shop) });
   }
 }

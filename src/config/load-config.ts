@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { compileOrderIdPattern } from '../dialogue/entities/order-id-pattern.ts';
 import { KefuError } from '../errors.ts';
+import { parseShopName, type ShopIdentity } from '../pipeline/shop-identity.ts';
 import { parseTrustedProxies } from '../server/client-address.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,6 +57,7 @@ const EnvSchema = z.object({
   KEFU_QUEUE_LEASE_SECONDS: z.coerce.number().positive().default(30),
   KEFU_PROACTIVE_RULES: z.string().optional(),
   KEFU_SHOP_POLICY: z.string().optional(),
+  KEFU_SHOP_NAME: z.string().optional(),
   KEFU_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
   KEFU_DATABASE_URL: z.string().optional(),
   KEFU_VAULT_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'KEFU_VAULT_KEY must be 64 hex characters (32 bytes)').optional(),
@@ -155,6 +157,8 @@ export interface KefuConfig {
   proactiveRulesPath: string | null;
   /** After-sales policy (return windows, statuses per action; YAML); null: policies/shop-policy.yaml. */
   shopPolicyPath: string | null;
+  /** `KEFU_SHOP_NAME`: the shop the assistant speaks for in its prompt and its own texts (the demo shop when unset). */
+  shop: ShopIdentity;
   /** Multi-node mode: conversations, messages, settings and tickets in PostgreSQL. */
   databaseUrl: string | null;
   /**
@@ -259,6 +263,12 @@ function checkSettings(e: Env, llm: string, baseURLs: string[]): void {
 }
 
 /** Pictures and voice messages: limits, OCR and ASR. */
+function shopOf(value: string | undefined): ShopIdentity {
+  const shop = parseShopName(value);
+  if (typeof shop === 'string') throw new KefuError('invalid_config', shop);
+  return shop;
+}
+
 function mediaConfig(e: Env): Pick<KefuConfig, 'images' | 'voice'> {
   return {
     images: {
@@ -341,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     queueLeaseMs: Math.max(3, Math.round(e.KEFU_QUEUE_LEASE_SECONDS * 1000)),
     proactiveRulesPath: e.KEFU_PROACTIVE_RULES === undefined ? null : path.resolve(e.KEFU_PROACTIVE_RULES),
     shopPolicyPath: e.KEFU_SHOP_POLICY === undefined ? null : path.resolve(e.KEFU_SHOP_POLICY),
+    shop: shopOf(e.KEFU_SHOP_NAME),
     databaseUrl: e.KEFU_DATABASE_URL ?? null,
     listenBacklog: e.KEFU_LISTEN_BACKLOG,
     requestTimeoutMs: Math.round(e.KEFU_REQUEST_TIMEOUT_SECONDS * 1000),

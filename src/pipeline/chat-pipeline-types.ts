@@ -1,3 +1,4 @@
+import type { ShopIdentity } from './shop-identity.ts';
 import type { AnswerCache } from '../contracts/answer-cache.ts';
 import type { AuditLog } from '../contracts/audit-log.ts';
 import type { HandoffQueue } from '../contracts/handoff-queue.ts';
@@ -52,6 +53,8 @@ export interface ChatPipelineOptions {
   topK: number;
   /** Minimum share of a generated sentence's words found in the passages or the question. */
   minSentenceSupport: number;
+  /** The shop the assistant speaks for: its prompt and its own texts name it (`KEFU_SHOP_NAME`). */
+  shop: ShopIdentity;
 }
 
 export interface ChatPipelineDeps {

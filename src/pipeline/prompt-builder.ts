@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../contracts/language-model.ts';
 import type { Passage } from '../contracts/knowledge-base.ts';
 import { fenceContext } from '../safety/input-guard/fence-context.ts';
+import { DEMO_SHOP, naming, type ShopIdentity } from './shop-identity.ts';
 
 export const PROMPT_VERSION = 'kefu-prompt-v1';
 
@@ -14,12 +15,36 @@ export interface PromptInput {
   historyTokenBudget?: number;
   /** Characters kept per passage: small models have small contexts. */
   passageChars?: number;
+  /** The shop the assistant speaks for (`KEFU_SHOP_NAME`); the demo shop by default. */
+  shop?: ShopIdentity;
 }
 
 export const POLICY = {
   zh: '你是Kefu商城的客服助手。只根据下面的资料回答,并用[编号]注明出处;资料里没有的信息不要编造,请说明并提供转人工。不承诺资料以外的价格、优惠、退款或赔偿。',
   en: 'You are the Kefu shop support assistant. Answer only from the passages below and cite them as [n]. If the passages do not contain the answer, say so and offer a human agent. Never promise prices, discounts, refunds or compensation beyond the passages.',
 } as const;
+
+const prompts = new WeakMap<ShopIdentity, { zh: string; en: string; both: readonly string[] }>();
+
+function promptsOf(shop: ShopIdentity): { zh: string; en: string; both: readonly string[] } {
+  let p = prompts.get(shop);
+  if (p === undefined) {
+    const zh = naming(POLICY.zh, shop);
+    const en = naming(POLICY.en, shop);
+    p = { zh, en, both: [zh, en] };
+    prompts.set(shop, p);
+  }
+  return p;
+}
+
+/** The policy text of the system prompt naming `shop` (the demo shop's is `POLICY`). */
+export const policyFor = (shop: ShopIdentity): { readonly zh: string; readonly en: string } => promptsOf(shop);
+
+/**
+ * The system prompts a reply must not quote (the output guard's prompt-leak rule), for `shop`: one
+ * array per shop, since the guard keeps its verdicts on stored answers while it sees the same one.
+ */
+export const systemPromptsFor = (shop: ShopIdentity): readonly string[] => promptsOf(shop).both;
 
 /**
  * Rough token estimate that works for mixed Chinese/English without a tokenizer: CJK characters
@@ -135,7 +160,7 @@ export function formatPassages(passages: readonly Passage[], maxChars: number): 
 export function buildPrompt(input: PromptInput): ChatMessage[] {
   const passages = formatPassages(input.passages, input.passageChars ?? 300);
   const header = input.lang === 'zh' ? '资料:' : 'Passages:';
-  const system = `${POLICY[input.lang]}\n${header}\n${passages || (input.lang === 'zh' ? '(无)' : '(none)')}`;
+  const system = `${policyFor(input.shop ?? DEMO_SHOP)[input.lang]}\n${header}\n${passages || (input.lang === 'zh' ? '(无)' : '(none)')}`;
   return [
     { role: 'system', content: system },
     ...trimHistory(input.history, input.historyTokenBudget ?? 512),

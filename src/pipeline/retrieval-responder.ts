@@ -1,6 +1,7 @@
 import type { Passage } from '../contracts/knowledge-base.ts';
 import type { Intent } from '../contracts/reply-part.ts';
 import { answerSentences, joinSentences } from './answer-sentences.ts';
+import { DEMO_SHOP, naming, type ShopIdentity } from './shop-identity.ts';
 
 /**
  * Replies that need no model: the retrieval-only answer (KEFU_LLM=none, and the fallback when a
@@ -27,12 +28,22 @@ const T = {
   },
 } as const;
 
-export function templateReply(intent: Intent, lang: 'zh' | 'en'): string | null {
+/**
+ * Greeting and small talk for a shop that named itself (`KEFU_SHOP_NAME`): the demo shop's replies
+ * list its own topics (shipping, invoices, coupons), which a bike rental or a cloud host does not have.
+ */
+const NAMED = {
+  zh: { greeting: (name: string) => `您好,我是${name}的智能客服。请问有什么可以帮您?`, chitchat: (name: string) => `我是${name}的智能客服,主要解答关于我们的商品和服务的问题。请问有什么可以帮您?` },
+  en: { greeting: (name: string) => `Hello! I'm the ${name} assistant. How can I help?`, chitchat: (name: string) => `I'm the ${name} assistant and I answer questions about our products and services. How can I help?` },
+} as const;
+
+export function templateReply(intent: Intent, lang: 'zh' | 'en', shop: ShopIdentity = DEMO_SHOP): string | null {
   const t = T[lang];
-  if (intent === 'greeting') return t.greeting;
+  const name = shop[lang];
+  if (intent === 'greeting') return shop.custom ? NAMED[lang].greeting(name) : t.greeting;
   if (intent === 'goodbye') return t.goodbye;
-  if (intent === 'chitchat') return t.chitchat;
-  if (intent === 'human_agent') return t.human;
+  if (intent === 'chitchat') return shop.custom ? NAMED[lang].chitchat(name) : t.chitchat;
+  if (intent === 'human_agent') return naming(t.human, shop);
   return null;
 }
 

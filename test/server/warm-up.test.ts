@@ -1,3 +1,4 @@
+import { DEMO_SHOP } from '../../src/pipeline/shop-identity.ts';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { GenerateParams, LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
@@ -70,6 +71,7 @@ describe('warming the turn at start', () => {
       nlu: { understand: (input) => (seen.nlu.push(input.text), nlu.understand(input)) },
       inputGuard: { inspect: (text, context) => (seen.input.push(text), inputGuard.inspect(text, context)) },
       outputGuard: { check: (text, context) => (seen.output.push(text), outputGuard.check(text, context)) },
+      shop: DEMO_SHOP,
       piiEngine: { analyze: (text, options) => (seen.pii.push(text), piiEngine.analyze(text, options)), mask: (text, options) => piiEngine.mask(text, options) },
     });
     for (const texts of Object.values(seen)) {

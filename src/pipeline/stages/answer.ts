@@ -23,7 +23,7 @@ export async function* answer(turn: Turn, deps: StageDeps): AsyncGenerator<Answe
   const hours = !fromKb && asksAboutHours(asked);
   // A thin guess at small talk ("quantum chromodynamics…" read as a goodbye at 0.17) is no
   // reason to say "you're welcome": the knowledge base gets the message instead.
-  const template = fromKb || hours || (nlu.confidence < SMALL_TALK_MIN_CONFIDENCE && nlu.intent !== 'human_agent') ? null : templateReply(nlu.intent, nlu.lang);
+  const template = fromKb || hours || (nlu.confidence < SMALL_TALK_MIN_CONFIDENCE && nlu.intent !== 'human_agent') ? null : templateReply(nlu.intent, nlu.lang, deps.options.shop);
   const hit = template === null ? await cached(turn, deps) : null;
   deps.metrics.answerCache.inc({ result: hit === null ? 'miss' : 'hit' });
   if (hours) {

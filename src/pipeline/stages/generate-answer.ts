@@ -1,10 +1,10 @@
 import type { Passage } from '../../contracts/knowledge-base.ts';
 import { personLabel } from '../../dialogue/clarify.ts';
 import { gateModelReply, type RetractPart } from '../grounding-gate.ts';
-import { buildPrompt } from '../prompt-builder.ts';
+import { buildPrompt, systemPromptsFor } from '../prompt-builder.ts';
 import { noAnswerReply, retrievalAnswer } from '../retrieval-responder.ts';
 import type { StageDeps, Turn } from '../turn.ts';
-import { SYSTEM_PROMPTS, replaceStopped } from './safe-reply.ts';
+import { replaceStopped } from './safe-reply.ts';
 
 const passageText = (p: Passage): string => `${p.title} ${p.text}`;
 
@@ -18,13 +18,15 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
   const { decision, reply } = turn;
   const { nlu, asked } = decision;
   const { history } = turn.understanding;
+  const { shop } = deps.options;
+  const systemPrompts = systemPromptsFor(shop);
   const trusted = confident.filter((p) => p.trust !== 'untrusted').map(passageText).join('\n');
   const untrusted = confident.filter((p) => p.trust === 'untrusted').map(passageText).join('\n');
   // The retrieval answer meets the same guard as model text: quoting a passage is no exemption.
   reply.groundedOn = [asked, ...confident.map(passageText)].join('\n');
   const kbAnswer = (): string => {
     const text = retrievalAnswer(confident, nlu.lang, asked);
-    const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts: SYSTEM_PROMPTS, untrusted });
+    const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts, untrusted });
     return v.length === 0 ? text : replaceStopped(turn, deps, v);
   };
   if (deps.generate === null) {
@@ -33,15 +35,15 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
   }
   const { historyTokens } = deps.options;
   const prompts = [
-    () => buildPrompt({ userMessage: asked, passages: confident, history, lang: nlu.lang, historyTokenBudget: historyTokens }),
-    () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, historyTokens), passageChars: 200 }),
-    () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200 }),
+    () => buildPrompt({ userMessage: asked, passages: confident, history, lang: nlu.lang, historyTokenBudget: historyTokens, shop }),
+    () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 2), history, lang: nlu.lang, historyTokenBudget: Math.min(128, historyTokens), passageChars: 200, shop }),
+    () => buildPrompt({ userMessage: asked, passages: confident.slice(0, 1), history: [], lang: nlu.lang, passageChars: 200, shop }),
   ];
   const allowed = [asked, ...confident.map(passageText), ...history.map((h) => h.content)].join('\n');
   reply.answeredBy = deps.modelId;
   const given = [asked, ...history.filter((h) => h.role === 'user').map((h) => h.content)].join('\n');
   const guard = (text: string): string | null => {
-    const v = deps.outputGuard.check(text, { trusted, given, systemPrompts: SYSTEM_PROMPTS, untrusted });
+    const v = deps.outputGuard.check(text, { trusted, given, systemPrompts, untrusted });
     if (v.length === 0) return null;
     reply.guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
     return v[0]!.principle;

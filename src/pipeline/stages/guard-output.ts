@@ -1,6 +1,7 @@
 import { isRetract } from '../grounding-gate.ts';
 import type { AnswerPart, StageDeps, Turn } from '../turn.ts';
-import { SYSTEM_PROMPTS, replaceStopped } from './safe-reply.ts';
+import { systemPromptsFor } from '../prompt-builder.ts';
+import { replaceStopped } from './safe-reply.ts';
 
 /**
  * Every part the customer sees is the reply, whichever route produced it. Model text was guarded
@@ -22,7 +23,7 @@ export async function* guardOutput(turn: Pick<Turn, 'req' | 'decision' | 'reply'
       yield text;
       continue;
     }
-    const v = deps.outputGuard.check(text, { trusted: reply.sources.length > 0 ? text : '', given: decision.asked, systemPrompts: SYSTEM_PROMPTS, commitmentsConfirmed: true, stored: reply.cachedHit });
+    const v = deps.outputGuard.check(text, { trusted: reply.sources.length > 0 ? text : '', given: decision.asked, systemPrompts: systemPromptsFor(deps.options.shop), commitmentsConfirmed: true, stored: reply.cachedHit });
     yield v.length === 0 ? text : replaceStopped(turn, deps, v);
   }
 }

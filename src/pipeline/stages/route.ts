@@ -67,7 +67,7 @@ async function routeToGuard(turn: Turn, deps: StageDeps): Promise<void> {
   decision.inputGuard = { action: verdict.action, findings: verdict.findings.map((f) => ({ category: f.category, score: Math.round(f.score * 100) / 100 })) };
   deps.metrics.inputGuard.inc({ category: top.category, action: verdict.action });
   turn.reply.answeredBy = 'guard';
-  const safe = safeTemplate(top.category, decision.nlu.lang);
+  const safe = safeTemplate(top.category, decision.nlu.lang, deps.options.shop);
   decision.text = verdict.action === 'handoff' ? await handOff(turn, deps, 'manipulation', decision.state, `${safe}\n`) : safe;
 }
 

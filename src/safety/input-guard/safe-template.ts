@@ -3,6 +3,7 @@
  * on the message, so they cannot repeat an attack; each is polite, declines without lecturing, and
  * says what Kefu can do instead.
  */
+import { DEMO_SHOP, naming, type ShopIdentity } from '../../pipeline/shop-identity.ts';
 import type { AttackCategory } from './types.ts';
 
 const TEMPLATES: Readonly<Record<AttackCategory, { zh: string; en: string }>> = {
@@ -41,6 +42,7 @@ const TEMPLATES: Readonly<Record<AttackCategory, { zh: string; en: string }>> = 
 };
 
 /** The reply for a blocked message, in the customer's language: polite, says what Kefu can do instead, never repeats the attack. */
-export function safeTemplate(category: AttackCategory, lang: 'zh' | 'en'): string {
-  return TEMPLATES[category][lang];
+/** The fixed reply to a blocked message, naming the shop the assistant speaks for. */
+export function safeTemplate(category: AttackCategory, lang: 'zh' | 'en', shop: ShopIdentity = DEMO_SHOP): string {
+  return naming(TEMPLATES[category][lang], shop);
 }
