@@ -47,8 +47,13 @@ export function openLanguageModel(ctx: RootContext, injected: LanguageModel | nu
   if (model !== null) ctx.closing.defer(() => model.close());
   if (model !== null && 'status' in model) routerMetrics.watch(model as LanguageModel & Pick<LlmRouter, 'status'>);
   // Loading starts now; /readyz reports when it is done and chat waits for it.
+  const loadStart = performance.now();
   const modelReady = model?.ready() ?? Promise.resolve();
-  modelReady.catch((err: unknown) => logger.error({ err }, 'language model failed to load'));
+  // Listening comes first: a turn sent before this line waits for the model (the first reply after `npm start`).
+  modelReady.then(
+    () => model !== null && logger.info({ llm: model.id, ms: Math.round(performance.now() - loadStart) }, 'language model ready'),
+    (err: unknown) => logger.error({ err }, 'language model failed to load'),
+  );
   return { model, modelReady };
 }
 

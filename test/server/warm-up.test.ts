@@ -1,8 +1,8 @@
-import { DEMO_SHOP } from '../../src/pipeline/shop-identity.ts';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { GenerateParams, LanguageModel, LanguageModelStreamPart } from '../../src/contracts/language-model.ts';
 import { warmUp } from '../../src/compose/warm-up.ts';
+import { DEMO_SHOP } from '../../src/pipeline/shop-identity.ts';
 import { hanScript } from '../../src/dialogue/chinese-script.ts';
 import { createEmbeddedNlu } from '../../src/dialogue/embedded-nlu.ts';
 import { extractEntities } from '../../src/dialogue/entities/extract-entities.ts';
@@ -33,6 +33,26 @@ function recordingModel(): LanguageModel & { calls: GenerateParams[] } {
  * input guard's gate and the script dictionaries (0.5-0.6 s with `kefu serve`; BENCHMARKS.md, First text).
  * `startServer` now runs the turn's pure parts on made-up messages before it listens.
  */
+describe('the model at start', () => {
+  it('is announced when it has loaded, which may be after the server listens', async () => {
+    const out = new PassThrough();
+    const lines: { msg?: string; llm?: string }[] = [];
+    out.on('data', (d: Buffer) => lines.push(...d.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg?: string })));
+    let loaded: () => void = () => {};
+    const model = Object.assign(recordingModel(), { ready: () => new Promise<void>((r) => (loaded = r)) });
+    const server = await startTestServer({}, undefined, { model, logger: createLogger('info', out) });
+    try {
+      expect(lines.map((l) => l.msg)).toContain('kefu listening');
+      expect(lines.map((l) => l.msg)).not.toContain('language model ready');
+      loaded();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(lines.find((l) => l.msg === 'language model ready')?.llm).toBe('recording');
+    } finally {
+      await server.destroy();
+    }
+  });
+});
+
 describe('warming the turn at start', () => {
   it('happens before the server listens, asks no model even with KEFU_NLU=llm, and stores nothing', async () => {
     const out = new PassThrough();
