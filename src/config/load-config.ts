@@ -262,13 +262,14 @@ function checkSettings(e: Env, llm: string, baseURLs: string[]): void {
   }
 }
 
-/** Pictures and voice messages: limits, OCR and ASR. */
+/** `KEFU_SHOP_NAME` read, or the setting's own message as an `invalid_config` error. */
 function shopOf(value: string | undefined): ShopIdentity {
   const shop = parseShopName(value);
   if (typeof shop === 'string') throw new KefuError('invalid_config', shop);
   return shop;
 }
 
+/** Pictures and voice messages: limits, OCR and ASR. */
 function mediaConfig(e: Env): Pick<KefuConfig, 'images' | 'voice'> {
   return {
     images: {

@@ -1,4 +1,3 @@
-import type { ShopIdentity } from './shop-identity.ts';
 import type { AnswerCache } from '../contracts/answer-cache.ts';
 import type { AuditLog } from '../contracts/audit-log.ts';
 import type { HandoffQueue } from '../contracts/handoff-queue.ts';
@@ -22,6 +21,7 @@ import type { OutputGuard } from '../safety/output-guard/output-guard.ts';
 import type { PiiEngine } from '../safety/pii/create-pii-engine.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { SessionAccess } from '../sessions/session-token.ts';
+import type { ShopIdentity } from './shop-identity.ts';
 
 export interface ChatRequest {
   message: string;

@@ -123,7 +123,9 @@ function abbreviationAt(text: string, stop: number): boolean {
  * last two thirds; else mid-text with "…". A passage cut mid-sentence was copied by the shipped
  * model up to the cut ("During big sales, dispatch [1]"), and the grounding gate then withdrew the
  * whole reply as truncated: the README's own shipping question never got the model's answer.
- * Mirrored by `clip_passage` in training/corpus.py.
+ * Mirrored by `clip_passage` in training/corpus.py. Not built on `splitSentences`
+ * (answer-sentences.ts): the cut needs offsets in the text and open brackets counted, and its
+ * rule must be one the Python side reproduces exactly, since training prompts are rendered there.
  */
 export function clipPassage(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;

@@ -1,11 +1,6 @@
 import type { GuardViolation } from '../../safety/output-guard/output-guard.ts';
 import { personLabel } from '../../dialogue/clarify.ts';
-import { systemPromptsFor } from '../prompt-builder.ts';
-import { DEMO_SHOP } from '../shop-identity.ts';
 import type { StageDeps, Turn } from '../turn.ts';
-
-/** The demo shop's system prompts (the red team's and the warm-up's): a reply that quotes one leaks it. */
-export const SYSTEM_PROMPTS = systemPromptsFor(DEMO_SHOP);
 
 /** Said instead of a text the output guard stopped, so the customer never meets silence. */
 export const safeReply = (lang: 'zh' | 'en'): string =>

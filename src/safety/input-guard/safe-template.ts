@@ -41,8 +41,7 @@ const TEMPLATES: Readonly<Record<AttackCategory, { zh: string; en: string }>> = 
   },
 };
 
-/** The reply for a blocked message, in the customer's language: polite, says what Kefu can do instead, never repeats the attack. */
-/** The fixed reply to a blocked message, naming the shop the assistant speaks for. */
+/** The reply for a blocked message, in the customer's language, naming the shop the assistant speaks for: polite, says what Kefu can do instead, never repeats the attack. */
 export function safeTemplate(category: AttackCategory, lang: 'zh' | 'en', shop: ShopIdentity = DEMO_SHOP): string {
   return naming(TEMPLATES[category][lang], shop);
 }
