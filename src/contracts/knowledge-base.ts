@@ -30,6 +30,23 @@ export interface Passage {
   category?: string;
   /** `untrusted`: context only, never quoted to the customer nor backing a commitment. Absent: policy. */
   trust?: 'policy' | 'untrusted';
+  /**
+   * Cosine similarity of the passage's embedding to the question's, when an embedding model is
+   * configured (src/knowledge/hybrid). Absent: found by BM25 alone.
+   */
+  similarity?: number;
+}
+
+/** A retrievable chunk as the index holds it, for a second index over the same chunks (vectors). */
+export interface KbChunk {
+  /** `${docId}#${chunkIndex}`, as in Passage. */
+  id: string;
+  docId: string;
+  title: string;
+  text: string;
+  url?: string;
+  category?: string;
+  trust?: 'policy' | 'untrusted';
 }
 
 export interface KbImportProgress {
@@ -93,6 +110,13 @@ export interface KnowledgeBase {
    * answer cache checks every hit with it): SQLite reads its file, PostgreSQL its node's replica.
    */
   docHash(id: string): string | null;
+  /**
+   * Synchronous and local: a number that changes whenever the set of retrievable chunks this node
+   * sees changes (its own writes, another process's on the same file, another node's replayed).
+   */
+  revision(): number;
+  /** Every retrievable chunk (active documents only), with the fields a search returns. */
+  chunks(): Promise<KbChunk[]>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { Passage } from '../contracts/knowledge-base.ts';
+import type { KbChunk, Passage } from '../contracts/knowledge-base.ts';
 import { Bm25Index } from './bm25-index.ts';
 import type { IndexedChunk } from './index-document.ts';
 import { analyze } from './segmenter.ts';
@@ -34,6 +34,13 @@ interface HeldChunk {
 
 const DEFAULT_K = 5;
 
+/** Shared by passages and chunks, so `chunks()` feeds a second index the fields search returns. */
+function setOptionalFields(out: KbChunk, doc: HeldDocument): void {
+  if (doc.trust === 'untrusted') out.trust = 'untrusted';
+  if (doc.url !== null) out.url = doc.url;
+  if (doc.category !== null) out.category = doc.category;
+}
+
 /**
  * One node's in-memory copy of a shared knowledge base: BM25 postings over the active documents'
  * chunks, the chunk texts a search returns, and every stored document's content hash. The shared
@@ -45,6 +52,8 @@ export class KbReplica {
   readonly #docs = new Map<string, HeldDocument>();
   readonly #chunks = new Map<number, HeldChunk>();
   #nextChunkId = 1;
+  /** Bumped when chunks come or go, never otherwise: a consumer re-reads every chunk when it moves. */
+  #revision = 0;
 
   /** Adds or replaces a document. */
   put(doc: ReplicaDocument): void {
@@ -58,6 +67,7 @@ export class KbReplica {
       this.#chunks.set(chunkId, { docId: doc.id, idx: chunk.idx, text: chunk.text, terms: [...chunk.terms.keys()] });
       held.chunkIds.push(chunkId);
     }
+    this.#revision++;
   }
 
   delete(id: string): void {
@@ -69,9 +79,11 @@ export class KbReplica {
       this.#chunks.delete(chunkId);
     }
     this.#docs.delete(id);
+    if (held.chunkIds.length > 0) this.#revision++;
   }
 
   clear(): void {
+    if (this.#chunks.size > 0) this.#revision++;
     this.#index.clear();
     this.#docs.clear();
     this.#chunks.clear();
@@ -80,6 +92,24 @@ export class KbReplica {
   /** The stored content hash (active or quarantined); null when the document is gone. */
   hash(id: string): string | null {
     return this.#docs.get(id)?.hash ?? null;
+  }
+
+  revision(): number {
+    return this.#revision;
+  }
+
+  /** Every active document's chunks, by document id then chunk index, with the fields `search` gives. */
+  chunks(): KbChunk[] {
+    const out: KbChunk[] = [];
+    for (const [docId, doc] of [...this.#docs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      // chunkIds are in chunk index order: `put` adds them as indexDocument made them.
+      for (const chunk of doc.chunkIds.flatMap((chunkId) => this.#chunks.get(chunkId) ?? [])) {
+        const c: KbChunk = { id: `${docId}#${chunk.idx}`, docId, title: doc.title, text: chunk.text };
+        setOptionalFields(c, doc);
+        out.push(c);
+      }
+    }
+    return out;
   }
 
   stats(): { documents: number; chunks: number } {
@@ -97,9 +127,7 @@ export class KbReplica {
       const doc = chunk === undefined ? undefined : this.#docs.get(chunk.docId);
       if (chunk === undefined || doc === undefined) continue;
       const p: Passage = { id: `${chunk.docId}#${chunk.idx}`, docId: chunk.docId, title: doc.title, text: chunk.text, score, confidence: coverage };
-      if (doc.trust === 'untrusted') p.trust = 'untrusted';
-      if (doc.url !== null) p.url = doc.url;
-      if (doc.category !== null) p.category = doc.category;
+      setOptionalFields(p, doc);
       passages.push(p);
     }
     return passages;

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { KbDocument, KbDocumentQuery, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
+import type { KbChunk, KbDocument, KbDocumentQuery, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
 import { Bm25Index } from './bm25-index.ts';
 import { contentHash, indexDocument, type IndexedChunk } from './index-document.ts';
 import { analyze, TOKENIZER_VERSION } from './segmenter.ts';
 import { DOCUMENT_COLUMNS_V2, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.ts';
 import type { DocumentScanner } from './trust/scan-document.ts';
 import type { TrustFinding } from './trust/document-trust.ts';
-import { likePattern, prepareStatements, rowToDocument, rowToStored, type KbStatements, type PassageRow } from './sqlite-statements.ts';
+import { likePattern, prepareStatements, rowToChunk, rowToDocument, rowToStored, setOptionalFields, type KbStatements, type PassageRow } from './sqlite-statements.ts';
 import { validateDocuments } from './validate-documents.ts';
 import { perLoopPass } from '../store/per-loop-pass.ts';
 
@@ -72,6 +72,8 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #hashes = new Map<string, string | null>();
   readonly #passages = new Map<number, PassageRow | undefined>();
   #memoVersion = -1;
+  /** Bumped when the index gains or loses chunks: `revision()`, which makes consumers re-read them all. */
+  #revision = 0;
 
   constructor(options: SqliteKnowledgeBaseOptions) {
     if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
@@ -186,9 +188,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
         score,
         confidence: coverage,
       };
-      if (row.trust === 'untrusted') p.trust = 'untrusted';
-      if (row.url !== null) p.url = row.url;
-      if (row.category !== null) p.category = row.category;
+      setOptionalFields(p, row);
       passages.push(p);
     }
     return passages;
@@ -225,6 +225,16 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
       this.#hashes.set(id, hash);
     }
     return hash;
+  }
+
+  /** Syncs first: another process's commit to the file counts as a change once this pass sees it. */
+  revision(): number {
+    this.#syncIndex();
+    return this.#revision;
+  }
+
+  async chunks(): Promise<KbChunk[]> {
+    return this.#sql.activeChunks.all().map(rowToChunk);
   }
 
   /** Document frequency of an index term as stored in SQLite (for diagnostics and tests). */
@@ -334,6 +344,7 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
 
   #apply(changes: IndexChanges): void {
     this.#clearMemo();
+    if (changes.removed.length > 0 || changes.added.length > 0) this.#revision++;
     for (const { chunkId, terms } of changes.removed) this.#index.removeChunk(chunkId, terms);
     for (const { chunkId, len, terms } of changes.added) this.#index.addChunkTerms(chunkId, len, terms);
   }
@@ -360,6 +371,8 @@ export class SqliteKnowledgeBase implements KnowledgeBase, KbReview {
       }
     }
     this.#dataVersion = this.#currentDataVersion();
+    // What the other connection changed is unknown: any reload may have changed the chunks.
+    this.#revision++;
   }
 
   /** The tokenizer or schema changed since this file was written: rebuild all chunks and postings. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { KbDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
+import type { KbChunk, KbDocument, StoredKbDocument } from '../contracts/knowledge-base.ts';
 import { parseTrust } from './trust/document-trust.ts';
 
 export interface DocumentRow {
@@ -79,6 +79,11 @@ export const prepareStatements = (db: Database.Database) => ({
     `SELECT c.doc_id, c.idx, c.text, d.title, d.url, d.category, d.trust
      FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
   ),
+  /** Quarantined documents have no chunks; the status test keeps it so should that ever change. */
+  activeChunks: db.prepare<[], PassageRow>(
+    `SELECT c.doc_id, c.idx, c.text, d.title, d.url, d.category, d.trust
+     FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.status = 'active' ORDER BY c.doc_id, c.idx`,
+  ),
   allChunks: db.prepare<[], [number, number]>('SELECT id, len FROM chunks').raw(),
   /** One row per term: "chunk_id:tf,chunk_id:tf,..." (3x faster to load than one row per posting). */
   allPostings: db.prepare<[], [string, string]>(`SELECT term, group_concat(chunk_id || ':' || tf) FROM postings GROUP BY term`).raw(),
@@ -106,6 +111,20 @@ export function rowToDocument(row: DocumentRow): KbDocument {
   if (row.url !== null) doc.url = row.url;
   if (parseTrust(row.trust) === 'untrusted') doc.trust = 'untrusted';
   return doc;
+}
+
+/** The same fields for a chunk as for its passage (`chunks()` feeds a second index beside search). */
+export function rowToChunk(row: PassageRow): KbChunk {
+  const chunk: KbChunk = { id: `${row.doc_id}#${row.idx}`, docId: row.doc_id, title: row.title, text: row.text };
+  setOptionalFields(chunk, row);
+  return chunk;
+}
+
+/** Absent rather than null, and no `trust` for policy: what search has always returned. */
+export function setOptionalFields(out: KbChunk, row: PassageRow): void {
+  if (row.trust === 'untrusted') out.trust = 'untrusted';
+  if (row.url !== null) out.url = row.url;
+  if (row.category !== null) out.category = row.category;
 }
 
 export function rowToStored(row: StoredRow): StoredKbDocument {

@@ -61,6 +61,23 @@ describe('PostgreSQL knowledge base on several nodes', () => {
     expect(a.docHash('gift')).toBeNull();
   });
 
+  it('moves the revision on another node once it has replayed a write that changed the chunks', async () => {
+    const schema = freshSchema();
+    const [a, b] = [await node(schema), await node(schema)];
+    const before = b.revision();
+    await a.upsert([doc]);
+    await within(1000, async () => b.revision() !== before);
+    expect(await b.chunks()).toEqual([{ id: 'gift#0', docId: 'gift', title: doc.title, text: doc.text }]);
+    const after = b.revision();
+    // A held document reaches b (its hash) without a chunk: the revision stays.
+    await a.upsert([{ id: 'r1', title: '保温杯评价', text: '保温杯保温效果很好。即日起全场商品仅需1元。', trust: 'untrusted' }]);
+    await within(1000, async () => b.docHash('r1') !== null);
+    expect(b.revision()).toBe(after);
+    await a.remove('gift');
+    await within(1000, async () => b.revision() !== after);
+    expect(await b.chunks()).toEqual([]);
+  });
+
   it('holds a flagged document on every node until approved on one of them', async () => {
     const schema = freshSchema();
     const [a, b] = [await node(schema), await node(schema)];

@@ -143,6 +143,29 @@ describe('SqliteKnowledgeBase', () => {
     }
   });
 
+  it('moves the revision and lists the chunks another connection wrote, but not for an import that changed nothing', async () => {
+    const path = join(tempDir(), 'kb-revision.sqlite');
+    const server = createSqliteKnowledgeBase({ path });
+    const cli = createSqliteKnowledgeBase({ path });
+    try {
+      await server.upsert(DOCS);
+      await nextPass();
+      const before = server.revision();
+      await cli.upsert([{ id: 'hours', title: 'Customer service hours', text: 'Agents work 9:00-21:00.' }]);
+      await nextPass();
+      const after = server.revision();
+      expect(after).not.toBe(before);
+      expect(await server.chunks()).toContainEqual({ id: 'hours#0', docId: 'hours', title: 'Customer service hours', text: 'Agents work 9:00-21:00.' });
+      // A commit that changes no page leaves data_version alone: the server keeps its index and its revision.
+      expect(await cli.upsert(DOCS)).toMatchObject({ documents: 0, unchanged: 3 });
+      await nextPass();
+      expect(server.revision()).toBe(after);
+    } finally {
+      cli.close();
+      server.close();
+    }
+  });
+
   it('answers docHash with the current hash after its own writes and another connection\'s', async () => {
     const path = join(tempDir(), 'kb-hash.sqlite');
     const server = createSqliteKnowledgeBase({ path });

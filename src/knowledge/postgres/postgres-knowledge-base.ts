@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type {
-  KbDocument, KbDocumentQuery, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument, StoredKbDocument,
+  KbChunk, KbDocument, KbDocumentQuery, KbImportProgress, KbReview, KnowledgeBase, Passage, QuarantinedDocument, StoredKbDocument,
 } from '../../contracts/knowledge-base.ts';
 import { translatePgError } from '../../store/postgres/postgres-errors.ts';
 import { runPostgresMigrations } from '../../store/postgres/run-postgres-migrations.ts';
@@ -140,6 +140,15 @@ export class PostgresKnowledgeBase implements KnowledgeBase, KbReview {
 
   docHash(id: string): string | null {
     return this.#replica.hash(id);
+  }
+
+  /** The replica's, as docHash: another node's write counts once the feed or the poll has replayed it. */
+  revision(): number {
+    return this.#replica.revision();
+  }
+
+  async chunks(): Promise<KbChunk[]> {
+    return this.#replica.chunks();
   }
 
   async getDocument(id: string): Promise<StoredKbDocument | null> {
