@@ -24,10 +24,11 @@ export interface RunningLlamaServer {
 }
 
 /** Starts llama-server on a random loopback port and waits (up to 30 s) until /health answers. */
-export async function startLlamaServer(opts: { model: string; threads: number; parallel: number; contextPerSlot: number }): Promise<RunningLlamaServer> {
+export async function startLlamaServer(opts: { model: string; threads: number; parallel: number; contextPerSlot: number; /** Serve /v1/embeddings (mean-pooled) instead of completions. */ embedding?: boolean }): Promise<RunningLlamaServer> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const args = ['-m', opts.model, '--host', '127.0.0.1', '--port', String(port), '-t', String(opts.threads), '-tb', String(opts.threads)];
   args.push('-np', String(opts.parallel), '-c', String(opts.parallel * opts.contextPerSlot), '--no-webui');
+  if (opts.embedding === true) args.push('--embedding', '--pooling', 'mean');
   const binary = llamaServerBinary();
   // A wrong KEFU_LLAMA_SERVER would otherwise surface as an unhandled spawn 'error' event.
   if (!existsSync(binary)) throw new Error(`llama-server not found at ${binary}: build it with scripts/build-llama-server.sh or set KEFU_LLAMA_SERVER`);

@@ -4,11 +4,15 @@ import { createRedisReplicatedAnswerCache } from '../cache/redis-replicated-answ
 import type { AnswerCache } from '../contracts/answer-cache.ts';
 import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { LanguageModel } from '../contracts/language-model.ts';
+import { HybridKnowledgeBase } from '../knowledge/hybrid/hybrid-knowledge-base.ts';
+import { VectorCache } from '../knowledge/hybrid/vector-cache.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
+import { createOpenAICompatibleEmbeddings } from '../llm/openai-compatible-embeddings.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
 import { createLanguageModel } from '../llm/create-language-model.ts';
 import type { LlmRouter } from '../llm/router/create-llm-router.ts';
 import { createLlmRouterMetrics } from '../llm/router/router-metrics.ts';
+import path from 'node:path';
 import type pg from 'pg';
 import type { RootContext } from './root-context.ts';
 
@@ -19,12 +23,21 @@ import type { RootContext } from './root-context.ts';
  */
 export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb: boolean): Promise<KnowledgeBase & KbReview> {
   const { config, logger } = ctx;
-  const kb = await openKnowledgeBase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, pool: pgPool, logger });
+  const bm25 = await openKnowledgeBase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, pool: pgPool, logger });
+  const hybrid = config.embedding === null ? null : new HybridKnowledgeBase(bm25, {
+    model: createOpenAICompatibleEmbeddings(config.embedding),
+    cache: new VectorCache(path.join(config.dataDir, 'embeddings.db')),
+    minSimilarity: config.embedding.minSimilarity,
+    logger,
+  });
+  const kb = hybrid ?? bm25;
   ctx.closing.defer(() => kb.close());
   if (importKb && config.kbPaths.length > 0) {
     const result = await importKnowledge(kb, config.kbPaths);
     logger.info({ ...result, paths: config.kbPaths }, 'knowledge base ready');
   }
+  // The chunks are embedded in the background from now on; until then BM25 answers alone.
+  hybrid?.warm().catch((err: unknown) => logger.warn({ err }, 'knowledge vectors: reading the chunks failed'));
   return kb;
 }
 

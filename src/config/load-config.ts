@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   KEFU_LLM_BASE_URL: z.string().optional(),
   KEFU_LLM_MODEL: z.string().optional(),
   KEFU_LLM_API_KEY: z.string().optional(),
+  KEFU_EMBEDDING_BASE_URL: z.string().optional(),
+  KEFU_EMBEDDING_MODEL: z.string().min(1).optional(),
+  KEFU_EMBEDDING_API_KEY: z.string().optional(),
+  KEFU_EMBEDDING_MIN_SIMILARITY: z.coerce.number().gt(0).lt(1).default(0.7),
   KEFU_LLM_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   KEFU_LLM_LATENCY_BUDGET_MS: z.coerce.number().int().nonnegative().default(15_000),
   KEFU_ADMIN_KEY: z.string().min(16, 'KEFU_ADMIN_KEY must be at least 16 characters').optional(),
@@ -104,6 +108,8 @@ export interface KefuConfig {
   llmModel: string | null;
   llmApiKey: string | null;
   llmThreads: number | null;
+  /** Hybrid retrieval's embedding server (src/knowledge/hybrid); null: BM25 alone. */
+  embedding: { baseURL: string; model: string | null; apiKey: string | null; minSimilarity: number } | null;
   /** Time the model has to start answering before the reply comes from the knowledge base instead; 0: none. */
   llmLatencyBudgetMs: number;
   adminKey: string | null;
@@ -263,6 +269,18 @@ function checkSettings(e: Env, llm: string, baseURLs: string[]): void {
 }
 
 /** `KEFU_SHOP_NAME` read, or the setting's own message as an `invalid_config` error. */
+/** KEFU_EMBEDDING_*: one OpenAI-compatible `/embeddings` server, or none. */
+function embeddingConfig(e: Env): KefuConfig['embedding'] {
+  const url = e.KEFU_EMBEDDING_BASE_URL?.trim() ?? '';
+  if (url === '') {
+    const stray = (['KEFU_EMBEDDING_MODEL', 'KEFU_EMBEDDING_API_KEY'] as const).find((k) => e[k] !== undefined);
+    if (stray !== undefined) throw new KefuError('invalid_config', `${stray} is set but KEFU_EMBEDDING_BASE_URL is not (e.g. http://127.0.0.1:8081/v1)`);
+    return null;
+  }
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new KefuError('invalid_config', `KEFU_EMBEDDING_BASE_URL is not an http(s) URL: ${url}`);
+  return { baseURL: url, model: e.KEFU_EMBEDDING_MODEL ?? null, apiKey: e.KEFU_EMBEDDING_API_KEY ?? null, minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
+}
+
 function shopOf(value: string | undefined): ShopIdentity {
   const shop = parseShopName(value);
   if (typeof shop === 'string') throw new KefuError('invalid_config', shop);
@@ -321,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KefuConfig {
     llmBaseURLs: baseURLs,
     llmModel: e.KEFU_LLM_MODEL ?? null,
     llmApiKey: e.KEFU_LLM_API_KEY ?? null,
+    embedding: embeddingConfig(e),
     llmThreads: e.KEFU_LLM_THREADS ?? null,
     llmLatencyBudgetMs: e.KEFU_LLM_LATENCY_BUDGET_MS,
     adminKey: e.KEFU_ADMIN_KEY ?? null,

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import type { EmbeddingModel } from '../../contracts/embedding-model.ts';
+import type { KbChunk, KbReview, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
+import { CONFIDENT_PASSAGE } from '../confidence.ts';
+import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
+import type { VectorCache } from './vector-cache.ts';
+import { VectorIndex } from './vector-index.ts';
+
+export interface HybridSettings {
+  model: EmbeddingModel;
+  cache: VectorCache;
+  /** Cosine at which a passage found by its meaning alone can ground an answer. */
+  minSimilarity: number;
+  /** Matches each side contributes before fusion. */
+  candidates?: number;
+  logger?: { info(details: Record<string, unknown>, message: string): void; warn(details: Record<string, unknown>, message: string): void };
+  /** After a failed embedding call, chunks wait this long before the next try (a search never waits for it). */
+  retryMs?: number;
+}
+
+interface IndexState {
+  chunks: KbChunk[];
+  vectors: VectorIndex;
+  byId: Map<string, Float32Array>;
+}
+
+const QUERY_MEMO = 256;
+const EMBED_BATCH = 32;
+
+/** What is embedded for a chunk: its document's title gives a short chunk its subject. */
+const chunkInput = (c: KbChunk): string => `${c.title}\n${c.text}`;
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * The knowledge base with vectors beside BM25 (ARCHITECTURE: "hybrid … + vectors when an
+ * embedding model is configured, fused, cited"). Every retrievable chunk is embedded once per
+ * model (kept in `embeddings.db`) in the background; a search runs BM25, embeds the question,
+ * scans the chunk vectors and fuses both lists (fuse-passages.ts). The chunk set follows the
+ * inner knowledge base's `revision()`: a removed chunk leaves before its next search, a new one
+ * joins when its vector is in. Without the embedding server, search is BM25's.
+ */
+export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
+  readonly #inner: KnowledgeBase & KbReview;
+  readonly #s: Required<Omit<HybridSettings, 'logger'>> & Pick<HybridSettings, 'logger'>;
+  #seenRevision = Number.NaN;
+  #syncing: Promise<void> | null = null;
+  #chunks: KbChunk[] = [];
+  readonly #byHash = new Map<string, Float32Array>();
+  /** The index over the chunks whose vectors are in, and those chunks in its order. */
+  #index: IndexState | null = null;
+  #embedding: Promise<void> | null = null;
+  #retryAt = 0;
+  readonly #queries = new Map<string, Float32Array>();
+  #lastScan: { index: object; query: string; matches: SemanticMatch[] } | null = null;
+  #firstReady: (() => void) | null = null;
+  /** Resolves when every chunk known at the first sync has its vector (or the first try failed). */
+  readonly vectorsReady: Promise<void>;
+  #started = performance.now();
+  #lastWarn = 0;
+  /** Stops background embedding at close. */
+  readonly #closing = new AbortController();
+
+  constructor(inner: KnowledgeBase & KbReview, settings: HybridSettings) {
+    this.#inner = inner;
+    this.#s = Object.assign({ candidates: 20, retryMs: 30_000 }, settings);
+    this.vectorsReady = new Promise((resolve) => (this.#firstReady = resolve));
+  }
+
+  /** Starts embedding what the knowledge base holds now, rather than at the first search. */
+  async warm(): Promise<void> {
+    await this.#sync();
+  }
+
+  /** Settles when the chunks known now have their vectors or failed to get them (tests, the CLI). */
+  async idle(): Promise<void> {
+    await this.#sync();
+    while (this.#syncing !== null || this.#embedding !== null) await (this.#syncing ?? this.#embedding);
+  }
+
+  async search(query: string, k: number = 5): Promise<Passage[]> {
+    const limit = Number.isFinite(k) ? Math.floor(k) : 5;
+    const lexical = await this.#inner.search(query, Math.max(limit, this.#s.candidates));
+    await this.#sync();
+    const index = this.#index;
+    if (index === null || index.vectors.size === 0 || limit <= 0 || query.trim().length === 0) return lexical.slice(0, Math.max(0, limit));
+    const q = await this.#queryVector(query);
+    if (q === null) return lexical.slice(0, limit);
+    const semantic = this.#nearest(index, query, q);
+    const similarityOf = (id: string): number | undefined => {
+      const v = index.byId.get(id);
+      return v === undefined || v.length !== q.length ? undefined : dot(v, q);
+    };
+    return fusePassages(lexical, semantic, similarityOf, { k: limit, minSimilarity: this.#s.minSimilarity, confidentAt: CONFIDENT_PASSAGE });
+  }
+
+  /**
+   * The vector matches of a question, kept for the next search of the same question on the same
+   * index: a turn searches twice (the knowledge-first check, then the answer), and the scan is the
+   * costly part (BENCHMARKS.md, "Hybrid retrieval").
+   */
+  #nearest(index: IndexState, query: string, q: Float32Array): SemanticMatch[] {
+    const last = this.#lastScan;
+    if (last !== null && last.index === index && last.query === query) return last.matches;
+    const matches = index.vectors.nearest(q, this.#s.candidates, this.#s.minSimilarity).map((h) => ({ passage: toPassage(index.chunks[h.at]!), similarity: h.similarity }));
+    this.#lastScan = { index, query, matches };
+    return matches;
+  }
+
+  async #queryVector(query: string): Promise<Float32Array | null> {
+    const memo = this.#queries.get(query);
+    if (memo !== undefined) return memo;
+    try {
+      const [v] = await this.#s.model.embed([query]);
+      if (v === undefined) return null;
+      if (this.#queries.size >= QUERY_MEMO) this.#queries.delete(this.#queries.keys().next().value!);
+      this.#queries.set(query, v);
+      return v;
+    } catch (err) {
+      this.#warn(err, 'embedding the question failed: this search is BM25 only');
+      return null;
+    }
+  }
+
+  /** Follows the inner knowledge base's chunks; starts embedding the new ones. */
+  #sync(): Promise<void> {
+    const revision = this.#inner.revision();
+    const missing = this.#chunks.length > (this.#index?.chunks.length ?? 0);
+    if (revision === this.#seenRevision && !(missing && this.#embedding === null && Date.now() >= this.#retryAt)) return Promise.resolve();
+    this.#syncing ??= (async () => {
+      try {
+        this.#seenRevision = revision;
+        this.#chunks = await this.#inner.chunks();
+        this.#rebuild();
+        this.#embedMissing();
+      } finally {
+        this.#syncing = null;
+      }
+    })();
+    return this.#syncing;
+  }
+
+  #vectorOf(c: KbChunk): Float32Array | undefined {
+    const hash = hashOf(chunkInput(c));
+    let v = this.#byHash.get(hash);
+    if (v === undefined) {
+      v = this.#s.cache.get(this.#s.model.id, hash) ?? undefined;
+      if (v !== undefined) this.#byHash.set(hash, v);
+    }
+    return v;
+  }
+
+  #rebuild(): void {
+    const chunks: KbChunk[] = [];
+    const vectors: Float32Array[] = [];
+    const byId = new Map<string, Float32Array>();
+    let dim = -1;
+    for (const c of this.#chunks) {
+      const v = this.#vectorOf(c);
+      if (v === undefined) continue;
+      // A server that changed its model under the same name: the newer length wins.
+      if (dim !== -1 && v.length !== dim) continue;
+      dim = v.length;
+      chunks.push(c);
+      vectors.push(v);
+      byId.set(c.id, v);
+    }
+    this.#index = { chunks, vectors: new VectorIndex(vectors), byId };
+  }
+
+  #embedMissing(): void {
+    if (this.#embedding !== null) return;
+    const missing = this.#chunks.filter((c) => this.#vectorOf(c) === undefined);
+    if (missing.length === 0) {
+      this.#announceReady();
+      return;
+    }
+    this.#embedding = (async () => {
+      let done = 0;
+      try {
+        for (let i = 0; i < missing.length; i += EMBED_BATCH) {
+          const batch = missing.slice(i, i + EMBED_BATCH);
+          const inputs = batch.map(chunkInput);
+          const vectors = await this.#s.model.embed(inputs, { signal: this.#closing.signal });
+          const entries = inputs.map((text, j) => ({ hash: hashOf(text), vec: vectors[j]! }));
+          this.#s.cache.putAll(this.#s.model.id, entries);
+          for (const e of entries) this.#byHash.set(e.hash, e.vec);
+          done += batch.length;
+          this.#rebuild();
+        }
+        this.#s.logger?.info({ chunks: this.#chunks.length, embedded: done, model: this.#s.model.id, ms: Math.round(performance.now() - this.#started) }, 'knowledge vectors ready');
+      } catch (err) {
+        if (this.#closing.signal.aborted) return;
+        this.#retryAt = Date.now() + this.#s.retryMs;
+        this.#warn(err, `embedding knowledge chunks failed after ${done} of ${missing.length}: retrying in ${Math.round(this.#s.retryMs / 1000)} s; until then those chunks are found by BM25 only`);
+      } finally {
+        this.#embedding = null;
+        this.#announceReady();
+      }
+    })();
+  }
+
+  #announceReady(): void {
+    const ready = this.#firstReady;
+    this.#firstReady = null;
+    ready?.();
+  }
+
+  #warn(err: unknown, message: string): void {
+    // One line a minute at most: a down embedding server must not flood the log with every turn.
+    if (Date.now() - this.#lastWarn < 60_000) return;
+    this.#lastWarn = Date.now();
+    this.#s.logger?.warn({ err }, message);
+  }
+
+  upsert(...args: Parameters<KnowledgeBase['upsert']>): ReturnType<KnowledgeBase['upsert']> {
+    return this.#inner.upsert(...args);
+  }
+  remove(docId: string): Promise<boolean> {
+    return this.#inner.remove(docId);
+  }
+  stats(): Promise<{ documents: number; chunks: number }> {
+    return this.#inner.stats();
+  }
+  getDocument(id: string): ReturnType<KnowledgeBase['getDocument']> {
+    return this.#inner.getDocument(id);
+  }
+  listDocuments(...args: Parameters<KnowledgeBase['listDocuments']>): ReturnType<KnowledgeBase['listDocuments']> {
+    return this.#inner.listDocuments(...args);
+  }
+  docHash(id: string): string | null {
+    return this.#inner.docHash(id);
+  }
+  revision(): number {
+    return this.#inner.revision();
+  }
+  chunks(): Promise<KbChunk[]> {
+    return this.#inner.chunks();
+  }
+  quarantined(): ReturnType<KbReview['quarantined']> {
+    return this.#inner.quarantined();
+  }
+  approve(docId: string): Promise<boolean> {
+    return this.#inner.approve(docId);
+  }
+  reject(docId: string): Promise<boolean> {
+    return this.#inner.reject(docId);
+  }
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.#embedding;
+    this.#s.cache.close();
+    await this.#inner.close();
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function toPassage(c: KbChunk): Passage {
+  const p: Passage = { id: c.id, docId: c.docId, title: c.title, text: c.text, score: 0 };
+  if (c.url !== undefined) p.url = c.url;
+  if (c.category !== undefined) p.category = c.category;
+  if (c.trust !== undefined) p.trust = c.trust;
+  return p;
+}

@@ -1,0 +1,135 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
+import { CONFIDENT_PASSAGE } from '../../src/knowledge/confidence.ts';
+import { HybridKnowledgeBase } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
+import { VectorCache } from '../../src/knowledge/hybrid/vector-cache.ts';
+import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
+import { createOpenAICompatibleEmbeddings } from '../../src/llm/openai-compatible-embeddings.ts';
+import { startFakeEmbeddingServer, type FakeEmbeddingServer } from '../support/fake-embedding-server.ts';
+
+/** A bike rental's passages: the customer's words for two of them are not the shop's. */
+const DOCS: KbDocument[] = [
+  { id: 'breakdowns', title: 'Breakdowns on the road', text: 'If a tyre is punctured during your rental, call us: we bring a replacement bike within the hour, free of charge.' },
+  { id: 'returns', title: 'Returning the bike', text: 'Bikes returned late are charged 5 yuan per started hour on top of the rental.' },
+  { id: 'prices', title: 'Rental prices and deposit', text: 'A city bike costs 20 yuan per hour or 80 yuan per day. Each bike needs a 500 yuan deposit.' },
+  { id: 'hours', title: 'Opening hours', text: 'The shop is open every day from 8:00 to 19:00.' },
+];
+
+describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge base', () => {
+  let fake: FakeEmbeddingServer;
+  let dir: string;
+  const open: HybridKnowledgeBase[] = [];
+  const hybridAt = (d: string, model: string | null = 'fake-embed'): HybridKnowledgeBase => {
+    const kb = new HybridKnowledgeBase(createSqliteKnowledgeBase({ path: path.join(d, 'kb.db') }), {
+      model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model, apiKey: 'k-emb', timeoutMs: 2000 }),
+      cache: new VectorCache(path.join(d, 'embeddings.db')),
+      minSimilarity: 0.7,
+      retryMs: 0,
+    });
+    open.push(kb);
+    return kb;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeEmbeddingServer();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((kb) => kb.close()));
+    rmSync(dir, { recursive: true, force: true });
+    fake.mode = { kind: 'ok' };
+    fake.requests.length = 0;
+  });
+
+  it('finds the passage a question means in other words, which BM25 alone does not ground', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const bm25 = createSqliteKnowledgeBase({ path: path.join(dir, 'bm25-only.db') });
+    await bm25.upsert(DOCS);
+    const lexical = await bm25.search('I got a flat, what now?', 5);
+    expect(lexical.some((p) => p.docId === 'breakdowns' && (p.confidence ?? 0) >= CONFIDENT_PASSAGE)).toBe(false);
+    await bm25.close();
+
+    const kb = hybridAt(dir);
+    await kb.upsert(DOCS);
+    await kb.idle();
+    const [top] = await kb.search('I got a flat, what now?', 5);
+    expect(top?.docId).toBe('breakdowns');
+    expect(top!.similarity).toBeGreaterThanOrEqual(0.7);
+    expect(top!.confidence).toBeGreaterThanOrEqual(CONFIDENT_PASSAGE);
+    const [late] = await kb.search('What do you charge when I am overdue?', 5);
+    expect(late?.docId).toBe('returns');
+    // The embedding server saw the key and the model name, and each chunk once.
+    expect(fake.requests[0]).toMatchObject({ authorization: 'Bearer k-emb', model: 'fake-embed' });
+    const chunkInputs = fake.requests.flatMap((r) => r.input).filter((t) => t.includes('\n'));
+    expect(chunkInputs).toHaveLength(DOCS.length);
+  });
+
+  it('keeps BM25 first where the words match, and gives similarity only at or above the threshold', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const kb = hybridAt(dir);
+    await kb.upsert(DOCS);
+    await kb.idle();
+    const results = await kb.search('How much is the deposit for a city bike?', 5);
+    expect(results[0]?.docId).toBe('prices');
+    expect(results[0]!.score).toBe(1);
+    for (const p of results) if (p.docId !== 'prices') expect(p.score).toBeLessThan(1);
+    // A vector-only match below the threshold never enters.
+    expect(results.every((p) => p.score > 0)).toBe(true);
+  });
+
+  it('drops a removed document at once and adds a new one when its vector is in', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const kb = hybridAt(dir);
+    await kb.upsert(DOCS);
+    await kb.idle();
+    await kb.remove('breakdowns');
+    expect((await kb.search('I got a flat, what now?', 5)).map((p) => p.docId)).not.toContain('breakdowns');
+    await kb.upsert([{ id: 'allergens', title: 'Cakes for special diets', text: 'Our almond cake is gluten free.' }]);
+    await kb.idle();
+    const [top] = await kb.search('Anything for a coeliac?', 5);
+    expect(top?.docId).toBe('allergens');
+  });
+
+  it('answers with BM25 when the embedding server is down, and embeds once it is back', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    fake.mode = { kind: 'status', status: 503 };
+    const kb = hybridAt(dir);
+    await kb.upsert(DOCS);
+    await kb.idle();
+    const down = await kb.search('How much is the deposit for a city bike?', 5);
+    expect(down[0]?.docId).toBe('prices');
+    expect(down[0]!.similarity).toBeUndefined();
+    fake.mode = { kind: 'ok' };
+    await kb.search('warm up', 1);
+    await kb.idle();
+    const [top] = await kb.search('I got a flat, what now?', 5);
+    expect(top?.docId).toBe('breakdowns');
+  });
+
+  it('keeps chunk vectors across a restart, and never mixes two models', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const first = hybridAt(dir);
+    await first.upsert(DOCS);
+    await first.idle();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    fake.requests.length = 0;
+
+    const again = hybridAt(dir);
+    await again.idle();
+    expect((await again.search('I got a flat, what now?', 5))[0]?.docId).toBe('breakdowns');
+    expect(fake.requests.flatMap((r) => r.input)).toEqual(['I got a flat, what now?']);
+    await again.close();
+    open.splice(open.indexOf(again), 1);
+    fake.requests.length = 0;
+
+    const other = hybridAt(dir, 'another-model');
+    await other.idle();
+    expect(fake.requests.flatMap((r) => r.input).filter((t) => t.includes('\n'))).toHaveLength(DOCS.length);
+  });
+});
