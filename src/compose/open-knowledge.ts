@@ -5,6 +5,7 @@ import type { AnswerCache } from '../contracts/answer-cache.ts';
 import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import { HybridKnowledgeBase } from '../knowledge/hybrid/hybrid-knowledge-base.ts';
+import { createHybridMetrics } from '../knowledge/hybrid/hybrid-metrics.ts';
 import { VectorCache } from '../knowledge/hybrid/vector-cache.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
 import { createOpenAICompatibleEmbeddings } from '../llm/openai-compatible-embeddings.ts';
@@ -24,12 +25,17 @@ import type { RootContext } from './root-context.ts';
 export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb: boolean): Promise<KnowledgeBase & KbReview> {
   const { config, logger } = ctx;
   const bm25 = await openKnowledgeBase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, pool: pgPool, logger });
-  const hybrid = config.embedding === null ? null : new HybridKnowledgeBase(bm25, {
-    model: createOpenAICompatibleEmbeddings(config.embedding),
-    cache: new VectorCache(path.join(config.dataDir, 'embeddings.db')),
-    minSimilarity: config.embedding.minSimilarity,
-    logger,
-  });
+  let hybrid: HybridKnowledgeBase | null = null;
+  if (config.embedding !== null) {
+    const onEmbed = createHybridMetrics(ctx.metrics.registry, () => hybrid);
+    hybrid = new HybridKnowledgeBase(bm25, {
+      model: createOpenAICompatibleEmbeddings(config.embedding),
+      cache: new VectorCache(path.join(config.dataDir, 'embeddings.db')),
+      minSimilarity: config.embedding.minSimilarity,
+      logger,
+      onEmbed,
+    });
+  }
   const kb = hybrid ?? bm25;
   ctx.closing.defer(() => kb.close());
   if (importKb && config.kbPaths.length > 0) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,18 @@ describe('KEFU_EMBEDDING_BASE_URL: hybrid retrieval through POST /v1/chat', () =
     const sent = fake.requests.flatMap((r) => r.input);
     expect(sent.some((t) => t.includes('flat tyre'))).toBe(true);
     expect(sent.some((t) => t.includes('13812345678'))).toBe(false);
+  });
+
+  it('reports the embedding calls and the chunks with vectors in /metrics (promtool-clean)', async () => {
+    const text = await (await fetch(`${hybrid.url}/metrics`)).text();
+    expect(text).toMatch(/^kefu_knowledge_chunks 3$/m);
+    expect(text).toMatch(/^kefu_knowledge_chunks_embedded 3$/m);
+    expect(text).toMatch(/^kefu_embedding_requests_total\{kind="chunks",outcome="ok"\} 1$/m);
+    expect(text).toMatch(/^kefu_embedding_requests_total\{kind="question",outcome="ok"\} [1-9]\d*$/m);
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.error, 'promtool must be installed (Debian package prometheus)').toBeUndefined();
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
   });
 });
 

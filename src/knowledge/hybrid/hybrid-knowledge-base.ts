@@ -3,6 +3,7 @@ import type { EmbeddingModel } from '../../contracts/embedding-model.ts';
 import type { KbChunk, KbReview, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
 import { CONFIDENT_PASSAGE } from '../confidence.ts';
 import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
+import type { EmbedObserver } from './hybrid-metrics.ts';
 import type { VectorCache } from './vector-cache.ts';
 import { VectorIndex } from './vector-index.ts';
 
@@ -14,6 +15,8 @@ export interface HybridSettings {
   /** Matches each side contributes before fusion. */
   candidates?: number;
   logger?: { info(details: Record<string, unknown>, message: string): void; warn(details: Record<string, unknown>, message: string): void };
+  /** Told of every call to the embedding server (src/knowledge/hybrid/hybrid-metrics.ts). */
+  onEmbed?: EmbedObserver;
   /** After a failed embedding call, chunks wait this long before the next try (a search never waits for it). */
   retryMs?: number;
 }
@@ -41,7 +44,7 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
  */
 export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #inner: KnowledgeBase & KbReview;
-  readonly #s: Required<Omit<HybridSettings, 'logger'>> & Pick<HybridSettings, 'logger'>;
+  readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed'>> & Pick<HybridSettings, 'logger' | 'onEmbed'>;
   #seenRevision = Number.NaN;
   #syncing: Promise<void> | null = null;
   #chunks: KbChunk[] = [];
@@ -110,7 +113,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     const memo = this.#queries.get(query);
     if (memo !== undefined) return memo;
     try {
-      const [v] = await this.#s.model.embed([query]);
+      const [v] = await this.#embed('question', [query]);
       if (v === undefined) return null;
       if (this.#queries.size >= QUERY_MEMO) this.#queries.delete(this.#queries.keys().next().value!);
       this.#queries.set(query, v);
@@ -119,6 +122,23 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
       this.#warn(err, 'embedding the question failed: this search is BM25 only');
       return null;
     }
+  }
+
+  async #embed(kind: 'chunks' | 'question', texts: string[]): Promise<Float32Array[]> {
+    const start = performance.now();
+    try {
+      const vectors = await this.#s.model.embed(texts, kind === 'chunks' ? { signal: this.#closing.signal } : {});
+      this.#s.onEmbed?.(kind, 'ok', (performance.now() - start) / 1000);
+      return vectors;
+    } catch (err) {
+      this.#s.onEmbed?.(kind, 'error', (performance.now() - start) / 1000);
+      throw err;
+    }
+  }
+
+  /** Chunks known, and how many of them have a vector (metrics). */
+  vectorStats(): { chunks: number; embedded: number } {
+    return { chunks: this.#chunks.length, embedded: this.#index?.chunks.length ?? 0 };
   }
 
   /** Follows the inner knowledge base's chunks; starts embedding the new ones. */
@@ -180,7 +200,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
         for (let i = 0; i < missing.length; i += EMBED_BATCH) {
           const batch = missing.slice(i, i + EMBED_BATCH);
           const inputs = batch.map(chunkInput);
-          const vectors = await this.#s.model.embed(inputs, { signal: this.#closing.signal });
+          const vectors = await this.#embed('chunks', inputs);
           const entries = inputs.map((text, j) => ({ hash: hashOf(text), vec: vectors[j]! }));
           this.#s.cache.putAll(this.#s.model.id, entries);
           for (const e of entries) this.#byHash.set(e.hash, e.vec);
