@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
 import { CONFIDENT_PASSAGE } from '../../src/knowledge/confidence.ts';
-import { HybridKnowledgeBase } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
+import { HybridKnowledgeBase, outstandingSimilarity } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
 import { VectorCache } from '../../src/knowledge/hybrid/vector-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { createOpenAICompatibleEmbeddings } from '../../src/llm/openai-compatible-embeddings.ts';
@@ -131,5 +131,33 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     const other = hybridAt(dir, 'another-model');
     await other.idle();
     expect(fake.requests.flatMap((r) => r.input).filter((t) => t.includes('\n'))).toHaveLength(DOCS.length);
+  });
+
+  it('does not answer from the nearest passage when the model puts every text near every other', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    // Forty passages and a model whose unrelated texts are at cosine 0.8 and more: the threshold alone lets anything in.
+    fake.mode = { kind: 'ok', shared: 3 };
+    const filler: KbDocument[] = Array.from({ length: 36 }, (_, i) => ({ id: `topic-${i}`, title: `Topic ${String.fromCharCode(97 + (i % 26))}${i}`, text: `Passage number ${i} about ${['helmets', 'baskets', 'child seats', 'locks', 'lights', 'bells'][i % 6]} and ${['routes', 'maps', 'parking', 'groups', 'tours', 'insurance'][Math.floor(i / 6)]}.` }));
+    const kb = hybridAt(dir);
+    await kb.upsert([...DOCS, ...filler]);
+    await kb.idle();
+    const offTopic = await kb.search('Who won the football match yesterday?', 5);
+    expect(offTopic.filter((p) => (p.confidence ?? 0) >= CONFIDENT_PASSAGE)).toEqual([]);
+    expect(offTopic.every((p) => p.similarity === undefined || p.similarity > 0.7)).toBe(true);
+    // A question that does mean one passage still stands out from the rest and finds it.
+    const [top] = await kb.search('I got a flat, what now?', 5);
+    expect(top?.docId).toBe('breakdowns');
+    expect(top!.confidence).toBeGreaterThanOrEqual(CONFIDENT_PASSAGE);
+  });
+
+  it('raises the threshold to what stands out from a question\'s similarity to the whole knowledge base', () => {
+    // Too few chunks to tell: the configured threshold.
+    expect(outstandingSimilarity(0.7, { mean: 0.8, sd: 0.05 }, 10)).toBe(0.7);
+    // 117 chunks: mean + 3.59 deviations.
+    expect(outstandingSimilarity(0.7, { mean: 0.16, sd: 0.27 }, 117)).toBeCloseTo(0.16 + (Math.sqrt(2 * Math.log(117)) + 0.5) * 0.27, 6);
+    // A well-spread model: the configured threshold governs.
+    expect(outstandingSimilarity(0.7, { mean: 0.3, sd: 0.05 }, 117)).toBe(0.7);
+    // Never fewer than 3.5 deviations.
+    expect(outstandingSimilarity(0.1, { mean: 0.2, sd: 0.1 }, 31)).toBeCloseTo(0.55, 6);
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../llm/fake-openai-server.ts';
 import { startFakeEmbeddingServer, type FakeEmbeddingServer } from '../support/fake-embedding-server.ts';
 import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
 
@@ -21,8 +22,13 @@ A city bike costs 20 yuan per hour or 80 yuan per day. Each bike needs a 500 yua
 The shop is open every day from 8:00 to 19:00.
 `;
 
+const sse = (text: string): string =>
+  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n` +
+  `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+
 interface ChatReply {
   reply: string;
+  model: string;
   sources: { id: string; title: string; score: number }[];
 }
 
@@ -72,6 +78,26 @@ describe('KEFU_EMBEDDING_BASE_URL: hybrid retrieval through POST /v1/chat', () =
     const sent = fake.requests.flatMap((r) => r.input);
     expect(sent.some((t) => t.includes('flat tyre'))).toBe(true);
     expect(sent.some((t) => t.includes('13812345678'))).toBe(false);
+  });
+
+  it('gives the model the passage found by meaning, and its grounded answer passes the reply checks', async () => {
+    const llm: FakeOpenAIServer = await startFakeOpenAIServer({ replies: [{ sse: sse('If a tyre is punctured during your rental, call us: we bring a replacement bike within the hour, free of charge [1].') }] });
+    const withModel = await startTestServer({ KEFU_KB: kbDir, KEFU_CACHE: 'off', KEFU_LLM: 'openai', KEFU_LLM_BASE_URL: llm.url, KEFU_EMBEDDING_BASE_URL: fake.baseUrl });
+    try {
+      for (let i = 0; i < 100; i++) {
+        const found = (await (await fetch(`${withModel.url}/v1/kb/search?q=tyre&k=1`)).json()) as { results: { similarity?: number }[] };
+        if (found.results[0]?.similarity !== undefined) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const body = (await (await postJson(`${withModel.url}/v1/chat`, { message: 'I got a flat, what now?' })).json()) as ChatReply;
+      const prompt = JSON.stringify(llm.requests.at(-1)?.body);
+      expect(prompt).toContain('punctured');
+      expect(body.model).toMatch(/^openai/);
+      expect(body.reply).toContain('replacement bike within the hour');
+    } finally {
+      await withModel.destroy();
+      await llm.close();
+    }
   });
 
   it('reports the embedding calls and the chunks with vectors in /metrics (promtool-clean)', async () => {

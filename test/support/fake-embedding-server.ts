@@ -11,8 +11,11 @@ export interface FakeEmbeddingServer {
   /** The base URL to give as KEFU_EMBEDDING_BASE_URL (ends in /v1). */
   baseUrl: string;
   requests: EmbeddingRequest[];
-  /** What the next requests get: vectors, or an HTTP error. */
-  mode: { kind: 'ok' } | { kind: 'status'; status: number };
+  /**
+   * What the next requests get: vectors, or an HTTP error. `shared`: every vector also gets this
+   * much of one common direction, as models do whose unrelated texts are close (anisotropy).
+   */
+  mode: { kind: 'ok'; shared?: number } | { kind: 'status'; status: number };
   close(): Promise<void>;
 }
 
@@ -28,8 +31,9 @@ const GROUPS: readonly (readonly string[])[] = [
 ];
 const DIM = 64;
 
-export function fakeEmbedding(text: string): number[] {
+export function fakeEmbedding(text: string, shared = 0): number[] {
   const v = new Array<number>(DIM).fill(0);
+  v[DIM - 1] = shared;
   const lower = text.toLowerCase();
   GROUPS.forEach((words, g) => {
     if (words.some((w) => lower.includes(w))) v[g] = 3;
@@ -38,7 +42,7 @@ export function fakeEmbedding(text: string): number[] {
     if (word.length < 4) continue;
     let h = 0;
     for (const ch of word) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-    v[GROUPS.length + (h % (DIM - GROUPS.length))]! += 0.3;
+    v[GROUPS.length + (h % (DIM - GROUPS.length - 1))]! += 0.3;
   }
   return v;
 }
@@ -63,7 +67,8 @@ export async function startFakeEmbeddingServer(): Promise<FakeEmbeddingServer> {
         return;
       }
       // Listed in reverse: a client must place vectors by `index`, not by position.
-      const data = input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })).reverse();
+      const shared = state.mode.shared ?? 0;
+      const data = input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, shared) })).reverse();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', model: body.model ?? 'fake', data }));
     });
   });

@@ -2,7 +2,10 @@ import type { Passage } from '../../contracts/knowledge-base.ts';
 
 export interface FuseOptions {
   k: number;
-  /** Cosine below which a vector match adds nothing (KEFU_EMBEDDING_MIN_SIMILARITY). */
+  /**
+   * Cosine below which a vector match adds nothing: KEFU_EMBEDDING_MIN_SIMILARITY, or higher where
+   * the question is that close to much of the knowledge base (outstandingSimilarity).
+   */
   minSimilarity: number;
   /** The passage confidence that can ground an answer (CONFIDENT_PASSAGE): a vector match at `minSimilarity` gets this much. */
   confidentAt: number;

@@ -5,7 +5,7 @@ import { CONFIDENT_PASSAGE } from '../confidence.ts';
 import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
 import type { EmbedObserver } from './hybrid-metrics.ts';
 import type { VectorCache } from './vector-cache.ts';
-import { VectorIndex } from './vector-index.ts';
+import { VectorIndex, type ScanStats } from './vector-index.ts';
 
 export interface HybridSettings {
   model: EmbeddingModel;
@@ -28,6 +28,23 @@ interface IndexState {
 }
 
 const QUERY_MEMO = 256;
+/** Below this many chunks the spread of a question's similarities says too little to use. */
+const MIN_CHUNKS_FOR_SPREAD = 30;
+
+/**
+ * The cosine a match must reach to count: the configured threshold, and, over a knowledge base
+ * large enough to tell, standing out from the question's similarity to every chunk by more than
+ * the largest of as many unrelated ones would (about √(2 ln n) standard deviations, plus a half).
+ * Some models put every text near every other (the shipped chat model's pooled states: a weather
+ * question at 0.81 to an exchange passage, 2.4 deviations above its mean; OpenAI's ada-002 is
+ * known for 0.7 between unrelated texts): there the threshold alone would let any question be
+ * answered from its nearest passage.
+ */
+export function outstandingSimilarity(minSimilarity: number, stats: ScanStats, chunks: number): number {
+  if (chunks < MIN_CHUNKS_FOR_SPREAD) return minSimilarity;
+  const deviations = Math.max(3.5, Math.sqrt(2 * Math.log(chunks)) + 0.5);
+  return Math.max(minSimilarity, stats.mean + deviations * stats.sd);
+}
 const EMBED_BATCH = 32;
 
 /** What is embedded for a chunk: its document's title gives a short chunk its subject. */
@@ -54,7 +71,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   #embedding: Promise<void> | null = null;
   #retryAt = 0;
   readonly #queries = new Map<string, Float32Array>();
-  #lastScan: { index: object; query: string; matches: SemanticMatch[] } | null = null;
+  #lastScan: { index: object; query: string; result: { matches: SemanticMatch[]; floor: number } } | null = null;
   #firstReady: (() => void) | null = null;
   /** Resolves when every chunk known at the first sync has its vector (or the first try failed). */
   readonly vectorsReady: Promise<void>;
@@ -88,12 +105,13 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     if (index === null || index.vectors.size === 0 || limit <= 0 || query.trim().length === 0) return lexical.slice(0, Math.max(0, limit));
     const q = await this.#queryVector(query);
     if (q === null) return lexical.slice(0, limit);
-    const semantic = this.#nearest(index, query, q);
+    const { matches, floor } = this.#nearest(index, query, q);
+    const semantic = matches.filter((m) => m.similarity >= floor);
     const similarityOf = (id: string): number | undefined => {
       const v = index.byId.get(id);
       return v === undefined || v.length !== q.length ? undefined : dot(v, q);
     };
-    return fusePassages(lexical, semantic, similarityOf, { k: limit, minSimilarity: this.#s.minSimilarity, confidentAt: CONFIDENT_PASSAGE });
+    return fusePassages(lexical, semantic, similarityOf, { k: limit, minSimilarity: floor, confidentAt: CONFIDENT_PASSAGE });
   }
 
   /**
@@ -101,12 +119,16 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
    * index: a turn searches twice (the knowledge-first check, then the answer), and the scan is the
    * costly part (BENCHMARKS.md, "Hybrid retrieval").
    */
-  #nearest(index: IndexState, query: string, q: Float32Array): SemanticMatch[] {
+  #nearest(index: IndexState, query: string, q: Float32Array): { matches: SemanticMatch[]; floor: number } {
     const last = this.#lastScan;
-    if (last !== null && last.index === index && last.query === query) return last.matches;
-    const matches = index.vectors.nearest(q, this.#s.candidates, this.#s.minSimilarity).map((h) => ({ passage: toPassage(index.chunks[h.at]!), similarity: h.similarity }));
-    this.#lastScan = { index, query, matches };
-    return matches;
+    if (last !== null && last.index === index && last.query === query) return last.result;
+    const { hits, stats } = index.vectors.nearest(q, this.#s.candidates, this.#s.minSimilarity);
+    const result = {
+      matches: hits.map((h) => ({ passage: toPassage(index.chunks[h.at]!), similarity: h.similarity })),
+      floor: outstandingSimilarity(this.#s.minSimilarity, stats, index.vectors.size),
+    };
+    this.#lastScan = { index, query, result };
+    return result;
   }
 
   async #queryVector(query: string): Promise<Float32Array | null> {

@@ -1,3 +1,9 @@
+/** The similarities of one question to every vector: how high a match must be to stand out. */
+export interface ScanStats {
+  mean: number;
+  sd: number;
+}
+
 export interface VectorHit {
   /** Position in the ids the index was built from. */
   at: number;
@@ -24,9 +30,11 @@ export class VectorIndex {
     });
   }
 
-  /** The `k` most similar at or above `minSimilarity`, most similar first. */
-  nearest(query: Float32Array, k: number, minSimilarity: number): VectorHit[] {
-    if (query.length !== this.dim || k <= 0) return [];
+  /** The `k` most similar at or above `minSimilarity`, most similar first, and the spread of all similarities. */
+  nearest(query: Float32Array, k: number, minSimilarity: number): { hits: VectorHit[]; stats: ScanStats } {
+    if (query.length !== this.dim || k <= 0 || this.size === 0) return { hits: [], stats: { mean: 0, sd: 0 } };
+    let sum = 0;
+    let squares = 0;
     const m = this.#matrix;
     const d = this.dim;
     const hits: VectorHit[] = [];
@@ -42,6 +50,8 @@ export class VectorIndex {
       }
       for (; j < d; j++) s0 += m[base + j]! * query[j]!;
       const s = s0 + s1 + s2 + s3;
+      sum += s;
+      squares += s * s;
       if (s < minSimilarity) continue;
       if (hits.length === k && s <= hits[k - 1]!.similarity) continue;
       // Insertion into a short sorted list: k is a handful.
@@ -53,6 +63,7 @@ export class VectorIndex {
       }
       hits[p] = { at: i, similarity: s };
     }
-    return hits;
+    const mean = sum / this.size;
+    return { hits, stats: { mean, sd: Math.sqrt(Math.max(0, squares / this.size - mean * mean)) } };
   }
 }
