@@ -12,6 +12,7 @@ import { createRootContext, type RootContext } from './compose/root-context.ts';
 import { trackOutcomes } from './compose/track-outcomes.ts';
 import type { KefuConfig } from './config/load-config.ts';
 import { protectDataDir } from './config/protect-data-dir.ts';
+import type { EmbeddingModel } from './contracts/embedding-model.ts';
 import type { LanguageModel } from './contracts/language-model.ts';
 import type { RateLimitStore } from './contracts/rate-limit-store.ts';
 import type { SessionEvents } from './contracts/session-events.ts';
@@ -50,6 +51,8 @@ export interface CreateKefuOptions {
    * red-team suite injects an obedient model here so the guards are tested on their own.
    */
   model?: LanguageModel | null;
+  /** An embedding model to use instead of building the one KEFU_EMBEDDING_* configures (a worker's, hosted by the primary). */
+  embeddingModel?: EmbeddingModel;
   /**
    * A worker of `kefu serve --workers N` without Redis: session events, rate-limit counters and the
    * /metrics text go through the primary, so they hold for the machine (src/cluster/, docs/cluster.md).
@@ -81,7 +84,7 @@ async function openCore(ctx: RootContext, options: CreateKefuOptions) {
   const { config, logger, now, closing } = ctx;
   const stores = await openStores(ctx);
   const { pgPool, store } = stores;
-  const kb = await openKb(ctx, pgPool, options.importKb !== false);
+  const kb = await openKb(ctx, pgPool, options.importKb !== false, options.embeddingModel);
   const { model, modelReady } = openLanguageModel(ctx, options.model);
   const cache = await openAnswerCache(ctx, kb);
   // One node: the outcome tracker's rows are in the store's kefu.db, written with each turn's transcript.

@@ -1,11 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { KefuConfig } from '../config/load-config.ts';
+import { createEmbeddedEmbeddings } from '../llm/embedded-embeddings.ts';
 import { createLogger, type Logger } from '../logging/create-logger.ts';
 import { serveClusterMetrics } from './cluster-metrics.ts';
 import { serveRateLimits } from './cluster-rate-limit-store.ts';
 import { relaySessionEvents } from './cluster-session-events.ts';
 import { hostedModelFor } from './hosted-model.ts';
 import { hostModel } from './model-host.ts';
+import { hostEmbeddings } from './embedding-host.ts';
 import { createPrimaryBus } from './primary-bus.ts';
 import { WORKER_ENV } from './run-worker.ts';
 
@@ -42,7 +44,10 @@ export async function runPrimary(config: KefuConfig, count: number): Promise<voi
     waiting.get(worker.id)?.(body as Ready);
     if (listening.size >= count) allListening();
   });
-  const env = { [WORKER_ENV.hostedModel]: model?.id ?? '' };
+  // An embedded embedding model, like the embedded language model, is loaded once for the machine.
+  const embedder = config.embedding?.kind === 'embedded' ? createEmbeddedEmbeddings({ modelPath: config.embedding.modelPath }) : null;
+  if (embedder !== null) hostEmbeddings(bus, embedder);
+  const env = { [WORKER_ENV.hostedModel]: model?.id ?? '', [WORKER_ENV.hostedEmbedding]: embedder?.id ?? '' };
   const start = (importKb: boolean): { worker: Worker; ready: Promise<Ready> } => {
     const worker = cluster.fork({ ...env, [WORKER_ENV.importKb]: importKb ? '1' : '0' });
     const ready = new Promise<Ready>((resolve, reject) => {
@@ -63,6 +68,7 @@ export async function runPrimary(config: KefuConfig, count: number): Promise<voi
   } }, async () => {
     stopRateLimits();
     await model?.close();
+    await embedder?.close();
   });
   const started = new Promise<void>((resolve) => (allListening = resolve));
   for (let i = 1; i < count; i++) void start(false).ready.catch(() => undefined);

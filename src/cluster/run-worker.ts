@@ -5,6 +5,7 @@ import { startServer } from '../server/start-server.ts';
 import { clusterMetricsText, reportMetrics } from './cluster-metrics.ts';
 import { createClusterRateLimitStore } from './cluster-rate-limit-store.ts';
 import { createClusterSessionEvents } from './cluster-session-events.ts';
+import { createIpcEmbeddings } from './ipc-embeddings.ts';
 import { createIpcLanguageModel } from './ipc-language-model.ts';
 import { createWorkerBus } from './worker-bus.ts';
 
@@ -14,6 +15,8 @@ export const WORKER_ENV = {
   importKb: 'KEFU_CLUSTER_IMPORT_KB',
   /** The id of the model the primary hosts; unset when the workers call a model server themselves. */
   hostedModel: 'KEFU_CLUSTER_MODEL_ID',
+  /** The id of the embedding model the primary hosts (KEFU_EMBEDDING_MODEL_PATH); unset otherwise. */
+  hostedEmbedding: 'KEFU_CLUSTER_EMBEDDING_ID',
 } as const;
 
 /**
@@ -26,12 +29,14 @@ export async function runWorker(config: KefuConfig): Promise<void> {
   const bus = createWorkerBus();
   const logger = createLogger(config.logLevel);
   const hosted = process.env[WORKER_ENV.hostedModel];
+  const hostedEmbedding = process.env[WORKER_ENV.hostedEmbedding];
   // With KEFU_REDIS_URL, events and rate limits go through Redis instead (createKefu picks it).
   const shared = { sessionEvents: createClusterSessionEvents(bus), rateLimitStore: createClusterRateLimitStore<AppEnv>(bus), metricsText: clusterMetricsText(bus) };
   const server = await startServer(config, {
     logger,
     importKb: process.env[WORKER_ENV.importKb] === '1',
     ...(hosted === undefined || hosted === '' ? {} : { model: createIpcLanguageModel(bus, hosted) }),
+    ...(hostedEmbedding === undefined || hostedEmbedding === '' ? {} : { embeddingModel: createIpcEmbeddings(bus, hostedEmbedding) }),
     shared,
   });
   reportMetrics(bus, server.kefu.metrics.registry);

@@ -9,6 +9,8 @@ import { createHybridMetrics } from '../knowledge/hybrid/hybrid-metrics.ts';
 import { VectorCache } from '../knowledge/hybrid/vector-cache.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
 import { createOpenAICompatibleEmbeddings } from '../llm/openai-compatible-embeddings.ts';
+import { createEmbeddedEmbeddings } from '../llm/embedded-embeddings.ts';
+import type { EmbeddingModel } from '../contracts/embedding-model.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
 import { createLanguageModel } from '../llm/create-language-model.ts';
 import type { LlmRouter } from '../llm/router/create-llm-router.ts';
@@ -22,14 +24,14 @@ import type { RootContext } from './root-context.ts';
  * for review. One node: <data dir>/kb.db. Several: PostgreSQL, each node searching a replica that
  * follows changes. KEFU_KB is imported at start unless `importKb` is false.
  */
-export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb: boolean): Promise<KnowledgeBase & KbReview> {
+export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb: boolean, injectedEmbeddings?: EmbeddingModel): Promise<KnowledgeBase & KbReview> {
   const { config, logger } = ctx;
   const bm25 = await openKnowledgeBase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, pool: pgPool, logger });
   let hybrid: HybridKnowledgeBase | null = null;
   if (config.embedding !== null) {
     const onEmbed = createHybridMetrics(ctx.metrics.registry, () => hybrid);
     hybrid = new HybridKnowledgeBase(bm25, {
-      model: createOpenAICompatibleEmbeddings(config.embedding),
+      model: injectedEmbeddings ?? openEmbeddingModel(ctx, config.embedding),
       cache: new VectorCache(path.join(config.dataDir, 'embeddings.db')),
       minSimilarity: config.embedding.minSimilarity,
       logger,
@@ -45,6 +47,14 @@ export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb:
   // The chunks are embedded in the background from now on; until then BM25 answers alone.
   hybrid?.warm().catch((err: unknown) => logger.warn({ err }, 'knowledge vectors: reading the chunks failed'));
   return kb;
+}
+
+/** The embedding model KEFU_EMBEDDING_* names: a server, or a GGUF loaded in this process at its first use. */
+function openEmbeddingModel(ctx: RootContext, settings: NonNullable<RootContext['config']['embedding']>): EmbeddingModel {
+  if (settings.kind === 'openai') return createOpenAICompatibleEmbeddings(settings);
+  const model = createEmbeddedEmbeddings({ modelPath: settings.modelPath });
+  ctx.closing.defer(() => model.close());
+  return model;
 }
 
 /** The model KEFU_LLM names (or the one a test injects; null: retrieval only), loading from now on. */

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   KEFU_LLM_MODEL: z.string().optional(),
   KEFU_LLM_API_KEY: z.string().optional(),
   KEFU_EMBEDDING_BASE_URL: z.string().optional(),
+  KEFU_EMBEDDING_MODEL_PATH: z.string().optional(),
   KEFU_EMBEDDING_MODEL: z.string().min(1).optional(),
   KEFU_EMBEDDING_API_KEY: z.string().optional(),
   KEFU_EMBEDDING_MIN_SIMILARITY: z.coerce.number().gt(0).lt(1).default(0.7),
@@ -108,8 +109,11 @@ export interface KefuConfig {
   llmModel: string | null;
   llmApiKey: string | null;
   llmThreads: number | null;
-  /** Hybrid retrieval's embedding server (src/knowledge/hybrid); null: BM25 alone. */
-  embedding: { baseURL: string; model: string | null; apiKey: string | null; minSimilarity: number } | null;
+  /** Hybrid retrieval's embedding model (src/knowledge/hybrid): a server, or a GGUF in process; null: BM25 alone. */
+  embedding:
+    | { kind: 'openai'; baseURL: string; model: string | null; apiKey: string | null; minSimilarity: number }
+    | { kind: 'embedded'; modelPath: string; minSimilarity: number }
+    | null;
   /** Time the model has to start answering before the reply comes from the knowledge base instead; 0: none. */
   llmLatencyBudgetMs: number;
   adminKey: string | null;
@@ -269,16 +273,22 @@ function checkSettings(e: Env, llm: string, baseURLs: string[]): void {
 }
 
 /** `KEFU_SHOP_NAME` read, or the setting's own message as an `invalid_config` error. */
-/** KEFU_EMBEDDING_*: one OpenAI-compatible `/embeddings` server, or none. */
+/** KEFU_EMBEDDING_*: one OpenAI-compatible `/embeddings` server, a GGUF embedding model, or neither. */
 function embeddingConfig(e: Env): KefuConfig['embedding'] {
   const url = e.KEFU_EMBEDDING_BASE_URL?.trim() ?? '';
+  const file = e.KEFU_EMBEDDING_MODEL_PATH?.trim() ?? '';
+  if (url !== '' && file !== '') throw new KefuError('invalid_config', 'set KEFU_EMBEDDING_BASE_URL (a server) or KEFU_EMBEDDING_MODEL_PATH (a GGUF file), not both');
   if (url === '') {
     const stray = (['KEFU_EMBEDDING_MODEL', 'KEFU_EMBEDDING_API_KEY'] as const).find((k) => e[k] !== undefined);
     if (stray !== undefined) throw new KefuError('invalid_config', `${stray} is set but KEFU_EMBEDDING_BASE_URL is not (e.g. http://127.0.0.1:8081/v1)`);
-    return null;
   }
+  if (file !== '') {
+    if (!existsSync(file)) throw new KefuError('invalid_config', `KEFU_EMBEDDING_MODEL_PATH: no such file: ${file}`);
+    return { kind: 'embedded', modelPath: path.resolve(file), minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
+  }
+  if (url === '') return null;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new KefuError('invalid_config', `KEFU_EMBEDDING_BASE_URL is not an http(s) URL: ${url}`);
-  return { baseURL: url, model: e.KEFU_EMBEDDING_MODEL ?? null, apiKey: e.KEFU_EMBEDDING_API_KEY ?? null, minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
+  return { kind: 'openai', baseURL: url, model: e.KEFU_EMBEDDING_MODEL ?? null, apiKey: e.KEFU_EMBEDDING_API_KEY ?? null, minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
 }
 
 function shopOf(value: string | undefined): ShopIdentity {

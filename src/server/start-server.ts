@@ -12,7 +12,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model' | 'importKb' | 'shared'> = {}): Promise<RunningServer> {
+export async function startServer(config: KefuConfig, options: { logger?: Logger } & Pick<CreateKefuOptions, 'now' | 'model' | 'embeddingModel' | 'importKb' | 'shared'> = {}): Promise<RunningServer> {
   const kefu = await createKefu(config, options);
   // Before listening: the first customer after a (re)start gets a warm turn, not the loading of its parts.
   const warming = performance.now();

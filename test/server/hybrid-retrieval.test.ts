@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { findShippedModel, loadConfig } from '../../src/config/load-config.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../llm/fake-openai-server.ts';
 import { startFakeEmbeddingServer, type FakeEmbeddingServer } from '../support/fake-embedding-server.ts';
 import { postJson, startTestServer, type TestServer } from '../support/start-test-server.ts';
@@ -119,6 +119,30 @@ describe('KEFU_EMBEDDING_* configuration', () => {
     expect(() => loadConfig({ KEFU_EMBEDDING_BASE_URL: 'ftp://host/v1' })).toThrow(/not an http\(s\) URL/);
     expect(() => loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1', KEFU_EMBEDDING_MIN_SIMILARITY: '1.5' })).toThrow();
     expect(loadConfig({}).embedding).toBeNull();
-    expect(loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' }).embedding).toEqual({ baseURL: 'http://127.0.0.1:8081/v1', model: null, apiKey: null, minSimilarity: 0.7 });
+    expect(loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' }).embedding).toEqual({ kind: 'openai', baseURL: 'http://127.0.0.1:8081/v1', model: null, apiKey: null, minSimilarity: 0.7 });
+    const gguf = findShippedModel()!;
+    expect(loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_MIN_SIMILARITY: '0.55' }).embedding).toEqual({ kind: 'embedded', modelPath: gguf, minSimilarity: 0.55 });
+    expect(() => loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' })).toThrow(/not both/);
+    expect(() => loadConfig({ KEFU_EMBEDDING_MODEL_PATH: '/nonexistent/bge-m3.gguf' })).toThrow(/no such file/);
   });
+
+  it('embeds the knowledge base in process from KEFU_EMBEDDING_MODEL_PATH', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kefu-kb-'));
+    writeFileSync(path.join(dir, 'rental.md'), KB);
+    const server = await startTestServer({ KEFU_KB: dir, KEFU_CACHE: 'off', KEFU_EMBEDDING_MODEL_PATH: findShippedModel()! });
+    try {
+      let metrics = '';
+      for (let i = 0; i < 200 && !/^kefu_knowledge_chunks_embedded 3$/m.test(metrics); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        metrics = await (await fetch(`${server.url}/metrics`)).text();
+      }
+      expect(metrics).toMatch(/^kefu_knowledge_chunks_embedded 3$/m);
+      const found = (await (await fetch(`${server.url}/v1/kb/search?q=opening%20hours&k=1`)).json()) as { results: { title: string; similarity?: number }[] };
+      expect(found.results[0]).toMatchObject({ title: 'Opening hours' });
+      expect(typeof found.results[0]!.similarity).toBe('number');
+    } finally {
+      await server.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
