@@ -54,6 +54,7 @@ export const SHOPPING_PHRASES: Record<'price_coupon' | 'product_question' | 'pay
       '{坏了|用不了|开不了机}{能保修吗|怎么修|保修吗}',
       '{尺码|码数}{偏大还是偏小|准吗|怎么选}',
       '{你们|你们家|你们店|店里|}{有没有卖|卖不卖|有卖|卖|有没有}<G2>{|吗|呀|啊|的}',
+      '{你们|你们家|店里|}{出租|租|可以租|能租|有没有出租|提供|可以定做|能定做|做不做}<G2>{|吗|呀|不}',
       '{我想买|想买|想要|找}{个|一个|一些|}<G2>{|有吗|你们有吗|有没有推荐}',
       '{会不会|会|容易}{掉色|起球|缩水|褪色|变形|漏水|生锈|过敏}{吗|}',
       '{能|可以}{放|用|进}{洗碗机|微波炉|烤箱|冰箱|洗衣机}{吗|不|}',
@@ -89,6 +90,9 @@ export const SHOPPING_PHRASES: Record<'price_coupon' | 'product_question' | 'pay
       '{im looking for|i am looking for|im searching for|looking for|i want to buy|where can i buy|where can i find|i need} {a|an|some|} <GE2>{|, do you have any| on your site}',
       '{is|are} there {any|} <GE2> {available|in stock|for sale|on your site}',
       '{do you|do you guys|does your shop} {sell|carry|stock} <GE2>{|?| too| as well| online}',
+      // Shops that rent, make or provide what they offer (bike rental, bakery, hosting): the same question.
+      '{do you|do you guys|does your shop|can i} {rent|rent out|hire out|lease|make|bake|provide|offer} {any|some|} <GE2>{|?| by the day| to order| here}',
+      '{can i|could i|is it possible to} {rent|hire|order|book} {a|an|some|} <GE2>{| for a day| for a week| here|?}',
       '{hi|hello|hey|quick question|} {do you|do u} {have|sell} {any|} <GE2>{|?| for kids| for women| for men}',
       '{can i|could i|where do i} {buy|order|get} <GE2> {from you|here|on your store|in your shop}',
       '{which one|what} {would you recommend|do you recommend|is better|should i get}{| for a beginner| for kids| for my dad}',

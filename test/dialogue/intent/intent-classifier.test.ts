@@ -28,6 +28,14 @@ describe('classifyIntent', () => {
     expect(classifyIntent(text).intent).toBe(intent);
   });
 
+  it('reads a shop that rents or makes what it offers as asked about its products, not small talk', () => {
+    // A bike rental's "do you rent tandem bikes?" was small talk (0.43) and got the greeting line.
+    for (const text of ['Do you rent kayaks?', 'Can I hire a tent for the weekend?', '可以租帐篷吗', '你们出租婴儿车吗']) {
+      expect(classifyIntent(text).intent, text).toBe('product_question');
+    }
+    expect(classifyIntent('你是机器人吗').intent).toBe('chitchat');
+  });
+
   it('reads typos, near-homophones and pinyin', () => {
     expect(classifyIntent('能推货吗').intent).toBe('return');
     expect(classifyIntent('发漂怎么弄').intent).toBe('invoice');
