@@ -160,4 +160,40 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     // Never fewer than 3.5 deviations.
     expect(outstandingSimilarity(0.1, { mean: 0.2, sd: 0.1 }, 31)).toBeCloseTo(0.55, 6);
   });
+
+  it('reads the chunk list only when it changes, and embeds again when the model changes its space under the same name', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const first = hybridAt(dir);
+    await first.upsert(DOCS);
+    await first.idle();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    // Same model name, now 48 dimensions: the stored 64-dimension vectors are of no use.
+    fake.mode = { kind: 'ok', dims: 48 };
+    const inner = createSqliteKnowledgeBase({ path: path.join(dir, 'kb.db') });
+    let listed = 0;
+    const listAll = inner.chunks.bind(inner);
+    inner.chunks = () => {
+      listed++;
+      return listAll();
+    };
+    const kb = new HybridKnowledgeBase(inner, {
+      model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model: 'fake-embed', apiKey: null }),
+      cache: new VectorCache(path.join(dir, 'embeddings.db')),
+      minSimilarity: 0.7,
+      retryMs: 0,
+    });
+    open.push(kb);
+    await kb.idle();
+    fake.requests.length = 0;
+    expect((await kb.search('I got a flat, what now?', 5)).some((p) => p.similarity !== undefined)).toBe(false);
+    await kb.idle();
+    expect(fake.requests.flatMap((r) => r.input).filter((t) => t.includes('\n'))).toHaveLength(DOCS.length);
+    const [top] = await kb.search('I got a flat, what now?', 5);
+    expect(top?.docId).toBe('breakdowns');
+    const before = listed;
+    for (let i = 0; i < 20; i++) await kb.search(`deposit for bike ${i}`, 3);
+    expect(listed).toBe(before);
+  });
 });

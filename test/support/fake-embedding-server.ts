@@ -15,7 +15,7 @@ export interface FakeEmbeddingServer {
    * What the next requests get: vectors, or an HTTP error. `shared`: every vector also gets this
    * much of one common direction, as models do whose unrelated texts are close (anisotropy).
    */
-  mode: { kind: 'ok'; shared?: number } | { kind: 'status'; status: number };
+  mode: { kind: 'ok'; shared?: number; dims?: number } | { kind: 'status'; status: number };
   close(): Promise<void>;
 }
 
@@ -68,7 +68,8 @@ export async function startFakeEmbeddingServer(): Promise<FakeEmbeddingServer> {
       }
       // Listed in reverse: a client must place vectors by `index`, not by position.
       const shared = state.mode.shared ?? 0;
-      const data = input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, shared) })).reverse();
+      const dims = state.mode.dims ?? DIM;
+      const data = input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, shared).slice(0, dims) })).reverse();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', model: body.model ?? 'fake', data }));
     });
   });

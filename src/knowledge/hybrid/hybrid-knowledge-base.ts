@@ -64,7 +64,11 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed'>> & Pick<HybridSettings, 'logger' | 'onEmbed'>;
   #seenRevision = Number.NaN;
   #syncing: Promise<void> | null = null;
-  #chunks: KbChunk[] = [];
+  #chunks: { chunk: KbChunk; text: string; hash: string }[] = [];
+  /** Chunks wait for a vector (embedding, or failed and to be tried again). */
+  #pending = false;
+  /** The length of the last question vector: the space the chunk vectors must be in. */
+  #queryDim: number | null = null;
   readonly #byHash = new Map<string, Float32Array>();
   /** The index over the chunks whose vectors are in, and those chunks in its order. */
   #index: IndexState | null = null;
@@ -105,6 +109,15 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     if (index === null || index.vectors.size === 0 || limit <= 0 || query.trim().length === 0) return lexical.slice(0, Math.max(0, limit));
     const q = await this.#queryVector(query);
     if (q === null) return lexical.slice(0, limit);
+    if (q.length !== index.vectors.dim) {
+      // The server answers in another space than the stored vectors (a new model under the same
+      // name): the chunks are embedded again, and until then BM25 answers.
+      this.#queryDim = q.length;
+      this.#warn(null, `the embedding model now gives ${q.length} dimensions, the stored vectors have ${index.vectors.dim}: embedding the knowledge base again`);
+      this.#rebuild();
+      this.#embedMissing();
+      return lexical.slice(0, limit);
+    }
     const { matches, floor } = this.#nearest(index, query, q);
     const semantic = matches.filter((m) => m.similarity >= floor);
     const similarityOf = (id: string): number | undefined => {
@@ -166,12 +179,16 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   /** Follows the inner knowledge base's chunks; starts embedding the new ones. */
   #sync(): Promise<void> {
     const revision = this.#inner.revision();
-    const missing = this.#chunks.length > (this.#index?.chunks.length ?? 0);
-    if (revision === this.#seenRevision && !(missing && this.#embedding === null && Date.now() >= this.#retryAt)) return Promise.resolve();
+    const retry = this.#pending && this.#embedding === null && Date.now() >= this.#retryAt;
+    if (revision === this.#seenRevision && !retry) return Promise.resolve();
     this.#syncing ??= (async () => {
       try {
         this.#seenRevision = revision;
-        this.#chunks = await this.#inner.chunks();
+        // Each text is hashed once per change of the chunk set, not at every rebuild.
+        this.#chunks = (await this.#inner.chunks()).map((chunk) => {
+          const text = chunkInput(chunk);
+          return { chunk, text, hash: hashOf(text) };
+        });
         this.#rebuild();
         this.#embedMissing();
       } finally {
@@ -181,8 +198,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     return this.#syncing;
   }
 
-  #vectorOf(c: KbChunk): Float32Array | undefined {
-    const hash = hashOf(chunkInput(c));
+  #vectorOf(hash: string): Float32Array | undefined {
     let v = this.#byHash.get(hash);
     if (v === undefined) {
       v = this.#s.cache.get(this.#s.model.id, hash) ?? undefined;
@@ -191,44 +207,63 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     return v;
   }
 
+  /** The index over the chunks whose vectors are in; vectors of chunks no longer there are let go. */
   #rebuild(): void {
+    const lengths = new Map<number, number>();
+    const found = this.#chunks.map((c) => {
+      const v = this.#vectorOf(c.hash);
+      if (v !== undefined) lengths.set(v.length, (lengths.get(v.length) ?? 0) + 1);
+      return v;
+    });
+    // One space: the questions' length once one is known, else the commoner one; chunks of another
+    // length count as not embedded (they are embedded again).
+    const dim = this.#queryDim ?? [...lengths].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
     const chunks: KbChunk[] = [];
     const vectors: Float32Array[] = [];
     const byId = new Map<string, Float32Array>();
-    let dim = -1;
-    for (const c of this.#chunks) {
-      const v = this.#vectorOf(c);
-      if (v === undefined) continue;
-      // A server that changed its model under the same name: the newer length wins.
-      if (dim !== -1 && v.length !== dim) continue;
-      dim = v.length;
-      chunks.push(c);
+    const kept = new Map<string, Float32Array>();
+    this.#chunks.forEach((c, i) => {
+      const v = found[i];
+      if (v === undefined || v.length !== dim) return;
+      chunks.push(c.chunk);
       vectors.push(v);
-      byId.set(c.id, v);
+      byId.set(c.chunk.id, v);
+      kept.set(c.hash, v);
+    });
+    if (this.#embedding === null) {
+      this.#byHash.clear();
+      for (const [h, v] of kept) this.#byHash.set(h, v);
     }
     this.#index = { chunks, vectors: new VectorIndex(vectors), byId };
   }
 
   #embedMissing(): void {
     if (this.#embedding !== null) return;
-    const missing = this.#chunks.filter((c) => this.#vectorOf(c) === undefined);
-    if (missing.length === 0) {
+    const inIndex = this.#index?.byId ?? new Map<string, Float32Array>();
+    const missing = this.#chunks.filter((c) => !inIndex.has(c.chunk.id));
+    this.#pending = missing.length > 0;
+    if (!this.#pending) {
       this.#announceReady();
       return;
     }
     this.#embedding = (async () => {
       let done = 0;
+      let rebuilt = performance.now();
       try {
         for (let i = 0; i < missing.length; i += EMBED_BATCH) {
           const batch = missing.slice(i, i + EMBED_BATCH);
-          const inputs = batch.map(chunkInput);
-          const vectors = await this.#embed('chunks', inputs);
-          const entries = inputs.map((text, j) => ({ hash: hashOf(text), vec: vectors[j]! }));
+          const vectors = await this.#embed('chunks', batch.map((c) => c.text));
+          const entries = batch.map((c, j) => ({ hash: c.hash, vec: vectors[j]! }));
           this.#s.cache.putAll(this.#s.model.id, entries);
           for (const e of entries) this.#byHash.set(e.hash, e.vec);
           done += batch.length;
-          this.#rebuild();
+          // New chunks become searchable as they come, but the index (n × d floats) is rebuilt at most once a second.
+          if (performance.now() - rebuilt >= 1000) {
+            this.#rebuild();
+            rebuilt = performance.now();
+          }
         }
+        this.#pending = false;
         this.#s.logger?.info({ chunks: this.#chunks.length, embedded: done, model: this.#s.model.id, ms: Math.round(performance.now() - this.#started) }, 'knowledge vectors ready');
       } catch (err) {
         if (this.#closing.signal.aborted) return;
@@ -236,6 +271,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
         this.#warn(err, `embedding knowledge chunks failed after ${done} of ${missing.length}: retrying in ${Math.round(this.#s.retryMs / 1000)} s; until then those chunks are found by BM25 only`);
       } finally {
         this.#embedding = null;
+        if (!this.#closing.signal.aborted) this.#rebuild();
         this.#announceReady();
       }
     })();
