@@ -3,7 +3,35 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import type { CommandAdapters } from '../compose/command-adapters.ts';
 import { badRequest } from '../errors.ts';
+import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
+import { HybridKnowledgeBase } from '../knowledge/hybrid/hybrid-knowledge-base.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
+
+/**
+ * With an embedding model configured: every chunk without a vector is embedded now, with a
+ * progress bar, and kept for the server (`<data dir>/embeddings.db`).
+ */
+async function embedChunks(store: KnowledgeBase, report: boolean): Promise<void> {
+  if (!(store instanceof HybridKnowledgeBase)) return;
+  let embedding = 0;
+  const bar = new SingleBar({ format: 'embedding [{bar}] {percentage}% | {value}/{total} passages', stream: process.stderr }, Presets.shades_classic);
+  let started = false;
+  try {
+    await store.idle(({ done, total }) => {
+      embedding = total;
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+  const { chunks, embedded, lastError } = store.vectorStats();
+  if (embedded < chunks) throw new Error(`${chunks - embedded} of ${chunks} passages have no vector: ${lastError ?? 'the embedding model failed'}`);
+  if (report) process.stdout.write(`vectors: ${embedded} of ${chunks} passages (${embedding} embedded now)\n`);
+}
 
 /** `kefu kb`: the knowledge base the server uses (kb.db in KEFU_DATA_DIR, or PostgreSQL with KEFU_DATABASE_URL). */
 export function kbCommands(adapters: Pick<CommandAdapters, 'knowledgeBase'>): Command {
@@ -25,9 +53,11 @@ export function kbCommands(adapters: Pick<CommandAdapters, 'knowledgeBase'>): Co
           bar.update(done);
         });
         if (started) bar.stop();
+        started = false;
         process.stdout.write(`imported ${result.documents} documents (${result.chunks} passages)\n`);
         // Held documents are stored, not served: review them in the dashboard or with the admin API.
         for (const q of result.quarantined) process.stdout.write(`quarantined ${q.id}: ${q.findings.map((f) => `${f.kind} (${f.evidence})`).join('; ')}\n`);
+        await embedChunks(store, true);
       } finally {
         if (started) bar.stop();
         await store.close();
@@ -44,10 +74,15 @@ export function kbCommands(adapters: Pick<CommandAdapters, 'knowledgeBase'>): Co
       if (!Number.isInteger(k) || k < 1 || k > 50) throw badRequest('invalid_k', '-k must be an integer from 1 to 50');
       const store = await adapters.knowledgeBase();
       try {
+        await embedChunks(store, false);
         const results = await store.search(query, k);
         if (opts.json === true) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         else if (results.length === 0) process.stdout.write('no results\n');
-        else for (const r of results) process.stdout.write(`${r.score.toFixed(2)}  ${r.id}  ${r.title}\n      ${r.text.slice(0, 120)}\n`);
+        else for (const r of results) {
+          // The cosine beside the score, to choose KEFU_EMBEDDING_MIN_SIMILARITY from real questions.
+          const similarity = r.similarity === undefined ? '' : `  similarity ${r.similarity.toFixed(3)}`;
+          process.stdout.write(`${r.score.toFixed(2)}  ${r.id}  ${r.title}${similarity}\n      ${r.text.slice(0, 120)}\n`);
+        }
       } finally {
         await store.close();
       }

@@ -5,6 +5,7 @@ import type { CacheCommandAdapters } from '../cache/cache-commands.ts';
 import { createCacheCommandAdapters } from './cache-command-adapters.ts';
 import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { KefuConfig } from '../config/load-config.ts';
+import { withVectors } from '../knowledge/hybrid/with-vectors.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
 import { openCommandAuditLog, type CommandAuditLogOptions } from './open-command-audit-log.ts';
 import { openExportSource, type ExportSource } from './open-export-source.ts';
@@ -36,7 +37,8 @@ export function createCommandAdapters(config: () => KefuConfig): CommandAdapters
 
     async knowledgeBase() {
       const c = config();
-      return openKnowledgeBase({ dataDir: c.dataDir, databaseUrl: c.databaseUrl, redisUrl: c.redisUrl });
+      const bm25 = await openKnowledgeBase({ dataDir: c.dataDir, databaseUrl: c.databaseUrl, redisUrl: c.redisUrl });
+      return withVectors(bm25, c) ?? bm25;
     },
 
     async apiKeys() {

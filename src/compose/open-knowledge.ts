@@ -6,16 +6,13 @@ import type { KbReview, KnowledgeBase } from '../contracts/knowledge-base.ts';
 import type { LanguageModel } from '../contracts/language-model.ts';
 import { HybridKnowledgeBase } from '../knowledge/hybrid/hybrid-knowledge-base.ts';
 import { createHybridMetrics } from '../knowledge/hybrid/hybrid-metrics.ts';
-import { VectorCache } from '../knowledge/hybrid/vector-cache.ts';
+import { withVectors } from '../knowledge/hybrid/with-vectors.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
-import { createOpenAICompatibleEmbeddings } from '../llm/openai-compatible-embeddings.ts';
-import { createEmbeddedEmbeddings } from '../llm/embedded-embeddings.ts';
 import type { EmbeddingModel } from '../contracts/embedding-model.ts';
 import { openKnowledgeBase } from '../knowledge/open-knowledge-base.ts';
 import { createLanguageModel } from '../llm/create-language-model.ts';
 import type { LlmRouter } from '../llm/router/create-llm-router.ts';
 import { createLlmRouterMetrics } from '../llm/router/router-metrics.ts';
-import path from 'node:path';
 import type pg from 'pg';
 import type { RootContext } from './root-context.ts';
 
@@ -30,13 +27,7 @@ export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb:
   let hybrid: HybridKnowledgeBase | null = null;
   if (config.embedding !== null) {
     const onEmbed = createHybridMetrics(ctx.metrics.registry, () => hybrid);
-    hybrid = new HybridKnowledgeBase(bm25, {
-      model: injectedEmbeddings ?? openEmbeddingModel(ctx, config.embedding),
-      cache: new VectorCache(path.join(config.dataDir, 'embeddings.db')),
-      minSimilarity: config.embedding.minSimilarity,
-      logger,
-      onEmbed,
-    });
+    hybrid = withVectors(bm25, config, Object.assign({ logger, onEmbed }, injectedEmbeddings === undefined ? {} : { model: injectedEmbeddings }));
   }
   const kb = hybrid ?? bm25;
   ctx.closing.defer(() => kb.close());
@@ -47,14 +38,6 @@ export async function openKb(ctx: RootContext, pgPool: pg.Pool | null, importKb:
   // The chunks are embedded in the background from now on; until then BM25 answers alone.
   hybrid?.warm().catch((err: unknown) => logger.warn({ err }, 'knowledge vectors: reading the chunks failed'));
   return kb;
-}
-
-/** The embedding model KEFU_EMBEDDING_* names: a server, or a GGUF loaded in this process at its first use. */
-function openEmbeddingModel(ctx: RootContext, settings: NonNullable<RootContext['config']['embedding']>): EmbeddingModel {
-  if (settings.kind === 'openai') return createOpenAICompatibleEmbeddings(settings);
-  const model = createEmbeddedEmbeddings({ modelPath: settings.modelPath });
-  ctx.closing.defer(() => model.close());
-  return model;
 }
 
 /** The model KEFU_LLM names (or the one a test injects; null: retrieval only), loading from now on. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeEmbeddingServer } from '../support/fake-embedding-server.ts';
 import { startTestServer, type TestServer } from '../support/start-test-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/kefu.js', import.meta.url));
@@ -47,6 +48,30 @@ describe('kefu CLI', () => {
     const results = JSON.parse(found.stdout) as { title: string }[];
     expect(results[0]!.title).toBe('Pet carrier rental');
   });
+
+  it('with an embedding server, embeds on import with progress and searches by meaning, showing the similarity', async () => {
+    const fake = await startFakeEmbeddingServer();
+    try {
+      const vectors = { KEFU_DATA_DIR: path.join(dir, 'data-vectors'), KEFU_LLM: 'none', KEFU_EMBEDDING_BASE_URL: fake.baseUrl };
+      const file = path.join(dir, 'rental.md');
+      writeFileSync(file, '# Breakdowns on the road\n\nIf a tyre is punctured during your rental, we bring a replacement bike within the hour.\n\n# Opening hours\n\nOpen every day from 8:00 to 19:00.\n');
+      const imported = await kefu(['kb', 'import', file], vectors);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/^vectors: 2 of 2 passages \(2 embedded now\)$/m);
+      const chunkRequests = fake.requests.length;
+      const found = await kefu(['kb', 'search', 'I got a flat, what now?'], vectors);
+      expect(found.code).toBe(0);
+      expect(found.stdout).toMatch(/^1\.00 {2}rental-[0-9a-f]+#0 {2}Breakdowns on the road {2}similarity 0\.\d{3}$/m);
+      // The server and the CLI share the vectors: only the question was embedded this time.
+      expect(fake.requests.slice(chunkRequests).flatMap((r) => r.input)).toEqual(['I got a flat, what now?']);
+      fake.mode = { kind: 'status', status: 503 };
+      const down = await kefu(['kb', 'import', path.join(dir, 'pets.md')], vectors);
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toMatch(/1 of 3 passages have no vector: embedding server .* answered 503/);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
 
   it('holds a poisoned document for review and says so; it is not found (issue 13)', async () => {
     const file = path.join(dir, 'supplier-notes.md');

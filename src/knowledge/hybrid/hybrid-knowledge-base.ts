@@ -17,6 +17,8 @@ export interface HybridSettings {
   logger?: { info(details: Record<string, unknown>, message: string): void; warn(details: Record<string, unknown>, message: string): void };
   /** Told of every call to the embedding server (src/knowledge/hybrid/hybrid-metrics.ts). */
   onEmbed?: EmbedObserver;
+  /** Runs after the knowledge base is closed: frees what was opened for it (a GGUF). */
+  onClose?: () => Promise<void>;
   /** After a failed embedding call, chunks wait this long before the next try (a search never waits for it). */
   retryMs?: number;
 }
@@ -61,7 +63,7 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
  */
 export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #inner: KnowledgeBase & KbReview;
-  readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed'>> & Pick<HybridSettings, 'logger' | 'onEmbed'>;
+  readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>> & Pick<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>;
   #seenRevision = Number.NaN;
   #syncing: Promise<void> | null = null;
   #chunks: { chunk: KbChunk; text: string; hash: string }[] = [];
@@ -69,6 +71,10 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   #pending = false;
   /** The length of the last question vector: the space the chunk vectors must be in. */
   #queryDim: number | null = null;
+  /** Why the last embedding of chunks failed; null once one succeeds. */
+  #lastError: string | null = null;
+  /** `idle`'s listener while it waits (the CLI's progress bar). */
+  #progress: ((p: { done: number; total: number }) => void) | null = null;
   readonly #byHash = new Map<string, Float32Array>();
   /** The index over the chunks whose vectors are in, and those chunks in its order. */
   #index: IndexState | null = null;
@@ -96,9 +102,14 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   }
 
   /** Settles when the chunks known now have their vectors or failed to get them (tests, the CLI). */
-  async idle(): Promise<void> {
-    await this.#sync();
-    while (this.#syncing !== null || this.#embedding !== null) await (this.#syncing ?? this.#embedding);
+  async idle(onProgress?: (p: { done: number; total: number }) => void): Promise<void> {
+    this.#progress = onProgress ?? null;
+    try {
+      await this.#sync();
+      while (this.#syncing !== null || this.#embedding !== null) await (this.#syncing ?? this.#embedding);
+    } finally {
+      this.#progress = null;
+    }
   }
 
   async search(query: string, k: number = 5): Promise<Passage[]> {
@@ -172,8 +183,8 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   }
 
   /** Chunks known, and how many of them have a vector (metrics). */
-  vectorStats(): { chunks: number; embedded: number } {
-    return { chunks: this.#chunks.length, embedded: this.#index?.chunks.length ?? 0 };
+  vectorStats(): { chunks: number; embedded: number; lastError: string | null } {
+    return { chunks: this.#chunks.length, embedded: this.#index?.chunks.length ?? 0, lastError: this.#lastError };
   }
 
   /** Follows the inner knowledge base's chunks; starts embedding the new ones. */
@@ -257,6 +268,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
           this.#s.cache.putAll(this.#s.model.id, entries);
           for (const e of entries) this.#byHash.set(e.hash, e.vec);
           done += batch.length;
+          this.#progress?.({ done, total: missing.length });
           // New chunks become searchable as they come, but the index (n × d floats) is rebuilt at most once a second.
           if (performance.now() - rebuilt >= 1000) {
             this.#rebuild();
@@ -264,9 +276,11 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
           }
         }
         this.#pending = false;
+        this.#lastError = null;
         this.#s.logger?.info({ chunks: this.#chunks.length, embedded: done, model: this.#s.model.id, ms: Math.round(performance.now() - this.#started) }, 'knowledge vectors ready');
       } catch (err) {
         if (this.#closing.signal.aborted) return;
+        this.#lastError = err instanceof Error ? err.message : String(err);
         this.#retryAt = Date.now() + this.#s.retryMs;
         this.#warn(err, `embedding knowledge chunks failed after ${done} of ${missing.length}: retrying in ${Math.round(this.#s.retryMs / 1000)} s; until then those chunks are found by BM25 only`);
       } finally {
@@ -328,6 +342,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     await this.#embedding;
     this.#s.cache.close();
     await this.#inner.close();
+    await this.#s.onClose?.();
   }
 }
 
