@@ -7,6 +7,13 @@ import { createPool } from '../../src/store/postgres/postgres-conversation-store
 import { startPostgres } from '../support/start-postgres.ts';
 import { startRedis } from '../support/start-redis.ts';
 import { runKnowledgeBaseContract } from './knowledge-base.contract.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HybridKnowledgeBase } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
+import { VectorCache } from '../../src/knowledge/hybrid/vector-cache.ts';
+import { createOpenAICompatibleEmbeddings } from '../../src/llm/openai-compatible-embeddings.ts';
+import { startFakeEmbeddingServer } from '../support/fake-embedding-server.ts';
 
 // Both services are Debian packages .ci/run installs: one that cannot start fails the file, with the reason.
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
@@ -113,4 +120,42 @@ describe('PostgreSQL knowledge base on several nodes', () => {
     const stored = await a.getDocument('gift');
     for (const kb of [a, b, c]) await within(1000, async () => kb.docHash('gift') === stored?.hash);
   });
+});
+
+describe('hybrid retrieval over PostgreSQL nodes', () => {
+  it("finds by meaning on one node a document written on another, and drops it when it is removed there", async () => {
+    const fake = await startFakeEmbeddingServer();
+    const dirs = [mkdtempSync(path.join(tmpdir(), 'kefu-pg-hybrid-')), mkdtempSync(path.join(tmpdir(), 'kefu-pg-hybrid-'))];
+    const schema = freshSchema();
+    const feeds: KbChangeFeed[] = [];
+    const nodes: HybridKnowledgeBase[] = [];
+    try {
+      for (const dir of dirs) {
+        const changes = await createRedisKbChangeFeed({ url: redis.url, prefix: schema });
+        feeds.push(changes);
+        const bm25 = await createPostgresKnowledgeBase({ pool, schema, pollMs: 0, changes });
+        nodes.push(new HybridKnowledgeBase(bm25, {
+          model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model: null, apiKey: null }),
+          // Each node keeps its own vectors in its own data dir.
+          cache: new VectorCache(path.join(dir, 'embeddings.db')),
+          minSimilarity: 0.7,
+        }));
+      }
+      const [a, b] = nodes as [HybridKnowledgeBase, HybridKnowledgeBase];
+      await a.upsert([{ id: 'breakdowns', title: 'Breakdowns on the road', text: 'If a tyre is punctured during your rental, we bring a replacement bike within the hour.' }, { id: 'hours', title: 'Opening hours', text: 'Open every day from 8:00 to 19:00.' }]);
+      const byMeaning = (kb: HybridKnowledgeBase) => async () => {
+        await kb.idle();
+        const [top] = await kb.search('I got a flat, what now?', 3);
+        return top?.docId === 'breakdowns' && top.similarity !== undefined;
+      };
+      await within(3000, byMeaning(b));
+      await b.remove('breakdowns');
+      await within(3000, async () => !(await a.search('I got a flat, what now?', 3)).some((p) => p.docId === 'breakdowns'));
+    } finally {
+      for (const kb of nodes) await kb.close();
+      for (const f of feeds) await f.close();
+      await fake.close();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
