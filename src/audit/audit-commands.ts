@@ -2,7 +2,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { Presets, SingleBar } from 'cli-progress';
+import { withProgress } from '../cli/progress-bar.ts';
 import { Command } from 'commander';
 import { badRequest, KefuError } from '../errors.ts';
 import { auditJsonlChunksAsync } from './audit-jsonl.ts';
@@ -117,20 +117,11 @@ async function withLog<T>(adapters: Pick<CommandAdapters, 'auditLog'>, options: 
 }
 
 async function verifyWithProgress(log: AuditLog): Promise<AuditVerification> {
-  const bar = new SingleBar({ format: 'verifying [{bar}] {percentage}% | {value}/{total} entries', stream: process.stderr }, Presets.shades_classic);
-  let started = false;
-  try {
-    return await log.verify((done, total) => {
-      if (total < PROGRESS_FROM) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    });
-  } finally {
-    if (started) bar.stop();
-  }
+  return withProgress('verifying', 'entries', (report) =>
+    log.verify((done, total) => {
+      if (total >= PROGRESS_FROM) report(done, total);
+    }),
+  );
 }
 
 function summary(r: AuditVerification): string {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import type { CommandAdapters } from '../compose/command-adapters.ts';
 import { badRequest } from '../errors.ts';
 import type { KnowledgeBase } from '../contracts/knowledge-base.ts';
 import { HybridKnowledgeBase } from '../knowledge/hybrid/hybrid-knowledge-base.ts';
 import { importKnowledge } from '../knowledge/import-kb.ts';
+import { withProgress } from './progress-bar.ts';
 
 /**
  * With an embedding model configured: every chunk without a vector is embedded now, with a
@@ -14,20 +14,12 @@ import { importKnowledge } from '../knowledge/import-kb.ts';
 async function embedChunks(store: KnowledgeBase, report: boolean): Promise<void> {
   if (!(store instanceof HybridKnowledgeBase)) return;
   let embedding = 0;
-  const bar = new SingleBar({ format: 'embedding [{bar}] {percentage}% | {value}/{total} passages', stream: process.stderr }, Presets.shades_classic);
-  let started = false;
-  try {
-    await store.idle(({ done, total }) => {
+  await withProgress('embedding', 'passages', (report) =>
+    store.idle(({ done, total }) => {
       embedding = total;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    });
-  } finally {
-    if (started) bar.stop();
-  }
+      report(done, total);
+    }),
+  );
   const { chunks, embedded, lastError } = store.vectorStats();
   if (embedded < chunks) throw new Error(`${chunks - embedded} of ${chunks} passages have no vector: ${lastError ?? 'the embedding model failed'}`);
   if (report) process.stdout.write(`vectors: ${embedded} of ${chunks} passages (${embedding} embedded now)\n`);
@@ -42,24 +34,13 @@ export function kbCommands(adapters: Pick<CommandAdapters, 'knowledgeBase'>): Co
     .argument('<paths...>', 'files or folders')
     .action(async (paths: string[]) => {
       const store = await adapters.knowledgeBase();
-      const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} documents', stream: process.stderr }, Presets.shades_classic);
-      let started = false;
       try {
-        const result = await importKnowledge(store, paths.map((p) => path.resolve(p)), ({ done, total }) => {
-          if (!started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar.update(done);
-        });
-        if (started) bar.stop();
-        started = false;
+        const result = await withProgress('importing', 'documents', (report) => importKnowledge(store, paths.map((p) => path.resolve(p)), ({ done, total }) => report(done, total)));
         process.stdout.write(`imported ${result.documents} documents (${result.chunks} passages)\n`);
         // Held documents are stored, not served: review them in the dashboard or with the admin API.
         for (const q of result.quarantined) process.stdout.write(`quarantined ${q.id}: ${q.findings.map((f) => `${f.kind} (${f.evidence})`).join('; ')}\n`);
         await embedChunks(store, true);
       } finally {
-        if (started) bar.stop();
         await store.close();
       }
     });

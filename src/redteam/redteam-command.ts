@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
+import { withProgress } from '../cli/progress-bar.ts';
 import { writeBenchSection } from '../../bench/write-section.ts';
 import { PROJECT_ROOT, loadConfig } from '../config/load-config.ts';
 import { consoleSummary, jsonReport, markdownSection, svgChart } from './report.ts';
@@ -71,28 +71,17 @@ export function redteamCommand(): Command {
     .option('--write', 'update BENCHMARKS.md (section redteam) and docs/redteam.svg')
     .action(async (opts: Opts) => {
       if (opts.url !== undefined && !URL.canParse(opts.url)) throw new InvalidArgumentError(`--url is not a URL: ${opts.url}`);
-      const bar = new SingleBar({ format: 'red team [{bar}] {percentage}% | {value}/{total} requests', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
-      let started = false;
-      let report: RedteamReport;
-      try {
-        report = await runRedteam({
+      const report: RedteamReport = await withProgress('red team', 'requests', (onProgress) =>
+        runRedteam({
           attacksPaths: (opts.attacks ?? DEFAULT_ATTACKS).map((p) => path.resolve(p)),
           benignPath: path.resolve(opts.benign),
           perturbations: opts.perturbations,
           seed: opts.seed,
           ...(opts.url === undefined ? {} : { url: opts.url }),
           ...(opts.limit === undefined ? {} : { limit: opts.limit }),
-          onProgress(done, total) {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
-        });
-      } finally {
-        if (started) bar.stop();
-      }
+          onProgress,
+        }),
+      );
       process.stdout.write(`${consoleSummary(report)}\n`);
       const write = (file: string, text: string) => {
         mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

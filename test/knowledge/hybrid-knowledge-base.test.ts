@@ -22,8 +22,8 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
   let fake: FakeEmbeddingServer;
   let dir: string;
   const open: HybridKnowledgeBase[] = [];
-  const hybridAt = (d: string, model: string | null = 'fake-embed'): HybridKnowledgeBase => {
-    const kb = new HybridKnowledgeBase(createSqliteKnowledgeBase({ path: path.join(d, 'kb.db') }), {
+  const hybridAt = (d: string, model: string | null = 'fake-embed', inner = createSqliteKnowledgeBase({ path: path.join(d, 'kb.db') })): HybridKnowledgeBase => {
+    const kb = new HybridKnowledgeBase(inner, {
       model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model, apiKey: 'k-emb', timeoutMs: 2000 }),
       cache: new VectorCache(path.join(d, 'embeddings.db')),
       minSimilarity: 0.7,
@@ -31,6 +31,16 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     });
     open.push(kb);
     return kb;
+  };
+
+  /** A fresh data dir whose knowledge base was imported, embedded and closed (a restart follows). */
+  const embeddedOnceAndClosed = async (): Promise<void> => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const first = hybridAt(dir);
+    await first.upsert(DOCS);
+    await first.idle();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
   };
 
   beforeAll(async () => {
@@ -112,12 +122,7 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
   });
 
   it('keeps chunk vectors across a restart, and never mixes two models', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
-    const first = hybridAt(dir);
-    await first.upsert(DOCS);
-    await first.idle();
-    await first.close();
-    open.splice(open.indexOf(first), 1);
+    await embeddedOnceAndClosed();
     fake.requests.length = 0;
 
     const again = hybridAt(dir);
@@ -162,12 +167,7 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
   });
 
   it('reads the chunk list only when it changes, and embeds again when the model changes its space under the same name', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
-    const first = hybridAt(dir);
-    await first.upsert(DOCS);
-    await first.idle();
-    await first.close();
-    open.splice(open.indexOf(first), 1);
+    await embeddedOnceAndClosed();
 
     // Same model name, now 48 dimensions: the stored 64-dimension vectors are of no use.
     fake.mode = { kind: 'ok', dims: 48 };
@@ -178,13 +178,7 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
       listed++;
       return listAll();
     };
-    const kb = new HybridKnowledgeBase(inner, {
-      model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model: 'fake-embed', apiKey: null }),
-      cache: new VectorCache(path.join(dir, 'embeddings.db')),
-      minSimilarity: 0.7,
-      retryMs: 0,
-    });
-    open.push(kb);
+    const kb = hybridAt(dir, 'fake-embed', inner);
     await kb.idle();
     fake.requests.length = 0;
     expect((await kb.search('I got a flat, what now?', 5)).some((p) => p.similarity !== undefined)).toBe(false);
