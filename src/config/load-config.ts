@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   KEFU_EMBEDDING_MODEL: z.string().min(1).optional(),
   KEFU_EMBEDDING_API_KEY: z.string().optional(),
   KEFU_EMBEDDING_MIN_SIMILARITY: z.coerce.number().gt(0).lt(1).default(0.7),
+  KEFU_EMBEDDING_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   KEFU_LLM_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   KEFU_LLM_LATENCY_BUDGET_MS: z.coerce.number().int().nonnegative().default(15_000),
   KEFU_ADMIN_KEY: z.string().min(16, 'KEFU_ADMIN_KEY must be at least 16 characters').optional(),
@@ -111,8 +112,8 @@ export interface KefuConfig {
   llmThreads: number | null;
   /** Hybrid retrieval's embedding model (src/knowledge/hybrid): a server, or a GGUF in process; null: BM25 alone. */
   embedding:
-    | { kind: 'openai'; baseURL: string; model: string | null; apiKey: string | null; minSimilarity: number }
-    | { kind: 'embedded'; modelPath: string; minSimilarity: number }
+    | { kind: 'openai'; baseURL: string; model: string | null; apiKey: string | null; minSimilarity: number; questionTimeoutMs: number }
+    | { kind: 'embedded'; modelPath: string; minSimilarity: number; questionTimeoutMs: number }
     | null;
   /** Time the model has to start answering before the reply comes from the knowledge base instead; 0: none. */
   llmLatencyBudgetMs: number;
@@ -284,11 +285,11 @@ function embeddingConfig(e: Env): KefuConfig['embedding'] {
   }
   if (file !== '') {
     if (!existsSync(file)) throw new KefuError('invalid_config', `KEFU_EMBEDDING_MODEL_PATH: no such file: ${file}`);
-    return { kind: 'embedded', modelPath: path.resolve(file), minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
+    return { kind: 'embedded', modelPath: path.resolve(file), minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY, questionTimeoutMs: e.KEFU_EMBEDDING_TIMEOUT_MS };
   }
   if (url === '') return null;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new KefuError('invalid_config', `KEFU_EMBEDDING_BASE_URL is not an http(s) URL: ${url}`);
-  return { kind: 'openai', baseURL: url, model: e.KEFU_EMBEDDING_MODEL ?? null, apiKey: e.KEFU_EMBEDDING_API_KEY ?? null, minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY };
+  return { kind: 'openai', baseURL: url, model: e.KEFU_EMBEDDING_MODEL ?? null, apiKey: e.KEFU_EMBEDDING_API_KEY ?? null, minSimilarity: e.KEFU_EMBEDDING_MIN_SIMILARITY, questionTimeoutMs: e.KEFU_EMBEDDING_TIMEOUT_MS };
 }
 
 function shopOf(value: string | undefined): ShopIdentity {

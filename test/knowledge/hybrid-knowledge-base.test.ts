@@ -190,4 +190,26 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     for (let i = 0; i < 20; i++) await kb.search(`deposit for bike ${i}`, 3);
     expect(listed).toBe(before);
   });
+
+  it('waits for a hung embedding server once, then searches by BM25 without asking it for a while', async () => {
+    await embeddedOnceAndClosed();
+    fake.mode = { kind: 'hang' };
+    const kb = new HybridKnowledgeBase(createSqliteKnowledgeBase({ path: path.join(dir, 'kb.db') }), {
+      model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model: 'fake-embed', apiKey: null }),
+      cache: new VectorCache(path.join(dir, 'embeddings.db')),
+      minSimilarity: 0.7,
+      questionTimeoutMs: 300,
+    });
+    open.push(kb);
+    await kb.idle();
+    fake.requests.length = 0;
+    const t = performance.now();
+    const first = await kb.search('How much is the deposit for a city bike?', 3);
+    // Generous bound: the point is 300 ms, not the client's 30 s.
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(first[0]?.docId).toBe('prices');
+    expect(fake.requests).toHaveLength(1);
+    await kb.search('What are your opening hours?', 3);
+    expect(fake.requests).toHaveLength(1);
+  });
 });

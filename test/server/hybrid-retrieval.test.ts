@@ -119,9 +119,10 @@ describe('KEFU_EMBEDDING_* configuration', () => {
     expect(() => loadConfig({ KEFU_EMBEDDING_BASE_URL: 'ftp://host/v1' })).toThrow(/not an http\(s\) URL/);
     expect(() => loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1', KEFU_EMBEDDING_MIN_SIMILARITY: '1.5' })).toThrow();
     expect(loadConfig({}).embedding).toBeNull();
-    expect(loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' }).embedding).toEqual({ kind: 'openai', baseURL: 'http://127.0.0.1:8081/v1', model: null, apiKey: null, minSimilarity: 0.7 });
+    expect(loadConfig({ KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' }).embedding).toEqual({ kind: 'openai', baseURL: 'http://127.0.0.1:8081/v1', model: null, apiKey: null, minSimilarity: 0.7, questionTimeoutMs: 2000 });
     const gguf = findShippedModel()!;
-    expect(loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_MIN_SIMILARITY: '0.55' }).embedding).toEqual({ kind: 'embedded', modelPath: gguf, minSimilarity: 0.55 });
+    expect(loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_MIN_SIMILARITY: '0.55' }).embedding).toEqual({ kind: 'embedded', modelPath: gguf, minSimilarity: 0.55, questionTimeoutMs: 2000 });
+    expect(() => loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_TIMEOUT_MS: '0' })).toThrow();
     expect(() => loadConfig({ KEFU_EMBEDDING_MODEL_PATH: gguf, KEFU_EMBEDDING_BASE_URL: 'http://127.0.0.1:8081/v1' })).toThrow(/not both/);
     expect(() => loadConfig({ KEFU_EMBEDDING_MODEL_PATH: '/nonexistent/bge-m3.gguf' })).toThrow(/no such file/);
   });

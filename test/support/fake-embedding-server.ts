@@ -12,10 +12,10 @@ export interface FakeEmbeddingServer {
   baseUrl: string;
   requests: EmbeddingRequest[];
   /**
-   * What the next requests get: vectors, or an HTTP error. `shared`: every vector also gets this
+   * What the next requests get: vectors, an HTTP error, or no answer at all (`hang`). `shared`: every vector also gets this
    * much of one common direction, as models do whose unrelated texts are close (anisotropy).
    */
-  mode: { kind: 'ok'; shared?: number; dims?: number } | { kind: 'status'; status: number };
+  mode: { kind: 'ok'; shared?: number; dims?: number } | { kind: 'status'; status: number } | { kind: 'hang' };
   close(): Promise<void>;
 }
 
@@ -62,6 +62,7 @@ export async function startFakeEmbeddingServer(): Promise<FakeEmbeddingServer> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { input: string | string[]; model?: string };
       const input = typeof body.input === 'string' ? [body.input] : body.input;
       requests.push({ authorization: req.headers.authorization ?? null, model: body.model ?? null, input });
+      if (state.mode.kind === 'hang') return;
       if (state.mode.kind === 'status') {
         res.writeHead(state.mode.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'embedding backend down' } }));
         return;

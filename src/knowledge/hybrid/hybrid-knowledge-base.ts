@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EmbeddingModel } from '../../contracts/embedding-model.ts';
 import type { KbChunk, KbReview, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
+import { KefuError } from '../../errors.ts';
 import { CONFIDENT_PASSAGE } from '../confidence.ts';
 import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
 import type { EmbedObserver } from './hybrid-metrics.ts';
@@ -17,6 +18,12 @@ export interface HybridSettings {
   logger?: { info(details: Record<string, unknown>, message: string): void; warn(details: Record<string, unknown>, message: string): void };
   /** Told of every call to the embedding server (src/knowledge/hybrid/hybrid-metrics.ts). */
   onEmbed?: EmbedObserver;
+  /**
+   * How long a search waits for its question's vector before it goes on with BM25 alone
+   * (KEFU_EMBEDDING_TIMEOUT_MS). After such a failure, searches skip the vectors for `retryMs`, so
+   * a hung embedding server costs one turn this wait, not every turn.
+   */
+  questionTimeoutMs?: number;
   /** Runs after the knowledge base is closed: frees what was opened for it (a GGUF). */
   onClose?: () => Promise<void>;
   /** After a failed embedding call, chunks wait this long before the next try (a search never waits for it). */
@@ -71,6 +78,8 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   #pending = false;
   /** The length of the last question vector: the space the chunk vectors must be in. */
   #queryDim: number | null = null;
+  /** Until then, searches do not ask for their question's vector (it failed or hung). */
+  #questionsOffUntil = 0;
   /** Why the last embedding of chunks failed; null once one succeeds. */
   #lastError: string | null = null;
   /** `idle`'s listener while it waits (the CLI's progress bar). */
@@ -92,7 +101,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
 
   constructor(inner: KnowledgeBase & KbReview, settings: HybridSettings) {
     this.#inner = inner;
-    this.#s = Object.assign({ candidates: 20, retryMs: 30_000 }, settings);
+    this.#s = Object.assign({ candidates: 20, retryMs: 30_000, questionTimeoutMs: 2000 }, settings);
     this.vectorsReady = new Promise((resolve) => (this.#firstReady = resolve));
   }
 
@@ -158,22 +167,39 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   async #queryVector(query: string): Promise<Float32Array | null> {
     const memo = this.#queries.get(query);
     if (memo !== undefined) return memo;
+    if (Date.now() < this.#questionsOffUntil) return null;
     try {
-      const [v] = await this.#embed('question', [query]);
+      const [v] = await this.#embedQuestion(query);
       if (v === undefined) return null;
       if (this.#queries.size >= QUERY_MEMO) this.#queries.delete(this.#queries.keys().next().value!);
       this.#queries.set(query, v);
       return v;
     } catch (err) {
-      this.#warn(err, 'embedding the question failed: this search is BM25 only');
+      this.#questionsOffUntil = Date.now() + this.#s.retryMs;
+      this.#warn(err, `embedding the question failed: searches are BM25 only for ${Math.round(this.#s.retryMs / 1000)} s`);
       return null;
     }
   }
 
-  async #embed(kind: 'chunks' | 'question', texts: string[]): Promise<Float32Array[]> {
+  /** The question's vector within questionTimeoutMs, whatever the model does with the signal (an in-process model queues calls). */
+  #embedQuestion(query: string): Promise<Float32Array[]> {
+    const ms = this.#s.questionTimeoutMs;
+    const stop = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new KefuError('embedding_timeout', `no vector for the question within ${ms} ms`, { status: 504, retryable: true });
+        stop.abort(err);
+        reject(err);
+      }, ms);
+    });
+    return Promise.race([this.#embed('question', [query], stop.signal), late]).finally(() => clearTimeout(timer));
+  }
+
+  async #embed(kind: 'chunks' | 'question', texts: string[], signal: AbortSignal = this.#closing.signal): Promise<Float32Array[]> {
     const start = performance.now();
     try {
-      const vectors = await this.#s.model.embed(texts, kind === 'chunks' ? { signal: this.#closing.signal } : {});
+      const vectors = await this.#s.model.embed(texts, { signal });
       this.#s.onEmbed?.(kind, 'ok', (performance.now() - start) / 1000);
       return vectors;
     } catch (err) {

@@ -30,5 +30,5 @@ export function withVectors(
     }
   }
   const cache = new VectorCache(path.join(config.dataDir, 'embeddings.db'));
-  return new HybridKnowledgeBase(bm25, Object.assign({ model, cache, minSimilarity: settings.minSimilarity, onClose: closeModel }, options.logger === undefined ? {} : { logger: options.logger }, options.onEmbed === undefined ? {} : { onEmbed: options.onEmbed }));
+  return new HybridKnowledgeBase(bm25, Object.assign({ model, cache, minSimilarity: settings.minSimilarity, questionTimeoutMs: settings.questionTimeoutMs, onClose: closeModel }, options.logger === undefined ? {} : { logger: options.logger }, options.onEmbed === undefined ? {} : { onEmbed: options.onEmbed }));
 }
