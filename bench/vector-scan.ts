@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { VectorIndex } from '../src/knowledge/hybrid/vector-index.ts';
+import { startFakeEmbeddingServer } from '../test/support/fake-embedding-server.ts';
+import { KB_QUESTIONS, startKefu, summarise } from './scale/common.ts';
 import { writeBenchSection } from './write-section.ts';
 
 /**
@@ -40,6 +42,43 @@ for (const dim of [384, 1024]) {
   }
 }
 
+/**
+ * A turn answered from the demo shop's knowledge base (no model, cache off) in process, with and
+ * without vectors from a loopback embedding server (64 dimensions, so the server's own time is
+ * near nothing): what hybrid retrieval adds to a turn besides the embedding server's time.
+ */
+async function turnCost(withVectors: boolean, baseUrl: string): Promise<{ p50: number; p99: number; cpuUs: number }> {
+  const server = await startKefu(Object.assign({ KEFU_CACHE: 'off' }, withVectors ? { KEFU_EMBEDDING_BASE_URL: baseUrl } : {}));
+  try {
+    const run = (i: number) => server.kefu.pipeline.run({ message: `${KB_QUESTIONS[i % KB_QUESTIONS.length]!} ${i}`, channel: 'web' });
+    for (let i = 0; i < 300; i++) await run(i);
+    const times: number[] = [];
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 600; i++) {
+      const t = performance.now();
+      await run(i);
+      times.push(performance.now() - t);
+    }
+    const c = process.cpuUsage(c0);
+    const s = summarise(times);
+    return { p50: s.p50, p99: s.p99, cpuUs: (c.user + c.system) / times.length };
+  } finally {
+    await server.destroy();
+  }
+}
+
+const fake = await startFakeEmbeddingServer();
+const turns: string[] = [];
+for (let rep = 0; rep < 2; rep++) {
+  for (const withVectors of [false, true]) {
+    const r = await turnCost(withVectors, fake.baseUrl);
+    const line = `| ${withVectors ? 'hybrid (loopback embedding server)' : 'BM25 alone'} | ${rep + 1} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${Math.round(r.cpuUs)} |`;
+    console.log(line);
+    turns.push(line);
+  }
+}
+await fake.close();
+
 if (process.argv.includes('--write')) {
   writeBenchSection('vectors', [
     '## Hybrid retrieval: vector scan per search (`npm run bench:vectors -- --write`)',
@@ -49,5 +88,11 @@ if (process.argv.includes('--write')) {
     '| chunks | dimensions | median ms | max ms | vectors in memory, MiB |',
     '|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'A whole turn answered from the demo shop\'s passages (no model, answer cache off, one at a time, in process, 600 turns after 300 warm-up, each question made distinct so no memo answers it; CPU of the process, which also runs the loopback embedding server):',
+    '',
+    '| retrieval | run | p50 ms | p99 ms | CPU µs per turn |',
+    '|---|---:|---:|---:|---:|',
+    ...turns,
   ].join('\n'));
 }
