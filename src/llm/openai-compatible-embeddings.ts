@@ -57,6 +57,16 @@ function parseEmbeddings(text: string, count: number): Float32Array[] {
   return out;
 }
 
+/**
+ * The base URL without user name, password or query: the id is logged and stored with every
+ * vector (embeddings.db), and a URL may carry credentials.
+ */
+function withoutCredentials(baseURL: string): string {
+  if (!URL.canParse(baseURL)) return baseURL;
+  const u = new URL(baseURL);
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
 /** `POST {baseURL}/embeddings` as OpenAI defines it, through the model client's connection pool. */
 export function createOpenAICompatibleEmbeddings(settings: OpenAICompatibleEmbeddingsSettings): EmbeddingModel {
   const url = `${settings.baseURL.replace(/\/+$/, '')}/embeddings`;
@@ -87,7 +97,7 @@ export function createOpenAICompatibleEmbeddings(settings: OpenAICompatibleEmbed
   }
 
   return {
-    id: `openai:${settings.baseURL}|${settings.model ?? ''}`,
+    id: `openai:${withoutCredentials(settings.baseURL)}|${settings.model ?? ''}`,
     async embed(texts, options = {}) {
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i += batchSize) out.push(...(await embedBatch(texts.slice(i, i + batchSize), options.signal)));

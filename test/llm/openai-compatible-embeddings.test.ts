@@ -72,4 +72,10 @@ describe('OpenAI-compatible embeddings client', () => {
     const unreachable = await createOpenAICompatibleEmbeddings({ baseURL: await deadURL(), model: null, apiKey: null }).embed(['x']).catch((e: unknown) => e);
     expect(unreachable).toMatchObject({ code: 'embedding_unavailable' });
   });
+
+  it('keeps credentials in the URL out of its id, which is logged and stored with every vector', () => {
+    const model = createOpenAICompatibleEmbeddings({ baseURL: 'http://kefu:s3cret@127.0.0.1:8081/v1/?token=abc', model: 'bge-m3', apiKey: null });
+    expect(model.id).toBe('openai:http://127.0.0.1:8081/v1|bge-m3');
+    expect(createOpenAICompatibleEmbeddings({ baseURL: 'http://127.0.0.1:8081/v1', model: null, apiKey: null }).id).toBe('openai:http://127.0.0.1:8081/v1|');
+  });
 });
