@@ -6,7 +6,8 @@ import { CONFIDENT_PASSAGE } from '../confidence.ts';
 import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
 import type { EmbedObserver } from './hybrid-metrics.ts';
 import type { VectorCache } from './vector-cache.ts';
-import { VectorIndex, type ScanStats } from './vector-index.ts';
+import { outstandingSimilarity } from './outstanding-similarity.ts';
+import { VectorIndex } from './vector-index.ts';
 
 export interface HybridSettings {
   model: EmbeddingModel;
@@ -37,23 +38,6 @@ interface IndexState {
 }
 
 const QUERY_MEMO = 256;
-/** Below this many chunks the spread of a question's similarities says too little to use. */
-const MIN_CHUNKS_FOR_SPREAD = 30;
-
-/**
- * The cosine a match must reach to count: the configured threshold, and, over a knowledge base
- * large enough to tell, standing out from the question's similarity to every chunk by more than
- * the largest of as many unrelated ones would (about √(2 ln n) standard deviations, plus a half).
- * Some models put every text near every other (the shipped chat model's pooled states: a weather
- * question at 0.81 to an exchange passage, 2.4 deviations above its mean; OpenAI's ada-002 is
- * known for 0.7 between unrelated texts): there the threshold alone would let any question be
- * answered from its nearest passage.
- */
-export function outstandingSimilarity(minSimilarity: number, stats: ScanStats, chunks: number): number {
-  if (chunks < MIN_CHUNKS_FOR_SPREAD) return minSimilarity;
-  const deviations = Math.max(3.5, Math.sqrt(2 * Math.log(chunks)) + 0.5);
-  return Math.max(minSimilarity, stats.mean + deviations * stats.sd);
-}
 const EMBED_BATCH = 32;
 
 /** What is embedded for a chunk: its document's title gives a short chunk its subject. */
@@ -91,9 +75,6 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   #retryAt = 0;
   readonly #queries = new Map<string, Float32Array>();
   #lastScan: { index: object; query: string; result: { matches: SemanticMatch[]; floor: number } } | null = null;
-  #firstReady: (() => void) | null = null;
-  /** Resolves when every chunk known at the first sync has its vector (or the first try failed). */
-  readonly vectorsReady: Promise<void>;
   #started = performance.now();
   #lastWarn = 0;
   /** Stops background embedding at close. */
@@ -102,7 +83,6 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   constructor(inner: KnowledgeBase & KbReview, settings: HybridSettings) {
     this.#inner = inner;
     this.#s = Object.assign({ candidates: 20, retryMs: 30_000, questionTimeoutMs: 2000 }, settings);
-    this.vectorsReady = new Promise((resolve) => (this.#firstReady = resolve));
   }
 
   /** Starts embedding what the knowledge base holds now, rather than at the first search. */
@@ -279,10 +259,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     const inIndex = this.#index?.byId ?? new Map<string, Float32Array>();
     const missing = this.#chunks.filter((c) => !inIndex.has(c.chunk.id));
     this.#pending = missing.length > 0;
-    if (!this.#pending) {
-      this.#announceReady();
-      return;
-    }
+    if (!this.#pending) return;
     this.#embedding = (async () => {
       let done = 0;
       let rebuilt = performance.now();
@@ -312,15 +289,8 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
       } finally {
         this.#embedding = null;
         if (!this.#closing.signal.aborted) this.#rebuild();
-        this.#announceReady();
       }
     })();
-  }
-
-  #announceReady(): void {
-    const ready = this.#firstReady;
-    this.#firstReady = null;
-    ready?.();
   }
 
   #warn(err: unknown, message: string): void {
