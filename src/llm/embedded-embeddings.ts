@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { getLlama, type Llama, type LlamaEmbeddingContext } from 'node-llama-cpp';
 import type { EmbeddingModel } from '../contracts/embedding-model.ts';
 import { KefuError } from '../errors.ts';
+import { unitVector } from './unit-vector.ts';
 
 export interface EmbeddedEmbeddingsOptions {
   /** A GGUF embedding model (bge-m3, multilingual-e5, nomic-embed …). */
@@ -9,18 +10,6 @@ export interface EmbeddedEmbeddingsOptions {
   threads?: number;
   /** Tokens per text; a longer text is cut (a knowledge-base chunk is a few hundred). */
   contextSize?: number;
-}
-
-/** Unit length, so a dot product is the cosine. */
-function unit(values: readonly number[]): Float32Array {
-  const v = Float32Array.from(values);
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  if (norm > 0) {
-    const s = 1 / Math.sqrt(norm);
-    for (let i = 0; i < v.length; i++) v[i]! *= s;
-  }
-  return v;
 }
 
 /**
@@ -60,7 +49,9 @@ export function createEmbeddedEmbeddings(options: EmbeddedEmbeddingsOptions): Em
       let tokens = context.model.tokenize(text);
       if (tokens.length > max - 2) tokens = tokens.slice(0, max - 2);
       const embedding = await context.getEmbeddingFor(tokens);
-      out.push(unit(embedding.vector));
+      const v = unitVector(embedding.vector);
+      if (v === null) throw new KefuError('embedding_bad_response', `the embedding model gave a vector with a value that is not a number: ${options.modelPath}`, { status: 502 });
+      out.push(v);
     }
     return out;
   }

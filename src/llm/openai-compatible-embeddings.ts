@@ -1,6 +1,7 @@
 import type { EmbeddingModel } from '../contracts/embedding-model.ts';
 import { KefuError } from '../errors.ts';
 import { postStream, readText } from './post-stream.ts';
+import { unitVector } from './unit-vector.ts';
 
 export interface OpenAICompatibleEmbeddingsSettings {
   /** e.g. `http://127.0.0.1:8081/v1` (llama-server --embedding, vLLM, Ollama, TEI, OpenAI). */
@@ -16,23 +17,6 @@ export interface OpenAICompatibleEmbeddingsSettings {
 
 const embeddingError = (code: 'embedding_unavailable' | 'embedding_bad_response', message: string, cause?: unknown): KefuError =>
   new KefuError(code, message, { status: 502, retryable: code === 'embedding_unavailable', cause });
-
-/** Unit length, so a dot product is the cosine. A zero vector stays zero (it matches nothing). */
-function normalised(values: readonly unknown[], where: string): Float32Array {
-  const v = new Float32Array(values.length);
-  let norm = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw embeddingError('embedding_bad_response', `${where}: not a vector of numbers`);
-    v[i] = x;
-    norm += x * x;
-  }
-  if (norm > 0) {
-    const s = 1 / Math.sqrt(norm);
-    for (let i = 0; i < v.length; i++) v[i]! *= s;
-  }
-  return v;
-}
 
 /** `{data: [{index, embedding}]}` for `count` inputs, in input order. */
 function parseEmbeddings(text: string, count: number): Float32Array[] {
@@ -50,7 +34,9 @@ function parseEmbeddings(text: string, count: number): Float32Array[] {
     const i = typeof index === 'number' ? index : pos;
     if (!Number.isInteger(i) || i < 0 || i >= count || out[i] !== undefined) throw embeddingError('embedding_bad_response', `embedding index ${String(index)} out of place`);
     if (!Array.isArray(embedding) || embedding.length === 0) throw embeddingError('embedding_bad_response', `embedding ${i}: not a vector (a base64 encoding is not asked for)`);
-    out[i] = normalised(embedding, `embedding ${i}`);
+    const v = unitVector(embedding);
+    if (v === null) throw embeddingError('embedding_bad_response', `embedding ${i}: not a vector of numbers`);
+    out[i] = v;
   });
   const dim = out[0]!.length;
   if (out.some((v) => v.length !== dim)) throw embeddingError('embedding_bad_response', 'embeddings of different lengths in one answer');

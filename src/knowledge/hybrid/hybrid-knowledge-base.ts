@@ -103,11 +103,11 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
 
   async search(query: string, k: number = 5): Promise<Passage[]> {
     const limit = Number.isFinite(k) ? Math.floor(k) : 5;
-    const lexical = await this.#inner.search(query, Math.max(limit, this.#s.candidates));
     await this.#sync();
     const index = this.#index;
-    if (index === null || index.vectors.size === 0 || limit <= 0 || query.trim().length === 0) return lexical.slice(0, Math.max(0, limit));
-    const q = await this.#queryVector(query);
+    if (index === null || index.vectors.size === 0 || limit <= 0 || query.trim().length === 0) return this.#inner.search(query, k);
+    // BM25's wider candidate list is read only when there are vectors to fuse it with.
+    const [lexical, q] = await Promise.all([this.#inner.search(query, Math.max(limit, this.#s.candidates)), this.#queryVector(query)]);
     if (q === null) return lexical.slice(0, limit);
     if (q.length !== index.vectors.dim) {
       // The server answers in another space than the stored vectors (a new model under the same
@@ -206,7 +206,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
           const text = chunkInput(chunk);
           return { chunk, text, hash: hashOf(text) };
         });
-        this.#rebuild();
+        this.#rebuild(true);
         this.#embedMissing();
       } finally {
         this.#syncing = null;
@@ -215,20 +215,25 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     return this.#syncing;
   }
 
-  #vectorOf(hash: string): Float32Array | undefined {
+  /** A vector held in memory, else (`fromStore`) the one embeddings.db keeps from an earlier run or another worker. */
+  #vectorOf(hash: string, fromStore: boolean): Float32Array | undefined {
     let v = this.#byHash.get(hash);
-    if (v === undefined) {
+    if (v === undefined && fromStore) {
       v = this.#s.cache.get(this.#s.model.id, hash) ?? undefined;
       if (v !== undefined) this.#byHash.set(hash, v);
     }
     return v;
   }
 
-  /** The index over the chunks whose vectors are in; vectors of chunks no longer there are let go. */
-  #rebuild(): void {
+  /**
+   * The index over the chunks whose vectors are in; vectors of chunks no longer there are let go.
+   * The store is read after a change of the chunk set; while embedding, new vectors are already in
+   * memory, and a chunk still waiting would be read again from SQLite at every rebuild.
+   */
+  #rebuild(fromStore = false): void {
     const lengths = new Map<number, number>();
     const found = this.#chunks.map((c) => {
-      const v = this.#vectorOf(c.hash);
+      const v = this.#vectorOf(c.hash, fromStore);
       if (v !== undefined) lengths.set(v.length, (lengths.get(v.length) ?? 0) + 1);
       return v;
     });
@@ -348,10 +353,5 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function toPassage(c: KbChunk): Passage {
-  const p: Passage = { id: c.id, docId: c.docId, title: c.title, text: c.text, score: 0 };
-  if (c.url !== undefined) p.url = c.url;
-  if (c.category !== undefined) p.category = c.category;
-  if (c.trust !== undefined) p.trust = c.trust;
-  return p;
-}
+/** A chunk carries a passage's fields already (KnowledgeBase.chunks()); only the score is the search's. */
+const toPassage = (c: KbChunk): Passage => Object.assign({ score: 0 }, c);
