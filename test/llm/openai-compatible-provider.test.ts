@@ -99,6 +99,16 @@ describe('recorded transcripts', () => {
     });
   }
 
+  it('the tokens of one network read go up as one text part; tokens that arrive apart, one part each', async () => {
+    const together = await serve({ replies: [{ sse: transcript('vllm'), writeSize: 1 << 20 }] });
+    const one = await collect(createOpenAICompatibleProvider({ baseURLs: [together.url] }));
+    expect(one.filter((p) => p.type === 'text-delta').map((p) => p.text)).toEqual(['您好！您的订单已发货，预计3天内送达。']);
+    const apart = await serve({ replies: [{ sse: transcript('vllm'), delayMs: 15 }] });
+    const many = await collect(createOpenAICompatibleProvider({ baseURLs: [apart.url] }));
+    expect(many.filter((p) => p.type === 'text-delta').length).toBeGreaterThan(3);
+    expect(textOf(many)).toBe(textOf(one));
+  });
+
   it('a last event without its closing blank line is still read', async () => {
     const sse = transcript('tgi').trimEnd();
     const server = await serve({ replies: [{ sse }] });
@@ -279,13 +289,17 @@ describe('abort', () => {
   });
 
   it('no text is delivered after abort, even text already received', async () => {
-    const server = await serve({ replies: [{ sse: transcript('vllm') }] });
+    // The first token arrives alone; the rest arrives while the consumer is still busy with it.
+    const server = await serve({ replies: [{ sse: transcript('vllm'), delayMs: 20 }] });
     const ctrl = new AbortController();
     const parts: LanguageModelStreamPart[] = [];
     const model = createOpenAICompatibleProvider({ baseURLs: [server.url] });
     for await (const p of model.doStream({ ...ask, signal: ctrl.signal })) {
       parts.push(p);
-      if (p.type === 'text-delta') ctrl.abort();
+      if (p.type !== 'text-delta') continue;
+      await vi.waitFor(() => expect(server.requests[0]?.completed).toBe(true));
+      await new Promise((r) => setTimeout(r, 30));
+      ctrl.abort();
     }
     expect(textOf(parts)).toBe('您好');
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'abort' });
@@ -327,7 +341,7 @@ describe('close()', () => {
     const parts: LanguageModelStreamPart[] = [];
     for await (const p of model.doStream(ask)) {
       parts.push(p);
-      if (p.type === 'text-delta' && p.text === '！') await model.close();
+      if (p.type === 'text-delta' && textOf(parts) === '您好！') await model.close();
     }
     expect(textOf(parts)).toBe('您好！');
     expect(errorOf(parts).code).toBe('llm_closed');

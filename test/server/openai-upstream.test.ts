@@ -33,7 +33,8 @@ describe('the pipeline on KEFU_LLM=openai (a fake vLLM on loopback)', () => {
   }
 
   it('streams a grounded model reply and sends the model the retrieved passages, never raw PII', async () => {
-    await start({ replies: [{ sse: vllmSse(GROUNDED) }] });
+    // Paced like a real model, so each token is its own network read (tokens that arrive together go up as one part).
+    await start({ replies: [{ sse: vllmSse(GROUNDED), delayMs: 15 }] });
     const res = await postJson(`${server.url}/v1/chat`, { message: 'How long does shipping take? My phone is 13812345678', stream: true });
     const events = await readSse(res);
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
