@@ -116,8 +116,12 @@ export interface ReplyParts {
   sources: SourceRef[];
   gen: Generation;
   answeredBy: string | null;
-  /** Model text is streaming: it was guarded sentence by sentence already. */
-  inModel: boolean;
+  /**
+   * What the answer stage yields now was guarded by it, with the passages and the customer's words
+   * as context: model text sentence by sentence as it streams, a quoted answer whole. `guardOutput`
+   * passes it on rather than checking it a second time with less to go on.
+   */
+  guarded: boolean;
   cachedHit: boolean;
   /** The cached question a hit was stored under. */
   servedFrom: string | null;
@@ -176,7 +180,7 @@ export const emptyReply = (): ReplyParts => ({
   sources: [],
   gen: { text: '', usage: {}, finishReason: 'stop', fallback: null },
   answeredBy: null,
-  inModel: false,
+  guarded: false,
   cachedHit: false,
   servedFrom: null,
   groundedOn: null,

@@ -30,7 +30,10 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
     return v.length === 0 ? text : replaceStopped(turn, deps, v);
   };
   if (deps.generate === null) {
-    yield kbAnswer();
+    const text = kbAnswer();
+    reply.guarded = true;
+    yield text;
+    reply.guarded = false;
     return;
   }
   const { historyTokens } = deps.options;
@@ -48,7 +51,7 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
     reply.guardDecisions.push(...v.map((x) => ({ principle: x.principle, evidence: x.evidence, action: 'replaced' })));
     return v[0]!.principle;
   };
-  reply.inModel = true;
+  reply.guarded = true;
   const streamed = deps.generate(prompts, allowed, kbAnswer, turn.req.signal, reply.gen, guard, { untrusted, early: turn.delivery === 'stream' });
   // The grounding gate (docs/grounding.md): a garbled, cut or off-topic reply is withdrawn for the extractive answer.
   const noAnswer = (): string => {
@@ -57,5 +60,5 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
   };
   const onReplaced = (reason: string): void => deps.metrics.fallbacks.inc({ reason });
   yield* gateModelReply(streamed, { question: asked, passages: confident, gen: reply.gen, replacement: kbAnswer, noAnswer, onReplaced });
-  reply.inModel = false;
+  reply.guarded = false;
 }
