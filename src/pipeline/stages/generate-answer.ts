@@ -26,7 +26,9 @@ export async function* generateAnswer(turn: Turn, deps: StageDeps, confident: re
   reply.groundedOn = [asked, ...confident.map(passageText)].join('\n');
   const kbAnswer = (): string => {
     const text = retrievalAnswer(confident, nlu.lang, asked);
-    const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts, untrusted });
+    // Made of the passages' sentences and titles alone, so a frequent question's answer comes back
+    // unchanged: what the guard finds in the text itself is remembered (`stored`).
+    const v = deps.outputGuard.check(text, { trusted, given: asked, systemPrompts, untrusted, stored: true });
     return v.length === 0 ? text : replaceStopped(turn, deps, v);
   };
   if (deps.generate === null) {

@@ -26,9 +26,11 @@ export interface GuardContext {
    */
   untrusted?: string;
   /**
-   * The text is a stored answer served again (the answer cache): the verdicts of the rules that read
-   * only the text, the principle and the system prompts are remembered for it, not worked out on
-   * every serving. The rules that read the rest of the context (the customer's words) still run.
+   * The text comes back again and again and holds nothing of the customer's: a stored answer served
+   * again (the answer cache), or an answer quoted from the shop's passages. The verdicts of the rules
+   * that read only the text, the principle and the system prompts are remembered for it, and so are
+   * the personal data found in it; what reads the rest of the context (the customer's words, the
+   * passages) still runs on every check.
    */
   stored?: boolean;
 }
@@ -189,8 +191,8 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
   // squash(`${a}\n${b}`) is squash(a) + squash(b) (and digits alike): each part is remembered.
   const squashed = remembered(squash);
   const digitsOf = remembered(digits);
-
   const joined = givenJoiner(squashed, digitsOf);
+  const storedPii = remembered(options.findPii, STORED_TEXTS);
 
   const rules: Record<CheckKind, Rule> = {
     commitment(text, ctx) {
@@ -214,7 +216,7 @@ export function createOutputGuard(options: { principles: readonly Principle[]; f
       if (given.joined.includes(text)) return null;
       const givenSquashed = given.squashed;
       const givenDigits = given.digits;
-      for (const e of options.findPii(text)) {
+      for (const e of ctx.stored === true ? storedPii(text) : options.findPii(text)) {
         const d = digits(e.text);
         const known = d.length >= 6 ? givenDigits.includes(d) : givenSquashed.includes(squash(e.text));
         if (!known) return `${e.type}: ${e.text}`;
