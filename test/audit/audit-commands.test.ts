@@ -126,5 +126,6 @@ describe('kefu audit', () => {
       expect(bad.stderr).toMatch(/^kefu: --older-than-days must be a whole number of days ≥ 1/);
     }
     expect((await kefu(['audit', 'prune'], env)).code).not.toBe(0);
-  });
+    // Six CLI processes, about 2 s each on a quiet machine: under the full suite's load they took over 30 s once.
+  }, 90_000);
 });
