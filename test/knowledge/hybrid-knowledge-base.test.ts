@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
 import { CONFIDENT_PASSAGE } from '../../src/knowledge/confidence.ts';
-import { HybridKnowledgeBase } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
+import { HybridKnowledgeBase, type HybridSettings } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
 import { outstandingSimilarity } from '../../src/knowledge/hybrid/outstanding-similarity.ts';
 import { VectorCache } from '../../src/knowledge/hybrid/vector-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
@@ -23,13 +23,12 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
   let fake: FakeEmbeddingServer;
   let dir: string;
   const open: HybridKnowledgeBase[] = [];
-  const hybridAt = (d: string, model: string | null = 'fake-embed', inner = createSqliteKnowledgeBase({ path: path.join(d, 'kb.db') })): HybridKnowledgeBase => {
-    const kb = new HybridKnowledgeBase(inner, {
-      model: createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model, apiKey: 'k-emb', timeoutMs: 2000 }),
-      cache: new VectorCache(path.join(d, 'embeddings.db')),
-      minSimilarity: 0.7,
-      retryMs: 0,
-    });
+  const embeddings = (model: string | null = 'fake-embed') => createOpenAICompatibleEmbeddings({ baseURL: fake.baseUrl, model, apiKey: 'k-emb', timeoutMs: 2000 });
+  const hybridAt = (d: string, model: string | null = 'fake-embed', inner = createSqliteKnowledgeBase({ path: path.join(d, 'kb.db') }), more: Partial<HybridSettings> = {}): HybridKnowledgeBase => {
+    const kb = new HybridKnowledgeBase(
+      inner,
+      Object.assign({ model: embeddings(model), cache: new VectorCache(path.join(d, 'embeddings.db')), minSimilarity: 0.7, retryMs: 0 }, more),
+    );
     open.push(kb);
     return kb;
   };
@@ -104,6 +103,38 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     await kb.idle();
     const [top] = await kb.search('Anything for a coeliac?', 5);
     expect(top?.docId).toBe('allergens');
+  });
+
+  /** How many times each chunk's text was sent to the embedding server. */
+  const chunkAsks = (): number[] => DOCS.map((d) => fake.requests.flatMap((r) => r.input).filter((t) => t === `${d.title}\n${d.text}`).length);
+
+  it('asks the server for each chunk once when processes share the data dir, and every one of them searches with the vectors', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    // As the workers of `kefu serve --workers 3`: one knowledge base file, one embeddings.db, a connection each.
+    const workers = [0, 1, 2].map(() => hybridAt(dir, 'fake-embed', undefined, { pollMs: 20 }));
+    await workers[0]!.upsert(DOCS);
+    await Promise.all(workers.map((w) => w.warm()));
+    await Promise.all(workers.map((w) => w.idle()));
+    expect(chunkAsks()).toEqual(DOCS.map(() => 1));
+    for (const w of workers) {
+      const [top] = await w.search('I got a flat, what now?', 5);
+      expect(top?.docId).toBe('breakdowns');
+      expect(top?.similarity).toBeGreaterThan(0.7);
+    }
+  });
+
+  it('takes over the embedding from a process that stopped halfway, once its lease has run out', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const ghost = new VectorCache(path.join(dir, 'embeddings.db'));
+    expect(ghost.claim(embeddings().id, 'a worker that was killed', 300)).toBe(true);
+    ghost.close();
+    const kb = hybridAt(dir, 'fake-embed', undefined, { pollMs: 20, leaseMs: 5000 });
+    await kb.upsert(DOCS);
+    const started = Date.now();
+    await kb.idle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(chunkAsks()).toEqual(DOCS.map(() => 1));
+    expect(kb.vectorStats()).toMatchObject({ chunks: DOCS.length, embedded: DOCS.length });
   });
 
   it('answers with BM25 when the embedding server is down, and embeds once it is back', async () => {

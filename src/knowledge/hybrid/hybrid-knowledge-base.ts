@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { abortableSleep } from '../../abortable-sleep.ts';
 import type { EmbeddingModel } from '../../contracts/embedding-model.ts';
 import type { KbChunk, KbReview, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
 import { KefuError } from '../../errors.ts';
@@ -29,6 +30,13 @@ export interface HybridSettings {
   onClose?: () => Promise<void>;
   /** After a failed embedding call, chunks wait this long before the next try (a search never waits for it). */
   retryMs?: number;
+  /**
+   * Processes sharing embeddings.db (the workers of `kefu serve --workers N`, `kefu kb import`
+   * beside a server) embed one at a time: the others read what it stores, every `pollMs`. Its
+   * right to embed lasts `leaseMs` from its last batch, so a process that died is replaced.
+   */
+  pollMs?: number;
+  leaseMs?: number;
 }
 
 interface IndexState {
@@ -55,6 +63,8 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
 export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #inner: KnowledgeBase & KbReview;
   readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>> & Pick<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>;
+  /** This process's name in embeddings.db's `embedder` lease. */
+  readonly #owner = `${process.pid}:${randomUUID()}`;
   #seenRevision = Number.NaN;
   #syncing: Promise<void> | null = null;
   #chunks: { chunk: KbChunk; text: string; hash: string }[] = [];
@@ -82,7 +92,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
 
   constructor(inner: KnowledgeBase & KbReview, settings: HybridSettings) {
     this.#inner = inner;
-    this.#s = Object.assign({ candidates: 20, retryMs: 30_000, questionTimeoutMs: 2000 }, settings);
+    this.#s = Object.assign({ candidates: 20, retryMs: 30_000, questionTimeoutMs: 2000, pollMs: 1000, leaseMs: 60_000 }, settings);
   }
 
   /** Starts embedding what the knowledge base holds now, rather than at the first search. */
@@ -266,36 +276,69 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     this.#pending = missing.length > 0;
     if (!this.#pending) return;
     this.#embedding = (async () => {
+      const { model, cache, pollMs, leaseMs } = this.#s;
       let done = 0;
+      let asked = 0;
       let rebuilt = performance.now();
+      let waiting = missing;
+      const advance = (n: number): void => {
+        done += n;
+        this.#progress?.({ done, total: missing.length });
+        // New chunks become searchable as they come, but the index (n × d floats) is rebuilt at most once a second.
+        if (performance.now() - rebuilt >= 1000) {
+          this.#rebuild();
+          rebuilt = performance.now();
+        }
+      };
       try {
-        for (let i = 0; i < missing.length; i += EMBED_BATCH) {
-          const batch = missing.slice(i, i + EMBED_BATCH);
-          const vectors = await this.#embed('chunks', batch.map((c) => c.text));
-          const entries = batch.map((c, j) => ({ hash: c.hash, vec: vectors[j]! }));
-          this.#s.cache.putAll(this.#s.model.id, entries);
-          for (const e of entries) this.#byHash.set(e.hash, e.vec);
-          done += batch.length;
-          this.#progress?.({ done, total: missing.length });
-          // New chunks become searchable as they come, but the index (n × d floats) is rebuilt at most once a second.
-          if (performance.now() - rebuilt >= 1000) {
-            this.#rebuild();
-            rebuilt = performance.now();
+        while (waiting.length > 0) {
+          if (!cache.claim(model.id, this.#owner, leaseMs)) {
+            // Another process is embedding: what it stores is read here rather than asked for again.
+            if (!(await abortableSleep(pollMs, this.#closing.signal))) return;
+            const before = waiting.length;
+            waiting = this.#notStored(waiting);
+            advance(before - waiting.length);
+            continue;
           }
+          const next = waiting.slice(0, EMBED_BATCH);
+          waiting = waiting.slice(EMBED_BATCH);
+          // Another process may have stored some before this one took over.
+          const batch = this.#notStored(next);
+          if (batch.length > 0) {
+            const vectors = await this.#embed('chunks', batch.map((c) => c.text));
+            const entries = batch.map((c, j) => ({ hash: c.hash, vec: vectors[j]! }));
+            cache.putAll(model.id, entries);
+            for (const e of entries) this.#byHash.set(e.hash, e.vec);
+            asked += batch.length;
+          }
+          advance(next.length);
         }
         this.#pending = false;
         this.#lastError = null;
-        this.#s.logger?.info({ chunks: this.#chunks.length, embedded: done, model: this.#s.model.id, ms: Math.round(performance.now() - this.#started) }, 'knowledge vectors ready');
+        this.#s.logger?.info({ chunks: this.#chunks.length, embedded: asked, stored: done - asked, model: model.id, ms: Math.round(performance.now() - this.#started) }, 'knowledge vectors ready');
       } catch (err) {
         if (this.#closing.signal.aborted) return;
         this.#lastError = err instanceof Error ? err.message : String(err);
         this.#retryAt = Date.now() + this.#s.retryMs;
         this.#warn(err, `embedding knowledge chunks failed after ${done} of ${missing.length}: retrying in ${Math.round(this.#s.retryMs / 1000)} s; until then those chunks are found by BM25 only`);
       } finally {
+        cache.release(model.id, this.#owner);
         this.#embedding = null;
         if (!this.#closing.signal.aborted) this.#rebuild();
       }
     })();
+  }
+
+  /**
+   * The chunks with no vector yet, in memory or in embeddings.db (where another process may have
+   * put it). Once a question has fixed the space, a vector of another length counts as none.
+   */
+  #notStored<C extends { hash: string }>(chunks: readonly C[]): C[] {
+    const dim = this.#queryDim;
+    return chunks.filter((c) => {
+      const v = this.#vectorOf(c.hash, true);
+      return v === undefined || (dim !== null && v.length !== dim);
+    });
   }
 
   #warn(err: unknown, message: string): void {

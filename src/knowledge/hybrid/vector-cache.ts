@@ -12,6 +12,8 @@ export class VectorCache {
   readonly #db: Database.Database;
   readonly #get: Database.Statement<[string, string], { vec: Buffer }>;
   readonly #put: Database.Statement<[string, string, Buffer]>;
+  readonly #claim: Database.Statement<[string, string, number, string, number]>;
+  readonly #release: Database.Statement<[string, string]>;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -21,6 +23,27 @@ export class VectorCache {
     this.#db.exec('CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, hash TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID');
     this.#get = this.#db.prepare('SELECT vec FROM vectors WHERE model = ? AND hash = ?');
     this.#put = this.#db.prepare('INSERT OR REPLACE INTO vectors (model, hash, vec) VALUES (?, ?, ?)');
+    // Who embeds a model's chunks now: every worker of `kefu serve --workers N` (and `kefu kb
+    // import` beside a running server) shares this file, and one of them asks the server at a time.
+    this.#db.exec('CREATE TABLE IF NOT EXISTS embedder (model TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL) WITHOUT ROWID');
+    this.#claim = this.#db.prepare(
+      'INSERT INTO embedder (model, owner, until) VALUES (?, ?, ?) ON CONFLICT (model) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE embedder.owner = ? OR embedder.until < ?',
+    );
+    this.#release = this.#db.prepare('DELETE FROM embedder WHERE model = ? AND owner = ?');
+  }
+
+  /**
+   * Takes (or renews) the right to embed `model`'s chunks for `leaseMs`: true when `owner` has it,
+   * false while another owner's lease runs. A process that stops without `release` holds it until
+   * its lease ends, then another takes over.
+   */
+  claim(model: string, owner: string, leaseMs: number): boolean {
+    const now = Date.now();
+    return this.#claim.run(model, owner, now + leaseMs, owner, now).changes === 1;
+  }
+
+  release(model: string, owner: string): void {
+    this.#release.run(model, owner);
   }
 
   get(model: string, hash: string): Float32Array | null {
