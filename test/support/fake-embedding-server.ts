@@ -14,8 +14,10 @@ export interface FakeEmbeddingServer {
   /**
    * What the next requests get: vectors, an HTTP error, or no answer at all (`hang`). `shared`: every vector also gets this
    * much of one common direction, as models do whose unrelated texts are close (anisotropy).
+   * `batchDelayMs`: a request of more than one text (a batch of chunks, never a question) is
+   * answered after this long, as a real server takes its time over a batch.
    */
-  mode: { kind: 'ok'; shared?: number; dims?: number } | { kind: 'status'; status: number } | { kind: 'hang' };
+  mode: { kind: 'ok'; shared?: number; dims?: number; batchDelayMs?: number } | { kind: 'status'; status: number } | { kind: 'hang' };
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function startFakeEmbeddingServer(): Promise<FakeEmbeddingServer> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
         return;
@@ -67,6 +69,8 @@ export async function startFakeEmbeddingServer(): Promise<FakeEmbeddingServer> {
         res.writeHead(state.mode.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'embedding backend down' } }));
         return;
       }
+      const delay = input.length > 1 ? (state.mode.batchDelayMs ?? 0) : 0;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       // Listed in reverse: a client must place vectors by `index`, not by position.
       const shared = state.mode.shared ?? 0;
       const dims = state.mode.dims ?? DIM;
