@@ -59,6 +59,12 @@ describe('address recognizer', () => {
     expect(found('寄到湖南省邵阳市隆回县六都寨镇白竹村3组')).toEqual(['address:湖南省邵阳市隆回县六都寨镇白竹村3组']);
     expect(found('七宝镇有门店吗')).toEqual([]);
   });
+  it('finds an address whose only road or place word is a rare one (里, 苑), and skips text with none', () => {
+    // The scan only runs on text holding a road or place word (scan-zh-address.ts CORE_WORD).
+    expect(found('请寄到北京市朝阳区光明里12号')).toEqual(['address:北京市朝阳区光明里12号']);
+    expect(found('地址:杭州市西湖区翠苑3栋201室')).toEqual(['address:杭州市西湖区翠苑3栋201室']);
+    expect(found('您好！订单付款后48小时内发货，偏远地区5-7天，三号楼的同事会联系您。')).toEqual([]);
+  });
   it('starts at the city when the words before it are not part of the address', () => {
     expect(found('寄到我公司广州市天河区华夏路10号')).toEqual(['address:广州市天河区华夏路10号']);
   });
