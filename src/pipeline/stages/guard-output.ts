@@ -5,8 +5,9 @@ import { replaceStopped } from './safe-reply.ts';
 
 /**
  * Every part the customer sees is the reply, whichever route produced it. Model text was guarded
- * sentence by sentence as it was generated, a quoted answer when it was built; Kefu's own texts (templates, flows, cited passages)
- * get the same checks here as a backstop, with their commitments taken as confirmed. A stopped
+ * sentence by sentence as it was generated, a quoted answer when it was built; Kefu's own texts
+ * (templates, flows, cited passages) get the same checks here as a backstop, with their
+ * commitments taken as confirmed. A stopped
  * text becomes the safe reply. Stops when the customer went away. A cached answer is served again
  * and again: the guard remembers the verdicts on it that do not depend on who asks.
  */
