@@ -1,11 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KbDocument } from '../../src/contracts/knowledge-base.ts';
 import { CONFIDENT_PASSAGE } from '../../src/knowledge/confidence.ts';
 import { HybridKnowledgeBase, type HybridSettings } from '../../src/knowledge/hybrid/hybrid-knowledge-base.ts';
 import { outstandingSimilarity } from '../../src/knowledge/hybrid/outstanding-similarity.ts';
+import { holderGone, leaseOwner } from '../../src/knowledge/hybrid/lease-owner.ts';
 import { VectorCache } from '../../src/knowledge/hybrid/vector-cache.ts';
 import { createSqliteKnowledgeBase } from '../../src/knowledge/sqlite-knowledge-base.ts';
 import { createOpenAICompatibleEmbeddings } from '../../src/llm/openai-compatible-embeddings.ts';
@@ -135,6 +138,28 @@ describe('hybrid retrieval: BM25 and an embedding server over a SQLite knowledge
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     expect(chunkAsks()).toEqual(DOCS.map(() => 1));
     expect(kb.vectorStats()).toMatchObject({ chunks: DOCS.length, embedded: DOCS.length });
+  });
+
+  it('takes over at once from a holder on this machine whose process has ended (a server killed and started again)', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kefu-hybrid-'));
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(child.stdout);
+    const cache = new VectorCache(path.join(dir, 'embeddings.db'));
+    const id = embeddings().id;
+    // A holder that is alive, or on another host, keeps its lease.
+    for (const holder of [`${process.pid} ${hostname()} alive`, `${deadPid} another-host elsewhere`]) {
+      expect(cache.claim(id, holder, 60_000)).toBe(true);
+      expect(cache.claim(id, leaseOwner(), 60_000, holderGone)).toBe(false);
+      cache.release(id, holder);
+    }
+    expect(cache.claim(id, `${deadPid} ${hostname()} killed-server`, 60_000)).toBe(true);
+    cache.close();
+    const kb = hybridAt(dir, 'fake-embed', undefined, { pollMs: 20, leaseMs: 60_000 });
+    await kb.upsert(DOCS);
+    const started = Date.now();
+    await kb.idle();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(chunkAsks()).toEqual(DOCS.map(() => 1));
   });
 
   it('answers with BM25 when the embedding server is down, and embeds once it is back', async () => {

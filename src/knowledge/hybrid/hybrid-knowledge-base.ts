@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { abortableSleep } from '../../abortable-sleep.ts';
 import type { EmbeddingModel } from '../../contracts/embedding-model.ts';
 import type { KbChunk, KbReview, KnowledgeBase, Passage } from '../../contracts/knowledge-base.ts';
@@ -8,7 +8,8 @@ import { fusePassages, type SemanticMatch } from './fuse-passages.ts';
 import type { EmbedObserver } from './hybrid-metrics.ts';
 import type { VectorCache } from './vector-cache.ts';
 import { outstandingSimilarity } from './outstanding-similarity.ts';
-import { VectorIndex } from './vector-index.ts';
+import { dot, VectorIndex } from './vector-index.ts';
+import { holderGone, leaseOwner } from './lease-owner.ts';
 
 export interface HybridSettings {
   model: EmbeddingModel;
@@ -63,8 +64,8 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
 export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
   readonly #inner: KnowledgeBase & KbReview;
   readonly #s: Required<Omit<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>> & Pick<HybridSettings, 'logger' | 'onEmbed' | 'onClose'>;
-  /** This process's name in embeddings.db's `embedder` lease. */
-  readonly #owner = `${process.pid}:${randomUUID()}`;
+  /** This knowledge base's name in embeddings.db's `embedder` lease. */
+  readonly #owner = leaseOwner();
   #seenRevision = Number.NaN;
   #syncing: Promise<void> | null = null;
   #chunks: { chunk: KbChunk; text: string; hash: string }[] = [];
@@ -292,7 +293,7 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
       };
       try {
         while (waiting.length > 0) {
-          if (!cache.claim(model.id, this.#owner, leaseMs)) {
+          if (!cache.claim(model.id, this.#owner, leaseMs, holderGone)) {
             // Another process is embedding: what it stores is read here rather than asked for again.
             if (!(await abortableSleep(pollMs, this.#closing.signal))) return;
             const before = waiting.length;
@@ -388,12 +389,6 @@ export class HybridKnowledgeBase implements KnowledgeBase, KbReview {
     await this.#inner.close();
     await this.#s.onClose?.();
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** A chunk carries a passage's fields already (KnowledgeBase.chunks()); only the score is the search's. */

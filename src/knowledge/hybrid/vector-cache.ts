@@ -14,6 +14,8 @@ export class VectorCache {
   readonly #put: Database.Statement<[string, string, Buffer]>;
   readonly #claim: Database.Statement<[string, string, number, string, number]>;
   readonly #release: Database.Statement<[string, string]>;
+  readonly #holder: Database.Statement<[string], { owner: string }>;
+  readonly #takeOver: Database.Statement<[string, number, string, string]>;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -30,16 +32,22 @@ export class VectorCache {
       'INSERT INTO embedder (model, owner, until) VALUES (?, ?, ?) ON CONFLICT (model) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE embedder.owner = ? OR embedder.until < ?',
     );
     this.#release = this.#db.prepare('DELETE FROM embedder WHERE model = ? AND owner = ?');
+    this.#holder = this.#db.prepare('SELECT owner FROM embedder WHERE model = ?');
+    this.#takeOver = this.#db.prepare('UPDATE embedder SET owner = ?, until = ? WHERE model = ? AND owner = ?');
   }
 
   /**
    * Takes (or renews) the right to embed `model`'s chunks for `leaseMs`: true when `owner` has it,
    * false while another owner's lease runs. A process that stops without `release` holds it until
-   * its lease ends, then another takes over.
+   * its lease ends, unless `gone` says its holder no longer exists (a server killed and started
+   * again takes over at once rather than wait out the lease).
    */
-  claim(model: string, owner: string, leaseMs: number): boolean {
+  claim(model: string, owner: string, leaseMs: number, gone: (holder: string) => boolean = () => false): boolean {
     const now = Date.now();
-    return this.#claim.run(model, owner, now + leaseMs, owner, now).changes === 1;
+    if (this.#claim.run(model, owner, now + leaseMs, owner, now).changes === 1) return true;
+    const holder = this.#holder.get(model)?.owner;
+    // Only from that holder: another process may have taken over since it was read.
+    return holder !== undefined && gone(holder) && this.#takeOver.run(owner, now + leaseMs, model, holder).changes === 1;
   }
 
   release(model: string, owner: string): void {

@@ -67,3 +67,10 @@ export class VectorIndex {
     return { hits, stats: { mean, sd: Math.sqrt(Math.max(0, squares / this.size - mean * mean)) } };
   }
 }
+
+/** The cosine of two unit vectors of one length. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
