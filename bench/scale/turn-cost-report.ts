@@ -31,6 +31,12 @@ function perRep(report: TurnCostReport, a: CaseName, b: CaseName, pick: (c: Case
   return spread(ca.samples.map((_, i) => pick(ca, i) / pick(cb, i)));
 }
 
+function kbFloor(report: TurnCostReport, cpu: (c: CaseResult, i: number) => number): Spread | null {
+  const [retrieval, withModel, guarded] = (['kefu-retrieval', 'ref-guarded-model', 'ref-guarded'] as const).map((n) => report.cases.find((c) => c.name === n));
+  if (retrieval === undefined || withModel === undefined || guarded === undefined) return null;
+  return spread(guarded.samples.map((_, i) => (cpu(retrieval, i) + cpu(withModel, i) - cpu(guarded, i)) / cpu(guarded, i)));
+}
+
 export function ratios(report: TurnCostReport): Ratio[] {
   const cpu = (c: CaseResult, i: number): number => c.samples[i]!.cpuMsPerTurn;
   const out: Ratio[] = [];
@@ -47,6 +53,10 @@ export function ratios(report: TurnCostReport): Ratio[] {
   // What Kefu's pipeline costs around the model call: the KB turn against the least it must do.
   add('CPU per KB turn ÷ reference with the model call', perRep(report, 'kefu-kb', 'ref-guarded-model', cpu), '—', () => null);
   add('reference with the model call ÷ reference (PII, guards, audit)', perRep(report, 'ref-guarded-model', 'ref-guarded', cpu), '—', () => null);
+  // The least a KB turn could cost if Kefu did no work at all on the model's text: the turn without
+  // a model plus what the call costs the reference. Above 3×, the KB target is out of reach by
+  // cutting the model path alone (BENCHMARKS.md, eleventh pass).
+  add('floor of a KB turn (turn without a model + the reference\'s model call) ÷ reference (PII, guards, audit)', kbFloor(report, cpu), '—', () => null);
   add('reference (PII, guards, audit) ÷ plain reference', perRep(report, 'ref-guarded', 'ref-plain', cpu), '—', () => null);
   return out;
 }
